@@ -1,0 +1,30 @@
+/**
+ * Every producer setting in one validated schema.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, formatConfig } from "@producer/config";
+ * const resolved = loadConfig({ overrides: { site: { downloadFormat: "mp3" } } });
+ * console.log(resolved.config.site.baseUrl);
+ * console.log(formatConfig(resolved)); // every key, its value and its source, secrets masked
+ * ```
+ */
+export {
+  configSchema,
+  AUDIO_FORMATS,
+  DEFAULT_BROWSER_ARGS,
+  DEFAULT_SELECTORS,
+  FORBIDDEN_BROWSER_ARGS,
+  KEY_TEMPLATE_FIELDS,
+} from "./schema.js";
+export type { AudioFormat, ParsedConfig, ProducerConfig, ProducerConfigInput, SelectorName } from "./schema.js";
+export { ConfigError } from "./config-error.js";
+export type { ConfigErrorCode, ConfigIssue } from "./config-error.js";
+export { CONFIG_FILE_NAME, loadConfig } from "./load.js";
+export type { LoadConfigOptions, ResolvedConfig } from "./load.js";
+export { LEGACY_ENV_ALIASES } from "./environment.js";
+export { envNameFor, listSettings, settingsMarkdownTable } from "./settings-table.js";
+export type { SettingInfo, SettingKind } from "./settings-table.js";
+export { describeConfig, formatConfig } from "./format-config.js";
+export type { ConfigEntry } from "./format-config.js";
+export { ensureDataDirs, findBrowserExecutable } from "./machine.js";

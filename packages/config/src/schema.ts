@@ -1,0 +1,347 @@
+import { z } from "zod";
+import { setting } from "./setting.js";
+
+/**
+ * Where each piece of the ProducerAI page is found. Every selector the site driver uses lives here and nowhere
+ * else, so a change of the site is a change of profile, not of code. Values are Playwright selectors.
+ */
+export const DEFAULT_SELECTORS = {
+  promptInput: 'textarea[placeholder="Ask Producer..."]',
+  reply: ".chat-history-part.producer-part",
+  songCard: ".song-card",
+  songCardPending: ".song-card.is-generating",
+  songCardFailed: ".song-card.is-failed",
+  songTitle: ".song-title",
+  songLink: 'a[href*="/song/"]',
+  moreOptionsButton: 'button[aria-label="More options"]',
+  menuDownload: '[role="menuitem"]:text-is("Download")',
+  formatWav: '[role="menuitem"]:text-is("WAV")',
+  formatMp3: '[role="menuitem"]:text-is("MP3")',
+  formatM4a: '[role="menuitem"]:text-is("M4A")',
+  overlayDismiss: '[role="dialog"] button[aria-label="Close"]',
+  loginWall: 'button:has-text("Continue with Google"), button:has-text("Continue with Discord")',
+  signInEmail: 'input[type="email"]',
+  signInPassword: 'input[type="password"]',
+  signInSubmit: 'form button[type="submit"]',
+  signInError: 'form [role="alert"]',
+  challenge:
+    'iframe[src*="challenges.cloudflare.com"], #challenge-form, .cf-turnstile, iframe[title*="captcha" i], [data-challenge]',
+  quotaBanner: '[role="alert"]:has-text("credits")',
+} as const;
+
+export type SelectorName = keyof typeof DEFAULT_SELECTORS;
+
+const selector = (name: SelectorName, doc: string) =>
+  setting(z.string().min(1).default(DEFAULT_SELECTORS[name]), { doc });
+
+const milliseconds = (defaultMs: number, doc: string) =>
+  setting(z.number().int().min(0).max(3_600_000).default(defaultMs), { doc });
+
+export const AUDIO_FORMATS = ["wav", "mp3", "m4a"] as const;
+export type AudioFormat = (typeof AUDIO_FORMATS)[number];
+
+/** Chromium flags that turn off protections the site and the machine rely on; refused wherever they appear. */
+export const FORBIDDEN_BROWSER_ARGS = ["--single-process", "--disable-web-security", "--no-zygote"] as const;
+
+export const DEFAULT_BROWSER_ARGS = [
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-default-apps",
+  "--disable-dev-shm-usage",
+  "--disable-sync",
+  "--no-first-run",
+  "--mute-audio",
+];
+
+/** Placeholders a storage key template may use. */
+export const KEY_TEMPLATE_FIELDS = [
+  "user_id",
+  "project_id",
+  "generation_id",
+  "job_id",
+  "song_index",
+  "filename",
+  "format",
+  "date",
+] as const;
+
+const keyTemplate = (defaultTemplate: string, doc: string) =>
+  setting(
+    z
+      .string()
+      .min(1)
+      .max(512)
+      .refine((template) => !template.startsWith("/") && !template.split("/").includes(".."), {
+        message: "a relative key without '..' segments",
+      })
+      .refine(
+        (template) =>
+          [...template.matchAll(/\{([^}]*)\}/g)].every((match) =>
+            (KEY_TEMPLATE_FIELDS as readonly string[]).includes(match[1] ?? ""),
+          ),
+        { message: `a template using only {${KEY_TEMPLATE_FIELDS.join("}, {")}}` },
+      )
+      .refine((template) => template.includes("{filename}"), { message: "a template containing {filename}" })
+      .default(defaultTemplate),
+    { doc },
+  );
+
+const siteSchema = z.strictObject({
+  baseUrl: setting(
+    z
+      .url({ protocol: /^https?$/ })
+      .transform((url) => url.replace(/\/+$/, ""))
+      .default("https://www.producer.ai"),
+    { doc: "Origin of the ProducerAI web app (the newer host https://www.flowmusic.app serves the same product)." },
+  ),
+  paths: z
+    .strictObject({
+      create: setting(z.string().startsWith("/").default("/create"), { doc: "Path of the composer page." }),
+      signIn: setting(z.string().startsWith("/").default("/login"), { doc: "Path of the sign-in page." }),
+      library: setting(z.string().startsWith("/").default("/library/my-songs"), {
+        doc: "Path of the recent-songs library.",
+      }),
+    })
+    .prefault({}),
+  selectors: z
+    .strictObject({
+      promptInput: selector("promptInput", "The composer's chat textarea."),
+      reply: selector("reply", "The assistant's reply to a submitted prompt."),
+      songCard: selector("songCard", "One generated song inside a reply."),
+      songCardPending: selector("songCardPending", "A song card still being generated."),
+      songCardFailed: selector("songCardFailed", "A song card that finished without audio."),
+      songTitle: selector("songTitle", "The title inside a song card."),
+      songLink: selector("songLink", "The link to the song page inside a card (gives the clip id)."),
+      moreOptionsButton: selector("moreOptionsButton", "A card's 'More options' button."),
+      menuDownload: selector("menuDownload", "The 'Download' item of the More options menu."),
+      formatWav: selector("formatWav", "The WAV item of the Download submenu."),
+      formatMp3: selector("formatMp3", "The MP3 item of the Download submenu."),
+      formatM4a: selector("formatM4a", "The M4A item of the Download submenu."),
+      overlayDismiss: selector("overlayDismiss", "The close button of a dialog that covers the page."),
+      loginWall: selector("loginWall", "Anything only the logged-out sign-in wall shows."),
+      signInEmail: selector("signInEmail", "The sign-in form's email field."),
+      signInPassword: selector("signInPassword", "The sign-in form's password field."),
+      signInSubmit: selector("signInSubmit", "The sign-in form's submit button."),
+      signInError: selector("signInError", "The sign-in form's error message."),
+      challenge: selector("challenge", "A bot challenge or captcha interstitial."),
+      quotaBanner: selector("quotaBanner", "The banner shown instead of generating when credits are used up."),
+    })
+    .prefault({}),
+  timeouts: z
+    .strictObject({
+      navigationMs: milliseconds(30_000, "Page load / navigation timeout."),
+      elementMs: milliseconds(15_000, "Wait for an element to appear."),
+      replyMs: milliseconds(30_000, "Wait for the assistant's reply after submitting."),
+      generationMs: milliseconds(
+        120_000,
+        "Wait for every song of a generation to finish.",
+      ),
+      downloadMs: milliseconds(60_000, "Wait for one download (export included)."),
+    })
+    .prefault({}),
+  pacing: z
+    .strictObject({
+      submitGapMinMs: milliseconds(2_500, "Least time between two submissions on one account."),
+      submitGapMaxMs: milliseconds(5_000, "Most time between two submissions (a random gap in between is used)."),
+      actionDelayMinMs: milliseconds(500, "Least human-like pause between page actions."),
+      actionDelayMaxMs: milliseconds(2_000, "Most human-like pause between page actions."),
+    })
+    .prefault({})
+    .refine((pacing) => pacing.submitGapMaxMs >= pacing.submitGapMinMs, {
+      message: "a value at least site.pacing.submitGapMinMs",
+      path: ["submitGapMaxMs"],
+    })
+    .refine((pacing) => pacing.actionDelayMaxMs >= pacing.actionDelayMinMs, {
+      message: "a value at least site.pacing.actionDelayMinMs",
+      path: ["actionDelayMaxMs"],
+    }),
+  downloadFormat: setting(z.enum(AUDIO_FORMATS).default("wav"), { doc: "Format downloaded for every song." }),
+});
+
+const browserSchema = z.strictObject({
+  executablePath: setting(z.string().min(1).optional(), {
+    doc: "Chromium executable; found on the machine when unset.",
+    defaultLabel: "auto: /usr/bin/chromium, chromium-browser, google-chrome",
+  }),
+  headless: setting(z.boolean().default(true), { doc: "Run Chromium without a window." }),
+  args: setting(
+    z
+      .array(z.string().startsWith("--"))
+      .refine((args) => !args.some((arg) => FORBIDDEN_BROWSER_ARGS.some((flag) => arg.split("=")[0] === flag)), {
+        message: `flags without ${FORBIDDEN_BROWSER_ARGS.join(", ")}`,
+      })
+      .default(DEFAULT_BROWSER_ARGS),
+    { doc: "Extra Chromium flags (comma-separated in the environment)." },
+  ),
+  pageCount: setting(z.number().int().min(1).max(16).default(2), {
+    doc: "Pages kept open for generations: the most that run at once on one account.",
+  }),
+  recycleAfterGenerations: setting(z.number().int().min(1).default(25), {
+    doc: "A page is closed and replaced after this many generations.",
+  }),
+  idleCloseSecs: setting(z.number().int().min(0).default(900), {
+    doc: "Close idle pages after this long (0 keeps them open).",
+  }),
+  launchTimeoutMs: milliseconds(30_000, "Chromium launch timeout."),
+  trace: setting(z.boolean().default(false), { doc: "Record a Playwright trace of each generation, kept on failure." }),
+});
+
+const pathsSchema = z.strictObject({
+  dataDir: setting(z.string().min(1).optional(), {
+    doc: "Where producer keeps its state; created with mode 0700.",
+    defaultLabel: "$XDG_DATA_HOME/producer or ~/.producer",
+  }),
+  downloadsDir: setting(z.string().min(1).optional(), {
+    doc: "Where songs are downloaded before upload.",
+    defaultLabel: "<dataDir>/downloads",
+  }),
+  artifactsDir: setting(z.string().min(1).optional(), {
+    doc: "Screenshots, HTML and traces of failed generations.",
+    defaultLabel: "<dataDir>/artifacts",
+  }),
+  stateFile: setting(z.string().min(1).optional(), {
+    doc: "The browser login state (cookies); written with mode 0600.",
+    defaultLabel: "<dataDir>/state.json",
+  }),
+});
+
+const s3Schema = z.strictObject({
+  bucket: setting(z.string().min(3).max(63).optional(), {
+    doc: "Bucket for generated audio; setting it selects S3 storage.",
+  }),
+  region: setting(z.string().min(1).default("us-east-1"), { doc: "Bucket region." }),
+  endpoint: setting(z.url({ protocol: /^https?$/ }).optional(), {
+    doc: "S3-compatible endpoint (MinIO, R2, a local server); AWS when unset.",
+  }),
+  forcePathStyle: setting(z.boolean().default(false), { doc: "Path-style URLs (needed by most S3-compatible servers)." }),
+  checksums: setting(z.enum(["when-supported", "when-required"]).default("when-supported"), {
+    doc: "Request checksums; 'when-required' for servers that do not understand the SDK's default framing.",
+  }),
+  prefix: setting(z.string().max(256).default(""), { doc: "Prefix put before every key." }),
+  accessKeyId: setting(z.string().min(1).optional(), {
+    doc: "Access key id; the standard AWS credential chain is used when unset.",
+    secret: true,
+  }),
+  secretAccessKey: setting(z.string().min(1).optional(), {
+    doc: "Secret access key; the standard AWS credential chain is used when unset.",
+    secret: true,
+  }),
+});
+
+const storageSchema = z.strictObject({
+  driver: setting(z.enum(["auto", "s3", "local"]).default("auto"), {
+    doc: "'auto' is S3 when a bucket is set, local otherwise.",
+  }),
+  s3: s3Schema.prefault({}),
+  localDir: setting(z.string().min(1).optional(), {
+    doc: "Folder of the local storage driver.",
+    defaultLabel: "<dataDir>/storage",
+  }),
+  keyTemplates: z
+    .strictObject({
+      audio: keyTemplate(
+        "users/{user_id}/projects/music-clip/{project_id}/audio/{filename}",
+        "Key of a song when the user and project are known.",
+      ),
+      generic: keyTemplate(
+        "music/generated/{generation_id}/{filename}",
+        "Key of a song when the user or project is missing.",
+      ),
+      tracks: keyTemplate(
+        "users/{user_id}/projects/music-clip/{project_id}/tracks/{filename}",
+        "Key of a track exported into a project.",
+      ),
+    })
+    .prefault({}),
+});
+
+const databaseSchema = z.strictObject({
+  url: setting(
+    z
+      .string()
+      .min(1)
+      .refine((url) => /^(sqlite:|postgres:\/\/|postgresql:\/\/|file:|\/|\.)/.test(url) || !url.includes("://"), {
+        message: "a SQLite file path, sqlite:<path>, or a postgres:// URL",
+      })
+      .optional(),
+    { doc: "Job queue and track store: a SQLite file or postgres:// URL.", defaultLabel: "sqlite:<dataDir>/producer.db" },
+  ),
+});
+
+const daemonSchema = z.strictObject({
+  socketPath: setting(z.string().min(1).max(107).optional(), {
+    doc: "Unix socket the daemon listens on and the client connects to.",
+    defaultLabel: "<dataDir>/producer.sock",
+  }),
+  host: setting(z.string().min(1).default("127.0.0.1"), {
+    doc: "TCP host; anything but loopback needs a token.",
+  }),
+  port: setting(z.number().int().min(0).max(65_535).optional(), { doc: "TCP port; no TCP listener when unset." }),
+  token: setting(z.string().min(16).optional(), {
+    doc: "Bearer token every request must carry (at least 16 characters).",
+    secret: true,
+  }),
+  bodyLimitBytes: setting(z.number().int().min(1024).default(256 * 1024), { doc: "Largest accepted request body." }),
+  shutdownGraceMs: milliseconds(30_000, "On SIGTERM, how long running jobs may take to finish."),
+});
+
+const queueSchema = z.strictObject({
+  concurrency: setting(z.number().int().min(1).max(16).default(1), {
+    doc: "Jobs a worker runs at once (bounded by browser.pageCount).",
+  }),
+  maxQueued: setting(z.number().int().min(1).default(1000), {
+    doc: "Jobs waiting at once; more are refused with QUEUE_FULL.",
+  }),
+  maxAttempts: setting(z.number().int().min(1).max(20).default(3), { doc: "Tries of one job before it fails." }),
+  backoffBaseMs: milliseconds(2_000, "First retry delay; doubled each attempt, with full jitter."),
+  backoffMaxMs: milliseconds(120_000, "Longest retry delay."),
+  leaseMs: milliseconds(60_000, "A claimed job returns to the queue when its worker stops renewing it for this long."),
+  pollIntervalMs: milliseconds(500, "How often an idle worker looks for work."),
+});
+
+const sessionSchema = z.strictObject({
+  checkCacheSecs: setting(z.number().int().min(0).default(300), {
+    doc: "How long a successful login check is trusted.",
+  }),
+  email: setting(z.string().min(3).optional(), {
+    doc: "Account email for automatic re-login (optional).",
+    secret: true,
+  }),
+  password: setting(z.string().min(1).optional(), {
+    doc: "Account password for automatic re-login (optional).",
+    secret: true,
+  }),
+});
+
+const logSchema = z.strictObject({
+  level: setting(z.enum(["silent", "fatal", "error", "warn", "info", "debug", "trace"]).default("info"), {
+    doc: "Log level.",
+  }),
+});
+
+export const configSchema = z.strictObject({
+  enabled: setting(z.boolean().default(true), { doc: "Turns the ProducerAI integration on or off." }),
+  site: siteSchema.prefault({}),
+  browser: browserSchema.prefault({}),
+  paths: pathsSchema.prefault({}),
+  storage: storageSchema.prefault({}),
+  database: databaseSchema.prefault({}),
+  daemon: daemonSchema.prefault({}),
+  queue: queueSchema.prefault({}),
+  session: sessionSchema.prefault({}),
+  log: logSchema.prefault({}),
+});
+
+/** Settings as written by a user: every key optional. */
+export type ProducerConfigInput = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
+
+/** Settings once resolved: defaults applied and every path made absolute. */
+export type ProducerConfig = Omit<Parsed, "paths" | "storage" | "database" | "daemon"> & {
+  paths: Required<Parsed["paths"]>;
+  storage: Omit<Parsed["storage"], "driver" | "localDir"> & { driver: "s3" | "local"; localDir: string };
+  database: { url: string; dialect: "sqlite" | "postgres" };
+  daemon: Omit<Parsed["daemon"], "socketPath"> & { socketPath: string };
+};
+
+export type ParsedConfig = Parsed;
