@@ -1,0 +1,6 @@
+/** Helpers for producer's own tests and the simulator. Not published. */
+export { synthesizeMp3, synthesizePcm, synthesizeWav } from "./audio.js";
+export type { SynthesisOptions } from "./audio.js";
+export { startS3Server } from "./s3-server.js";
+export type { S3Server } from "./s3-server.js";
+export { postgresUrl } from "./postgres.js";
