@@ -1,3 +1,3 @@
-import { packageBuild } from "../../tsup.base";
+import { packageBuild } from "../../tsup.base.ts";
 
 export default packageBuild();

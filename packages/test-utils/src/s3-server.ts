@@ -20,6 +20,16 @@ export interface S3Server {
     checksums: "when-required";
     credentials: { accessKeyId: string; secretAccessKey: string };
   };
+  /** The same settings as `storage.s3` configuration overrides. */
+  s3Config: {
+    bucket: string;
+    endpoint: string;
+    region: string;
+    forcePathStyle: true;
+    checksums: "when-required";
+    accessKeyId: string;
+    secretAccessKey: string;
+  };
   /** Stops the server process, keeping its folder. */
   stop(): Promise<void>;
   /** Starts it again on the same port and folder, keeping stored objects. */
@@ -70,6 +80,15 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
       forcePathStyle: true,
       checksums: "when-required",
       credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    },
+    s3Config: {
+      bucket,
+      endpoint,
+      region: "us-east-1",
+      forcePathStyle: true,
+      checksums: "when-required",
+      accessKeyId: "S3RVER",
+      secretAccessKey: "S3RVER",
     },
     stop,
     async restart() {

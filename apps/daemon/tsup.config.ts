@@ -1,0 +1,3 @@
+import { packageBuild } from "../../tsup.base.ts";
+
+export default packageBuild({ entry: ["src/demo.ts"], format: ["esm"], dts: false, external: [/^@producer\//] });
