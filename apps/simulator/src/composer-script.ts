@@ -1,0 +1,195 @@
+import type { DomVariant } from "./variants.js";
+
+/** The composer page's own script: chat, song cards, the More options menu and on-demand export. */
+export function composerScript(variant: DomVariant): string {
+  const vocabulary = {
+    replyClass: variant.replyClass,
+    userClass: variant.replyClass.startsWith("chat-history-part") ? "chat-history-part user-part" : "user-turn user-part",
+    cardClass: variant.cardClass,
+    pendingClass: variant.pendingClass,
+    failedClass: variant.failedClass,
+    titleClass: variant.titleClass,
+    songPath: variant.songPath,
+    moreOptionsLabel: variant.moreOptionsLabel,
+    downloadLabel: variant.downloadLabel,
+    formatLabels: variant.formatLabels,
+    closeLabel: variant.closeLabel,
+    quotaBanner: variant.quotaBanner("You're out of credits for today. Upgrade or come back tomorrow."),
+  };
+  return `
+const V = ${JSON.stringify(vocabulary)};
+const history = document.getElementById("history");
+const banners = document.getElementById("banners");
+const input = document.getElementById("prompt");
+const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+const toSignIn = () => { location.href = "/login?next=" + encodeURIComponent(location.pathname); };
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+input.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.shiftKey) return;
+  event.preventDefault();
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = "";
+  send(text);
+});
+
+async function send(text) {
+  const user = document.createElement("div");
+  user.className = V.userClass;
+  user.textContent = text;
+  history.append(user);
+  const response = await fetch("/api/generate", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ prompt: text }),
+  });
+  if (response.status === 401) return toSignIn();
+  if (response.status === 402) { banners.innerHTML = V.quotaBanner; return; }
+  if (!response.ok) {
+    const failure = document.createElement("div");
+    failure.className = "error-part";
+    failure.textContent = "Something went wrong. Please try again.";
+    history.append(failure);
+    return;
+  }
+  const generation = await response.json();
+  follow(generation.id, text);
+}
+
+async function follow(id, text) {
+  let reply;
+  for (;;) {
+    const response = await fetch("/api/generations/" + id);
+    if (response.status === 401) return toSignIn();
+    if (response.ok) {
+      const state = await response.json();
+      if (state.replied && !reply) reply = renderReply(state, text);
+      if (reply) updateCards(reply, state);
+      if (reply && state.status === "ready") {
+        if (state.overlay) showOverlay();
+        return;
+      }
+    }
+    await sleep(150);
+  }
+}
+
+function renderReply(state, text) {
+  const reply = document.createElement("div");
+  reply.className = V.replyClass;
+  reply.innerHTML = "<p>Here are " + state.songs.length + " takes on &ldquo;" + escapeHtml(text) + "&rdquo;.</p><div class=cards></div>";
+  const cards = reply.querySelector(".cards");
+  for (const song of state.songs) {
+    const card = document.createElement("div");
+    card.className = V.cardClass + " " + V.pendingClass + " card waiting";
+    card.dataset.songId = song.id;
+    card.dataset.state = "generating";
+    card.innerHTML = '<div class="' + V.titleClass + '">Generating&hellip;</div>';
+    cards.append(card);
+  }
+  history.append(reply);
+  return reply;
+}
+
+function formatDuration(seconds) {
+  const whole = Math.round(seconds);
+  return Math.floor(whole / 60) + ":" + String(whole % 60).padStart(2, "0");
+}
+
+function updateCards(reply, state) {
+  for (const song of state.songs) {
+    const card = reply.querySelector('[data-song-id="' + song.id + '"]');
+    if (!card || card.dataset.state === song.status || song.status === "generating") continue;
+    card.dataset.state = song.status;
+    if (song.status === "failed") {
+      card.className = V.cardClass + " " + V.failedClass + " card";
+      card.innerHTML = '<div class="' + V.titleClass + '">' + escapeHtml(song.title) + "</div><p>This song could not be generated.</p>";
+      continue;
+    }
+    card.className = V.cardClass + " card";
+    card.innerHTML =
+      '<a class="song-link" href="' + V.songPath + song.id + '"><span class="' + V.titleClass + '">' + escapeHtml(song.title) + "</span></a>" +
+      ' <span class="duration">' + formatDuration(song.durationSecs) + "</span>" +
+      ' <button type="button" class="more" aria-label="' + V.moreOptionsLabel + '" aria-haspopup="menu">&#8943;</button>';
+    card.querySelector("button.more").addEventListener("click", (event) => {
+      event.stopPropagation();
+      openMenu(card, song);
+    });
+  }
+}
+
+function closeMenus() {
+  for (const menu of document.querySelectorAll(".menu")) menu.remove();
+}
+document.addEventListener("click", closeMenus);
+
+function menuItem(label, onClick) {
+  const item = document.createElement("button");
+  item.type = "button";
+  item.setAttribute("role", "menuitem");
+  item.textContent = label;
+  item.addEventListener("click", (event) => {
+    event.stopPropagation();
+    if (onClick) onClick(item);
+    else closeMenus();
+  });
+  return item;
+}
+
+function openMenu(card, song) {
+  closeMenus();
+  const menu = document.createElement("div");
+  menu.className = "menu";
+  menu.setAttribute("role", "menu");
+  menu.append(
+    menuItem("Remix"),
+    menuItem("Details"),
+    menuItem(V.downloadLabel, (item) => openDownloadMenu(menu, song)),
+    menuItem("Share\\u2026"),
+    menuItem("Add to\\u2026"),
+    menuItem("Report"),
+  );
+  card.append(menu);
+}
+
+function openDownloadMenu(menu, song) {
+  if (menu.querySelector(".submenu")) return;
+  const submenu = document.createElement("div");
+  submenu.className = "menu submenu";
+  submenu.setAttribute("role", "menu");
+  const pick = (format) => () => { closeMenus(); exportAndDownload(song, format); };
+  submenu.append(
+    menuItem(V.formatLabels.mp3, pick("mp3")),
+    menuItem(V.formatLabels.m4a, pick("m4a")),
+    menuItem(V.formatLabels.wav, pick("wav")),
+    menuItem("Get stems"),
+    menuItem("Download video"),
+  );
+  menu.append(submenu);
+}
+
+async function exportAndDownload(song, format) {
+  const response = await fetch("/api/songs/" + song.id + "/export?format=" + format, { method: "POST" });
+  if (response.status === 401) return toSignIn();
+  if (!response.ok) return;
+  const { url } = await response.json();
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = "";
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+function showOverlay() {
+  const overlay = document.createElement("div");
+  overlay.className = "overlay";
+  overlay.setAttribute("role", "dialog");
+  overlay.setAttribute("aria-modal", "true");
+  overlay.innerHTML = '<div class="dialog"><h2>What\\u2019s new</h2><p>Stems are here! Split any song into parts.</p><button type="button" aria-label="' + V.closeLabel + '">&times;</button></div>';
+  overlay.querySelector("button").addEventListener("click", () => overlay.remove());
+  document.body.append(overlay);
+}
+`;
+}

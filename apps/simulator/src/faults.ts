@@ -1,0 +1,62 @@
+/** What can go wrong on the simulated site, switched on through the admin API. */
+export const FAULTS = [
+  /** Every session is treated as expired: pages redirect to sign-in, the API answers 401. */
+  "logged-out",
+  /** A bot-challenge interstitial is served instead of any page. */
+  "challenge",
+  /** Submitting shows the out-of-credits banner instead of generating. */
+  "quota-exhausted",
+  /** The prompt is accepted but the assistant never replies. */
+  "reply-never",
+  /** Picking a download format exports forever: no download event. */
+  "download-never",
+  /** The first song of a generation finishes without audio. */
+  "song-without-audio",
+  /** Every export takes `slowExportMs` (default 3 s). */
+  "slow-export",
+  /** A dialog covering the page appears once the songs are ready. */
+  "overlay",
+  /** Pages answer HTTP 500. */
+  "http-500",
+] as const;
+
+export type Fault = (typeof FAULTS)[number];
+
+interface ArmedFault {
+  /** How many more times it fires; undefined for until cleared. */
+  remaining: number | undefined;
+}
+
+export class FaultSwitchboard {
+  private readonly armed = new Map<Fault, ArmedFault>();
+
+  set(fault: Fault, options: { times?: number } = {}): void {
+    if (!FAULTS.includes(fault)) throw new Error(`unknown fault ${fault}`);
+    this.armed.set(fault, { remaining: options.times });
+  }
+
+  clear(fault?: Fault): void {
+    if (fault) this.armed.delete(fault);
+    else this.armed.clear();
+  }
+
+  /** Whether the fault is on, without using up one of its times. */
+  isOn(fault: Fault): boolean {
+    return this.armed.has(fault);
+  }
+
+  /** Whether the fault fires now; a fault set for N times fires N times, then clears itself. */
+  fire(fault: Fault): boolean {
+    const state = this.armed.get(fault);
+    if (!state) return false;
+    if (state.remaining !== undefined) {
+      state.remaining -= 1;
+      if (state.remaining <= 0) this.armed.delete(fault);
+    }
+    return true;
+  }
+
+  list(): Array<{ fault: Fault; remaining: number | null }> {
+    return [...this.armed].map(([fault, state]) => ({ fault, remaining: state.remaining ?? null }));
+  }
+}

@@ -1,0 +1,409 @@
+import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
+import { Hono, type Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { AudioCache, planSongs, type SimulatedFormat, type SimulatedGeneration } from "./catalog.js";
+import { FAULTS, FaultSwitchboard, type Fault } from "./faults.js";
+import { challengePage, composerPage, errorPage, signInPage, songPage } from "./pages.js";
+import { DOM_VARIANTS, type DomVariantName } from "./variants.js";
+
+/** The auth cookie's name, shaped like the real site's Supabase cookie. */
+export const AUTH_COOKIE = "sb-simulator-auth-token";
+
+export interface SimulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Time from submission until the songs are ready; a few seconds by default, 0 for tests. */
+  generationMs?: number;
+  /** Time from submission until the assistant replies. */
+  replyDelayMs?: number;
+  songsPerGeneration?: number;
+  /** Shortest and longest song, in seconds. */
+  songDurationSecs?: readonly [number, number];
+  variant?: DomVariantName;
+  /** The email and password the sign-in form accepts. */
+  credentials?: { email: string; password: string };
+  /** Lifetime of a sign-in; the real site's is about a week. */
+  sessionTtlSecs?: number;
+  /** How long an export takes while the `slow-export` fault is on. */
+  slowExportMs?: number;
+  /** The admin API's port (another listener, which the page cannot reach); 0 picks one. */
+  adminPort?: number;
+}
+
+export interface SimulatorStats {
+  requests: number;
+  pageLoads: Record<string, number>;
+  signIns: { password: number; oauth: number; refused: number };
+  generations: number;
+  prompts: string[];
+  exports: Record<SimulatedFormat, number>;
+  downloads: Record<SimulatedFormat, number>;
+  challenges: number;
+  quotaRefusals: number;
+  unauthorized: number;
+}
+
+/** A Playwright storage state holding one signed-in session for the simulator's origin. */
+export interface SimulatorStorageState {
+  cookies: Array<{
+    name: string;
+    value: string;
+    domain: string;
+    path: string;
+    expires: number;
+    httpOnly: boolean;
+    secure: boolean;
+    sameSite: "Lax";
+  }>;
+  origins: never[];
+}
+
+export interface RunningSimulator {
+  /** `http://127.0.0.1:<port>` — the site's base URL. */
+  url: string;
+  /** The admin API's base URL; every request needs `Authorization: Bearer <adminToken>`. */
+  adminUrl: string;
+  adminToken: string;
+  faults: FaultSwitchboard;
+  stats: SimulatorStats;
+  settings: Required<Omit<SimulatorOptions, "port" | "adminPort" | "credentials">> & {
+    credentials: { email: string; password: string };
+  };
+  /** A signed-in session as a storage state, as `producer session import` would take it. */
+  issueSession(email?: string): SimulatorStorageState;
+  /** Ends every session, as when the auth cookie expires. */
+  expireSessions(): void;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+const FORMATS: readonly SimulatedFormat[] = ["wav", "mp3", "m4a"];
+const CONTENT_TYPES: Record<SimulatedFormat, string> = { wav: "audio/wav", mp3: "audio/mpeg", m4a: "audio/mp4" };
+
+const emptyStats = (): SimulatorStats => ({
+  requests: 0,
+  pageLoads: {},
+  signIns: { password: 0, oauth: 0, refused: 0 },
+  generations: 0,
+  prompts: [],
+  exports: { wav: 0, mp3: 0, m4a: 0 },
+  downloads: { wav: 0, mp3: 0, m4a: 0 },
+  challenges: 0,
+  quotaRefusals: 0,
+  unauthorized: 0,
+});
+
+function listen(server: ReturnType<typeof createAdaptorServer>, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function closeServer(server: ReturnType<typeof createAdaptorServer>): Promise<void> {
+  return new Promise((resolve) => {
+    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}
+
+/** Starts the simulated ProducerAI site and its admin API on 127.0.0.1. */
+export async function start(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const generationMs = options.generationMs ?? 3000;
+  const settings: RunningSimulator["settings"] = {
+    generationMs,
+    replyDelayMs: options.replyDelayMs ?? Math.min(500, Math.floor(generationMs / 3)),
+    songsPerGeneration: options.songsPerGeneration ?? 2,
+    songDurationSecs: options.songDurationSecs ?? [2, 4],
+    variant: options.variant ?? "default",
+    credentials: options.credentials ?? { email: "producer@example.test", password: "correct horse battery" },
+    sessionTtlSecs: options.sessionTtlSecs ?? 7 * 24 * 3600,
+    slowExportMs: options.slowExportMs ?? 3000,
+  };
+  const faults = new FaultSwitchboard();
+  const adminToken = randomBytes(24).toString("hex");
+  const sessions = new Map<string, { email: string; expiresAt: number }>();
+  const generations = new Map<string, SimulatedGeneration>();
+  const audio = new AudioCache();
+  const heldRequests = new Set<() => void>();
+  let stats = emptyStats();
+  let overlayShown = new Set<string>();
+
+  const variant = () => DOM_VARIANTS[settings.variant];
+  const newSession = (email: string) => {
+    const token = randomBytes(24).toString("base64url");
+    const expiresAt = Date.now() + settings.sessionTtlSecs * 1000;
+    sessions.set(token, { email, expiresAt });
+    return { token, expiresAt };
+  };
+  const signedIn = (c: Context) => {
+    const token = getCookie(c, AUTH_COOKIE);
+    const session = token ? sessions.get(token) : undefined;
+    return session !== undefined && session.expiresAt > Date.now() && !faults.isOn("logged-out");
+  };
+  const setAuthCookie = (c: Context, token: string) =>
+    setCookie(c, AUTH_COOKIE, token, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "Lax",
+      maxAge: settings.sessionTtlSecs,
+    });
+  const songById = (id: string) => {
+    for (const generation of generations.values()) {
+      const song = generation.songs.find((candidate) => candidate.id === id);
+      if (song) return song;
+    }
+    return undefined;
+  };
+
+  const site = new Hono();
+  site.use(async (c, next) => {
+    stats.requests += 1;
+    if (faults.fire("challenge")) {
+      stats.challenges += 1;
+      return c.html(challengePage(), 403);
+    }
+    if (c.req.method === "GET" && !c.req.path.startsWith("/api/") && faults.fire("http-500")) {
+      return c.html(errorPage(500), 500);
+    }
+    await next();
+  });
+  const page = (path: string) => {
+    stats.pageLoads[path] = (stats.pageLoads[path] ?? 0) + 1;
+  };
+  const requireSignIn = (c: Context) => c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
+
+  site.get("/", (c) => c.redirect("/create"));
+  site.get("/login", (c) => {
+    page("/login");
+    return c.html(signInPage(variant(), { next: c.req.query("next") ?? "/create" }));
+  });
+  site.post("/auth/sign-in", async (c) => {
+    const form = await c.req.parseBody();
+    const { email, password } = settings.credentials;
+    const given = { email: String(form.email ?? ""), password: String(form.password ?? "") };
+    const same = (a: string, b: string) =>
+      a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+    if (!same(given.email, email) || !same(given.password, password)) {
+      stats.signIns.refused += 1;
+      return c.json({ error: "Invalid email or password." }, 401);
+    }
+    stats.signIns.password += 1;
+    setAuthCookie(c, newSession(email).token);
+    return c.json({ ok: true });
+  });
+  site.get("/auth/oauth", (c) => {
+    stats.signIns.oauth += 1;
+    setAuthCookie(c, newSession(`${c.req.query("provider") ?? "oauth"}-user@example.test`).token);
+    const next = c.req.query("next") ?? "/create";
+    return c.redirect(next.startsWith("/") && !next.startsWith("//") ? next : "/create");
+  });
+  site.get("/auth/sign-out", (c) => {
+    deleteCookie(c, AUTH_COOKIE, { path: "/" });
+    return c.redirect("/login");
+  });
+  site.get("/create", (c) => {
+    page("/create");
+    return signedIn(c) ? c.html(composerPage(variant())) : requireSignIn(c);
+  });
+  site.get("/library/my-songs", (c) => {
+    page("/library/my-songs");
+    if (!signedIn(c)) return requireSignIn(c);
+    const songs = [...generations.values()].flatMap((generation) => generation.songs).slice(-20);
+    return c.html(songPage(songs.map((song) => song.title).join(", ") || "No songs yet"));
+  });
+  site.get("/song/:id", (c) => songOrSignIn(c));
+  site.get("/track/:id", (c) => songOrSignIn(c));
+  function songOrSignIn(c: Context) {
+    page("/song");
+    if (!signedIn(c)) return requireSignIn(c);
+    const song = songById(c.req.param("id") ?? "");
+    return song ? c.html(songPage(song.title)) : c.html(errorPage(404), 404);
+  }
+
+  site.use("/api/*", async (c, next) => {
+    if (!signedIn(c)) {
+      stats.unauthorized += 1;
+      return c.json({ error: "unauthorized" }, 401);
+    }
+    await next();
+  });
+  site.post("/api/generate", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { prompt?: unknown };
+    const prompt = typeof body.prompt === "string" ? body.prompt.trim() : "";
+    if (!prompt) return c.json({ error: "empty prompt" }, 400);
+    if (faults.fire("quota-exhausted")) {
+      stats.quotaRefusals += 1;
+      return c.json({ error: "quota_exhausted" }, 402);
+    }
+    const now = Date.now();
+    const noAudio = faults.fire("song-without-audio");
+    const generation: SimulatedGeneration = {
+      id: randomUUID(),
+      prompt,
+      createdAt: now,
+      replyAt: faults.fire("reply-never") ? undefined : now + settings.replyDelayMs,
+      readyAt: now + settings.generationMs,
+      songs: planSongs(prompt, { count: settings.songsPerGeneration, durationSecs: settings.songDurationSecs }).map(
+        (song, index) => ({ ...song, hasAudio: !(noAudio && index === 0) }),
+      ),
+    };
+    generations.set(generation.id, generation);
+    stats.generations += 1;
+    stats.prompts.push(prompt);
+    return c.json({ id: generation.id });
+  });
+  site.get("/api/generations/:id", (c) => {
+    const generation = generations.get(c.req.param("id"));
+    if (!generation) return c.json({ error: "not found" }, 404);
+    const now = Date.now();
+    const replied = generation.replyAt !== undefined && now >= generation.replyAt;
+    const ready = replied && now >= generation.readyAt;
+    let overlay = false;
+    if (ready && !overlayShown.has(generation.id) && faults.fire("overlay")) {
+      overlay = true;
+      overlayShown.add(generation.id);
+    }
+    return c.json({
+      id: generation.id,
+      replied,
+      status: ready ? "ready" : "generating",
+      overlay,
+      songs: generation.songs.map((song) => ({
+        id: song.id,
+        title: song.title,
+        durationSecs: song.durationSecs,
+        status: !ready ? "generating" : song.hasAudio ? "ready" : "failed",
+        audio_url: ready && song.hasAudio ? `/api/songs/${song.id}/download` : null,
+      })),
+    });
+  });
+  site.post("/api/songs/:id/export", async (c) => {
+    const song = songById(c.req.param("id"));
+    const format = c.req.query("format") as SimulatedFormat;
+    if (!song || !song.hasAudio) return c.json({ error: "not found" }, 404);
+    if (!FORMATS.includes(format)) return c.json({ error: "unknown format" }, 400);
+    stats.exports[format] += 1;
+    if (faults.fire("download-never")) {
+      // The export never finishes: hold the request until the page goes away or the simulator closes.
+      await new Promise<void>((resolve) => {
+        const release = () => {
+          heldRequests.delete(release);
+          resolve();
+        };
+        heldRequests.add(release);
+        c.req.raw.signal.addEventListener("abort", release, { once: true });
+      });
+      return c.json({ error: "export abandoned" }, 503);
+    }
+    if (faults.fire("slow-export")) await new Promise((resolve) => setTimeout(resolve, settings.slowExportMs));
+    return c.json({ url: `/api/songs/${song.id}/download?format=${format}` });
+  });
+  site.get("/api/songs/:id/download", (c) => {
+    const song = songById(c.req.param("id"));
+    const format = (c.req.query("format") ?? "wav") as SimulatedFormat;
+    if (!song || !song.hasAudio || !FORMATS.includes(format)) return c.json({ error: "not found" }, 404);
+    stats.downloads[format] += 1;
+    const bytes = audio.get(song, format);
+    const filename = `${song.title}.${format}`;
+    return c.body(new Uint8Array(bytes), 200, {
+      "content-type": CONTENT_TYPES[format],
+      "content-length": String(bytes.length),
+      "content-disposition": `attachment; filename="${filename.replace(/[^\x20-\x7e]/g, "_").replaceAll('"', "")}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+    });
+  });
+
+  const admin = new Hono();
+  admin.use(async (c, next) => {
+    const given = Buffer.from(c.req.header("authorization") ?? "");
+    const expected = Buffer.from(`Bearer ${adminToken}`);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return c.json({ error: "admin token required" }, 401);
+    }
+    await next();
+  });
+  admin.get("/faults", (c) => c.json({ faults: faults.list(), known: FAULTS }));
+  admin.put("/faults/:fault", async (c) => {
+    const fault = c.req.param("fault") as Fault;
+    if (!FAULTS.includes(fault)) return c.json({ error: `unknown fault; known: ${FAULTS.join(", ")}` }, 400);
+    const body = (await c.req.json().catch(() => ({}))) as { times?: number };
+    faults.set(fault, typeof body.times === "number" ? { times: body.times } : {});
+    return c.json({ faults: faults.list() });
+  });
+  admin.delete("/faults/:fault", (c) => {
+    faults.clear(c.req.param("fault") as Fault);
+    return c.json({ faults: faults.list() });
+  });
+  admin.delete("/faults", (c) => {
+    faults.clear();
+    return c.json({ faults: faults.list() });
+  });
+  admin.get("/stats", (c) => c.json(stats));
+  admin.post("/stats/reset", (c) => {
+    running.resetStats();
+    return c.json(stats);
+  });
+  admin.post("/sessions", (c) => c.json(running.issueSession()));
+  admin.post("/sessions/expire", (c) => {
+    running.expireSessions();
+    return c.json({ ok: true });
+  });
+  admin.get("/settings", (c) => c.json(settings));
+  admin.patch("/settings", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as Partial<RunningSimulator["settings"]>;
+    if (body.variant !== undefined && !(body.variant in DOM_VARIANTS)) return c.json({ error: "unknown variant" }, 400);
+    for (const key of ["generationMs", "replyDelayMs", "songsPerGeneration", "slowExportMs", "variant"] as const) {
+      if (body[key] !== undefined) (settings as Record<string, unknown>)[key] = body[key];
+    }
+    return c.json(settings);
+  });
+
+  const siteServer = createAdaptorServer({ fetch: site.fetch });
+  const adminServer = createAdaptorServer({ fetch: admin.fetch });
+  const port = await listen(siteServer, options.port ?? 0);
+  const adminPort = await listen(adminServer, options.adminPort ?? 0);
+  const url = `http://127.0.0.1:${port}`;
+
+  const running: RunningSimulator = {
+    url,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
+    adminToken,
+    faults,
+    get stats() {
+      return stats;
+    },
+    settings,
+    issueSession(email = settings.credentials.email) {
+      const { token, expiresAt } = newSession(email);
+      return {
+        cookies: [
+          {
+            name: AUTH_COOKIE,
+            value: token,
+            domain: "127.0.0.1",
+            path: "/",
+            expires: Math.floor(expiresAt / 1000),
+            httpOnly: true,
+            secure: false,
+            sameSite: "Lax",
+          },
+        ],
+        origins: [],
+      };
+    },
+    expireSessions() {
+      for (const session of sessions.values()) session.expiresAt = 0;
+    },
+    resetStats() {
+      stats = emptyStats();
+      overlayShown = new Set();
+    },
+    async close() {
+      for (const release of [...heldRequests]) release();
+      await Promise.all([closeServer(siteServer), closeServer(adminServer)]);
+    },
+  };
+  return running;
+}
