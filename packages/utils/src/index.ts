@@ -59,3 +59,12 @@ export {
   sanitizeKeySegment,
 } from "./storage/storage-key.js";
 export type { KeyField } from "./storage/storage-key.js";
+export type {
+  GenerateOptions,
+  GeneratedSong,
+  GenerationProgress,
+  GenerationRequest,
+  GenerationStage,
+  MusicGenerator,
+  SessionStatus,
+} from "./music-generator.js";

@@ -1,0 +1,379 @@
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import fs from "node:fs";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright";
+import { BrowserCrashedError, CancelledError, abortReason, silentLogger, type Logger } from "@producer/utils";
+import { findProcessesWithArgument } from "./chromium-processes.js";
+import { readLoginState, writeLoginState, type LoginState } from "./login-state.js";
+
+export interface BrowserPoolOptions {
+  executablePath: string;
+  headless: boolean;
+  args: readonly string[];
+  /** Pages open at once: the most generations that run together on this account. */
+  pageCount: number;
+  /** A page is closed and replaced after this many uses. */
+  recycleAfterGenerations: number;
+  /** An unused page is closed after this long; 0 keeps pages open. */
+  idleCloseSecs: number;
+  launchTimeoutMs: number;
+  /** The login state loaded into the context and saved back to. */
+  stateFile: string;
+  /** Record a Playwright trace, kept by the driver on failure. */
+  trace?: boolean;
+  logger?: Logger;
+}
+
+/** A page lent by the pool. Give it back with `release`. */
+export interface PooledPage {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  /** Which launch of the browser the page belongs to. */
+  readonly launch: number;
+  uses: number;
+}
+
+interface PoolEvents {
+  launched: [{ launch: number; pid: number | undefined; ms: number }];
+  crashed: [{ launch: number }];
+  closed: [];
+}
+
+interface Waiter {
+  resolve: (page: PooledPage) => void;
+  reject: (error: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+type PoolState = "idle" | "starting" | "ready" | "crashed" | "closing" | "closed";
+
+/**
+ * One Chromium and one long-lived context (one account's cookies) with up to `pageCount` pages. Pages are lent
+ * and given back, recycled after `recycleAfterGenerations` uses, and closed when idle. When Chromium crashes or
+ * disconnects, work on it fails with a retryable `BROWSER_CRASHED` and the pool launches a new one by itself.
+ * `close()` leaves no Chromium process behind.
+ */
+export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDisposable {
+  /** An argument added to every Chromium this pool launches, so its processes can be found. */
+  readonly marker = `--producer-pool=${randomUUID()}`;
+  private state: PoolState = "idle";
+  private browser: Browser | undefined;
+  private context: BrowserContext | undefined;
+  private launching: Promise<BrowserContext> | undefined;
+  private launchCount = 0;
+  private readonly idle: PooledPage[] = [];
+  private readonly inUse = new Set<PooledPage>();
+  private readonly waiters: Waiter[] = [];
+  private readonly idleTimers = new Map<PooledPage, NodeJS.Timeout>();
+  private readonly logger: Logger;
+  /** Launches after the first: how often the browser had to be replaced. */
+  restarts = 0;
+  /** Pages opened so far (recycling opens new ones). */
+  pagesOpened = 0;
+
+  constructor(private readonly options: BrowserPoolOptions) {
+    super();
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get status(): PoolState {
+    return this.state;
+  }
+
+  get pagesInUse(): number {
+    return this.inUse.size;
+  }
+
+  get pagesOpen(): number {
+    return this.inUse.size + this.idle.length;
+  }
+
+  /** Launches Chromium now (a warm start) rather than on first use. */
+  async start(): Promise<void> {
+    await this.ensureContext();
+  }
+
+  /** The PIDs of every process of this pool's Chromium (Linux). */
+  processIds(): number[] {
+    return findProcessesWithArgument(this.marker).map((process) => process.pid);
+  }
+
+  /** The PID of the browser's main process (Linux). */
+  browserProcessId(): number | undefined {
+    return findProcessesWithArgument(this.marker).find((process) => process.isBrowser)?.pid;
+  }
+
+  /** Whether a page still belongs to the running browser. */
+  isAlive(pooled: PooledPage): boolean {
+    return this.state === "ready" && pooled.launch === this.launchCount && !pooled.page.isClosed();
+  }
+
+  /** Lends a page, waiting for one to be free; `signal` stops the wait. */
+  async acquire(signal?: AbortSignal): Promise<PooledPage> {
+    if (signal?.aborted) throw abortReason(signal);
+    this.assertOpen();
+    await this.ensureContext();
+    const reused = this.takeIdle();
+    if (reused) return reused;
+    if (this.pagesOpen < this.options.pageCount) return this.openPage();
+    return new Promise<PooledPage>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          reject(abortReason(signal as AbortSignal));
+        },
+      };
+      signal?.addEventListener("abort", waiter.onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  /**
+   * Gives a page back. A page that is broken (its state unknown after a failure), or used
+   * `recycleAfterGenerations` times, is closed and its slot freed.
+   */
+  async release(pooled: PooledPage, options: { broken?: boolean } = {}): Promise<void> {
+    if (!this.inUse.delete(pooled)) return;
+    pooled.uses += 1;
+    const recycle =
+      options.broken || pooled.uses >= this.options.recycleAfterGenerations || !this.isAlive(pooled);
+    if (recycle) {
+      if (!pooled.page.isClosed()) await pooled.page.close().catch(() => undefined);
+      this.logger.debug({ uses: pooled.uses, broken: options.broken === true }, "page recycled");
+    } else {
+      this.idle.push(pooled);
+      this.armIdleTimer(pooled);
+    }
+    await this.serveWaiters();
+  }
+
+  /** The cookies of the live context, or the saved file when no browser runs. */
+  async currentState(): Promise<LoginState | undefined> {
+    if (this.context && this.state === "ready") return (await this.context.storageState()) as LoginState;
+    return readLoginState(this.options.stateFile);
+  }
+
+  /** Saves the context's cookies to the state file (mode 0600). */
+  async saveState(): Promise<void> {
+    if (!this.context || this.state !== "ready") return;
+    writeLoginState(this.options.stateFile, (await this.context.storageState()) as LoginState);
+  }
+
+  /** Replaces the live context's cookies, after an import or an interactive sign-in. */
+  async replaceState(state: LoginState): Promise<void> {
+    if (!this.context || this.state !== "ready") return;
+    await this.context.clearCookies();
+    await this.context.addCookies(state.cookies);
+  }
+
+  /** Starts a fresh trace chunk (when tracing), and stops the last into `file`. */
+  async saveTrace(file: string): Promise<boolean> {
+    if (!this.options.trace || !this.context || this.state !== "ready") return false;
+    await this.context.tracing.stopChunk({ path: file });
+    await this.context.tracing.startChunk();
+    return true;
+  }
+
+  async close(): Promise<void> {
+    if (this.state === "closed") return;
+    this.state = "closing";
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.signal?.removeEventListener("abort", waiter.onAbort);
+      waiter.reject(new CancelledError("The browser pool is closing."));
+    }
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
+    await this.launching?.catch(() => undefined);
+    await this.shutDownBrowser();
+    this.killLeftovers();
+    this.state = "closed";
+    this.emit("closed");
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private assertOpen(): void {
+    if (this.state === "closing" || this.state === "closed") throw new CancelledError("The browser pool is closed.");
+  }
+
+  private takeIdle(): PooledPage | undefined {
+    while (this.idle.length > 0) {
+      const pooled = this.idle.shift() as PooledPage;
+      this.clearIdleTimer(pooled);
+      if (this.isAlive(pooled)) {
+        this.inUse.add(pooled);
+        return pooled;
+      }
+    }
+    return undefined;
+  }
+
+  private async openPage(): Promise<PooledPage> {
+    const context = await this.ensureContext();
+    // Reserve the slot before awaiting, so concurrent acquires never exceed pageCount.
+    const placeholder = { uses: 0 } as PooledPage;
+    this.inUse.add(placeholder);
+    try {
+      const page = await context.newPage();
+      this.pagesOpened += 1;
+      const pooled: PooledPage = { page, context, launch: this.launchCount, uses: 0 };
+      this.inUse.add(pooled);
+      return pooled;
+    } catch (error) {
+      throw this.crashError(error);
+    } finally {
+      this.inUse.delete(placeholder);
+    }
+  }
+
+  private async serveWaiters(): Promise<void> {
+    while (this.waiters.length > 0 && this.state !== "closing" && this.state !== "closed") {
+      const pooled = this.takeIdle() ?? (this.pagesOpen < this.options.pageCount ? await this.openPage().catch(() => undefined) : undefined);
+      if (!pooled) return;
+      const waiter = this.waiters.shift() as Waiter;
+      waiter.signal?.removeEventListener("abort", waiter.onAbort);
+      waiter.resolve(pooled);
+    }
+  }
+
+  private armIdleTimer(pooled: PooledPage): void {
+    if (this.options.idleCloseSecs <= 0) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(pooled);
+      const index = this.idle.indexOf(pooled);
+      if (index === -1) return;
+      this.idle.splice(index, 1);
+      void pooled.page.close().catch(() => undefined);
+      this.logger.debug("idle page closed");
+    }, this.options.idleCloseSecs * 1000);
+    timer.unref();
+    this.idleTimers.set(pooled, timer);
+  }
+
+  private clearIdleTimer(pooled: PooledPage): void {
+    const timer = this.idleTimers.get(pooled);
+    if (timer) clearTimeout(timer);
+    this.idleTimers.delete(pooled);
+  }
+
+  private ensureContext(): Promise<BrowserContext> {
+    if (this.context && this.state === "ready") return Promise.resolve(this.context);
+    this.launching ??= this.launch().finally(() => {
+      this.launching = undefined;
+    });
+    return this.launching;
+  }
+
+  private async launch(): Promise<BrowserContext> {
+    this.assertOpen();
+    this.state = "starting";
+    const started = Date.now();
+    const root = typeof process.getuid === "function" && process.getuid() === 0;
+    const args = [...this.options.args, this.marker, ...(root ? ["--no-sandbox"] : [])];
+    let browser: Browser;
+    try {
+      browser = await chromium.launch({
+        executablePath: this.options.executablePath,
+        headless: this.options.headless,
+        args,
+        timeout: this.options.launchTimeoutMs,
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      });
+    } catch (error) {
+      this.state = "crashed";
+      throw new BrowserCrashedError(`Chromium did not start: ${(error as Error).message.split("\n")[0]}`, {
+        cause: error,
+        details: { executablePath: this.options.executablePath },
+      });
+    }
+    const stateFile = fs.existsSync(this.options.stateFile) ? this.options.stateFile : undefined;
+    // Headless Chromium says so in its user agent, which bot checks look for.
+    const userAgent = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`;
+    const context = await browser.newContext({
+      storageState: stateFile,
+      acceptDownloads: true,
+      userAgent,
+      viewport: { width: 1280, height: 800 },
+      locale: "en-US",
+    });
+    if (this.options.trace) {
+      await context.tracing.start({ screenshots: true, snapshots: true });
+      await context.tracing.startChunk();
+    }
+    this.launchCount += 1;
+    const launch = this.launchCount;
+    if (launch > 1) this.restarts += 1;
+    browser.on("disconnected", () => this.onDisconnected(launch));
+    if (this.state !== "starting") {
+      // closed while launching
+      await browser.close().catch(() => undefined);
+      throw new CancelledError("The browser pool closed while Chromium was starting.");
+    }
+    this.browser = browser;
+    this.context = context;
+    this.state = "ready";
+    const ms = Date.now() - started;
+    this.logger.info({ launch, ms }, "chromium launched");
+    this.emit("launched", { launch, pid: this.browserProcessId(), ms });
+    return context;
+  }
+
+  private onDisconnected(launch: number): void {
+    if (launch !== this.launchCount || this.state === "closing" || this.state === "closed") return;
+    this.logger.warn({ launch }, "chromium disconnected");
+    this.state = "crashed";
+    this.browser = undefined;
+    this.context = undefined;
+    for (const pooled of this.idle.splice(0)) this.clearIdleTimer(pooled);
+    this.killLeftovers();
+    this.emit("crashed", { launch });
+    // Relaunch at once, so the next job finds a warm browser.
+    void this.ensureContext()
+      .then(() => this.serveWaiters())
+      .catch((error: unknown) => {
+        this.logger.error({ error }, "chromium relaunch failed");
+        for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+      });
+  }
+
+  /** What an error from a page means when the browser under it has gone. */
+  crashError(error: unknown): unknown {
+    const message = error instanceof Error ? error.message : String(error);
+    if (
+      this.state === "crashed" ||
+      /Target (page, context or browser )?(has been )?closed|Browser has been closed|browser has disconnected|Target crashed|Page crashed/i.test(
+        message,
+      )
+    ) {
+      return new BrowserCrashedError(`Chromium crashed or disconnected: ${message.split("\n")[0]}`, { cause: error });
+    }
+    return error;
+  }
+
+  private async shutDownBrowser(): Promise<void> {
+    const browser = this.browser;
+    this.browser = undefined;
+    this.context = undefined;
+    this.idle.length = 0;
+    this.inUse.clear();
+    if (browser) await browser.close().catch(() => undefined);
+  }
+
+  private killLeftovers(): void {
+    for (const { pid } of findProcessesWithArgument(this.marker)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+}

@@ -1,0 +1,174 @@
+import { ensureDataDirs, findBrowserExecutable, type ProducerConfig } from "@producer/config";
+import {
+  DisabledError,
+  ProducerError,
+  silentLogger,
+  toProducerError,
+  type GeneratedSong,
+  type GenerateOptions,
+  type GenerationRequest,
+  type Logger,
+  type MusicGenerator,
+  type SessionStatus,
+} from "@producer/utils";
+import { BrowserPool } from "./browser-pool.js";
+import { authCookieOf, normalizeLoginState, readLoginState, writeLoginState, type LoginState } from "./login-state.js";
+import { SignInCoordinator } from "./sign-in.js";
+import { SiteDriver } from "./site-driver.js";
+import { SubmissionPacer } from "./submission-pacer.js";
+
+export interface BrowserSessionOptions {
+  config: ProducerConfig;
+  logger?: Logger;
+}
+
+/** Error codes that say the session itself is unusable, so a cached "valid" must be forgotten. */
+const SESSION_CODES = new Set(["SESSION_EXPIRED", "CHALLENGE", "LOGIN_FAILED", "QUOTA_EXHAUSTED"]);
+
+/**
+ * The warm, signed-in browser for one account: the `MusicGenerator` that `@producer/core` runs jobs on.
+ * Owns a `BrowserPool`, the site driver, pacing between submissions, automatic re-login when credentials are
+ * configured, and a cached session check.
+ */
+export class BrowserSession implements MusicGenerator, AsyncDisposable {
+  readonly pool: BrowserPool;
+  readonly signIn: SignInCoordinator | undefined;
+  private readonly driver: SiteDriver;
+  private readonly config: ProducerConfig;
+  private readonly logger: Logger;
+  private cachedStatus: { status: SessionStatus; at: number } | undefined;
+
+  constructor(options: BrowserSessionOptions) {
+    const { config } = options;
+    if (!config.enabled) throw new DisabledError();
+    this.config = config;
+    this.logger = options.logger ?? silentLogger;
+    ensureDataDirs(config);
+    this.pool = new BrowserPool({
+      executablePath: findBrowserExecutable(config),
+      headless: config.browser.headless,
+      args: config.browser.args,
+      pageCount: config.browser.pageCount,
+      recycleAfterGenerations: config.browser.recycleAfterGenerations,
+      idleCloseSecs: config.browser.idleCloseSecs,
+      launchTimeoutMs: config.browser.launchTimeoutMs,
+      stateFile: config.paths.stateFile,
+      trace: config.browser.trace,
+      logger: this.logger.child({ component: "browser-pool" }),
+    });
+    const { email, password } = config.session;
+    this.signIn =
+      email && password
+        ? new SignInCoordinator({ site: config.site, credentials: { email, password }, pool: this.pool, logger: this.logger })
+        : undefined;
+    this.driver = new SiteDriver({
+      site: config.site,
+      pool: this.pool,
+      pacer: new SubmissionPacer({ minMs: config.site.pacing.submitGapMinMs, maxMs: config.site.pacing.submitGapMaxMs }),
+      downloadsDir: config.paths.downloadsDir,
+      artifactsDir: config.paths.artifactsDir,
+      signIn: this.signIn,
+      logger: this.logger.child({ component: "site-driver" }),
+    });
+  }
+
+  /** Launches Chromium now, so the first job finds it warm. */
+  async start(): Promise<void> {
+    await this.pool.start();
+  }
+
+  async generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GeneratedSong[]> {
+    try {
+      return await this.driver.generate(request, options);
+    } catch (error) {
+      const failure = toProducerError(error);
+      if (SESSION_CODES.has(failure.code)) {
+        this.cachedStatus = { status: this.statusFrom(failure), at: Date.now() };
+      }
+      throw failure;
+    }
+  }
+
+  /**
+   * Whether the account can generate now. Fast offline checks first (no state file, auth cookie expired), then
+   * the composer is opened; a login wall is signed through when credentials are configured. Cached for
+   * `session.checkCacheSecs` unless `force`.
+   */
+  async checkSession(options: { force?: boolean; signal?: AbortSignal } = {}): Promise<SessionStatus> {
+    const cacheMs = this.config.session.checkCacheSecs * 1000;
+    if (!options.force && this.cachedStatus && Date.now() - this.cachedStatus.at < cacheMs) {
+      return this.cachedStatus.status;
+    }
+    const status = await this.probe(options.signal);
+    this.cachedStatus = { status, at: Date.now() };
+    return status;
+  }
+
+  /** Takes a new login state (a storage state or a cookie list), saves it with mode 0600 and uses it at once. */
+  async importLoginState(input: unknown): Promise<LoginState> {
+    const state = normalizeLoginState(input);
+    writeLoginState(this.config.paths.stateFile, state);
+    await this.pool.replaceState(state);
+    this.signIn?.reset();
+    this.cachedStatus = undefined;
+    return state;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private async probe(signal?: AbortSignal): Promise<SessionStatus> {
+    const checkedAt = new Date().toISOString();
+    const state = (await this.pool.currentState()) ?? readLoginState(this.config.paths.stateFile);
+    const auth = state ? authCookieOf(state) : undefined;
+    const expiresAt = auth?.expiresAt;
+    if (!this.signIn) {
+      if (!state || state.cookies.length === 0) {
+        return {
+          valid: false,
+          code: "SESSION_EXPIRED",
+          reason: "No login state yet: run `producer session init` (or `producer session import` on a server).",
+          checkedAt,
+        };
+      }
+      if (auth?.expired) {
+        return {
+          valid: false,
+          code: "SESSION_EXPIRED",
+          reason: `The auth cookie ${auth.name} expired at ${auth.expiresAt}: sign in again.`,
+          checkedAt,
+          ...(expiresAt ? { expiresAt } : {}),
+        };
+      }
+    }
+    const pooled = await this.pool.acquire(signal);
+    let broken = false;
+    try {
+      await this.driver.openComposer(pooled.page, signal);
+      const after = await this.pool.currentState();
+      const refreshed = after ? authCookieOf(after)?.expiresAt : expiresAt;
+      return {
+        valid: true,
+        reason: "Signed in: the composer is open.",
+        checkedAt,
+        ...(refreshed ? { expiresAt: refreshed } : {}),
+      };
+    } catch (error) {
+      broken = true;
+      const failure = this.pool.crashError(error);
+      if (!ProducerError.isInstance(failure)) throw failure;
+      return { ...this.statusFrom(failure), checkedAt };
+    } finally {
+      await this.pool.release(pooled, { broken });
+    }
+  }
+
+  private statusFrom(error: ProducerError): SessionStatus {
+    return { valid: false, code: error.code, reason: error.message, checkedAt: new Date().toISOString() };
+  }
+}

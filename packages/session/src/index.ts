@@ -1,0 +1,37 @@
+/**
+ * A warm Chromium signed in to ProducerAI, and the site driver that generates and downloads songs through a
+ * selectors profile.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "@producer/config";
+ * import { BrowserSession } from "@producer/session";
+ *
+ * const session = new BrowserSession({ config: loadConfig().config });
+ * await session.start();
+ * const songs = await session.generate({ prompt: "a happy pop song", format: "wav" });
+ * await session.close();
+ * ```
+ */
+export { BrowserSession } from "./browser-session.js";
+export type { BrowserSessionOptions } from "./browser-session.js";
+export { BrowserPool } from "./browser-pool.js";
+export type { BrowserPoolOptions, PooledPage } from "./browser-pool.js";
+export { composeMessage, SiteDriver } from "./site-driver.js";
+export type { SiteDriverOptions } from "./site-driver.js";
+export { SignInCoordinator } from "./sign-in.js";
+export type { Credentials } from "./sign-in.js";
+export { SubmissionPacer } from "./submission-pacer.js";
+export { saveFailureArtifacts } from "./failure-artifacts.js";
+export type { FailureArtifacts } from "./failure-artifacts.js";
+export {
+  AUTH_COOKIE_PATTERN,
+  authCookieOf,
+  normalizeLoginState,
+  readLoginState,
+  writeLoginState,
+} from "./login-state.js";
+export type { AuthCookieFacts, LoginState, StateCookie } from "./login-state.js";
+export { checkLoginState, importLoginState, initLoginState } from "./login-state-commands.js";
+export type { LoginStateSummary } from "./login-state-commands.js";
+export { findProcessesWithArgument } from "./chromium-processes.js";

@@ -1,0 +1,116 @@
+import fs from "node:fs";
+import { chromium } from "playwright";
+import { ensureDataDirs, findBrowserExecutable, type ProducerConfig } from "@producer/config";
+import { InvalidInputError, silentLogger, TimeoutError, type Logger, type SessionStatus } from "@producer/utils";
+import { BrowserSession } from "./browser-session.js";
+import { authCookieOf, normalizeLoginState, writeLoginState, type LoginState } from "./login-state.js";
+import { waitForFirst } from "./page-watch.js";
+
+export interface LoginStateSummary {
+  stateFile: string;
+  cookies: number;
+  /** The auth cookie's name, when the state has one. */
+  authCookie: string | undefined;
+  expiresAt: string | undefined;
+}
+
+function summarize(stateFile: string, state: LoginState): LoginStateSummary {
+  const auth = authCookieOf(state);
+  return { stateFile, cookies: state.cookies.length, authCookie: auth?.name, expiresAt: auth?.expiresAt };
+}
+
+/**
+ * `producer session init`: opens a browser window on the sign-in page and waits while the user signs in (Google,
+ * Discord, …) by hand; once the composer shows, saves the login state with mode 0600. `onPage` lets a caller act
+ * on the page (tests sign in through it; a headless server has no one to click).
+ */
+export async function initLoginState(options: {
+  config: ProducerConfig;
+  headless?: boolean;
+  timeoutMs?: number;
+  onPage?: (page: import("playwright").Page) => Promise<void>;
+  logger?: Logger;
+}): Promise<LoginStateSummary> {
+  const { config } = options;
+  const logger = options.logger ?? silentLogger;
+  ensureDataDirs(config);
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  const browser = await chromium.launch({
+    executablePath: findBrowserExecutable(config),
+    headless: options.headless ?? false,
+    args: [...config.browser.args, ...(root ? ["--no-sandbox"] : [])],
+    timeout: config.browser.launchTimeoutMs,
+  });
+  try {
+    const context = await browser.newContext({
+      storageState: fs.existsSync(config.paths.stateFile) ? config.paths.stateFile : undefined,
+    });
+    const page = await context.newPage();
+    const { site } = config;
+    await page.goto(`${site.baseUrl}${site.paths.signIn}`, { timeout: site.timeouts.navigationMs });
+    logger.info("sign in to ProducerAI in the browser window; the login state is saved once the composer shows");
+    const acting = options.onPage?.(page);
+    const timeoutMs = options.timeoutMs ?? 10 * 60_000;
+    await waitForFirst(
+      {
+        signedIn: async () =>
+          new URL(page.url()).pathname === site.paths.create && (await page.locator(site.selectors.promptInput).count()) > 0,
+      },
+      { timeoutMs, step: "sign-in by hand", intervalMs: 250 },
+    ).catch((error: unknown) => {
+      if (TimeoutError.isInstance(error)) {
+        throw new TimeoutError(`No sign-in within ${Math.round(timeoutMs / 1000)} s; nothing was saved.`, { cause: error });
+      }
+      throw error;
+    });
+    await acting;
+    const state = (await context.storageState()) as LoginState;
+    writeLoginState(config.paths.stateFile, state);
+    return summarize(config.paths.stateFile, state);
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * `producer session import`: takes a Playwright storage state or a browser-extension cookie export (a file path,
+ * JSON text, or the parsed value) and saves it as the login state with mode 0600.
+ */
+export function importLoginState(options: { config: ProducerConfig; source: unknown }): LoginStateSummary {
+  const { config } = options;
+  let input = options.source;
+  if (typeof input === "string") {
+    const text = input.trimStart().startsWith("{") || input.trimStart().startsWith("[") ? input : readFile(input);
+    try {
+      input = JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new InvalidInputError(`The login state is not JSON: ${(error as Error).message}`, [
+        { path: "source", message: "expected JSON" },
+      ]);
+    }
+  }
+  const state = normalizeLoginState(input, "the imported login state");
+  ensureDataDirs(config);
+  writeLoginState(config.paths.stateFile, state);
+  return summarize(config.paths.stateFile, state);
+}
+
+function readFile(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new InvalidInputError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`, [
+      { path: "source", message: "cannot be read" },
+    ]);
+  }
+}
+
+/** `producer session check`: opens the site once and says whether the saved login state works, and why not. */
+export async function checkLoginState(options: { config: ProducerConfig; logger?: Logger }): Promise<SessionStatus> {
+  const session = new BrowserSession(options);
+  try {
+    return await session.checkSession({ force: true });
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,28 @@
+import { sleep, TimeoutError } from "@producer/utils";
+
+/** A named condition on the page, checked by polling. */
+export type PageCondition = () => Promise<boolean>;
+
+/**
+ * Polls every condition until one holds and returns its name (the first listed wins a tie). Polling, rather than
+ * one browser-side wait, lets any Playwright selector be used, lets blockers such as a login wall or a challenge
+ * end the wait at once, and stops as soon as `signal` aborts.
+ */
+export async function waitForFirst<Name extends string>(
+  conditions: Record<Name, PageCondition>,
+  options: { timeoutMs: number; step: string; signal?: AbortSignal; intervalMs?: number },
+): Promise<Name> {
+  const deadline = Date.now() + options.timeoutMs;
+  const entries = Object.entries(conditions) as Array<[Name, PageCondition]>;
+  for (;;) {
+    for (const [name, condition] of entries) {
+      if (await condition()) return name;
+    }
+    if (Date.now() >= deadline) {
+      throw new TimeoutError(`Step "${options.step}" did not finish within ${options.timeoutMs} ms.`, {
+        details: { step: options.step, timeoutMs: options.timeoutMs },
+      });
+    }
+    await sleep(Math.min(options.intervalMs ?? 100, Math.max(0, deadline - Date.now())), options.signal);
+  }
+}
