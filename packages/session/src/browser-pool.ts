@@ -3,7 +3,7 @@ import { EventEmitter } from "node:events";
 import fs from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright";
 import { BrowserCrashedError, CancelledError, abortReason, silentLogger, type Logger } from "@producer/utils";
-import { findProcessesWithArgument } from "./chromium-processes.js";
+import { findPoolProcesses, POOL_ENVIRONMENT_KEY } from "./chromium-processes.js";
 import { readLoginState, writeLoginState, type LoginState } from "./login-state.js";
 
 export interface BrowserPoolOptions {
@@ -55,8 +55,8 @@ type PoolState = "idle" | "starting" | "ready" | "crashed" | "closing" | "closed
  * `close()` leaves no Chromium process behind.
  */
 export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDisposable {
-  /** An argument added to every Chromium this pool launches, so its processes can be found. */
-  readonly marker = `--producer-pool=${randomUUID()}`;
+  /** Marks every process of this pool's Chromium (an environment variable they inherit), so they can be found. */
+  readonly poolId = randomUUID();
   private state: PoolState = "idle";
   private browser: Browser | undefined;
   private context: BrowserContext | undefined;
@@ -66,6 +66,8 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
   private readonly inUse = new Set<PooledPage>();
   private readonly waiters: Waiter[] = [];
   private readonly idleTimers = new Map<PooledPage, NodeJS.Timeout>();
+  /** Pages being opened: their slots are taken before the page exists. */
+  private opening = 0;
   private readonly logger: Logger;
   /** Launches after the first: how often the browser had to be replaced. */
   restarts = 0;
@@ -86,7 +88,7 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
   }
 
   get pagesOpen(): number {
-    return this.inUse.size + this.idle.length;
+    return this.inUse.size + this.idle.length + this.opening;
   }
 
   /** Launches Chromium now (a warm start) rather than on first use. */
@@ -96,12 +98,12 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
 
   /** The PIDs of every process of this pool's Chromium (Linux). */
   processIds(): number[] {
-    return findProcessesWithArgument(this.marker).map((process) => process.pid);
+    return findPoolProcesses(this.poolId).map((process) => process.pid);
   }
 
   /** The PID of the browser's main process (Linux). */
   browserProcessId(): number | undefined {
-    return findProcessesWithArgument(this.marker).find((process) => process.isBrowser)?.pid;
+    return findPoolProcesses(this.poolId).find((process) => process.isBrowser)?.pid;
   }
 
   /** Whether a page still belongs to the running browser. */
@@ -215,11 +217,10 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
   }
 
   private async openPage(): Promise<PooledPage> {
-    const context = await this.ensureContext();
-    // Reserve the slot before awaiting, so concurrent acquires never exceed pageCount.
-    const placeholder = { uses: 0 } as PooledPage;
-    this.inUse.add(placeholder);
+    // Take the slot before awaiting, so concurrent acquires never exceed pageCount.
+    this.opening += 1;
     try {
+      const context = await this.ensureContext();
       const page = await context.newPage();
       this.pagesOpened += 1;
       const pooled: PooledPage = { page, context, launch: this.launchCount, uses: 0 };
@@ -228,7 +229,7 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     } catch (error) {
       throw this.crashError(error);
     } finally {
-      this.inUse.delete(placeholder);
+      this.opening -= 1;
     }
   }
 
@@ -275,7 +276,7 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     this.state = "starting";
     const started = Date.now();
     const root = typeof process.getuid === "function" && process.getuid() === 0;
-    const args = [...this.options.args, this.marker, ...(root ? ["--no-sandbox"] : [])];
+    const args = [...this.options.args, `--producer-pool=${this.poolId}`, ...(root ? ["--no-sandbox"] : [])];
     let browser: Browser;
     try {
       browser = await chromium.launch({
@@ -286,6 +287,7 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
         handleSIGINT: false,
         handleSIGTERM: false,
         handleSIGHUP: false,
+        env: { ...process.env, [POOL_ENVIRONMENT_KEY]: this.poolId },
       });
     } catch (error) {
       this.state = "crashed";
@@ -368,7 +370,7 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
   }
 
   private killLeftovers(): void {
-    for (const { pid } of findProcessesWithArgument(this.marker)) {
+    for (const { pid } of findPoolProcesses(this.poolId)) {
       try {
         process.kill(pid, "SIGKILL");
       } catch {

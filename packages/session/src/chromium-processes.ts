@@ -1,36 +1,34 @@
 import fs from "node:fs";
 
+/** Set in the environment of every Chromium a pool launches; each of its processes inherits it. */
+export const POOL_ENVIRONMENT_KEY = "PRODUCER_BROWSER_POOL";
+
 /**
- * The processes whose command line carries `marker` (a flag the pool adds to every Chromium it launches), read
- * from /proc. Used to prove that nothing is left behind, to find the browser's PID, and for metrics.
- * Returns [] where /proc does not exist.
+ * Every live process of the pool `poolId` — the browser, its zygotes, renderers, GPU and utility processes, and
+ * crash handlers — found by the environment variable they all inherit (Linux /proc). Used to find the browser's
+ * PID, to prove that nothing is left behind, and to kill leftovers after a crash. Returns [] where /proc does not
+ * exist.
  */
-export function findProcessesWithArgument(marker: string): Array<{ pid: number; isBrowser: boolean }> {
+export function findPoolProcesses(poolId: string): Array<{ pid: number; isBrowser: boolean }> {
   let entries: string[];
   try {
     entries = fs.readdirSync("/proc");
   } catch {
     return [];
   }
+  const needle = `${POOL_ENVIRONMENT_KEY}=${poolId}`;
   const found: Array<{ pid: number; isBrowser: boolean }> = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    let commandLine: string;
     try {
-      commandLine = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      const environment = fs.readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      if (!environment.includes(needle)) continue;
+      if (/^State:\s+Z/m.test(fs.readFileSync(`/proc/${entry}/status`, "utf8"))) continue; // dead, not yet reaped
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      found.push({ pid: Number(entry), isBrowser: args.includes(`--producer-pool=${poolId}`) });
     } catch {
-      continue;
+      // gone meanwhile, or not ours to read
     }
-    const args = commandLine.split("\0");
-    if (!args.includes(marker)) continue;
-    let state = "";
-    try {
-      state = /^State:\s+(\S)/m.exec(fs.readFileSync(`/proc/${entry}/status`, "utf8"))?.[1] ?? "";
-    } catch {
-      continue;
-    }
-    if (state === "Z") continue; // a zombie is gone, only not yet reaped
-    found.push({ pid: Number(entry), isBrowser: !args.some((arg) => arg.startsWith("--type=")) });
   }
   return found;
 }

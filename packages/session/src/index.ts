@@ -34,4 +34,4 @@ export {
 export type { AuthCookieFacts, LoginState, StateCookie } from "./login-state.js";
 export { checkLoginState, importLoginState, initLoginState } from "./login-state-commands.js";
 export type { LoginStateSummary } from "./login-state-commands.js";
-export { findProcessesWithArgument } from "./chromium-processes.js";
+export { findPoolProcesses } from "./chromium-processes.js";

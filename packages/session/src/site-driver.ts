@@ -123,10 +123,13 @@ export class SiteDriver {
   /** Opens the composer and reports what the page shows; signs in again when it can. */
   async openComposer(page: Page, signal?: AbortSignal, options: { signIn?: boolean } = {}): Promise<void> {
     const { timeouts } = this.site;
-    const response = await abortable(
-      page.goto(this.url(this.site.paths.create), { timeout: timeouts.navigationMs, waitUntil: "domcontentloaded" }),
-      signal,
-    );
+    const response = await this.navigate(page, this.url(this.site.paths.create), signal);
+    const status = response?.status() ?? 200;
+    if (status >= 500 && !(await this.exists(page, "challenge"))) {
+      throw new UnavailableError(`ProducerAI answered HTTP ${status} for ${this.site.paths.create}.`, {
+        details: { httpStatus: status },
+      });
+    }
     const screen = await this.waitOrSiteChanged(
       {
         challenge: () => this.exists(page, "challenge"),
@@ -138,13 +141,22 @@ export class SiteDriver {
     );
     if (screen === "composer") return;
     if (screen === "challenge") throw this.blockedError("challenge");
-    if (response && response.status() >= 500) {
-      throw new UnavailableError(`ProducerAI answered HTTP ${response.status()} for ${this.site.paths.create}.`);
-    }
     const signIn = this.options.signIn;
     if (!signIn || options.signIn === false) throw this.blockedError("loginWall");
     await signIn.signIn(page, signal);
     await this.openComposer(page, signal, { signIn: false });
+  }
+
+  /** `goto`, tried once more when the navigation was aborted (a late download or redirect on a reused page). */
+  private async navigate(page: Page, url: string, signal: AbortSignal | undefined) {
+    const options = { timeout: this.site.timeouts.navigationMs, waitUntil: "domcontentloaded" as const };
+    try {
+      return await abortable(page.goto(url, options), signal);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.includes("net::ERR_ABORTED")) throw error;
+      this.logger.debug({ url }, "navigation aborted; trying once more");
+      return await abortable(page.goto(url, options), signal);
+    }
   }
 
   private async run(
@@ -278,6 +290,8 @@ export class SiteDriver {
   /** Clicks, first closing a dialog that covers the page; a missing element means the site changed. */
   private async click(page: Page, target: Locator, name: SelectorName, signal: AbortSignal | undefined): Promise<void> {
     const timeout = this.site.timeouts.elementMs;
+    // Chromium stops painting tabs in the background, and a click waits for the target to be painted stable.
+    await page.bringToFront();
     await this.dismissOverlay(page);
     try {
       await abortable(target.click({ timeout }), signal);

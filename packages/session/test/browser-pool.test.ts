@@ -1,0 +1,89 @@
+import { findPoolProcesses } from "../src/index.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { createHarness, timed, type Harness } from "./harness.js";
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+const waitFor = async (check: () => boolean, timeoutMs = 10_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+describe("the browser pool", () => {
+  it("fails the running job with a retryable BROWSER_CRASHED when Chromium is killed, then relaunches", async () => {
+    harness = await createHarness({ simulator: { generationMs: 4000, replyDelayMs: 100 } });
+    const { session } = harness;
+    await session.start();
+    const pid = session.pool.browserProcessId();
+    expect(pid).toBeGreaterThan(0);
+    let killed = false;
+    const { error } = await timed(() =>
+      session.generate(
+        { prompt: "crash me", format: "wav" },
+        {
+          onProgress: (event) => {
+            if (event.stage === "replying" && !killed) {
+              killed = true;
+              process.kill(pid as number, "SIGKILL");
+            }
+          },
+        },
+      ),
+    );
+    expect(killed).toBe(true);
+    expect(error).toMatchObject({ code: "BROWSER_CRASHED", retryable: true });
+    harness.site.settings.generationMs = 0;
+    const songs = await session.generate({ prompt: "after the crash", format: "wav" });
+    expect(songs).toHaveLength(2);
+    expect(session.pool.restarts).toBe(1);
+    expect(session.pool.browserProcessId()).not.toBe(pid);
+  });
+
+  it("recycles a page after recycleAfterGenerations uses", async () => {
+    harness = await createHarness({ config: { browser: { recycleAfterGenerations: 2 } } });
+    for (let run = 0; run < 5; run += 1) await harness.session.generate({ prompt: `run ${run}`, format: "wav" });
+    // uses 1–2 on page 1, 3–4 on page 2, 5 on page 3
+    expect(harness.session.pool.pagesOpened).toBe(3);
+    expect(harness.session.pool.pagesOpen).toBe(1);
+  });
+
+  it("runs pageCount generations at once and makes the next one wait", async () => {
+    harness = await createHarness({
+      simulator: { generationMs: 1500, replyDelayMs: 100 },
+      config: { browser: { pageCount: 2 } },
+    });
+    await harness.session.start();
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, harness?.session.pool.pagesInUse ?? 0)), 20);
+    try {
+      const results = await Promise.all(
+        [1, 2, 3].map((run) => harness?.session.generate({ prompt: `parallel ${run}`, format: "wav" })),
+      );
+      expect(results.map((songs) => songs?.length)).toEqual([2, 2, 2]);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peak).toBe(2);
+    expect(harness.session.pool.pagesOpened).toBe(2);
+  });
+
+  it("leaves no Chromium process behind after close()", async () => {
+    harness = await createHarness();
+    await harness.session.generate({ prompt: "then close", format: "wav" });
+    const { poolId } = harness.session.pool;
+    expect(findPoolProcesses(poolId).length).toBeGreaterThan(1);
+    await harness.session.close();
+    await waitFor(() => findPoolProcesses(poolId).length === 0);
+    expect(findPoolProcesses(poolId)).toEqual([]);
+    await expect(harness.session.generate({ prompt: "closed", format: "wav" })).rejects.toMatchObject({
+      code: "CANCELLED",
+    });
+  });
+});

@@ -1,0 +1,84 @@
+import fs from "node:fs";
+import { ProducerError, readAudioFacts } from "@producer/utils";
+import type { Fault } from "@producer/simulator";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createHarness, TEST_TIMEOUTS, timed, type Harness } from "./harness.js";
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await createHarness({ simulator: { slowExportMs: 1500 } });
+  await harness.session.start();
+});
+afterAll(() => harness?.close());
+beforeEach(() => {
+  harness.site.faults.clear();
+  harness.site.resetStats();
+});
+
+/**
+ * Each fault must end in its own error, and blockers must be seen on sight: `within` is the longest the
+ * failure may take, below the timeout it would otherwise have waited for.
+ */
+const cases: Array<{ fault: Fault; code: string; retryable: boolean; within: number; step?: string }> = [
+  { fault: "logged-out", code: "SESSION_EXPIRED", retryable: false, within: TEST_TIMEOUTS.elementMs },
+  { fault: "challenge", code: "CHALLENGE", retryable: false, within: TEST_TIMEOUTS.elementMs },
+  { fault: "quota-exhausted", code: "QUOTA_EXHAUSTED", retryable: false, within: TEST_TIMEOUTS.replyMs },
+  { fault: "http-500", code: "UNAVAILABLE", retryable: true, within: TEST_TIMEOUTS.elementMs + 2000 },
+  { fault: "reply-never", code: "TIMEOUT", retryable: true, within: TEST_TIMEOUTS.replyMs + 4000, step: "reply" },
+  { fault: "download-never", code: "TIMEOUT", retryable: true, within: TEST_TIMEOUTS.downloadMs + 4000, step: "download" },
+];
+
+describe("every injected fault ends in its own error", () => {
+  for (const { fault, code, retryable, within, step } of cases) {
+    it(`${fault} → ${code}`, async () => {
+      harness.site.faults.set(fault);
+      const { error, ms } = await timed(() => harness.session.generate({ prompt: `fault ${fault}`, format: "wav" }));
+      expect(ProducerError.isInstance(error), String(error)).toBe(true);
+      const failure = error as ProducerError;
+      expect(failure.code).toBe(code);
+      expect(failure.retryable).toBe(retryable);
+      expect(ms).toBeLessThan(within);
+      if (step) expect(failure.details.step).toBe(step);
+      const artifacts = failure.details.artifacts as { screenshot?: string; html?: string };
+      expect(fs.existsSync(artifacts.screenshot as string), "screenshot saved").toBe(true);
+      expect(fs.readFileSync(artifacts.html as string, "utf8")).toContain("<html");
+      expect(artifacts.screenshot?.startsWith(harness.config.paths.artifactsDir)).toBe(true);
+      harness.site.faults.clear();
+      const after = await harness.session.generate({ prompt: `after ${fault}`, format: "wav" });
+      expect(after).toHaveLength(2);
+    });
+  }
+});
+
+describe("faults the driver works through", () => {
+  it("returns the songs that have audio when one comes back without", async () => {
+    harness.site.faults.set("song-without-audio", { times: 1 });
+    const songs = await harness.session.generate({ prompt: "one missing", format: "wav" });
+    expect(songs.map((song) => song.index)).toEqual([1]);
+    expect((await readAudioFacts(songs[0]?.filePath as string)).format).toBe("wav");
+  });
+
+  it("fails with a retryable GENERATION_FAILED when no song has audio", async () => {
+    harness.site.settings.songsPerGeneration = 1;
+    harness.site.faults.set("song-without-audio", { times: 1 });
+    try {
+      const { error } = await timed(() => harness.session.generate({ prompt: "nothing", format: "wav" }));
+      expect(error).toMatchObject({ code: "GENERATION_FAILED", retryable: true });
+    } finally {
+      harness.site.settings.songsPerGeneration = 2;
+    }
+  });
+
+  it("waits through a slow export", async () => {
+    harness.site.faults.set("slow-export");
+    const songs = await harness.session.generate({ prompt: "slow", format: "mp3" });
+    expect(songs).toHaveLength(2);
+    expect(harness.site.stats.downloads.mp3).toBe(2);
+  });
+
+  it("closes a dialog that covers the buttons", async () => {
+    harness.site.faults.set("overlay", { times: 1 });
+    const songs = await harness.session.generate({ prompt: "covered", format: "wav" });
+    expect(songs).toHaveLength(2);
+  });
+});
