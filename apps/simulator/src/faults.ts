@@ -25,14 +25,18 @@ export type Fault = (typeof FAULTS)[number];
 interface ArmedFault {
   /** How many more times it fires; undefined for until cleared. */
   remaining: number | undefined;
+  /** Only requests to these path prefixes trigger it; undefined for every request. */
+  paths: string[] | undefined;
+  /** Matching requests to let through before it starts firing. */
+  skip: number;
 }
 
 export class FaultSwitchboard {
   private readonly armed = new Map<Fault, ArmedFault>();
 
-  set(fault: Fault, options: { times?: number } = {}): void {
+  set(fault: Fault, options: { times?: number; paths?: string[]; skip?: number } = {}): void {
     if (!FAULTS.includes(fault)) throw new Error(`unknown fault ${fault}`);
-    this.armed.set(fault, { remaining: options.times });
+    this.armed.set(fault, { remaining: options.times, paths: options.paths, skip: options.skip ?? 0 });
   }
 
   clear(fault?: Fault): void {
@@ -45,10 +49,15 @@ export class FaultSwitchboard {
     return this.armed.has(fault);
   }
 
-  /** Whether the fault fires now; a fault set for N times fires N times, then clears itself. */
-  fire(fault: Fault): boolean {
+  /** Whether the fault fires now (for a request to `path`); a fault set for N times fires N times, then clears itself. */
+  fire(fault: Fault, path?: string): boolean {
     const state = this.armed.get(fault);
     if (!state) return false;
+    if (state.paths && !(path !== undefined && state.paths.some((prefix) => path.startsWith(prefix)))) return false;
+    if (state.skip > 0) {
+      state.skip -= 1;
+      return false;
+    }
     if (state.remaining !== undefined) {
       state.remaining -= 1;
       if (state.remaining <= 0) this.armed.delete(fault);
@@ -56,7 +65,11 @@ export class FaultSwitchboard {
     return true;
   }
 
-  list(): Array<{ fault: Fault; remaining: number | null }> {
-    return [...this.armed].map(([fault, state]) => ({ fault, remaining: state.remaining ?? null }));
+  list(): Array<{ fault: Fault; remaining: number | null; paths: string[] | null }> {
+    return [...this.armed].map(([fault, state]) => ({
+      fault,
+      remaining: state.remaining ?? null,
+      paths: state.paths ?? null,
+    }));
   }
 }

@@ -161,11 +161,11 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
   const site = new Hono();
   site.use(async (c, next) => {
     stats.requests += 1;
-    if (faults.fire("challenge")) {
+    if (faults.fire("challenge", c.req.path)) {
       stats.challenges += 1;
       return c.html(challengePage(), 403);
     }
-    if (c.req.method === "GET" && !c.req.path.startsWith("/api/") && faults.fire("http-500")) {
+    if (c.req.method === "GET" && !c.req.path.startsWith("/api/") && faults.fire("http-500", c.req.path)) {
       return c.html(errorPage(500), 500);
     }
     await next();
@@ -328,8 +328,12 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
   admin.put("/faults/:fault", async (c) => {
     const fault = c.req.param("fault") as Fault;
     if (!FAULTS.includes(fault)) return c.json({ error: `unknown fault; known: ${FAULTS.join(", ")}` }, 400);
-    const body = (await c.req.json().catch(() => ({}))) as { times?: number };
-    faults.set(fault, typeof body.times === "number" ? { times: body.times } : {});
+    const body = (await c.req.json().catch(() => ({}))) as { times?: unknown; paths?: unknown; skip?: unknown };
+    faults.set(fault, {
+      ...(typeof body.times === "number" ? { times: body.times } : {}),
+      ...(typeof body.skip === "number" ? { skip: body.skip } : {}),
+      ...(Array.isArray(body.paths) ? { paths: body.paths.map(String) } : {}),
+    });
     return c.json({ faults: faults.list() });
   });
   admin.delete("/faults/:fault", (c) => {

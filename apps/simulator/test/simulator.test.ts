@@ -115,7 +115,7 @@ describe("the admin API", () => {
     expect(new URL(site.adminUrl).port).not.toBe(new URL(site.url).port);
     const headers = { authorization: `Bearer ${site.adminToken}`, "content-type": "application/json" };
     const set = await fetch(`${site.adminUrl}/faults/challenge`, { method: "PUT", headers, body: JSON.stringify({ times: 2 }) });
-    expect(await set.json()).toEqual({ faults: [{ fault: "challenge", remaining: 2 }] });
+    expect(await set.json()).toEqual({ faults: [{ fault: "challenge", remaining: 2, paths: null }] });
     expect((await fetch(`${site.adminUrl}/faults/nonsense`, { method: "PUT", headers })).status).toBe(400);
     await fetch(`${site.adminUrl}/faults`, { method: "DELETE", headers });
     expect(site.faults.list()).toEqual([]);

@@ -1,0 +1,34 @@
+import { RENAMED_VARIANT_SELECTORS } from "@producer/simulator";
+import { readAudioFacts } from "@producer/utils";
+import fs from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { createHarness, timed, type Harness } from "./harness.js";
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+describe("a redesigned site", () => {
+  it("is driven by a second selectors profile with no code change", async () => {
+    harness = await createHarness({
+      simulator: { variant: "renamed" },
+      config: { site: { selectors: RENAMED_VARIANT_SELECTORS } },
+    });
+    harness.site.faults.set("overlay", { times: 1 });
+    const songs = await harness.session.generate({ prompt: "after the redesign", format: "mp3" });
+    expect(songs).toHaveLength(2);
+    expect(songs[0]?.clipId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await readAudioFacts(songs[1]?.filePath as string)).format).toBe("mp3");
+  });
+
+  it("gives SITE_CHANGED, naming the selector, with a snapshot, under the old profile", async () => {
+    harness = await createHarness({ simulator: { variant: "renamed" } });
+    const { error } = await timed(() => harness!.session.generate({ prompt: "old profile", format: "wav" }));
+    expect(error).toMatchObject({ code: "SITE_CHANGED", retryable: false });
+    expect((error as Error).message).toContain("site.selectors.promptInput");
+    const artifacts = (error as { details: { artifacts: { html: string } } }).details.artifacts;
+    expect(fs.readFileSync(artifacts.html, "utf8")).toContain('placeholder="Describe a song..."');
+  });
+});

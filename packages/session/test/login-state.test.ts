@@ -1,0 +1,143 @@
+import fs from "node:fs";
+import { AUTH_COOKIE } from "@producer/simulator";
+import { afterEach, describe, expect, it } from "vitest";
+import { checkLoginState, importLoginState, initLoginState } from "../src/index.js";
+import { createHarness, type Harness } from "./harness.js";
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+describe("login state", () => {
+  it("is reported missing with the command that fixes it", async () => {
+    harness = await createHarness({ signedIn: false });
+    const status = await harness.session.checkSession();
+    expect(status).toMatchObject({ valid: false, code: "SESSION_EXPIRED" });
+    expect(status.reason).toContain("producer session init");
+  });
+
+  it("imports a browser-extension cookie export, saved 0600, and checks valid", async () => {
+    harness = await createHarness({ signedIn: false });
+    const issued = harness.site.issueSession().cookies[0]!;
+    const extensionExport = [
+      {
+        domain: "127.0.0.1",
+        expirationDate: issued.expires + 0.25,
+        hostOnly: true,
+        httpOnly: true,
+        name: AUTH_COOKIE,
+        path: "/",
+        sameSite: "lax",
+        secure: false,
+        session: false,
+        storeId: "0",
+        value: issued.value,
+      },
+    ];
+    const summary = importLoginState({ config: harness.config, source: JSON.stringify(extensionExport) });
+    expect(summary).toMatchObject({ cookies: 1, authCookie: AUTH_COOKIE });
+    expect(summary.expiresAt).toBe(new Date(issued.expires * 1000).toISOString());
+    expect(fs.statSync(harness.config.paths.stateFile).mode & 0o777).toBe(0o600);
+    const status = await checkLoginState({ config: harness.config });
+    expect(status).toMatchObject({ valid: true });
+  });
+
+  it("notices a session that expired on the site, and caches the answer", async () => {
+    harness = await createHarness();
+    expect((await harness.session.checkSession()).valid).toBe(true);
+    harness.site.expireSessions();
+    expect((await harness.session.checkSession()).valid).toBe(true); // cached
+    const fresh = await harness.session.checkSession({ force: true });
+    expect(fresh).toMatchObject({ valid: false, code: "SESSION_EXPIRED" });
+    // a new state imported into the running session is used at once
+    await harness.session.importLoginState(harness.site.issueSession());
+    expect((await harness.session.checkSession()).valid).toBe(true);
+    expect(await harness.session.generate({ prompt: "after import", format: "wav" })).toHaveLength(2);
+  });
+
+  it("reports an auth cookie past its expiry without opening the site", async () => {
+    harness = await createHarness({ signedIn: false });
+    const state = harness.site.issueSession();
+    state.cookies[0]!.expires = Math.floor(Date.now() / 1000) - 60;
+    importLoginState({ config: harness.config, source: state });
+    const before = harness.site.stats.requests;
+    const status = await harness.session.checkSession();
+    expect(status).toMatchObject({ valid: false, code: "SESSION_EXPIRED" });
+    expect(status.reason).toContain("expired at");
+    expect(harness.site.stats.requests).toBe(before);
+  });
+
+  it("init waits for a sign-in by hand on the sign-in page, then saves the state 0600", async () => {
+    harness = await createHarness({ signedIn: false });
+    const summary = await initLoginState({
+      config: harness.config,
+      headless: true,
+      timeoutMs: 20_000,
+      // the user: clicks "Continue with Google" a moment later
+      onPage: async (page) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await page.getByText("Continue with Google").click();
+      },
+    });
+    expect(summary.authCookie).toBe(AUTH_COOKIE);
+    expect(fs.statSync(harness.config.paths.stateFile).mode & 0o777).toBe(0o600);
+    expect(harness.site.stats.signIns.oauth).toBe(1);
+    expect((await harness.session.checkSession({ force: true })).valid).toBe(true);
+  });
+
+  it("refuses input that is not a login state, with a clear error", () => {
+    const config = { paths: { stateFile: "/nonexistent/x", dataDir: "/nonexistent" } } as never;
+    expect(() => importLoginState({ config, source: "{ not json" })).toThrow(/not JSON/);
+    expect(() => importLoginState({ config, source: { cookies: [{ name: "a" }] } })).toThrow(/needs a name, a value and a domain/);
+    expect(() => importLoginState({ config, source: { hello: 1 } })).toThrow(/neither a storage state/);
+  });
+});
+
+describe("automatic re-login with configured credentials", () => {
+  it("signs in once, saves the state and finishes the generation", async () => {
+    harness = await createHarness({
+      config: { session: { email: "producer@example.test", password: "correct horse battery" }, browser: { pageCount: 2 } },
+    });
+    await harness.session.start();
+    harness.site.expireSessions();
+    const results = await Promise.all([
+      harness.session.generate({ prompt: "first after expiry", format: "wav" }),
+      harness.session.generate({ prompt: "second after expiry", format: "wav" }),
+    ]);
+    expect(results.map((songs) => songs.length)).toEqual([2, 2]);
+    expect(harness.site.stats.signIns.password).toBe(1);
+    expect(harness.session.signIn?.count).toBe(1);
+    const saved = fs.readFileSync(harness.config.paths.stateFile, "utf8");
+    expect(saved).not.toContain("correct horse battery");
+  });
+
+  it("stops at a refused password and never tries it again blindly", async () => {
+    harness = await createHarness({
+      config: { session: { email: "producer@example.test", password: "wrong password" } },
+    });
+    harness.site.expireSessions();
+    await expect(harness.session.generate({ prompt: "x", format: "wav" })).rejects.toMatchObject({
+      code: "LOGIN_FAILED",
+      retryable: false,
+    });
+    await expect(harness.session.generate({ prompt: "y", format: "wav" })).rejects.toMatchObject({ code: "LOGIN_FAILED" });
+    expect(harness.site.stats.signIns.refused).toBe(1);
+  });
+
+  it("ends in CHALLENGE when a challenge appears during sign-in", async () => {
+    harness = await createHarness({
+      config: { session: { email: "producer@example.test", password: "correct horse battery" } },
+    });
+    harness.site.expireSessions();
+    // the first /create is let through (it sends the expired session to sign-in); the one after sign-in is not
+    harness.site.faults.set("challenge", { paths: ["/create"], skip: 1 });
+    const error = await harness.session.generate({ prompt: "x", format: "wav" }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "CHALLENGE" });
+    expect((error as Error).message).toContain("during sign-in");
+    expect(harness.site.stats.signIns.password).toBe(1);
+    expect(harness.site.stats.challenges).toBeGreaterThan(0);
+
+  });
+});
