@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { findPoolProcesses } from "../src/index.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHarness, timed, type Harness } from "./harness.js";
@@ -72,6 +73,25 @@ describe("the browser pool", () => {
     }
     expect(peak).toBe(2);
     expect(harness.session.pool.pagesOpened).toBe(2);
+  });
+
+  it("closes pages left idle for idleCloseSecs and opens a new one when needed", async () => {
+    harness = await createHarness({ config: { browser: { idleCloseSecs: 1 } } });
+    await harness.session.generate({ prompt: "then idle", format: "wav" });
+    expect(harness.session.pool.pagesOpen).toBe(1);
+    await waitFor(() => harness?.session.pool.pagesOpen === 0, 5_000);
+    expect(harness.session.pool.status).toBe("ready"); // the browser stays warm
+    await harness.session.generate({ prompt: "after idle", format: "wav" });
+    expect(harness.session.pool.pagesOpened).toBe(2);
+  });
+
+  it("keeps a Playwright trace of a failed generation when tracing is on", async () => {
+    harness = await createHarness({ config: { browser: { trace: true } } });
+    harness.site.faults.set("quota-exhausted", { times: 1 });
+    const { error } = await timed(() => harness!.session.generate({ prompt: "traced", format: "wav" }));
+    const artifacts = (error as { details: { artifacts: { trace?: string } } }).details.artifacts;
+    expect(artifacts.trace).toMatch(/trace\.zip$/);
+    expect(fs.statSync(artifacts.trace as string).size).toBeGreaterThan(1000);
   });
 
   it("leaves no Chromium process behind after close()", async () => {
