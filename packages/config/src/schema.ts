@@ -297,6 +297,23 @@ const queueSchema = z.strictObject({
   backoffMaxMs: milliseconds(120_000, "Longest retry delay."),
   leaseMs: milliseconds(60_000, "A claimed job returns to the queue when its worker stops renewing it for this long."),
   pollIntervalMs: milliseconds(500, "How often an idle worker looks for work."),
+  pauseRecheckMs: milliseconds(
+    30_000,
+    "While a session problem (expired, challenge, quota) pauses the queue, how often the session is checked again.",
+  ),
+  directWaitMs: milliseconds(
+    300_000,
+    "How long a direct (useQueue: false) call waits before handing back the still-running job.",
+  ),
+});
+
+const webhooksSchema = z.strictObject({
+  secret: setting(z.string().min(16).optional(), {
+    doc: "Key of the HMAC-SHA256 signature on webhook deliveries (at least 16 characters); unsigned when unset.",
+    secret: true,
+  }),
+  maxAttempts: setting(z.number().int().min(1).max(20).default(5), { doc: "Tries of one webhook delivery." }),
+  timeoutMs: milliseconds(10_000, "Time one webhook delivery may take."),
 });
 
 const sessionSchema = z.strictObject({
@@ -328,6 +345,7 @@ export const configSchema = z.strictObject({
   database: databaseSchema.prefault({}),
   daemon: daemonSchema.prefault({}),
   queue: queueSchema.prefault({}),
+  webhooks: webhooksSchema.prefault({}),
   session: sessionSchema.prefault({}),
   log: logSchema.prefault({}),
 });

@@ -1,0 +1,25 @@
+/**
+ * Generate music with ProducerAI: the durable generation service, and (soon) the typed client for the daemon.
+ *
+ * @example
+ * ```ts
+ * import { ProducerService } from "@producer/core";
+ * const service = await ProducerService.create({ config, generator });
+ * const queued = await service.generateMusic({ prompt: "Create a happy pop song", title: "My New Song",
+ *   projectId: "project_123", userId: "user_456", useQueue: true });
+ * ```
+ */
+export { ProducerService } from "./producer-service.js";
+export type { ProducerServiceOptions, ServiceStatus } from "./producer-service.js";
+export { LIMITS, parseGenerateInput } from "./generate-input.js";
+export type { GenerateMusicInput, JobInput } from "./generate-input.js";
+export { isTerminal, JOB_STATUSES, RUNNING_STATUSES, TERMINAL_STATUSES } from "./job.js";
+export type { DirectResult, GenerateMusicResult, Job, JobError, JobStatus, QueuedResult, Track } from "./job.js";
+export { JobEvents } from "./job-events.js";
+export { PAUSING_CODES } from "./worker.js";
+export type { PauseState } from "./worker.js";
+export { deliverWebhook, signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./webhook.js";
+export { openDatabase } from "./store/database.js";
+export type { Dialect, ProducerDatabase } from "./store/database.js";
+export { migrateToLatest } from "./store/migrations.js";
+export type { TrackPage } from "./store/track-store.js";

@@ -1,0 +1,95 @@
+import type { AudioFormat } from "@producer/config";
+import type { GenerationProgress } from "@producer/utils";
+import type { JobInput } from "./generate-input.js";
+
+/** Each step of a job is a persisted state. */
+export const JOB_STATUSES = [
+  "queued",
+  "generating",
+  "downloading",
+  "uploading",
+  "recording",
+  "succeeded",
+  "failed",
+  "cancelled",
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const TERMINAL_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "cancelled"];
+export const RUNNING_STATUSES: readonly JobStatus[] = ["generating", "downloading", "uploading", "recording"];
+
+export const isTerminal = (status: JobStatus) => TERMINAL_STATUSES.includes(status);
+
+/** One stored song: the audio facts, where it is stored, and where it came from. */
+export interface Track {
+  id: string;
+  jobId: string;
+  songIndex: number;
+  projectId: string | null;
+  userId: string | null;
+  title: string;
+  prompt: string;
+  format: AudioFormat | string;
+  codec: string;
+  container: string;
+  durationSecs: number;
+  sampleRate: number;
+  channels: number;
+  bitrate: number;
+  sizeBytes: number;
+  sha256: string;
+  storage: { kind: "s3" | "local"; bucket: string | null; key: string; url: string };
+  clipId: string | null;
+  createdAt: string;
+}
+
+export interface JobError {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface Job {
+  id: string;
+  status: JobStatus;
+  input: JobInput;
+  attempts: number;
+  maxAttempts: number;
+  progress: GenerationProgress | null;
+  error: JobError | null;
+  /** Filled when the job succeeded. */
+  tracks: Track[];
+  idempotencyKey: string | null;
+  webhookUrl: string | null;
+  webhookStatus: "pending" | "delivered" | "failed" | null;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** When a queued job may run next (after a retry's backoff). */
+  runAfter: string;
+}
+
+/** What `generateMusic` answers in queue mode, at once. */
+export interface QueuedResult {
+  jobId: string;
+  status: "queued";
+  position: number;
+  etaMs: number;
+  /** True when an idempotency key matched an earlier job, which is returned instead of a new one. */
+  reused: boolean;
+}
+
+/** What `generateMusic` answers in direct mode: the finished job, or the running one past the wait. */
+export interface DirectResult {
+  jobId: string;
+  status: JobStatus;
+  job: Job;
+  tracks: Track[];
+  /** False when the wait ran out and the job goes on in the background. */
+  completed: boolean;
+}
+
+export type GenerateMusicResult = QueuedResult | DirectResult;
+
+export type { AudioFormat };

@@ -1,0 +1,277 @@
+import { createStorage, silentLogger, TimeoutError, abortReason, DisabledError, type Logger, type MusicGenerator, type Storage } from "@producer/utils";
+import type { ProducerConfig } from "@producer/config";
+import { parseGenerateInput, type GenerateMusicInput } from "./generate-input.js";
+import { isTerminal, type DirectResult, type GenerateMusicResult, type Job, type JobStatus, type QueuedResult, type Track } from "./job.js";
+import { JobEvents } from "./job-events.js";
+import { openDatabase, type ProducerDatabase } from "./store/database.js";
+import { JobStore, toJob, type JobRow } from "./store/job-store.js";
+import { migrateToLatest } from "./store/migrations.js";
+import { TrackStore, type TrackPage } from "./store/track-store.js";
+import { deliverWebhook } from "./webhook.js";
+import { Worker, type PauseState } from "./worker.js";
+
+export interface ProducerServiceOptions {
+  config: ProducerConfig;
+  /** What drives the site (`BrowserSession` from `@producer/session`). Without one, this service only queues
+   * and reads jobs — other processes sharing the database run them. */
+  generator?: MusicGenerator;
+  /** Defaults to the storage the configuration names. */
+  storage?: Storage;
+  logger?: Logger;
+}
+
+export interface ServiceStatus {
+  paused: PauseState | null;
+  activeJobs: number;
+  jobsByStatus: Record<string, number>;
+  queueDepth: number;
+}
+
+const DIRECT_PRIORITY = 1000;
+const DEFAULT_RUN_MS = 90_000;
+
+/**
+ * Turns prompts into stored tracks. Jobs live in the database (SQLite by default, PostgreSQL for many daemons),
+ * so they survive restarts and crashes; with a generator this process also runs them.
+ *
+ * @example
+ * ```ts
+ * const service = await ProducerService.create({ config, generator: new BrowserSession({ config }) });
+ * const { jobId } = await service.generateMusic({ prompt: "Create a happy pop song", useQueue: true });
+ * const job = await service.waitForJob(jobId, { timeoutMs: 600_000 });
+ * ```
+ */
+export class ProducerService implements AsyncDisposable {
+  readonly events = new JobEvents();
+  private readonly jobs: JobStore;
+  private readonly tracks: TrackStore;
+  private readonly worker: Worker | undefined;
+  private readonly logger: Logger;
+  private readonly webhookDeliveries = new Set<Promise<unknown>>();
+  private closed = false;
+
+  private constructor(
+    private readonly config: ProducerConfig,
+    private readonly database: ProducerDatabase,
+    readonly storage: Storage,
+    private readonly generator: MusicGenerator | undefined,
+    logger: Logger,
+  ) {
+    this.logger = logger;
+    this.jobs = new JobStore(database.db, database.dialect);
+    this.tracks = new TrackStore(database.db);
+    if (generator) {
+      this.worker = new Worker({
+        config,
+        jobs: this.jobs,
+        tracks: this.tracks,
+        generator,
+        storage,
+        logger: logger.child({ component: "worker" }),
+        onChange: (jobId) => void this.publish(jobId),
+      });
+    }
+  }
+
+  /** Opens (and migrates) the database and, with a generator, starts the worker. */
+  static async create(options: ProducerServiceOptions): Promise<ProducerService> {
+    const { config } = options;
+    if (!config.enabled) throw new DisabledError();
+    const logger = options.logger ?? silentLogger;
+    const database = openDatabase(config);
+    try {
+      const applied = await migrateToLatest(database.db, database.dialect);
+      if (applied.length > 0) logger.info({ applied }, "database migrated");
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+    const service = new ProducerService(config, database, options.storage ?? createStorage(config), options.generator, logger);
+    service.worker?.start();
+    return service;
+  }
+
+  /** The database dialect in use. */
+  get dialect(): "sqlite" | "postgres" {
+    return this.database.dialect;
+  }
+
+  async generateMusic(input: GenerateMusicInput): Promise<GenerateMusicResult> {
+    this.assertOpen();
+    const parsed = parseGenerateInput(input, { format: this.config.site.downloadFormat });
+    const direct = !parsed.useQueue;
+    const { row, reused } = await this.jobs.insert({
+      input: direct ? { ...parsed.job, priority: DIRECT_PRIORITY } : parsed.job,
+      ...(parsed.idempotencyKey ? { idempotencyKey: parsed.idempotencyKey } : {}),
+      ...(parsed.webhookUrl ? { webhookUrl: parsed.webhookUrl } : {}),
+      maxAttempts: this.config.queue.maxAttempts,
+      maxQueued: this.config.queue.maxQueued,
+      retryAfterMs: async () => Math.ceil((await this.jobs.averageRunMs(DEFAULT_RUN_MS)) / this.config.queue.concurrency),
+    });
+    if (!reused) void this.publish(row.id);
+    if (direct) return this.runDirect(row);
+    this.worker?.wake();
+    const position = await this.jobs.position(row);
+    const averageMs = await this.jobs.averageRunMs(DEFAULT_RUN_MS);
+    const result: QueuedResult = {
+      jobId: row.id,
+      status: "queued",
+      position: row.status === "queued" ? position : 0,
+      etaMs: row.status === "queued" ? Math.round((position * averageMs) / this.config.queue.concurrency) : 0,
+      reused,
+    };
+    return result;
+  }
+
+  private async runDirect(row: JobRow): Promise<DirectResult> {
+    if (this.worker && row.status === "queued") {
+      const claimed = await this.jobs.claim(this.worker.id, this.config.queue.leaseMs, { id: row.id });
+      if (claimed) void this.worker.runNow(claimed);
+    } else {
+      this.worker?.wake();
+    }
+    const job = await this.waitForJob(row.id, { timeoutMs: this.config.queue.directWaitMs }).catch(async (error: unknown) => {
+      if (TimeoutError.isInstance(error)) return this.getJob(row.id);
+      throw error;
+    });
+    return { jobId: job.id, status: job.status, job, tracks: job.tracks, completed: isTerminal(job.status) };
+  }
+
+  async getJob(id: string): Promise<Job> {
+    const row = await this.jobs.get(id);
+    return toJob(row, row.status === "succeeded" ? await this.tracks.forJob(id) : []);
+  }
+
+  /** Resolves with the job once it has ended; rejects with `TIMEOUT` (the job in `details.job`) past `timeoutMs`. */
+  async waitForJob(id: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Job> {
+    const first = await this.getJob(id);
+    if (isTerminal(first.status)) return first;
+    const timeoutMs = options.timeoutMs ?? 30 * 60_000;
+    return new Promise<Job>((resolve, reject) => {
+      let settled = false;
+      const finish = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        this.events.off("job", onJob);
+        clearInterval(poll);
+        clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+        outcome();
+      };
+      const check = (job: Job) => {
+        if (job.id === id && isTerminal(job.status)) finish(() => resolve(job));
+      };
+      const onJob = (job: Job) => check(job);
+      const onAbort = () => finish(() => reject(abortReason(options.signal as AbortSignal)));
+      // Events cover this process; polling covers jobs run by other processes on a shared database.
+      const poll = setInterval(() => void this.getJob(id).then(check, () => undefined), this.config.queue.pollIntervalMs);
+      const timer = setTimeout(
+        () =>
+          void this.getJob(id).then((job) =>
+            finish(() =>
+              reject(
+                new TimeoutError(`Job ${id} is still ${job.status} after ${timeoutMs} ms.`, {
+                  details: { jobId: id, status: job.status, job },
+                }),
+              ),
+            ),
+          ),
+        timeoutMs,
+      );
+      this.events.on("job", onJob);
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      if (options.signal?.aborted) onAbort();
+    });
+  }
+
+  /** Cancels a queued job at once; a running one stops at its next step. Ended jobs are left as they are. */
+  async cancel(id: string): Promise<Job> {
+    await this.jobs.requestCancel(id);
+    await this.publish(id);
+    return this.getJob(id);
+  }
+
+  async listJobs(options: { status?: JobStatus; limit?: number; cursor?: string } = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+    let before: { createdAt: number; id: string } | undefined;
+    if (options.cursor) {
+      const [createdAt, id] = Buffer.from(options.cursor, "base64url").toString().split("|");
+      before = { createdAt: Number(createdAt), id: id ?? "" };
+    }
+    const rows = await this.jobs.list({ ...(options.status ? { status: options.status } : {}), limit: limit + 1, ...(before ? { before } : {}) });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      jobs: page.map((row) => toJob(row)),
+      nextCursor: rows.length > limit && last ? Buffer.from(`${Number(last.created_at)}|${last.id}`).toString("base64url") : null,
+    };
+  }
+
+  listTracks(options: { projectId?: string; userId?: string; jobId?: string; limit?: number; cursor?: string } = {}): Promise<TrackPage> {
+    return this.tracks.list(options);
+  }
+
+  getTrack(id: string): Promise<Track> {
+    return this.tracks.get(id);
+  }
+
+  async status(): Promise<ServiceStatus> {
+    const jobsByStatus = await this.jobs.countByStatus();
+    return {
+      paused: this.worker?.paused ?? null,
+      activeJobs: this.worker?.activeCount ?? 0,
+      jobsByStatus,
+      queueDepth: jobsByStatus.queued ?? 0,
+    };
+  }
+
+  /** Step durations measured by this process's worker: status → { totalMs, count }. */
+  stepDurations(): ReadonlyMap<string, { totalMs: number; count: number }> {
+    return this.worker?.stepDurations ?? new Map();
+  }
+
+  /** Resume a queue paused by a session problem (after `session import`, say). */
+  resume(): void {
+    this.worker?.resume();
+  }
+
+  /** Stops taking jobs; running ones get `graceMs` to finish, the rest stay queued. */
+  async close(options: { graceMs?: number } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.worker?.stop(options.graceMs ?? this.config.daemon.shutdownGraceMs);
+    await Promise.allSettled(this.webhookDeliveries);
+    await this.database.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new DisabledError("The producer service is closed.");
+  }
+
+  private async publish(jobId: string): Promise<void> {
+    if (this.closed) return;
+    try {
+      const job = await this.getJob(jobId);
+      this.events.emit("job", job);
+      if (isTerminal(job.status) && job.webhookUrl && job.webhookStatus === "pending") this.sendWebhook(job);
+    } catch (error) {
+      this.logger.debug({ jobId, error: (error as Error).message }, "could not publish a job change");
+    }
+  }
+
+  private sendWebhook(job: Job): void {
+    const { webhooks } = this.config;
+    const delivery = deliverWebhook(job, {
+      secret: webhooks.secret,
+      maxAttempts: webhooks.maxAttempts,
+      timeoutMs: webhooks.timeoutMs,
+      logger: this.logger,
+    }).then((delivered) => this.jobs.setWebhookStatus(job.id, delivered ? "delivered" : "failed"));
+    this.webhookDeliveries.add(delivery);
+    void delivery.finally(() => this.webhookDeliveries.delete(delivery));
+  }
+}

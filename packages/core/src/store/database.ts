@@ -1,0 +1,113 @@
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import path from "node:path";
+import { Kysely, PostgresDialect, SqliteDialect, type Generated } from "kysely";
+import type { ProducerConfig } from "@producer/config";
+import { ProducerError } from "@producer/utils";
+
+export interface JobsTable {
+  id: string;
+  status: string;
+  input: string;
+  prompt: string;
+  project_id: string | null;
+  user_id: string | null;
+  priority: number;
+  idempotency_key: string | null;
+  input_hash: string;
+  attempts: number;
+  max_attempts: number;
+  run_after: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  progress: string | null;
+  downloaded: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  error_retryable: number | null;
+  cancel_requested: number;
+  webhook_url: string | null;
+  webhook_status: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface TracksTable {
+  id: string;
+  job_id: string;
+  song_index: number;
+  project_id: string | null;
+  user_id: string | null;
+  title: string;
+  prompt: string;
+  format: string;
+  codec: string;
+  container: string;
+  duration_secs: number;
+  sample_rate: number;
+  channels: number;
+  bitrate: number;
+  size_bytes: number;
+  sha256: string;
+  storage_kind: string;
+  storage_bucket: string | null;
+  storage_key: string;
+  storage_url: string;
+  clip_id: string | null;
+  created_at: number;
+  seq: Generated<number>;
+}
+
+export interface Database {
+  jobs: JobsTable;
+  tracks: TracksTable;
+}
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface ProducerDatabase {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+const requireOptional = createRequire(import.meta.url);
+
+function loadDriver<T>(name: "better-sqlite3" | "pg", dialect: string): T {
+  try {
+    return requireOptional(name) as T;
+  } catch (error) {
+    throw new ProducerError(
+      "INVALID_CONFIG",
+      `The ${dialect} database needs the "${name}" package: npm install ${name}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Opens the job and track store named by `database.url`: a SQLite file (better-sqlite3, WAL, busy timeout, so
+ * several processes on one machine can share it) or PostgreSQL (pg), so many daemons can share one queue.
+ * Both drivers are optional peer dependencies: only the one in use is loaded.
+ */
+export function openDatabase(config: Pick<ProducerConfig, "database">): ProducerDatabase {
+  const { url, dialect } = config.database;
+  if (dialect === "postgres") {
+    const pg = loadDriver<typeof import("pg")>("pg", "PostgreSQL");
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect, close: () => db.destroy() };
+  }
+  const BetterSqlite3 = loadDriver<typeof import("better-sqlite3")>("better-sqlite3", "SQLite");
+  const file = url.replace(/^sqlite:/, "");
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const database = new BetterSqlite3(file);
+  database.pragma("journal_mode = WAL");
+  database.pragma("busy_timeout = 5000");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("foreign_keys = ON");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: "sqlite", close: () => db.destroy() };
+}

@@ -1,0 +1,361 @@
+import { createHash, randomUUID } from "node:crypto";
+import { sql, type Kysely, type Selectable } from "kysely";
+import { ConflictError, NotFoundError, QueueFullError, type GenerationProgress } from "@producer/utils";
+import type { JobInput } from "../generate-input.js";
+import { RUNNING_STATUSES, type Job, type JobError, type JobStatus, type Track } from "../job.js";
+import type { Database, Dialect, JobsTable } from "./database.js";
+
+export type JobRow = Selectable<JobsTable>;
+
+/** A song downloaded by an attempt and kept until it is stored, so a retry never generates it again. */
+export interface DownloadedSong {
+  index: number;
+  title: string;
+  filePath: string;
+  format: string;
+  clipId?: string;
+}
+
+const iso = (ms: number | string | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+
+export function hashInput(input: JobInput, webhookUrl: string | undefined): string {
+  const canonical = JSON.stringify([
+    input.prompt,
+    input.title ?? null,
+    input.lyrics ?? null,
+    input.projectId ?? null,
+    input.userId ?? null,
+    input.instrumental,
+    input.format,
+    webhookUrl ?? null,
+  ]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+const isUniqueViolation = (error: unknown) => {
+  const code = (error as { code?: string }).code;
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+};
+
+export function toJob(row: JobRow, tracks: Track[] = []): Job {
+  const error: JobError | null = row.error_code
+    ? { code: row.error_code, message: row.error_message ?? "", retryable: Number(row.error_retryable) === 1 }
+    : null;
+  return {
+    id: row.id,
+    status: row.status as JobStatus,
+    input: JSON.parse(row.input) as JobInput,
+    attempts: Number(row.attempts),
+    maxAttempts: Number(row.max_attempts),
+    progress: row.progress ? (JSON.parse(row.progress) as GenerationProgress) : null,
+    error,
+    tracks,
+    idempotencyKey: row.idempotency_key,
+    webhookUrl: row.webhook_url,
+    webhookStatus: (row.webhook_status as Job["webhookStatus"]) ?? null,
+    createdAt: iso(row.created_at) as string,
+    updatedAt: iso(row.updated_at) as string,
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+    runAfter: iso(row.run_after) as string,
+  };
+}
+
+/**
+ * The durable queue. Claiming is one atomic statement — PostgreSQL `FOR UPDATE SKIP LOCKED`, SQLite a single
+ * writer — and gives the claimer a lease it must renew; a job whose lease runs out (its worker died) is claimed
+ * again. Every write by a worker is guarded by its lease, so a worker that lost a job cannot touch it.
+ */
+export class JobStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async insert(options: {
+    input: JobInput;
+    idempotencyKey?: string;
+    webhookUrl?: string;
+    maxAttempts: number;
+    maxQueued: number;
+    /** An estimate for the queue-full hint. */
+    retryAfterMs: () => Promise<number>;
+  }): Promise<{ row: JobRow; reused: boolean }> {
+    const inputHash = hashInput(options.input, options.webhookUrl);
+    if (options.idempotencyKey) {
+      const existing = await this.byIdempotencyKey(options.idempotencyKey, inputHash);
+      if (existing) return { row: existing, reused: true };
+    }
+    const queued = await this.countQueued();
+    if (queued >= options.maxQueued) {
+      const retryAfterMs = await options.retryAfterMs();
+      throw new QueueFullError(
+        `The queue holds ${queued} jobs, its limit; try again in about ${Math.ceil(retryAfterMs / 1000)} s.`,
+        retryAfterMs,
+      );
+    }
+    const now = this.now();
+    const row: JobRow = {
+      id: randomUUID(),
+      status: "queued",
+      input: JSON.stringify(options.input),
+      prompt: options.input.prompt,
+      project_id: options.input.projectId ?? null,
+      user_id: options.input.userId ?? null,
+      priority: options.input.priority,
+      idempotency_key: options.idempotencyKey ?? null,
+      input_hash: inputHash,
+      attempts: 0,
+      max_attempts: options.maxAttempts,
+      run_after: now,
+      lease_owner: null,
+      lease_expires_at: null,
+      progress: null,
+      downloaded: null,
+      error_code: null,
+      error_message: null,
+      error_retryable: null,
+      cancel_requested: 0,
+      webhook_url: options.webhookUrl ?? null,
+      webhook_status: options.webhookUrl ? "pending" : null,
+      created_at: now,
+      updated_at: now,
+      started_at: null,
+      finished_at: null,
+    };
+    try {
+      await this.db.insertInto("jobs").values(row).execute();
+      return { row, reused: false };
+    } catch (error) {
+      // Two submissions with one key at the same moment: the loser answers with the winner's job.
+      if (options.idempotencyKey && isUniqueViolation(error)) {
+        const existing = await this.byIdempotencyKey(options.idempotencyKey, inputHash);
+        if (existing) return { row: existing, reused: true };
+      }
+      throw error;
+    }
+  }
+
+  private async byIdempotencyKey(key: string, inputHash: string): Promise<JobRow | undefined> {
+    const existing = await this.db.selectFrom("jobs").selectAll().where("idempotency_key", "=", key).executeTakeFirst();
+    if (!existing) return undefined;
+    if (existing.input_hash !== inputHash) {
+      throw new ConflictError(
+        `The idempotency key ${JSON.stringify(key)} was already used for a different request (job ${existing.id}).`,
+        { details: { jobId: existing.id } },
+      );
+    }
+    return existing;
+  }
+
+  async get(id: string): Promise<JobRow> {
+    const row = await this.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) throw new NotFoundError(`No job ${id}.`, { details: { jobId: id } });
+    return row;
+  }
+
+  async list(options: { status?: JobStatus; limit: number; before?: { createdAt: number; id: string } }): Promise<JobRow[]> {
+    let query = this.db.selectFrom("jobs").selectAll();
+    if (options.status) query = query.where("status", "=", options.status);
+    if (options.before) {
+      const { createdAt, id } = options.before;
+      query = query.where((eb) =>
+        eb.or([eb("created_at", "<", createdAt), eb.and([eb("created_at", "=", createdAt), eb("id", "<", id)])]),
+      );
+    }
+    return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(options.limit).execute();
+  }
+
+  async countQueued(): Promise<number> {
+    const { count } = await this.db
+      .selectFrom("jobs")
+      .select((eb) => eb.fn.countAll().as("count"))
+      .where("status", "=", "queued")
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = await this.db
+      .selectFrom("jobs")
+      .select(["status", (eb) => eb.fn.countAll().as("count")])
+      .groupBy("status")
+      .execute();
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+  }
+
+  /** 1 for the next job to run: queued jobs of higher priority, or equal and older, come first. */
+  async position(row: JobRow): Promise<number> {
+    const { count } = await this.db
+      .selectFrom("jobs")
+      .select((eb) => eb.fn.countAll().as("count"))
+      .where("status", "=", "queued")
+      .where((eb) =>
+        eb.or([
+          eb("priority", ">", row.priority),
+          eb.and([eb("priority", "=", row.priority), eb("created_at", "<", row.created_at)]),
+        ]),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(count) + 1;
+  }
+
+  /** Mean run time of recent successful jobs, for queue estimates. */
+  async averageRunMs(fallbackMs: number): Promise<number> {
+    const rows = await this.db
+      .selectFrom("jobs")
+      .select(["started_at", "finished_at"])
+      .where("status", "=", "succeeded")
+      .orderBy("finished_at", "desc")
+      .limit(20)
+      .execute();
+    const durations = rows
+      .filter((row) => row.started_at !== null && row.finished_at !== null)
+      .map((row) => Number(row.finished_at) - Number(row.started_at));
+    return durations.length === 0 ? fallbackMs : durations.reduce((a, b) => a + b, 0) / durations.length;
+  }
+
+  /**
+   * Takes the next runnable job — queued and due, or running with a lease that ran out — and leases it to `owner`.
+   * With `id`, takes that job only (direct mode).
+   */
+  async claim(owner: string, leaseMs: number, options: { id?: string } = {}): Promise<JobRow | undefined> {
+    const now = this.now();
+    let candidate = this.db
+      .selectFrom("jobs")
+      .select("id")
+      .where((eb) =>
+        eb.or([
+          eb.and([eb("status", "=", "queued"), eb("run_after", "<=", now)]),
+          eb.and([eb("status", "in", RUNNING_STATUSES), eb("lease_expires_at", "<", now)]),
+        ]),
+      );
+    if (options.id) candidate = candidate.where("id", "=", options.id);
+    candidate = candidate.orderBy("priority", "desc").orderBy("created_at", "asc").limit(1);
+    if (this.dialect === "postgres") candidate = candidate.forUpdate().skipLocked();
+    const row = await this.db
+      .updateTable("jobs")
+      .set((eb) => ({
+        status: "generating",
+        lease_owner: owner,
+        lease_expires_at: now + leaseMs,
+        attempts: eb("attempts", "+", 1),
+        started_at: eb.fn.coalesce("started_at", sql.lit(now)),
+        updated_at: now,
+      }))
+      .where("id", "=", candidate)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb("status", "=", "queued"), eb("run_after", "<=", now)]),
+          eb.and([eb("status", "in", RUNNING_STATUSES), eb("lease_expires_at", "<", now)]),
+        ]),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    return row;
+  }
+
+  /** Extends the lease; false when the job is no longer this owner's. Reports a cancel request. */
+  async renew(id: string, owner: string, leaseMs: number): Promise<{ held: boolean; cancelRequested: boolean }> {
+    const now = this.now();
+    const row = await this.db
+      .updateTable("jobs")
+      .set({ lease_expires_at: now + leaseMs })
+      .where("id", "=", id)
+      .where("lease_owner", "=", owner)
+      .where("status", "in", RUNNING_STATUSES)
+      .returning(["cancel_requested"])
+      .executeTakeFirst();
+    return { held: row !== undefined, cancelRequested: Number(row?.cancel_requested ?? 0) === 1 };
+  }
+
+  /** A worker's write: applies only while the owner still holds the job. Returns whether it did. */
+  async update(
+    id: string,
+    owner: string,
+    patch: {
+      status?: JobStatus;
+      progress?: GenerationProgress | null;
+      downloaded?: DownloadedSong[] | null;
+    },
+  ): Promise<boolean> {
+    const values: Partial<JobRow> = { updated_at: this.now() };
+    if (patch.status) values.status = patch.status;
+    if (patch.progress !== undefined) values.progress = patch.progress === null ? null : JSON.stringify(patch.progress);
+    if (patch.downloaded !== undefined) values.downloaded = patch.downloaded === null ? null : JSON.stringify(patch.downloaded);
+    const result = await this.db
+      .updateTable("jobs")
+      .set(values)
+      .where("id", "=", id)
+      .where("lease_owner", "=", owner)
+      .where("status", "in", RUNNING_STATUSES)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Ends a job the owner holds: succeeded, failed or cancelled. */
+  async finish(id: string, owner: string, status: "succeeded" | "failed" | "cancelled", error?: JobError): Promise<boolean> {
+    const now = this.now();
+    const result = await this.db
+      .updateTable("jobs")
+      .set({
+        status,
+        lease_owner: null,
+        lease_expires_at: null,
+        finished_at: now,
+        updated_at: now,
+        ...(status === "succeeded" ? { downloaded: null, error_code: null, error_message: null, error_retryable: null } : {}),
+        ...(error ? { error_code: error.code, error_message: error.message, error_retryable: error.retryable ? 1 : 0 } : {}),
+      })
+      .where("id", "=", id)
+      .where("lease_owner", "=", owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Puts a held job back in the queue, to run after `delayMs`; an attempt that spent nothing is given back. */
+  async requeue(id: string, owner: string, options: { delayMs: number; error?: JobError; refundAttempt?: boolean }): Promise<boolean> {
+    const now = this.now();
+    const result = await this.db
+      .updateTable("jobs")
+      .set((eb) => ({
+        status: "queued",
+        lease_owner: null,
+        lease_expires_at: null,
+        run_after: now + options.delayMs,
+        updated_at: now,
+        progress: null,
+        ...(options.refundAttempt ? { attempts: eb("attempts", "-", 1) } : {}),
+        ...(options.error
+          ? { error_code: options.error.code, error_message: options.error.message, error_retryable: options.error.retryable ? 1 : 0 }
+          : {}),
+      }))
+      .where("id", "=", id)
+      .where("lease_owner", "=", owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Cancels a queued job at once; asks the worker of a running one to stop. */
+  async requestCancel(id: string): Promise<JobRow> {
+    const now = this.now();
+    await this.db
+      .updateTable("jobs")
+      .set({ status: "cancelled", finished_at: now, updated_at: now, lease_owner: null, lease_expires_at: null })
+      .where("id", "=", id)
+      .where("status", "=", "queued")
+      .execute();
+    await this.db
+      .updateTable("jobs")
+      .set({ cancel_requested: 1, updated_at: now })
+      .where("id", "=", id)
+      .where("status", "in", RUNNING_STATUSES)
+      .execute();
+    return this.get(id);
+  }
+
+  async setWebhookStatus(id: string, status: "delivered" | "failed"): Promise<void> {
+    await this.db.updateTable("jobs").set({ webhook_status: status }).where("id", "=", id).execute();
+  }
+}

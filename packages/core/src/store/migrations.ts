@@ -1,0 +1,91 @@
+import { sql, type Kysely } from "kysely";
+import { Migrator, type Migration, type MigrationProvider } from "kysely/migration";
+import { ProducerError } from "@producer/utils";
+import type { Database, Dialect } from "./database.js";
+
+/** Every migration, in order. Never edit one that has shipped: add the next. */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const bigint = dialect === "postgres" ? "bigint" : "integer";
+  const real = dialect === "postgres" ? "double precision" : "real";
+  return {
+    "0001_jobs_and_tracks": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("jobs")
+          .addColumn("id", "text", (column) => column.primaryKey())
+          .addColumn("status", "text", (column) => column.notNull())
+          .addColumn("input", "text", (column) => column.notNull())
+          .addColumn("prompt", "text", (column) => column.notNull())
+          .addColumn("project_id", "text")
+          .addColumn("user_id", "text")
+          .addColumn("priority", "integer", (column) => column.notNull().defaultTo(0))
+          .addColumn("idempotency_key", "text", (column) => column.unique())
+          .addColumn("input_hash", "text", (column) => column.notNull())
+          .addColumn("attempts", "integer", (column) => column.notNull().defaultTo(0))
+          .addColumn("max_attempts", "integer", (column) => column.notNull())
+          .addColumn("run_after", sql.raw(bigint), (column) => column.notNull())
+          .addColumn("lease_owner", "text")
+          .addColumn("lease_expires_at", sql.raw(bigint))
+          .addColumn("progress", "text")
+          .addColumn("downloaded", "text")
+          .addColumn("error_code", "text")
+          .addColumn("error_message", "text")
+          .addColumn("error_retryable", "integer")
+          .addColumn("cancel_requested", "integer", (column) => column.notNull().defaultTo(0))
+          .addColumn("webhook_url", "text")
+          .addColumn("webhook_status", "text")
+          .addColumn("created_at", sql.raw(bigint), (column) => column.notNull())
+          .addColumn("updated_at", sql.raw(bigint), (column) => column.notNull())
+          .addColumn("started_at", sql.raw(bigint))
+          .addColumn("finished_at", sql.raw(bigint))
+          .execute();
+        await db.schema.createIndex("jobs_claim").on("jobs").columns(["status", "priority", "created_at"]).execute();
+        await db.schema.createIndex("jobs_lease").on("jobs").columns(["status", "lease_expires_at"]).execute();
+        await db.schema
+          .createTable("tracks")
+          .addColumn("seq", dialect === "postgres" ? "bigserial" : "integer", (column) =>
+            dialect === "postgres" ? column.primaryKey() : column.primaryKey().autoIncrement(),
+          )
+          .addColumn("id", "text", (column) => column.notNull().unique())
+          .addColumn("job_id", "text", (column) => column.notNull().references("jobs.id"))
+          .addColumn("song_index", "integer", (column) => column.notNull())
+          .addColumn("project_id", "text")
+          .addColumn("user_id", "text")
+          .addColumn("title", "text", (column) => column.notNull())
+          .addColumn("prompt", "text", (column) => column.notNull())
+          .addColumn("format", "text", (column) => column.notNull())
+          .addColumn("codec", "text", (column) => column.notNull())
+          .addColumn("container", "text", (column) => column.notNull())
+          .addColumn("duration_secs", sql.raw(real), (column) => column.notNull())
+          .addColumn("sample_rate", "integer", (column) => column.notNull())
+          .addColumn("channels", "integer", (column) => column.notNull())
+          .addColumn("bitrate", "integer", (column) => column.notNull())
+          .addColumn("size_bytes", sql.raw(bigint), (column) => column.notNull())
+          .addColumn("sha256", "text", (column) => column.notNull())
+          .addColumn("storage_kind", "text", (column) => column.notNull())
+          .addColumn("storage_bucket", "text")
+          .addColumn("storage_key", "text", (column) => column.notNull())
+          .addColumn("storage_url", "text", (column) => column.notNull())
+          .addColumn("clip_id", "text")
+          .addColumn("created_at", sql.raw(bigint), (column) => column.notNull())
+          .addUniqueConstraint("tracks_job_song", ["job_id", "song_index"])
+          .execute();
+        await db.schema.createIndex("tracks_project").on("tracks").columns(["project_id", "seq"]).execute();
+        await db.schema.createIndex("tracks_user").on("tracks").columns(["user_id", "seq"]).execute();
+      },
+    },
+  };
+}
+
+/** Brings the schema up to date; safe to call from several processes at once (kysely takes a lock). */
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const migrator = new Migrator({ db, provider, migrationTableName: "producer_migrations", migrationLockTableName: "producer_migrations_lock" });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    throw new ProducerError("INTERNAL", `Database migration failed: ${(error as Error).message ?? String(error)}`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).filter((result) => result.status === "Success").map((result) => result.migrationName);
+}

@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely, Selectable } from "kysely";
+import { InvalidInputError, NotFoundError } from "@producer/utils";
+import type { Track } from "../job.js";
+import type { Database, TracksTable } from "./database.js";
+
+type TrackRow = Selectable<TracksTable>;
+
+export interface TrackPage {
+  tracks: Track[];
+  /** Pass back as `cursor` for the next page; null at the end. */
+  nextCursor: string | null;
+}
+
+function toTrack(row: TrackRow): Track {
+  return {
+    id: row.id,
+    jobId: row.job_id,
+    songIndex: Number(row.song_index),
+    projectId: row.project_id,
+    userId: row.user_id,
+    title: row.title,
+    prompt: row.prompt,
+    format: row.format,
+    codec: row.codec,
+    container: row.container,
+    durationSecs: Number(row.duration_secs),
+    sampleRate: Number(row.sample_rate),
+    channels: Number(row.channels),
+    bitrate: Number(row.bitrate),
+    sizeBytes: Number(row.size_bytes),
+    sha256: row.sha256,
+    storage: {
+      kind: row.storage_kind as "s3" | "local",
+      bucket: row.storage_bucket,
+      key: row.storage_key,
+      url: row.storage_url,
+    },
+    clipId: row.clip_id,
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+  };
+}
+
+const encodeCursor = (seq: number) => Buffer.from(`t:${seq}`).toString("base64url");
+function decodeCursor(cursor: string): number {
+  const match = /^t:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString());
+  if (!match) throw new InvalidInputError("The cursor is not one this service gave out.", [{ path: "cursor", message: "is invalid" }]);
+  return Number(match[1]);
+}
+
+/** One row per stored song, keyed by (job, song index): recording a song twice updates it, never doubles it. */
+export class TrackStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async record(track: Omit<Track, "id" | "createdAt">): Promise<void> {
+    const values = {
+      job_id: track.jobId,
+      song_index: track.songIndex,
+      project_id: track.projectId,
+      user_id: track.userId,
+      title: track.title,
+      prompt: track.prompt,
+      format: track.format,
+      codec: track.codec,
+      container: track.container,
+      duration_secs: track.durationSecs,
+      sample_rate: track.sampleRate,
+      channels: track.channels,
+      bitrate: track.bitrate,
+      size_bytes: track.sizeBytes,
+      sha256: track.sha256,
+      storage_kind: track.storage.kind,
+      storage_bucket: track.storage.bucket,
+      storage_key: track.storage.key,
+      storage_url: track.storage.url,
+      clip_id: track.clipId,
+    };
+    await this.db
+      .insertInto("tracks")
+      .values({ ...values, id: randomUUID(), created_at: this.now() })
+      .onConflict((conflict) => conflict.columns(["job_id", "song_index"]).doUpdateSet(values))
+      .execute();
+  }
+
+  async forJob(jobId: string): Promise<Track[]> {
+    const rows = await this.db.selectFrom("tracks").selectAll().where("job_id", "=", jobId).orderBy("song_index").execute();
+    return rows.map(toTrack);
+  }
+
+  async get(id: string): Promise<Track> {
+    const row = await this.db.selectFrom("tracks").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) throw new NotFoundError(`No track ${id}.`, { details: { trackId: id } });
+    return toTrack(row);
+  }
+
+  /** Newest first, filtered by project, user or job, a page at a time. */
+  async list(options: { projectId?: string; userId?: string; jobId?: string; limit?: number; cursor?: string }): Promise<TrackPage> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+    let query = this.db.selectFrom("tracks").selectAll();
+    if (options.projectId) query = query.where("project_id", "=", options.projectId);
+    if (options.userId) query = query.where("user_id", "=", options.userId);
+    if (options.jobId) query = query.where("job_id", "=", options.jobId);
+    if (options.cursor) query = query.where("seq", "<", decodeCursor(options.cursor));
+    const rows = await query.orderBy("seq", "desc").limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      tracks: page.map(toTrack),
+      nextCursor: rows.length > limit && last ? encodeCursor(Number(last.seq)) : null,
+    };
+  }
+}

@@ -1,0 +1,277 @@
+import { randomUUID } from "node:crypto";
+import type { ProducerConfig } from "@producer/config";
+import {
+  backoffDelay,
+  CancelledError,
+  ProducerError,
+  toProducerError,
+  type GenerationProgress,
+  type Logger,
+  type MusicGenerator,
+  type Storage,
+} from "@producer/utils";
+import type { JobError, JobStatus } from "./job.js";
+import { runPipeline } from "./pipeline.js";
+import type { DownloadedSong, JobRow, JobStore } from "./store/job-store.js";
+import type { TrackStore } from "./store/track-store.js";
+
+/** Errors that say the account cannot generate right now: the queue pauses instead of burning every job. */
+export const PAUSING_CODES = new Set(["SESSION_EXPIRED", "CHALLENGE", "QUOTA_EXHAUSTED", "LOGIN_FAILED"]);
+
+export interface WorkerDeps {
+  config: ProducerConfig;
+  jobs: JobStore;
+  tracks: TrackStore;
+  generator: MusicGenerator;
+  storage: Storage;
+  logger: Logger;
+  /** Called after every change this worker makes to a job. */
+  onChange: (jobId: string) => void;
+}
+
+export interface PauseState {
+  code: string;
+  reason: string;
+  since: string;
+}
+
+class LeaseLost extends Error {}
+
+/**
+ * Claims jobs and runs them through the pipeline, up to `queue.concurrency` at once (direct jobs run beside
+ * them, bounded by the browser pool). Renews each lease while it runs; a retryable failure goes back to the
+ * queue after a backoff, a session problem pauses claiming until the session is valid again.
+ */
+export class Worker {
+  readonly id = `worker-${randomUUID()}`;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly active = new Map<string, { controller: AbortController; done: Promise<void>; direct: boolean }>();
+  private wakeUp: (() => void) | undefined;
+  private pausedBy: PauseState | undefined;
+  private recheckTimer: NodeJS.Timeout | undefined;
+  /** Completed step durations, for metrics: status → total ms and count. */
+  readonly stepDurations = new Map<string, { totalMs: number; count: number }>();
+
+  constructor(private readonly deps: WorkerDeps) {}
+
+  get paused(): PauseState | undefined {
+    return this.pausedBy;
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.claimLoop();
+  }
+
+  /** Look for work now rather than at the next poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Stops claiming; running jobs get `graceMs` to finish, then are stopped and returned to the queue. */
+  async stop(graceMs: number): Promise<void> {
+    this.running = false;
+    this.wake();
+    clearTimeout(this.recheckTimer);
+    await this.loop;
+    const all = Promise.all([...this.active.values()].map((entry) => entry.done));
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([all, timer]);
+    for (const entry of this.active.values()) entry.controller.abort(new CancelledError("shutting down"));
+    await all;
+  }
+
+  /** Resume claiming after a pause (for example once a new login state was imported). */
+  resume(): void {
+    if (!this.pausedBy) return;
+    this.deps.logger.info({ was: this.pausedBy.code }, "queue resumed");
+    this.pausedBy = undefined;
+    clearTimeout(this.recheckTimer);
+    this.wake();
+  }
+
+  /** Runs one claimed job now, outside the concurrency limit (direct mode). */
+  runNow(row: JobRow): Promise<void> {
+    return this.execute(row, true);
+  }
+
+  private async claimLoop(): Promise<void> {
+    const { queue } = this.deps.config;
+    while (this.running) {
+      const queuedSlots = [...this.active.values()].filter((entry) => !entry.direct).length;
+      let claimed: JobRow | undefined;
+      if (!this.pausedBy && queuedSlots < queue.concurrency) {
+        claimed = await this.deps.jobs.claim(this.id, queue.leaseMs).catch((error: unknown) => {
+          this.deps.logger.error({ error: (error as Error).message }, "claiming failed");
+          return undefined;
+        });
+      }
+      if (claimed) {
+        void this.execute(claimed, false);
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        this.wakeUp = resolve;
+        setTimeout(resolve, queue.pollIntervalMs).unref();
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  private execute(row: JobRow, direct: boolean): Promise<void> {
+    const controller = new AbortController();
+    const done = this.runJob(row, controller).finally(() => {
+      this.active.delete(row.id);
+      this.wake();
+    });
+    this.active.set(row.id, { controller, done, direct });
+    return done;
+  }
+
+  private async runJob(row: JobRow, controller: AbortController): Promise<void> {
+    const { config, jobs, logger } = this.deps;
+    const jobId = row.id;
+    const log = logger.child({ jobId, attempt: Number(row.attempts) });
+    const attempts = Number(row.attempts);
+    if (Number(row.cancel_requested) === 1) {
+      await jobs.finish(jobId, this.id, "cancelled");
+      this.deps.onChange(jobId);
+      return;
+    }
+    if (attempts > Number(row.max_attempts)) {
+      const error = { code: row.error_code ?? "INTERNAL", message: row.error_message ?? "The job's worker stopped.", retryable: false };
+      await jobs.finish(jobId, this.id, "failed", { ...error, message: `Gave up after ${attempts - 1} attempts: ${error.message}` });
+      this.deps.onChange(jobId);
+      return;
+    }
+    const heartbeat = setInterval(() => {
+      jobs
+        .renew(jobId, this.id, config.queue.leaseMs)
+        .then(({ held, cancelRequested }) => {
+          if (!held) controller.abort(new LeaseLost("lease lost"));
+          else if (cancelRequested) controller.abort(new CancelledError("Cancelled by request."));
+        })
+        .catch(() => undefined);
+    }, Math.max(250, Math.floor(config.queue.leaseMs / 3)));
+    heartbeat.unref();
+
+    let step: JobStatus = "generating";
+    let stepStarted = Date.now();
+    // Writes are serialized, so a late progress update can never overwrite a later step.
+    let writes: Promise<void> = Promise.resolve();
+    const setStatus = (status: JobStatus, patch: { progress?: GenerationProgress | null; downloaded?: DownloadedSong[] } = {}) => {
+      const write = writes.then(async () => {
+        if (status !== step) {
+          this.recordStep(step, Date.now() - stepStarted);
+          step = status;
+          stepStarted = Date.now();
+        }
+        if (!(await jobs.update(jobId, this.id, { status, ...patch }))) throw new LeaseLost("lease lost");
+        this.deps.onChange(jobId);
+      });
+      writes = write.catch(() => undefined);
+      return write;
+    };
+    try {
+      log.info("job started");
+      await runPipeline(
+        {
+          jobId,
+          input: JSON.parse(row.input),
+          downloaded: row.downloaded ? (JSON.parse(row.downloaded) as DownloadedSong[]) : null,
+          signal: controller.signal,
+          setStatus,
+          onProgress: (progress) => {
+            const downloading = progress.stage === "downloading" || progress.stage === "done";
+            void setStatus(downloading ? "downloading" : "generating", { progress }).catch(() => undefined);
+          },
+        },
+        this.deps,
+      );
+      this.recordStep(step, Date.now() - stepStarted);
+      await jobs.finish(jobId, this.id, "succeeded");
+      log.info("job succeeded");
+    } catch (caught) {
+      const reason = controller.signal.aborted ? (controller.signal.reason as unknown) : caught;
+      await this.settleFailure(row, reason, log);
+    } finally {
+      clearInterval(heartbeat);
+      this.deps.onChange(jobId);
+    }
+  }
+
+  private async settleFailure(row: JobRow, caught: unknown, log: Logger): Promise<void> {
+    const { jobs, config } = this.deps;
+    const jobId = row.id;
+    if (caught instanceof LeaseLost) {
+      log.warn("lease lost: another worker has the job now");
+      return;
+    }
+    const error = toProducerError(caught);
+    const asJobError: JobError = { code: error.code, message: error.message, retryable: error.retryable };
+    const attempts = Number(row.attempts);
+    if (error.code === "CANCELLED") {
+      if (this.running || error.message === "Cancelled by request.") {
+        await jobs.finish(jobId, this.id, "cancelled");
+      } else {
+        // Shutting down: the job goes back to the queue untouched.
+        await jobs.requeue(jobId, this.id, { delayMs: 0, refundAttempt: true });
+      }
+      return;
+    }
+    if (PAUSING_CODES.has(error.code)) {
+      await jobs.requeue(jobId, this.id, { delayMs: 0, error: asJobError, refundAttempt: true });
+      this.pause(error);
+      return;
+    }
+    if (error.code === "STORAGE_FAILED" && error.retryable) {
+      // Nothing was spent: the audio is kept and the next attempt only uploads.
+      const delayMs = backoffDelay(Math.min(attempts, 6), { baseDelayMs: config.queue.backoffBaseMs, maxDelayMs: config.queue.backoffMaxMs });
+      log.warn({ delayMs }, "storage unavailable; the job waits with its audio kept");
+      await jobs.requeue(jobId, this.id, { delayMs, error: asJobError, refundAttempt: true });
+      return;
+    }
+    if (error.retryable && attempts < Number(row.max_attempts)) {
+      const delayMs = backoffDelay(attempts, { baseDelayMs: config.queue.backoffBaseMs, maxDelayMs: config.queue.backoffMaxMs });
+      log.warn({ code: error.code, delayMs }, "job failed; it will be retried");
+      await jobs.requeue(jobId, this.id, { delayMs, error: asJobError });
+      return;
+    }
+    log.error({ code: error.code, message: error.message }, "job failed");
+    await jobs.finish(jobId, this.id, "failed", asJobError);
+  }
+
+  private pause(error: ProducerError): void {
+    if (!this.pausedBy) {
+      this.pausedBy = { code: error.code, reason: error.message, since: new Date().toISOString() };
+      this.deps.logger.warn({ code: error.code }, "queue paused until the session is usable again");
+    }
+    clearTimeout(this.recheckTimer);
+    this.recheckTimer = setTimeout(() => void this.recheck(), this.deps.config.queue.pauseRecheckMs);
+    this.recheckTimer.unref();
+  }
+
+  private async recheck(): Promise<void> {
+    if (!this.pausedBy || !this.running) return;
+    const status = await this.deps.generator.checkSession({ force: true }).catch(() => undefined);
+    if (status?.valid) this.resume();
+    else {
+      if (status) this.pausedBy = { ...this.pausedBy, reason: status.reason };
+      this.recheckTimer = setTimeout(() => void this.recheck(), this.deps.config.queue.pauseRecheckMs);
+      this.recheckTimer.unref();
+    }
+  }
+
+  private recordStep(status: string, ms: number): void {
+    const entry = this.stepDurations.get(status) ?? { totalMs: 0, count: 0 };
+    entry.totalMs += ms;
+    entry.count += 1;
+    this.stepDurations.set(status, entry);
+  }
+}
