@@ -187,6 +187,7 @@ export class ProducerService implements AsyncDisposable {
   /** Cancels a queued job at once; a running one stops at its next step. Ended jobs are left as they are. */
   async cancel(id: string): Promise<Job> {
     await this.jobs.requestCancel(id);
+    this.worker?.cancelLocal(id);
     await this.publish(id);
     return this.getJob(id);
   }

@@ -96,6 +96,13 @@ export class Worker {
     this.wake();
   }
 
+  /** Stops a job this worker is running; false when it runs elsewhere (its worker sees the request at renewal). */
+  cancelLocal(jobId: string): boolean {
+    const entry = this.active.get(jobId);
+    entry?.controller.abort(new CancelledError("Cancelled by request."));
+    return entry !== undefined;
+  }
+
   /** Runs one claimed job now, outside the concurrency limit (direct mode). */
   runNow(row: JobRow): Promise<void> {
     return this.execute(row, true);
