@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { InvalidInputError } from "@producer/utils";
+import { LIMITS, parseGenerateInput } from "./generate-input.js";
+
+const parse = (input: unknown) => parseGenerateInput(input, { format: "wav" });
+
+describe("parseGenerateInput", () => {
+  it("applies defaults and trims", () => {
+    expect(parse({ prompt: "  Create a happy pop song ", title: "My New Song", projectId: "project_123", userId: "user_456" })).toEqual({
+      job: {
+        prompt: "Create a happy pop song",
+        title: "My New Song",
+        projectId: "project_123",
+        userId: "user_456",
+        instrumental: false,
+        format: "wav",
+        priority: 0,
+      },
+      useQueue: true,
+    });
+    expect(parse({ prompt: "x", format: "MP3", useQueue: false, priority: -3 })).toMatchObject({
+      job: { format: "mp3", priority: -3 },
+      useQueue: false,
+    });
+  });
+
+  const bad: Array<[string, unknown, string]> = [
+    ["not an object", "a prompt", ""],
+    ["an array", [{ prompt: "x" }], ""],
+    ["no prompt", {}, "prompt"],
+    ["an empty prompt", { prompt: "   " }, "prompt"],
+    ["a numeric prompt", { prompt: 42 }, "prompt"],
+    ["a huge prompt", { prompt: "x".repeat(LIMITS.promptChars + 1) }, "prompt"],
+    ["a control character", { prompt: "a\u0000b" }, "prompt"],
+    ["an unknown format", { prompt: "x", format: "flac" }, "format"],
+    ["a fractional priority", { prompt: "x", priority: 0.5 }, "priority"],
+    ["a priority out of range", { prompt: "x", priority: 1000 }, "priority"],
+    ["a string useQueue", { prompt: "x", useQueue: "yes" }, "useQueue"],
+    ["traversal in a user id", { prompt: "x", userId: "../admin" }, "userId"],
+    ["a slash in a project id", { prompt: "x", projectId: "a/b" }, "projectId"],
+    ["a blank title", { prompt: "x", title: "  " }, "title"],
+    ["a long title", { prompt: "x", title: "t".repeat(LIMITS.titleChars + 1) }, "title"],
+    ["a webhook that is not http", { prompt: "x", webhookUrl: "file:///etc/passwd" }, "webhookUrl"],
+    ["an unknown field", { prompt: "x", promtp: "typo" }, "promtp"],
+  ];
+  for (const [what, input, field] of bad) {
+    it(`refuses ${what}, naming ${field || "the request"}`, () => {
+      try {
+        parse(input);
+        expect.unreachable();
+      } catch (error) {
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect((error as InvalidInputError).fields.map((entry) => entry.path)).toContain(field);
+      }
+    });
+  }
+
+  it("accepts odd but valid Unicode", () => {
+    expect(parse({ prompt: "曲を作って 🎵 — café", title: "Ünïcödé" }).job.title).toBe("Ünïcödé");
+  });
+});
