@@ -74,6 +74,32 @@ describe("jobs that meet trouble", () => {
     expect((await service.status()).paused).toBeNull();
   }, 90_000);
 
+  it("hands back a direct job still running past its wait, and finishes it anyway", async () => {
+    harness = await createCoreHarness({
+      simulator: { generationMs: 3000, replyDelayMs: 100 },
+      config: { queue: { directWaitMs: 500 } },
+    });
+    const result = await harness.service.generateMusic({ prompt: "take your time", useQueue: false });
+    expect(result).toMatchObject({ completed: false });
+    expect(["generating", "downloading"]).toContain((result as { status: string }).status);
+    const job = await harness.service.waitForJob(jobIdOf(result), { timeoutMs: 60_000 });
+    expect(job.status).toBe("succeeded");
+    expect(job.tracks).toHaveLength(2);
+  });
+
+  it("lists jobs newest first a page at a time, and by status", async () => {
+    harness = await createCoreHarness({ withGenerator: false });
+    const ids = [];
+    for (let index = 0; index < 5; index += 1) ids.push(jobIdOf(await harness.service.generateMusic({ prompt: `list ${index}` })));
+    await harness.service.cancel(ids[0] as string);
+    const first = await harness.service.listJobs({ limit: 3 });
+    const second = await harness.service.listJobs({ limit: 3, cursor: first.nextCursor as string });
+    expect([...first.jobs, ...second.jobs].map((job) => job.id)).toEqual([...ids].reverse());
+    expect(second.nextCursor).toBeNull();
+    expect((await harness.service.listJobs({ status: "cancelled" })).jobs.map((job) => job.id)).toEqual([ids[0]]);
+    await expect(harness.service.getJob("no-such-job")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
   it("refuses work past maxQueued with QUEUE_FULL and a retry-after hint", async () => {
     harness = await createCoreHarness({ config: { queue: { maxQueued: 2 } }, withGenerator: false });
     await harness.service.generateMusic({ prompt: "one" });
