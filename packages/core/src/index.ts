@@ -11,7 +11,7 @@
  */
 export { ProducerService } from "./producer-service.js";
 export type { ProducerServiceOptions, ServiceStatus } from "./producer-service.js";
-export { LIMITS, parseGenerateInput } from "./generate-input.js";
+export { generateMusicInputSchema, issuesToFields, LIMITS, parseGenerateInput } from "./generate-input.js";
 export type { GenerateMusicInput, JobInput } from "./generate-input.js";
 export { isTerminal, JOB_STATUSES, RUNNING_STATUSES, TERMINAL_STATUSES } from "./job.js";
 export type { DirectResult, GenerateMusicResult, Job, JobError, JobStatus, QueuedResult, Track } from "./job.js";

@@ -72,7 +72,8 @@ describe("TrackStore", () => {
   it("records a song twice as one row (keyed by job and song index)", async () => {
     const jobId = await addJobWithTracks("p", "u", 1);
     const [first] = await tracks.forJob(jobId);
-    await tracks.record({ ...(first as never), title: "renamed", storage: first!.storage, jobId, songIndex: 0 });
+    const { id: _id, createdAt: _createdAt, ...recorded } = first!;
+    await tracks.record({ ...recorded, title: "renamed" });
     const again = await tracks.forJob(jobId);
     expect(again).toHaveLength(1);
     expect(again[0]?.title).toBe("renamed");
