@@ -1,3 +1,7 @@
 import { packageBuild } from "../../tsup.base.ts";
 
-export default packageBuild({ entry: ["src/demo.ts"], format: ["esm"], dts: false, external: [/^@producer\//] });
+export default packageBuild({
+  entry: ["src/index.ts", "src/cli.ts", "src/demo.ts"],
+  format: ["esm"],
+  external: [/^@producer\//],
+});

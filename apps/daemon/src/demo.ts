@@ -1,74 +1,93 @@
 /**
- * The README's main job: runs producer end to end on embedded parts and prints what it stored.
- * Everything it starts is local (an S3-protocol server on 127.0.0.1) and stopped before it exits.
+ * The README's main job, on embedded defaults: starts the ProducerAI simulator, an S3-protocol server and the
+ * daemon on SQLite, submits the seed's generation through the client over the daemon's Unix socket, shows its
+ * progress and prints the stored tracks. Everything is local, and stopped before it exits.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureDataDirs, formatConfig, loadConfig } from "@producer/config";
-import { startS3Server, synthesizeWav } from "@producer/test-utils";
-import { createStorage, ProducerError, readAudioFacts, renderStorageKey, withTempDir } from "@producer/utils";
+import { loadConfig } from "@producer/config";
+import { isTerminal, ProducerClient, type Job } from "@producer/core";
+import { importLoginState } from "@producer/session";
+import { start as startSimulator } from "@producer/simulator";
+import { startS3Server } from "@producer/test-utils";
+import { ProducerError } from "@producer/utils";
+import { startDaemon } from "./daemon.js";
+import { createDaemonLogger } from "./logger.js";
 
 // The AWS SDK warns that its 2027 releases will need Node 22; the versions pinned here run on Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const say = (text: string) => process.stdout.write(`${text}\n`);
 
 async function main(): Promise<void> {
+  const site = await startSimulator({ generationMs: 2500 });
   const s3 = await startS3Server({ bucket: "producer-demo" });
   try {
-    const resolved = loadConfig({
+    const { config } = loadConfig({
       overrides: {
-        paths: { dataDir: process.env.PRODUCER_PATHS_DATA_DIR ?? path.join(repositoryRoot, ".demo-data") },
-        storage: {
-          driver: "s3",
-          // The embedded server's fixed, well-known test credentials.
-          s3: s3.s3Config,
+        site: {
+          baseUrl: site.url,
+          pacing: { submitGapMinMs: 0, submitGapMaxMs: 0, actionDelayMinMs: 50, actionDelayMaxMs: 150 },
         },
-      },
+        paths: { dataDir: process.env.PRODUCER_PATHS_DATA_DIR ?? path.join(repositoryRoot, ".demo-data") },
+        storage: { driver: "s3", s3: s3.s3Config },
+        log: { level: process.env.PRODUCER_LOG_LEVEL ?? "warn" },
+      } as never,
     });
-    const { config } = resolved;
-    ensureDataDirs(config);
-    console.log("Effective configuration:\n");
-    console.log(formatConfig(resolved));
+    say(`ProducerAI simulator  ${site.url}`);
+    say(`S3-protocol server    ${s3.endpoint} (bucket ${s3.bucket})`);
+    say(`data dir              ${config.paths.dataDir}`);
 
-    const storage = createStorage(config);
-    const generationId = `demo-${Date.now()}`;
-    const prompt = "Create a happy pop song";
-    await withTempDir(
-      async (dir) => {
-        const file = path.join(dir, "song-1.wav");
-        fs.writeFileSync(file, synthesizeWav({ seed: prompt, durationSecs: 4 }));
-        const facts = await readAudioFacts(file);
-        const key = renderStorageKey(config.storage.keyTemplates.audio, {
-          user_id: "user_456",
-          project_id: "project_123",
-          filename: `${generationId}-1.${facts.format}`,
-        }, config.storage.s3.prefix);
-        const stored = await storage.putFile(key, file, {
-          contentType: "audio/wav",
-          metadata: { prompt, sha256: facts.sha256, durationSecs: String(facts.durationSecs) },
-        });
-        const head = await storage.head(key);
-        console.log("\nStored track:");
-        console.log(`  key      ${stored.key}`);
-        console.log(`  url      ${stored.url}`);
-        console.log(`  duration ${facts.durationSecs.toFixed(2)} s  (${facts.codec}, ${facts.sampleRate} Hz, ${facts.channels} ch)`);
-        console.log(`  size     ${stored.size} bytes (server reports ${head?.size})`);
-        console.log(`  sha256   ${facts.sha256}`);
-      },
-      { parent: config.paths.downloadsDir },
-    );
+    // The one-time sign-in, as `producer session import` would take it on a server.
+    importLoginState({ config, source: site.issueSession() });
+
+    const daemon = await startDaemon(config, createDaemonLogger(config.log.level));
+    try {
+      say(`daemon                ${daemon.socketPath} (warm: Chromium up, session checked)\n`);
+      const producer = new ProducerClient({ socketPath: daemon.socketPath });
+      const queued = await producer.generateMusic({
+        prompt: "Create a happy pop song",
+        title: "My New Song",
+        projectId: "project_123",
+        userId: "user_456",
+        useQueue: true,
+      });
+      say(`queued job ${queued.jobId}`);
+      let job: Job | undefined;
+      let shown = "";
+      for await (const update of producer.events(queued.jobId)) {
+        job = update;
+        const step = update.progress && !isTerminal(update.status)
+          ? `${update.progress.stage}${update.progress.songNumber ? ` ${update.progress.songNumber}/${update.progress.songCount}` : ""}`
+          : "";
+        const line = `  ${update.status}${step ? ` (${step})` : ""}`;
+        if (line !== shown) say(line);
+        shown = line;
+      }
+      if (!job || job.status !== "succeeded") {
+        throw new Error(`the job ended ${job?.status ?? "unknown"}${job?.error ? `: ${job.error.code} ${job.error.message}` : ""}`);
+      }
+      say("\nStored tracks:");
+      for (const track of job.tracks) {
+        say(`  key      ${track.storage.key}`);
+        say(`  title    ${track.title}`);
+        say(`  duration ${track.durationSecs.toFixed(2)} s  (${track.codec}, ${track.sampleRate} Hz, ${track.channels} ch, ${track.sizeBytes} bytes)`);
+        say(`  sha256   ${track.sha256}\n`);
+      }
+      const page = await producer.listTracks({ projectId: "project_123" });
+      say(`project_123 now holds ${page.tracks.length}${page.nextCursor ? "+" : ""} tracks in the track store.`);
+    } finally {
+      await daemon.close();
+    }
   } finally {
+    await site.close();
     await s3.close();
   }
 }
 
 main().catch((error: unknown) => {
-  if (ProducerError.isInstance(error)) {
-    console.error(`producer demo failed [${error.code}]: ${error.message}`);
-  } else {
-    console.error(`producer demo failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const message = ProducerError.isInstance(error) ? `[${error.code}] ${error.message}` : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`producer demo failed: ${message}\n`);
   process.exitCode = 1;
 });

@@ -11,19 +11,23 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-demo-test-"));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe("the demo (the README's main job)", () => {
-  it("stores a track and prints its key, duration and sha256, twice on the same data dir", async () => {
-    for (let runIndex = 0; runIndex < 2; runIndex += 1) {
+  it("generates through the daemon and prints the stored tracks, twice on the same data dir", async () => {
+    for (let runIndex = 1; runIndex <= 2; runIndex += 1) {
       const { stdout, stderr } = await run(process.execPath, [demo], {
         env: { ...process.env, PRODUCER_PATHS_DATA_DIR: dataDir },
-        timeout: 60_000,
+        timeout: 120_000,
       });
-      expect(stderr).not.toMatch(/Error|at .*\.js:\d+/);
-      expect(stdout).toContain(`paths.dataDir`);
-      const key = /key\s+(users\/user_456\/projects\/music-clip\/project_123\/audio\/\S+\.wav)/.exec(stdout);
-      expect(key, stdout).not.toBeNull();
-      expect(stdout).toMatch(/duration 4\.00 s/);
-      expect(stdout).toMatch(/sha256\s+[0-9a-f]{64}/);
+      expect(stderr).toBe("");
+      expect(stdout).toContain(`${dataDir}/producer.sock`);
+      expect(stdout).toMatch(/^ {2}succeeded$/m);
+      const keys = [...stdout.matchAll(/key\s+(users\/user_456\/projects\/music-clip\/project_123\/audio\/[0-9a-f-]{36}-[12]\.wav)/g)];
+      expect(keys, stdout).toHaveLength(2);
+      expect([...stdout.matchAll(/duration \d+\.\d{2} s/g)]).toHaveLength(2);
+      expect([...stdout.matchAll(/sha256\s+[0-9a-f]{64}/g)]).toHaveLength(2);
+      expect(stdout).toContain(`project_123 now holds ${runIndex * 2} tracks`);
     }
     expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
-  }, 120_000);
+    expect(fs.existsSync(path.join(dataDir, "producer.sock"))).toBe(false);
+    expect(fs.statSync(path.join(dataDir, "state.json")).mode & 0o777).toBe(0o600);
+  }, 240_000);
 });

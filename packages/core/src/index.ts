@@ -23,3 +23,5 @@ export { openDatabase } from "./store/database.js";
 export type { Dialect, ProducerDatabase } from "./store/database.js";
 export { migrateToLatest } from "./store/migrations.js";
 export type { TrackPage } from "./store/track-store.js";
+export { producer, ProducerClient } from "./client/producer-client.js";
+export type { ClientGenerateInput, ProducerClientOptions, SessionReport } from "./client/producer-client.js";

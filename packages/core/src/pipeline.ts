@@ -51,7 +51,7 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
   if (stillThere(context.downloaded)) {
     songs = context.downloaded;
     deps.logger.info({ jobId, songs: songs.length }, "resuming with the songs an earlier attempt downloaded");
-    await context.setStatus("uploading");
+    await context.setStatus("uploading", { progress: null });
   } else {
     await context.setStatus("generating", { progress: null });
     const generated: GeneratedSong[] = await deps.generator.generate(
@@ -76,7 +76,7 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
       ...(clipId ? { clipId } : {}),
     }));
     // From here on the audio exists: keep the list so a retry stores these files instead of generating again.
-    await context.setStatus("uploading", { downloaded: songs });
+    await context.setStatus("uploading", { downloaded: songs, progress: null });
   }
 
   const stored = [];

@@ -1,0 +1,224 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { streamSSE } from "hono/streaming";
+import type { z } from "zod";
+import type { ProducerConfig } from "@producer/config";
+import { isTerminal, issuesToFields, type Job, type ProducerService } from "@producer/core";
+import {
+  InvalidInputError,
+  silentLogger,
+  TimeoutError,
+  UnauthorizedError,
+  type Logger,
+  type SessionStatus,
+  type Storage,
+} from "@producer/utils";
+import { errorResponse } from "./error-boundary.js";
+import { renderMetrics, type BrowserStats } from "./metrics.js";
+import { openApiDocument } from "./openapi.js";
+import { createGenerationBodySchema, jobIdParamSchema, listGenerationsQuerySchema, listTracksQuerySchema } from "./schemas.js";
+
+export interface AppDeps {
+  config: ProducerConfig;
+  service: ProducerService;
+  /** Whether the ProducerAI session works (the browser session); absent for a daemon without a browser. */
+  checkSession?: (options?: { force?: boolean }) => Promise<SessionStatus>;
+  browserStats?: () => BrowserStats;
+  storage?: Storage;
+  logger?: Logger;
+  version?: string;
+}
+
+type Variables = { requestId: string; logger: Logger };
+
+function parseWith<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string): z.output<Schema> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const fields = issuesToFields(result.error.issues);
+    throw new InvalidInputError(`Invalid ${what}: ${[...new Set(fields.map((field) => field.path || what))].join(", ")}.`, fields);
+  }
+  return result.data;
+}
+
+/** Compares digests, so neither the content nor the length of the token shows in the time taken. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new InvalidInputError("Send the body as JSON (content-type: application/json).", [
+      { path: "", message: "content-type must be application/json" },
+    ]);
+  }
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new InvalidInputError("The body is not valid JSON.", [{ path: "", message: "invalid JSON" }]);
+  }
+}
+
+/**
+ * The daemon's HTTP API, separate from any transport: bind it to a Unix socket or TCP in `listen.ts`, or call
+ * `app.request()` in tests. Every error goes through one boundary that maps its code to a status.
+ */
+export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
+  const { config, service } = deps;
+  const logger = deps.logger ?? silentLogger;
+  const responses = new Map<string, number>();
+  const app = new Hono<{ Variables: Variables }>();
+
+  app.onError((error, c) => errorResponse(error, c, c.get("logger") ?? logger));
+  app.notFound((c) =>
+    c.json({ error: { code: "NOT_FOUND", message: `No route ${c.req.method} ${c.req.path}.`, retryable: false }, requestId: c.get("requestId") }, 404),
+  );
+
+  app.use(requestId({ headerName: "x-request-id" }));
+  app.use(async (c, next) => {
+    const started = Date.now();
+    c.set("logger", logger.child({ requestId: c.get("requestId") }));
+    await next();
+    const status = String(c.res.status);
+    responses.set(status, (responses.get(status) ?? 0) + 1);
+    c.get("logger").debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started }, "request");
+  });
+  const token = config.daemon.token;
+  if (token) {
+    app.use(async (c, next) => {
+      const header = c.req.header("authorization") ?? "";
+      const given = header.startsWith("Bearer ") ? header.slice(7) : "";
+      if (!sameSecret(given, token)) throw new UnauthorizedError();
+      await next();
+    });
+  }
+  app.use(bodyLimit({ maxSize: config.daemon.bodyLimitBytes }));
+
+  app.get("/healthz", (c) => c.json({ ok: true }));
+
+  app.get("/readyz", async (c) => {
+    const checks: Record<string, { ok: boolean; reason: string }> = {};
+    const browser = deps.browserStats?.();
+    checks.browser = browser
+      ? { ok: browser.up, reason: browser.up ? "Chromium is running." : "Chromium is not running." }
+      : { ok: false, reason: "This daemon has no browser." };
+    if (deps.checkSession) {
+      const session = await deps.checkSession().catch((error: Error) => ({ valid: false, reason: error.message }));
+      checks.session = { ok: session.valid, reason: session.reason };
+    }
+    checks.database = await service
+      .status()
+      .then(() => ({ ok: true, reason: `The ${service.dialect} database answers.` }))
+      .catch((error: Error) => ({ ok: false, reason: error.message }));
+    if (deps.storage) {
+      checks.storage = await deps.storage
+        .head(".producer-readiness-probe")
+        .then(() => ({ ok: true, reason: `The ${deps.storage?.kind} storage answers.` }))
+        .catch((error: Error) => ({ ok: false, reason: error.message }));
+    }
+    const ready = Object.values(checks).every((check) => check.ok);
+    return c.json({ ready, checks }, ready ? 200 : 503);
+  });
+
+  app.get("/metrics", async (c) =>
+    c.text(await renderMetrics(service, deps.browserStats?.(), responses), 200, {
+      "content-type": "text/plain; version=0.0.4; charset=utf-8",
+    }),
+  );
+
+  app.get("/openapi.json", (c) => c.json(openApiDocument(deps.version ?? "0.1.0")));
+
+  app.post("/v1/generations", async (c) => {
+    const body = parseWith(createGenerationBodySchema, await readJson(c), "request body");
+    const { wait, ...input } = body;
+    const result = await service.generateMusic(input);
+    if ("job" in result) return c.json(result, result.completed ? 200 : 202);
+    const waitMs = wait === true ? 600_000 : typeof wait === "number" ? wait : 0;
+    c.header("location", `/v1/generations/${result.jobId}`);
+    if (waitMs === 0) return c.json(result, 202);
+    try {
+      const job = await service.waitForJob(result.jobId, { timeoutMs: waitMs, signal: c.req.raw.signal });
+      return c.json({ jobId: job.id, status: job.status, job, tracks: job.tracks, completed: true }, 200);
+    } catch (error) {
+      if (!TimeoutError.isInstance(error)) throw error;
+      const job = await service.getJob(result.jobId);
+      return c.json({ jobId: job.id, status: job.status, job, tracks: [], completed: false }, 202);
+    }
+  });
+
+  app.get("/v1/generations", async (c) => {
+    const query = parseWith(listGenerationsQuerySchema, c.req.query(), "query");
+    return c.json(await service.listJobs(query));
+  });
+
+  app.get("/v1/generations/:id", async (c) => {
+    return c.json(await service.getJob(parseWith(jobIdParamSchema, c.req.param("id"), "job id")));
+  });
+
+  app.delete("/v1/generations/:id", async (c) => {
+    return c.json(await service.cancel(parseWith(jobIdParamSchema, c.req.param("id"), "job id")));
+  });
+
+  app.get("/v1/generations/:id/events", async (c) => {
+    const id = parseWith(jobIdParamSchema, c.req.param("id"), "job id");
+    const first = await service.getJob(id);
+    return streamSSE(c, async (stream) => {
+      let last = "";
+      const send = async (job: Job) => {
+        const data = JSON.stringify(job);
+        if (data === last) return;
+        last = data;
+        await stream.writeSSE({ event: "job", data, id: `${job.id}:${job.updatedAt}` });
+      };
+      await send(first);
+      if (isTerminal(first.status)) return;
+      await new Promise<void>((resolve) => {
+        let ended = false;
+        const end = () => {
+          if (ended) return;
+          ended = true;
+          service.events.off("job", onJob);
+          clearInterval(poll);
+          clearInterval(keepAlive);
+          resolve();
+        };
+        const forward = (job: Job) => {
+          void send(job).then(() => {
+            if (isTerminal(job.status)) end();
+          }, end);
+        };
+        const onJob = (job: Job) => {
+          if (job.id === id) forward(job);
+        };
+        // Jobs run by another daemon on a shared database only show through the store.
+        const poll = setInterval(() => void service.getJob(id).then(forward, end), 1000);
+        const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(end), 15_000);
+        service.events.on("job", onJob);
+        stream.onAbort(end);
+      });
+    });
+  });
+
+  app.get("/v1/tracks", async (c) => {
+    const query = parseWith(listTracksQuerySchema, c.req.query(), "query");
+    return c.json(await service.listTracks(query));
+  });
+
+  app.get("/v1/tracks/:id", async (c) => {
+    return c.json(await service.getTrack(parseWith(jobIdParamSchema, c.req.param("id"), "track id")));
+  });
+
+  app.get("/v1/session", async (c) => {
+    const force = c.req.query("force") === "true";
+    const status = deps.checkSession
+      ? await deps.checkSession({ force })
+      : { valid: false, reason: "This daemon has no browser session.", checkedAt: new Date().toISOString() };
+    return c.json({ ...status, paused: (await service.status()).paused });
+  });
+
+  return app;
+}

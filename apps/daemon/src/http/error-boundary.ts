@@ -1,0 +1,63 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { InvalidInputError, toProducerError, type Logger, type ProducerError } from "@producer/utils";
+
+/** The one place an error code becomes an HTTP status. */
+const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
+  INVALID_INPUT: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  CANCELLED: 409,
+  QUEUE_FULL: 429,
+  INVALID_CONFIG: 500,
+  INTERNAL: 500,
+  SITE_CHANGED: 502,
+  GENERATION_FAILED: 502,
+  DOWNLOAD_FAILED: 502,
+  AUDIO_INVALID: 502,
+  STORAGE_FAILED: 502,
+  BROWSER_NOT_FOUND: 503,
+  DISABLED: 503,
+  SESSION_EXPIRED: 503,
+  LOGIN_FAILED: 503,
+  CHALLENGE: 503,
+  QUOTA_EXHAUSTED: 503,
+  BROWSER_CRASHED: 503,
+  UNAVAILABLE: 503,
+  TIMEOUT: 504,
+};
+
+export const statusForCode = (code: string): ContentfulStatusCode => STATUS_BY_CODE[code] ?? 500;
+
+function fromHttpException(error: HTTPException): ProducerError {
+  const status = error.status;
+  if (status === 413) {
+    return new InvalidInputError(error.message || "The request body is too large.", [
+      { path: "", message: "body too large" },
+    ]);
+  }
+  return toProducerError(error);
+}
+
+/**
+ * Turns anything a route threw into `{ error: { code, message, retryable, details }, requestId }` with the status
+ * its code stands for. An internal error's message is not shown (it is logged with the request id).
+ */
+export function errorResponse(error: unknown, c: Context, logger: Logger): Response {
+  const failure = error instanceof HTTPException ? fromHttpException(error) : toProducerError(error);
+  const status = error instanceof HTTPException && error.status === 413 ? 413 : statusForCode(failure.code);
+  const requestId = (c.get("requestId" as never) as string | undefined) ?? undefined;
+  const body = failure.toJSON();
+  if (status >= 500) {
+    logger.error({ requestId, code: failure.code, error }, failure.message);
+    if (failure.code === "INTERNAL") body.message = `Internal error; see the daemon log for request ${requestId}.`;
+  } else {
+    logger.info({ requestId, code: failure.code, status }, failure.message);
+  }
+  const headers: Record<string, string> = {};
+  if (failure.code === "QUEUE_FULL") headers["retry-after"] = String(Math.max(1, Math.ceil(Number(failure.details.retryAfterMs ?? 1000) / 1000)));
+  if (failure.code === "UNAUTHORIZED") headers["www-authenticate"] = 'Bearer realm="producer"';
+  return c.json({ error: body, requestId }, status, headers);
+}

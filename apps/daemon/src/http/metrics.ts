@@ -1,0 +1,53 @@
+import type { ProducerService } from "@producer/core";
+import { JOB_STATUSES } from "@producer/core";
+
+export interface BrowserStats {
+  up: boolean;
+  restarts: number;
+  pagesInUse: number;
+  pagesOpen: number;
+}
+
+const line = (name: string, labels: Record<string, string>, value: number) => {
+  const text = Object.entries(labels)
+    .map(([key, label]) => `${key}="${label.replace(/["\\\n]/g, "_")}"`)
+    .join(",");
+  return `${name}${text ? `{${text}}` : ""} ${Number.isFinite(value) ? value : 0}`;
+};
+
+/** The daemon's state in Prometheus text format. */
+export async function renderMetrics(
+  service: ProducerService,
+  browser: BrowserStats | undefined,
+  http: ReadonlyMap<string, number>,
+): Promise<string> {
+  const status = await service.status();
+  const out: string[] = [];
+  const metric = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  metric("producer_jobs", "gauge", "Jobs in the store by status.");
+  for (const jobStatus of JOB_STATUSES) out.push(line("producer_jobs", { status: jobStatus }, status.jobsByStatus[jobStatus] ?? 0));
+  metric("producer_queue_depth", "gauge", "Jobs waiting to run.");
+  out.push(line("producer_queue_depth", {}, status.queueDepth));
+  metric("producer_jobs_active", "gauge", "Jobs this daemon is running.");
+  out.push(line("producer_jobs_active", {}, status.activeJobs));
+  metric("producer_queue_paused", "gauge", "1 while a session problem pauses the queue.");
+  out.push(line("producer_queue_paused", {}, status.paused ? 1 : 0));
+  metric("producer_step_duration_seconds", "summary", "Time spent in each step of a job.");
+  for (const [step, { totalMs, count }] of service.stepDurations()) {
+    out.push(line("producer_step_duration_seconds_sum", { step }, totalMs / 1000));
+    out.push(line("producer_step_duration_seconds_count", { step }, count));
+  }
+  if (browser) {
+    metric("producer_browser_up", "gauge", "1 while Chromium runs.");
+    out.push(line("producer_browser_up", {}, browser.up ? 1 : 0));
+    metric("producer_browser_restarts_total", "counter", "Chromium relaunches after a crash.");
+    out.push(line("producer_browser_restarts_total", {}, browser.restarts));
+    metric("producer_browser_pages_in_use", "gauge", "Pages running a generation.");
+    out.push(line("producer_browser_pages_in_use", {}, browser.pagesInUse));
+    metric("producer_browser_pages_open", "gauge", "Pages open.");
+    out.push(line("producer_browser_pages_open", {}, browser.pagesOpen));
+  }
+  metric("producer_http_responses_total", "counter", "HTTP responses by status code.");
+  for (const [code, count] of http) out.push(line("producer_http_responses_total", { code }, count));
+  return `${out.join("\n")}\n`;
+}

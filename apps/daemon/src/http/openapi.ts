@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { createGenerationBodySchema, listGenerationsQuerySchema, listTracksQuerySchema } from "./schemas.js";
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "openapi-3.0" });
+
+const errorSchema = {
+  type: "object",
+  properties: {
+    error: {
+      type: "object",
+      properties: {
+        code: { type: "string" },
+        message: { type: "string" },
+        retryable: { type: "boolean" },
+        details: { type: "object" },
+      },
+      required: ["code", "message", "retryable"],
+    },
+    requestId: { type: "string" },
+  },
+};
+
+function queryParameters(schema: z.ZodObject) {
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: "query",
+    required: false,
+    schema: json(field as z.ZodType),
+  }));
+}
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+});
+
+/** The daemon's API as OpenAPI 3, built from the same zod schemas that validate requests. */
+export function openApiDocument(version: string): Record<string, unknown> {
+  const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
+  return {
+    openapi: "3.0.3",
+    info: { title: "producer daemon", version, description: "Generate music with ProducerAI through a warm browser." },
+    components: {
+      schemas: { Error: errorSchema, CreateGeneration: json(createGenerationBodySchema) },
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      "/v1/generations": {
+        post: {
+          summary: "Generate music (queued, or direct with useQueue: false)",
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/CreateGeneration" } } } },
+          responses: {
+            "200": { description: "The job ended within the wait; the tracks are in the answer." },
+            "202": { description: "Queued (or still running past the wait)." },
+            "400": errorResponse("Invalid body: the code and the failing fields."),
+            "409": errorResponse("The idempotency key was used for other input."),
+            "413": errorResponse("Body too large."),
+            "429": errorResponse("The queue is full; see Retry-After."),
+          },
+        },
+        get: { summary: "List jobs", parameters: queryParameters(listGenerationsQuerySchema), responses: { "200": { description: "A page of jobs." } } },
+      },
+      "/v1/generations/{id}": {
+        get: { summary: "One job", parameters: [idParameter], responses: { "200": { description: "The job." }, "404": errorResponse("No such job.") } },
+        delete: { summary: "Cancel a job", parameters: [idParameter], responses: { "200": { description: "The job, cancelled or stopping." } } },
+      },
+      "/v1/generations/{id}/events": {
+        get: {
+          summary: "Server-Sent Events of the job (event: job) until it ends",
+          parameters: [idParameter],
+          responses: { "200": { description: "text/event-stream" } },
+        },
+      },
+      "/v1/tracks": { get: { summary: "List tracks", parameters: queryParameters(listTracksQuerySchema), responses: { "200": { description: "A page of tracks." } } } },
+      "/v1/tracks/{id}": { get: { summary: "One track", parameters: [idParameter], responses: { "200": { description: "The track." } } } },
+      "/v1/session": { get: { summary: "Whether the ProducerAI session is usable", responses: { "200": { description: "The session." } } } },
+      "/healthz": { get: { summary: "Alive", responses: { "200": { description: "ok" } } } },
+      "/readyz": { get: { summary: "Ready: browser, session, database, storage", responses: { "200": { description: "ready" }, "503": { description: "not ready, with reasons" } } } },
+      "/metrics": { get: { summary: "Prometheus metrics", responses: { "200": { description: "text/plain" } } } },
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { loadConfig } from "@producer/config";
+import { abortReason, TimeoutError } from "@producer/utils";
+import type { GenerateMusicInput } from "../generate-input.js";
+import { isTerminal, type GenerateMusicResult, type Job, type JobStatus, type Track } from "../job.js";
+import { requestJson, streamEvents, type Endpoint } from "./http-transport.js";
+
+export interface ProducerClientOptions {
+  /** The daemon's Unix socket; the configured `daemon.socketPath` by default. */
+  socketPath?: string;
+  /** Reach the daemon over TCP instead, e.g. `http://127.0.0.1:7300`. */
+  baseUrl?: string;
+  /** The daemon's bearer token; `PRODUCER_DAEMON_TOKEN` by default. */
+  token?: string;
+  /** How long one request may take (not counting `wait`). */
+  timeoutMs?: number;
+}
+
+export interface SessionReport {
+  valid: boolean;
+  reason: string;
+  code?: string;
+  checkedAt: string;
+  expiresAt?: string;
+  paused: { code: string; reason: string; since: string } | null;
+}
+
+/** `generateMusic` over the daemon, plus `wait`: how long the daemon may hold the answer for the finished job. */
+export type ClientGenerateInput = GenerateMusicInput & { wait?: boolean | number };
+
+const encode = encodeURIComponent;
+
+/**
+ * The typed client of the producer daemon: the same `generateMusic` as `ProducerService`, over the daemon's Unix
+ * socket (or TCP). Errors come back as the same `ProducerError` classes the daemon threw.
+ *
+ * @example
+ * ```ts
+ * import { producer } from "@producer/core";
+ * const job = await producer.generateMusic({ prompt: "Create a happy pop song", useQueue: true });
+ * for await (const update of producer.events(job.jobId)) console.log(update.status);
+ * ```
+ */
+export class ProducerClient {
+  private endpoint: Endpoint | undefined;
+
+  constructor(private readonly options: ProducerClientOptions = {}) {}
+
+  /** Resolved on first use, so creating a client never touches the disk. */
+  private resolveEndpoint(): Endpoint {
+    if (this.endpoint) return this.endpoint;
+    const token = this.options.token ?? process.env.PRODUCER_DAEMON_TOKEN;
+    let socketPath = this.options.socketPath;
+    if (!socketPath && !this.options.baseUrl) socketPath = loadConfig().config.daemon.socketPath;
+    this.endpoint = {
+      ...(socketPath ? { socketPath } : {}),
+      ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}),
+      ...(token ? { token } : {}),
+    };
+    return this.endpoint;
+  }
+
+  private call<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown, extraMs = 0): Promise<{ status: number; body: T }> {
+    return requestJson<T>(this.resolveEndpoint(), {
+      method,
+      path,
+      ...(body === undefined ? {} : { body }),
+      timeoutMs: (this.options.timeoutMs ?? 30_000) + extraMs,
+    });
+  }
+
+  async generateMusic(input: ClientGenerateInput): Promise<GenerateMusicResult> {
+    const waitMs = input.wait === true ? 600_000 : typeof input.wait === "number" ? input.wait : 0;
+    const longest = input.useQueue === false ? 3_600_000 : waitMs;
+    return (await this.call<GenerateMusicResult>("POST", "/v1/generations", input, longest)).body;
+  }
+
+  async getJob(id: string): Promise<Job> {
+    return (await this.call<Job>("GET", `/v1/generations/${encode(id)}`)).body;
+  }
+
+  async cancel(id: string): Promise<Job> {
+    return (await this.call<Job>("DELETE", `/v1/generations/${encode(id)}`)).body;
+  }
+
+  async listJobs(options: { status?: JobStatus; limit?: number; cursor?: string } = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+    return (await this.call<{ jobs: Job[]; nextCursor: string | null }>("GET", `/v1/generations${query(options)}`)).body;
+  }
+
+  async listTracks(
+    options: { projectId?: string; userId?: string; jobId?: string; limit?: number; cursor?: string } = {},
+  ): Promise<{ tracks: Track[]; nextCursor: string | null }> {
+    return (await this.call<{ tracks: Track[]; nextCursor: string | null }>("GET", `/v1/tracks${query(options)}`)).body;
+  }
+
+  async getTrack(id: string): Promise<Track> {
+    return (await this.call<Track>("GET", `/v1/tracks/${encode(id)}`)).body;
+  }
+
+  async session(): Promise<SessionReport> {
+    return (await this.call<SessionReport>("GET", "/v1/session")).body;
+  }
+
+  /** Whether the daemon answers at all. */
+  async health(): Promise<{ ok: boolean }> {
+    return (await this.call<{ ok: boolean }>("GET", "/healthz")).body;
+  }
+
+  /** Every change of the job, as Server-Sent Events, until it ends. */
+  async *events(id: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<Job> {
+    for await (const message of streamEvents(this.resolveEndpoint(), {
+      method: "GET",
+      path: `/v1/generations/${encode(id)}/events`,
+      ...(options.signal ? { signal: options.signal } : {}),
+    })) {
+      if (message.event === "job") {
+        const job = message.data as Job;
+        yield job;
+        if (isTerminal(job.status)) return;
+      }
+    }
+  }
+
+  /** Resolves once the job has ended; rejects with `TIMEOUT` past `timeoutMs`. */
+  async waitForJob(id: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Job> {
+    const timeoutMs = options.timeoutMs ?? 30 * 60_000;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new TimeoutError(`Job ${id} did not end within ${timeoutMs} ms.`, { details: { jobId: id } })), timeoutMs);
+    const onAbort = () => controller.abort(abortReason(options.signal as AbortSignal));
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      let last: Job | undefined;
+      for await (const job of this.events(id, { signal: controller.signal })) last = job;
+      if (last && isTerminal(last.status)) return last;
+      return await this.getJob(id);
+    } catch (error) {
+      if (controller.signal.aborted) throw abortReason(controller.signal);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+}
+
+function query(options: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(options)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** A client of the daemon on this machine's default socket: the seed's `producer.generateMusic(…)` works as written. */
+export const producer = new ProducerClient();
