@@ -1,0 +1,160 @@
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { loadConfig } from "@producer/config";
+import { ProducerClient, ProducerService } from "@producer/core";
+import { importLoginState } from "@producer/session";
+import { start, type RunningSimulator } from "@producer/simulator";
+import { startS3Server, type S3Server } from "@producer/test-utils";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const bin = path.join(import.meta.dirname, "..", "bin", "producer.js");
+let site: RunningSimulator;
+let s3: S3Server;
+let dataDir: string;
+let daemon: ChildProcess | undefined;
+
+function environment(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PRODUCER_PATHS_DATA_DIR: dataDir,
+    PRODUCER_SITE_BASE_URL: site.url,
+    PRODUCER_SITE_PACING_SUBMIT_GAP_MIN_MS: "0",
+    PRODUCER_SITE_PACING_SUBMIT_GAP_MAX_MS: "0",
+    PRODUCER_SITE_PACING_ACTION_DELAY_MIN_MS: "0",
+    PRODUCER_SITE_PACING_ACTION_DELAY_MAX_MS: "0",
+    PRODUCER_STORAGE_DRIVER: "s3",
+    PRODUCER_STORAGE_S3_BUCKET: s3.bucket,
+    PRODUCER_STORAGE_S3_ENDPOINT: s3.endpoint,
+    PRODUCER_STORAGE_S3_FORCE_PATH_STYLE: "true",
+    PRODUCER_STORAGE_S3_CHECKSUMS: "when-required",
+    PRODUCER_STORAGE_S3_ACCESS_KEY_ID: "S3RVER",
+    PRODUCER_STORAGE_S3_SECRET_ACCESS_KEY: "S3RVER",
+    PRODUCER_QUEUE_POLL_INTERVAL_MS: "100",
+    PRODUCER_BROWSER_PAGE_COUNT: "1",
+    PRODUCER_DAEMON_SHUTDOWN_GRACE_MS: "30000",
+    PRODUCER_LOG_LEVEL: "info",
+  };
+}
+
+/** Starts `producer daemon` and resolves once it logs that it is ready. */
+async function startDaemonProcess(): Promise<{ child: ChildProcess; log: string[] }> {
+  const child = spawn(process.execPath, [bin, "daemon"], { env: environment(), stdio: ["ignore", "pipe", "pipe"] });
+  const log: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`daemon not ready:\n${log.join("")}`)), 30_000);
+    child.stderr?.on("data", (chunk: Buffer) => {
+      log.push(chunk.toString());
+      if (log.join("").includes("producer daemon ready")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`daemon exited with ${code}:\n${log.join("")}`)));
+  });
+  child.removeAllListeners("exit");
+  daemon = child;
+  return { child, log };
+}
+
+beforeEach(async () => {
+  site = await start({ generationMs: 0, replyDelayMs: 0, songDurationSecs: [1, 2] });
+  s3 = await startS3Server({ bucket: "producer-daemon" });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-daemon-"));
+  const { config } = loadConfig({ env: environment(), configFile: false });
+  importLoginState({ config, source: site.issueSession() });
+});
+afterEach(async () => {
+  if (daemon && daemon.exitCode === null) {
+    daemon.kill("SIGKILL");
+    await new Promise((resolve) => daemon?.once("exit", resolve));
+  }
+  daemon = undefined;
+  await site.close();
+  await s3.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("the daemon process", () => {
+  it("serves an app that only has @producer/core, over its Unix socket", async () => {
+    await startDaemonProcess();
+    const socketPath = path.join(dataDir, "producer.sock");
+    expect(fs.statSync(socketPath).mode & 0o777).toBe(0o600);
+    const { stdout } = await run(process.execPath, [path.join(import.meta.dirname, "fixtures", "client-only.mjs")], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PRODUCER_PATHS_DATA_DIR: dataDir },
+      timeout: 90_000,
+    });
+    const result = JSON.parse(stdout) as {
+      queued: { status: string };
+      statuses: string[];
+      job: { status: string; tracks: Array<{ storage: { key: string } }> };
+      tracks: { tracks: unknown[] };
+      refused: { name: string; code: string; fields: string[] };
+    };
+    expect(result.queued.status).toBe("queued");
+    expect(result.statuses.at(-1)).toBe("succeeded");
+    expect(result.statuses).toEqual(expect.arrayContaining(["uploading", "recording"]));
+    expect(result.job.tracks).toHaveLength(2);
+    expect(result.job.tracks[0]?.storage.key).toMatch(/^users\/user_456\/projects\/music-clip\/project_123\/audio\//);
+    expect(result.tracks.tracks).toHaveLength(2);
+    expect(result.refused).toEqual({ name: "InvalidInputError", code: "INVALID_INPUT", fields: ["prompt"] });
+  }, 120_000);
+
+  it("drains on SIGTERM: the running job finishes, the queued one stays queued, the socket goes", async () => {
+    site.settings.generationMs = 3000;
+    site.settings.replyDelayMs = 200;
+    const { child } = await startDaemonProcess();
+    const socketPath = path.join(dataDir, "producer.sock");
+    const client = new ProducerClient({ socketPath });
+    const running = await client.generateMusic({ prompt: "finish me" });
+    const waiting = await client.generateMusic({ prompt: "wait for the next start" });
+    const deadline = Date.now() + 20_000;
+    while ((await client.getJob(running.jobId)).status === "queued" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(fs.existsSync(socketPath)).toBe(false);
+    const { config } = loadConfig({ env: environment(), configFile: false });
+    const service = await ProducerService.create({ config });
+    try {
+      expect((await service.getJob(running.jobId)).status).toBe("succeeded");
+      expect((await service.getJob(waiting.jobId)).status).toBe("queued");
+    } finally {
+      await service.close({ graceMs: 0 });
+    }
+  }, 120_000);
+});
+
+describe("the producer CLI", () => {
+  it("says the daemon is not running, with exit code 3, and checks the machine with doctor", async () => {
+    const error = await run(process.execPath, [bin, "jobs"], { env: environment() }).catch((caught: { code: number; stderr: string }) => caught);
+    expect((error as { code: number }).code).toBe(3);
+    expect((error as { stderr: string }).stderr).toMatch(/\[UNAVAILABLE\].*producer daemon/);
+    const doctor = await run(process.execPath, [bin, "doctor"], { env: environment(), timeout: 60_000 }).catch(
+      (caught: { stdout: string; code: number }) => caught,
+    );
+    const text = (doctor as { stdout: string }).stdout;
+    for (const line of ["✓ configuration is valid", "✓ Chromium found", "✓ data dir writable", "✓ database migrates: sqlite", "✓ storage reachable", "✓ session valid", "✓ socket: free"]) {
+      expect(text).toContain(line);
+    }
+  }, 90_000);
+
+  it("rejects a bad configuration with one clear message and exit code 2", async () => {
+    const error = await run(process.execPath, [bin, "config"], {
+      env: { ...environment(), PRODUCER_BROWSER_PAGE_COUNT: "lots", PRODUCER_SITE_DOWNLOAD_FORMAT: "flac" },
+    }).catch((caught: { code: number; stderr: string }) => caught);
+    expect((error as { code: number }).code).toBe(2);
+    const stderr = (error as { stderr: string }).stderr;
+    expect(stderr).toContain("Invalid producer configuration (2 problems)");
+    expect(stderr).toContain("browser.pageCount");
+    expect(stderr).not.toMatch(/\n\s+at /);
+    const { stdout } = await run(process.execPath, [bin, "config"], { env: { ...environment(), PRODUCER_DAEMON_TOKEN: "a-secret-token-for-tests" } });
+    expect(stdout).toMatch(/daemon\.token\s+= "\*\*\*\*"/);
+    expect(stdout).not.toContain("a-secret-token-for-tests");
+  });
+});
