@@ -67,6 +67,9 @@ export function toJob(row: JobRow, tracks: Track[] = []): Job {
  * again. Every write by a worker is guarded by its lease, so a worker that lost a job cannot touch it.
  */
 export class JobStore {
+  /** Creation times handed out here strictly increase, so jobs submitted in order list in order. */
+  private lastCreatedAt = 0;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
@@ -95,7 +98,8 @@ export class JobStore {
         retryAfterMs,
       );
     }
-    const now = this.now();
+    const now = Math.max(this.now(), this.lastCreatedAt + 1);
+    this.lastCreatedAt = now;
     const row: JobRow = {
       id: randomUUID(),
       status: "queued",
