@@ -80,6 +80,7 @@ describe("the daemon's routes", () => {
     expect(metrics).toMatch(/^producer_queue_depth \d+$/m);
     expect(metrics).toMatch(/^producer_http_responses_total\{code="202"\} \d+$/m);
     expect(await (await app.request("/v1/session")).json()).toMatchObject({ valid: false, paused: null });
+    expect(await (await app.request("/v1/queue")).json()).toMatchObject({ paused: null, activeJobs: 0, queueDepth: expect.any(Number) });
     const openapi = (await (await app.request("/openapi.json")).json()) as {
       paths: Record<string, unknown>;
       components: { schemas: { CreateGeneration: { properties: Record<string, unknown>; required: string[] } } };

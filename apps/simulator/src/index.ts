@@ -17,3 +17,4 @@ export type { Fault } from "./faults.js";
 export { DOM_VARIANTS, RENAMED_VARIANT_SELECTORS } from "./variants.js";
 export type { DomVariant, DomVariantName } from "./variants.js";
 export type { SimulatedFormat } from "./catalog.js";
+export { siteSettingsFor } from "./test-settings.js";

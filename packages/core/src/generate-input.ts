@@ -113,8 +113,8 @@ export function parseGenerateInput(
   const result = generateMusicInputSchema.safeParse(raw);
   if (!result.success) {
     const fields = issuesToFields(result.error.issues);
-    const names = [...new Set(fields.map((field) => field.path))].join(", ");
-    throw new InvalidInputError(`Invalid generation request: ${names}.`, fields);
+    const problems = fields.map((field) => `${field.path} ${field.message}`).join("; ");
+    throw new InvalidInputError(`Invalid generation request: ${problems}.`, fields);
   }
   const input = result.data;
   const job: JobInput = {

@@ -10,6 +10,7 @@
  * ```
  */
 export { ProducerService } from "./producer-service.js";
+export type { ProducerBackend, QueueStatus } from "./producer-backend.js";
 export type { ProducerServiceOptions, ServiceStatus } from "./producer-service.js";
 export { generateMusicInputSchema, issuesToFields, LIMITS, parseGenerateInput } from "./generate-input.js";
 export type { GenerateMusicInput, JobInput } from "./generate-input.js";

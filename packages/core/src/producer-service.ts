@@ -8,7 +8,8 @@ import { JobStore, toJob, type JobRow } from "./store/job-store.js";
 import { migrateToLatest } from "./store/migrations.js";
 import { TrackStore, type TrackPage } from "./store/track-store.js";
 import { deliverWebhook } from "./webhook.js";
-import { Worker, type PauseState } from "./worker.js";
+import type { ProducerBackend, QueueStatus } from "./producer-backend.js";
+import { Worker } from "./worker.js";
 
 export interface ProducerServiceOptions {
   config: ProducerConfig;
@@ -20,12 +21,7 @@ export interface ProducerServiceOptions {
   logger?: Logger;
 }
 
-export interface ServiceStatus {
-  paused: PauseState | null;
-  activeJobs: number;
-  jobsByStatus: Record<string, number>;
-  queueDepth: number;
-}
+export type ServiceStatus = QueueStatus;
 
 const DIRECT_PRIORITY = 1000;
 const DEFAULT_RUN_MS = 90_000;
@@ -41,7 +37,7 @@ const DEFAULT_RUN_MS = 90_000;
  * const job = await service.waitForJob(jobId, { timeoutMs: 600_000 });
  * ```
  */
-export class ProducerService implements AsyncDisposable {
+export class ProducerService implements ProducerBackend, AsyncDisposable {
   readonly events = new JobEvents();
   private readonly jobs: JobStore;
   private readonly tracks: TrackStore;

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadConfig, type ProducerConfig, type ProducerConfigInput } from "@producer/config";
 import { BrowserSession, writeLoginState } from "@producer/session";
-import { start, type RunningSimulator, type SimulatorOptions } from "@producer/simulator";
+import { siteSettingsFor, start, type RunningSimulator, type SimulatorOptions } from "@producer/simulator";
 import { startS3Server, type S3Server } from "@producer/test-utils";
 import { ProducerService } from "../src/index.js";
 
@@ -23,12 +23,7 @@ export function coreConfig(site: RunningSimulator, s3: S3Server, dataDir: string
     configFile: false,
     overrides: {
       ...overrides,
-      site: {
-        baseUrl: site.url,
-        timeouts: { navigationMs: 15_000, elementMs: 4_000, replyMs: 6_000, generationMs: 15_000, downloadMs: 6_000 },
-        pacing: { submitGapMinMs: 0, submitGapMaxMs: 0, actionDelayMinMs: 0, actionDelayMaxMs: 0 },
-        ...overrides.site,
-      },
+      site: { ...siteSettingsFor(site), ...overrides.site },
       browser: { pageCount: 1, ...overrides.browser },
       paths: { dataDir, ...overrides.paths },
       storage: { driver: "s3", s3: s3.s3Config, ...overrides.storage },

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { loadConfig } from "@producer/config";
-import { start, type RunningSimulator } from "@producer/simulator";
+import { siteSettingsFor, start, type RunningSimulator } from "@producer/simulator";
 import { postgresUrl, startS3Server, type S3Server } from "@producer/test-utils";
 import { writeLoginState } from "@producer/session";
 import fs from "node:fs";
@@ -34,11 +34,7 @@ afterEach(async () => {
 function overrides(name: string, databaseUrl: string, queue: Record<string, number> = {}) {
   const dataDir = path.join(root, name);
   return {
-    site: {
-      baseUrl: site.url,
-      timeouts: { navigationMs: 15_000, elementMs: 5_000, replyMs: 8_000, generationMs: 20_000, downloadMs: 8_000 },
-      pacing: { submitGapMinMs: 0, submitGapMaxMs: 0, actionDelayMinMs: 0, actionDelayMaxMs: 0 },
-    },
+    site: siteSettingsFor(site),
     browser: { pageCount: 1 },
     paths: { dataDir },
     storage: { driver: "s3" as const, s3: s3.s3Config },

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadConfig, type ProducerConfig, type ProducerConfigInput } from "@producer/config";
-import { start, type RunningSimulator, type SimulatorOptions } from "@producer/simulator";
+import { siteSettingsFor, start, type RunningSimulator, type SimulatorOptions } from "@producer/simulator";
 import { BrowserSession } from "../src/index.js";
 import { writeLoginState } from "../src/login-state.js";
 
@@ -14,8 +14,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Timeouts short enough that a fault which waited for one would show, long enough for a loaded machine. */
-export const TEST_TIMEOUTS = { navigationMs: 15_000, elementMs: 4_000, replyMs: 6_000, generationMs: 15_000, downloadMs: 6_000 };
+/** The simulator's test timeouts: short enough that a fault which waited for one would show. */
+export const TEST_TIMEOUTS = siteSettingsFor({ url: "" }).timeouts;
 
 export function testConfig(site: RunningSimulator, dataDir: string, overrides: ProducerConfigInput = {}): ProducerConfig {
   return loadConfig({
@@ -23,12 +23,7 @@ export function testConfig(site: RunningSimulator, dataDir: string, overrides: P
     configFile: false,
     overrides: {
       ...overrides,
-      site: {
-        baseUrl: site.url,
-        timeouts: TEST_TIMEOUTS,
-        pacing: { submitGapMinMs: 0, submitGapMaxMs: 0, actionDelayMinMs: 0, actionDelayMaxMs: 0 },
-        ...overrides.site,
-      },
+      site: { ...siteSettingsFor(site), ...overrides.site },
       browser: { pageCount: 1, ...overrides.browser },
       paths: { dataDir, ...overrides.paths },
     },

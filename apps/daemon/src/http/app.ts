@@ -212,6 +212,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     return c.json(await service.getTrack(parseWith(jobIdParamSchema, c.req.param("id"), "track id")));
   });
 
+  app.get("/v1/queue", async (c) => c.json(await service.status()));
+
   app.get("/v1/session", async (c) => {
     const force = c.req.query("force") === "true";
     const status = deps.checkSession

@@ -74,6 +74,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
       "/v1/tracks": { get: { summary: "List tracks", parameters: queryParameters(listTracksQuerySchema), responses: { "200": { description: "A page of tracks." } } } },
       "/v1/tracks/{id}": { get: { summary: "One track", parameters: [idParameter], responses: { "200": { description: "The track." } } } },
+      "/v1/queue": { get: { summary: "The queue: jobs by status, depth, pause", responses: { "200": { description: "The queue." } } } },
       "/v1/session": { get: { summary: "Whether the ProducerAI session is usable", responses: { "200": { description: "The session." } } } },
       "/healthz": { get: { summary: "Alive", responses: { "200": { description: "ok" } } } },
       "/readyz": { get: { summary: "Ready: browser, session, database, storage", responses: { "200": { description: "ready" }, "503": { description: "not ready, with reasons" } } } },

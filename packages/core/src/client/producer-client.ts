@@ -2,6 +2,7 @@ import { loadConfig } from "@producer/config";
 import { abortReason, TimeoutError } from "@producer/utils";
 import type { GenerateMusicInput } from "../generate-input.js";
 import { isTerminal, type GenerateMusicResult, type Job, type JobStatus, type Track } from "../job.js";
+import type { ProducerBackend, QueueStatus } from "../producer-backend.js";
 import { requestJson, streamEvents, type Endpoint } from "./http-transport.js";
 
 export interface ProducerClientOptions {
@@ -40,7 +41,7 @@ const encode = encodeURIComponent;
  * for await (const update of producer.events(job.jobId)) console.log(update.status);
  * ```
  */
-export class ProducerClient {
+export class ProducerClient implements ProducerBackend {
   private endpoint: Endpoint | undefined;
 
   constructor(private readonly options: ProducerClientOptions = {}) {}
@@ -98,6 +99,11 @@ export class ProducerClient {
 
   async session(): Promise<SessionReport> {
     return (await this.call<SessionReport>("GET", "/v1/session")).body;
+  }
+
+  /** The queue: jobs by status, depth, whether a session problem pauses it. */
+  async status(): Promise<QueueStatus> {
+    return (await this.call<QueueStatus>("GET", "/v1/queue")).body;
   }
 
   /** Whether the daemon answers at all. */

@@ -1,0 +1,115 @@
+import type { GenerateMusicInput, Job, JobStatus, QueueStatus, Track } from "@producer/core";
+import type {
+  LegacyGenerateParams,
+  LegacyGenerationFailure,
+  LegacyGenerationSuccess,
+  LegacyQueueStatus,
+  LegacyRequestState,
+  LegacyRequestStatus,
+  LegacyUploadedFile,
+} from "./shapes.js";
+
+const STATE: Record<JobStatus, LegacyRequestState> = {
+  queued: "pending",
+  generating: "processing",
+  downloading: "processing",
+  uploading: "processing",
+  recording: "processing",
+  succeeded: "completed",
+  failed: "failed",
+  cancelled: "cancelled",
+};
+
+export const toLegacyState = (status: JobStatus): LegacyRequestState => STATE[status];
+
+/** The earlier call's parameters as a `generateMusic` input. */
+export function toGenerateInput(params: LegacyGenerateParams, useQueue: boolean): GenerateMusicInput {
+  return {
+    prompt: params.prompt,
+    useQueue,
+    ...(params.title ? { title: params.title } : {}),
+    ...(params.lyrics ? { lyrics: params.lyrics } : {}),
+    ...(params.instrumental ? { instrumental: true } : {}),
+    ...(params.project_id ? { projectId: params.project_id } : {}),
+    ...(params.user_id ? { userId: params.user_id } : {}),
+    ...(params.format ? { format: params.format as "wav" } : {}),
+  };
+}
+
+export function toUploadedFile(track: Track): LegacyUploadedFile {
+  return {
+    filename: track.storage.key.split("/").pop() ?? track.storage.key,
+    s3_url: track.storage.url,
+    s3_key: track.storage.key,
+    file_size: track.sizeBytes,
+    file_metadata: {
+      title: track.title,
+      format: track.format,
+      codec: track.codec,
+      duration: track.durationSecs,
+      sample_rate: track.sampleRate,
+      channels: track.channels,
+      bitrate: track.bitrate,
+      sha256: track.sha256,
+      song_index: track.songIndex,
+      clip_id: track.clipId,
+      project_id: track.projectId,
+      user_id: track.userId,
+    },
+  };
+}
+
+/** A finished job as the earlier direct-generation result. The new engine has no numbered windows: `window_id` carries the job's id. */
+export function toGenerationSuccess(job: Job): LegacyGenerationSuccess {
+  return {
+    success: true,
+    generation_id: job.id,
+    window_id: `job-${job.id}`,
+    prompt: job.input.prompt,
+    title: job.input.title ?? null,
+    message: `Generated and uploaded ${job.tracks.length} ${job.tracks.length === 1 ? "song" : "songs"}.`,
+    uploaded_files: job.tracks.map(toUploadedFile),
+  };
+}
+
+export function toGenerationFailure(error: string, generationId: string | null): LegacyGenerationFailure {
+  return { success: false, error, generation_id: generationId };
+}
+
+/** How the earlier API worded an error: the message, with the stable code in front for those who parse it. */
+export function describeError(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === "string" ? `${code}: ${message}` : message;
+}
+
+export function toRequestStatus(job: Job): LegacyRequestStatus {
+  return {
+    success: true,
+    request_id: job.id,
+    status: toLegacyState(job.status),
+    prompt: job.input.prompt,
+    title: job.input.title ?? null,
+    attempts: job.attempts,
+    created_at: job.createdAt,
+    started_at: job.startedAt,
+    completed_at: job.finishedAt,
+    result: job.status === "succeeded" ? toGenerationSuccess(job) : null,
+    error: job.error ? `${job.error.code}: ${job.error.message}` : null,
+  };
+}
+
+export function toQueueStatus(status: QueueStatus): LegacyQueueStatus {
+  const count = (...statuses: JobStatus[]) => statuses.reduce((sum, name) => sum + (status.jobsByStatus[name] ?? 0), 0);
+  return {
+    success: true,
+    queue_size: status.queueDepth,
+    pending: count("queued"),
+    processing: count("generating", "downloading", "uploading", "recording"),
+    completed: count("succeeded"),
+    failed: count("failed"),
+    cancelled: count("cancelled"),
+    paused: status.paused !== null,
+    pause_reason: status.paused ? `${status.paused.code}: ${status.paused.reason}` : null,
+  };
+}
