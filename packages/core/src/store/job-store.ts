@@ -98,8 +98,9 @@ export class JobStore {
         retryAfterMs,
       );
     }
-    const now = Math.max(this.now(), this.lastCreatedAt + 1);
-    this.lastCreatedAt = now;
+    const now = this.now();
+    const createdAt = Math.max(now, this.lastCreatedAt + 1);
+    this.lastCreatedAt = createdAt;
     const row: JobRow = {
       id: randomUUID(),
       status: "queued",
@@ -123,7 +124,7 @@ export class JobStore {
       cancel_requested: 0,
       webhook_url: options.webhookUrl ?? null,
       webhook_status: options.webhookUrl ? "pending" : null,
-      created_at: now,
+      created_at: createdAt,
       updated_at: now,
       started_at: null,
       finished_at: null,
