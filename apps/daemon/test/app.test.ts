@@ -157,6 +157,26 @@ describe("bad requests get a 4xx with a code, never a 5xx, and the daemon stays 
   });
 });
 
+describe("a full queue", () => {
+  it("answers 429 with Retry-After and QUEUE_FULL", async () => {
+    const small = await ProducerService.create({
+      config: loadConfig({ env: {}, configFile: false, overrides: { paths: { dataDir: path.join(dir, "small") }, queue: { maxQueued: 1 } } }).config,
+    });
+    try {
+      const limited = createApp({ config, service: small });
+      const send = () =>
+        limited.request("/v1/generations", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: "x" }) });
+      expect((await send()).status).toBe(202);
+      const full = await send();
+      expect(full.status).toBe(429);
+      expect(Number(full.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(await full.json()).toMatchObject({ error: { code: "QUEUE_FULL", retryable: true, details: { retryAfterMs: expect.any(Number) } } });
+    } finally {
+      await small.close({ graceMs: 0 });
+    }
+  });
+});
+
 describe("with a token", () => {
   it("refuses requests without the right bearer token", async () => {
     const guarded = createApp({ config: { ...config, daemon: { ...config.daemon, token: "a-token-of-enough-length" } }, service });

@@ -103,6 +103,25 @@ describe("the daemon process", () => {
     expect(result.refused).toEqual({ name: "InvalidInputError", code: "INVALID_INPUT", fields: ["prompt"] });
   }, 120_000);
 
+  it("runs `producer generate --wait --json` and lists what it made with `producer tracks`", async () => {
+    await startDaemonProcess();
+    const { stdout } = await run(
+      process.execPath,
+      [bin, "generate", "A calm piano piece", "--title", "Credits", "--project", "p-1", "--user", "u-1", "--format", "mp3", "--wait", "--json"],
+      { env: environment(), timeout: 90_000 },
+    );
+    const job = JSON.parse(stdout) as { status: string; tracks: Array<{ storage: { key: string }; format: string }> };
+    expect(job.status).toBe("succeeded");
+    expect(job.tracks.map((track) => track.format)).toEqual(["mp3", "mp3"]);
+    const listed = await run(process.execPath, [bin, "tracks", "--project", "p-1"], { env: environment() });
+    for (const track of job.tracks) expect(listed.stdout).toContain(track.storage.key);
+    const refused = await run(process.execPath, [bin, "generate", "x", "--format", "flac"], { env: environment() }).catch(
+      (caught: { code: number; stderr: string }) => caught,
+    );
+    expect((refused as { code: number }).code).toBe(2);
+    expect((refused as { stderr: string }).stderr).toContain("format: must be one of wav, mp3, m4a");
+  }, 120_000);
+
   it("drains on SIGTERM: the running job finishes, the queued one stays queued, the socket goes", async () => {
     site.settings.generationMs = 3000;
     site.settings.replyDelayMs = 200;
