@@ -23,6 +23,9 @@ export { deliverWebhook, signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from 
 export { openDatabase } from "./store/database.js";
 export type { Dialect, ProducerDatabase } from "./store/database.js";
 export { migrateToLatest } from "./store/migrations.js";
+/** The queue itself, for custom workers and tools; most code wants `ProducerService`. */
+export { JobStore } from "./store/job-store.js";
+export type { DownloadedSong, JobRow } from "./store/job-store.js";
 export type { TrackPage } from "./store/track-store.js";
 export { producer, ProducerClient } from "./client/producer-client.js";
 export type { ClientGenerateInput, ProducerClientOptions, SessionReport } from "./client/producer-client.js";
