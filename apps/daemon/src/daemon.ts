@@ -32,6 +32,10 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
     else logger.warn({ code: status.code, reason: status.reason }, "ProducerAI session is not usable yet; jobs wait");
     const storage = createStorage(config);
     service = await ProducerService.create({ config, generator: session, storage, logger: logger.child({ component: "service" }) });
+    // A login state imported while the daemon runs is used at once, and a queue paused by the old one resumes.
+    const resumable = service;
+    session.watchLoginState();
+    session.onLoginStateChanged(() => resumable.resume());
     const app = createApp({
       config,
       service,

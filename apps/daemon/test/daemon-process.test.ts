@@ -122,6 +122,27 @@ describe("the daemon process", () => {
     expect((refused as { stderr: string }).stderr).toContain("format: must be one of wav, mp3, m4a");
   }, 120_000);
 
+  it("pauses on an expired session and resumes as soon as `producer session import` brings a new one", async () => {
+    await startDaemonProcess();
+    const client = new ProducerClient({ socketPath: path.join(dataDir, "producer.sock") });
+    site.expireSessions();
+    const { jobId } = await client.generateMusic({ prompt: "after the new login" });
+    const deadline = Date.now() + 20_000;
+    while (!(await client.status()).paused && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await client.status()).paused?.code).toBe("SESSION_EXPIRED");
+    expect((await client.session()).paused?.code).toBe("SESSION_EXPIRED");
+    const stateFile = path.join(dataDir, "fresh-cookies.json");
+    fs.writeFileSync(stateFile, JSON.stringify(site.issueSession().cookies));
+    const imported = await run(process.execPath, [bin, "session", "import", stateFile], { env: environment() });
+    expect(imported.stdout).toContain("mode 0600");
+    const resumedAt = Date.now();
+    const job = await client.waitForJob(jobId, { timeoutMs: 25_000 });
+    expect(job.status).toBe("succeeded");
+    // well before the 30 s recheck: the new state was picked up and the queue resumed at once
+    expect(Date.now() - resumedAt).toBeLessThan(20_000);
+    expect((await client.status()).paused).toBeNull();
+  }, 120_000);
+
   it("drains on SIGTERM: the running job finishes, the queued one stays queued, the socket goes", async () => {
     site.settings.generationMs = 3000;
     site.settings.replyDelayMs = 200;

@@ -37,6 +37,14 @@ export interface PauseState {
 
 class LeaseLost extends Error {}
 
+interface ActiveJob {
+  controller: AbortController;
+  done: Promise<void>;
+  direct: boolean;
+  /** Set when the stop came from a cancel request, as opposed to a shutdown. */
+  cancelledByRequest: boolean;
+}
+
 /**
  * Claims jobs and runs them through the pipeline, up to `queue.concurrency` at once (direct jobs run beside
  * them, bounded by the browser pool). Renews each lease while it runs; a retryable failure goes back to the
@@ -46,7 +54,7 @@ export class Worker {
   readonly id = `worker-${randomUUID()}`;
   private running = false;
   private loop: Promise<void> | undefined;
-  private readonly active = new Map<string, { controller: AbortController; done: Promise<void>; direct: boolean }>();
+  private readonly active = new Map<string, ActiveJob>();
   private wakeUp: (() => void) | undefined;
   private pausedBy: PauseState | undefined;
   private recheckTimer: NodeJS.Timeout | undefined;
@@ -99,8 +107,10 @@ export class Worker {
   /** Stops a job this worker is running; false when it runs elsewhere (its worker sees the request at renewal). */
   cancelLocal(jobId: string): boolean {
     const entry = this.active.get(jobId);
-    entry?.controller.abort(new CancelledError("Cancelled by request."));
-    return entry !== undefined;
+    if (!entry) return false;
+    entry.cancelledByRequest = true;
+    entry.controller.abort(new CancelledError("Cancelled by request."));
+    return true;
   }
 
   /** Runs one claimed job now, outside the concurrency limit (direct mode). */
@@ -132,16 +142,17 @@ export class Worker {
   }
 
   private execute(row: JobRow, direct: boolean): Promise<void> {
-    const controller = new AbortController();
-    const done = this.runJob(row, controller).finally(() => {
+    const entry: ActiveJob = { controller: new AbortController(), done: Promise.resolve(), direct, cancelledByRequest: false };
+    this.active.set(row.id, entry);
+    entry.done = this.runJob(row, entry).finally(() => {
       this.active.delete(row.id);
       this.wake();
     });
-    this.active.set(row.id, { controller, done, direct });
-    return done;
+    return entry.done;
   }
 
-  private async runJob(row: JobRow, controller: AbortController): Promise<void> {
+  private async runJob(row: JobRow, entry: ActiveJob): Promise<void> {
+    const { controller } = entry;
     const { config, jobs, logger } = this.deps;
     const jobId = row.id;
     const log = logger.child({ jobId, attempt: Number(row.attempts) });
@@ -162,7 +173,10 @@ export class Worker {
         .renew(jobId, this.id, config.queue.leaseMs)
         .then(({ held, cancelRequested }) => {
           if (!held) controller.abort(new LeaseLost("lease lost"));
-          else if (cancelRequested) controller.abort(new CancelledError("Cancelled by request."));
+          else if (cancelRequested) {
+            entry.cancelledByRequest = true;
+            controller.abort(new CancelledError("Cancelled by request."));
+          }
         })
         .catch(() => undefined);
     }, Math.max(250, Math.floor(config.queue.leaseMs / 3)));
@@ -206,14 +220,14 @@ export class Worker {
       log.info("job succeeded");
     } catch (caught) {
       const reason = controller.signal.aborted ? (controller.signal.reason as unknown) : caught;
-      await this.settleFailure(row, reason, log);
+      await this.settleFailure(row, reason, log, entry.cancelledByRequest);
     } finally {
       clearInterval(heartbeat);
       this.deps.onChange(jobId);
     }
   }
 
-  private async settleFailure(row: JobRow, caught: unknown, log: Logger): Promise<void> {
+  private async settleFailure(row: JobRow, caught: unknown, log: Logger, cancelledByRequest: boolean): Promise<void> {
     const { jobs, config } = this.deps;
     const jobId = row.id;
     if (caught instanceof LeaseLost) {
@@ -223,13 +237,13 @@ export class Worker {
     const error = toProducerError(caught);
     const asJobError: JobError = { code: error.code, message: error.message, retryable: error.retryable };
     const attempts = Number(row.attempts);
+    if (cancelledByRequest) {
+      await jobs.finish(jobId, this.id, "cancelled");
+      return;
+    }
     if (error.code === "CANCELLED") {
-      if (this.running || error.message === "Cancelled by request.") {
-        await jobs.finish(jobId, this.id, "cancelled");
-      } else {
-        // Shutting down: the job goes back to the queue untouched.
-        await jobs.requeue(jobId, this.id, { delayMs: 0, refundAttempt: true });
-      }
+      // Stopped by a shutdown (ours, or the browser pool's), not by a request: back to the queue untouched.
+      await jobs.requeue(jobId, this.id, { delayMs: 0, refundAttempt: true });
       return;
     }
     if (PAUSING_CODES.has(error.code)) {

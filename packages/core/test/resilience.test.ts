@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { signWebhook, type Job } from "../src/index.js";
+import { ProducerService, signWebhook, type Job } from "../src/index.js";
 import { createCoreHarness, listFiles, type CoreHarness } from "./harness.js";
 
 let harness: CoreHarness | undefined;
@@ -126,6 +126,21 @@ describe("jobs that meet trouble", () => {
     const job = await harness.service.waitForJob(id, { timeoutMs: 30_000 });
     expect(job.status).toBe("cancelled");
     expect(job.tracks).toEqual([]);
+  });
+
+  it("puts a job still running at shutdown back in the queue, its attempt given back", async () => {
+    harness = await createCoreHarness({ simulator: { generationMs: 5000, replyDelayMs: 100 } });
+    const id = jobIdOf(await harness.service.generateMusic({ prompt: "interrupted by a restart" }));
+    const deadline = Date.now() + 20_000;
+    while ((await harness.service.getJob(id)).status === "queued" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const { config } = harness;
+    await harness.service.close({ graceMs: 200 });
+    const reopened = await ProducerService.create({ config });
+    try {
+      expect(await reopened.getJob(id)).toMatchObject({ status: "queued", attempts: 0 });
+    } finally {
+      await reopened.close({ graceMs: 0 });
+    }
   });
 
   it("posts the final job to its webhook, signed, retrying a failing receiver", async () => {

@@ -159,10 +159,14 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     return readLoginState(this.options.stateFile);
   }
 
+  /** The state file's modification time as this pool last wrote it, to tell its own writes from others'. */
+  lastSavedMtimeMs = 0;
+
   /** Saves the context's cookies to the state file (mode 0600). */
   async saveState(): Promise<void> {
     if (!this.context || this.state !== "ready") return;
     writeLoginState(this.options.stateFile, (await this.context.storageState()) as LoginState);
+    this.lastSavedMtimeMs = fs.statSync(this.options.stateFile).mtimeMs;
   }
 
   /** Replaces the live context's cookies, after an import or an interactive sign-in. */

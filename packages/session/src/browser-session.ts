@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { ensureDataDirs, findBrowserExecutable, type ProducerConfig } from "@producer/config";
 import {
   DisabledError,
@@ -37,6 +38,8 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   private readonly config: ProducerConfig;
   private readonly logger: Logger;
   private cachedStatus: { status: SessionStatus; at: number } | undefined;
+  private readonly stateListeners = new Set<() => void>();
+  private watching = false;
 
   constructor(options: BrowserSessionOptions) {
     const { config } = options;
@@ -108,13 +111,50 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   async importLoginState(input: unknown): Promise<LoginState> {
     const state = normalizeLoginState(input);
     writeLoginState(this.config.paths.stateFile, state);
-    await this.pool.replaceState(state);
-    this.signIn?.reset();
-    this.cachedStatus = undefined;
+    await this.useLoginState(state);
     return state;
   }
 
+  /** Called whenever a new login state is taken in (imported here, or written by another process). */
+  onLoginStateChanged(listener: () => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /**
+   * Picks up a login state written by another process — `producer session import` or `init` while the daemon
+   * runs — and uses it in the live browser. The pool's own saves are told apart by their modification time.
+   */
+  watchLoginState(intervalMs = 1000): void {
+    if (this.watching) return;
+    this.watching = true;
+    fs.watchFile(this.config.paths.stateFile, { interval: intervalMs, persistent: false }, (current) => {
+      if (current.mtimeMs === 0 || current.mtimeMs === this.pool.lastSavedMtimeMs) return;
+      let state: LoginState | undefined;
+      try {
+        state = readLoginState(this.config.paths.stateFile);
+      } catch (error) {
+        this.logger.warn({ error: (error as Error).message }, "the login state file changed but cannot be read");
+        return;
+      }
+      if (!state) return;
+      this.logger.info("the login state file changed; using the new login state");
+      void this.useLoginState(state).catch((error: unknown) =>
+        this.logger.warn({ error: (error as Error).message }, "could not use the new login state"),
+      );
+    });
+  }
+
+  private async useLoginState(state: LoginState): Promise<void> {
+    await this.pool.replaceState(state);
+    this.signIn?.reset();
+    this.cachedStatus = undefined;
+    for (const listener of this.stateListeners) listener();
+  }
+
   async close(): Promise<void> {
+    if (this.watching) fs.unwatchFile(this.config.paths.stateFile);
+    this.watching = false;
     await this.pool.close();
   }
 
