@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { chromium } from "playwright";
 import { ensureDataDirs, findBrowserExecutable, type ProducerConfig } from "@producer/config";
-import { InvalidInputError, silentLogger, TimeoutError, type Logger, type SessionStatus } from "@producer/utils";
+import { InvalidInputError, silentLogger, TimeoutError, UnavailableError, type Logger, type SessionStatus } from "@producer/utils";
 import { BrowserSession } from "./browser-session.js";
 import { authCookieOf, normalizeLoginState, writeLoginState, type LoginState } from "./login-state.js";
 import { waitForFirst } from "./page-watch.js";
@@ -35,12 +35,23 @@ export async function initLoginState(options: {
   const logger = options.logger ?? silentLogger;
   ensureDataDirs(config);
   const root = typeof process.getuid === "function" && process.getuid() === 0;
-  const browser = await chromium.launch({
-    executablePath: findBrowserExecutable(config),
-    headless: options.headless ?? false,
-    args: [...config.browser.args, ...(root ? ["--no-sandbox"] : [])],
-    timeout: config.browser.launchTimeoutMs,
-  });
+  const headless = options.headless ?? false;
+  const browser = await chromium
+    .launch({
+      executablePath: findBrowserExecutable(config),
+      headless,
+      args: [...config.browser.args, ...(root ? ["--no-sandbox"] : [])],
+      timeout: config.browser.launchTimeoutMs,
+    })
+    .catch((error: Error) => {
+      const noDisplay = !headless && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+      throw new UnavailableError(
+        noDisplay
+          ? "Signing in by hand needs a browser window, and this machine has no display. Sign in on a desktop and use `producer session import <cookies.json>` here."
+          : `Chromium did not start: ${error.message.split("\n")[0]}`,
+        { cause: error },
+      );
+    });
   try {
     const context = await browser.newContext({
       storageState: fs.existsSync(config.paths.stateFile) ? config.paths.stateFile : undefined,

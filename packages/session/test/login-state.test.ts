@@ -87,6 +87,20 @@ describe("login state", () => {
     expect((await harness.session.checkSession({ force: true })).valid).toBe(true);
   });
 
+  it("init says what to do instead on a machine with no display", async () => {
+    harness = await createHarness({ signedIn: false });
+    const display = process.env.DISPLAY;
+    delete process.env.DISPLAY;
+    try {
+      await expect(initLoginState({ config: harness.config, timeoutMs: 1000 })).rejects.toMatchObject({
+        code: "UNAVAILABLE",
+        message: expect.stringContaining("producer session import"),
+      });
+    } finally {
+      if (display !== undefined) process.env.DISPLAY = display;
+    }
+  });
+
   it("refuses input that is not a login state, with a clear error", () => {
     const config = { paths: { stateFile: "/nonexistent/x", dataDir: "/nonexistent" } } as never;
     expect(() => importLoginState({ config, source: "{ not json" })).toThrow(/not JSON/);

@@ -1,0 +1,57 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { loadConfig } from "@producer/config";
+import { ProducerService } from "@producer/core";
+import { describe, expect, it } from "vitest";
+import { createApp, createDaemonLogger } from "../src/index.js";
+
+describe("daemon logs", () => {
+  it("carry the request id of each request and never a secret", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-logs-"));
+    const token = "a-very-secret-daemon-token";
+    const lines: Array<Record<string, unknown>> = [];
+    const stream = new PassThrough();
+    stream.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+    });
+    const { config } = loadConfig({ env: {}, configFile: false, overrides: { paths: { dataDir: dir }, daemon: { token } } });
+    const service = await ProducerService.create({ config });
+    try {
+      const app = createApp({ config, service, logger: createDaemonLogger("debug", stream) });
+      const response = await app.request("/v1/generations", {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-request-id": "req-123" },
+        body: JSON.stringify({ prompt: "", webhookUrl: `http://user:${token}@127.0.0.1/hook?token=${token}` }),
+      });
+      expect(response.status).toBe(400);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const mine = lines.filter((line) => line.requestId === "req-123");
+      expect(mine.length).toBeGreaterThanOrEqual(2); // the refusal and the request line
+      expect(mine.some((line) => line.code === "INVALID_INPUT")).toBe(true);
+      expect(JSON.stringify(lines)).not.toContain(token);
+    } finally {
+      await service.close({ graceMs: 0 });
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("redacts secrets by key and by pattern before they are written", async () => {
+    const chunks: string[] = [];
+    const stream = new PassThrough();
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk.toString()));
+    const logger = createDaemonLogger("info", stream).child({ component: "test" });
+    logger.info(
+      { headers: { authorization: "Bearer abc.def.ghi" }, cookie: "sb-x-auth-token=cookie-value", aws: { secretAccessKey: "wJalrXUtnFEMI" } },
+      "retrying with Bearer live-token-123 and key AKIAIOSFODNN7EXAMPLE",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const written = chunks.join("");
+    expect(written).toContain('"component":"test"');
+    for (const secret of ["abc.def.ghi", "cookie-value", "wJalrXUtnFEMI", "live-token-123", "AKIAIOSFODNN7EXAMPLE"]) {
+      expect(written).not.toContain(secret);
+    }
+    expect(written).toContain("[redacted]");
+  });
+});
