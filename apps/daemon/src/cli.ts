@@ -56,10 +56,6 @@ const tty = process.stdout.isTTY === true;
 const print = (text: string) => process.stdout.write(`${text}\n`);
 const json = (value: unknown) => print(JSON.stringify(value, null, 2));
 
-function resolveConfig(): ResolvedConfig {
-  return loadConfig();
-}
-
 function client(resolved: ResolvedConfig): ProducerClient {
   const { daemon } = resolved.config;
   return new ProducerClient({ socketPath: daemon.socketPath, ...(daemon.token ? { token: daemon.token } : {}) });
@@ -112,7 +108,7 @@ async function commandGenerate(args: string[]): Promise<number> {
   });
   const prompt = positionals.join(" ").trim();
   if (!prompt) throw new UsageError('producer generate needs a prompt: producer generate "a happy pop song"');
-  const api = client(resolveConfig());
+  const api = client(loadConfig());
   const result = await api.generateMusic({
     prompt,
     ...(values.title ? { title: values.title } : {}),
@@ -140,7 +136,7 @@ async function commandGenerate(args: string[]): Promise<number> {
 
 async function commandJobs(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { status: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } } });
-  const page = await client(resolveConfig()).listJobs({
+  const page = await client(loadConfig()).listJobs({
     ...(values.status ? { status: values.status as "queued" } : {}),
     ...(values.limit ? { limit: Number(values.limit) } : {}),
   });
@@ -155,7 +151,7 @@ async function commandTracks(args: string[]): Promise<number> {
     args,
     options: { project: { type: "string" }, user: { type: "string" }, job: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } },
   });
-  const page = await client(resolveConfig()).listTracks({
+  const page = await client(loadConfig()).listTracks({
     ...(values.project ? { projectId: values.project } : {}),
     ...(values.user ? { userId: values.user } : {}),
     ...(values.job ? { jobId: values.job } : {}),
@@ -169,7 +165,7 @@ async function commandTracks(args: string[]): Promise<number> {
 
 async function commandSession(args: string[]): Promise<number> {
   const [action, ...rest] = args;
-  const { config } = resolveConfig();
+  const { config } = loadConfig();
   if (action === "init") {
     const { values } = parseArgs({ args: rest, options: { "timeout-secs": { type: "string" } } });
     print("A browser window opens on the ProducerAI sign-in page. Sign in; the window closes by itself.");
@@ -210,7 +206,7 @@ async function commandDoctor(): Promise<number> {
     }
   };
   let resolved: ResolvedConfig | undefined;
-  await check("configuration is valid", async () => void (resolved = resolveConfig()), "fix the settings named above");
+  await check("configuration is valid", async () => void (resolved = loadConfig()), "fix the settings named above");
   if (!resolved) return report(results);
   const { config } = resolved;
   await check("Chromium found", async () => findBrowserExecutable(config), "apt-get install chromium, or set PRODUCER_BROWSER_EXECUTABLE_PATH");
@@ -259,7 +255,7 @@ function report(results: Array<{ ok: boolean; what: string; hint?: string }>): n
 }
 
 async function commandDaemon(): Promise<number> {
-  const { config } = resolveConfig();
+  const { config } = loadConfig();
   const logger = createDaemonLogger(config.log.level);
   const daemon = await startDaemon(config, logger);
   await new Promise<void>((resolve) => {
@@ -286,14 +282,14 @@ export async function main(argv: string[]): Promise<number> {
       case "job": {
         const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: "boolean" } } });
         if (!positionals[0]) throw new UsageError("producer job <id>");
-        const job = await client(resolveConfig()).getJob(positionals[0]);
+        const job = await client(loadConfig()).getJob(positionals[0]);
         if (values.json) json(job);
         else print(describeJob(job));
         return 0;
       }
       case "cancel": {
         if (!rest[0]) throw new UsageError("producer cancel <id>");
-        print(describeJob(await client(resolveConfig()).cancel(rest[0])));
+        print(describeJob(await client(loadConfig()).cancel(rest[0])));
         return 0;
       }
       case "tracks":
@@ -301,7 +297,7 @@ export async function main(argv: string[]): Promise<number> {
       case "session":
         return await commandSession(rest);
       case "config": {
-        const resolved = resolveConfig();
+        const resolved = loadConfig();
         if (rest.includes("--json")) json(describeConfig(resolved));
         else print(formatConfig(resolved));
         return 0;

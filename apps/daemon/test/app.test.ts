@@ -139,6 +139,7 @@ describe("bad requests get a 4xx with a code, never a 5xx, and the daemon stays 
     ["a limit that is not a number", () => app.request("/v1/tracks?limit=ten"), 400, "INVALID_INPUT", "limit"],
     ["an unknown track filter", () => app.request("/v1/tracks?owner=me"), 400, "INVALID_INPUT", "owner"],
     ["a forged cursor", () => app.request("/v1/tracks?cursor=bm9wZQ"), 400, "INVALID_INPUT"],
+    ["a forged jobs cursor", () => app.request("/v1/generations?cursor=bm9wZQ"), 400, "INVALID_INPUT"],
   ];
   for (const [what, send, status, code, field] of cases) {
     it(`${what} → ${status} ${code}`, async () => {

@@ -189,19 +189,8 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   }
 
   async listJobs(options: { status?: JobStatus; limit?: number; cursor?: string } = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {
-    const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-    let before: { createdAt: number; id: string } | undefined;
-    if (options.cursor) {
-      const [createdAt, id] = Buffer.from(options.cursor, "base64url").toString().split("|");
-      before = { createdAt: Number(createdAt), id: id ?? "" };
-    }
-    const rows = await this.jobs.list({ ...(options.status ? { status: options.status } : {}), limit: limit + 1, ...(before ? { before } : {}) });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      jobs: page.map((row) => toJob(row)),
-      nextCursor: rows.length > limit && last ? Buffer.from(`${Number(last.created_at)}|${last.id}`).toString("base64url") : null,
-    };
+    const { rows, nextCursor } = await this.jobs.list(options);
+    return { jobs: rows.map((row) => toJob(row)), nextCursor };
   }
 
   listTracks(options: { projectId?: string; userId?: string; jobId?: string; limit?: number; cursor?: string } = {}): Promise<TrackPage> {

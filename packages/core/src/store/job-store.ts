@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable } from "kysely";
 import { ConflictError, NotFoundError, QueueFullError, type GenerationProgress } from "@producer/utils";
 import type { JobInput } from "../generate-input.js";
 import { RUNNING_STATUSES, type Job, type JobError, type JobStatus, type Track } from "../job.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
 import type { Database, Dialect, JobsTable } from "./database.js";
 
 export type JobRow = Selectable<JobsTable>;
@@ -160,16 +161,25 @@ export class JobStore {
     return row;
   }
 
-  async list(options: { status?: JobStatus; limit: number; before?: { createdAt: number; id: string } }): Promise<JobRow[]> {
+  /** Newest first, a page at a time. */
+  async list(options: { status?: JobStatus; limit?: number; cursor?: string }): Promise<{ rows: JobRow[]; nextCursor: string | null }> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
     let query = this.db.selectFrom("jobs").selectAll();
     if (options.status) query = query.where("status", "=", options.status);
-    if (options.before) {
-      const { createdAt, id } = options.before;
+    if (options.cursor) {
+      const [createdAtText, id = ""] = decodeCursor("j", options.cursor, /^\d+\|[0-9a-f-]{36}$/);
+      const createdAt = Number(createdAtText);
       query = query.where((eb) =>
         eb.or([eb("created_at", "<", createdAt), eb.and([eb("created_at", "=", createdAt), eb("id", "<", id)])]),
       );
     }
-    return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(options.limit).execute();
+    const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      rows: page,
+      nextCursor: rows.length > limit && last ? encodeCursor("j", [Number(last.created_at), last.id]) : null,
+    };
   }
 
   async countQueued(): Promise<number> {

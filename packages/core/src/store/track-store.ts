@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
-import { InvalidInputError, NotFoundError } from "@producer/utils";
+import { NotFoundError } from "@producer/utils";
 import type { Track } from "../job.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
 import type { Database, TracksTable } from "./database.js";
 
 type TrackRow = Selectable<TracksTable>;
@@ -41,12 +42,6 @@ function toTrack(row: TrackRow): Track {
   };
 }
 
-const encodeCursor = (seq: number) => Buffer.from(`t:${seq}`).toString("base64url");
-function decodeCursor(cursor: string): number {
-  const match = /^t:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match) throw new InvalidInputError("The cursor is not one this service gave out.", [{ path: "cursor", message: "is invalid" }]);
-  return Number(match[1]);
-}
 
 /** One row per stored song, keyed by (job, song index): recording a song twice updates it, never doubles it. */
 export class TrackStore {
@@ -103,13 +98,13 @@ export class TrackStore {
     if (options.projectId) query = query.where("project_id", "=", options.projectId);
     if (options.userId) query = query.where("user_id", "=", options.userId);
     if (options.jobId) query = query.where("job_id", "=", options.jobId);
-    if (options.cursor) query = query.where("seq", "<", decodeCursor(options.cursor));
+    if (options.cursor) query = query.where("seq", "<", Number(decodeCursor("t", options.cursor, /^\d+$/)[0]));
     const rows = await query.orderBy("seq", "desc").limit(limit + 1).execute();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       tracks: page.map(toTrack),
-      nextCursor: rows.length > limit && last ? encodeCursor(Number(last.seq)) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor("t", [Number(last.seq)]) : null,
     };
   }
 }
