@@ -33,6 +33,12 @@ export function coerceEnvValue(info: SettingInfo, raw: string): unknown {
         }
       }
       return text === "" ? [] : text.split(",").map((item) => item.trim());
+    case "record":
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return raw;
+      }
     default:
       return raw;
   }

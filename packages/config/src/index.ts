@@ -13,11 +13,30 @@ export {
   configSchema,
   AUDIO_FORMATS,
   DEFAULT_BROWSER_ARGS,
-  DEFAULT_SELECTORS,
   FORBIDDEN_BROWSER_ARGS,
   KEY_TEMPLATE_FIELDS,
 } from "./schema.js";
-export type { AudioFormat, ParsedConfig, ProducerConfig, ProducerConfigInput, SelectorName } from "./schema.js";
+export type { AudioFormat, ParsedConfig, ProducerConfig, ProducerConfigInput } from "./schema.js";
+export {
+  FLOW_NEEDS,
+  GENERATION_MODES,
+  locatorSchema,
+  SITE_CONTROLS,
+  SITE_FLOWS,
+  siteProfileSchema,
+} from "./site-profile.js";
+export type {
+  GenerationMode,
+  LocatorSpec,
+  SiteControl,
+  SiteFlow,
+  SiteProfile,
+  SiteProfileInput,
+} from "./site-profile.js";
+export type { ResolvedSite } from "./resolve-site.js";
+export { resolveSite } from "./resolve-site.js";
+export { DEFAULT_PROFILE, SHIPPED_PROFILES } from "./profiles/index.js";
+export type { ShippedProfileName } from "./profiles/index.js";
 export { ConfigError } from "./config-error.js";
 export type { ConfigErrorCode, ConfigIssue } from "./config-error.js";
 export { CONFIG_FILE_NAME, loadConfig } from "./load.js";

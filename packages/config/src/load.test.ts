@@ -30,16 +30,20 @@ function configError(run: () => unknown): ConfigError {
 describe("loadConfig defaults", () => {
   it("resolves every default from an empty environment", () => {
     const { config, sources } = loadConfig({ env: {}, cwd: dir, homeDir: dir, configFile: false });
-    expect(config.site.baseUrl).toBe("https://www.producer.ai");
+    expect(config.site.profile).toBe("flow-2026");
+    expect(config.site.flow).toBe("compose-2026");
+    expect(config.site.baseUrl).toBe("https://www.flowmusic.app");
     expect(config.site.timeouts).toEqual({
       navigationMs: 30_000,
       elementMs: 15_000,
       replyMs: 30_000,
-      generationMs: 120_000,
+      generationMs: 180_000,
       downloadMs: 60_000,
+      songStartMs: 90_000,
     });
     expect(config.site.downloadFormat).toBe("wav");
-    expect(config.site.selectors.promptInput).toBe('textarea[placeholder="Ask Producer..."]');
+    expect(config.site.locators.moreOptions).toEqual({ role: "button", name: "More options for {title}", exact: true });
+    expect(config.site.menus.submenuPick).toBe("keyboard");
     expect(config.paths.dataDir).toBe(path.join(dir, ".producer"));
     expect(config.paths.stateFile).toBe(path.join(dir, ".producer", "state.json"));
     expect(config.storage.driver).toBe("local");
@@ -92,7 +96,7 @@ describe("precedence: defaults < file < environment < options", () => {
     expect(config.site.timeouts.navigationMs).toBe(1000);
     expect(config.site.timeouts.elementMs).toBe(2000);
     expect(config.site.timeouts.replyMs).toBe(3000);
-    expect(config.site.timeouts.generationMs).toBe(120_000);
+    expect(config.site.timeouts.generationMs).toBe(180_000);
     expect(config.browser.pageCount).toBe(3);
     expect(sources.get("site.timeouts.navigationMs")).toBe(`file ${file}`);
     expect(sources.get("site.timeouts.elementMs")).toBe("env PRODUCER_SITE_TIMEOUTS_ELEMENT_MS");

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { z } from "zod";
 import { ConfigError, type ConfigIssue } from "./config-error.js";
 import { readEnvironment, type LayerValue } from "./environment.js";
+import { resolveSite } from "./resolve-site.js";
 import { configSchema, type ProducerConfig, type ProducerConfigInput } from "./schema.js";
 import { envNameFor, listSettings, settingAt } from "./settings-table.js";
 
@@ -126,6 +127,16 @@ function locateConfigFile(options: LoadConfigOptions, env: NodeJS.ProcessEnv, cw
   return fs.existsSync(candidate) ? candidate : undefined;
 }
 
+/** The setting at `dotted` or, inside a record setting such as `site.locators`, the record's. */
+function nearestSetting(dotted: string) {
+  const parts = dotted.split(".");
+  for (let length = parts.length; length > 0; length -= 1) {
+    const found = settingAt(parts.slice(0, length).join("."));
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Longest Unix socket path Linux accepts (sun_path less its terminator). */
 const MAX_SOCKET_PATH_BYTES = 107;
 
@@ -175,7 +186,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
         const dotted = [...issue.path, ...(key === undefined ? [] : [key])].map(String).join(".");
         issues.push({
           path: dotted,
-          env: key === undefined ? (settingAt(dotted)?.env ?? envNameFor(dotted)) : "",
+          env: key === undefined ? (nearestSetting(dotted)?.env ?? envNameFor(dotted)) : "",
           source: sources.get(dotted) ?? (key === undefined ? "default" : "an unknown key"),
           received: formatReceived(dotted, getPath(raw, dotted)),
           expected: key === undefined ? issue.message : "no such key (check its spelling)",
@@ -217,10 +228,13 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
       expected: `a path of at most ${MAX_SOCKET_PATH_BYTES} bytes (set a shorter daemon.socketPath)`,
     });
   }
-  if (issues.length > 0) throw ConfigError.fromIssues(issues);
+  const site = resolveSite(parsed.site, { cwd, explicit: (dotted) => sources.has(dotted) });
+  if (Array.isArray(site)) issues.push(...site);
+  if (issues.length > 0 || Array.isArray(site)) throw ConfigError.fromIssues(issues);
 
   const config: ProducerConfig = {
     ...parsed,
+    site,
     paths: {
       dataDir,
       downloadsDir: inDataDir(parsed.paths.downloadsDir, "downloads"),

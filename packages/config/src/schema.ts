@@ -1,38 +1,9 @@
 import { z } from "zod";
 import { setting } from "./setting.js";
+import type { ResolvedSite } from "./resolve-site.js";
 
-/**
- * Where each piece of the ProducerAI page is found. Every selector the site driver uses lives here and nowhere
- * else, so a change of the site is a change of profile, not of code. Values are Playwright selectors.
- */
-export const DEFAULT_SELECTORS = {
-  promptInput: 'textarea[placeholder="Ask Producer..."]',
-  reply: ".chat-history-part.producer-part",
-  songCard: ".song-card",
-  songCardPending: ".song-card.is-generating",
-  songCardFailed: ".song-card.is-failed",
-  songTitle: ".song-title",
-  songLink: 'a[href*="/song/"]',
-  moreOptionsButton: 'button[aria-label="More options"]',
-  menuDownload: '[role="menuitem"]:text-is("Download")',
-  formatWav: '[role="menuitem"]:text-is("WAV")',
-  formatMp3: '[role="menuitem"]:text-is("MP3")',
-  formatM4a: '[role="menuitem"]:text-is("M4A")',
-  overlayDismiss: '[role="dialog"] button[aria-label="Close"]',
-  loginWall: 'button:has-text("Continue with Google"), button:has-text("Continue with Discord")',
-  signInEmail: 'input[type="email"]',
-  signInPassword: 'input[type="password"]',
-  signInSubmit: 'form button[type="submit"]',
-  signInError: 'form [role="alert"]',
-  challenge:
-    'iframe[src*="challenges.cloudflare.com"], #challenge-form, .cf-turnstile, iframe[title*="captcha" i], [data-challenge]',
-  quotaBanner: '[role="alert"]:has-text("credits")',
-} as const;
-
-export type SelectorName = keyof typeof DEFAULT_SELECTORS;
-
-const selector = (name: SelectorName, doc: string) =>
-  setting(z.string().min(1).default(DEFAULT_SELECTORS[name]), { doc });
+import { locatorSchema } from "./site-profile.js";
+import { DEFAULT_PROFILE } from "./profiles/index.js";
 
 const milliseconds = (defaultMs: number, doc: string) =>
   setting(z.number().int().min(0).max(3_600_000).default(defaultMs), { doc });
@@ -86,47 +57,38 @@ const keyTemplate = (defaultTemplate: string, doc: string) =>
     { doc },
   );
 
+const pathOverride = (doc: string) =>
+  setting(z.string().startsWith("/").optional(), { doc, defaultLabel: "the profile's" });
+
 const siteSchema = z.strictObject({
+  profile: setting(z.string().min(1).default(DEFAULT_PROFILE), {
+    doc: "The site profile: a shipped one (flow-2026, producerai-2025) or the path of a profile JSON file.",
+  }),
   baseUrl: setting(
     z
       .url({ protocol: /^https?$/ })
       .transform((url) => url.replace(/\/+$/, ""))
-      .default("https://www.producer.ai"),
-    { doc: "Origin of the ProducerAI web app (the newer host https://www.flowmusic.app serves the same product)." },
+      .optional(),
+    { doc: "Origin of the web app, when not the profile's (e.g. https://www.producer.ai for the same app).", defaultLabel: "the profile's" },
   ),
   paths: z
     .strictObject({
-      create: setting(z.string().startsWith("/").default("/create"), { doc: "Path of the composer page." }),
-      signIn: setting(z.string().startsWith("/").default("/login"), { doc: "Path of the sign-in page." }),
-      library: setting(z.string().startsWith("/").default("/library/my-songs"), {
-        doc: "Path of the recent-songs library.",
-      }),
+      studio: pathOverride("Path of the page where songs are made."),
+      signIn: pathOverride("Path of the sign-in page."),
+      library: pathOverride("Path of the song library."),
+      song: pathOverride("Path of one song, with {id} for its clip id."),
     })
     .prefault({}),
-  selectors: z
-    .strictObject({
-      promptInput: selector("promptInput", "The composer's chat textarea."),
-      reply: selector("reply", "The assistant's reply to a submitted prompt."),
-      songCard: selector("songCard", "One generated song inside a reply."),
-      songCardPending: selector("songCardPending", "A song card still being generated."),
-      songCardFailed: selector("songCardFailed", "A song card that finished without audio."),
-      songTitle: selector("songTitle", "The title inside a song card."),
-      songLink: selector("songLink", "The link to the song page inside a card (gives the clip id)."),
-      moreOptionsButton: selector("moreOptionsButton", "A card's 'More options' button."),
-      menuDownload: selector("menuDownload", "The 'Download' item of the More options menu."),
-      formatWav: selector("formatWav", "The WAV item of the Download submenu."),
-      formatMp3: selector("formatMp3", "The MP3 item of the Download submenu."),
-      formatM4a: selector("formatM4a", "The M4A item of the Download submenu."),
-      overlayDismiss: selector("overlayDismiss", "The close button of a dialog that covers the page."),
-      loginWall: selector("loginWall", "Anything only the logged-out sign-in wall shows."),
-      signInEmail: selector("signInEmail", "The sign-in form's email field."),
-      signInPassword: selector("signInPassword", "The sign-in form's password field."),
-      signInSubmit: selector("signInSubmit", "The sign-in form's submit button."),
-      signInError: selector("signInError", "The sign-in form's error message."),
-      challenge: selector("challenge", "A bot challenge or captcha interstitial."),
-      quotaBanner: selector("quotaBanner", "The banner shown instead of generating when credits are used up."),
-    })
-    .prefault({}),
+  locators: setting(z.record(z.string(), locatorSchema).default({}), {
+    doc: "Locators that replace the profile's, by key: a CSS string or { role, name } (JSON in the environment).",
+  }),
+  api: setting(z.record(z.string(), z.string().startsWith("/")).default({}), {
+    doc: "API paths that replace the profile's, by key (JSON in the environment).",
+  }),
+  submenuPick: setting(z.enum(["pointer", "keyboard"]).optional(), {
+    doc: "How submenu items are picked, when not the profile's way.",
+    defaultLabel: "the profile's",
+  }),
   timeouts: z
     .strictObject({
       navigationMs: milliseconds(30_000, "Page load / navigation timeout."),
@@ -137,6 +99,10 @@ const siteSchema = z.strictObject({
         "Wait for every song of a generation to finish.",
       ),
       downloadMs: milliseconds(60_000, "Wait for one download (export included)."),
+      songStartMs: milliseconds(
+        90_000,
+        "After submitting, how long until a song must have started; then Generate is pressed once more.",
+      ),
     })
     .prefault({}),
   pacing: z
@@ -355,7 +321,8 @@ export type ProducerConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
 
 /** Settings once resolved: defaults applied and every path made absolute. */
-export type ProducerConfig = Omit<Parsed, "paths" | "storage" | "database" | "daemon"> & {
+export type ProducerConfig = Omit<Parsed, "site" | "paths" | "storage" | "database" | "daemon"> & {
+  site: ResolvedSite;
   paths: Required<Parsed["paths"]>;
   storage: Omit<Parsed["storage"], "driver" | "localDir"> & { driver: "s3" | "local"; localDir: string };
   database: { url: string; dialect: "sqlite" | "postgres" };

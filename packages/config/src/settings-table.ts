@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { configSchema } from "./schema.js";
 import { settingsRegistry } from "./setting.js";
 
-export type SettingKind = "string" | "number" | "boolean" | "enum" | "array";
+export type SettingKind = "string" | "number" | "boolean" | "enum" | "array" | "record";
 
 /** One leaf of the configuration schema, as the table in the README shows it. */
 export interface SettingInfo {
@@ -51,7 +51,7 @@ function describeLeaf(path: string, schema: z.ZodType): SettingInfo {
   }
   const def = defOf(current);
   const kind = def.type as SettingKind;
-  if (!["string", "number", "boolean", "enum", "array"].includes(kind)) {
+  if (!["string", "number", "boolean", "enum", "array", "record"].includes(kind)) {
     throw new Error(`setting ${path} has an unsupported type ${def.type}`);
   }
   const info: SettingInfo = {
@@ -64,7 +64,9 @@ function describeLeaf(path: string, schema: z.ZodType): SettingInfo {
         ? undefined
         : Array.isArray(defaultValue)
           ? defaultValue.join(",")
-          : String(defaultValue)),
+          : typeof defaultValue === "object"
+            ? JSON.stringify(defaultValue)
+            : String(defaultValue)),
     doc: meta.doc,
     secret: meta.secret === true,
   };

@@ -1,0 +1,67 @@
+import type { SiteProfileInput } from "../site-profile.js";
+
+/**
+ * The 2026 Flow Music app (the same `/__api/*` backend served www.producer.ai): a compose panel found by ARIA
+ * names, Radix menus whose submenu items need keyboard focus and Enter, and results read from the page's own
+ * `/__api/*` traffic. Library rows are list items holding the song's link and its "More options" button.
+ */
+export const FLOW_2026_PROFILE = {
+  name: "flow-2026",
+  description: "Flow Music app (2026): compose panel, library menus, /__api traffic",
+  flow: "compose-2026",
+  baseUrl: "https://www.flowmusic.app",
+  paths: { studio: "/session", signIn: "/login", library: "/library/my-songs", song: "/song/{id}", settings: "/settings" },
+  locators: {
+    composeToggle: { role: "button", name: "Toggle compose panel" },
+    soundDescription: { role: "textbox", name: "Sound description" },
+    lyricsInput: { role: "textbox", name: "Lyrics" },
+    instrumentalSwitch: { role: "switch", name: "Toggle instrumental mode" },
+    advancedSwitch: { role: "switch", name: "Toggle advanced sound mode" },
+    bpmInput: { after: "BPM", tag: "input" },
+    lengthInput: { after: "Length", tag: "input" },
+    seedInput: { after: "Seed", tag: "input" },
+    modelButton: { css: 'button:text-matches("^Lyria ", "")' },
+    modelOption: { role: "menuitem", name: "{model}" },
+    detailsToggle: { role: "button", name: "Expand Details section" },
+    titleInput: { after: "Add title (optional)", tag: "textarea" },
+    generateButton: { role: "button", name: "Generate", exact: true },
+    chatInput: { role: "textbox", name: "Chat message" },
+    chatSend: { role: "button", name: "Send message" },
+    libraryRow: { role: "listitem" },
+    songLink: { css: 'a[href$="/song/{id}"]' },
+    openDetails: { role: "button", name: "Open details for {title}", exact: true },
+    moreOptions: { role: "button", name: "More options for {title}", exact: true },
+    menuDownload: { role: "menuitem", name: "Download", exact: true },
+    formatWav: { role: "menuitem", name: "WAV", exact: true },
+    formatMp3: { role: "menuitem", name: "MP3", exact: true },
+    formatM4a: { role: "menuitem", name: "M4A", exact: true },
+    splitStems: { role: "menuitem", name: "Split stems", exact: true },
+    consentAgree: { role: "button", name: "I agree", exact: true },
+    dialogClose: { css: '[role="dialog"] button[aria-label="Close"]' },
+    loginWall: { text: "Continue with Google" },
+    challenge:
+      'iframe[src*="challenges.cloudflare.com"], #challenge-form, .cf-turnstile, iframe[title*="captcha" i], [data-challenge]',
+    outOfCredits: { text: "You're out of credits" },
+  },
+  api: {
+    credits: "/__api/billing/credits",
+    compose: "/__api/producer/tool-call",
+    chat: "/__api/conversation",
+    stream: "/__api/messages/",
+    status: "/__api/audio-create-song-status/",
+    clips: "/__api/clips",
+    recentClips: "/__api/clips/auth-user?limit=50&offset=0&filter=generations",
+  },
+  menus: { submenuPick: "keyboard" },
+  timeouts: { generationMs: 180_000, songStartMs: 90_000 },
+  controls: ["lyrics", "instrumental", "model", "bpm", "durationSecs", "seed", "title", "mode", "stems"],
+  modes: ["compose", "chat"],
+  models: [
+    { id: "lyria-3.5", label: "Lyria 3.5" },
+    { id: "lyria-3-pro", label: "Lyria 3 Pro" },
+  ],
+  defaultModel: "lyria-3.5",
+  formats: ["m4a", "mp3", "wav"],
+  creditsPerSong: 5,
+  songsPerGeneration: 2,
+} as const satisfies SiteProfileInput;

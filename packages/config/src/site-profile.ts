@@ -1,0 +1,158 @@
+import { z } from "zod";
+
+/**
+ * Where one thing on the page is found. A plain string is any Playwright selector (CSS, `text=…`, `xpath=…`);
+ * `{ role, name }` is an ARIA role with its accessible name, as `getByRole` finds it; `{ after, tag }` is the first
+ * `tag` element after an element whose text is `after` (inputs that follow a label). `{title}`-style placeholders
+ * in any string are filled at run time.
+ */
+export const locatorSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ css: z.string().min(1) }),
+  z.strictObject({
+    role: z.string().min(1),
+    name: z.string().min(1).optional(),
+    /** Whole-name match; by default the name is matched case-insensitively as a substring. */
+    exact: z.boolean().optional(),
+  }),
+  z.strictObject({ after: z.string().min(1), tag: z.string().regex(/^[a-z]+$/).default("input") }),
+  z.strictObject({ text: z.string().min(1), exact: z.boolean().optional() }),
+]);
+export type LocatorSpec = z.output<typeof locatorSchema>;
+
+/** The strategies the site driver knows; a profile names the one its page needs. */
+export const SITE_FLOWS = ["compose-2026", "chat-2025"] as const;
+export type SiteFlow = (typeof SITE_FLOWS)[number];
+
+/** The `generateMusic` controls a profile can say its site has. */
+export const SITE_CONTROLS = [
+  "lyrics",
+  "instrumental",
+  "model",
+  "bpm",
+  "durationSecs",
+  "seed",
+  "title",
+  "mode",
+  "stems",
+] as const;
+export type SiteControl = (typeof SITE_CONTROLS)[number];
+
+export const GENERATION_MODES = ["compose", "chat"] as const;
+export type GenerationMode = (typeof GENERATION_MODES)[number];
+
+/** What each flow cannot work without: paths, locators and API paths. A profile missing one is refused. */
+export const FLOW_NEEDS: Record<SiteFlow, { paths: string[]; locators: string[]; api: string[] }> = {
+  "compose-2026": {
+    paths: ["studio", "signIn", "library", "song"],
+    locators: [
+      "composeToggle",
+      "soundDescription",
+      "lyricsInput",
+      "instrumentalSwitch",
+      "advancedSwitch",
+      "bpmInput",
+      "lengthInput",
+      "seedInput",
+      "modelButton",
+      "modelOption",
+      "detailsToggle",
+      "titleInput",
+      "generateButton",
+      "chatInput",
+      "chatSend",
+      "libraryRow",
+      "songLink",
+      "moreOptions",
+      "menuDownload",
+      "formatWav",
+      "formatMp3",
+      "formatM4a",
+      "splitStems",
+      "consentAgree",
+      "dialogClose",
+      "loginWall",
+      "challenge",
+      "outOfCredits",
+    ],
+    api: ["credits", "compose", "chat", "status", "clips", "recentClips"],
+  },
+  "chat-2025": {
+    paths: ["studio", "signIn", "song"],
+    locators: [
+      "promptInput",
+      "reply",
+      "songCard",
+      "songCardPending",
+      "songCardFailed",
+      "songTitle",
+      "songLink",
+      "moreOptionsButton",
+      "menuDownload",
+      "formatWav",
+      "formatMp3",
+      "formatM4a",
+      "dialogClose",
+      "loginWall",
+      "challenge",
+      "outOfCredits",
+    ],
+    api: [],
+  },
+};
+
+const ms = () => z.number().int().min(0).max(3_600_000);
+
+/** One site profile: everything the driver knows of one generation of the site, as one JSON document. */
+export const siteProfileSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "a lower-case name such as flow-2026"),
+    description: z.string().optional(),
+    flow: z.enum(SITE_FLOWS),
+    baseUrl: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, "")),
+    /** Page paths; `{id}` in `song` is a clip id. */
+    paths: z.record(z.string(), z.string().startsWith("/")),
+    locators: z.record(z.string(), locatorSchema),
+    /** Paths of the page's own JSON API that the driver reads (as the page calls them, or fetched inside it). */
+    api: z.record(z.string(), z.string().startsWith("/")).default({}),
+    menus: z
+      .strictObject({
+        /** How a submenu item is picked: a pointer click, or keyboard focus and Enter (Radix menus need keyboard). */
+        submenuPick: z.enum(["pointer", "keyboard"]).default("pointer"),
+      })
+      .prefault({}),
+    timeouts: z
+      .strictObject({
+        navigationMs: ms().optional(),
+        elementMs: ms().optional(),
+        replyMs: ms().optional(),
+        generationMs: ms().optional(),
+        downloadMs: ms().optional(),
+        songStartMs: ms().optional(),
+      })
+      .prefault({}),
+    controls: z.array(z.enum(SITE_CONTROLS)).default([]),
+    modes: z.array(z.enum(GENERATION_MODES)).min(1).default(["chat"]),
+    models: z.array(z.strictObject({ id: z.string().min(1), label: z.string().min(1) })).default([]),
+    defaultModel: z.string().optional(),
+    formats: z.array(z.enum(["wav", "mp3", "m4a"])).min(1).default(["wav", "mp3", "m4a"]),
+    /** Credits one song costs, and songs one generation makes: a balance under their product is refused up front. */
+    creditsPerSong: z.number().min(0).default(0),
+    songsPerGeneration: z.number().int().min(1).default(2),
+  })
+  .superRefine((profile, context) => {
+    const needs = FLOW_NEEDS[profile.flow];
+    for (const [section, keys] of Object.entries(needs) as Array<[keyof typeof needs, string[]]>) {
+      for (const key of keys) {
+        if (!(key in profile[section])) {
+          context.addIssue({ code: "custom", path: [section, key], message: `needed by the ${profile.flow} flow` });
+        }
+      }
+    }
+    if (profile.defaultModel && !profile.models.some((model) => model.id === profile.defaultModel)) {
+      context.addIssue({ code: "custom", path: ["defaultModel"], message: "one of the profile's models" });
+    }
+  });
+
+export type SiteProfileInput = z.input<typeof siteProfileSchema>;
+export type SiteProfile = z.output<typeof siteProfileSchema>;
