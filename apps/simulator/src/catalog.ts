@@ -43,11 +43,17 @@ export function planSongs(
   });
 }
 
+type AudioSource = Pick<SimulatedSong, "id" | "title" | "durationSecs">;
+
 /** Audio is made on first export of a song in a format, like the real site's on-demand export, then kept. */
 export class AudioCache {
   private readonly files = new Map<string, Buffer>();
 
-  get(song: SimulatedSong, format: SimulatedFormat): Buffer {
+  sha256(song: AudioSource, format: SimulatedFormat): string {
+    return createHash("sha256").update(this.get(song, format)).digest("hex");
+  }
+
+  get(song: AudioSource, format: SimulatedFormat): Buffer {
     const key = `${song.id}:${format}`;
     let bytes = this.files.get(key);
     if (!bytes) {

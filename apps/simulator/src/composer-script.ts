@@ -1,7 +1,10 @@
 import type { DomVariant } from "./variants.js";
 
 /** The composer page's own script: chat, song cards, the More options menu and on-demand export. */
-export function composerScript(variant: DomVariant): string {
+export function composerScript(
+  variant: DomVariant,
+  options: { menusStayOpen?: boolean; preload?: Array<{ id: string; title: string; durationSecs: number; status: string }> } = {},
+): string {
   const vocabulary = {
     replyClass: variant.replyClass,
     userClass: variant.replyClass.startsWith("chat-history-part") ? "chat-history-part user-part" : "user-turn user-part",
@@ -15,6 +18,7 @@ export function composerScript(variant: DomVariant): string {
     formatLabels: variant.formatLabels,
     closeLabel: variant.closeLabel,
     quotaBanner: variant.quotaBanner("You're out of credits for today. Upgrade or come back tomorrow."),
+    menusStayOpen: options.menusStayOpen === true,
   };
   return `
 const V = ${JSON.stringify(vocabulary)};
@@ -120,6 +124,8 @@ function updateCards(reply, state) {
 }
 
 function closeMenus() {
+  // With menus that stay open, each card keeps its own open menu until the page reloads.
+  if (V.menusStayOpen) return;
   for (const menu of document.querySelectorAll(".menu")) menu.remove();
 }
 document.addEventListener("click", closeMenus);
@@ -181,6 +187,9 @@ async function exportAndDownload(song, format) {
   link.click();
   link.remove();
 }
+
+const PRELOAD = ${JSON.stringify(options.preload ?? [])};
+if (PRELOAD.length > 0) updateCards(renderReply({ songs: PRELOAD }, PRELOAD[0].title), { songs: PRELOAD });
 
 function showOverlay() {
   const overlay = document.createElement("div");

@@ -18,6 +18,16 @@ export const FAULTS = [
   "overlay",
   /** Pages answer HTTP 500. */
   "http-500",
+  /** 2026 app: the generation call is taken, but no song starts (and nothing is charged) until Generate is pressed again. */
+  "no-start",
+  /** 2026 app: the generation fails; its status carries `error_type` / `error_message`. */
+  "song-failed",
+  /** 2026 app: the upload-consent notice ("I agree") covers the page. */
+  "consent-notice",
+  /** 2026 app: a promo dialog covers the page. */
+  "promo-dialog",
+  /** 2025 page: a song card's menu stays open inside the card after a pick, so earlier songs' menus pile up. */
+  "menu-stays-open",
 ] as const;
 
 export type Fault = (typeof FAULTS)[number];

@@ -4,14 +4,14 @@
  */
 import { parseArgs } from "node:util";
 import { start } from "./simulator.js";
-import type { DomVariantName } from "./variants.js";
+import type { SiteVariantName } from "./variants.js";
 
 const { values } = parseArgs({
   options: {
     port: { type: "string", default: "4173" },
     "admin-port": { type: "string", default: "4174" },
     "generation-ms": { type: "string", default: "3000" },
-    variant: { type: "string", default: "default" },
+    variant: { type: "string", default: "flow-2026" },
     email: { type: "string" },
     password: { type: "string" },
   },
@@ -21,7 +21,7 @@ const site = await start({
   port: Number(values.port),
   adminPort: Number(values["admin-port"]),
   generationMs: Number(values["generation-ms"]),
-  variant: values.variant as DomVariantName,
+  variant: values.variant as SiteVariantName,
   ...(values.email && values.password ? { credentials: { email: values.email, password: values.password } } : {}),
 });
 console.log(`ProducerAI simulator on ${site.url}`);

@@ -52,7 +52,7 @@ export function signInPage(variant: DomVariant, options: { next: string }): stri
   );
 }
 
-export function composerPage(variant: DomVariant): string {
+export function composerPage(variant: DomVariant, options: Parameters<typeof composerScript>[1] = {}): string {
   return layout(
     "Create · Producer",
     `<main>
@@ -62,7 +62,7 @@ export function composerPage(variant: DomVariant): string {
   <textarea id="prompt" placeholder="${variant.promptPlaceholder}" aria-label="Message"></textarea>
   <p><small>Enter to send · Shift+Enter for a new line</small></p>
 </main>`,
-    composerScript(variant),
+    composerScript(variant, options),
   );
 }
 

@@ -6,7 +6,8 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { AudioCache, planSongs, type SimulatedFormat, type SimulatedGeneration } from "./catalog.js";
 import { FAULTS, FaultSwitchboard, type Fault } from "./faults.js";
 import { challengePage, composerPage, errorPage, signInPage, songPage } from "./pages.js";
-import { DOM_VARIANTS, type DomVariantName } from "./variants.js";
+import { createFlowApp, emptyFlowStats, type FlowStats, type ServedAudio } from "./flow-app.js";
+import { DOM_VARIANTS, SITE_VARIANTS, type SiteVariantName } from "./variants.js";
 
 /** The auth cookie's name, shaped like the real site's Supabase cookie. */
 export const AUTH_COOKIE = "sb-simulator-auth-token";
@@ -21,7 +22,14 @@ export interface SimulatorOptions {
   songsPerGeneration?: number;
   /** Shortest and longest song, in seconds. */
   songDurationSecs?: readonly [number, number];
-  variant?: DomVariantName;
+  /** Which generation of the site to serve: the 2026 Flow app (default), the 2025 page, or its renamed redesign. */
+  variant?: SiteVariantName;
+  /** The Flow app's status poll interval (the real page polls about every 3 s). */
+  statusPollMs?: number;
+  /** Credits a new account starts with (Flow app). */
+  startingCredits?: number;
+  /** Credits one song costs (Flow app). */
+  creditsPerSong?: number;
   /** The email and password the sign-in form accepts. */
   credentials?: { email: string; password: string };
   /** Lifetime of a sign-in; the real site's is about a week. */
@@ -43,6 +51,10 @@ export interface SimulatorStats {
   challenges: number;
   quotaRefusals: number;
   unauthorized: number;
+  /** Every audio file served, in order: what a stored file must be byte-equal to. */
+  served: ServedAudio[];
+  /** The 2026 Flow app's own counters. */
+  flow: FlowStats;
 }
 
 /** A Playwright storage state holding one signed-in session for the simulator's origin. */
@@ -72,7 +84,19 @@ export interface RunningSimulator {
     credentials: { email: string; password: string };
   };
   /** A signed-in session as a storage state, as `producer session import` would take it. */
-  issueSession(email?: string): SimulatorStorageState;
+  /**
+   * A signed-in session as a storage state, for the variant being served: the 2026 app's chunked
+   * `sb-<ref>-auth-token.N` cookies, or the 2025 page's single cookie. `ttlSecs` below 0 gives one already expired.
+   */
+  issueSession(email?: string, options?: { ttlSecs?: number }): SimulatorStorageState;
+  /** Sets an account's credit balance (2026 app). */
+  setCredits(credits: number, email?: string): void;
+  /** An account's credit balance (2026 app). */
+  credits(email?: string): number;
+  /** The sha256 of what the site serves for a song in a format: what a stored file must equal. */
+  servedSha256(clipId: string, format: SimulatedFormat): string | undefined;
+  /** Every clip of the 2026 app, oldest first. */
+  flowClips(): Array<{ id: string; title: string; opType: string; parentId?: string; account: string }>;
   /** Ends every session, as when the auth cookie expires. */
   expireSessions(): void;
   resetStats(): void;
@@ -93,6 +117,8 @@ const emptyStats = (): SimulatorStats => ({
   challenges: 0,
   quotaRefusals: 0,
   unauthorized: 0,
+  served: [],
+  flow: emptyFlowStats(),
 });
 
 function listen(server: ReturnType<typeof createAdaptorServer>, port: number): Promise<number> {
@@ -117,7 +143,10 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
     replyDelayMs: options.replyDelayMs ?? Math.min(500, Math.floor(generationMs / 3)),
     songsPerGeneration: options.songsPerGeneration ?? 2,
     songDurationSecs: options.songDurationSecs ?? [2, 4],
-    variant: options.variant ?? "default",
+    variant: options.variant ?? "flow-2026",
+    statusPollMs: options.statusPollMs ?? 3000,
+    startingCredits: options.startingCredits ?? 500,
+    creditsPerSong: options.creditsPerSong ?? 5,
     credentials: options.credentials ?? { email: "producer@example.test", password: "correct horse battery" },
     sessionTtlSecs: options.sessionTtlSecs ?? 7 * 24 * 3600,
     slowExportMs: options.slowExportMs ?? 3000,
@@ -131,7 +160,7 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
   let stats = emptyStats();
   let overlayShown = new Set<string>();
 
-  const variant = () => DOM_VARIANTS[settings.variant];
+  const variant = () => DOM_VARIANTS[settings.variant === "renamed" ? "renamed" : "producerai-2025"];
   const newSession = (email: string) => {
     const token = randomBytes(24).toString("base64url");
     const expiresAt = Date.now() + settings.sessionTtlSecs * 1000;
@@ -165,22 +194,36 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
       stats.challenges += 1;
       return c.html(challengePage(), 403);
     }
-    if (c.req.method === "GET" && !c.req.path.startsWith("/api/") && faults.fire("http-500", c.req.path)) {
+    const isApi = c.req.path.startsWith("/api/") || c.req.path.startsWith("/__api/");
+    if (c.req.method === "GET" && !isApi && faults.fire("http-500", c.req.path)) {
       return c.html(errorPage(500), 500);
     }
     await next();
   });
+  const flow = createFlowApp({
+    settings,
+    faults,
+    audio,
+    stats: () => stats.flow,
+    heldRequests,
+    pageLoad: (path) => {
+      stats.pageLoads[path] = (stats.pageLoads[path] ?? 0) + 1;
+    },
+    recordServed: (entry) => stats.served.push(entry),
+  });
+  const classic = new Hono();
+  site.all("*", (c) => (settings.variant === "flow-2026" ? flow.app : classic).fetch(c.req.raw, c.env));
   const page = (path: string) => {
     stats.pageLoads[path] = (stats.pageLoads[path] ?? 0) + 1;
   };
   const requireSignIn = (c: Context) => c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
 
-  site.get("/", (c) => c.redirect("/create"));
-  site.get("/login", (c) => {
+  classic.get("/", (c) => c.redirect("/create"));
+  classic.get("/login", (c) => {
     page("/login");
     return c.html(signInPage(variant(), { next: c.req.query("next") ?? "/create" }));
   });
-  site.post("/auth/sign-in", async (c) => {
+  classic.post("/auth/sign-in", async (c) => {
     const form = await c.req.parseBody();
     const { email, password } = settings.credentials;
     const given = { email: String(form.email ?? ""), password: String(form.password ?? "") };
@@ -194,43 +237,49 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
     setAuthCookie(c, newSession(email).token);
     return c.json({ ok: true });
   });
-  site.get("/auth/oauth", (c) => {
+  classic.get("/auth/oauth", (c) => {
     stats.signIns.oauth += 1;
     setAuthCookie(c, newSession(`${c.req.query("provider") ?? "oauth"}-user@example.test`).token);
     const next = c.req.query("next") ?? "/create";
     return c.redirect(next.startsWith("/") && !next.startsWith("//") ? next : "/create");
   });
-  site.get("/auth/sign-out", (c) => {
+  classic.get("/auth/sign-out", (c) => {
     deleteCookie(c, AUTH_COOKIE, { path: "/" });
     return c.redirect("/login");
   });
-  site.get("/create", (c) => {
+  classic.get("/create", (c) => {
     page("/create");
-    return signedIn(c) ? c.html(composerPage(variant())) : requireSignIn(c);
+    return signedIn(c) ? c.html(composerPage(variant(), { menusStayOpen: faults.isOn("menu-stays-open") })) : requireSignIn(c);
   });
-  site.get("/library/my-songs", (c) => {
+  classic.get("/library/my-songs", (c) => {
     page("/library/my-songs");
     if (!signedIn(c)) return requireSignIn(c);
     const songs = [...generations.values()].flatMap((generation) => generation.songs).slice(-20);
     return c.html(songPage(songs.map((song) => song.title).join(", ") || "No songs yet"));
   });
-  site.get("/song/:id", (c) => songOrSignIn(c));
-  site.get("/track/:id", (c) => songOrSignIn(c));
+  classic.get("/song/:id", (c) => songOrSignIn(c));
+  classic.get("/track/:id", (c) => songOrSignIn(c));
   function songOrSignIn(c: Context) {
     page("/song");
     if (!signedIn(c)) return requireSignIn(c);
     const song = songById(c.req.param("id") ?? "");
-    return song ? c.html(songPage(song.title)) : c.html(errorPage(404), 404);
+    if (!song) return c.html(errorPage(404), 404);
+    // A song's own page shows its card, with the same More options menu as in the chat.
+    return c.html(
+      composerPage(variant(), {
+        preload: [{ id: song.id, title: song.title, durationSecs: song.durationSecs, status: song.hasAudio ? "ready" : "failed" }],
+      }),
+    );
   }
 
-  site.use("/api/*", async (c, next) => {
+  classic.use("/api/*", async (c, next) => {
     if (!signedIn(c)) {
       stats.unauthorized += 1;
       return c.json({ error: "unauthorized" }, 401);
     }
     await next();
   });
-  site.post("/api/generate", async (c) => {
+  classic.post("/api/generate", async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { prompt?: unknown };
     const prompt = typeof body.prompt === "string" ? body.prompt.trim() : "";
     if (!prompt) return c.json({ error: "empty prompt" }, 400);
@@ -255,7 +304,7 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
     stats.prompts.push(prompt);
     return c.json({ id: generation.id });
   });
-  site.get("/api/generations/:id", (c) => {
+  classic.get("/api/generations/:id", (c) => {
     const generation = generations.get(c.req.param("id"));
     if (!generation) return c.json({ error: "not found" }, 404);
     const now = Date.now();
@@ -280,7 +329,7 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
       })),
     });
   });
-  site.post("/api/songs/:id/export", async (c) => {
+  classic.post("/api/songs/:id/export", async (c) => {
     const song = songById(c.req.param("id"));
     const format = c.req.query("format") as SimulatedFormat;
     if (!song || !song.hasAudio) return c.json({ error: "not found" }, 404);
@@ -301,12 +350,13 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
     if (faults.fire("slow-export")) await new Promise((resolve) => setTimeout(resolve, settings.slowExportMs));
     return c.json({ url: `/api/songs/${song.id}/download?format=${format}` });
   });
-  site.get("/api/songs/:id/download", (c) => {
+  classic.get("/api/songs/:id/download", (c) => {
     const song = songById(c.req.param("id"));
     const format = (c.req.query("format") ?? "wav") as SimulatedFormat;
     if (!song || !song.hasAudio || !FORMATS.includes(format)) return c.json({ error: "not found" }, 404);
     stats.downloads[format] += 1;
     const bytes = audio.get(song, format);
+    stats.served.push({ clipId: song.id, format, sha256: audio.sha256(song, format), via: "menu" });
     const filename = `${song.title}.${format}`;
     return c.body(new Uint8Array(bytes), 200, {
       "content-type": CONTENT_TYPES[format],
@@ -349,16 +399,30 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
     running.resetStats();
     return c.json(stats);
   });
-  admin.post("/sessions", (c) => c.json(running.issueSession()));
+  admin.post("/sessions", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { email?: unknown; ttlSecs?: unknown };
+    return c.json(
+      running.issueSession(typeof body.email === "string" ? body.email : undefined, {
+        ...(typeof body.ttlSecs === "number" ? { ttlSecs: body.ttlSecs } : {}),
+      }),
+    );
+  });
   admin.post("/sessions/expire", (c) => {
     running.expireSessions();
     return c.json({ ok: true });
   });
   admin.get("/settings", (c) => c.json(settings));
+  admin.get("/credits/:email", (c) => c.json({ email: c.req.param("email"), credits: flow.credits(c.req.param("email")) }));
+  admin.put("/credits/:email", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { credits?: unknown };
+    if (typeof body.credits !== "number" || body.credits < 0) return c.json({ error: "credits must be a number >= 0" }, 400);
+    running.setCredits(body.credits, c.req.param("email"));
+    return c.json({ email: c.req.param("email"), credits: flow.credits(c.req.param("email")) });
+  });
   admin.patch("/settings", async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as Partial<RunningSimulator["settings"]>;
-    if (body.variant !== undefined && !(body.variant in DOM_VARIANTS)) return c.json({ error: "unknown variant" }, 400);
-    for (const key of ["generationMs", "replyDelayMs", "songsPerGeneration", "slowExportMs", "variant"] as const) {
+    if (body.variant !== undefined && !SITE_VARIANTS.includes(body.variant)) return c.json({ error: "unknown variant" }, 400);
+    for (const key of ["generationMs", "replyDelayMs", "songsPerGeneration", "slowExportMs", "variant", "statusPollMs", "creditsPerSong"] as const) {
       if (body[key] !== undefined) (settings as Record<string, unknown>)[key] = body[key];
     }
     return c.json(settings);
@@ -379,26 +443,51 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
       return stats;
     },
     settings,
-    issueSession(email = settings.credentials.email) {
-      const { token, expiresAt } = newSession(email);
-      return {
-        cookies: [
-          {
-            name: AUTH_COOKIE,
-            value: token,
-            domain: "127.0.0.1",
-            path: "/",
-            expires: Math.floor(expiresAt / 1000),
-            httpOnly: true,
-            secure: false,
-            sameSite: "Lax",
-          },
-        ],
-        origins: [],
-      };
+    issueSession(email = settings.credentials.email, sessionOptions = {}) {
+      const ttlSecs = sessionOptions.ttlSecs ?? settings.sessionTtlSecs;
+      const cookie = (name: string, value: string, expires: number) => ({
+        name,
+        value,
+        domain: "127.0.0.1",
+        path: "/",
+        expires,
+        httpOnly: false,
+        secure: false,
+        sameSite: "Lax" as const,
+      });
+      if (settings.variant === "flow-2026") {
+        // Like Supabase: the cookies live long; the session JSON inside says when the access token ends.
+        const { cookies } = flow.issueSession(email, ttlSecs);
+        const expires = Math.floor(Date.now() / 1000) + 400 * 24 * 3600;
+        return { cookies: cookies.map((chunk) => cookie(chunk.name, chunk.value, expires)), origins: [] };
+      }
+      const token = randomBytes(24).toString("base64url");
+      const expiresAt = Date.now() + ttlSecs * 1000;
+      sessions.set(token, { email, expiresAt });
+      return { cookies: [{ ...cookie(AUTH_COOKIE, token, Math.floor(expiresAt / 1000)), httpOnly: true }], origins: [] };
+    },
+    setCredits(credits, email = settings.credentials.email) {
+      flow.setCredits(email, credits);
+    },
+    credits(email = settings.credentials.email) {
+      return flow.credits(email);
+    },
+    servedSha256(clipId, format) {
+      const clip = flow.clip(clipId) ?? songById(clipId);
+      return clip ? audio.sha256(clip, format) : undefined;
+    },
+    flowClips() {
+      return flow.clips().map((clip) => ({
+        id: clip.id,
+        title: clip.title,
+        opType: clip.opType,
+        account: clip.account,
+        ...(clip.parentId ? { parentId: clip.parentId } : {}),
+      }));
     },
     expireSessions() {
       for (const session of sessions.values()) session.expiresAt = 0;
+      flow.expireSessions();
     },
     resetStats() {
       stats = emptyStats();

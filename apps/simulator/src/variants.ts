@@ -21,7 +21,7 @@ export interface DomVariant {
 }
 
 export const DOM_VARIANTS = {
-  default: {
+  "producerai-2025": {
     promptPlaceholder: "Ask Producer...",
     replyClass: "chat-history-part producer-part",
     cardClass: "song-card",
@@ -57,8 +57,12 @@ export const DOM_VARIANTS = {
 
 export type DomVariantName = keyof typeof DOM_VARIANTS;
 
-/** The selectors profile that drives the `renamed` variant (only the entries that differ from the default). */
-export const RENAMED_VARIANT_SELECTORS = {
+/** Every generation of the site the simulator serves: the 2026 Flow app and the two 2025 DOM variants. */
+export const SITE_VARIANTS = ["flow-2026", "producerai-2025", "renamed"] as const;
+export type SiteVariantName = (typeof SITE_VARIANTS)[number];
+
+/** The locators that drive the `renamed` variant with the producerai-2025 profile (the entries that differ). */
+export const RENAMED_VARIANT_LOCATORS = {
   promptInput: 'textarea[placeholder="Describe a song..."]',
   reply: ".assistant-turn",
   songCard: ".track-tile",
@@ -67,11 +71,11 @@ export const RENAMED_VARIANT_SELECTORS = {
   songTitle: ".track-name",
   songLink: 'a[href*="/track/"]',
   moreOptionsButton: 'button[aria-label="Track actions"]',
-  menuDownload: '[role="menuitem"]:text-is("Export")',
-  formatWav: '[role="menuitem"]:text-is("WAV file")',
-  formatMp3: '[role="menuitem"]:text-is("MP3 file")',
-  formatM4a: '[role="menuitem"]:text-is("M4A file")',
-  overlayDismiss: '[role="dialog"] button[aria-label="Dismiss"]',
+  menuDownload: { role: "menuitem", name: "Export", exact: true },
+  formatWav: { role: "menuitem", name: "WAV file", exact: true },
+  formatMp3: { role: "menuitem", name: "MP3 file", exact: true },
+  formatM4a: { role: "menuitem", name: "M4A file", exact: true },
+  dialogClose: '[role="dialog"] button[aria-label="Dismiss"]',
   loginWall: 'button:has-text("Sign in with Google"), button:has-text("Sign in with Discord")',
-  quotaBanner: '[data-banner="credits"]',
+  outOfCredits: '[data-banner="credits"]',
 } as const;
