@@ -13,6 +13,8 @@ export type ProducerErrorCode =
   | "QUOTA_EXHAUSTED"
   | "SITE_CHANGED"
   | "GENERATION_FAILED"
+  | "GENERATION_MAY_EXIST"
+  | "DUPLICATE_AUDIO"
   | "DOWNLOAD_FAILED"
   | "AUDIO_INVALID"
   | "TIMEOUT"
@@ -157,6 +159,26 @@ export class GenerationFailedError extends ProducerError {
   }
 }
 
+/**
+ * Look on the site before asking again: the prompt was submitted, but this attempt could not find the songs it
+ * made. Never retried by itself, so nothing is paid twice; `details` holds what identifies the generation
+ * (`submittedAt`, `siteJobId`, `clipIds`).
+ */
+export class GenerationMayExistError extends ProducerError {
+  static override readonly code = "GENERATION_MAY_EXIST";
+  constructor(message: string, options: Options = {}) {
+    super("GENERATION_MAY_EXIST", message, options);
+  }
+}
+
+/** Report it: two songs of one generation came back as the same bytes (the site sent one twice, or it was taken twice). */
+export class DuplicateAudioError extends ProducerError {
+  static override readonly code = "DUPLICATE_AUDIO";
+  constructor(message: string, options: Options = {}) {
+    super("DUPLICATE_AUDIO", message, options);
+  }
+}
+
 /** Try again: a download did not complete. */
 export class DownloadFailedError extends ProducerError {
   static override readonly code = "DOWNLOAD_FAILED";
@@ -286,6 +308,8 @@ const ERROR_CLASSES: Partial<Record<ProducerErrorCode, new (message: string, opt
   QUOTA_EXHAUSTED: QuotaExhaustedError,
   SITE_CHANGED: SiteChangedError,
   GENERATION_FAILED: GenerationFailedError,
+  GENERATION_MAY_EXIST: GenerationMayExistError,
+  DUPLICATE_AUDIO: DuplicateAudioError,
   DOWNLOAD_FAILED: DownloadFailedError,
   AUDIO_INVALID: AudioInvalidError,
   TIMEOUT: TimeoutError,

@@ -20,6 +20,8 @@ export {
   DownloadFailedError,
   errorFromJSON,
   GenerationFailedError,
+  GenerationMayExistError,
+  DuplicateAudioError,
   InternalError,
   InvalidInputError,
   LoginFailedError,
@@ -41,6 +43,7 @@ export { abortReason, backoffDelay, retry, sleep } from "./retry.js";
 export type { RetryOptions } from "./retry.js";
 export { AUDIO_CONTENT_TYPES, AUDIO_FILE_FORMATS, readAudioFacts, sha256File } from "./audio-facts.js";
 export type { AudioFacts, AudioFileFormat } from "./audio-facts.js";
+export { checkAudioSignature, sniffAudioFormat } from "./audio-signature.js";
 export { createTempDir, withTempDir } from "./temp-dir.js";
 export type { TempDir } from "./temp-dir.js";
 export { REDACTED, redactingLogger, redactSecrets, redactText, silentLogger } from "./logger.js";
@@ -67,4 +70,7 @@ export type {
   GenerationStage,
   MusicGenerator,
   SessionStatus,
+  StemPart,
+  SubmissionRecord,
 } from "./music-generator.js";
+export { STEM_PARTS } from "./music-generator.js";

@@ -5,13 +5,27 @@ import type { AudioFormat } from "@producer/config";
  * `@producer/session` implements it with a real browser, so an app that installs core never gets a browser.
  */
 export interface GenerationRequest {
+  /** The sound description (compose) or the chat message (chat). */
   prompt: string;
-  /** A title hint for the site; the site names the songs itself. */
+  /** The title to give the songs; the site names them itself when absent. */
   title?: string;
   lyrics?: string;
   instrumental?: boolean;
   format: AudioFormat;
+  /** `compose` (the app's compose panel) or `chat`; the profile's first mode when absent. */
+  mode?: "compose" | "chat";
+  /** A model id of the profile (`lyria-3.5`, …); the profile's default when absent. */
+  model?: string;
+  bpm?: number;
+  /** The song length; the site picks it (Auto) when absent. */
+  durationSecs?: number;
+  seed?: number;
+  /** Also split every song into stems and download them. */
+  stems?: boolean;
 }
+
+export const STEM_PARTS = ["vocals", "drums", "bass", "other"] as const;
+export type StemPart = (typeof STEM_PARTS)[number];
 
 export type GenerationStage = "submitted" | "replying" | "generating" | "downloading" | "done";
 
@@ -24,14 +38,49 @@ export interface GenerationProgress {
 }
 
 export interface GeneratedSong {
-  /** Position in the generation, from 0; a song that came back without audio leaves a gap. */
+  /** Position in the generation, from 0; a song that came back without audio leaves a gap. Stems follow the songs. */
   index: number;
   title: string;
   /** The downloaded file; the caller owns it from here on. */
   filePath: string;
   format: AudioFormat;
-  /** The site's id of the song (from its /song/<id> link), when found. */
+  /** The site's id of the song (its clip id). */
   clipId?: string;
+  /** For a stem: which part, and the clip id of the song it was split from. */
+  stem?: StemPart;
+  parentClipId?: string;
+  /** What the site says of the song. */
+  model?: string;
+  seed?: number;
+  bpm?: number;
+  /** The site's own duration, in seconds, to compare with the file's. */
+  siteDurationSecs?: number;
+  /** This song's share of the credits the generation cost, when the site says what it cost. */
+  creditsCharged?: number;
+}
+
+/**
+ * What is known of a submission to the site, recorded before the prompt is sent and filled in as the site names
+ * the generation. With it a later attempt finds the songs of this submission instead of paying for another.
+ */
+export interface SubmissionRecord {
+  /** `sending`: the prompt may have reached the site; `accepted`: it did; `refused`: the site said no (nothing spent). */
+  state: "sending" | "accepted" | "refused";
+  /** When the prompt was submitted (ISO). */
+  submittedAt: string;
+  /** What was sent as the prompt, to recognise the generation in the library. */
+  prompt: string;
+  title?: string;
+  /** The site's ids for the generation and its songs, as soon as they are seen. */
+  siteJobId?: string;
+  opIds?: string[];
+  clipIds?: string[];
+  /** Generate was pressed once more because no song had started. */
+  pressedAgain?: boolean;
+  creditsBefore?: number;
+  creditsAfter?: number;
+  /** Why the site refused, with `refused`. */
+  refusal?: string;
 }
 
 export interface GenerateOptions {
@@ -39,6 +88,16 @@ export interface GenerateOptions {
   onProgress?: (progress: GenerationProgress) => void;
   /** Where to put the files; a fresh folder under the configured downloads dir by default. */
   downloadDir?: string;
+  /**
+   * Called, and awaited, with the record of the submission: once right before the prompt is sent (a rejection
+   * stops the send), then whenever the site names more of it. Persist it to make a retry safe.
+   */
+  onSubmission?: (record: SubmissionRecord) => Promise<void>;
+  /**
+   * An earlier attempt's submission: find and download its songs; never submit again. Ends in
+   * `GENERATION_MAY_EXIST` when the site shows none of them.
+   */
+  resume?: SubmissionRecord;
 }
 
 export interface SessionStatus {
@@ -48,8 +107,12 @@ export interface SessionStatus {
   /** The error code an invalid session stands for (`SESSION_EXPIRED`, `CHALLENGE`, …). */
   code?: string;
   checkedAt: string;
-  /** When the auth cookie expires, if known. */
+  /** When the login ends (the auth cookie's `expires_at`, or its expiry), if known. */
   expiresAt?: string;
+  /** Seconds until then. */
+  expiresInSecs?: number;
+  /** The account's credit balance, when the site says. */
+  credits?: number;
 }
 
 export interface MusicGenerator {
