@@ -35,6 +35,8 @@ export type {
 } from "./site-profile.js";
 export type { ResolvedSite } from "./resolve-site.js";
 export { resolveSite } from "./resolve-site.js";
+export { unsupportedControls } from "./site-controls.js";
+export type { ControlRequest } from "./site-controls.js";
 export { DEFAULT_PROFILE, SHIPPED_PROFILES } from "./profiles/index.js";
 export type { ShippedProfileName } from "./profiles/index.js";
 export { ConfigError } from "./config-error.js";

@@ -286,6 +286,9 @@ const sessionSchema = z.strictObject({
   checkCacheSecs: setting(z.number().int().min(0).default(300), {
     doc: "How long a successful login check is trusted.",
   }),
+  expiryWarningSecs: setting(z.number().int().min(0).default(86_400), {
+    doc: "Warn (session check, /readyz, doctor, logs) when the saved login ends within this long.",
+  }),
   email: setting(z.string().min(3).optional(), {
     doc: "Account email for automatic re-login (optional).",
     secret: true,

@@ -18,6 +18,17 @@ import { SignInCoordinator } from "./sign-in.js";
 import { SiteDriver } from "./site-driver.js";
 import { SubmissionPacer } from "./submission-pacer.js";
 
+/** `90061` → `1 d 1 h`, `3700` → `1 h 1 min`, `42` → `42 s`. */
+export function formatDuration(totalSecs: number): string {
+  const days = Math.floor(totalSecs / 86_400);
+  const hours = Math.floor((totalSecs % 86_400) / 3600);
+  const minutes = Math.floor((totalSecs % 3600) / 60);
+  if (days > 0) return `${days} d${hours ? ` ${hours} h` : ""}`;
+  if (hours > 0) return `${hours} h${minutes ? ` ${minutes} min` : ""}`;
+  if (minutes > 0) return `${minutes} min`;
+  return `${totalSecs} s`;
+}
+
 export interface BrowserSessionOptions {
   config: ProducerConfig;
   logger?: Logger;
@@ -166,7 +177,6 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     const checkedAt = new Date().toISOString();
     const state = (await this.pool.currentState()) ?? readLoginState(this.config.paths.stateFile);
     const auth = state ? authCookieOf(state) : undefined;
-    const expiresAt = auth?.expiresAt;
     if (!this.signIn) {
       if (!state || state.cookies.length === 0) {
         return {
@@ -180,23 +190,24 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
         return {
           valid: false,
           code: "SESSION_EXPIRED",
-          reason: `The auth cookie ${auth.name} expired at ${auth.expiresAt}: sign in again.`,
+          reason: `The login in ${auth.name} ended at ${auth.expiresAt}: sign in again (\`producer session init\` or \`producer session import\`).`,
           checkedAt,
-          ...(expiresAt ? { expiresAt } : {}),
+          ...this.expiry(auth.expiresAt),
         };
       }
     }
     const pooled = await this.pool.acquire(signal);
     let broken = false;
     try {
-      await this.driver.openComposer(pooled.page, signal);
+      const { credits } = await this.driver.openStudio(pooled.page, signal);
       const after = await this.pool.currentState();
-      const refreshed = after ? authCookieOf(after)?.expiresAt : expiresAt;
+      const expiresAt = (after ? authCookieOf(after)?.expiresAt : undefined) ?? auth?.expiresAt;
       return {
         valid: true,
-        reason: "Signed in: the composer is open.",
+        reason: "Signed in: the studio is open.",
         checkedAt,
-        ...(refreshed ? { expiresAt: refreshed } : {}),
+        ...(credits !== undefined ? { credits } : {}),
+        ...this.expiry(expiresAt),
       };
     } catch (error) {
       broken = true;
@@ -206,6 +217,18 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     } finally {
       await this.pool.release(pooled, { broken });
     }
+  }
+
+  /** When the login ends, how long it has left, and a warning once that is under `session.expiryWarningSecs`. */
+  private expiry(expiresAt: string | undefined): Pick<SessionStatus, "expiresAt" | "expiresInSecs" | "warning"> {
+    if (!expiresAt) return {};
+    const expiresInSecs = Math.max(0, Math.round((Date.parse(expiresAt) - Date.now()) / 1000));
+    const warning =
+      expiresInSecs > 0 && expiresInSecs <= this.config.session.expiryWarningSecs
+        ? `The login ends in ${formatDuration(expiresInSecs)} (${expiresAt}): open the site in \`producer session init\` or import fresh cookies before then.`
+        : undefined;
+    if (warning) this.logger.warn({ expiresAt, expiresInSecs }, "the login ends soon");
+    return { expiresAt, expiresInSecs, ...(warning ? { warning } : {}) };
   }
 
   private statusFrom(error: ProducerError): SessionStatus {

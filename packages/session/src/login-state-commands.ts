@@ -4,6 +4,7 @@ import { ensureDataDirs, findBrowserExecutable, type ProducerConfig } from "@pro
 import { InvalidInputError, silentLogger, TimeoutError, UnavailableError, type Logger, type SessionStatus } from "@producer/utils";
 import { BrowserSession } from "./browser-session.js";
 import { authCookieOf, normalizeLoginState, writeLoginState, type LoginState } from "./login-state.js";
+import { locate, siteUrl } from "./locators.js";
 import { waitForFirst } from "./page-watch.js";
 
 export interface LoginStateSummary {
@@ -58,14 +59,19 @@ export async function initLoginState(options: {
     });
     const page = await context.newPage();
     const { site } = config;
-    await page.goto(`${site.baseUrl}${site.paths.signIn}`, { timeout: site.timeouts.navigationMs });
+    await page.goto(siteUrl(site, "signIn"), { timeout: site.timeouts.navigationMs });
     logger.info("sign in to ProducerAI in the browser window; the login state is saved once the composer shows");
     const acting = options.onPage?.(page);
     const timeoutMs = options.timeoutMs ?? 10 * 60_000;
     await waitForFirst(
       {
-        signedIn: async () =>
-          new URL(page.url()).pathname === site.paths.create && (await page.locator(site.selectors.promptInput).count()) > 0,
+        signedIn: async () => {
+          if (new URL(page.url()).pathname !== site.paths.studio) return false;
+          for (const key of ["composeToggle", "chatInput", "promptInput"]) {
+            if (key in site.locators && (await locate(site, page, key).count()) > 0) return true;
+          }
+          return false;
+        },
       },
       { timeoutMs, step: "sign-in by hand", intervalMs: 250 },
     ).catch((error: unknown) => {

@@ -98,20 +98,61 @@ export function normalizeLoginState(input: unknown, source = "the login state"):
 }
 
 export interface AuthCookieFacts {
+  /** The cookie's name, without a chunk suffix. */
   name: string;
-  /** ISO time, or undefined for a session cookie. */
+  /** ISO time, or undefined for a session cookie without an `expires_at` inside. */
   expiresAt: string | undefined;
   expired: boolean;
+  /** Where the end came from: the session JSON's `expires_at`, or the cookie's own expiry. */
+  source: "expires_at" | "cookie";
+  /** The site's host the cookie belongs to. */
+  domain: string;
 }
 
-/** The auth cookie of the state, if any, and whether it has run out. */
+/**
+ * Reads a Supabase session cookie's value: chunks `.0`, `.1`, … joined, `base64-` then base64url JSON (a plain
+ * JSON value is read too). Undefined when it is not one.
+ */
+export function decodeSessionValue(value: string): { expires_at?: number } | undefined {
+  const text = value.startsWith("base64-") ? Buffer.from(value.slice(7), "base64url").toString("utf8") : decodeURIComponent(value);
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return typeof parsed === "object" && parsed !== null ? (parsed as { expires_at?: number }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The auth cookie of the state, if any, and when the login ends: the `expires_at` inside the session JSON (the
+ * access token's end) when the value holds one, else the cookie's own expiry.
+ */
 export function authCookieOf(state: LoginState, now = Date.now()): AuthCookieFacts | undefined {
-  const auth = state.cookies.filter((cookie) => AUTH_COOKIE_PATTERN.test(cookie.name));
-  if (auth.length === 0) return undefined;
-  const latest = auth.reduce((a, b) => (a.expires === -1 || (b.expires !== -1 && a.expires >= b.expires) ? a : b));
-  return {
-    name: latest.name,
-    expiresAt: latest.expires === -1 ? undefined : new Date(latest.expires * 1000).toISOString(),
-    expired: latest.expires !== -1 && latest.expires * 1000 <= now,
-  };
+  const groups = new Map<string, StateCookie[]>();
+  for (const cookie of state.cookies) {
+    if (!AUTH_COOKIE_PATTERN.test(cookie.name)) continue;
+    const base = cookie.name.replace(/\.\d+$/, "");
+    const key = `${cookie.domain}|${base}`;
+    groups.set(key, [...(groups.get(key) ?? []), cookie]);
+  }
+  const facts: AuthCookieFacts[] = [];
+  for (const [key, cookies] of groups) {
+    const [domain = "", name = ""] = key.split("|");
+    const chunkNumber = (cookie: StateCookie) => Number(/\.(\d+)$/.exec(cookie.name)?.[1] ?? -1);
+    const value = [...cookies].sort((a, b) => chunkNumber(a) - chunkNumber(b)).map((cookie) => cookie.value).join("");
+    const session = decodeSessionValue(value);
+    const expiresAtSecs = typeof session?.expires_at === "number" ? session.expires_at : undefined;
+    const cookieExpiry = cookies.reduce((latest, cookie) => (cookie.expires === -1 || latest === -1 ? -1 : Math.max(latest, cookie.expires)), 0);
+    const end = expiresAtSecs ?? (cookieExpiry === -1 ? undefined : cookieExpiry);
+    facts.push({
+      name,
+      domain,
+      source: expiresAtSecs !== undefined ? "expires_at" : "cookie",
+      expiresAt: end === undefined ? undefined : new Date(end * 1000).toISOString(),
+      expired: end !== undefined && end * 1000 <= now,
+    });
+  }
+  if (facts.length === 0) return undefined;
+  // The login that lasts longest is the one in use.
+  return facts.reduce((a, b) => (a.expiresAt === undefined || (b.expiresAt !== undefined && a.expiresAt >= b.expiresAt) ? a : b));
 }

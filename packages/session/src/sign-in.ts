@@ -9,7 +9,8 @@ import {
 } from "@producer/utils";
 import type { BrowserPool } from "./browser-pool.js";
 import { waitForFirst } from "./page-watch.js";
-import type { Site } from "./site-driver.js";
+import { locate, siteUrl } from "./locators.js";
+import type { Site } from "./site.js";
 
 export interface Credentials {
   email: string;
@@ -49,13 +50,14 @@ export class SignInCoordinator {
 
   private async perform(page: Page, signal: AbortSignal | undefined): Promise<void> {
     const { site } = this.options;
-    const { selectors, timeouts } = site;
+    const { timeouts } = site;
+    const has = async (key: string) => key in site.locators && (await locate(site, page, key).count()) > 0;
     this.logger.info("session expired; signing in with the configured credentials");
-    await page.goto(`${site.baseUrl}${site.paths.signIn}`, { timeout: timeouts.navigationMs, waitUntil: "domcontentloaded" });
+    await page.goto(siteUrl(site, "signIn"), { timeout: timeouts.navigationMs, waitUntil: "domcontentloaded" });
     const form = await waitForFirst(
       {
-        challenge: async () => (await page.locator(selectors.challenge).count()) > 0,
-        form: async () => (await page.locator(selectors.signInEmail).count()) > 0,
+        challenge: () => has("challenge"),
+        form: () => has("signInEmail"),
       },
       { timeoutMs: timeouts.elementMs, step: "sign-in", signal },
     ).catch((error: unknown) => {
@@ -69,26 +71,25 @@ export class SignInCoordinator {
     });
     if (form === "challenge") throw new ChallengeError("A bot challenge appeared on the sign-in page.");
     const { email, password } = this.options.credentials;
-    await page.locator(selectors.signInEmail).first().fill(email, { timeout: timeouts.elementMs });
-    await page.locator(selectors.signInPassword).first().fill(password, { timeout: timeouts.elementMs });
-    await page.locator(selectors.signInSubmit).first().click({ timeout: timeouts.elementMs });
+    await locate(site, page, "signInEmail").first().fill(email, { timeout: timeouts.elementMs });
+    await locate(site, page, "signInPassword").first().fill(password, { timeout: timeouts.elementMs });
+    await locate(site, page, "signInSubmit").first().click({ timeout: timeouts.elementMs });
     const outcome = await waitForFirst(
       {
-        challenge: async () => (await page.locator(selectors.challenge).count()) > 0,
+        challenge: () => has("challenge"),
         refused: () =>
-          page
-            .locator(selectors.signInError)
-            .first()
-            .isVisible()
-            .catch(() => false),
+          "signInError" in site.locators
+            ? locate(site, page, "signInError").first().isVisible().catch(() => false)
+            : Promise.resolve(false),
         signedIn: async () =>
-          new URL(page.url()).pathname !== site.paths.signIn && (await page.locator(selectors.promptInput).count()) > 0,
+          new URL(page.url()).pathname !== site.paths.signIn &&
+          ((await has("promptInput")) || (await has("composeToggle")) || (await has("chatInput"))),
       },
       { timeoutMs: timeouts.navigationMs, step: "sign-in", signal },
     );
     if (outcome === "challenge") throw new ChallengeError("A bot challenge appeared during sign-in.");
     if (outcome === "refused") {
-      const text = (await page.locator(selectors.signInError).first().textContent().catch(() => null))?.trim();
+      const text = (await locate(site, page, "signInError").first().textContent().catch(() => null))?.trim();
       this.refused = new LoginFailedError(
         `ProducerAI refused the configured credentials${text ? `: ${text}` : ""}. Fix PRODUCER_SESSION_EMAIL / PRODUCER_SESSION_PASSWORD; automatic sign-in is off until then.`,
       );

@@ -1,4 +1,3 @@
-import { RENAMED_VARIANT_SELECTORS } from "@producer/simulator";
 import { readAudioFacts } from "@producer/utils";
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -12,10 +11,8 @@ afterEach(async () => {
 
 describe("a redesigned site", () => {
   it("is driven by a second selectors profile with no code change", async () => {
-    harness = await createHarness({
-      simulator: { variant: "renamed" },
-      config: { site: { selectors: RENAMED_VARIANT_SELECTORS } },
-    });
+    harness = await createHarness({ simulator: { variant: "renamed" } });
+    expect(harness.config.site.locators.songCard).toBe(".track-tile");
     harness.site.faults.set("overlay", { times: 1 });
     const songs = await harness.session.generate({ prompt: "after the redesign", format: "mp3" });
     expect(songs).toHaveLength(2);
@@ -24,10 +21,10 @@ describe("a redesigned site", () => {
   });
 
   it("gives SITE_CHANGED, naming the selector, with a snapshot, under the old profile", async () => {
-    harness = await createHarness({ simulator: { variant: "renamed" } });
+    harness = await createHarness({ simulator: { variant: "renamed" }, config: { site: { locators: {} } } });
     const { error } = await timed(() => harness!.session.generate({ prompt: "old profile", format: "wav" }));
     expect(error).toMatchObject({ code: "SITE_CHANGED", retryable: false });
-    expect((error as Error).message).toContain("site.selectors.promptInput");
+    expect((error as Error).message).toContain("site.locators.promptInput");
     const artifacts = (error as { details: { artifacts: { html: string } } }).details.artifacts;
     expect(fs.readFileSync(artifacts.html, "utf8")).toContain('placeholder="Describe a song..."');
   });

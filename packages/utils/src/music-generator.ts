@@ -113,6 +113,8 @@ export interface SessionStatus {
   expiresInSecs?: number;
   /** The account's credit balance, when the site says. */
   credits?: number;
+  /** Set when the login ends soon: what to do before it does. */
+  warning?: string;
 }
 
 export interface MusicGenerator {
