@@ -146,7 +146,7 @@ function menuItem(label, onClick) {
 function openMenu(card, song) {
   closeMenus();
   const menu = document.createElement("div");
-  menu.className = "menu";
+  menu.className = V.menusStayOpen ? "menu inline" : "menu";
   menu.setAttribute("role", "menu");
   menu.append(
     menuItem("Remix"),

@@ -14,6 +14,7 @@ const STYLE = `
   .menu [role=menuitem] { display: block; width: 100%; padding: 6px 10px; text-align: left; background: none; color: #eee; border: 0; cursor: pointer; }
   .menu [role=menuitem]:hover { background: #444; }
   .submenu { left: -170px; top: 0; }
+  .menu.inline, .menu.inline .submenu { position: static; margin-top: 8px; }
   .overlay { position: fixed; inset: 0; z-index: 1000; background: rgba(0,0,0,.6); display: flex; align-items: center; justify-content: center; }
   .overlay .dialog { background: #222; padding: 32px; border-radius: 12px; }
   .banner, .notice { background: #5a1f1f; padding: 12px; border-radius: 8px; margin: 12px 0; }

@@ -24,6 +24,12 @@ export function composeMessage(request: GenerationRequest): string {
 
 const clipIdOf = (href: string | null) => href?.split(/[?#]/)[0]?.split("/").filter(Boolean).pop();
 
+/** The clip id from a card's song link, without waiting for a link a failed card does not have. */
+async function cardClipId(link: Locator): Promise<string | undefined> {
+  if ((await link.count()) === 0) return undefined;
+  return clipIdOf(await link.getAttribute("href", { timeout: 1000 }).catch(() => null));
+}
+
 /**
  * The 2025 producer.ai chat page: the message sent with Enter, the assistant's reply, one card per song, and each
  * song downloaded through its own card's menu. Song ids come from the cards' links as soon as they show; a
@@ -80,7 +86,7 @@ export class ChatFlow {
     const total = await cards.count();
     const clipIds: string[] = [];
     for (let index = 0; index < total; index += 1) {
-      const id = clipIdOf(await locate(site, cards.nth(index), "songLink").first().getAttribute("href").catch(() => null));
+      const id = await cardClipId(locate(site, cards.nth(index), "songLink").first());
       if (id) clipIds.push(id);
     }
     if (clipIds.length > 0) await this.context.record({ ...record, clipIds });
@@ -137,7 +143,7 @@ export class ChatFlow {
         (await locate(site, card, "songTitle").first().textContent({ timeout: site.timeouts.elementMs }).catch(() => null))
           ?.replace(/\s+/g, " ")
           .trim() || `Song ${songNumber}`;
-      const clipId = clipIdOf(await locate(site, card, "songLink").first().getAttribute("href").catch(() => null));
+      const clipId = await cardClipId(locate(site, card, "songLink").first());
       const context = { step: "download", songNumber };
       const menu = await actions.openMenu(locate(site, card, "moreOptionsButton").first(), "moreOptionsButton", card, context);
       const target = path.join(this.context.directory, songFileName(index, title, request.format));

@@ -40,11 +40,33 @@ describe("login state files", () => {
       ],
     });
     expect(authCookieOf(state, now * 1000)).toEqual({
-      name: "sb-abc-auth-token.1",
+      name: "sb-abc-auth-token",
+      domain: "d",
+      source: "cookie",
       expiresAt: new Date((now + 200) * 1000).toISOString(),
       expired: false,
     });
     expect(authCookieOf(state, (now + 500) * 1000)?.expired).toBe(true);
     expect(authCookieOf(normalizeLoginState([]), now)).toBeUndefined();
+  });
+
+  it("reads expires_at from a chunked base64- session cookie, for either host", () => {
+    const now = Date.UTC(2026, 0, 1) / 1000;
+    const json = JSON.stringify({ access_token: "t", expires_at: now + 3600, user: { pad: "p".repeat(5000) } });
+    const value = `base64-${Buffer.from(json).toString("base64url")}`;
+    for (const domain of [".flowmusic.app", "www.producer.ai"]) {
+      const state = normalizeLoginState([
+        { name: "sb-ref-auth-token.1", value: value.slice(3180), domain, expirationDate: now + 400 * 86400 },
+        { name: "sb-ref-auth-token.0", value: value.slice(0, 3180), domain, expirationDate: now + 400 * 86400 },
+      ]);
+      expect(authCookieOf(state, now * 1000)).toEqual({
+        name: "sb-ref-auth-token",
+        domain,
+        source: "expires_at",
+        expiresAt: new Date((now + 3600) * 1000).toISOString(),
+        expired: false,
+      });
+      expect(authCookieOf(state, (now + 3601) * 1000)?.expired).toBe(true);
+    }
   });
 });

@@ -19,7 +19,7 @@ const waitFor = async (check: () => boolean, timeoutMs = 10_000) => {
 
 describe("the browser pool", () => {
   it("fails the running job with a retryable BROWSER_CRASHED when Chromium is killed, then relaunches", async () => {
-    harness = await createHarness({ simulator: { generationMs: 4000, replyDelayMs: 100 } });
+    harness = await createHarness({ simulator: { generationMs: 4000, replyDelayMs: 100, variant: "producerai-2025" } });
     const { session } = harness;
     await session.start();
     const pid = session.pool.browserProcessId();

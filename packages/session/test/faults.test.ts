@@ -6,7 +6,7 @@ import { createHarness, TEST_TIMEOUTS, timed, type Harness } from "./harness.js"
 
 let harness: Harness;
 beforeAll(async () => {
-  harness = await createHarness({ simulator: { slowExportMs: 1500 } });
+  harness = await createHarness({ simulator: { slowExportMs: 1500, variant: "producerai-2025" } });
   await harness.session.start();
 });
 afterAll(() => harness?.close());
@@ -24,7 +24,7 @@ const cases: Array<{ fault: Fault; code: string; retryable: boolean; within: num
   { fault: "challenge", code: "CHALLENGE", retryable: false, within: TEST_TIMEOUTS.elementMs },
   { fault: "quota-exhausted", code: "QUOTA_EXHAUSTED", retryable: false, within: TEST_TIMEOUTS.replyMs },
   { fault: "http-500", code: "UNAVAILABLE", retryable: true, within: TEST_TIMEOUTS.elementMs + 2000 },
-  { fault: "reply-never", code: "TIMEOUT", retryable: true, within: TEST_TIMEOUTS.replyMs + 4000, step: "reply" },
+  { fault: "reply-never", code: "SITE_CHANGED", retryable: false, within: TEST_TIMEOUTS.replyMs + 4000, step: "reply" },
   { fault: "download-never", code: "TIMEOUT", retryable: true, within: TEST_TIMEOUTS.downloadMs + 4000, step: "download" },
 ];
 
@@ -58,12 +58,12 @@ describe("faults the driver works through", () => {
     expect((await readAudioFacts(songs[0]?.filePath as string)).format).toBe("wav");
   });
 
-  it("fails with a retryable GENERATION_FAILED when no song has audio", async () => {
+  it("fails with GENERATION_FAILED, not retried (a retry would pay again), when no song has audio", async () => {
     harness.site.settings.songsPerGeneration = 1;
     harness.site.faults.set("song-without-audio", { times: 1 });
     try {
       const { error } = await timed(() => harness.session.generate({ prompt: "nothing", format: "wav" }));
-      expect(error).toMatchObject({ code: "GENERATION_FAILED", retryable: true });
+      expect(error).toMatchObject({ code: "GENERATION_FAILED", retryable: false });
     } finally {
       harness.site.settings.songsPerGeneration = 2;
     }

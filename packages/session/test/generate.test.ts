@@ -1,11 +1,11 @@
 import fs from "node:fs";
-import { readAudioFacts, type GenerationProgress } from "@producer/utils";
+import { readAudioFacts, sha256File, type GenerationProgress } from "@producer/utils";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "./harness.js";
 
 let harness: Harness;
 beforeAll(async () => {
-  harness = await createHarness();
+  harness = await createHarness({ simulator: { variant: "producerai-2025" } });
   await harness.session.start();
 });
 afterAll(() => harness?.close());
@@ -62,6 +62,25 @@ describe("generating against the simulator with real Chromium", () => {
     const mode = fs.statSync(harness.config.paths.stateFile).mode & 0o777;
     expect(mode).toBe(0o600);
     expect(JSON.parse(fs.readFileSync(harness.config.paths.stateFile, "utf8")).cookies.length).toBeGreaterThan(0);
+  });
+
+  it("downloads each song through its own card's menu while earlier menus stay open: distinct, byte-exact files", async () => {
+    harness.site.faults.set("menu-stays-open");
+    harness.site.settings.songsPerGeneration = 3;
+    try {
+      const songs = await harness.session.generate({ prompt: "open menus everywhere", format: "wav" });
+      expect(songs).toHaveLength(3);
+      const hashes = new Set<string>();
+      for (const song of songs) {
+        const sha = await sha256File(song.filePath);
+        expect(sha).toBe(harness.site.servedSha256(song.clipId as string, "wav"));
+        hashes.add(sha);
+      }
+      expect(hashes.size).toBe(3);
+      expect(harness.site.stats.served.map((entry) => entry.clipId)).toEqual(songs.map((song) => song.clipId));
+    } finally {
+      harness.site.settings.songsPerGeneration = 2;
+    }
   });
 
   it("stops at once when the caller aborts", async () => {

@@ -34,7 +34,7 @@ export function testConfig(site: RunningSimulator, dataDir: string, overrides: P
 export async function createHarness(
   options: { simulator?: SimulatorOptions; config?: ProducerConfigInput; signedIn?: boolean } = {},
 ): Promise<Harness> {
-  const site = await start({ generationMs: 0, replyDelayMs: 0, songDurationSecs: [1, 2], ...options.simulator });
+  const site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 2], ...options.simulator });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-session-"));
   const config = testConfig(site, dataDir, options.config);
   if (options.signedIn !== false) writeLoginState(config.paths.stateFile, site.issueSession());

@@ -12,14 +12,14 @@ afterEach(async () => {
 
 describe("login state", () => {
   it("is reported missing with the command that fixes it", async () => {
-    harness = await createHarness({ signedIn: false });
+    harness = await createHarness({ signedIn: false, simulator: { variant: "producerai-2025" } });
     const status = await harness.session.checkSession();
     expect(status).toMatchObject({ valid: false, code: "SESSION_EXPIRED" });
     expect(status.reason).toContain("producer session init");
   });
 
   it("imports a browser-extension cookie export, saved 0600, and checks valid", async () => {
-    harness = await createHarness({ signedIn: false });
+    harness = await createHarness({ signedIn: false, simulator: { variant: "producerai-2025" } });
     const issued = harness.site.issueSession().cookies[0]!;
     const extensionExport = [
       {
@@ -45,7 +45,7 @@ describe("login state", () => {
   });
 
   it("notices a session that expired on the site, and caches the answer", async () => {
-    harness = await createHarness();
+    harness = await createHarness({ simulator: { variant: "producerai-2025" } });
     expect((await harness.session.checkSession()).valid).toBe(true);
     harness.site.expireSessions();
     expect((await harness.session.checkSession()).valid).toBe(true); // cached
@@ -58,19 +58,19 @@ describe("login state", () => {
   });
 
   it("reports an auth cookie past its expiry without opening the site", async () => {
-    harness = await createHarness({ signedIn: false });
+    harness = await createHarness({ signedIn: false, simulator: { variant: "producerai-2025" } });
     const state = harness.site.issueSession();
     state.cookies[0]!.expires = Math.floor(Date.now() / 1000) - 60;
     importLoginState({ config: harness.config, source: state });
     const before = harness.site.stats.requests;
     const status = await harness.session.checkSession();
     expect(status).toMatchObject({ valid: false, code: "SESSION_EXPIRED" });
-    expect(status.reason).toContain("expired at");
+    expect(status.reason).toContain("ended at");
     expect(harness.site.stats.requests).toBe(before);
   });
 
   it("init waits for a sign-in by hand on the sign-in page, then saves the state 0600", async () => {
-    harness = await createHarness({ signedIn: false });
+    harness = await createHarness({ signedIn: false, simulator: { variant: "producerai-2025" } });
     const summary = await initLoginState({
       config: harness.config,
       headless: true,
@@ -88,7 +88,7 @@ describe("login state", () => {
   });
 
   it("init says what to do instead on a machine with no display", async () => {
-    harness = await createHarness({ signedIn: false });
+    harness = await createHarness({ signedIn: false, simulator: { variant: "producerai-2025" } });
     const display = process.env.DISPLAY;
     delete process.env.DISPLAY;
     try {
@@ -112,6 +112,7 @@ describe("login state", () => {
 describe("automatic re-login with configured credentials", () => {
   it("signs in once, saves the state and finishes the generation", async () => {
     harness = await createHarness({
+      simulator: { variant: "producerai-2025" },
       config: { session: { email: "producer@example.test", password: "correct horse battery" }, browser: { pageCount: 2 } },
     });
     await harness.session.start();
@@ -129,6 +130,7 @@ describe("automatic re-login with configured credentials", () => {
 
   it("stops at a refused password and never tries it again blindly", async () => {
     harness = await createHarness({
+      simulator: { variant: "producerai-2025" },
       config: { session: { email: "producer@example.test", password: "wrong password" } },
     });
     harness.site.expireSessions();
@@ -142,6 +144,7 @@ describe("automatic re-login with configured credentials", () => {
 
   it("ends in CHALLENGE when a challenge appears during sign-in", async () => {
     harness = await createHarness({
+      simulator: { variant: "producerai-2025" },
       config: { session: { email: "producer@example.test", password: "correct horse battery" } },
     });
     harness.site.expireSessions();
