@@ -26,6 +26,10 @@ export const FAULTS = [
   "consent-notice",
   /** 2026 app: a promo dialog covers the page. */
   "promo-dialog",
+  /** 2026 app: the second song of a generation is served with the first song's audio (the same bytes). */
+  "duplicate-audio",
+  /** 2026 app: downloads and audio URLs serve MP3 bytes whatever format was asked. */
+  "wrong-format",
   /** 2025 page: a song card's menu stays open inside the card after a pick, so earlier songs' menus pile up. */
   "menu-stays-open",
 ] as const;

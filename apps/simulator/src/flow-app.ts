@@ -29,6 +29,8 @@ export interface FlowClip {
   bpm: number | null;
   createdAt: number;
   parentId?: string;
+  /** Whose audio this clip serves (itself unless the duplicate-audio fault gave it another's). */
+  audioOf?: { id: string; title: string; durationSecs: number };
 }
 
 export interface FlowOperation {
@@ -60,6 +62,8 @@ export interface FlowShared {
   heldRequests: Set<() => void>;
   pageLoad: (path: string) => void;
   recordServed: (entry: ServedAudio) => void;
+  /** Counts a generation request in the simulator-wide counters (every variant's submissions). */
+  recordSubmission: (prompt: string) => void;
 }
 
 /** One file the site served: the song, the format, the bytes' sha256, and whether a menu or a URL fetched it. */
@@ -181,6 +185,7 @@ export function createFlowApp(shared: FlowShared) {
   /** A create-song request as the page sends it; charged once the generation starts. */
   const createSong = (c: Context, account: string, request: { prompt: string; lyrics: string; instrumental: boolean; model: string; bpm: number | null; seed: number | null; durationSecs: number | null; title: string }) => {
     bump(shared.stats().generationCalls, account);
+    shared.recordSubmission(request.prompt);
     const price = settings.creditsPerSong * settings.songsPerGeneration;
     if (faults.fire("quota-exhausted") || balance(account) < price) {
       shared.stats().refusedForCredits += 1;
@@ -211,6 +216,10 @@ export function createFlowApp(shared: FlowShared) {
       bpm: request.bpm,
     }));
     const operation = startOperation(account, "audio__create_song", planned);
+    if (operation.clipIds.length > 1 && faults.fire("duplicate-audio")) {
+      const first = clips.get(operation.clipIds[0] as string) as FlowClip;
+      (clips.get(operation.clipIds[1] as string) as FlowClip).audioOf = { id: first.id, title: first.title, durationSecs: first.durationSecs };
+    }
     return c.json({ job_id: operation.jobId });
   };
 
@@ -404,8 +413,10 @@ export function createFlowApp(shared: FlowShared) {
     }
     if (!FORMATS.includes(format)) return c.json({ error: "unknown format" }, 400);
     if (via === "menu" && faults.fire("slow-export")) await new Promise((resolve) => setTimeout(resolve, settings.slowExportMs));
-    const bytes = shared.audio.get(clip, format);
-    shared.recordServed({ clipId: id, format, sha256: shared.audio.sha256(clip, format), via });
+    const source = clip.audioOf ?? clip;
+    const servedFormat = faults.isOn("wrong-format") ? "mp3" : format;
+    const bytes = shared.audio.get(source, servedFormat);
+    shared.recordServed({ clipId: id, format, sha256: shared.audio.sha256(source, servedFormat), via });
     const filename = `${clip.title}.${format}`;
     return c.body(new Uint8Array(bytes), 200, {
       "content-type": CONTENT_TYPES[format],
@@ -446,7 +457,10 @@ export function createFlowApp(shared: FlowShared) {
     },
     credits: balance,
     clips: () => [...clips.values()],
-    clip: (id: string) => clips.get(id),
+    clip: (id: string) => {
+      const clip = clips.get(id);
+      return clip?.audioOf ? { ...clip, ...clip.audioOf } : clip;
+    },
     cookieBase: FLOW_COOKIE_BASE,
   };
 }

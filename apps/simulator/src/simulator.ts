@@ -44,6 +44,7 @@ export interface SimulatorStats {
   requests: number;
   pageLoads: Record<string, number>;
   signIns: { password: number; oauth: number; refused: number };
+  /** Generation requests received (submissions), on any variant: what one job may cost at most once. */
   generations: number;
   prompts: string[];
   exports: Record<SimulatedFormat, number>;
@@ -210,6 +211,10 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
       stats.pageLoads[path] = (stats.pageLoads[path] ?? 0) + 1;
     },
     recordServed: (entry) => stats.served.push(entry),
+    recordSubmission: (prompt) => {
+      stats.generations += 1;
+      stats.prompts.push(prompt);
+    },
   });
   const classic = new Hono();
   site.all("*", (c) => (settings.variant === "flow-2026" ? flow.app : classic).fetch(c.req.raw, c.env));

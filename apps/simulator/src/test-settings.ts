@@ -2,7 +2,10 @@ import type { RunningSimulator } from "./simulator.js";
 import { RENAMED_VARIANT_LOCATORS, type SiteVariantName } from "./variants.js";
 
 /** The shipped profile that drives each variant, and the locators that differ (the renamed redesign). */
-export function profileFor(variant: SiteVariantName): { profile: string; locators?: Record<string, unknown> } {
+export function profileFor(variant: SiteVariantName): {
+  profile: string;
+  locators?: Record<string, string | { role: string; name: string; exact: boolean }>;
+} {
   if (variant === "flow-2026") return { profile: "flow-2026" };
   if (variant === "renamed") return { profile: "producerai-2025", locators: { ...RENAMED_VARIANT_LOCATORS } };
   return { profile: "producerai-2025" };

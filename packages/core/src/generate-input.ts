@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AUDIO_FORMATS, type AudioFormat } from "@producer/config";
+import { AUDIO_FORMATS, unsupportedControls, type AudioFormat, type ResolvedSite } from "@producer/config";
 import { InvalidInputError } from "@producer/utils";
 
 export const LIMITS = {
@@ -52,6 +52,34 @@ export const generateMusicInputSchema = z.strictObject({
       .transform((value) => value.toLowerCase())
       .pipe(z.enum(AUDIO_FORMATS, { error: `must be one of ${AUDIO_FORMATS.join(", ")}` })),
   ).describe("Audio format to download; the configured default when absent."),
+  mode: optional(
+    z.enum(["compose", "chat"], { error: "must be compose or chat" }),
+  ).describe("compose (the app's compose panel; the default where the site has one) or chat."),
+  model: optional(text(64)).describe("The model, one of the site profile's (lyria-3.5, lyria-3-pro on flow-2026)."),
+  bpm: optional(
+    z
+      .number({ error: typeError("a number") })
+      .int("must be a whole number from 40 to 300")
+      .min(40, "must be a whole number from 40 to 300")
+      .max(300, "must be a whole number from 40 to 300"),
+  ).describe("Tempo in beats per minute."),
+  durationSecs: optional(
+    z
+      .number({ error: typeError("a number") })
+      .int("must be whole seconds from 10 to 600")
+      .min(10, "must be whole seconds from 10 to 600")
+      .max(600, "must be whole seconds from 10 to 600"),
+  ).describe("Song length in seconds; the site picks (Auto) when absent."),
+  seed: optional(
+    z
+      .number({ error: typeError("a number") })
+      .int("must be a whole number from 0 to 4294967295")
+      .min(0, "must be a whole number from 0 to 4294967295")
+      .max(4_294_967_295, "must be a whole number from 0 to 4294967295"),
+  ).describe("Seed, for repeatable generations."),
+  stems: optional(z.boolean({ error: typeError("true or false") })).describe(
+    "Also split every song into vocals, drums, bass and other, stored as tracks of their own.",
+  ),
   useQueue: optional(z.boolean({ error: typeError("true or false") })).describe(
     "Queue the job (default) or run it now and wait.",
   ),
@@ -86,6 +114,12 @@ export interface JobInput {
   instrumental: boolean;
   format: AudioFormat;
   priority: number;
+  mode?: "compose" | "chat";
+  model?: string;
+  bpm?: number;
+  durationSecs?: number;
+  seed?: number;
+  stems?: boolean;
 }
 
 /** Zod issues as `{ path, message }` fields; an unknown key is named on its own. */
@@ -103,7 +137,7 @@ export function issuesToFields(issues: readonly z.core.$ZodIssue[]): Array<{ pat
  */
 export function parseGenerateInput(
   raw: unknown,
-  defaults: { format: AudioFormat },
+  defaults: { format: AudioFormat; site?: Pick<ResolvedSite, "profile" | "controls" | "modes" | "models" | "formats"> },
 ): { job: JobInput; useQueue: boolean; idempotencyKey?: string; webhookUrl?: string } {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new InvalidInputError("The request must be an object with at least a prompt.", [
@@ -127,6 +161,19 @@ export function parseGenerateInput(
   if (input.lyrics) job.lyrics = input.lyrics;
   if (input.projectId) job.projectId = input.projectId;
   if (input.userId) job.userId = input.userId;
+  if (input.mode) job.mode = input.mode;
+  if (input.model) job.model = input.model;
+  if (input.bpm !== undefined) job.bpm = input.bpm;
+  if (input.durationSecs !== undefined) job.durationSecs = input.durationSecs;
+  if (input.seed !== undefined) job.seed = input.seed;
+  if (input.stems) job.stems = true;
+  if (defaults.site) {
+    const unsupported = unsupportedControls(defaults.site, job);
+    if (unsupported.length > 0) {
+      const problems = unsupported.map((field) => `${field.path} ${field.message}`).join("; ");
+      throw new InvalidInputError(`Invalid generation request for the ${defaults.site.profile} site profile: ${problems}.`, unsupported);
+    }
+  }
   return {
     job,
     useQueue: input.useQueue ?? true,

@@ -1,5 +1,5 @@
 import type { AudioFormat } from "@producer/config";
-import type { GenerationProgress } from "@producer/utils";
+import type { GenerationProgress, SubmissionRecord } from "@producer/utils";
 import type { JobInput } from "./generate-input.js";
 
 /** Each step of a job is a persisted state. */
@@ -40,6 +40,15 @@ export interface Track {
   sha256: string;
   storage: { kind: "s3" | "local"; bucket: string | null; key: string; url: string };
   clipId: string | null;
+  /** For a stem: vocals, drums, bass or other, and the clip it was split from. */
+  stem: string | null;
+  parentClipId: string | null;
+  /** What the site says of the song: its model, seed and tempo, its own duration, and its share of the credits. */
+  model: string | null;
+  seed: number | null;
+  bpm: number | null;
+  creditsCharged: number | null;
+  siteDurationSecs: number | null;
   createdAt: string;
 }
 
@@ -47,6 +56,18 @@ export interface JobError {
   code: string;
   message: string;
   retryable: boolean;
+  /** What the failing step knew: the step, the locator, the song number, artifact paths, the submission. */
+  details?: Record<string, unknown>;
+}
+
+/** What was submitted to the site for the job (see `SubmissionRecord`). */
+export type JobSubmission = SubmissionRecord;
+
+/** Why a queued job is not running: the queue is paused by a session problem. */
+export interface JobWaiting {
+  code: string;
+  reason: string;
+  since: string;
 }
 
 export interface Job {
@@ -68,6 +89,10 @@ export interface Job {
   finishedAt: string | null;
   /** When a queued job may run next (after a retry's backoff). */
   runAfter: string;
+  /** What was submitted to the site, once it was: a retry resumes it instead of submitting again. */
+  submission: JobSubmission | null;
+  /** Set on a queued job while the queue is paused (session expired, challenge, out of credits). */
+  waiting: JobWaiting | null;
 }
 
 /** What `generateMusic` answers in queue mode, at once. */

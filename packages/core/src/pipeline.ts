@@ -3,14 +3,20 @@ import path from "node:path";
 import type { ProducerConfig } from "@producer/config";
 import {
   AUDIO_CONTENT_TYPES,
+  AudioInvalidError,
+  checkAudioSignature,
+  DuplicateAudioError,
   readAudioFacts,
   renderStorageKey,
   retry,
+  type AudioFacts,
   type GeneratedSong,
   type GenerationProgress,
+  type GenerationRequest,
   type Logger,
   type MusicGenerator,
   type Storage,
+  type SubmissionRecord,
 } from "@producer/utils";
 import type { JobInput } from "./generate-input.js";
 import type { JobStatus } from "./job.js";
@@ -22,6 +28,10 @@ export interface PipelineContext {
   input: JobInput;
   /** Songs a previous attempt downloaded and kept. */
   downloaded: DownloadedSong[] | null;
+  /** What an earlier attempt submitted to the site: this attempt resumes it and never submits again. */
+  submission: SubmissionRecord | null;
+  /** Persists the submission record; throws when the job is no longer ours. */
+  saveSubmission(record: SubmissionRecord): Promise<void>;
   signal: AbortSignal;
   /** Persists a step; throws when the job is no longer ours. */
   setStatus(status: JobStatus, patch?: { progress?: GenerationProgress | null; downloaded?: DownloadedSong[] }): Promise<void>;
@@ -54,35 +64,24 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
     await context.setStatus("uploading", { progress: null });
   } else {
     await context.setStatus("generating", { progress: null });
-    const generated: GeneratedSong[] = await deps.generator.generate(
-      {
-        prompt: input.prompt,
-        format: input.format,
-        ...(input.title ? { title: input.title } : {}),
-        ...(input.lyrics ? { lyrics: input.lyrics } : {}),
-        ...(input.instrumental ? { instrumental: true } : {}),
-      },
-      {
-        signal,
-        downloadDir: path.join(config.paths.downloadsDir, jobId),
-        onProgress: (progress) => context.onProgress(progress),
-      },
-    );
-    songs = generated.map(({ index, title, filePath, format, clipId }) => ({
-      index,
-      title,
-      filePath,
-      format,
-      ...(clipId ? { clipId } : {}),
-    }));
+    const resume = context.submission && context.submission.state !== "refused" ? context.submission : undefined;
+    if (resume) deps.logger.info({ jobId, submittedAt: resume.submittedAt }, "resuming the earlier submission; nothing is submitted again");
+    const generated: GeneratedSong[] = await deps.generator.generate(generationRequest(input), {
+      signal,
+      downloadDir: path.join(config.paths.downloadsDir, jobId),
+      onProgress: (progress) => context.onProgress(progress),
+      onSubmission: (record) => context.saveSubmission(record),
+      ...(resume ? { resume } : {}),
+    });
+    songs = generated.map(downloadedSong);
     // From here on the audio exists: keep the list so a retry stores these files instead of generating again.
     await context.setStatus("uploading", { downloaded: songs, progress: null });
   }
 
+  const checked = await verifySongs(songs);
   const stored = [];
-  for (const song of songs) {
+  for (const { song, facts } of checked) {
     signal.throwIfAborted();
-    const facts = await readAudioFacts(song.filePath);
     const withUser = input.userId !== undefined && input.projectId !== undefined;
     const key = renderStorageKey(
       withUser ? config.storage.keyTemplates.audio : config.storage.keyTemplates.generic,
@@ -94,7 +93,7 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
         song_index: song.index,
         format: facts.format,
         date: new Date().toISOString().slice(0, 10),
-        filename: `${jobId}-${song.index + 1}.${facts.format}`,
+        filename: `${jobId}-${song.index + 1}${song.stem ? `-${song.stem}` : ""}.${facts.format}`,
       },
       config.storage.driver === "s3" ? config.storage.s3.prefix : "",
     );
@@ -110,6 +109,12 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
     if (input.projectId) metadata["project-id"] = input.projectId;
     if (input.userId) metadata["user-id"] = input.userId;
     if (song.clipId) metadata["clip-id"] = song.clipId;
+    if (song.stem) metadata.stem = song.stem;
+    if (song.parentClipId) metadata["parent-clip-id"] = song.parentClipId;
+    if (song.model) metadata.model = song.model;
+    if (song.seed !== undefined) metadata.seed = String(song.seed);
+    if (song.bpm !== undefined) metadata.bpm = String(song.bpm);
+    if (song.creditsCharged !== undefined) metadata["credits-charged"] = String(song.creditsCharged);
     const object = await retry(
       () =>
         deps.storage.putFile(key, song.filePath, {
@@ -149,10 +154,80 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
       sha256: facts.sha256,
       storage: { kind: deps.storage.kind, bucket: object.bucket ?? null, key: object.key, url: object.url },
       clipId: song.clipId ?? null,
+      stem: song.stem ?? null,
+      parentClipId: song.parentClipId ?? null,
+      model: song.model ?? input.model ?? null,
+      seed: song.seed ?? null,
+      bpm: song.bpm ?? input.bpm ?? null,
+      creditsCharged: song.creditsCharged ?? null,
+      siteDurationSecs: song.siteDurationSecs ?? null,
     });
   }
 
   // Every song is stored and recorded: only now may the local audio go.
   for (const song of songs) await fs.promises.rm(song.filePath, { force: true });
   await fs.promises.rm(path.join(config.paths.downloadsDir, jobId), { recursive: true, force: true });
+}
+
+/** The job's input as the site driver takes it. */
+function generationRequest(input: JobInput): GenerationRequest {
+  const request: GenerationRequest = { prompt: input.prompt, format: input.format };
+  if (input.title) request.title = input.title;
+  if (input.lyrics) request.lyrics = input.lyrics;
+  if (input.instrumental) request.instrumental = true;
+  if (input.mode) request.mode = input.mode;
+  if (input.model) request.model = input.model;
+  if (input.bpm !== undefined) request.bpm = input.bpm;
+  if (input.durationSecs !== undefined) request.durationSecs = input.durationSecs;
+  if (input.seed !== undefined) request.seed = input.seed;
+  if (input.stems) request.stems = true;
+  return request;
+}
+
+function downloadedSong(song: GeneratedSong): DownloadedSong {
+  const { index, title, filePath, format, clipId, stem, parentClipId, model, seed, bpm, creditsCharged, siteDurationSecs } = song;
+  return {
+    index,
+    title,
+    filePath,
+    format,
+    ...(clipId ? { clipId } : {}),
+    ...(stem ? { stem } : {}),
+    ...(parentClipId ? { parentClipId } : {}),
+    ...(model ? { model } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(bpm !== undefined ? { bpm } : {}),
+    ...(creditsCharged !== undefined ? { creditsCharged } : {}),
+    ...(siteDurationSecs !== undefined ? { siteDurationSecs } : {}),
+  };
+}
+
+/**
+ * Checks every song before anything is stored: its first bytes are the asked format, its audio can be read as
+ * that format, and no two songs of the job are the same bytes (the site gave one song twice, or the driver took
+ * one twice). A failure stores nothing and is never retried by itself.
+ */
+async function verifySongs(songs: DownloadedSong[]): Promise<Array<{ song: DownloadedSong; facts: AudioFacts }>> {
+  const checked: Array<{ song: DownloadedSong; facts: AudioFacts }> = [];
+  const bySha = new Map<string, DownloadedSong>();
+  for (const song of songs) {
+    const where = { step: "verify", songNumber: song.index + 1, ...(song.clipId ? { clipId: song.clipId } : {}) };
+    await checkAudioSignature(song.filePath, song.format as AudioFacts["format"], where);
+    const facts = await readAudioFacts(song.filePath);
+    if (facts.format !== song.format) {
+      throw new AudioInvalidError(`Song ${song.index + 1} was asked as ${song.format.toUpperCase()} but reads as ${facts.format.toUpperCase()}.`, {
+        details: where,
+      });
+    }
+    const twin = bySha.get(facts.sha256);
+    if (twin) {
+      throw new DuplicateAudioError(
+        `Songs ${twin.index + 1} and ${song.index + 1} of this job are the same file (sha256 ${facts.sha256.slice(0, 12)}…): the site gave one song twice, or one was downloaded twice. Nothing was stored.`,
+        { details: { step: "verify", songNumbers: [twin.index + 1, song.index + 1], sha256: facts.sha256, clipIds: [twin.clipId ?? null, song.clipId ?? null] } },
+      );
+    }
+    bySha.set(facts.sha256, song);
+    checked.push({ song, facts });
+  }
+  return checked;
 }

@@ -65,6 +65,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
         storage,
         logger: logger.child({ component: "worker" }),
         onChange: (jobId) => void this.publish(jobId),
+        onPauseChange: () => void this.publishQueued().catch(() => undefined),
       });
     }
   }
@@ -94,7 +95,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
 
   async generateMusic(input: GenerateMusicInput): Promise<GenerateMusicResult> {
     this.assertOpen();
-    const parsed = parseGenerateInput(input, { format: this.config.site.downloadFormat });
+    const parsed = parseGenerateInput(input, { format: this.config.site.downloadFormat, site: this.config.site });
     const direct = !parsed.useQueue;
     const { row, reused } = await this.jobs.insert({
       input: direct ? { ...parsed.job, priority: DIRECT_PRIORITY } : parsed.job,
@@ -135,7 +136,19 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
 
   async getJob(id: string): Promise<Job> {
     const row = await this.jobs.get(id);
-    return toJob(row, row.status === "succeeded" ? await this.tracks.forJob(id) : []);
+    return this.withWaiting(toJob(row, row.status === "succeeded" ? await this.tracks.forJob(id) : []));
+  }
+
+  /** A queued job waiting on a paused queue says so, with the pause's code and reason. */
+  private withWaiting(job: Job): Job {
+    const paused = this.worker?.paused;
+    return job.status === "queued" && paused ? { ...job, waiting: { ...paused } } : job;
+  }
+
+  /** Tells every watcher of a queued job that the queue paused or resumed. */
+  private async publishQueued(): Promise<void> {
+    const { rows } = await this.jobs.list({ status: "queued", limit: 200 });
+    for (const row of rows) await this.publish(row.id);
   }
 
   /** Resolves with the job once it has ended; rejects with `TIMEOUT` (the job in `details.job`) past `timeoutMs`. */
@@ -190,7 +203,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
 
   async listJobs(options: { status?: JobStatus; limit?: number; cursor?: string } = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {
     const { rows, nextCursor } = await this.jobs.list(options);
-    return { jobs: rows.map((row) => toJob(row)), nextCursor };
+    return { jobs: rows.map((row) => this.withWaiting(toJob(row))), nextCursor };
   }
 
   listTracks(options: { projectId?: string; userId?: string; jobId?: string; limit?: number; cursor?: string } = {}): Promise<TrackPage> {

@@ -1,4 +1,5 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import os from "node:os";
 import type { ProducerConfig } from "@producer/config";
 import {
   backoffDelay,
@@ -9,6 +10,7 @@ import {
   type Logger,
   type MusicGenerator,
   type Storage,
+  type SubmissionRecord,
 } from "@producer/utils";
 import type { JobError, JobStatus } from "./job.js";
 import { runPipeline } from "./pipeline.js";
@@ -27,6 +29,8 @@ export interface WorkerDeps {
   logger: Logger;
   /** Called after every change this worker makes to a job. */
   onChange: (jobId: string) => void;
+  /** Called when the queue pauses or resumes. */
+  onPauseChange?: () => void;
 }
 
 export interface PauseState {
@@ -36,6 +40,28 @@ export interface PauseState {
 }
 
 class LeaseLost extends Error {}
+
+/** Workers alive in this process, so a restart in one process never takes a live sibling's jobs. */
+const LIVE_WORKERS = new Set<string>();
+
+/**
+ * A worker's lease name says where it runs: `<host>:<pid>:<data dir tag>:<uuid>`. After a crash, the next worker
+ * of the same data dir on the same host sees that the process is gone and takes its jobs back at once.
+ */
+export function workerOwnerId(dataDir: string, pid = process.pid, host = os.hostname()): string {
+  return `${host}:${pid}:${dataDirTag(dataDir)}:${randomUUID()}`;
+}
+
+const dataDirTag = (dataDir: string) => createHash("sha256").update(dataDir).digest("hex").slice(0, 12);
+
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
 
 interface ActiveJob {
   controller: AbortController;
@@ -51,7 +77,7 @@ interface ActiveJob {
  * queue after a backoff, a session problem pauses claiming until the session is valid again.
  */
 export class Worker {
-  readonly id = `worker-${randomUUID()}`;
+  readonly id: string;
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly active = new Map<string, ActiveJob>();
@@ -61,7 +87,9 @@ export class Worker {
   /** Completed step durations, for metrics: status → total ms and count. */
   readonly stepDurations = new Map<string, { totalMs: number; count: number }>();
 
-  constructor(private readonly deps: WorkerDeps) {}
+  constructor(private readonly deps: WorkerDeps) {
+    this.id = workerOwnerId(deps.config.paths.dataDir);
+  }
 
   get paused(): PauseState | undefined {
     return this.pausedBy;
@@ -74,7 +102,27 @@ export class Worker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.claimLoop();
+    LIVE_WORKERS.add(this.id);
+    this.loop = this.reclaimOrphans().then(() => this.claimLoop());
+  }
+
+  /**
+   * Takes back, at once, the jobs a crashed worker of this data dir on this host left running: their process is
+   * gone, so waiting out the lease would only delay them. They resume by the submission rule (never re-sent).
+   */
+  private async reclaimOrphans(): Promise<void> {
+    const [host, , tag] = this.id.split(":");
+    const owners = await this.deps.jobs.runningOwners(`${host}:`).catch(() => [] as string[]);
+    const orphans = owners.filter((owner) => {
+      const [ownerHost, pidText, ownerTag] = owner.split(":");
+      if (ownerHost !== host || ownerTag !== tag) return false;
+      const pid = Number(pidText);
+      if (!Number.isInteger(pid) || pid <= 0) return false;
+      return pid === process.pid ? !LIVE_WORKERS.has(owner) : processGone(pid);
+    });
+    if (orphans.length === 0) return;
+    const count = await this.deps.jobs.expireLeases(orphans);
+    this.deps.logger.warn({ jobs: count, owners: orphans.length }, "took back the jobs of a worker that is gone");
   }
 
   /** Look for work now rather than at the next poll. */
@@ -88,6 +136,7 @@ export class Worker {
     this.wake();
     clearTimeout(this.recheckTimer);
     await this.loop;
+    LIVE_WORKERS.delete(this.id);
     const all = Promise.all([...this.active.values()].map((entry) => entry.done));
     const timer = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([all, timer]);
@@ -100,6 +149,7 @@ export class Worker {
     if (!this.pausedBy) return;
     this.deps.logger.info({ was: this.pausedBy.code }, "queue resumed");
     this.pausedBy = undefined;
+    this.deps.onPauseChange?.();
     clearTimeout(this.recheckTimer);
     this.wake();
   }
@@ -206,6 +256,15 @@ export class Worker {
           jobId,
           input: JSON.parse(row.input),
           downloaded: row.downloaded ? (JSON.parse(row.downloaded) as DownloadedSong[]) : null,
+          submission: row.submission ? (JSON.parse(row.submission) as SubmissionRecord) : null,
+          saveSubmission: async (record) => {
+            const write = writes.then(async () => {
+              if (!(await jobs.update(jobId, this.id, { submission: record }))) throw new LeaseLost("lease lost");
+              this.deps.onChange(jobId);
+            });
+            writes = write.catch(() => undefined);
+            await write;
+          },
           signal: controller.signal,
           setStatus,
           onProgress: (progress) => {
@@ -235,7 +294,12 @@ export class Worker {
       return;
     }
     const error = toProducerError(caught);
-    const asJobError: JobError = { code: error.code, message: error.message, retryable: error.retryable };
+    const asJobError: JobError = {
+      code: error.code,
+      message: error.message,
+      retryable: error.retryable,
+      ...(Object.keys(error.details).length > 0 ? { details: error.details } : {}),
+    };
     const attempts = Number(row.attempts);
     if (cancelledByRequest) {
       await jobs.finish(jobId, this.id, "cancelled");
@@ -272,6 +336,7 @@ export class Worker {
     if (!this.pausedBy) {
       this.pausedBy = { code: error.code, reason: error.message, since: new Date().toISOString() };
       this.deps.logger.warn({ code: error.code }, "queue paused until the session is usable again");
+      this.deps.onPauseChange?.();
     }
     clearTimeout(this.recheckTimer);
     this.recheckTimer = setTimeout(() => void this.recheck(), this.deps.config.queue.pauseRecheckMs);

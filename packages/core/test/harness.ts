@@ -36,7 +36,7 @@ export function coreConfig(site: RunningSimulator, s3: S3Server, dataDir: string
 export async function createCoreHarness(
   options: { simulator?: SimulatorOptions; config?: ProducerConfigInput; withGenerator?: boolean } = {},
 ): Promise<CoreHarness> {
-  const site = await start({ generationMs: 0, replyDelayMs: 0, songDurationSecs: [1, 2], ...options.simulator });
+  const site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 2], ...options.simulator });
   const s3 = await startS3Server({ bucket: "producer-core" });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-core-"));
   const config = coreConfig(site, s3, dataDir, options.config);

@@ -17,7 +17,7 @@ const workers: WorkerProcess[] = [];
 let submitter: ProducerService | undefined;
 
 beforeEach(async () => {
-  site = await start({ generationMs: 0, replyDelayMs: 0, songDurationSecs: [1, 1.5] });
+  site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 1.5] });
   s3 = await startS3Server({ bucket: "producer-multi" });
   root = fs.mkdtempSync(path.join(os.tmpdir(), "producer-multi-"));
 });

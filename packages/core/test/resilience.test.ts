@@ -13,18 +13,19 @@ afterEach(async () => {
 const jobIdOf = (result: unknown) => (result as { jobId: string }).jobId;
 
 describe("jobs that meet trouble", () => {
-  it("retries a retryable failure with backoff and succeeds on the next attempt", async () => {
+  it("retries a failure before submission with backoff and succeeds on the next attempt, submitting once", async () => {
     harness = await createCoreHarness();
-    harness.site.faults.set("reply-never", { times: 1 });
+    harness.site.faults.set("http-500", { times: 1, paths: ["/session"] });
     const job = await harness.service.waitForJob(jobIdOf(await harness.service.generateMusic({ prompt: "second time lucky" })), {
       timeoutMs: 60_000,
     });
     expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
     expect(job.tracks).toHaveLength(2);
+    expect(harness.site.stats.generations).toBe(1);
   });
 
   it("fails at once on an error that is not retryable, keeping its code", async () => {
-    harness = await createCoreHarness({ simulator: { variant: "renamed" } });
+    harness = await createCoreHarness({ simulator: { variant: "renamed" }, config: { site: { locators: {} } } });
     const job = await harness.service.waitForJob(jobIdOf(await harness.service.generateMusic({ prompt: "site changed" })), {
       timeoutMs: 60_000,
     });

@@ -33,6 +33,7 @@ export async function saveFailureArtifacts(
     const screenshot = path.join(dir, "page.png");
     await page
       .screenshot({ path: screenshot, fullPage: true, timeout: 5000 })
+      .then(() => fs.promises.chmod(screenshot, 0o600))
       .then(() => (artifacts.screenshot = screenshot))
       .catch(() => undefined);
     const html = path.join(dir, "page.html");
@@ -46,7 +47,10 @@ export async function saveFailureArtifacts(
     const trace = path.join(dir, "trace.zip");
     await saveTrace(trace)
       .then((saved) => {
-        if (saved) artifacts.trace = trace;
+        if (saved) {
+          fs.chmodSync(trace, 0o600);
+          artifacts.trace = trace;
+        }
       })
       .catch(() => undefined);
   }

@@ -32,6 +32,8 @@ export interface JobsTable {
   updated_at: number;
   started_at: number | null;
   finished_at: number | null;
+  submission: string | null;
+  error_details: string | null;
 }
 
 export interface TracksTable {
@@ -58,6 +60,13 @@ export interface TracksTable {
   clip_id: string | null;
   created_at: number;
   seq: Generated<number>;
+  stem: string | null;
+  parent_clip_id: string | null;
+  model: string | null;
+  seed: number | null;
+  bpm: number | null;
+  credits_charged: number | null;
+  site_duration_secs: number | null;
 }
 
 export interface Database {

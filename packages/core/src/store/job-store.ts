@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { sql, type Kysely, type Selectable } from "kysely";
-import { ConflictError, NotFoundError, QueueFullError, type GenerationProgress } from "@producer/utils";
+import { ConflictError, NotFoundError, QueueFullError, type GenerationProgress, type SubmissionRecord } from "@producer/utils";
 import type { JobInput } from "../generate-input.js";
 import { RUNNING_STATUSES, type Job, type JobError, type JobStatus, type Track } from "../job.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
@@ -15,6 +15,13 @@ export interface DownloadedSong {
   filePath: string;
   format: string;
   clipId?: string;
+  stem?: string;
+  parentClipId?: string;
+  model?: string;
+  seed?: number;
+  bpm?: number;
+  creditsCharged?: number;
+  siteDurationSecs?: number;
 }
 
 const iso = (ms: number | string | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
@@ -29,9 +36,20 @@ export function hashInput(input: JobInput, webhookUrl: string | undefined): stri
     input.instrumental,
     input.format,
     webhookUrl ?? null,
+    // Newer controls join only when set, so keys given to earlier requests still match them.
+    ...(["mode", "model", "bpm", "durationSecs", "seed", "stems"] as const)
+      .filter((key) => input[key] !== undefined)
+      .map((key) => [key, input[key]]),
   ]);
   return createHash("sha256").update(canonical).digest("hex");
 }
+
+const errorColumns = (error: JobError) => ({
+  error_code: error.code,
+  error_message: error.message,
+  error_retryable: error.retryable ? 1 : 0,
+  error_details: error.details && Object.keys(error.details).length > 0 ? JSON.stringify(error.details) : null,
+});
 
 const isUniqueViolation = (error: unknown) => {
   const code = (error as { code?: string }).code;
@@ -40,7 +58,12 @@ const isUniqueViolation = (error: unknown) => {
 
 export function toJob(row: JobRow, tracks: Track[] = []): Job {
   const error: JobError | null = row.error_code
-    ? { code: row.error_code, message: row.error_message ?? "", retryable: Number(row.error_retryable) === 1 }
+    ? {
+        code: row.error_code,
+        message: row.error_message ?? "",
+        retryable: Number(row.error_retryable) === 1,
+        ...(row.error_details ? { details: JSON.parse(row.error_details) as Record<string, unknown> } : {}),
+      }
     : null;
   return {
     id: row.id,
@@ -59,6 +82,8 @@ export function toJob(row: JobRow, tracks: Track[] = []): Job {
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
     runAfter: iso(row.run_after) as string,
+    submission: row.submission ? (JSON.parse(row.submission) as SubmissionRecord) : null,
+    waiting: null,
   };
 }
 
@@ -129,6 +154,8 @@ export class JobStore {
       updated_at: now,
       started_at: null,
       finished_at: null,
+      submission: null,
+      error_details: null,
     };
     try {
       await this.db.insertInto("jobs").values(row).execute();
@@ -271,6 +298,30 @@ export class JobStore {
     return row;
   }
 
+  /** The lease owners of running jobs whose names start with `prefix` (a host). */
+  async runningOwners(prefix: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("jobs")
+      .select("lease_owner")
+      .distinct()
+      .where("status", "in", RUNNING_STATUSES)
+      .where("lease_owner", "like", `${prefix.replace(/[%_\\]/g, "")}%`)
+      .execute();
+    return rows.map((row) => row.lease_owner).filter((owner): owner is string => owner !== null);
+  }
+
+  /** Ends the leases of these owners now, so their running jobs can be claimed at once. Returns how many. */
+  async expireLeases(owners: string[]): Promise<number> {
+    if (owners.length === 0) return 0;
+    const result = await this.db
+      .updateTable("jobs")
+      .set({ lease_expires_at: 0 })
+      .where("lease_owner", "in", owners)
+      .where("status", "in", RUNNING_STATUSES)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Extends the lease; false when the job is no longer this owner's. Reports a cancel request. */
   async renew(id: string, owner: string, leaseMs: number): Promise<{ held: boolean; cancelRequested: boolean }> {
     const now = this.now();
@@ -293,9 +344,11 @@ export class JobStore {
       status?: JobStatus;
       progress?: GenerationProgress | null;
       downloaded?: DownloadedSong[] | null;
+      submission?: SubmissionRecord | null;
     },
   ): Promise<boolean> {
     const values: Partial<JobRow> = { updated_at: this.now() };
+    if (patch.submission !== undefined) values.submission = patch.submission === null ? null : JSON.stringify(patch.submission);
     if (patch.status) values.status = patch.status;
     if (patch.progress !== undefined) values.progress = patch.progress === null ? null : JSON.stringify(patch.progress);
     if (patch.downloaded !== undefined) values.downloaded = patch.downloaded === null ? null : JSON.stringify(patch.downloaded);
@@ -320,8 +373,10 @@ export class JobStore {
         lease_expires_at: null,
         finished_at: now,
         updated_at: now,
-        ...(status === "succeeded" ? { downloaded: null, error_code: null, error_message: null, error_retryable: null } : {}),
-        ...(error ? { error_code: error.code, error_message: error.message, error_retryable: error.retryable ? 1 : 0 } : {}),
+        ...(status === "succeeded"
+          ? { downloaded: null, error_code: null, error_message: null, error_retryable: null, error_details: null }
+          : {}),
+        ...(error ? errorColumns(error) : {}),
       })
       .where("id", "=", id)
       .where("lease_owner", "=", owner)
@@ -342,9 +397,7 @@ export class JobStore {
         updated_at: now,
         progress: null,
         ...(options.refundAttempt ? { attempts: eb("attempts", "-", 1) } : {}),
-        ...(options.error
-          ? { error_code: options.error.code, error_message: options.error.message, error_retryable: options.error.retryable ? 1 : 0 }
-          : {}),
+        ...(options.error ? errorColumns(options.error) : {}),
       }))
       .where("id", "=", id)
       .where("lease_owner", "=", owner)

@@ -74,6 +74,24 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex("tracks_user").on("tracks").columns(["user_id", "seq"]).execute();
       },
     },
+    "0002_submissions_and_song_facts": {
+      async up(db: Kysely<unknown>) {
+        // What was submitted to the site for a job, so a retry finds those songs instead of paying again.
+        await db.schema.alterTable("jobs").addColumn("submission", "text").execute();
+        await db.schema.alterTable("jobs").addColumn("error_details", "text").execute();
+        for (const [name, type] of [
+          ["stem", "text"],
+          ["parent_clip_id", "text"],
+          ["model", "text"],
+          ["seed", bigint],
+          ["bpm", "integer"],
+          ["credits_charged", real],
+          ["site_duration_secs", real],
+        ] as const) {
+          await db.schema.alterTable("tracks").addColumn(name, sql.raw(type)).execute();
+        }
+      },
+    },
   };
 }
 

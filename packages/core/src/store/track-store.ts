@@ -38,10 +38,21 @@ function toTrack(row: TrackRow): Track {
       url: row.storage_url,
     },
     clipId: row.clip_id,
+    stem: row.stem,
+    parentClipId: row.parent_clip_id,
+    model: row.model,
+    seed: row.seed === null ? null : Number(row.seed),
+    bpm: row.bpm === null ? null : Number(row.bpm),
+    creditsCharged: row.credits_charged === null ? null : Number(row.credits_charged),
+    siteDurationSecs: row.site_duration_secs === null ? null : Number(row.site_duration_secs),
     createdAt: new Date(Number(row.created_at)).toISOString(),
   };
 }
 
+
+/** A track to record: the site's facts of the song are optional. */
+export type TrackRecord = Omit<Track, "id" | "createdAt" | SiteFact> & Partial<Pick<Track, SiteFact>>;
+type SiteFact = "stem" | "parentClipId" | "model" | "seed" | "bpm" | "creditsCharged" | "siteDurationSecs";
 
 /** One row per stored song, keyed by (job, song index): recording a song twice updates it, never doubles it. */
 export class TrackStore {
@@ -50,7 +61,7 @@ export class TrackStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async record(track: Omit<Track, "id" | "createdAt">): Promise<void> {
+  async record(track: TrackRecord): Promise<void> {
     const values = {
       job_id: track.jobId,
       song_index: track.songIndex,
@@ -72,6 +83,13 @@ export class TrackStore {
       storage_key: track.storage.key,
       storage_url: track.storage.url,
       clip_id: track.clipId,
+      stem: track.stem ?? null,
+      parent_clip_id: track.parentClipId ?? null,
+      model: track.model ?? null,
+      seed: track.seed ?? null,
+      bpm: track.bpm ?? null,
+      credits_charged: track.creditsCharged ?? null,
+      site_duration_secs: track.siteDurationSecs ?? null,
     };
     await this.db
       .insertInto("tracks")

@@ -1,0 +1,159 @@
+import fs from "node:fs";
+import { siteSettingsFor } from "@producer/simulator";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Job } from "../src/index.js";
+import { createCoreHarness, listFiles, type CoreHarness } from "./harness.js";
+import { startWorkerProcess, type WorkerProcess } from "./worker-processes.js";
+
+let harness: CoreHarness | undefined;
+const workers: WorkerProcess[] = [];
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+  await harness?.close();
+  harness = undefined;
+});
+
+const jobIdOf = (result: unknown) => (result as { jobId: string }).jobId;
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Every stored object is byte-equal to what the site served for that song. */
+async function expectStoredAsServed(h: CoreHarness, job: Job): Promise<void> {
+  const hashes = new Set<string>();
+  for (const track of job.tracks) {
+    expect(track.sha256, `track ${track.songIndex}`).toBe(h.site.servedSha256(track.clipId as string, track.format as "wav"));
+    hashes.add(track.sha256);
+    const object = await h.service.storage.head(track.storage.key);
+    expect(object?.metadata.sha256).toBe(track.sha256);
+  }
+  expect(hashes.size).toBe(job.tracks.length);
+}
+
+describe("one request, one submission", () => {
+  it("resumes after Chromium is killed once the prompt was submitted: one submission, the same songs", async () => {
+    harness = await createCoreHarness({ simulator: { generationMs: 2500 } });
+    const h = harness;
+    await h.session.start();
+    const id = jobIdOf(await h.service.generateMusic({ prompt: "crash after submit" }));
+    await until(() => h.site.stats.generations === 1, 20_000);
+    await until(async () => (await h.service.getJob(id)).submission?.state === "accepted", 10_000);
+    process.kill(h.session.pool.browserProcessId() as number, "SIGKILL");
+    const job = await h.service.waitForJob(id, { timeoutMs: 60_000 });
+    expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect(h.site.stats.generations).toBe(1);
+    expect(job.tracks).toHaveLength(2);
+    expect(job.submission?.clipIds).toEqual(job.tracks.map((track) => track.clipId));
+    await expectStoredAsServed(h, job);
+  }, 90_000);
+
+  it("after a SIGKILL of the worker's process, the next one of the same data dir takes the job back at once and resumes it", async () => {
+    harness = await createCoreHarness({ withGenerator: false, simulator: { generationMs: 3000 } });
+    const h = harness;
+    const workerSettings = {
+      site: siteSettingsFor(h.site),
+      browser: { pageCount: 1 },
+      paths: { dataDir: h.dataDir },
+      storage: { driver: "s3" as const, s3: h.s3.s3Config },
+      database: { url: h.config.database.url },
+      queue: { pollIntervalMs: 100, leaseMs: 60_000 },
+    };
+    const first = await startWorkerProcess(workerSettings);
+    workers.push(first);
+    const id = jobIdOf(await h.service.generateMusic({ prompt: "survive kill -9" }));
+    await until(async () => (await h.service.getJob(id)).submission?.state === "accepted", 20_000);
+    await first.kill();
+    workers.splice(workers.indexOf(first), 1);
+    const restartedAt = Date.now();
+    workers.push(await startWorkerProcess(workerSettings));
+    const job = await h.service.waitForJob(id, { timeoutMs: 45_000 });
+    expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
+    // Taken back at once: far sooner than the 60 s lease.
+    expect(Date.now() - restartedAt).toBeLessThan(30_000);
+    expect(h.site.stats.generations).toBe(1);
+    await expectStoredAsServed(h, job);
+  }, 120_000);
+
+  it("fails with SITE_CHANGED, once, naming a locator that matches nothing after submission, with the submission on the job", async () => {
+    harness = await createCoreHarness({ config: { site: { locators: { songLink: 'a[data-song="{id}"]' } } } });
+    const h = harness;
+    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "library drifted" })), { timeoutMs: 60_000 });
+    expect(job).toMatchObject({ status: "failed", attempts: 1, error: { code: "SITE_CHANGED", retryable: false } });
+    expect(job.error?.details).toMatchObject({ step: "download", locator: "songLink", songNumber: 1 });
+    const artifacts = job.error?.details?.artifacts as { screenshot: string; html: string };
+    expect(fs.existsSync(artifacts.screenshot) && fs.existsSync(artifacts.html)).toBe(true);
+    expect(fs.statSync(artifacts.screenshot).mode & 0o777).toBe(0o600);
+    expect(job.submission).toMatchObject({ state: "accepted" });
+    expect(job.submission?.clipIds).toHaveLength(2);
+    expect(h.site.stats.generations).toBe(1);
+  }, 90_000);
+
+  it("never stores two songs that are the same bytes: DUPLICATE_AUDIO, not retried, nothing stored", async () => {
+    harness = await createCoreHarness();
+    const h = harness;
+    h.site.faults.set("duplicate-audio", { times: 1 });
+    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "twins" })), { timeoutMs: 60_000 });
+    expect(job).toMatchObject({ status: "failed", attempts: 1, error: { code: "DUPLICATE_AUDIO", retryable: false } });
+    expect(job.error?.details).toMatchObject({ songNumbers: [1, 2] });
+    expect((await h.service.listTracks({ jobId: job.id })).tracks).toEqual([]);
+    expect(h.site.stats.generations).toBe(1);
+  }, 60_000);
+
+  it("never stores a file whose bytes are not the asked format: AUDIO_INVALID, not retried", async () => {
+    harness = await createCoreHarness();
+    const h = harness;
+    h.site.faults.set("wrong-format");
+    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "not a wav", format: "wav" })), { timeoutMs: 60_000 });
+    expect(job).toMatchObject({ status: "failed", attempts: 1, error: { code: "AUDIO_INVALID", retryable: false } });
+    expect(job.error?.details).toMatchObject({ expectedFormat: "wav", foundFormat: "mp3", songNumber: 1 });
+    expect(h.site.stats.generations).toBe(1);
+  }, 60_000);
+
+  it("stores every control's facts with the track and in the object's metadata", async () => {
+    harness = await createCoreHarness();
+    const h = harness;
+    const job = await h.service.waitForJob(
+      jobIdOf(await h.service.generateMusic({ prompt: "facts", model: "lyria-3-pro", bpm: 128, seed: 99, durationSecs: 30, format: "mp3", stems: true })),
+      { timeoutMs: 90_000 },
+    );
+    expect(job.status).toBe("succeeded");
+    expect(job.tracks).toHaveLength(10);
+    const song = job.tracks[0];
+    expect(song).toMatchObject({ model: "lyria-3-pro", bpm: 128, seed: 99, creditsCharged: 5, siteDurationSecs: 30, stem: null });
+    const stems = job.tracks.filter((track) => track.stem);
+    expect(stems).toHaveLength(8);
+    expect(stems[0]?.parentClipId).toBe(song?.clipId);
+    const head = await h.service.storage.head(song?.storage.key as string);
+    expect(head?.metadata).toMatchObject({ model: "lyria-3-pro", bpm: "128", seed: "99", "credits-charged": "5", "clip-id": song?.clipId });
+    await expectStoredAsServed(h, job);
+    expect(listFiles(h.config.paths.downloadsDir)).toEqual([]);
+  }, 120_000);
+
+  it("refuses a control the profile does not have before queueing anything", async () => {
+    harness = await createCoreHarness({ simulator: { variant: "producerai-2025" } });
+    await expect(harness.service.generateMusic({ prompt: "x", model: "lyria-3.5" })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      details: { fields: [{ path: "model", message: "is not a control of this site profile" }] },
+    });
+    expect((await harness.service.listJobs()).jobs).toEqual([]);
+  });
+});
+
+describe("a job says what happened", () => {
+  it("shows a queued job waiting on a paused queue, with the pause's code and reason", async () => {
+    harness = await createCoreHarness();
+    const h = harness;
+    h.site.expireSessions();
+    const id = jobIdOf(await h.service.generateMusic({ prompt: "waiting" }));
+    await until(async () => (await h.service.getJob(id)).waiting !== null, 20_000);
+    const job = await h.service.getJob(id);
+    expect(job).toMatchObject({ status: "queued", waiting: { code: "SESSION_EXPIRED" } });
+    expect(job.waiting?.reason).toMatch(/session/i);
+    expect(h.site.stats.generations).toBe(0);
+  }, 60_000);
+});
