@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
@@ -199,7 +199,8 @@ export function createFlowApp(shared: FlowShared) {
     shared.stats().creditsCharged += price;
     bump(shared.stats().generationsStarted, account);
     const noAudio = faults.fire("song-without-audio");
-    const seed = request.seed ?? Math.floor(Math.random() * 2 ** 31);
+    // Without a seed the site picks one; here it follows from the prompt, so runs are repeatable.
+    const seed = request.seed ?? createHash("sha256").update(request.prompt).digest().readUInt32BE(0) % 2 ** 31;
     const planned = planSongs(`${request.prompt}\n${request.lyrics}\n${seed}`, {
       count: settings.songsPerGeneration,
       durationSecs: settings.songDurationSecs,

@@ -81,6 +81,8 @@ describe("workers in separate processes on one queue", () => {
     expect(job.tracks).toHaveLength(2);
     expect(Date.now() - killedAt).toBeGreaterThanOrEqual(lease.leaseMs - 500);
     expect(first.seen.some((event) => event.id === jobId && event.status === "succeeded")).toBe(false);
+    // The second worker resumed the first one's submission: the site was asked once.
+    expect(site.stats.generations).toBe(1);
   }, 120_000);
 });
 

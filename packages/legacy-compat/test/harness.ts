@@ -16,7 +16,7 @@ export interface LegacyHarness {
 
 /** The new engine on real parts (simulator, Chromium, S3-protocol server, SQLite), for the old API to run on. */
 export async function createLegacyHarness(overrides: ProducerConfigInput = {}): Promise<LegacyHarness> {
-  const site = await start({ generationMs: 0, replyDelayMs: 0, songDurationSecs: [1, 2] });
+  const site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 2] });
   const s3 = await startS3Server({ bucket: "legacy-songs" });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-legacy-"));
   const { config } = loadConfig({

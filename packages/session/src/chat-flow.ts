@@ -118,7 +118,7 @@ export class ChatFlow {
     const response = await abortable(page.goto(url, { timeout: site.timeouts.navigationMs, waitUntil: "domcontentloaded" }), signal);
     const status = response?.status() ?? 200;
     if (status >= 500 && !(await guard.exists("challenge"))) {
-      throw new UnavailableError(`The site answered HTTP ${status} for ${new URL(url).pathname}.`, { details: { httpStatus: status } });
+      throw new UnavailableError(`ProducerAI answered HTTP ${status} for ${new URL(url).pathname}.`, { details: { httpStatus: status } });
     }
     await guard.waitForElement(
       { ready: () => guard.exists(expected) },

@@ -116,7 +116,7 @@ export class SiteDriver {
     const response = await this.navigate(page, url, signal);
     const status = response?.status() ?? 200;
     if (status >= 500 && !(await guard.exists("challenge"))) {
-      throw new UnavailableError(`The site answered HTTP ${status} for ${this.site.paths.studio}.`, { details: { httpStatus: status } });
+      throw new UnavailableError(`ProducerAI answered HTTP ${status} for ${this.site.paths.studio}.`, { details: { httpStatus: status } });
     }
     const studioKey = this.site.flow === "compose-2026" ? "composeToggle" : "promptInput";
     const screen = await guard

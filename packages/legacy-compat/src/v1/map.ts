@@ -55,6 +55,10 @@ export function toUploadedFile(track: Track): LegacyUploadedFile {
       clip_id: track.clipId,
       project_id: track.projectId,
       user_id: track.userId,
+      model: track.model,
+      seed: track.seed,
+      stem: track.stem,
+      credits_charged: track.creditsCharged,
     },
   };
 }

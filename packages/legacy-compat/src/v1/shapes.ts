@@ -24,6 +24,11 @@ export interface LegacyUploadedFile {
     clip_id: string | null;
     project_id: string | null;
     user_id: string | null;
+    /** What the site says of the song (null where the site profile does not say). */
+    model: string | null;
+    seed: number | null;
+    stem: string | null;
+    credits_charged: number | null;
   };
 }
 
