@@ -10,34 +10,18 @@ import {
   loadConfig,
   type ResolvedConfig,
 } from "@producer/config";
-import { isTerminal, openDatabase, migrateToLatest, ProducerClient, type Job, type Track } from "@producer/core";
-import { checkLoginState, importLoginState, initLoginState } from "@producer/session";
+import { openDatabase, migrateToLatest, ProducerClient } from "@producer/core";
+import { describeJob, describeTrack, jobDetails } from "./cli/describe.js";
+import { commandGenerate } from "./cli/generate.js";
+import { COMMAND_HELP, HELP } from "./cli/help.js";
+import { json, print } from "./cli/output.js";
+import { BrowserSession, checkLoginState, formatDuration, importLoginState, initLoginState } from "@producer/session";
 import { createStorage, ProducerError, toProducerError } from "@producer/utils";
 import { startDaemon } from "./daemon.js";
 import { createDaemonLogger } from "./logger.js";
 
 // The AWS SDK warns that its 2027 releases will need Node 22; the versions pinned here run on Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
-const HELP = `producer — generate music with ProducerAI through a warm, signed-in browser
-
-Usage:
-  producer daemon                              run the daemon in the foreground
-  producer generate "<prompt>" [options]       submit a generation to the daemon
-      --title T  --project P  --user U  --format wav|mp3|m4a  --instrumental  --lyrics TEXT
-      --priority N  --idempotency-key K  --direct (run now, not queued)
-      --wait (follow it to the end)  --json (machine-readable output)
-  producer jobs [--status S] [--limit N] [--json]
-  producer job <id> [--json]                   one job
-  producer cancel <id>
-  producer tracks [--project P] [--user U] [--job J] [--limit N] [--json]
-  producer session init [--timeout-secs N]     sign in by hand in a browser window; saves the login state
-  producer session import <file|->             take a storage state or cookie export (for servers)
-  producer session check [--json]              is the saved login state usable, and why not
-  producer config [--json]                     the effective configuration, with sources (secrets masked)
-  producer doctor                              check this machine: Chromium, data dir, database, storage, session, socket
-
-Exit codes: 0 ok, 1 failed, 2 bad usage or input, 3 daemon unreachable, 4 session problem, 5 timed out.`;
 
 const EXIT_BY_CODE: Record<string, number> = {
   INVALID_INPUT: 2,
@@ -48,90 +32,14 @@ const EXIT_BY_CODE: Record<string, number> = {
   QUOTA_EXHAUSTED: 4,
   LOGIN_FAILED: 4,
   TIMEOUT: 5,
+  SITE_CHANGED: 6,
 };
 
 class UsageError extends Error {}
 
-const tty = process.stdout.isTTY === true;
-const print = (text: string) => process.stdout.write(`${text}\n`);
-const json = (value: unknown) => print(JSON.stringify(value, null, 2));
-
 function client(resolved: ResolvedConfig): ProducerClient {
   const { daemon } = resolved.config;
   return new ProducerClient({ socketPath: daemon.socketPath, ...(daemon.token ? { token: daemon.token } : {}) });
-}
-
-function describeTrack(track: Track): string {
-  return `${track.storage.key}  ${track.durationSecs.toFixed(2)} s  sha256 ${track.sha256}`;
-}
-
-function describeJob(job: Job): string {
-  const progress = job.progress
-    ? ` (${job.progress.stage}${job.progress.songNumber ? ` ${job.progress.songNumber}/${job.progress.songCount}` : ""})`
-    : "";
-  const error = job.error ? ` — ${job.error.code}: ${job.error.message}` : "";
-  return `${job.id}  ${job.status}${progress}  attempts ${job.attempts}  ${JSON.stringify(job.input.prompt.slice(0, 50))}${error}`;
-}
-
-async function follow(api: ProducerClient, jobId: string, asJson: boolean): Promise<Job> {
-  const started = Date.now();
-  let last: Job | undefined;
-  for await (const job of api.events(jobId)) {
-    last = job;
-    if (asJson) continue;
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const line = `  ${job.status.padEnd(11)}${job.progress ? ` ${job.progress.stage}${job.progress.songNumber ? ` ${job.progress.songNumber}/${job.progress.songCount}` : ""}` : ""}  ${seconds}s`;
-    if (tty) process.stdout.write(`\r\u001b[2K${line}`);
-    else print(line);
-  }
-  if (tty && !asJson) process.stdout.write("\n");
-  return last ?? (await api.getJob(jobId));
-}
-
-async function commandGenerate(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      title: { type: "string" },
-      project: { type: "string" },
-      user: { type: "string" },
-      format: { type: "string" },
-      lyrics: { type: "string" },
-      instrumental: { type: "boolean" },
-      priority: { type: "string" },
-      "idempotency-key": { type: "string" },
-      direct: { type: "boolean" },
-      wait: { type: "boolean" },
-      json: { type: "boolean" },
-    },
-  });
-  const prompt = positionals.join(" ").trim();
-  if (!prompt) throw new UsageError('producer generate needs a prompt: producer generate "a happy pop song"');
-  const api = client(loadConfig());
-  const result = await api.generateMusic({
-    prompt,
-    ...(values.title ? { title: values.title } : {}),
-    ...(values.project ? { projectId: values.project } : {}),
-    ...(values.user ? { userId: values.user } : {}),
-    ...(values.format ? { format: values.format as "wav" } : {}),
-    ...(values.lyrics ? { lyrics: values.lyrics } : {}),
-    ...(values.instrumental ? { instrumental: true } : {}),
-    ...(values.priority ? { priority: Number(values.priority) } : {}),
-    ...(values["idempotency-key"] ? { idempotencyKey: values["idempotency-key"] } : {}),
-    useQueue: !values.direct,
-  });
-  if (!values.wait && !values.direct) {
-    if (values.json) json(result);
-    else print(`queued ${result.jobId} (position ${"position" in result ? result.position : "?"})`);
-    return 0;
-  }
-  if (!values.json) print(`job ${result.jobId}`);
-  const job = "job" in result && isTerminal(result.job.status) ? result.job : await follow(api, result.jobId, Boolean(values.json));
-  if (values.json) json(job);
-  else if (job.status === "succeeded") for (const track of job.tracks) print(`  ${describeTrack(track)}`);
-  else print(`  ${job.status}${job.error ? `: ${job.error.code} — ${job.error.message}` : ""}`);
-  return job.status === "succeeded" ? 0 : 1;
 }
 
 async function commandJobs(args: string[]): Promise<number> {
@@ -189,7 +97,12 @@ async function commandSession(args: string[]): Promise<number> {
     const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
     const status = await checkLoginState({ config });
     if (values.json) json(status);
-    else print(`${status.valid ? "✓ valid" : "✗ needs re-auth"}: ${status.reason}`);
+    else {
+      print(`${status.valid ? "✓ valid" : "✗ needs re-auth"}: ${status.reason}`);
+      if (status.expiresAt) print(`  login ends ${status.expiresAt}${status.expiresInSecs ? ` (in ${formatDuration(status.expiresInSecs)})` : ""}`);
+      if (status.credits !== undefined) print(`  credits: ${status.credits}`);
+      if (status.warning) print(`  ! ${status.warning}`);
+    }
     return status.valid ? 0 : 4;
   }
   throw new UsageError("producer session init | import <file> | check");
@@ -238,7 +151,9 @@ async function commandDoctor(): Promise<number> {
   await check("session valid", async () => {
     const status = daemonUp ? await api.session() : await checkLoginState({ config });
     if (!status.valid) throw new Error(status.reason);
-    return daemonUp ? "checked by the running daemon" : "checked";
+    const ends = status.expiresAt ? `; login ends ${status.expiresAt}${status.expiresInSecs ? ` (in ${formatDuration(status.expiresInSecs)})` : ""}` : "";
+    if (status.warning) throw new Error(status.warning);
+    return `${daemonUp ? "checked by the running daemon" : "checked"}${ends}`;
   }, "run `producer session init` (or `producer session import` on a server)");
   await check("socket", async () => {
     if (daemonUp) return `a daemon is running on ${config.daemon.socketPath}`;
@@ -252,6 +167,30 @@ async function commandDoctor(): Promise<number> {
 function report(results: Array<{ ok: boolean; what: string; hint?: string }>): number {
   for (const result of results) print(`${result.ok ? "✓" : "✗"} ${result.what}${result.ok || !result.hint ? "" : `\n    fix: ${result.hint}`}`);
   return results.every((result) => result.ok) ? 0 : 1;
+}
+
+async function commandSite(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  if (action !== "check") throw new UsageError("producer site check [--json]");
+  const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
+  const { config } = loadConfig();
+  const session = new BrowserSession({ config, logger: createDaemonLogger(config.log.level === "info" ? "warn" : config.log.level) });
+  try {
+    const report = await session.checkSite();
+    if (values.json) json(report);
+    else {
+      print(`profile ${report.profile} on ${report.baseUrl}${report.credits !== undefined ? ` — ${report.credits} credits` : ""}`);
+      const width = Math.max(...report.checks.map((check) => check.locator.length));
+      for (const check of report.checks) {
+        const mark = check.found === true ? "found    " : check.found === false ? "NOT FOUND" : "—        ";
+        print(`  ${check.locator.padEnd(width)}  ${mark}  ${check.where}${check.note ? ` (${check.note})` : ""}${check.found === false ? `  ${check.value}` : ""}`);
+      }
+      print(report.ok ? "the site matches the profile" : "the site no longer matches the profile: override the locators marked NOT FOUND (site.locators)");
+    }
+    return report.ok ? 0 : 6;
+  } finally {
+    await session.close();
+  }
 }
 
 async function commandDaemon(): Promise<number> {
@@ -269,14 +208,28 @@ async function commandDaemon(): Promise<number> {
   return 0;
 }
 
+/** The help for `producer <command> [subcommand] --help`, or undefined when none was asked. */
+function helpFor(command: string | undefined, rest: string[]): string | undefined {
+  if (command === undefined || !(rest.includes("--help") || rest.includes("-h"))) return undefined;
+  const sub = rest[0] && !rest[0].startsWith("-") ? `${command} ${rest[0]}` : undefined;
+  return (sub && COMMAND_HELP[sub]) ?? COMMAND_HELP[command] ?? HELP;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const help = helpFor(command, rest);
+  if (help) {
+    print(help);
+    return 0;
+  }
   try {
     switch (command) {
       case "daemon":
         return await commandDaemon();
       case "generate":
-        return await commandGenerate(rest);
+        return await commandGenerate(rest, () => client(loadConfig()), (message) => new UsageError(message));
+      case "site":
+        return await commandSite(rest);
       case "jobs":
         return await commandJobs(rest);
       case "job": {
@@ -284,7 +237,11 @@ export async function main(argv: string[]): Promise<number> {
         if (!positionals[0]) throw new UsageError("producer job <id>");
         const job = await client(loadConfig()).getJob(positionals[0]);
         if (values.json) json(job);
-        else print(describeJob(job));
+        else {
+          print(describeJob(job));
+          for (const line of jobDetails(job)) print(line);
+          for (const track of job.tracks) print(`  ${describeTrack(track)}`);
+        }
         return 0;
       }
       case "cancel": {

@@ -54,4 +54,16 @@ describe("daemon logs", () => {
     }
     expect(written).toContain("[redacted]");
   });
+
+  it("writes each key once per line, nesting components", async () => {
+    const chunks: string[] = [];
+    const stream = new PassThrough();
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk.toString()));
+    const logger = createDaemonLogger("info", stream).child({ component: "service", jobId: "a" }).child({ component: "worker", jobId: "b" });
+    logger.info({ attempt: 1 }, "job started");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const line = chunks.join("").trim();
+    for (const key of ["component", "jobId", "name", "msg"]) expect(line.split(`"${key}":`).length - 1, key).toBe(1);
+    expect(JSON.parse(line)).toMatchObject({ component: "service/worker", jobId: "b", attempt: 1 });
+  });
 });

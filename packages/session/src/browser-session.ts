@@ -15,6 +15,7 @@ import {
 import { BrowserPool } from "./browser-pool.js";
 import { authCookieOf, normalizeLoginState, readLoginState, writeLoginState, type LoginState } from "./login-state.js";
 import { SignInCoordinator } from "./sign-in.js";
+import { SiteChecker, type SiteCheckReport } from "./site-check.js";
 import { SiteDriver } from "./site-driver.js";
 import { SubmissionPacer } from "./submission-pacer.js";
 
@@ -171,6 +172,24 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /**
+   * `producer site check`: opens the site with the profile and looks for every locator where it lives, reading
+   * the credit balance on the way. Submits nothing. A login wall or a challenge ends it with that error.
+   */
+  async checkSite(signal?: AbortSignal): Promise<SiteCheckReport> {
+    const pooled = await this.pool.acquire(signal);
+    let broken = false;
+    try {
+      const { credits } = await this.driver.openStudio(pooled.page, signal);
+      return await new SiteChecker(this.config.site, pooled.page, this.logger).run(credits);
+    } catch (error) {
+      broken = true;
+      throw this.pool.crashError(error);
+    } finally {
+      await this.pool.release(pooled, { broken });
+    }
   }
 
   private async probe(signal?: AbortSignal): Promise<SessionStatus> {

@@ -40,3 +40,6 @@ export type { AuthCookieFacts, LoginState, StateCookie } from "./login-state.js"
 export { checkLoginState, importLoginState, initLoginState } from "./login-state-commands.js";
 export type { LoginStateSummary } from "./login-state-commands.js";
 export { findPoolProcesses } from "./chromium-processes.js";
+export { SiteChecker } from "./site-check.js";
+export type { LocatorCheck, SiteCheckReport } from "./site-check.js";
+export { formatDuration } from "./browser-session.js";

@@ -74,8 +74,13 @@ export function redactSecrets<T>(value: T, seen = new WeakMap<object, unknown>()
   return copy as T;
 }
 
-/** Wraps any pino-compatible logger so nothing secret reaches it: objects and messages are redacted first. */
-export function redactingLogger(inner: Logger): Logger {
+/**
+ * Wraps any pino-compatible logger so nothing secret reaches it: objects and messages are redacted first.
+ * Children are made from the root with the bindings merged, so a key is written once per line: a later binding
+ * replaces an earlier one, and nested components read `session/browser-pool`.
+ */
+export function redactingLogger(root: Logger, bindings: Record<string, unknown> = {}): Logger {
+  const inner = Object.keys(bindings).length === 0 ? root : root.child(bindings);
   const wrap =
     (method: keyof Omit<Logger, "child">): LogFn =>
     (first: string | object, message?: string) => {
@@ -90,6 +95,13 @@ export function redactingLogger(inner: Logger): Logger {
     warn: wrap("warn"),
     error: wrap("error"),
     fatal: wrap("fatal"),
-    child: (bindings) => redactingLogger(inner.child(redactSecrets(bindings))),
+    child: (more) => {
+      const added = redactSecrets(more) as Record<string, unknown>;
+      const merged: Record<string, unknown> = { ...bindings, ...added };
+      if (typeof bindings.component === "string" && typeof added.component === "string") {
+        merged.component = `${bindings.component}/${added.component}`;
+      }
+      return redactingLogger(root, merged);
+    },
   };
 }

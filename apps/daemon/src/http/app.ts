@@ -101,14 +101,20 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
   app.get("/healthz", (c) => c.json({ ok: true }));
 
   app.get("/readyz", async (c) => {
-    const checks: Record<string, { ok: boolean; reason: string }> = {};
+    const checks: Record<string, { ok: boolean; reason: string; expiresAt?: string; expiresInSecs?: number | undefined }> = {};
     const browser = deps.browserStats?.();
     checks.browser = browser
       ? { ok: browser.up, reason: browser.up ? "Chromium is running." : "Chromium is not running." }
       : { ok: false, reason: "This daemon has no browser." };
     if (deps.checkSession) {
-      const session = await deps.checkSession().catch((error: Error) => ({ valid: false, reason: error.message }));
-      checks.session = { ok: session.valid, reason: session.reason };
+      const session: { valid: boolean; reason: string; expiresAt?: string; expiresInSecs?: number; warning?: string } = await deps
+        .checkSession()
+        .catch((error: Error) => ({ valid: false, reason: error.message }));
+      checks.session = {
+        ok: session.valid,
+        reason: session.warning ?? session.reason,
+        ...(session.expiresAt ? { expiresAt: session.expiresAt, expiresInSecs: session.expiresInSecs } : {}),
+      };
     }
     checks.database = await service
       .status()

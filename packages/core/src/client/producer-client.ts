@@ -1,5 +1,5 @@
 import { loadConfig } from "@producer/config";
-import { abortReason, TimeoutError } from "@producer/utils";
+import { abortReason, TimeoutError, type SessionStatus } from "@producer/utils";
 import type { GenerateMusicInput } from "../generate-input.js";
 import { isTerminal, type GenerateMusicResult, type Job, type JobStatus, type Track } from "../job.js";
 import type { ProducerBackend, QueueStatus } from "../producer-backend.js";
@@ -16,12 +16,7 @@ export interface ProducerClientOptions {
   timeoutMs?: number;
 }
 
-export interface SessionReport {
-  valid: boolean;
-  reason: string;
-  code?: string;
-  checkedAt: string;
-  expiresAt?: string;
+export interface SessionReport extends SessionStatus {
   paused: { code: string; reason: string; since: string } | null;
 }
 

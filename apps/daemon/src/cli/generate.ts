@@ -1,0 +1,152 @@
+import { parseArgs } from "node:util";
+import { isTerminal, type GenerateMusicInput, type Job, type ProducerClient } from "@producer/core";
+import { describeTrack, jobDetails } from "./describe.js";
+import { json, print, tty } from "./output.js";
+
+/** Pauses that need a person (sign in again, solve a challenge, buy credits): waiting will not end them. */
+const NEEDS_A_PERSON = new Set(["SESSION_EXPIRED", "CHALLENGE", "QUOTA_EXHAUSTED", "LOGIN_FAILED"]);
+
+export const GENERATE_OPTIONS = {
+  title: { type: "string" },
+  project: { type: "string" },
+  user: { type: "string" },
+  format: { type: "string" },
+  lyrics: { type: "string" },
+  instrumental: { type: "boolean" },
+  mode: { type: "string" },
+  model: { type: "string" },
+  bpm: { type: "string" },
+  "duration-secs": { type: "string" },
+  seed: { type: "string" },
+  stems: { type: "boolean" },
+  priority: { type: "string" },
+  "idempotency-key": { type: "string" },
+  direct: { type: "boolean" },
+  wait: { type: "boolean" },
+  "pause-timeout": { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+/** A number flag as given; a word stays a word, so the daemon's validation names the field. */
+const numberOrText = (value: string) => (/^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value);
+
+export function generateInput(values: Record<string, string | boolean | undefined>, prompt: string): GenerateMusicInput {
+  const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+  const input: Record<string, unknown> = { prompt, useQueue: !values.direct };
+  const strings: Array<[string, string]> = [
+    ["title", "title"],
+    ["project", "projectId"],
+    ["user", "userId"],
+    ["format", "format"],
+    ["lyrics", "lyrics"],
+    ["mode", "mode"],
+    ["model", "model"],
+    ["idempotency-key", "idempotencyKey"],
+  ];
+  for (const [flag, field] of strings) if (text(flag) !== undefined) input[field] = text(flag);
+  const numbers: Array<[string, string]> = [
+    ["bpm", "bpm"],
+    ["duration-secs", "durationSecs"],
+    ["seed", "seed"],
+    ["priority", "priority"],
+  ];
+  for (const [flag, field] of numbers) if (text(flag) !== undefined) input[field] = numberOrText(text(flag) as string);
+  if (values.instrumental) input.instrumental = true;
+  if (values.stems) input.stems = true;
+  return input as GenerateMusicInput;
+}
+
+export class PausedExit extends Error {
+  constructor(
+    readonly job: Job,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Follows a job to its end, a line per change. While the queue is paused by a session problem the job's status
+ * says so at once; after `pauseTimeoutMs` the command stops with `PausedExit`, the job left queued.
+ */
+export async function follow(api: ProducerClient, jobId: string, options: { asJson: boolean; pauseTimeoutMs: number }): Promise<Job> {
+  const started = Date.now();
+  let last: Job | undefined;
+  let pausedSince: number | undefined;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    for await (const job of api.events(jobId, { signal: controller.signal })) {
+      last = job;
+      if (job.waiting) {
+        if (pausedSince === undefined) {
+          pausedSince = Date.now();
+          if (!options.asJson) {
+            if (tty) process.stdout.write("\n");
+            print(`  waiting: the queue is paused (${job.waiting.code}): ${job.waiting.reason}`);
+          }
+          const waitMs = NEEDS_A_PERSON.has(job.waiting.code) ? options.pauseTimeoutMs : Math.max(options.pauseTimeoutMs, 60_000);
+          timer = setTimeout(() => controller.abort(), waitMs);
+        }
+        continue;
+      }
+      if (pausedSince !== undefined) {
+        pausedSince = undefined;
+        clearTimeout(timer);
+      }
+      if (options.asJson) continue;
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const line = `  ${job.status.padEnd(11)}${job.progress ? ` ${job.progress.stage}${job.progress.songNumber ? ` ${job.progress.songNumber}/${job.progress.songCount}` : ""}` : ""}  ${seconds}s`;
+      if (tty) process.stdout.write(`\r\u001b[2K${line}`);
+      else print(line);
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (tty && !options.asJson) process.stdout.write("\n");
+  const job = last ?? (await api.getJob(jobId));
+  if (controller.signal.aborted && job.waiting) {
+    throw new PausedExit(
+      job,
+      `Job ${job.id} stays queued: the queue is paused (${job.waiting.code}). Fix the session (\`producer session init\` or \`producer session import <cookies.json>\`; for credits, wait for them or add some); the daemon then resumes by itself. Follow it with \`producer job ${job.id}\`.`,
+    );
+  }
+  return job;
+}
+
+export async function commandGenerate(args: string[], api: () => ProducerClient, usage: (message: string) => Error): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: GENERATE_OPTIONS });
+  const prompt = positionals.join(" ").trim();
+  if (!prompt) throw usage('producer generate needs a prompt: producer generate "a happy pop song"');
+  const pauseTimeoutSecs = Number(values["pause-timeout"] ?? 0);
+  if (!Number.isFinite(pauseTimeoutSecs) || pauseTimeoutSecs < 0) throw usage("--pause-timeout takes seconds (0 or more).");
+  const client = api();
+  const result = await client.generateMusic(generateInput(values, prompt));
+  if (!values.wait && !values.direct) {
+    if (values.json) json(result);
+    else print(`queued ${result.jobId} (position ${"position" in result ? result.position : "?"})`);
+    return 0;
+  }
+  if (!values.json) print(`job ${result.jobId}`);
+  let job: Job;
+  try {
+    job =
+      "job" in result && isTerminal(result.job.status)
+        ? result.job
+        : await follow(client, result.jobId, { asJson: Boolean(values.json), pauseTimeoutMs: pauseTimeoutSecs * 1000 });
+  } catch (error) {
+    if (!(error instanceof PausedExit)) throw error;
+    if (values.json) json(error.job);
+    process.stderr.write(`producer: ${error.message}\n`);
+    return 4;
+  }
+  if (values.json) json(job);
+  else if (job.status === "succeeded") for (const track of job.tracks) print(`  ${describeTrack(track)}`);
+  else {
+    print(`  ${job.status}${job.error ? `: ${job.error.code} — ${job.error.message}` : ""}`);
+    for (const line of jobDetails(job)) print(line);
+  }
+  return job.status === "succeeded" ? 0 : 1;
+}

@@ -1,0 +1,60 @@
+/** The CLI's help: the overview, and one text per command (and `session` subcommand). */
+export const HELP = `producer — generate music with ProducerAI through a warm, signed-in browser
+
+Usage:
+  producer daemon                              run the daemon in the foreground
+  producer generate "<prompt>" [options]       submit a generation to the daemon (producer generate --help)
+  producer jobs [--status S] [--limit N] [--json]
+  producer job <id> [--json]                   one job: its steps, its error with details, its submission
+  producer cancel <id>
+  producer tracks [--project P] [--user U] [--job J] [--limit N] [--json]
+  producer session init|import|check           the login state (producer session --help)
+  producer site check [--json]                 does the site still match the profile? (spends nothing)
+  producer config [--json]                     the effective configuration, with sources (secrets masked)
+  producer doctor                              check this machine: Chromium, data dir, database, storage, session, socket
+
+Every command takes --help.
+Exit codes: 0 ok, 1 failed, 2 bad usage or input, 3 daemon unreachable, 4 session problem (expired, challenge,
+out of credits), 5 timed out, 6 the site no longer matches the profile.`;
+
+export const COMMAND_HELP: Record<string, string> = {
+  daemon: `producer daemon — run the daemon in the foreground (Chromium warm, the queue running).
+Listens on daemon.socketPath (and daemon.port when set). Stops on SIGTERM / Ctrl-C, letting running jobs finish.`,
+  generate: `producer generate "<prompt>" [options] — submit a generation to the daemon
+
+Options (each a control of the site; a control the site profile lacks is refused before anything is sent):
+  --title T            the songs' title                  --lyrics TEXT        lyrics to sing
+  --instrumental       no vocals                         --mode compose|chat  compose panel (default) or chat
+  --model ID           e.g. lyria-3.5, lyria-3-pro       --bpm N              tempo
+  --duration-secs N    song length (Auto when absent)    --seed N             seed
+  --stems              also store vocals, drums, bass and other as tracks
+  --format wav|mp3|m4a --project P  --user U  --priority N  --idempotency-key K
+  --direct             run now instead of queueing
+  --wait               follow the job to the end
+  --pause-timeout S    with --wait: how long to wait while the queue is paused by a session problem before
+                       exiting with code 4 (the job stays queued); default 0, i.e. say so and exit at once
+  --json               machine-readable output`,
+  jobs: `producer jobs [--status queued|generating|…|succeeded|failed|cancelled] [--limit N] [--json] — newest first`,
+  job: `producer job <id> [--json] — one job: status, progress, attempts, the error with its step, locator, song
+number and artifact paths, what was submitted to the site, and why a queued job waits.`,
+  cancel: `producer cancel <id> — cancel a queued job at once, or a running one at its next step.`,
+  tracks: `producer tracks [--project P] [--user U] [--job J] [--limit N] [--json] — stored tracks, newest first`,
+  session: `producer session init|import|check — the login state
+
+  producer session init [--timeout-secs N]   sign in by hand in a browser window; saves the state (mode 0600)
+  producer session import <file|->           take a Playwright storage state or a browser cookie export
+  producer session check [--json]            is the saved login usable, when does it end, and the credits`,
+  "session init": `producer session init [--timeout-secs N] — opens the site's sign-in page in a browser window; sign in
+by hand; the login state is saved (mode 0600) once the studio shows. Needs a display.`,
+  "session import": `producer session import <file|-> — saves a Playwright storage state, or a cookie export from a browser
+extension (Cookie-Editor, EditThisCookie: a JSON list), as the login state. Works for www.flowmusic.app and
+www.producer.ai cookies; a running daemon picks it up at once.`,
+  "session check": `producer session check [--json] — opens the site once; says whether the login works, when it ends
+(the auth cookie's expires_at), and the credit balance. Exit 4 when it does not work.`,
+  site: `producer site check [--json] — opens the site with the active profile and checks that every locator it
+needs is found where it lives (studio, model menu, library row menu, Download submenu). Reads the credit
+balance; submits nothing. Exit 6 when any locator is not found.`,
+  "site check": `producer site check [--json] — see producer site --help.`,
+  config: `producer config [--json] — the effective configuration: every key, its value and where it came from.`,
+  doctor: `producer doctor — checks Chromium, the data dir, the database, storage, the session (and when it ends) and the socket.`,
+};

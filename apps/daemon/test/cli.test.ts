@@ -1,0 +1,140 @@
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { loadConfig } from "@producer/config";
+import { BrowserSession, importLoginState } from "@producer/session";
+import { profileFor, start, type RunningSimulator, type SiteVariantName } from "@producer/simulator";
+import { afterEach, describe, expect, it } from "vitest";
+import { COMMAND_HELP } from "../src/cli/help.js";
+
+const run = promisify(execFile);
+const bin = path.join(import.meta.dirname, "..", "bin", "producer.js");
+let site: RunningSimulator | undefined;
+let dataDir: string | undefined;
+let daemon: ChildProcess | undefined;
+
+afterEach(async () => {
+  if (daemon && daemon.exitCode === null) {
+    daemon.kill("SIGKILL");
+    await new Promise((resolve) => daemon?.once("exit", resolve));
+  }
+  daemon = undefined;
+  await site?.close();
+  site = undefined;
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
+});
+
+function environment(variant: SiteVariantName = "flow-2026"): NodeJS.ProcessEnv {
+  const { profile, locators } = profileFor(variant);
+  return {
+    ...process.env,
+    PRODUCER_PATHS_DATA_DIR: dataDir,
+    PRODUCER_SITE_PROFILE: profile,
+    ...(locators ? { PRODUCER_SITE_LOCATORS: JSON.stringify(locators) } : {}),
+    PRODUCER_SITE_BASE_URL: site?.url,
+    PRODUCER_SITE_TIMEOUTS_ELEMENT_MS: "3000",
+    PRODUCER_SITE_PACING_SUBMIT_GAP_MIN_MS: "0",
+    PRODUCER_SITE_PACING_SUBMIT_GAP_MAX_MS: "0",
+    PRODUCER_SITE_PACING_ACTION_DELAY_MIN_MS: "0",
+    PRODUCER_SITE_PACING_ACTION_DELAY_MAX_MS: "0",
+    PRODUCER_QUEUE_POLL_INTERVAL_MS: "100",
+    PRODUCER_QUEUE_PAUSE_RECHECK_MS: "500",
+    PRODUCER_BROWSER_PAGE_COUNT: "1",
+    PRODUCER_LOG_LEVEL: "info",
+  };
+}
+
+async function setUp(variant: SiteVariantName): Promise<void> {
+  site = await start({ variant, generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 2] });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-cli-"));
+  const { config } = loadConfig({ env: environment(variant), configFile: false });
+  importLoginState({ config, source: site.issueSession() });
+}
+
+const exitOf = (caught: unknown) => caught as { code: number; stdout: string; stderr: string };
+
+describe("producer --help", () => {
+  it("answers --help on every command and subcommand with exit 0 and that command's text", async () => {
+    const commands = [[], ...Object.keys(COMMAND_HELP).map((name) => name.split(" "))];
+    for (const words of commands) {
+      const { stdout, stderr } = await run(process.execPath, [bin, ...words, "--help"]);
+      expect(stderr).toBe("");
+      expect(stdout.length, words.join(" ")).toBeGreaterThan(40);
+      if (words.length > 0) expect(stdout).toContain(`producer ${words.join(" ")}`);
+    }
+    const failed = await run(process.execPath, [bin, "generate", "--bogus"]).catch(exitOf);
+    expect(failed).toMatchObject({ code: 2 });
+    expect(failed.stderr).toMatch(/^producer: .*bogus/);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("producer site check", () => {
+  for (const variant of ["flow-2026", "producerai-2025", "renamed"] as const) {
+    it(`finds every locator of its profile on the ${variant} site, spending nothing`, async () => {
+      await setUp(variant);
+      if (variant === "flow-2026") {
+        // A song in the library, so the row menu and the Download submenu can be checked.
+        const { config } = loadConfig({ env: environment(variant), configFile: false });
+        const session = new BrowserSession({ config });
+        await session.generate({ prompt: "for the library", format: "wav" });
+        await session.close();
+        site.resetStats();
+      }
+      const { stdout } = await run(process.execPath, [bin, "site", "check", "--json"], { env: environment(variant), timeout: 60_000 });
+      const report = JSON.parse(stdout) as { ok: boolean; credits?: number; checks: Array<{ locator: string; found: boolean | null }> };
+      expect(report.checks.filter((check) => check.found === false)).toEqual([]);
+      expect(report.ok).toBe(true);
+      if (variant === "flow-2026") {
+        expect(report.credits).toBe(490);
+        const found = report.checks.filter((check) => check.found).map((check) => check.locator);
+        expect(found).toEqual(expect.arrayContaining(["generateButton", "bpmInput", "modelOption", "titleInput", "moreOptions", "menuDownload", "formatWav", "splitStems"]));
+      } else {
+        expect(report.checks.find((check) => check.locator === "promptInput")?.found).toBe(true);
+      }
+      expect(site?.stats.generations).toBe(0);
+    }, 90_000);
+  }
+
+  it("exits 6 and names the locator when the profile no longer matches", async () => {
+    await setUp("flow-2026");
+    const env = { ...environment(), PRODUCER_SITE_LOCATORS: JSON.stringify({ advancedSwitch: { role: "switch", name: "Pro mode" } }) };
+    const failed = await run(process.execPath, [bin, "site", "check"], { env, timeout: 60_000 }).catch(exitOf);
+    expect(failed.code).toBe(6);
+    expect(failed.stdout).toMatch(/advancedSwitch\s+NOT FOUND\s+studio: compose panel\s+\{"role":"switch","name":"Pro mode"\}/);
+    expect(failed.stdout).toContain("no longer matches");
+    expect(site?.stats.generations).toBe(0);
+  }, 60_000);
+});
+
+describe("producer generate --wait on a paused queue", () => {
+  it("says why at once and exits 4, leaving the job queued with the way to resume", async () => {
+    await setUp("flow-2026");
+    site?.expireSessions();
+    const child = spawn(process.execPath, [bin, "daemon"], { env: environment(), stdio: ["ignore", "ignore", "pipe"] });
+    daemon = child;
+    await new Promise<void>((resolve, reject) => {
+      let log = "";
+      child.stderr?.on("data", (chunk: Buffer) => {
+        log += chunk.toString();
+        if (log.includes("producer daemon ready")) resolve();
+      });
+      child.once("exit", () => reject(new Error(log)));
+    });
+    const started = Date.now();
+    const failed = await run(process.execPath, [bin, "generate", "while paused", "--wait"], { env: environment(), timeout: 60_000 }).catch(exitOf);
+    expect(failed.code).toBe(4);
+    expect(failed.stdout).toMatch(/waiting: the queue is paused \(SESSION_EXPIRED\)/);
+    const jobId = /Job ([0-9a-f-]{36}) stays queued/.exec(failed.stderr)?.[1];
+    expect(jobId).toBeDefined();
+    expect(failed.stderr).toContain("producer session import");
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const { stdout } = await run(process.execPath, [bin, "job", jobId as string], { env: environment() });
+    expect(stdout).toMatch(/queued .* waiting: the queue is paused \(SESSION_EXPIRED\)/);
+    expect(stdout).toMatch(/waiting since .*session/i);
+    expect(site?.stats.generations).toBe(0);
+  }, 90_000);
+});

@@ -1,0 +1,148 @@
+import type { Locator, Page } from "playwright";
+import { silentLogger, type Logger } from "@producer/utils";
+import { PageGuard } from "./blockers.js";
+import { describeLocator, locate, siteUrl } from "./locators.js";
+import type { Site } from "./site.js";
+import { SongActions } from "./song-actions.js";
+
+/** One locator of the profile and whether the page has it where it lives; `null` when it could not be checked. */
+export interface LocatorCheck {
+  locator: string;
+  value: string;
+  found: boolean | null;
+  where: string;
+  note?: string;
+}
+
+export interface SiteCheckReport {
+  profile: string;
+  baseUrl: string;
+  credits: number | undefined;
+  checks: LocatorCheck[];
+  /** True when no locator was looked for and missed. */
+  ok: boolean;
+}
+
+/** Only shown at times (a notice, a blocker): not a drift when absent. */
+const SOMETIMES_SHOWN = ["consentAgree", "dialogClose", "loginWall", "challenge", "outOfCredits", "signInEmail", "signInPassword", "signInSubmit", "signInError"];
+
+/**
+ * Walks the pages where the profile's locators live and looks for each: the studio's controls (opening the
+ * compose panel, the advanced fields, the model menu and the details as a person would, and putting them back),
+ * then the library's first row and its menu down to the Download submenu. Picks nothing and submits nothing.
+ */
+export class SiteChecker {
+  private readonly checks: LocatorCheck[] = [];
+  private readonly guard: PageGuard;
+  private readonly actions: SongActions;
+  private readonly waitMs: number;
+
+  constructor(
+    private readonly site: Site,
+    private readonly page: Page,
+    logger: Logger = silentLogger,
+  ) {
+    this.guard = new PageGuard(site, page, logger);
+    this.actions = new SongActions(site, page, this.guard, undefined, logger);
+    this.waitMs = Math.min(site.timeouts.elementMs, 3000);
+  }
+
+  async run(credits: number | undefined): Promise<SiteCheckReport> {
+    if (this.site.flow === "compose-2026") {
+      await this.studio2026();
+      await this.library2026();
+    } else {
+      await this.look("promptInput", this.page, "studio");
+      for (const key of ["reply", "songCard", "songCardPending", "songCardFailed", "songTitle", "songLink", "moreOptionsButton", "menuDownload", "formatWav", "formatMp3", "formatM4a"]) {
+        this.skip(key, "studio", "seen only after a generation");
+      }
+    }
+    for (const key of SOMETIMES_SHOWN) if (key in this.site.locators) this.skip(key, "any page", "shown only at times");
+    return {
+      profile: this.site.profile,
+      baseUrl: this.site.baseUrl,
+      credits,
+      checks: this.checks,
+      ok: this.checks.every((check) => check.found !== false),
+    };
+  }
+
+  private async look(key: string, root: Page | Locator, where: string, vars: Record<string, string> = {}): Promise<boolean> {
+    const target = locate(this.site, root, key, vars);
+    const deadline = Date.now() + this.waitMs;
+    let found = false;
+    while (!(found = (await target.count().catch(() => 0)) > 0) && Date.now() < deadline) await this.page.waitForTimeout(100);
+    this.checks.push({ locator: key, value: describeLocator(this.site.locators[key]), found, where });
+    return found;
+  }
+
+  private skip(key: string, where: string, note: string): void {
+    if (this.checks.some((check) => check.locator === key)) return;
+    this.checks.push({ locator: key, value: describeLocator(this.site.locators[key]), found: null, where, note });
+  }
+
+  private first(key: string, vars: Record<string, string> = {}): Locator {
+    return locate(this.site, this.page, key, vars).first();
+  }
+
+  private async studio2026(): Promise<void> {
+    const step = { step: "site check" };
+    if (!(await this.look("composeToggle", this.page, "studio"))) return;
+    if (!(await this.guard.exists("soundDescription", { visible: true }))) await this.actions.click(this.first("composeToggle"), "composeToggle", step);
+    for (const key of ["soundDescription", "lyricsInput", "instrumentalSwitch"]) await this.look(key, this.page, "studio: compose panel");
+    if (await this.look("advancedSwitch", this.page, "studio: compose panel")) {
+      const wasOn = (await this.first("advancedSwitch").getAttribute("aria-checked")) === "true";
+      if (!wasOn) await this.actions.click(this.first("advancedSwitch"), "advancedSwitch", step);
+      for (const key of ["bpmInput", "lengthInput", "seedInput"]) await this.look(key, this.page, "studio: advanced sound mode");
+      if (!wasOn) await this.actions.click(this.first("advancedSwitch"), "advancedSwitch", step);
+    }
+    if (await this.look("modelButton", this.page, "studio: compose panel")) {
+      await this.actions.click(this.first("modelButton"), "modelButton", step);
+      const menu = this.page.locator('[role="menu"]:visible').last();
+      for (const model of this.site.models) {
+        const found = await this.look("modelOption", menu, `model menu: ${model.label}`, { model: model.label });
+        if (!found) break;
+      }
+      await this.page.keyboard.press("Escape");
+    }
+    if (await this.guard.exists("titleInput", { visible: true })) {
+      // The panel kept its details open from last time; the toggle then reads "Collapse…".
+      this.skip("detailsToggle", "studio: compose panel", "the details are already open");
+      await this.look("titleInput", this.page, "studio: details");
+    } else if (await this.look("detailsToggle", this.page, "studio: compose panel")) {
+      await this.actions.click(this.first("detailsToggle"), "detailsToggle", step);
+      await this.look("titleInput", this.page, "studio: details");
+    }
+    for (const key of ["generateButton", "chatInput", "chatSend"]) await this.look(key, this.page, "studio");
+  }
+
+  private async library2026(): Promise<void> {
+    const where = "library";
+    await this.page.goto(siteUrl(this.site, "library"), { timeout: this.site.timeouts.navigationMs, waitUntil: "domcontentloaded" });
+    await this.guard.dismissOverlays();
+    const rowKeys = ["libraryRow", "songLink", "moreOptions", "menuDownload", "formatWav", "formatMp3", "formatM4a", "splitStems"];
+    const rows = locate(this.site, this.page, "libraryRow");
+    await this.page.waitForTimeout(300);
+    if ((await rows.count()) === 0) {
+      for (const key of rowKeys) this.skip(key, where, "no song in the library to check against");
+      return;
+    }
+    this.checks.push({ locator: "libraryRow", value: describeLocator(this.site.locators.libraryRow), found: true, where });
+    const row = rows.first();
+    const link = row.locator('a[href*="/song/"]').first();
+    const id = (await link.getAttribute("href").catch(() => null))?.split("/").filter(Boolean).pop() ?? "";
+    const title = ((await link.textContent().catch(() => null)) ?? "").trim();
+    await this.look("songLink", row, `${where}: row of ${JSON.stringify(title)}`, { id });
+    if (!(await this.look("moreOptions", row, `${where}: row of ${JSON.stringify(title)}`, { title }))) return;
+    const context = { step: "site check", songNumber: 1 };
+    const menu = await this.actions.openMenu(locate(this.site, row, "moreOptions", { title }).first(), "moreOptions", row, context);
+    await this.look("splitStems", menu, "song menu");
+    if (await this.look("menuDownload", menu, "song menu")) {
+      await this.actions.pick(locate(this.site, menu, "menuDownload").first(), "menuDownload", context, { submenu: false, opensSubmenu: true });
+      const submenu = this.page.locator('[role="menu"]:visible').last();
+      for (const key of ["formatM4a", "formatMp3", "formatWav"]) await this.look(key, submenu, "Download submenu");
+    }
+    await this.page.keyboard.press("Escape");
+    await this.page.keyboard.press("Escape");
+  }
+}
