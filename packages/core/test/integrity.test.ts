@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import { siteSettingsFor } from "@producer/simulator";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Job } from "../src/index.js";
@@ -69,8 +70,13 @@ describe("one request, one submission", () => {
     await until(async () => (await h.service.getJob(id)).submission?.state === "accepted", 20_000);
     await first.kill();
     workers.splice(workers.indexOf(first), 1);
+    const browserRoot = path.join(h.dataDir, "browser");
+    const leftBehind = fs.readdirSync(browserRoot).filter((name) => name.startsWith(`${first.child.pid}-`));
+    expect(leftBehind).toHaveLength(1);
     const restartedAt = Date.now();
     workers.push(await startWorkerProcess(workerSettings));
+    // The killed process's profile and downloads folder is gone once the next one launched its browser.
+    expect(fs.existsSync(path.join(browserRoot, leftBehind[0] as string))).toBe(false);
     const job = await h.service.waitForJob(id, { timeoutMs: 45_000 });
     expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
     // Taken back at once: far sooner than the 60 s lease.

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import fs from "node:fs";
+import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright";
 import { BrowserCrashedError, CancelledError, abortReason, silentLogger, type Logger } from "@producer/utils";
 import { findPoolProcesses, POOL_ENVIRONMENT_KEY } from "./chromium-processes.js";
@@ -21,7 +22,39 @@ export interface BrowserPoolOptions {
   stateFile: string;
   /** Record a Playwright trace, kept by the driver on failure. */
   trace?: boolean;
+  /**
+   * Where Chromium's profile, Playwright's artifacts and the browser's downloads live (a folder per pool, mode
+   * 0700), instead of the system temp dir; what a killed process left here is removed at the next launch.
+   */
+  workDir?: string;
   logger?: Logger;
+}
+
+/** `<pid>-<pool id>`: the folder of one pool's browser files under the work dir. */
+const POOL_DIR = /^(\d+)-[0-9a-f]{8}$/;
+
+/** Pools alive in this process, so a sweep never takes a live sibling's folder. */
+const LIVE_POOLS = new Set<string>();
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/** Runs `work` with the system temp dir pointed at `dir`, where Playwright makes the profile and artifacts folders. */
+async function withTempDir<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    return await work();
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
 }
 
 /** A page lent by the pool. Give it back with `release`. */
@@ -196,6 +229,11 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     await this.launching?.catch(() => undefined);
     await this.shutDownBrowser();
     this.killLeftovers();
+    const browserDir = this.browserDir;
+    if (browserDir) {
+      fs.rmSync(browserDir, { recursive: true, force: true });
+      LIVE_POOLS.delete(path.basename(browserDir));
+    }
     this.state = "closed";
     this.emit("closed");
   }
@@ -275,24 +313,56 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     return this.launching;
   }
 
+  /** This pool's folder under the work dir, or undefined when the system temp dir is used. */
+  get browserDir(): string | undefined {
+    return this.options.workDir ? path.join(this.options.workDir, `${process.pid}-${this.poolId.slice(0, 8)}`) : undefined;
+  }
+
+  /** Removes the browser folders of pools whose process is gone (a killed daemon's profile and downloads). */
+  private sweepWorkDir(): void {
+    const workDir = this.options.workDir;
+    if (!workDir || !fs.existsSync(workDir)) return;
+    for (const name of fs.readdirSync(workDir)) {
+      const match = POOL_DIR.exec(name);
+      if (!match) continue;
+      const pid = Number(match[1]);
+      const mine = pid === process.pid;
+      if ((mine && LIVE_POOLS.has(name)) || (!mine && processAlive(pid))) continue;
+      fs.rmSync(path.join(workDir, name), { recursive: true, force: true });
+      this.logger.info({ folder: name }, "removed the browser files a stopped process left");
+    }
+  }
+
   private async launch(): Promise<BrowserContext> {
     this.assertOpen();
     this.state = "starting";
     const started = Date.now();
     const root = typeof process.getuid === "function" && process.getuid() === 0;
     const args = [...this.options.args, `--producer-pool=${this.poolId}`, ...(root ? ["--no-sandbox"] : [])];
+    const browserDir = this.browserDir;
+    if (browserDir) {
+      LIVE_POOLS.add(path.basename(browserDir));
+      this.sweepWorkDir();
+      fs.mkdirSync(path.join(browserDir, "downloads"), { recursive: true, mode: 0o700 });
+    }
     let browser: Browser;
+    // Chromium itself keeps the system temp dir (its singleton socket path must stay short).
+    const env = { ...process.env, [POOL_ENVIRONMENT_KEY]: this.poolId };
     try {
-      browser = await chromium.launch({
-        executablePath: this.options.executablePath,
-        headless: this.options.headless,
-        args,
-        timeout: this.options.launchTimeoutMs,
-        handleSIGINT: false,
-        handleSIGTERM: false,
-        handleSIGHUP: false,
-        env: { ...process.env, [POOL_ENVIRONMENT_KEY]: this.poolId },
-      });
+      const launch = () =>
+        chromium.launch({
+          executablePath: this.options.executablePath,
+          headless: this.options.headless,
+          args,
+          timeout: this.options.launchTimeoutMs,
+          handleSIGINT: false,
+          handleSIGTERM: false,
+          handleSIGHUP: false,
+          env,
+          ...(browserDir ? { downloadsPath: path.join(browserDir, "downloads") } : {}),
+        });
+      // Playwright puts the profile and its artifacts in the system temp dir; keep them in the data dir instead.
+      browser = browserDir ? await withTempDir(browserDir, launch) : await launch();
     } catch (error) {
       this.state = "crashed";
       throw new BrowserCrashedError(`Chromium did not start: ${(error as Error).message.split("\n")[0]}`, {

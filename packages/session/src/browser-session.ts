@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import { ensureDataDirs, findBrowserExecutable, type ProducerConfig } from "@producer/config";
 import {
   DisabledError,
@@ -69,6 +70,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
       launchTimeoutMs: config.browser.launchTimeoutMs,
       stateFile: config.paths.stateFile,
       trace: config.browser.trace,
+      workDir: path.join(config.paths.dataDir, "browser"),
       logger: this.logger.child({ component: "browser-pool" }),
     });
     const { email, password } = config.session;

@@ -111,9 +111,17 @@ export function openDatabase(config: Pick<ProducerConfig, "database">): Producer
   }
   const BetterSqlite3 = loadDriver<typeof import("better-sqlite3")>("better-sqlite3", "SQLite");
   const file = url.replace(/^sqlite:/, "");
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (file !== ":memory:") {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // The jobs hold prompts and user ids: the file is the owner's alone, made so before SQLite opens it.
+    fs.closeSync(fs.openSync(file, "a", 0o600));
+    fs.chmodSync(file, 0o600);
+  }
   const database = new BetterSqlite3(file);
   database.pragma("journal_mode = WAL");
+  if (file !== ":memory:") {
+    for (const companion of [`${file}-wal`, `${file}-shm`]) if (fs.existsSync(companion)) fs.chmodSync(companion, 0o600);
+  }
   database.pragma("busy_timeout = 5000");
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
