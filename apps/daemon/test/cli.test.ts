@@ -54,7 +54,8 @@ async function setUp(variant: SiteVariantName): Promise<void> {
   importLoginState({ config, source: site.issueSession() });
 }
 
-const exitOf = (caught: unknown) => caught as { code: number; stdout: string; stderr: string };
+type Exit = { code: number; stdout: string; stderr: string };
+const exitOf = (caught: unknown): Exit => caught as Exit;
 
 describe("producer --help", () => {
   it("answers --help on every command and subcommand with exit 0 and that command's text", async () => {
@@ -65,7 +66,7 @@ describe("producer --help", () => {
       expect(stdout.length, words.join(" ")).toBeGreaterThan(40);
       if (words.length > 0) expect(stdout).toContain(`producer ${words.join(" ")}`);
     }
-    const failed = await run(process.execPath, [bin, "generate", "--bogus"]).catch(exitOf);
+    const failed: Exit = await run(process.execPath, [bin, "generate", "--bogus"]).then((out) => ({ code: 0, ...out }), exitOf);
     expect(failed).toMatchObject({ code: 2 });
     expect(failed.stderr).toMatch(/^producer: .*bogus/);
     expect(failed.stderr).not.toMatch(/\n\s+at /);
@@ -82,7 +83,7 @@ describe("producer site check", () => {
         const session = new BrowserSession({ config });
         await session.generate({ prompt: "for the library", format: "wav" });
         await session.close();
-        site.resetStats();
+        site?.resetStats();
       }
       const { stdout } = await run(process.execPath, [bin, "site", "check", "--json"], { env: environment(variant), timeout: 60_000 });
       const report = JSON.parse(stdout) as { ok: boolean; credits?: number; checks: Array<{ locator: string; found: boolean | null }> };
@@ -102,7 +103,7 @@ describe("producer site check", () => {
   it("exits 6 and names the locator when the profile no longer matches", async () => {
     await setUp("flow-2026");
     const env = { ...environment(), PRODUCER_SITE_LOCATORS: JSON.stringify({ advancedSwitch: { role: "switch", name: "Pro mode" } }) };
-    const failed = await run(process.execPath, [bin, "site", "check"], { env, timeout: 60_000 }).catch(exitOf);
+    const failed: Exit = await run(process.execPath, [bin, "site", "check"], { env, timeout: 60_000 }).then((out) => ({ code: 0, ...out }), exitOf);
     expect(failed.code).toBe(6);
     expect(failed.stdout).toMatch(/advancedSwitch\s+NOT FOUND\s+studio: compose panel\s+\{"role":"switch","name":"Pro mode"\}/);
     expect(failed.stdout).toContain("no longer matches");
@@ -125,7 +126,10 @@ describe("producer generate --wait on a paused queue", () => {
       child.once("exit", () => reject(new Error(log)));
     });
     const started = Date.now();
-    const failed = await run(process.execPath, [bin, "generate", "while paused", "--wait"], { env: environment(), timeout: 60_000 }).catch(exitOf);
+    const failed: Exit = await run(process.execPath, [bin, "generate", "while paused", "--wait"], { env: environment(), timeout: 60_000 }).then(
+      (out) => ({ code: 0, ...out }),
+      exitOf,
+    );
     expect(failed.code).toBe(4);
     expect(failed.stdout).toMatch(/waiting: the queue is paused \(SESSION_EXPIRED\)/);
     const jobId = /Job ([0-9a-f-]{36}) stays queued/.exec(failed.stderr)?.[1];
