@@ -4,7 +4,7 @@ import { AUTH_COOKIE, start, type RunningSimulator } from "../src/index.js";
 let site: RunningSimulator;
 let cookie: string;
 beforeAll(async () => {
-  site = await start({ generationMs: 0, replyDelayMs: 0 });
+  site = await start({ generationMs: 0, replyDelayMs: 0, variant: "producerai-2025" });
 });
 afterAll(() => site.close());
 beforeEach(() => {
