@@ -42,6 +42,11 @@ describe("parseGenerateInput", () => {
     ["a long title", { prompt: "x", title: "t".repeat(LIMITS.titleChars + 1) }, "title"],
     ["a webhook that is not http", { prompt: "x", webhookUrl: "file:///etc/passwd" }, "webhookUrl"],
     ["an unknown field", { prompt: "x", promtp: "typo" }, "promtp"],
+    ["a tempo out of range", { prompt: "x", bpm: 900 }, "bpm"],
+    ["a fractional length", { prompt: "x", durationSecs: 61.5 }, "durationSecs"],
+    ["a negative seed", { prompt: "x", seed: -1 }, "seed"],
+    ["an unknown mode", { prompt: "x", mode: "karaoke" }, "mode"],
+    ["stems as text", { prompt: "x", stems: "yes" }, "stems"],
   ];
   for (const [what, input, field] of bad) {
     it(`refuses ${what}, naming ${field || "the request"}`, () => {
@@ -54,6 +59,21 @@ describe("parseGenerateInput", () => {
       }
     });
   }
+
+  it("keeps every control of the site, and refuses one the site profile lacks", () => {
+    const { job } = parse({ prompt: "x", mode: "chat", model: "lyria-3-pro", bpm: 120, durationSecs: 95, seed: 7, stems: true });
+    expect(job).toMatchObject({ mode: "chat", model: "lyria-3-pro", bpm: 120, durationSecs: 95, seed: 7, stems: true });
+    const site = { profile: "producerai-2025", controls: ["lyrics", "instrumental", "title"] as const, modes: ["chat"] as const, models: [], formats: ["wav", "mp3", "m4a"] as const };
+    try {
+      parseGenerateInput({ prompt: "x", bpm: 120, mode: "compose" }, { format: "wav", site: site as never });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as InvalidInputError).fields).toEqual([
+        { path: "bpm", message: "is not a control of this site profile" },
+        { path: "mode", message: "must be one of chat on this site profile" },
+      ]);
+    }
+  });
 
   it("accepts odd but valid Unicode", () => {
     expect(parse({ prompt: "曲を作って 🎵 — café", title: "Ünïcödé" }).job.title).toBe("Ünïcödé");

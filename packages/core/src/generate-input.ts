@@ -29,6 +29,12 @@ function text(maxChars: number, options: { required?: boolean; pattern?: RegExp;
     .refine((value) => !options.pattern || value === "" || options.pattern.test(value), options.patternMessage ?? "has an invalid form");
 }
 
+/** A whole number in [min, max], with one message for every way to miss it. */
+const whole = (min: number, max: number, what = "a whole number") => {
+  const message = `must be ${what} from ${min} to ${max}`;
+  return z.number({ error: typeError("a number") }).int(message).min(min, message).max(max, message);
+};
+
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 const idText = text(LIMITS.idChars, {
   pattern: ID_PATTERN,
@@ -56,40 +62,16 @@ export const generateMusicInputSchema = z.strictObject({
     z.enum(["compose", "chat"], { error: "must be compose or chat" }),
   ).describe("compose (the app's compose panel; the default where the site has one) or chat."),
   model: optional(text(64)).describe("The model, one of the site profile's (lyria-3.5, lyria-3-pro on flow-2026)."),
-  bpm: optional(
-    z
-      .number({ error: typeError("a number") })
-      .int("must be a whole number from 40 to 300")
-      .min(40, "must be a whole number from 40 to 300")
-      .max(300, "must be a whole number from 40 to 300"),
-  ).describe("Tempo in beats per minute."),
-  durationSecs: optional(
-    z
-      .number({ error: typeError("a number") })
-      .int("must be whole seconds from 10 to 600")
-      .min(10, "must be whole seconds from 10 to 600")
-      .max(600, "must be whole seconds from 10 to 600"),
-  ).describe("Song length in seconds; the site picks (Auto) when absent."),
-  seed: optional(
-    z
-      .number({ error: typeError("a number") })
-      .int("must be a whole number from 0 to 4294967295")
-      .min(0, "must be a whole number from 0 to 4294967295")
-      .max(4_294_967_295, "must be a whole number from 0 to 4294967295"),
-  ).describe("Seed, for repeatable generations."),
+  bpm: optional(whole(40, 300)).describe("Tempo in beats per minute."),
+  durationSecs: optional(whole(10, 600, "whole seconds")).describe("Song length in seconds; the site picks (Auto) when absent."),
+  seed: optional(whole(0, 4_294_967_295)).describe("Seed, for repeatable generations."),
   stems: optional(z.boolean({ error: typeError("true or false") })).describe(
     "Also split every song into vocals, drums, bass and other, stored as tracks of their own.",
   ),
   useQueue: optional(z.boolean({ error: typeError("true or false") })).describe(
     "Queue the job (default) or run it now and wait.",
   ),
-  priority: optional(
-    z
-      .number({ error: typeError("a number") })
-      .int("must be a whole number from -100 to 100")
-      .min(-100, "must be a whole number from -100 to 100")
-      .max(100, "must be a whole number from -100 to 100"),
-  ).describe("Higher runs first."),
+  priority: optional(whole(-100, 100)).describe("Higher runs first."),
   idempotencyKey: optional(text(LIMITS.idempotencyKeyChars)).describe(
     "The same key with the same input returns the same job instead of a second generation.",
   ),

@@ -169,18 +169,9 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
   await fs.promises.rm(path.join(config.paths.downloadsDir, jobId), { recursive: true, force: true });
 }
 
-/** The job's input as the site driver takes it. */
+/** The job's input as the site driver takes it: every control, without what only storage needs. */
 function generationRequest(input: JobInput): GenerationRequest {
-  const request: GenerationRequest = { prompt: input.prompt, format: input.format };
-  if (input.title) request.title = input.title;
-  if (input.lyrics) request.lyrics = input.lyrics;
-  if (input.instrumental) request.instrumental = true;
-  if (input.mode) request.mode = input.mode;
-  if (input.model) request.model = input.model;
-  if (input.bpm !== undefined) request.bpm = input.bpm;
-  if (input.durationSecs !== undefined) request.durationSecs = input.durationSecs;
-  if (input.seed !== undefined) request.seed = input.seed;
-  if (input.stems) request.stems = true;
+  const { priority: _priority, projectId: _projectId, userId: _userId, ...request } = input;
   return request;
 }
 
