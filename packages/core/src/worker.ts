@@ -346,9 +346,16 @@ export class Worker {
   private async recheck(): Promise<void> {
     if (!this.pausedBy || !this.running) return;
     const status = await this.deps.generator.checkSession({ force: true }).catch(() => undefined);
-    if (status?.valid) this.resume();
+    const { site } = this.deps.config;
+    const price = site.creditsPerSong * site.songsPerGeneration;
+    // Out of credits stays paused while the balance is still under one generation's price.
+    const stillShort = this.pausedBy.code === "QUOTA_EXHAUSTED" && status?.credits !== undefined && status.credits < price;
+    if (status?.valid && !stillShort) this.resume();
     else {
-      if (status) this.pausedBy = { ...this.pausedBy, reason: status.reason };
+      if (status) {
+        const reason = stillShort ? `The account has ${status.credits} credits; one generation costs about ${price}.` : status.reason;
+        this.pausedBy = { ...this.pausedBy, reason };
+      }
       this.recheckTimer = setTimeout(() => void this.recheck(), this.deps.config.queue.pauseRecheckMs);
       this.recheckTimer.unref();
     }

@@ -150,6 +150,25 @@ describe("one request, one submission", () => {
   });
 });
 
+describe("out of credits", () => {
+  it("pauses without submitting, stays paused while the balance is short, and resumes once credits come", async () => {
+    harness = await createCoreHarness();
+    const h = harness;
+    h.site.setCredits(3);
+    const id = jobIdOf(await h.service.generateMusic({ prompt: "no credits" }));
+    await until(async () => (await h.service.getJob(id)).waiting?.code === "QUOTA_EXHAUSTED", 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // several rechecks
+    const waiting = await h.service.getJob(id);
+    expect(waiting).toMatchObject({ status: "queued", attempts: 0 });
+    expect(waiting.waiting?.reason).toContain("3 credits");
+    expect(h.site.stats.flow.generationCalls).toEqual({});
+    h.site.setCredits(100);
+    const job = await h.service.waitForJob(id, { timeoutMs: 30_000 });
+    expect(job.status).toBe("succeeded");
+    expect(h.site.stats.generations).toBe(1);
+  }, 60_000);
+});
+
 describe("a job says what happened", () => {
   it("shows a queued job waiting on a paused queue, with the pause's code and reason", async () => {
     harness = await createCoreHarness();

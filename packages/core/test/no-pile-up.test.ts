@@ -32,6 +32,7 @@ describe("nothing piles up", () => {
     harness = await createCoreHarness({ simulator: { songDurationSecs: [0.3, 0.6], statusPollMs: 100 } });
     const h = harness;
     await h.session.start();
+    h.site.setCredits(GENERATIONS * 10 + 100);
     const before = tempDirSnapshot(h.dataDir);
     const browserDir = h.session.pool.browserDir as string;
     expect(browserDir.startsWith(path.join(h.dataDir, "browser"))).toBe(true);

@@ -10,7 +10,7 @@ import { BrowserSession, writeLoginState } from "@producer/session";
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const TARGET_MEDIAN_MS = 2000;
 
-const site = await start({ generationMs: 0, replyDelayMs: 0, songDurationSecs: [2, 3] });
+const site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [2, 3] });
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-bench-"));
 const { config } = loadConfig({ env: {}, configFile: false, overrides: { site: siteSettingsFor(site), paths: { dataDir } } });
 writeLoginState(config.paths.stateFile, site.issueSession());
