@@ -16,14 +16,18 @@ let dataDir: string | undefined;
 let daemon: ChildProcess | undefined;
 
 afterEach(async () => {
-  if (daemon && daemon.exitCode === null) {
-    daemon.kill("SIGKILL");
-    await new Promise((resolve) => daemon?.once("exit", resolve));
+  if (daemon && daemon.exitCode === null && daemon.signalCode === null) {
+    // A clean stop, so its Chromium is gone before the data dir is removed; SIGKILL if it hangs.
+    const exited = new Promise((resolve) => daemon?.once("exit", resolve));
+    daemon.kill("SIGTERM");
+    const timer = setTimeout(() => daemon?.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
   }
   daemon = undefined;
   await site?.close();
   site = undefined;
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   dataDir = undefined;
 });
 

@@ -61,21 +61,25 @@ async function startDaemonProcess(): Promise<{ child: ChildProcess; log: string[
 }
 
 beforeEach(async () => {
-  site = await start({ generationMs: 0, replyDelayMs: 0, songDurationSecs: [1, 2] });
+  site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 2] });
   s3 = await startS3Server({ bucket: "producer-daemon" });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-daemon-"));
   const { config } = loadConfig({ env: environment(), configFile: false });
   importLoginState({ config, source: site.issueSession() });
 });
 afterEach(async () => {
-  if (daemon && daemon.exitCode === null) {
-    daemon.kill("SIGKILL");
-    await new Promise((resolve) => daemon?.once("exit", resolve));
+  if (daemon && daemon.exitCode === null && daemon.signalCode === null) {
+    // A clean stop, so its Chromium is gone before the data dir is removed; SIGKILL if it hangs.
+    const exited = new Promise((resolve) => daemon?.once("exit", resolve));
+    daemon.kill("SIGTERM");
+    const timer = setTimeout(() => daemon?.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
   }
   daemon = undefined;
   await site.close();
   await s3.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 describe("the daemon process", () => {
@@ -167,6 +171,34 @@ describe("the daemon process", () => {
     } finally {
       await service.close({ graceMs: 0 });
     }
+  }, 120_000);
+});
+
+describe("a daemon killed with SIGKILL mid-job", () => {
+  it("takes the job back at once when started again and resumes it: one submission, stored once", async () => {
+    site.settings.generationMs = 3000;
+    const first = await startDaemonProcess();
+    const socketPath = path.join(dataDir, "producer.sock");
+    const client = new ProducerClient({ socketPath });
+    const { jobId } = await client.generateMusic({ prompt: "survive kill -9 of the daemon" });
+    const deadline = Date.now() + 30_000;
+    while ((await client.getJob(jobId)).submission?.state !== "accepted" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(site.stats.generations).toBe(1);
+    const exited = new Promise((resolve) => first.child.once("exit", resolve));
+    first.child.kill("SIGKILL");
+    await exited;
+    const restartedAt = Date.now();
+    await startDaemonProcess();
+    const job = await new ProducerClient({ socketPath }).waitForJob(jobId, { timeoutMs: 45_000 });
+    expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
+    // Far sooner than the 60 s lease: the dead daemon's job was taken back on start.
+    expect(Date.now() - restartedAt).toBeLessThan(30_000);
+    expect(site.stats.generations).toBe(1);
+    expect(job.tracks).toHaveLength(2);
+    for (const track of job.tracks) expect(track.sha256).toBe(site.servedSha256(track.clipId as string, "wav"));
+    expect(fs.statSync(path.join(dataDir, "producer.db")).mode & 0o777).toBe(0o600);
   }, 120_000);
 });
 

@@ -328,8 +328,20 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
       const pid = Number(match[1]);
       const mine = pid === process.pid;
       if ((mine && LIVE_POOLS.has(name)) || (!mine && processAlive(pid))) continue;
-      fs.rmSync(path.join(workDir, name), { recursive: true, force: true });
-      this.logger.info({ folder: name }, "removed the browser files a stopped process left");
+      // A Chromium its killed owner left running would keep writing there: stop it first.
+      for (const leftover of findPoolProcesses(name.slice(name.indexOf("-") + 1), { prefix: true })) {
+        try {
+          process.kill(leftover.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      try {
+        fs.rmSync(path.join(workDir, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+        this.logger.info({ folder: name }, "removed the browser files a stopped process left");
+      } catch (error) {
+        this.logger.warn({ folder: name, error: (error as Error).message }, "could not remove a stopped process's browser files");
+      }
     }
   }
 

@@ -7,9 +7,9 @@ export const POOL_ENVIRONMENT_KEY = "PRODUCER_BROWSER_POOL";
  * Every live process of the pool `poolId` — the browser, its zygotes, renderers, GPU and utility processes, and
  * crash handlers — found by the environment variable they all inherit (Linux /proc). Used to find the browser's
  * PID, to prove that nothing is left behind, and to kill leftovers after a crash. Returns [] where /proc does not
- * exist.
+ * exist. With `prefix`, any pool whose id starts with `poolId`.
  */
-export function findPoolProcesses(poolId: string): Array<{ pid: number; isBrowser: boolean }> {
+export function findPoolProcesses(poolId: string, options: { prefix?: boolean } = {}): Array<{ pid: number; isBrowser: boolean }> {
   let entries: string[];
   try {
     entries = fs.readdirSync("/proc");
@@ -22,10 +22,10 @@ export function findPoolProcesses(poolId: string): Array<{ pid: number; isBrowse
     if (!/^\d+$/.test(entry)) continue;
     try {
       const environment = fs.readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
-      if (!environment.includes(needle)) continue;
+      if (!(options.prefix ? environment.some((line) => line.startsWith(needle)) : environment.includes(needle))) continue;
       if (/^State:\s+Z/m.test(fs.readFileSync(`/proc/${entry}/status`, "utf8"))) continue; // dead, not yet reaped
       const args = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-      found.push({ pid: Number(entry), isBrowser: args.includes(`--producer-pool=${poolId}`) });
+      found.push({ pid: Number(entry), isBrowser: args.some((arg) => arg.startsWith(`--producer-pool=${poolId}`)) });
     } catch {
       // gone meanwhile, or not ours to read
     }

@@ -179,7 +179,7 @@ export class ComposeFlow {
     if (!call) {
       if (traffic.calls.length === before) {
         // The click sent nothing: the prompt never left the page.
-        await this.context.record({ ...record, state: "refused", refusal: "no request was sent" });
+        await this.refuse(record, "no request was sent");
         throw this.context.guard.siteChanged(submitKey, "was clicked but the page sent no generation request", { step: "submit" });
       }
       throw new TimeoutError(`The site did not answer the generation request within ${site.timeouts.replyMs} ms.`, {
@@ -187,23 +187,34 @@ export class ComposeFlow {
       });
     }
     if (call.failed) {
-      await this.context.record({ ...record, state: "refused", refusal: call.failed });
+      await this.refuse(record, call.failed);
       throw new UnavailableError(`The generation request never reached the site: ${call.failed}.`, { details: { step: "submit" } });
     }
     if (call.status === 402) {
-      await this.context.record({ ...record, state: "refused", refusal: "HTTP 402" });
+      await this.refuse(record, "HTTP 402");
       throw new QuotaExhaustedError("The site refused the generation: the account is out of credits (HTTP 402).", {
         details: { step: "submit", httpStatus: 402 },
       });
     }
     if (call.status === undefined || call.status >= 300 || !call.jobId) {
-      await this.context.record({ ...record, state: "refused", refusal: `HTTP ${call.status}` });
+      await this.refuse(record, `HTTP ${call.status}`);
       throw new GenerationFailedError(`The site refused the generation request (HTTP ${call.status}); nothing was made.`, {
         details: { step: "submit", httpStatus: call.status ?? null },
       });
     }
     record.state = "accepted";
     record.siteJobId = call.jobId;
+    await this.context.record(record);
+  }
+
+  /**
+   * Records that the site said no. A second press of Generate that is refused leaves the first, accepted
+   * press as the record: its songs may still come, so a retry must look for them rather than send again.
+   */
+  private async refuse(record: SubmissionRecord, refusal: string): Promise<void> {
+    if (record.pressedAgain && record.state === "accepted") return;
+    record.state = "refused";
+    record.refusal = refusal;
     await this.context.record(record);
   }
 

@@ -86,6 +86,11 @@ export class SiteDriver {
       return songs;
     } catch (error) {
       broken = true;
+      // This attempt recorded a send but the page never sent the generation request: nothing reached the site.
+      if (!options.resume && record?.state === "sending" && this.site.flow === "compose-2026" && traffic.calls.length === 0) {
+        record = { ...record, state: "refused", refusal: "the request never left the page" };
+        await options.onSubmission?.(record).catch(() => undefined);
+      }
       throw await this.explain(error, pooled, step.name, signal, record);
     } finally {
       traffic.detach();
