@@ -368,6 +368,7 @@ export class ComposeFlow {
   /** Opens the library row of one song (found by its link, never by title alone) and returns it. */
   private async libraryRow(clip: ClipState, songNumber: number): Promise<Locator> {
     const { site, page, guard, signal } = this.context;
+    // A fresh load for every song: whatever an earlier song's menu left in flight goes with the old page.
     await abortable(page.goto(siteUrl(site, "library"), { timeout: site.timeouts.navigationMs, waitUntil: "domcontentloaded" }), signal);
     await guard.dismissOverlays();
     const row = locate(site, page, "libraryRow").filter({ has: locate(site, page, "songLink", { id: clip.id }) });
@@ -385,7 +386,10 @@ export class ComposeFlow {
     const row = await this.libraryRow(clip, songNumber);
     const context = { step: "download", songNumber };
     const menu = await actions.openMenu(locate(site, row, "moreOptions", { title: clip.title }).first(), "moreOptions", row, context);
-    const saved = await actions.downloadFromMenu(menu, format, target, context);
+    const saved = await actions.downloadFromMenu(menu, format, target, context, {
+      clipId: clip.id,
+      otherClipIds: [...this.context.traffic.clips.keys()].filter((id) => id !== clip.id),
+    });
     if (saved) return saved;
     await this.context.page.keyboard.press("Escape").catch(() => undefined);
     const url = format === "wav" ? clip.wavUrl : format === "m4a" ? clip.audioUrl : undefined;

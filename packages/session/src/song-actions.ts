@@ -156,8 +156,18 @@ export class SongActions {
     format: AudioFormat,
     target: string,
     context: { step: string; songNumber: number },
+    identity?: { clipId: string; otherClipIds: string[] },
   ): Promise<string | undefined> {
-    const download = this.page.waitForEvent("download", { timeout: this.site.timeouts.downloadMs });
+    // A late download of another song (its menu gave the file after we had moved on) is never taken for this one.
+    const ours = (candidate: Download) => {
+      const url = candidate.url();
+      if (!identity || url.includes(identity.clipId) || !identity.otherClipIds.some((id) => url.includes(id))) return true;
+      this.logger.warn({ songNumber: context.songNumber }, "ignoring a late download of another song");
+      void candidate.cancel().catch(() => undefined);
+      void candidate.delete().catch(() => undefined);
+      return false;
+    };
+    const download = this.page.waitForEvent("download", { timeout: this.site.timeouts.downloadMs, predicate: ours });
     download.catch(() => undefined);
     const downloadItem = await this.menuItem(menu, "menuDownload", context);
     await this.pick(downloadItem, "menuDownload", context, { submenu: false, opensSubmenu: true });
