@@ -7,6 +7,7 @@ import { loadConfig } from "@producer/config";
 import { BrowserSession, importLoginState } from "@producer/session";
 import { profileFor, start, type RunningSimulator, type SiteVariantName } from "@producer/simulator";
 import { afterEach, describe, expect, it } from "vitest";
+import { stopProcess } from "./stop-process.js";
 import { COMMAND_HELP } from "../src/cli/help.js";
 
 const run = promisify(execFile);
@@ -16,14 +17,7 @@ let dataDir: string | undefined;
 let daemon: ChildProcess | undefined;
 
 afterEach(async () => {
-  if (daemon && daemon.exitCode === null && daemon.signalCode === null) {
-    // A clean stop, so its Chromium is gone before the data dir is removed; SIGKILL if it hangs.
-    const exited = new Promise((resolve) => daemon?.once("exit", resolve));
-    daemon.kill("SIGTERM");
-    const timer = setTimeout(() => daemon?.kill("SIGKILL"), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await stopProcess(daemon);
   daemon = undefined;
   await site?.close();
   site = undefined;

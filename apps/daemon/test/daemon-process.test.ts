@@ -9,6 +9,7 @@ import { importLoginState } from "@producer/session";
 import { start, type RunningSimulator } from "@producer/simulator";
 import { startS3Server, type S3Server } from "@producer/test-utils";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { stopProcess } from "./stop-process.js";
 
 const run = promisify(execFile);
 const bin = path.join(import.meta.dirname, "..", "bin", "producer.js");
@@ -68,14 +69,7 @@ beforeEach(async () => {
   importLoginState({ config, source: site.issueSession() });
 });
 afterEach(async () => {
-  if (daemon && daemon.exitCode === null && daemon.signalCode === null) {
-    // A clean stop, so its Chromium is gone before the data dir is removed; SIGKILL if it hangs.
-    const exited = new Promise((resolve) => daemon?.once("exit", resolve));
-    daemon.kill("SIGTERM");
-    const timer = setTimeout(() => daemon?.kill("SIGKILL"), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await stopProcess(daemon);
   daemon = undefined;
   await site.close();
   await s3.close();
