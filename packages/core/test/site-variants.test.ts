@@ -41,4 +41,20 @@ describe("every generation of the site, through the whole pipeline", () => {
       expect(listFiles(h.config.paths.downloadsDir)).toEqual([]);
     }, 120_000);
   }
+
+  for (const variant of ["producerai-2025", "renamed"] as const) {
+    it(`${variant}: a download that never comes after submission is resumed from each song's page, not sent again`, async () => {
+      harness = await createCoreHarness({ simulator: { variant }, config: { queue: { backoffBaseMs: 100, backoffMaxMs: 200 } } });
+      const h = harness;
+      h.site.faults.set("download-never", { times: 1 });
+      const { jobId } = (await h.service.generateMusic({ prompt: `resume on ${variant}`, format: "wav" })) as { jobId: string };
+      const job: Job = await h.service.waitForJob(jobId, { timeoutMs: 90_000 });
+      expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
+      expect(job.attempts).toBe(2);
+      expect(h.site.stats.generations).toBe(1);
+      expect(job.submission?.clipIds).toHaveLength(2);
+      expect(job.tracks.map((track) => track.clipId)).toEqual(job.submission?.clipIds);
+      for (const track of job.tracks) expect(track.sha256).toBe(h.site.servedSha256(track.clipId as string, "wav"));
+    }, 120_000);
+  }
 });
