@@ -41,7 +41,7 @@ export class ComposeFlow {
     const { site } = this.context;
     const mode = request.mode ?? (site.modes[0] as "compose" | "chat");
     this.context.step.name = "open";
-    await this.openStudio();
+    await this.context.openStudio();
     this.context.step.name = "credits";
     const creditsBefore = await this.credits();
     const price = site.creditsPerSong * site.songsPerGeneration;
@@ -74,7 +74,7 @@ export class ComposeFlow {
   /** Finds the songs of an earlier attempt's submission and downloads them; never submits. */
   async resume(record: SubmissionRecord, request: GenerationRequest): Promise<GeneratedSong[]> {
     this.context.step.name = "open";
-    await this.openStudio();
+    await this.context.openStudio();
     this.context.step.name = "resume";
     let clipIds = record.clipIds ?? [];
     if (clipIds.length === 0) {
@@ -97,10 +97,6 @@ export class ComposeFlow {
 
   private locator(key: string, vars: Record<string, string> = {}): Locator {
     return locate(this.context.site, this.context.page, key, vars).first();
-  }
-
-  private async openStudio(): Promise<void> {
-    await this.context.openStudio();
   }
 
   /** The balance, as the page's own credits call said, or asked inside the page. */

@@ -1,5 +1,5 @@
 import type { Page } from "playwright";
-import type { GenerateOptions, GenerationProgress, Logger, SubmissionRecord } from "@producer/utils";
+import type { GenerationProgress, Logger, SubmissionRecord } from "@producer/utils";
 import type { PageGuard } from "./blockers.js";
 import type { PageTraffic } from "./page-traffic.js";
 import type { SongActions } from "./song-actions.js";
@@ -27,5 +27,4 @@ export interface FlowContext {
   record(record: SubmissionRecord): Promise<void>;
   /** The step being worked on, for errors and artifacts. */
   step: { name: string };
-  options: GenerateOptions;
 }

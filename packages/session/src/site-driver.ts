@@ -178,7 +178,6 @@ export class SiteDriver {
       signal,
       directory,
       step,
-      options,
       openStudio: async () => {
         await this.ensureSignedIn(page, signal);
         await guard.dismissOverlays();
