@@ -41,6 +41,8 @@ describe("LocalStorage", () => {
       etag: stored.etag,
       metadata: { prompt: "Une chanson d'été — 夏", sha256: "abc" },
     });
+    const stream = await storage.open("users/u1/a.wav");
+    expect(Buffer.concat(await stream!.toArray())).toEqual(body);
   });
 
   it("streams a file and replaces an existing object whole", async () => {
@@ -68,6 +70,7 @@ describe("LocalStorage", () => {
 
   it("answers undefined for a missing object and deletes idempotently", async () => {
     expect(await storage.head("nothing/here.wav")).toBeUndefined();
+    expect(await storage.open("nothing/here.wav")).toBeUndefined();
     await storage.put("a/b.wav", Buffer.from("x"), { contentType: "audio/wav" });
     await storage.delete("a/b.wav");
     await storage.delete("a/b.wav");

@@ -86,6 +86,17 @@ export class LocalStorage implements Storage {
     }
   }
 
+  async open(key: string): Promise<Readable | undefined> {
+    const target = this.filePath(key);
+    try {
+      const handle = await fs.promises.open(target, "r");
+      return handle.createReadStream();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw new StorageError(`Could not read ${key} in ${this.dir}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
   async delete(key: string): Promise<void> {
     const target = this.filePath(key);
     try {

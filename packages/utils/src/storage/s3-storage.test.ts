@@ -69,8 +69,11 @@ describe("S3Storage against an S3-protocol server", () => {
       contentType: "audio/wav",
       metadata: { prompt: "Création — 夏の歌", durationsecs: "3.5" },
     });
+    const stream = await storage.open("music/generated/g1/a.wav");
+    expect(Buffer.concat(await stream!.toArray())).toEqual(body);
     await storage.delete("music/generated/g1/a.wav");
     expect(await storage.head("music/generated/g1/a.wav")).toBeUndefined();
+    expect(await storage.open("music/generated/g1/a.wav")).toBeUndefined();
   });
 
   it("uploads 50 MB as a streamed multipart upload, intact, with its metadata", async () => {

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { Readable, Transform } from "node:stream";
 import {
   DeleteObjectCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   S3Client,
   S3ServiceException,
@@ -156,6 +157,18 @@ export class S3Storage implements Storage {
       if (status === 404 || (error as Error).name === "NotFound" || (error as Error).name === "NoSuchKey") {
         return undefined;
       }
+      throw this.storageError(`Could not read ${key} in bucket ${this.bucket}`, error);
+    }
+  }
+
+  async open(key: string): Promise<Readable | undefined> {
+    assertSafeKey(key);
+    try {
+      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return result.Body as Readable | undefined;
+    } catch (error) {
+      const status = (error as S3ServiceException).$metadata?.httpStatusCode;
+      if (status === 404 || (error as Error).name === "NoSuchKey" || (error as Error).name === "NotFound") return undefined;
       throw this.storageError(`Could not read ${key} in bucket ${this.bucket}`, error);
     }
   }

@@ -35,6 +35,8 @@ export interface Storage {
   putFile(key: string, filePath: string, options: PutOptions): Promise<StoredObject>;
   /** The object's size, type and metadata, or undefined when there is none. */
   head(key: string): Promise<ObjectHead | undefined>;
+  /** The object's bytes as a stream, or undefined when there is none. */
+  open(key: string): Promise<Readable | undefined>;
   /** Removes the object; no error when it is already gone. */
   delete(key: string): Promise<void>;
 }
