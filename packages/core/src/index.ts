@@ -10,7 +10,7 @@
  * ```
  */
 export { ProducerService } from "./producer-service.js";
-export type { ProducerBackend, QueueStatus } from "./producer-backend.js";
+export type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "./producer-backend.js";
 export type { ProducerServiceOptions, ServiceStatus } from "./producer-service.js";
 export { generateMusicInputSchema, issuesToFields, LIMITS, parseGenerateInput } from "./generate-input.js";
 export type { GenerateMusicInput, JobInput } from "./generate-input.js";
@@ -28,4 +28,4 @@ export { JobStore } from "./store/job-store.js";
 export type { DownloadedSong, JobRow } from "./store/job-store.js";
 export type { TrackPage } from "./store/track-store.js";
 export { producer, ProducerClient } from "./client/producer-client.js";
-export type { ClientGenerateInput, ProducerClientOptions, SessionReport } from "./client/producer-client.js";
+export type { ClientGenerateInput, ProducerClientOptions } from "./client/producer-client.js";

@@ -1,5 +1,7 @@
+import type { Readable } from "node:stream";
+import type { SessionStatus } from "@producer/utils";
 import type { GenerateMusicInput } from "./generate-input.js";
-import type { GenerateMusicResult, Job, JobStatus } from "./job.js";
+import type { GenerateMusicResult, Job, JobStatus, Track } from "./job.js";
 import type { PauseState } from "./worker.js";
 
 export interface QueueStatus {
@@ -7,6 +9,26 @@ export interface QueueStatus {
   activeJobs: number;
   jobsByStatus: Record<string, number>;
   queueDepth: number;
+}
+
+/** The ProducerAI session as the service sees it, and whether a session problem pauses the queue. */
+export interface SessionReport extends SessionStatus {
+  paused: PauseState | null;
+}
+
+export interface TrackQuery {
+  projectId?: string;
+  userId?: string;
+  jobId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** A stored song's bytes, streamed from storage, with its track. */
+export interface TrackAudio {
+  track: Track;
+  contentType: string;
+  stream: Readable;
 }
 
 /**
@@ -20,4 +42,9 @@ export interface ProducerBackend {
   cancel(id: string): Promise<Job>;
   listJobs(options?: { status?: JobStatus; limit?: number; cursor?: string }): Promise<{ jobs: Job[]; nextCursor: string | null }>;
   status(): Promise<QueueStatus>;
+  listTracks(options?: TrackQuery): Promise<{ tracks: Track[]; nextCursor: string | null }>;
+  getTrack(id: string): Promise<Track>;
+  /** The stored song's bytes; `NOT_FOUND` when the track or its object is gone. */
+  openTrackAudio(id: string): Promise<TrackAudio>;
+  session(options?: { force?: boolean }): Promise<SessionReport>;
 }

@@ -1,4 +1,16 @@
-import { createStorage, silentLogger, TimeoutError, abortReason, DisabledError, type Logger, type MusicGenerator, type Storage } from "@producer/utils";
+import {
+  abortReason,
+  AUDIO_CONTENT_TYPES,
+  createStorage,
+  DisabledError,
+  NotFoundError,
+  silentLogger,
+  TimeoutError,
+  type AudioFileFormat,
+  type Logger,
+  type MusicGenerator,
+  type Storage,
+} from "@producer/utils";
 import type { ProducerConfig } from "@producer/config";
 import { parseGenerateInput, type GenerateMusicInput } from "./generate-input.js";
 import { isTerminal, type DirectResult, type GenerateMusicResult, type Job, type JobStatus, type QueuedResult, type Track } from "./job.js";
@@ -8,7 +20,7 @@ import { JobStore, toJob, type JobRow } from "./store/job-store.js";
 import { migrateToLatest } from "./store/migrations.js";
 import { TrackStore, type TrackPage } from "./store/track-store.js";
 import { deliverWebhook } from "./webhook.js";
-import type { ProducerBackend, QueueStatus } from "./producer-backend.js";
+import type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "./producer-backend.js";
 import { Worker } from "./worker.js";
 
 export interface ProducerServiceOptions {
@@ -206,12 +218,29 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     return { jobs: rows.map((row) => this.withWaiting(toJob(row))), nextCursor };
   }
 
-  listTracks(options: { projectId?: string; userId?: string; jobId?: string; limit?: number; cursor?: string } = {}): Promise<TrackPage> {
+  listTracks(options: TrackQuery = {}): Promise<TrackPage> {
     return this.tracks.list(options);
   }
 
   getTrack(id: string): Promise<Track> {
     return this.tracks.get(id);
+  }
+
+  async openTrackAudio(id: string): Promise<TrackAudio> {
+    const track = await this.tracks.get(id);
+    const stream = await this.storage.open(track.storage.key);
+    if (!stream) throw new NotFoundError(`The audio of track ${id} is no longer in storage (${track.storage.key}).`, { details: { trackId: id, key: track.storage.key } });
+    const contentType = AUDIO_CONTENT_TYPES[track.format as AudioFileFormat] ?? "application/octet-stream";
+    return { track, contentType, stream };
+  }
+
+  /** The ProducerAI session, checked by this process's browser; without one, says so. */
+  async session(options: { force?: boolean } = {}): Promise<SessionReport> {
+    const paused = this.worker?.paused ?? null;
+    if (!this.generator) {
+      return { valid: false, reason: "This process has no browser session.", checkedAt: new Date().toISOString(), paused };
+    }
+    return { ...(await this.generator.checkSession(options)), paused };
   }
 
   async status(): Promise<ServiceStatus> {

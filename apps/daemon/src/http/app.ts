@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { Readable } from "node:stream";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
@@ -216,6 +217,15 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
 
   app.get("/v1/tracks/:id", async (c) => {
     return c.json(await service.getTrack(parseWith(jobIdParamSchema, c.req.param("id"), "track id")));
+  });
+
+  app.get("/v1/tracks/:id/audio", async (c) => {
+    const audio = await service.openTrackAudio(parseWith(jobIdParamSchema, c.req.param("id"), "track id"));
+    return c.body(Readable.toWeb(audio.stream) as ReadableStream, 200, {
+      "content-type": audio.contentType,
+      "content-length": String(audio.track.sizeBytes),
+      "content-disposition": `attachment; filename="${audio.track.storage.key.split("/").pop() ?? "audio"}"`,
+    });
   });
 
   app.get("/v1/queue", async (c) => c.json(await service.status()));

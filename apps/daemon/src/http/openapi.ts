@@ -74,6 +74,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
       "/v1/tracks": { get: { summary: "List tracks", parameters: queryParameters(listTracksQuerySchema), responses: { "200": { description: "A page of tracks." } } } },
       "/v1/tracks/{id}": { get: { summary: "One track", parameters: [idParameter], responses: { "200": { description: "The track." } } } },
+      "/v1/tracks/{id}/audio": {
+        get: {
+          summary: "The track's audio, streamed from storage",
+          parameters: [idParameter],
+          responses: { "200": { description: "The audio bytes (audio/wav, audio/mpeg, audio/mp4)." }, "404": { description: "No such track, or its object is gone." } },
+        },
+      },
       "/v1/queue": { get: { summary: "The queue: jobs by status, depth, pause", responses: { "200": { description: "The queue." } } } },
       "/v1/session": { get: { summary: "Whether the ProducerAI session is usable", responses: { "200": { description: "The session." } } } },
       "/healthz": { get: { summary: "Alive", responses: { "200": { description: "ok" } } } },

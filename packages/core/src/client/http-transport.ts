@@ -90,6 +90,17 @@ export async function requestJson<T>(endpoint: Endpoint, request: TransportReque
   return { status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
+/** A response's body as a stream (audio and the like); a non-2xx answer is thrown as the producer error it carries. */
+export async function requestStream(
+  endpoint: Endpoint,
+  request: TransportRequest,
+): Promise<{ status: number; contentType: string; stream: http.IncomingMessage }> {
+  const response = await open(endpoint, { ...request, method: "GET" });
+  const status = response.statusCode ?? 0;
+  if (status < 200 || status >= 300) throw errorOf(status, await readBody(response));
+  return { status, contentType: String(response.headers["content-type"] ?? "application/octet-stream"), stream: response };
+}
+
 /** Server-Sent Events from `path`, each as its event name and parsed JSON data, until the stream ends. */
 export async function* streamEvents(
   endpoint: Endpoint,

@@ -1,9 +1,9 @@
 import { loadConfig } from "@producer/config";
-import { abortReason, TimeoutError, type SessionStatus } from "@producer/utils";
+import { abortReason, TimeoutError } from "@producer/utils";
 import type { GenerateMusicInput } from "../generate-input.js";
 import { isTerminal, type GenerateMusicResult, type Job, type JobStatus, type Track } from "../job.js";
-import type { ProducerBackend, QueueStatus } from "../producer-backend.js";
-import { requestJson, streamEvents, type Endpoint } from "./http-transport.js";
+import type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "../producer-backend.js";
+import { requestJson, requestStream, streamEvents, type Endpoint } from "./http-transport.js";
 
 export interface ProducerClientOptions {
   /** The daemon's Unix socket; the configured `daemon.socketPath` by default. */
@@ -14,10 +14,6 @@ export interface ProducerClientOptions {
   token?: string;
   /** How long one request may take (not counting `wait`). */
   timeoutMs?: number;
-}
-
-export interface SessionReport extends SessionStatus {
-  paused: { code: string; reason: string; since: string } | null;
 }
 
 /** `generateMusic` over the daemon, plus `wait`: how long the daemon may hold the answer for the finished job. */
@@ -82,9 +78,7 @@ export class ProducerClient implements ProducerBackend {
     return (await this.call<{ jobs: Job[]; nextCursor: string | null }>("GET", `/v1/generations${query(options)}`)).body;
   }
 
-  async listTracks(
-    options: { projectId?: string; userId?: string; jobId?: string; limit?: number; cursor?: string } = {},
-  ): Promise<{ tracks: Track[]; nextCursor: string | null }> {
+  async listTracks(options: TrackQuery = {}): Promise<{ tracks: Track[]; nextCursor: string | null }> {
     return (await this.call<{ tracks: Track[]; nextCursor: string | null }>("GET", `/v1/tracks${query(options)}`)).body;
   }
 
@@ -92,8 +86,19 @@ export class ProducerClient implements ProducerBackend {
     return (await this.call<Track>("GET", `/v1/tracks/${encode(id)}`)).body;
   }
 
-  async session(): Promise<SessionReport> {
-    return (await this.call<SessionReport>("GET", "/v1/session")).body;
+  /** The stored song's bytes, streamed from the daemon's storage. */
+  async openTrackAudio(id: string): Promise<TrackAudio> {
+    const track = await this.getTrack(id);
+    const { contentType, stream } = await requestStream(this.resolveEndpoint(), {
+      method: "GET",
+      path: `/v1/tracks/${encode(id)}/audio`,
+      timeoutMs: this.options.timeoutMs ?? 30_000,
+    });
+    return { track, contentType, stream };
+  }
+
+  async session(options: { force?: boolean } = {}): Promise<SessionReport> {
+    return (await this.call<SessionReport>("GET", `/v1/session${options.force ? "?force=true" : ""}`)).body;
   }
 
   /** The queue: jobs by status, depth, whether a session problem pauses it. */
@@ -143,9 +148,9 @@ export class ProducerClient implements ProducerBackend {
   }
 }
 
-function query(options: Record<string, string | number | undefined>): string {
+function query(options: object): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(options)) if (value !== undefined) params.set(key, String(value));
+  for (const [key, value] of Object.entries(options) as Array<[string, unknown]>) if (value !== undefined) params.set(key, String(value));
   const text = params.toString();
   return text ? `?${text}` : "";
 }
