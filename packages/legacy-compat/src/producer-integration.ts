@@ -1,5 +1,6 @@
 import { isTerminal, type DirectResult, type ProducerBackend, type QueuedResult } from "@producer/core";
 import { warnDeprecated } from "./deprecation.js";
+import { windowId } from "./v1/ids.js";
 import {
   describeError,
   toGenerateInput,
@@ -22,7 +23,10 @@ import type {
 type QueueAnswer = LegacyQueueSubmission | LegacyQueueFailure;
 
 /**
- * The earlier `producer_integration` on the new engine: the same calls and the same snake_case answers, with
+ * @deprecated An earlier layer of this package; the earlier service's own names are `UnifiedProducerAIService`,
+ * `ProducerAIMusicClipService` and `ProducerAIService` (with `unified_producer_service` and the other instances).
+ *
+ * The session manager's queue and direct calls on the new engine: the same calls and the same snake_case answers, with
  * `success: false` where it returned that (never a thrown error). Works on any `ProducerBackend`: the in-process
  * `ProducerService` or the daemon's `ProducerClient`.
  */
@@ -90,6 +94,7 @@ export class ProducerIntegration {
         success: true,
         request_id: result.jobId,
         status: "queued",
+        assigned_window_id: windowId(result.jobId),
         queue_position: result.position,
         estimated_wait_time: Math.ceil(result.etaMs / 1000),
       };

@@ -10,6 +10,10 @@ const down: ProducerBackend = {
   cancel: async () => Promise.reject(new Error("down")),
   listJobs: async () => Promise.reject(new Error("down")),
   status: async () => Promise.reject(new Error("down")),
+  listTracks: async () => Promise.reject(new Error("down")),
+  getTrack: async () => Promise.reject(new Error("down")),
+  openTrackAudio: async () => Promise.reject(new Error("down")),
+  session: async () => Promise.reject(new Error("down")),
 };
 
 describe("deprecation warnings", () => {

@@ -2,10 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadConfig, type ProducerConfigInput } from "@producer/config";
-import { ProducerService } from "@producer/core";
+import { ProducerService, type ProducerBackend } from "@producer/core";
 import { BrowserSession, writeLoginState } from "@producer/session";
 import { siteSettingsFor, start, type RunningSimulator } from "@producer/simulator";
-import { startS3Server, type S3Server } from "@producer/test-utils";
+import { golden as goldenIn, normalize, startS3Server, type S3Server } from "@producer/test-utils";
 
 export interface LegacyHarness {
   site: RunningSimulator;
@@ -47,26 +47,29 @@ export async function createLegacyHarness(overrides: ProducerConfigInput = {}): 
   };
 }
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-const VARIABLE_NUMBERS = new Set(["file_size", "duration", "queue_position", "estimated_wait_time", "attempts"]);
+const FIXTURES = path.join(import.meta.dirname, "fixtures");
 
-/** A result with its run-to-run values (ids, hashes, times, ports, sizes) replaced by placeholders, for golden files. */
-export function normalize(value: unknown, key = ""): unknown {
-  if (Array.isArray(value)) return value.map((item) => normalize(item));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([name, child]) => [name, normalize(child, name)]));
-  }
-  if (typeof value === "number" && VARIABLE_NUMBERS.has(key)) return `<${typeof value}>`;
-  if (typeof value !== "string") return value;
-  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return "<time>";
-  if (/^[0-9a-f]{64}$/.test(value)) return "<sha256>";
-  return value.replace(UUID, "<uuid>").replace(/http:\/\/127\.0\.0\.1:\d+/g, "http://<s3>");
-}
+export { normalize };
 
 /** Compares with `test/fixtures/<name>.json`; `UPDATE_GOLDEN=1` writes the file instead. */
-export function golden(name: string, value: unknown): unknown {
-  const file = path.join(import.meta.dirname, "fixtures", `${name}.json`);
-  const normalized = normalize(value);
-  if (process.env.UPDATE_GOLDEN === "1") fs.writeFileSync(file, `${JSON.stringify(normalized, null, 2)}\n`);
-  return JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
-}
+export const golden = (name: string, value: unknown): unknown => goldenIn(FIXTURES, name, value);
+
+/** A backend that is down: every call fails as the daemon client does when nothing listens. */
+export const downBackend: ProducerBackend = (() => {
+  const down = async () => Promise.reject(Object.assign(new Error("The producer daemon is not running."), { code: "UNAVAILABLE" }));
+  return {
+    generateMusic: down,
+    getJob: down,
+    waitForJob: down,
+    cancel: down,
+    listJobs: down,
+    status: down,
+    listTracks: down,
+    getTrack: down,
+    openTrackAudio: down,
+    session: down,
+  };
+})();
+
+/** A fresh folder for a test's downloads, removed by the caller. */
+export const tempFolder = (name: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `producer-legacy-${name}-`));

@@ -311,7 +311,7 @@ export class ComposeFlow {
         );
         if (failedOp) {
           throw new GenerationFailedError(
-            `The site says the generation failed: ${failedOp.errorMessage ?? failedOp.errorType ?? "no reason given"}.`,
+            `The site says the generation failed: ${(failedOp.errorMessage ?? failedOp.errorType ?? "no reason given").replace(/\.$/, "")}.`,
             {
               retryable: false,
               details: { step, errorType: failedOp.errorType ?? null, errorMessage: failedOp.errorMessage ?? null, opId: failedOp.opId },

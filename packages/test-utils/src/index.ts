@@ -5,3 +5,4 @@ export type { SynthesisOptions } from "./audio.js";
 export { startS3Server } from "./s3-server.js";
 export type { S3Server } from "./s3-server.js";
 export { postgresUrl } from "./postgres.js";
+export { golden, normalize } from "./golden.js";

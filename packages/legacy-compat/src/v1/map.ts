@@ -8,6 +8,7 @@ import type {
   LegacyRequestStatus,
   LegacyUploadedFile,
 } from "./shapes.js";
+import { generationId, windowId } from "./ids.js";
 
 const STATE: Record<JobStatus, LegacyRequestState> = {
   queued: "pending",
@@ -59,16 +60,17 @@ export function toUploadedFile(track: Track): LegacyUploadedFile {
       seed: track.seed,
       stem: track.stem,
       credits_charged: track.creditsCharged,
+      size_mb: Math.round((track.sizeBytes / (1024 * 1024)) * 100) / 100,
     },
   };
 }
 
-/** A finished job as the earlier direct-generation result. The new engine has no numbered windows: `window_id` carries the job's id. */
+/** A finished job as the session manager's direct result. There are no numbered windows: `window_id` names the job. */
 export function toGenerationSuccess(job: Job): LegacyGenerationSuccess {
   return {
     success: true,
-    generation_id: job.id,
-    window_id: `job-${job.id}`,
+    generation_id: generationId("gen", job),
+    window_id: windowId(job.id),
     prompt: job.input.prompt,
     title: job.input.title ?? null,
     message: `Generated and uploaded ${job.tracks.length} ${job.tracks.length === 1 ? "song" : "songs"}.`,

@@ -1,7 +1,178 @@
 /**
- * The earlier service's result shapes, exactly as its callers read them. These names and snake_case fields live
- * here and in the mapping beside them; nothing inside the engine knows them.
+ * The earlier service's result shapes, exactly as its callers read them (see the migration guide). These names and
+ * snake_case fields live here and in the mapping beside them; nothing inside the engine knows them. Times are Unix
+ * seconds with a fraction, as the earlier service's `time.time()`.
  */
+
+// ---- ProducerAIService (producer_service): the browser automation result --------------------------------------
+
+export interface AutomationSuccess {
+  success: true;
+  /** The site's id of the first song (its clip id), or the job id where the site gave none. */
+  song_id: string;
+  title: string | null;
+  prompt: string;
+  method: "producer_ai_automation";
+  timestamp: number;
+  /** The first file's `s3_url`, or null. */
+  download_path: string | null;
+  downloaded_files: string[];
+  generation_completed: boolean;
+  download_success: boolean;
+  network_urls: string[];
+}
+
+export interface AutomationFailure {
+  success: false;
+  error: string;
+  method: "producer_ai_automation";
+  timestamp: number;
+  prompt: string;
+}
+
+export type AutomationResult = AutomationSuccess | AutomationFailure;
+
+/** One entry of `get_available_files`. `created` / `modified` are Unix seconds. */
+export interface AvailableFile {
+  filename: string;
+  path: string;
+  size: number;
+  created: number;
+  modified: number;
+  /** `/api/ai/producer/files/<filename>` (under the configured prefix). */
+  url: string;
+}
+
+// ---- UnifiedProducerAIService (unified_producer_service) and ProducerAIMusicClipService -------------------------
+
+/** The track row the earlier service recorded for an uploaded song, in snake_case. */
+export interface TrackRecord {
+  id: string;
+  job_id: string;
+  generation_id: string;
+  project_id: string | null;
+  user_id: string | null;
+  title: string;
+  prompt: string;
+  s3_key: string;
+  s3_url: string;
+  bucket: string | null;
+  file_size: number;
+  duration: number;
+  format: string;
+  codec: string;
+  sample_rate: number;
+  channels: number;
+  bitrate: number;
+  sha256: string;
+  song_index: number;
+  clip_id: string | null;
+  stem: string | null;
+  parent_clip_id: string | null;
+  model: string | null;
+  seed: number | null;
+  bpm: number | null;
+  credits_charged: number | null;
+  created_at: number;
+}
+
+export interface UnifiedUploadedFile {
+  /** The local copy in the download folder, or null when the service keeps none (the daemon's routes). */
+  local_path: string | null;
+  s3_url: string;
+  filename: string;
+  size: number;
+  track_record: TrackRecord;
+}
+
+/** `create_success_response`. */
+export interface UnifiedSuccess {
+  success: true;
+  message: "Music generation completed successfully";
+  timestamp: number;
+  song_id: string;
+  title: string | null;
+  prompt: string;
+  method: "producer_ai_queue" | "producer_ai_direct";
+  is_instrumental: boolean;
+  lyrics: string | null;
+  project_id: string | null;
+  /** `clip_<unix seconds>_<job id without dashes>`: unique, and it leads back to the request. */
+  generation_id: string;
+  /** Queue mode only. */
+  request_id?: string;
+  uploaded_files: UnifiedUploadedFile[];
+  generation_completed: boolean;
+  download_success: boolean;
+  /** Queue mode only: the worker tab that ran it (`job-<request_id>`; there are no numbered tabs any more). */
+  tab_id?: string;
+}
+
+export type LegacyErrorType =
+  | "GenerationError"
+  | "QueueError"
+  | "QueueGenerationError"
+  | "DirectGenerationError"
+  | "CancellationError"
+  | "TimeoutError";
+
+/** `create_error_response`. `error` starts with the new engine's stable code (`QUEUE_FULL: …`). */
+export interface UnifiedFailure {
+  success: false;
+  error: string;
+  error_type: LegacyErrorType;
+  timestamp: number;
+  method?: "producer_ai_unified" | "producer_ai_queue" | "producer_ai_direct";
+  prompt: string | null;
+  request_id?: string;
+}
+
+export type UnifiedResult = UnifiedSuccess | UnifiedFailure;
+
+/** The session manager's status object. */
+export interface SessionStatusObject {
+  is_authenticated: boolean;
+  status: "authenticated" | "not_authenticated";
+  reason: string;
+  /** The new engine's code for an unusable session (`SESSION_EXPIRED`, `CHALLENGE`, `QUOTA_EXHAUSTED`, …). */
+  error_code: string | null;
+  last_check: number;
+  expires_at: number | null;
+  expires_in_seconds: number | null;
+  credits: number | null;
+  warning: string | null;
+  queue_paused: boolean;
+  pause_reason: string | null;
+}
+
+export interface SessionStatusError {
+  error: string;
+  is_authenticated: false;
+}
+
+/** One request of the queue, as `get_request_status` answers it inside `{ success, status }`. */
+export interface RequestStatusObject {
+  request_id: string;
+  status: LegacyRequestState;
+  prompt: string;
+  title: string | null;
+  project_id: string | null;
+  user_id: string | null;
+  is_instrumental: boolean;
+  created_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  attempts: number;
+  assigned_window_id: string;
+  /** The step a running request is at (`generating`, `downloading`, `uploading`, `recording`). */
+  progress: string | null;
+  result: UnifiedSuccess | null;
+  error: string | null;
+}
+
+export type RequestStatusAnswer = { success: true; status: RequestStatusObject } | { success: false; error: string };
+
+// ---- The session manager (lower level) ---------------------------------------------------------------------------
 
 /** The earlier request statuses. */
 export type LegacyRequestState = "pending" | "processing" | "completed" | "failed" | "cancelled";
@@ -29,12 +200,14 @@ export interface LegacyUploadedFile {
     seed: number | null;
     stem: string | null;
     credits_charged: number | null;
+    size_mb: number;
   };
 }
 
-/** A direct generation that worked. */
+/** A direct generation that worked (the session manager's `generate_music_direct`). */
 export interface LegacyGenerationSuccess {
   success: true;
+  /** `gen_<unix seconds>_<job id without dashes>`. */
   generation_id: string;
   window_id: string;
   prompt: string;
@@ -56,7 +229,8 @@ export type LegacyGenerationResult = LegacyGenerationSuccess | LegacyGenerationF
 export interface LegacyQueueSubmission {
   success: true;
   request_id: string;
-  status: "queued";
+  status: "queued" | "queued_global";
+  assigned_window_id: string;
   queue_position: number;
   estimated_wait_time: number;
 }
@@ -100,7 +274,29 @@ export interface LegacyCancelResult {
   status: LegacyRequestState;
 }
 
-/** The earlier call's parameters. */
+/** `generate_music` / `generate_music_for_clip` keyword arguments. */
+export interface UnifiedGenerateParams {
+  prompt: string;
+  title?: string | null;
+  is_instrumental?: boolean | null;
+  lyrics?: string | null;
+  project_id?: string | null;
+  user_id?: string | null;
+  use_queue?: boolean | null;
+}
+
+/** The same arguments in the earlier order. */
+export type UnifiedGenerateArgs = [
+  prompt: string,
+  title?: string | null,
+  is_instrumental?: boolean,
+  lyrics?: string | null,
+  project_id?: string | null,
+  user_id?: string | null,
+  use_queue?: boolean,
+];
+
+/** The deprecated `ProducerIntegration` / `ProducerMusicClipService` parameters. */
 export interface LegacyGenerateParams {
   prompt: string;
   title?: string | null;
