@@ -249,6 +249,24 @@ const daemonSchema = z.strictObject({
   }),
   bodyLimitBytes: setting(z.number().int().min(1024).default(256 * 1024), { doc: "Largest accepted request body." }),
   shutdownGraceMs: milliseconds(30_000, "On SIGTERM, how long running jobs may take to finish."),
+  legacyRoutes: setting(z.boolean().default(false), {
+    doc: "Also serve the earlier service's HTTP routes (`<legacyPrefix>/generate`, `/files`, `/music-clip/*`), behind the same token.",
+  }),
+  legacyPrefix: setting(
+    z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~-]+)+$/, { message: "a path such as /api/ai/producer (no trailing slash)" })
+      .default("/api/ai/producer"),
+    { doc: "Where the earlier routes live; the music-clip routes are under `<legacyPrefix>/music-clip`." },
+  ),
+  legacyUserHeader: setting(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, { message: "an HTTP header name" })
+      .transform((name) => name.toLowerCase())
+      .default("x-user-id"),
+    { doc: "The header carrying the requesting user's id on the earlier routes (else the body's `user_id`)." },
+  ),
 });
 
 const queueSchema = z.strictObject({

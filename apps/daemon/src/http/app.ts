@@ -17,6 +17,7 @@ import {
   type Storage,
 } from "@producer/utils";
 import { errorResponse } from "./error-boundary.js";
+import { createLegacyRoutes } from "./legacy-routes.js";
 import { renderMetrics, type BrowserStats } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
 import { createGenerationBodySchema, jobIdParamSchema, listGenerationsQuerySchema, listTracksQuerySchema } from "./schemas.js";
@@ -237,6 +238,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
       : { valid: false, reason: "This daemon has no browser session.", checkedAt: new Date().toISOString() };
     return c.json({ ...status, paused: (await service.status()).paused });
   });
+
+  if (config.daemon.legacyRoutes) app.route(config.daemon.legacyPrefix, createLegacyRoutes(config, service));
 
   return app;
 }
