@@ -101,6 +101,33 @@ describe("the daemon process", () => {
     expect(result.refused).toEqual({ name: "InvalidInputError", code: "INVALID_INPUT", fields: ["prompt"] });
   }, 120_000);
 
+  it("serves a caller written against the earlier service's names, unchanged", async () => {
+    await startDaemonProcess();
+    const downloads = path.join(dataDir, "earlier-downloads");
+    const before = site.stats.generations;
+    const { stdout } = await run(process.execPath, ["--no-deprecation", path.join(import.meta.dirname, "fixtures", "earlier-caller.mjs")], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PRODUCER_PATHS_DATA_DIR: dataDir, PRODUCER_AI_DOWNLOAD_PATH: downloads },
+      timeout: 120_000,
+    });
+    const out = JSON.parse(stdout) as Record<string, Record<string, unknown> & { success?: boolean }>;
+    expect(out.result).toMatchObject({ success: true, method: "producer_ai_queue", lyrics: "Sunshine on the water", prompt: "Create a happy pop song" });
+    expect(site.stats.prompts).toContain("Create a happy pop song\n\nLyrics:\nSunshine on the water");
+    const uploaded = out.result?.uploaded_files as Array<{ filename: string; local_path: string; size: number }>;
+    expect(uploaded).toHaveLength(2);
+    for (const file of uploaded) expect(fs.statSync(file.local_path).size).toBe(file.size);
+    expect(path.dirname(uploaded[0]?.local_path ?? "")).toBe(downloads);
+    expect(out.request).toMatchObject({ success: true, status: { status: "completed", request_id: out.result?.request_id } });
+    expect(out.session).toMatchObject({ is_authenticated: true });
+    expect(out.clip).toMatchObject({ success: true, is_instrumental: true, project_id: "project_123" });
+    expect(out.automation).toMatchObject({ success: true, method: "producer_ai_automation", title: "Credits" });
+    expect(out.files).toEqual(expect.arrayContaining([expect.objectContaining({ url: expect.stringMatching(/^\/api\/ai\/producer\/files\//) })]));
+    expect(typeof out.served).toBe("string");
+    expect(out.failed).toMatchObject({ success: false, error_type: "GenerationError" });
+    expect(out.missing).toEqual({ success: false, error: "Request not found" });
+    expect(out.cleaned).toBe(true);
+    expect(site.stats.generations).toBe(before + 3);
+  }, 180_000);
+
   it("runs `producer generate --wait --json` and lists what it made with `producer tracks`", async () => {
     await startDaemonProcess();
     const { stdout } = await run(

@@ -159,3 +159,33 @@ describe("producer_service (the browser automation)", () => {
     fs.rmSync(served as string, { force: true });
   });
 });
+
+describe("the same scenario through the earlier names and the new API", () => {
+  it("agrees field for field, as the migration guide maps them", async () => {
+    const prompt = "A calm piano piece for the credits";
+    const old = (await unified.generate_music({ prompt, title: "Credits", project_id: "p-9", user_id: "u-9", use_queue: false })) as UnifiedSuccess;
+    const fresh = await harness.service.generateMusic({ prompt, title: "Credits", projectId: "p-9", userId: "u-9", useQueue: false });
+    expect(old.success).toBe(true);
+    const tracks = (fresh as { tracks: Array<import("@producer/core").Track> }).tracks;
+    expect(old.uploaded_files).toHaveLength(tracks.length);
+    for (const [index, file] of old.uploaded_files.entries()) {
+      const track = tracks[index];
+      const record = file.track_record;
+      expect([record.title, record.format, record.channels, record.sample_rate, record.song_index, record.project_id, record.user_id]).toEqual([
+        track?.title,
+        track?.format,
+        track?.channels,
+        track?.sampleRate,
+        track?.songIndex,
+        track?.projectId,
+        track?.userId,
+      ]);
+      expect(record.duration).toBeCloseTo(track?.durationSecs ?? 0, 1);
+      expect(file.s3_url.replace(record.job_id, "<job>")).toBe(track?.storage.url.replace(track.jobId, "<job>"));
+      expect(record.s3_key.replace(record.job_id, "<job>")).toBe(track?.storage.key.replace(track.jobId, "<job>"));
+    }
+    const job = await harness.service.getJob(jobIdOf(old.generation_id));
+    expect(job.tracks.map((track) => track.sha256)).toEqual(old.uploaded_files.map((file) => file.track_record.sha256));
+    expect(old.prompt).toBe(job.input.prompt);
+  });
+});
