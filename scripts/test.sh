@@ -8,6 +8,7 @@ source scripts/bootstrap.sh
 export PRODUCER_TEST_REPORT_DIR="$PWD/.test-reports"
 rm -rf "$PRODUCER_TEST_REPORT_DIR" && mkdir -p "$PRODUCER_TEST_REPORT_DIR"
 status=0
+node scripts/check-engines.mjs || status=$?
 pnpm run typecheck --output-logs=errors-only || status=$?
 pnpm run lint --output-logs=errors-only || status=$?
 pnpm run test || status=$?
