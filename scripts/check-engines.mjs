@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Fails when an installed runtime dependency of a published package declares an `engines.node` that excludes the
-// project's floor (the root package.json's `engines.node`): npm would warn on install, and refuse with engine-strict.
+// project's floor (the lowest version the root package.json's `engines.node` allows) or the Node running this:
+// npm would warn on install there, and refuse with engine-strict.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -9,6 +10,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const require = createRequire(path.join(root, "package.json"));
 const semver = require("semver");
 const floor = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).engines.node;
+const versions = [semver.minVersion(floor).version, process.versions.node];
 
 /** The folder of `name` as `fromDir` resolves it (pnpm links each dependency beside its dependent). */
 function dependencyDir(name, fromDir) {
@@ -33,8 +35,9 @@ function visit(dir, via) {
   const manifest = readManifest(dir);
   const range = manifest.engines?.node;
   checked += 1;
-  if (range && !semver.subset(floor, range, { includePrerelease: false })) {
-    problems.push(`${manifest.name}@${manifest.version} wants node ${range} (via ${via.join(" > ")})`);
+  const excluded = range ? versions.filter((version) => !semver.satisfies(version, range)) : [];
+  if (excluded.length > 0) {
+    problems.push(`${manifest.name}@${manifest.version} wants node ${range}, not ${excluded.join(" / ")} (via ${via.join(" > ")})`);
   }
   const deps = { ...manifest.dependencies, ...manifest.optionalDependencies };
   for (const name of Object.keys(deps)) {
@@ -50,7 +53,7 @@ for (const dir of workspaceDirs) {
   visit(dir, [manifest.name]);
 }
 if (problems.length > 0) {
-  console.error(`Runtime dependencies that do not support node ${floor}:\n  ${problems.join("\n  ")}`);
+  console.error(`Runtime dependencies that do not support node ${versions.join(" / ")}:\n  ${problems.join("\n  ")}`);
   process.exit(1);
 }
-console.log(`engines: ${checked} runtime packages all support node ${floor}.`);
+console.log(`engines: ${checked} runtime packages all support node ${versions.join(" and ")}.`);
