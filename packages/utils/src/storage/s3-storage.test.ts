@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { startS3Server, type S3Server } from "@producer/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StorageError } from "../errors.js";
@@ -74,6 +74,34 @@ describe("S3Storage against an S3-protocol server", () => {
     await storage.delete("music/generated/g1/a.wav");
     expect(await storage.head("music/generated/g1/a.wav")).toBeUndefined();
     expect(await storage.open("music/generated/g1/a.wav")).toBeUndefined();
+  });
+
+  it("writes non-ASCII values as RFC 2047 encoded words that any S3 tool can decode", async () => {
+    const prompt = "Création — 夏の歌, naïve café";
+    await storage.put("meta/unicode.wav", Buffer.from("x"), { contentType: "audio/wav", metadata: { prompt, title: "Plain title" } });
+    // What another tool sees: the raw header values, not decoded by this package.
+    const raw = await storage.client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: "meta/unicode.wav" }));
+    expect(raw.Metadata?.title).toBe("Plain title");
+    const encoded = /^=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?=$/.exec(raw.Metadata?.prompt ?? "");
+    expect(encoded).not.toBeNull();
+    expect(Buffer.from(encoded?.[1] ?? "", "base64").toString("utf8")).toBe(prompt);
+    expect((await storage.head("meta/unicode.wav"))?.metadata.prompt).toBe(prompt);
+  });
+
+  it("cuts a value too long for S3's 2 KB visibly: it ends in ..., and `cut` names it", async () => {
+    const prompt = `${"a long prompt, ".repeat(300)}the end`;
+    const sha256 = "f".repeat(64);
+    await storage.put("meta/long.wav", Buffer.from("x"), { contentType: "audio/wav", metadata: { prompt, sha256, title: "Été" } });
+    const metadata: Record<string, string> = (await storage.head("meta/long.wav"))?.metadata ?? {};
+    expect(metadata.cut).toBe("prompt");
+    expect(metadata.prompt?.endsWith("...")).toBe(true);
+    expect(prompt.startsWith(metadata.prompt?.slice(0, -3) ?? "-")).toBe(true);
+    expect(metadata.prompt?.length).toBeGreaterThan(1000);
+    expect(metadata.sha256).toBe(sha256);
+    expect(metadata.title).toBe("Été");
+    // A value that fits is never marked.
+    await storage.put("meta/short.wav", Buffer.from("x"), { contentType: "audio/wav", metadata: { prompt: "short" } });
+    expect((await storage.head("meta/short.wav"))?.metadata).toEqual({ prompt: "short" });
   });
 
   it("uploads 50 MB as a streamed multipart upload, intact, with its metadata", async () => {

@@ -61,16 +61,29 @@ export function decodeMetadata(metadata: Record<string, string> = {}): Record<st
   return out;
 }
 
-/** S3 allows 2 KB of user metadata in all; the longest values (a prompt) are cut to fit, on character boundaries. */
+/** What ends a value cut to fit, and the key that lists the cut keys. */
+export const METADATA_CUT_MARK = "...";
+export const METADATA_CUT_KEY = "cut";
+
+/**
+ * Fits metadata in S3's 2 KB budget (keys plus encoded values). Nothing is cut silently: each cut value ends in
+ * `...`, and the `cut` key lists the keys that were cut (comma-separated); the full values stay in the track row.
+ */
 export function fitMetadata(metadata: Record<string, string>, maxBytes = 2000): Record<string, string> {
   const out = { ...metadata };
+  const cut = new Set<string>();
   const size = () =>
-    Object.entries(encodeMetadata(out)).reduce((sum, [key, value]) => sum + key.length + value.length, 0);
+    Object.entries(encodeMetadata(cut.size > 0 ? { ...out, [METADATA_CUT_KEY]: [...cut].join(",") } : out)).reduce(
+      (sum, [key, value]) => sum + key.length + value.length,
+      0,
+    );
   while (size() > maxBytes) {
     const longest = Object.keys(out).reduce((a, b) => ((out[a] ?? "").length >= (out[b] ?? "").length ? a : b));
     const characters = [...(out[longest] ?? "")];
-    if (characters.length === 0) break;
-    out[longest] = characters.slice(0, Math.floor(characters.length * 0.8)).join("");
+    if (characters.length <= METADATA_CUT_MARK.length) break;
+    const kept = cut.has(longest) ? characters.slice(0, -METADATA_CUT_MARK.length) : characters;
+    out[longest] = kept.slice(0, Math.floor(kept.length * 0.8)).join("") + METADATA_CUT_MARK;
+    cut.add(longest);
   }
-  return out;
+  return cut.size > 0 ? { ...out, [METADATA_CUT_KEY]: [...cut].join(",") } : out;
 }
