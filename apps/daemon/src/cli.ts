@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
 import {
   ConfigError,
   ensureDataDirs,
@@ -19,6 +20,12 @@ import { BrowserSession, checkLoginState, formatDuration, importLoginState, init
 import { createStorage, ProducerError, toProducerError } from "@producer/utils";
 import { startDaemon } from "./daemon.js";
 import { createDaemonLogger } from "./logger.js";
+
+/** This package's version, from its package.json (one folder up from dist/). */
+function packageVersion(): string {
+  const manifest = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "package.json");
+  return (JSON.parse(fs.readFileSync(manifest, "utf8")) as { version: string }).version;
+}
 
 // The AWS SDK warns that its 2027 releases will need Node 22; the versions pinned here run on Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -262,7 +269,7 @@ export async function main(argv: string[]): Promise<number> {
       case "doctor":
         return await commandDoctor();
       case "--version":
-        print("0.1.0");
+        print(packageVersion());
         return 0;
       case undefined:
       case "help":

@@ -11,6 +11,7 @@ const { values } = parseArgs({
     port: { type: "string", default: "4173" },
     "admin-port": { type: "string", default: "4174" },
     "generation-ms": { type: "string", default: "3000" },
+    "status-poll-ms": { type: "string", default: "3000" },
     variant: { type: "string", default: "flow-2026" },
     email: { type: "string" },
     password: { type: "string" },
@@ -21,6 +22,7 @@ const site = await start({
   port: Number(values.port),
   adminPort: Number(values["admin-port"]),
   generationMs: Number(values["generation-ms"]),
+  statusPollMs: Number(values["status-poll-ms"]),
   variant: values.variant as SiteVariantName,
   ...(values.email && values.password ? { credentials: { email: values.email, password: values.password } } : {}),
 });
