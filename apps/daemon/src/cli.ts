@@ -11,15 +11,17 @@ import {
   loadConfig,
   type ResolvedConfig,
 } from "@producer/config";
-import { openDatabase, migrateToLatest, ProducerClient } from "@producer/core";
+import { ProducerClient } from "@producer/core/client";
 import { describeJob, describeTrack, jobDetails } from "./cli/describe.js";
 import { commandGenerate } from "./cli/generate.js";
 import { COMMAND_HELP, HELP } from "./cli/help.js";
 import { json, print } from "./cli/output.js";
-import { BrowserSession, checkLoginState, formatDuration, importLoginState, initLoginState } from "@producer/session";
-import { createStorage, ProducerError, toProducerError } from "@producer/utils";
-import { startDaemon } from "./daemon.js";
-import { createDaemonLogger } from "./logger.js";
+import { ProducerError, toProducerError } from "@producer/utils/errors";
+
+// Playwright, the job store, storage and the daemon load only in the commands that use them, so a command that
+// only talks to the daemon (or prints help) starts fast.
+const session = () => import("@producer/session");
+const logging = () => import("./logger.js");
 
 /** This package's version, from its package.json (one folder up from dist/). */
 function packageVersion(): string {
@@ -81,6 +83,8 @@ async function commandTracks(args: string[]): Promise<number> {
 async function commandSession(args: string[]): Promise<number> {
   const [action, ...rest] = args;
   const { config } = loadConfig();
+  const { checkLoginState, formatDuration, importLoginState, initLoginState } = await session();
+  const { createDaemonLogger } = await logging();
   if (action === "init") {
     const { values } = parseArgs({ args: rest, options: { "timeout-secs": { type: "string" } } });
     print("A browser window opens on the ProducerAI sign-in page. Sign in; the window closes by itself.");
@@ -129,6 +133,9 @@ async function commandDoctor(): Promise<number> {
   await check("configuration is valid", async () => void (resolved = loadConfig()), "fix the settings named above");
   if (!resolved) return report(results);
   const { config } = resolved;
+  const { checkLoginState, formatDuration } = await session();
+  const { migrateToLatest, openDatabase } = await import("@producer/core");
+  const { createStorage } = await import("@producer/utils");
   await check("Chromium found", async () => findBrowserExecutable(config), "apt-get install chromium, or set PRODUCER_BROWSER_EXECUTABLE_PATH");
   await check("data dir writable", async () => {
     ensureDataDirs(config);
@@ -181,9 +188,11 @@ async function commandSite(args: string[]): Promise<number> {
   if (action !== "check") throw new UsageError("producer site check [--json]");
   const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
   const { config } = loadConfig();
-  const session = new BrowserSession({ config, logger: createDaemonLogger(config.log.level === "info" ? "warn" : config.log.level) });
+  const { BrowserSession } = await session();
+  const { createDaemonLogger } = await logging();
+  const browser = new BrowserSession({ config, logger: createDaemonLogger(config.log.level === "info" ? "warn" : config.log.level) });
   try {
-    const report = await session.checkSite();
+    const report = await browser.checkSite();
     if (values.json) json(report);
     else {
       print(`profile ${report.profile} on ${report.baseUrl}${report.credits !== undefined ? ` — ${report.credits} credits` : ""}`);
@@ -196,12 +205,14 @@ async function commandSite(args: string[]): Promise<number> {
     }
     return report.ok ? 0 : 6;
   } finally {
-    await session.close();
+    await browser.close();
   }
 }
 
 async function commandDaemon(): Promise<number> {
   const { config } = loadConfig();
+  const { createDaemonLogger } = await logging();
+  const { startDaemon } = await import("./daemon.js");
   const logger = createDaemonLogger(config.log.level);
   const daemon = await startDaemon(config, logger);
   await new Promise<void>((resolve) => {

@@ -70,7 +70,10 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
           const stopped = Promise.all(servers.map(closeServer));
           await running.close({ graceMs: config.daemon.shutdownGraceMs });
           await session.close();
-          await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 2000))]);
+          // Open keep-alive connections get 2 s to finish; the timer never holds the process up once they have.
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([stopped, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+          clearTimeout(timer);
           fs.rmSync(config.daemon.socketPath, { force: true });
           logger.info("producer daemon stopped");
         })();

@@ -1,4 +1,4 @@
-import type { Job, Track } from "@producer/core";
+import type { Job, Track } from "@producer/core/client";
 
 export function describeTrack(track: Track): string {
   const facts = [track.stem ? `stem ${track.stem}` : undefined, track.model ?? undefined].filter(Boolean).join(", ");

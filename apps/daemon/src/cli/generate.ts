@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { isTerminal, type GenerateMusicInput, type Job, type ProducerClient } from "@producer/core";
+import { isTerminal, type GenerateMusicInput, type Job, type ProducerClient } from "@producer/core/client";
 import { describeTrack, jobDetails } from "./describe.js";
 import { json, print, tty } from "./output.js";
 

@@ -1,6 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import { errorFromJSON, ProducerError, UnavailableError, type SerializedProducerError } from "@producer/utils";
+import { errorFromJSON, ProducerError, UnavailableError, type SerializedProducerError } from "@producer/utils/errors";
 
 export interface Endpoint {
   /** A Unix socket path; takes precedence over `baseUrl`. */

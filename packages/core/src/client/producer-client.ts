@@ -1,5 +1,5 @@
 import { loadConfig } from "@producer/config";
-import { abortReason, TimeoutError } from "@producer/utils";
+import { abortReason, TimeoutError } from "@producer/utils/errors";
 import type { GenerateMusicInput } from "../generate-input.js";
 import { isTerminal, type GenerateMusicResult, type Job, type JobStatus, type Track } from "../job.js";
 import type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "../producer-backend.js";

@@ -1,0 +1,10 @@
+/**
+ * `@producer/core/client`: the daemon's typed client alone — no job store, no SQL builder, no storage — so a
+ * program that only talks to the daemon starts fast.
+ */
+export { producer, ProducerClient } from "./producer-client.js";
+export type { ClientGenerateInput, ProducerClientOptions } from "./producer-client.js";
+export { isTerminal } from "../job.js";
+export type { GenerateMusicResult, Job, JobStatus, Track } from "../job.js";
+export type { GenerateMusicInput } from "../generate-input.js";
+export type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "../producer-backend.js";
