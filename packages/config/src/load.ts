@@ -244,6 +244,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
     storage: { ...parsed.storage, driver, localDir: inDataDir(parsed.storage.localDir, "storage") },
     database: {
       dialect,
+      sqliteSynchronous: parsed.database.sqliteSynchronous,
       url:
         dialect === "postgres" || sqlitePath === ":memory:" ? databaseUrl : `sqlite:${absolute(sqlitePath)}`,
     },

@@ -232,6 +232,9 @@ const databaseSchema = z.strictObject({
       .optional(),
     { doc: "Job queue and track store: a SQLite file or postgres:// URL.", defaultLabel: "sqlite:<dataDir>/producer.db" },
   ),
+  sqliteSynchronous: setting(z.enum(["normal", "full"]).default("normal"), {
+    doc: "SQLite durability: `normal` (WAL; a power loss may drop the last commits, never corrupts) or `full` (every commit synced to disk; slower submits).",
+  }),
 });
 
 const daemonSchema = z.strictObject({
@@ -346,7 +349,7 @@ export type ProducerConfig = Omit<Parsed, "site" | "paths" | "storage" | "databa
   site: ResolvedSite;
   paths: Required<Parsed["paths"]>;
   storage: Omit<Parsed["storage"], "driver" | "localDir"> & { driver: "s3" | "local"; localDir: string };
-  database: { url: string; dialect: "sqlite" | "postgres" };
+  database: { url: string; dialect: "sqlite" | "postgres"; sqliteSynchronous: "normal" | "full" };
   daemon: Omit<Parsed["daemon"], "socketPath"> & { socketPath: string };
 };
 

@@ -21,6 +21,7 @@ import { migrateToLatest } from "./store/migrations.js";
 import { TrackStore, type TrackPage } from "./store/track-store.js";
 import { deliverWebhook } from "./webhook.js";
 import type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "./producer-backend.js";
+import { QueuedCounts } from "./queued-counts.js";
 import { Worker } from "./worker.js";
 
 export interface ProducerServiceOptions {
@@ -56,6 +57,8 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   private readonly worker: Worker | undefined;
   private readonly logger: Logger;
   private readonly webhookDeliveries = new Set<Promise<unknown>>();
+  private readonly queued: QueuedCounts;
+  private averageRun: { ms: number; at: number } | undefined;
   private closed = false;
 
   private constructor(
@@ -67,6 +70,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   ) {
     this.logger = logger;
     this.jobs = new JobStore(database.db, database.dialect);
+    this.queued = new QueuedCounts(this.jobs);
     this.tracks = new TrackStore(database.db);
     if (generator) {
       this.worker = new Worker({
@@ -116,12 +120,16 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
       maxAttempts: this.config.queue.maxAttempts,
       maxQueued: this.config.queue.maxQueued,
       retryAfterMs: async () => Math.ceil((await this.jobs.averageRunMs(DEFAULT_RUN_MS)) / this.config.queue.concurrency),
+      countQueued: () => this.queued.total(this.config.queue.maxQueued),
     });
-    if (!reused) void this.publish(row.id);
+    if (!reused) {
+      this.queued.noteQueued(row.priority);
+      void this.publish(row.id);
+    }
     if (direct) return this.runDirect(row);
     this.worker?.wake();
-    const position = await this.jobs.position(row);
-    const averageMs = await this.jobs.averageRunMs(DEFAULT_RUN_MS);
+    const position = reused ? await this.jobs.position(row) : await this.queued.positionOfNew(row.priority);
+    const averageMs = await this.averageRunMs();
     const result: QueuedResult = {
       jobId: row.id,
       status: "queued",
@@ -130,6 +138,14 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
       reused,
     };
     return result;
+  }
+
+  /** The mean run time of recent jobs, for estimates; read at most once a second. */
+  private async averageRunMs(): Promise<number> {
+    if (!this.averageRun || Date.now() - this.averageRun.at > 1000) {
+      this.averageRun = { ms: await this.jobs.averageRunMs(DEFAULT_RUN_MS), at: Date.now() };
+    }
+    return this.averageRun.ms;
   }
 
   private async runDirect(row: JobRow): Promise<DirectResult> {

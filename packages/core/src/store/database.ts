@@ -101,7 +101,9 @@ function loadDriver<T>(name: "better-sqlite3" | "pg", dialect: string): T {
  * several processes on one machine can share it) or PostgreSQL (pg), so many daemons can share one queue.
  * Both drivers are optional peer dependencies: only the one in use is loaded.
  */
-export function openDatabase(config: Pick<ProducerConfig, "database">): ProducerDatabase {
+export function openDatabase(config: {
+  database: Pick<ProducerConfig["database"], "url" | "dialect"> & Partial<Pick<ProducerConfig["database"], "sqliteSynchronous">>;
+}): ProducerDatabase {
   const { url, dialect } = config.database;
   if (dialect === "postgres") {
     const pg = loadDriver<typeof import("pg")>("pg", "PostgreSQL");
@@ -123,7 +125,7 @@ export function openDatabase(config: Pick<ProducerConfig, "database">): Producer
     for (const companion of [`${file}-wal`, `${file}-shm`]) if (fs.existsSync(companion)) fs.chmodSync(companion, 0o600);
   }
   database.pragma("busy_timeout = 5000");
-  database.pragma("synchronous = NORMAL");
+  database.pragma(`synchronous = ${config.database.sqliteSynchronous === "full" ? "FULL" : "NORMAL"}`);
   database.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return { db, dialect: "sqlite", close: () => db.destroy() };

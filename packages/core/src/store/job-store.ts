@@ -110,13 +110,15 @@ export class JobStore {
     maxQueued: number;
     /** An estimate for the queue-full hint. */
     retryAfterMs: () => Promise<number>;
+    /** How many jobs are queued now; an exact count by default (the service passes a cheaper, bounded one). */
+    countQueued?: () => Promise<number>;
   }): Promise<{ row: JobRow; reused: boolean }> {
     const inputHash = hashInput(options.input, options.webhookUrl);
     if (options.idempotencyKey) {
       const existing = await this.byIdempotencyKey(options.idempotencyKey, inputHash);
       if (existing) return { row: existing, reused: true };
     }
-    const queued = await this.countQueued();
+    const queued = await (options.countQueued ?? (() => this.countQueued()))();
     if (queued >= options.maxQueued) {
       const retryAfterMs = await options.retryAfterMs();
       throw new QueueFullError(
@@ -216,6 +218,17 @@ export class JobStore {
       .where("status", "=", "queued")
       .executeTakeFirstOrThrow();
     return Number(count);
+  }
+
+  /** Queued jobs by priority. */
+  async countQueuedByPriority(): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom("jobs")
+      .select(["priority", (eb) => eb.fn.countAll().as("count")])
+      .where("status", "=", "queued")
+      .groupBy("priority")
+      .execute();
+    return new Map(rows.map((row) => [Number(row.priority), Number(row.count)]));
   }
 
   async countByStatus(): Promise<Record<string, number>> {

@@ -1,0 +1,25 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { openDatabase } from "./database.js";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "database-"));
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("the SQLite store's durability", () => {
+  it("syncs every commit with database.sqliteSynchronous full, and uses WAL's normal sync otherwise", async () => {
+    for (const [setting, expected] of [["normal", 1], ["full", 2], [undefined, 1]] as const) {
+      const handle = openDatabase({ database: { url: `sqlite:${path.join(dir, `${setting ?? "default"}.db`)}`, dialect: "sqlite", ...(setting ? { sqliteSynchronous: setting } : {}) } });
+      try {
+        const { rows } = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(handle.db);
+        expect(rows[0]?.synchronous, String(setting)).toBe(expected);
+        const { rows: journal } = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(handle.db);
+        expect(journal[0]?.journal_mode).toBe("wal");
+      } finally {
+        await handle.close();
+      }
+    }
+  });
+});
