@@ -1,0 +1,131 @@
+// Shared pieces of the comparing suite: statistics, the machine, the simulator, Chromium, processes.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { findBrowserExecutable, loadConfig } from "@producer/config";
+import { start } from "@producer/simulator";
+
+export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+export const PRODUCER_BIN = path.join(ROOT, "apps", "daemon", "bin", "producer.js");
+
+export function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (at - low);
+}
+
+/** Median and interquartile range. */
+export const summary = (values) => ({ median: quantile(values, 0.5), q1: quantile(values, 0.25), q3: quantile(values, 0.75), n: values.length });
+export const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "—");
+export const fmtSummary = (s, unit = "", digits = 0) => `${fmt(s.median, digits)}${unit} (IQR ${fmt(s.q1, digits)}–${fmt(s.q3, digits)})`;
+
+export function machine() {
+  return { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? "unknown", loadavg: os.loadavg().map((load) => Number(load.toFixed(2))), node: process.version, memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)) };
+}
+
+export const tempDir = (name) => fs.mkdtempSync(path.join(os.tmpdir(), `producer-bench-${name}-`));
+
+/** The simulated 2026 app answering at once, and a signed-in storage state for it. */
+export async function startSite(options = {}) {
+  const site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [2, 3], startingCredits: 1_000_000, ...options });
+  return site;
+}
+
+/** The environment a daemon process needs to drive `site`, keeping everything under `dataDir`. */
+export function daemonEnv(site, dataDir, extra = {}) {
+  return {
+    ...process.env,
+    PRODUCER_PATHS_DATA_DIR: dataDir,
+    PRODUCER_SITE_BASE_URL: site.url,
+    PRODUCER_SITE_PACING_SUBMIT_GAP_MIN_MS: "0",
+    PRODUCER_SITE_PACING_SUBMIT_GAP_MAX_MS: "0",
+    PRODUCER_SITE_PACING_ACTION_DELAY_MIN_MS: "0",
+    PRODUCER_SITE_PACING_ACTION_DELAY_MAX_MS: "0",
+    PRODUCER_STORAGE_DRIVER: "local",
+    PRODUCER_QUEUE_POLL_INTERVAL_MS: "100",
+    PRODUCER_QUEUE_MAX_QUEUED: "100000",
+    PRODUCER_LOG_LEVEL: "warn",
+    ...extra,
+  };
+}
+
+export function chromiumPath() {
+  return findBrowserExecutable(loadConfig({ env: {}, configFile: false }).config);
+}
+export const chromiumArgs = () => [...loadConfig({ env: {}, configFile: false }).config.browser.args, ...(process.getuid?.() === 0 ? ["--no-sandbox"] : [])];
+
+/** Starts `producer daemon` and resolves once it is ready, with the time that took. */
+export async function startDaemonProcess(env, { logLevel = "info" } = {}) {
+  const started = performance.now();
+  const child = spawn(process.execPath, [PRODUCER_BIN, "daemon"], { env: { ...env, PRODUCER_LOG_LEVEL: logLevel }, stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`daemon not ready:\n${log}`)), 60_000);
+    child.stderr.on("data", (chunk) => {
+      log += chunk.toString();
+      if (log.includes("producer daemon ready")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`daemon exited with ${code}:\n${log}`)));
+  });
+  child.removeAllListeners("exit");
+  return { child, readyMs: performance.now() - started };
+}
+
+/** SIGTERM, and the time until the process is gone. */
+export async function stopProcess(child) {
+  if (child.exitCode !== null) return 0;
+  const started = performance.now();
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  await exited;
+  clearTimeout(timer);
+  return performance.now() - started;
+}
+
+/** Wall time of a command, in ms. */
+export async function timeCommand(args, env) {
+  const started = performance.now();
+  await new Promise((resolve) => {
+    const child = spawn(process.execPath, [PRODUCER_BIN, ...args], { env, stdio: "ignore" });
+    child.once("exit", resolve);
+  });
+  return performance.now() - started;
+}
+
+/** Proportional set size of every process whose command line contains `marker`, in MiB (Linux). */
+export function pssMiB(marker) {
+  let total = 0;
+  for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmdline.includes(marker)) continue;
+      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+      total += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) / 1024;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** Bytes under a folder. */
+export function duBytes(dir) {
+  let total = 0;
+  if (!fs.existsSync(dir)) return 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    try {
+      total += fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}

@@ -1,0 +1,45 @@
+// Throughput with 1 page against 4 pages (and 4 jobs at once) at a 2 s generation, rounds interleaved.
+import { loadConfig } from "@producer/config";
+import { isTerminal, ProducerClient } from "@producer/core/client";
+import { writeLoginState } from "@producer/session";
+import { daemonEnv, startDaemonProcess, startSite, stopProcess, summary, tempDir } from "../lib.mjs";
+
+async function throughput(site, pages, jobs) {
+  const dataDir = tempDir(`pages-${pages}`);
+  const env = daemonEnv(site, dataDir, { PRODUCER_BROWSER_PAGE_COUNT: String(pages), PRODUCER_QUEUE_CONCURRENCY: String(pages) });
+  const { config } = loadConfig({ env, configFile: false });
+  writeLoginState(config.paths.stateFile, site.issueSession());
+  const { child } = await startDaemonProcess(env);
+  const client = new ProducerClient({ socketPath: config.daemon.socketPath });
+  try {
+    await client.generateMusic({ prompt: "warm-up", useQueue: false });
+    const started = performance.now();
+    const ids = [];
+    for (let index = 0; index < jobs; index += 1) ids.push((await client.generateMusic({ prompt: `job ${index}` })).jobId);
+    const ended = await Promise.all(ids.map((id) => client.waitForJob(id, { timeoutMs: 600_000 })));
+    if (!ended.every((job) => isTerminal(job.status) && job.status === "succeeded")) throw new Error("a job did not succeed");
+    return jobs / ((performance.now() - started) / 1000);
+  } finally {
+    await stopProcess(child);
+  }
+}
+
+export async function pagesScaling({ rounds, jobs }) {
+  const site = await startSite({ generationMs: 2000 });
+  const one = [];
+  const four = [];
+  try {
+    for (let round = 0; round < rounds; round += 1) {
+      if (round % 2 === 0) {
+        one.push(await throughput(site, 1, jobs));
+        four.push(await throughput(site, 4, jobs));
+      } else {
+        four.push(await throughput(site, 4, jobs));
+        one.push(await throughput(site, 1, jobs));
+      }
+    }
+  } finally {
+    await site.close();
+  }
+  return { onePagePerSec: summary(one), fourPagesPerSec: summary(four), speedup: summary(four.map((value, index) => value / one[index])) };
+}

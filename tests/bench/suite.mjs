@@ -1,0 +1,85 @@
+// `pnpm bench`: producer against what a user would otherwise do, in one run. Writes results/latest.json and
+// results/latest.md, regenerates the README's benchmark table, and exits non-zero when a target is missed.
+// BENCH_ONLY=e2e,pages,memory,submits,startup picks scenarios; BENCH_QUICK=1 runs each smaller.
+import fs from "node:fs";
+import path from "node:path";
+import { fmt, fmtSummary, machine, ROOT } from "./lib.mjs";
+import { endToEnd } from "./scenarios/end-to-end.mjs";
+import { memory } from "./scenarios/memory.mjs";
+import { pagesScaling } from "./scenarios/pages.mjs";
+import { startup } from "./scenarios/startup.mjs";
+import { submits } from "./scenarios/submits.mjs";
+
+const quick = process.env.BENCH_QUICK === "1";
+const only = new Set((process.env.BENCH_ONLY ?? "e2e,pages,memory,submits,startup").split(","));
+const sizes = {
+  e2eRounds: Number(process.env.BENCH_ROUNDS ?? (quick ? 5 : 15)),
+  pageRounds: quick ? 1 : 2,
+  pageJobs: quick ? 8 : 12,
+  generations: Number(process.env.BENCH_GENERATIONS ?? (quick ? 100 : 500)),
+  submits: Number(process.env.BENCH_SUBMITS ?? (quick ? 10_000 : 50_000)),
+  fullSubmits: quick ? 3000 : 10_000,
+  startupRounds: quick ? 3 : 5,
+};
+
+const results = { when: new Date().toISOString(), machine: machine(), sizes };
+const rows = [];
+const row = (what, target, measured, met) => rows.push({ what, target, measured, met });
+const step = (name) => console.error(`· ${name} …`);
+
+if (only.has("e2e")) {
+  step("end to end: daemon / bare floor / cold script, interleaved");
+  const r = (results.endToEnd = await endToEnd({ rounds: sizes.e2eRounds }));
+  row("daemon end to end ÷ bare Playwright floor on an open page", "≤ 1.15×", `${fmtSummary(r.daemonOverFloor, "×", 2)}; daemon ${fmt(r.daemonMs.median)} ms, floor ${fmt(r.floorMs.median)} ms`, r.daemonOverFloor.median <= 1.15);
+  row("cold launch-per-request script ÷ daemon", "≥ 5.5×", `${fmtSummary(r.coldOverDaemon, "×", 2)}; cold ${fmt(r.coldMs.median)} ms`, r.coldOverDaemon.median >= 5.5);
+}
+if (only.has("pages")) {
+  step("1 page against 4 pages at a 2 s generation");
+  const r = (results.pages = await pagesScaling({ rounds: sizes.pageRounds, jobs: sizes.pageJobs }));
+  row("4 pages ÷ 1 page, jobs/s at a 2 s generation", "≥ 3.2×", `${fmtSummary(r.speedup, "×", 2)}; ${fmt(r.onePagePerSec.median, 2)} → ${fmt(r.fourPagesPerSec.median, 2)} jobs/s`, r.speedup.median >= 3.2);
+}
+if (only.has("memory")) {
+  step(`memory over ${sizes.generations} generations`);
+  const r = (results.memory = await memory({ generations: sizes.generations }));
+  row(`JS heap after GC, generation 50 → ${r.generations}`, "≤ +2 MiB", `${fmt(r.at50.heapMiB, 1)} → ${fmt(r.atEnd.heapMiB, 1)} MiB (${r.heapGrowthMiB >= 0 ? "+" : ""}${fmt(r.heapGrowthMiB, 2)})`, r.heapGrowthMiB <= 2);
+  row(`Chromium PSS, generation 50 → ${r.generations}`, "within 10 %", `${fmt(r.at50.chromiumPssMiB)} → ${fmt(r.atEnd.chromiumPssMiB)} MiB (${fmt(r.pssGrowthPct, 1)} %)`, Math.abs(r.pssGrowthPct) <= 10);
+  row("audio left outside storage after every job ended", "0 files", `${r.audioLeftBehind} (data dir besides storage ${fmt(r.atEnd.dataDirMiB, 1)} MiB; Chromium temp ${fmt(r.atEnd.tmpLeftoverBytes / 2 ** 20, 1)} MiB; ${r.storedSongs} songs stored)`, r.audioLeftBehind === 0);
+}
+if (only.has("submits")) {
+  step(`durable submits to ${sizes.submits} queued`);
+  const r = (results.submits = await submits({ total: sizes.submits, connections: 16, fullTotal: sizes.fullSubmits }));
+  row("accepted submits/s, 16 connections (SQLite, synchronous NORMAL)", "≥ 2,000/s", `${fmt(r.normal.overallPerSec)}/s overall; ${fmt(r.normal.at1000PerSec)}/s near 1,000 queued`, r.normal.overallPerSec >= 2000);
+  row(`submit rate at ${r.normal.queued} queued ÷ at 1,000`, "≥ 0.8×", `${fmt(r.endOverStart, 2)}× (${fmt(r.normal.atEndPerSec)}/s)`, r.endOverStart >= 0.8);
+  row("the same with synchronous FULL (every commit synced)", "— (trade-off)", `${fmt(r.full.overallPerSec)}/s over ${r.full.queued}`, true);
+}
+if (only.has("startup")) {
+  step("daemon start, CLI start, exit");
+  const r = (results.startup = await startup({ rounds: sizes.startupRounds }));
+  row("daemon start to ready ÷ bare Chromium launch + first page", "≤ 1.5×", `${fmtSummary(r.readyOverBare, "×", 2)}; ${fmt(r.daemonReadyMs.median)} vs ${fmt(r.bareLaunchMs.median)} ms`, r.readyOverBare.median <= 1.5);
+  for (const [name, s] of Object.entries(r.cliMs)) row(`CLI \`producer ${name === "help" ? "--help" : name}\` start to exit`, "≤ 300 ms", fmtSummary(s, " ms"), s.median <= 300);
+  row("exit after SIGTERM, once the last job ended", "≤ 300 ms", fmtSummary(r.exitMs, " ms"), r.exitMs.median <= 300);
+}
+
+const { cores, loadavg, cpu, node } = results.machine;
+const table = [
+  `Measured ${results.when.slice(0, 10)} on ${cores} cores (${cpu}), load ${loadavg.join(" / ")}, Node ${node}; medians with the interquartile range, ratios per round.`,
+  "",
+  "| what | target | measured | |",
+  "|---|---|---|---|",
+  ...rows.map((r) => `| ${r.what} | ${r.target} | ${r.measured} | ${r.met ? "met" : "**missed**"} |`),
+].join("\n");
+results.rows = rows;
+const out = path.join(import.meta.dirname, "results");
+fs.mkdirSync(out, { recursive: true });
+fs.writeFileSync(path.join(out, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+fs.writeFileSync(path.join(out, "latest.md"), `${table}\n`);
+console.log(table);
+
+// The README's table is this run's, when every scenario ran.
+if (only.size === 5 && !quick) {
+  const readme = path.join(ROOT, "README.md");
+  const text = fs.readFileSync(readme, "utf8");
+  const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
+  if (marked.test(text)) fs.writeFileSync(readme, text.replace(marked, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`));
+}
+process.exitCode = rows.every((r) => r.met) ? 0 : 1;
