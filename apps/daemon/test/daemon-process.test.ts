@@ -9,56 +9,22 @@ import { importLoginState } from "@producer/session";
 import { start, type RunningSimulator } from "@producer/simulator";
 import { startS3Server, type S3Server } from "@producer/test-utils";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bin, processEnvironment, startDaemonProcess as startDaemon } from "./process-harness.js";
 import { stopProcess } from "./stop-process.js";
 
 const run = promisify(execFile);
-const bin = path.join(import.meta.dirname, "..", "bin", "producer.js");
 let site: RunningSimulator;
 let s3: S3Server;
 let dataDir: string;
 let daemon: ChildProcess | undefined;
 
-function environment(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    PRODUCER_PATHS_DATA_DIR: dataDir,
-    PRODUCER_SITE_BASE_URL: site.url,
-    PRODUCER_SITE_PACING_SUBMIT_GAP_MIN_MS: "0",
-    PRODUCER_SITE_PACING_SUBMIT_GAP_MAX_MS: "0",
-    PRODUCER_SITE_PACING_ACTION_DELAY_MIN_MS: "0",
-    PRODUCER_SITE_PACING_ACTION_DELAY_MAX_MS: "0",
-    PRODUCER_STORAGE_DRIVER: "s3",
-    PRODUCER_STORAGE_S3_BUCKET: s3.bucket,
-    PRODUCER_STORAGE_S3_ENDPOINT: s3.endpoint,
-    PRODUCER_STORAGE_S3_FORCE_PATH_STYLE: "true",
-    PRODUCER_STORAGE_S3_CHECKSUMS: "when-required",
-    PRODUCER_STORAGE_S3_ACCESS_KEY_ID: "S3RVER",
-    PRODUCER_STORAGE_S3_SECRET_ACCESS_KEY: "S3RVER",
-    PRODUCER_QUEUE_POLL_INTERVAL_MS: "100",
-    PRODUCER_BROWSER_PAGE_COUNT: "1",
-    PRODUCER_DAEMON_SHUTDOWN_GRACE_MS: "30000",
-    PRODUCER_LOG_LEVEL: "info",
-  };
-}
+const environment = (): NodeJS.ProcessEnv => processEnvironment(site, s3, dataDir);
 
-/** Starts `producer daemon` and resolves once it logs that it is ready. */
+/** Starts `producer daemon` and resolves once it is ready; the test's afterEach stops it. */
 async function startDaemonProcess(): Promise<{ child: ChildProcess; log: string[] }> {
-  const child = spawn(process.execPath, [bin, "daemon"], { env: environment(), stdio: ["ignore", "pipe", "pipe"] });
-  const log: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`daemon not ready:\n${log.join("")}`)), 30_000);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      log.push(chunk.toString());
-      if (log.join("").includes("producer daemon ready")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`daemon exited with ${code}:\n${log.join("")}`)));
-  });
-  child.removeAllListeners("exit");
-  daemon = child;
-  return { child, log };
+  const started = await startDaemon(environment());
+  daemon = started.child;
+  return started;
 }
 
 beforeEach(async () => {

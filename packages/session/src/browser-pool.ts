@@ -307,9 +307,14 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
 
   private ensureContext(): Promise<BrowserContext> {
     if (this.context && this.state === "ready") return Promise.resolve(this.context);
-    this.launching ??= this.launch().finally(() => {
-      this.launching = undefined;
-    });
+    // A browser killed while it starts is a crash like any other: retryable, never an internal error.
+    this.launching ??= this.launch()
+      .catch((error: unknown) => {
+        throw this.crashError(error);
+      })
+      .finally(() => {
+        this.launching = undefined;
+      });
     return this.launching;
   }
 
@@ -428,15 +433,20 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
       .then(() => this.serveWaiters())
       .catch((error: unknown) => {
         this.logger.error({ error }, "chromium relaunch failed");
-        for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+        for (const waiter of this.waiters.splice(0)) waiter.reject(this.crashError(error));
       });
   }
 
-  /** What an error from a page means when the browser under it has gone. */
-  crashError(error: unknown): unknown {
+  /**
+   * What an error from a page means when the browser under it has gone. With the page it came from, any error on a
+   * page that has closed or whose browser was relaunched since is a crash (an element read from a dying page can
+   * look like a changed site).
+   */
+  crashError(error: unknown, pooled?: PooledPage): unknown {
     const message = error instanceof Error ? error.message : String(error);
     if (
       this.state === "crashed" ||
+      (pooled !== undefined && (pooled.launch !== this.launchCount || pooled.page.isClosed())) ||
       /Target (page, context or browser )?(has been )?closed|Browser has been closed|browser has disconnected|Target crashed|Page crashed/i.test(
         message,
       )

@@ -188,7 +188,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
       return await new SiteChecker(this.config.site, pooled.page, this.logger).run(credits);
     } catch (error) {
       broken = true;
-      throw this.pool.crashError(error);
+      throw this.pool.crashError(error, pooled);
     } finally {
       await this.pool.release(pooled, { broken });
     }
@@ -232,7 +232,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
       };
     } catch (error) {
       broken = true;
-      const failure = this.pool.crashError(error);
+      const failure = this.pool.crashError(error, pooled);
       if (!ProducerError.isInstance(failure)) throw failure;
       return { ...this.statusFrom(failure), checkedAt };
     } finally {

@@ -201,7 +201,7 @@ export class SiteDriver {
     record: SubmissionRecord | undefined,
   ): Promise<ProducerError> {
     if (signal?.aborted) return abortReason(signal) as ProducerError;
-    let failure: unknown = this.options.pool.crashError(error);
+    let failure: unknown = this.options.pool.crashError(error, pooled);
     if (!ProducerError.isInstance(failure)) {
       const message = failure instanceof Error ? failure.message.split("\n")[0] : String(failure);
       failure = isPlaywrightTimeout(failure)

@@ -1,0 +1,226 @@
+import { execFile, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { loadConfig } from "@producer/config";
+import { ProducerClient, type Job } from "@producer/core";
+import { importLoginState } from "@producer/session";
+import { start, type RunningSimulator } from "@producer/simulator";
+import { startS3Server, type S3Server } from "@producer/test-utils";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bin, processEnvironment, startDaemonProcess } from "./process-harness.js";
+import { stopProcess } from "./stop-process.js";
+
+// Chaos, bounded and on loopback only: each case breaks one real part while jobs run, then checks that every job
+// ended as it should, one track row per song, one site submission per job, and no audio lost or left behind. Each
+// prints its figures in one line.
+
+const run = promisify(execFile);
+let site: RunningSimulator;
+let s3: S3Server;
+let dataDir: string;
+let daemon: ChildProcess | undefined;
+let env: NodeJS.ProcessEnv;
+let client: ProducerClient;
+
+async function startDaemon(extra: NodeJS.ProcessEnv = {}): Promise<number> {
+  const started = Date.now();
+  env = processEnvironment(site, s3, dataDir, { PRODUCER_QUEUE_BACKOFF_BASE_MS: "200", PRODUCER_QUEUE_BACKOFF_MAX_MS: "1000", ...extra });
+  daemon = (await startDaemonProcess(env)).child;
+  client = new ProducerClient({ socketPath: path.join(dataDir, "producer.sock") });
+  return Date.now() - started;
+}
+
+const queue = async (count: number, label: string): Promise<string[]> => {
+  const ids: string[] = [];
+  for (let index = 0; index < count; index += 1) ids.push((await client.generateMusic({ prompt: `${label} ${index}` })).jobId);
+  return ids;
+};
+const waitAll = (ids: string[], timeoutMs = 120_000): Promise<Job[]> => Promise.all(ids.map((id) => client.waitForJob(id, { timeoutMs })));
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Audio files anywhere under the data dir but storage (the downloads of jobs not yet stored). */
+function audioLeft(): string[] {
+  return fs
+    .readdirSync(dataDir, { recursive: true, encoding: "utf8" })
+    .filter((file) => /\.(wav|mp3|m4a)$/i.test(file) && !file.startsWith("storage"));
+}
+
+/** The invariants every case ends with: each job succeeded with 2 songs, one submission each, nothing left. */
+function expectWhole(jobs: Job[], submissionsBefore: number): void {
+  expect(jobs.map((job) => `${job.status}${job.error ? ` ${job.error.code}: ${job.error.message}` : ""}`)).toEqual(jobs.map(() => "succeeded"));
+  expect(jobs.every((job) => job.tracks.length === 2)).toBe(true);
+  expect(new Set(jobs.flatMap((job) => job.tracks.map((track) => track.sha256))).size).toBe(jobs.length * 2);
+  expect(site.stats.generations - submissionsBefore).toBe(jobs.length);
+  expect(audioLeft()).toEqual([]);
+}
+
+/** Every Chromium of the daemon's browser pool, killed at once. */
+async function killChromium(): Promise<number> {
+  const pids = fs
+    .readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--producer-pool=");
+      } catch {
+        return false;
+      }
+    });
+  for (const pid of pids) {
+    try {
+      process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // gone already
+    }
+  }
+  return pids.length;
+}
+
+beforeEach(async () => {
+  site = await start({ generationMs: 300, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 2] });
+  s3 = await startS3Server({ bucket: "producer-chaos" });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-chaos-"));
+  importLoginState({ config: loadConfig({ env: processEnvironment(site, s3, dataDir), configFile: false }).config, source: site.issueSession() });
+});
+afterEach(async () => {
+  await stopProcess(daemon);
+  daemon = undefined;
+  await site.close();
+  await s3.close();
+  fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+});
+
+describe("chaos", () => {
+  it("Chromium killed with SIGKILL mid-job, five times", async () => {
+    await startDaemon();
+    const before = site.stats.generations;
+    const ids = await queue(5, "chromium-kill");
+    let killed = 0;
+    let lastKill = 0;
+    for (const id of ids) {
+      await until(`job ${id} to start`, async () => (await client.getJob(id)).status !== "queued");
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      killed += await killChromium();
+      lastKill = Date.now();
+    }
+    const jobs = await waitAll(ids);
+    const recoveredMs = Date.now() - lastKill;
+    expectWhole(jobs, before);
+    console.log(`chaos: chromium kill -9 ×5: ${killed} processes killed; 5/5 jobs succeeded, ${site.stats.generations - before} submissions, ${jobs.reduce((sum, job) => sum + job.attempts, 0)} attempts; all done ${recoveredMs} ms after the last kill`);
+    expect(recoveredMs).toBeLessThan(60_000);
+  }, 180_000);
+
+  it("the daemon killed with SIGKILL with 30 jobs queued and running, then started again", async () => {
+    await startDaemon();
+    const before = site.stats.generations;
+    const ids = await queue(30, "daemon-kill");
+    await until("a few jobs to finish", async () => (await Promise.all(ids.slice(0, 3).map((id) => client.getJob(id)))).every((job) => job.status === "succeeded"));
+    daemon?.kill("SIGKILL");
+    await new Promise((resolve) => daemon?.once("exit", resolve));
+    const restartMs = await startDaemon();
+    const restarted = Date.now();
+    const jobs = await waitAll(ids, 150_000);
+    expectWhole(jobs, before);
+    console.log(`chaos: daemon kill -9 with 30 jobs: ready again in ${restartMs} ms, all 30 succeeded ${Date.now() - restarted} ms after restart, ${site.stats.generations - before} submissions, ${jobs.reduce((sum, job) => sum + job.tracks.length, 0)} track rows`);
+  }, 240_000);
+
+  it("the S3 server down for 20 s mid-run", async () => {
+    await startDaemon();
+    const before = site.stats.generations;
+    const ids = await queue(3, "s3-down");
+    await until("the first job to download", async () => ["downloading", "uploading"].includes((await client.getJob(ids[0] as string)).status));
+    await s3.stop();
+    const down = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    await s3.restart();
+    const jobs = await waitAll(ids);
+    expectWhole(jobs, before);
+    console.log(`chaos: S3 down 20 s: 3/3 jobs succeeded ${Date.now() - down - 20_000} ms after it came back, ${site.stats.generations - before} submissions, ${jobs.reduce((sum, job) => sum + job.attempts, 0)} attempts`);
+  }, 120_000);
+
+  it("the session expiring mid-run, then a new one imported", async () => {
+    await startDaemon();
+    const before = site.stats.generations;
+    const ids = await queue(4, "expiry");
+    await client.waitForJob(ids[0] as string, { timeoutMs: 60_000 });
+    site.expireSessions();
+    await until("the queue to pause", async () => (await client.status()).paused !== null, 60_000);
+    const file = path.join(dataDir, "fresh-login.json");
+    fs.writeFileSync(file, JSON.stringify(site.issueSession()), { mode: 0o600 });
+    const imported = Date.now();
+    await run(process.execPath, [bin, "session", "import", file], { env });
+    const jobs = await waitAll(ids);
+    expectWhole(jobs, before);
+    console.log(`chaos: session expiry then import: 4/4 jobs succeeded ${Date.now() - imported} ms after the import, ${site.stats.generations - before} submissions`);
+  }, 120_000);
+
+  it("300 concurrent submits with idempotency keys, sent twice", async () => {
+    site.expireSessions(); // nothing runs: the queue pauses, so only the submits are measured
+    await startDaemon();
+    const send = () =>
+      Promise.all(Array.from({ length: 300 }, (_, index) => client.generateMusic({ prompt: `idempotent ${index}`, idempotencyKey: `chaos-${index}` })));
+    let started = Date.now();
+    const first = await send();
+    const firstMs = Date.now() - started;
+    started = Date.now();
+    const second = await send();
+    const secondMs = Date.now() - started;
+    const firstIds = first.map((result) => (result as { jobId: string }).jobId);
+    expect(new Set(firstIds).size).toBe(300);
+    expect(second.map((result) => (result as { jobId: string }).jobId)).toEqual(firstIds);
+    expect(second.every((result) => (result as { reused: boolean }).reused)).toBe(true);
+    // The session is expired, so the queue pauses; no job keeps a claim, and none spends an attempt.
+    await until("the queue to pause", async () => (await client.status()).paused !== null);
+    await until("every job to be queued", async () => (await client.status()).jobsByStatus.queued === 300);
+    const attempts: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listJobs({ limit: 100, ...(cursor ? { cursor } : {}) });
+      attempts.push(...page.jobs.map((job) => job.attempts));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(attempts).toHaveLength(300);
+    expect(attempts.filter((count) => count > 0)).toEqual([]);
+    expect(site.stats.generations).toBe(0);
+    console.log(`chaos: 300 concurrent keyed submits ×2: 300 jobs, 300 reused; ${firstMs} ms then ${secondMs} ms`);
+  }, 120_000);
+
+  it("a download that never fires", async () => {
+    await startDaemon({ PRODUCER_SITE_TIMEOUTS_DOWNLOAD_MS: "1500" });
+    site.faults.set("download-never");
+    const before = site.stats.generations;
+    const started = Date.now();
+    const jobs = await waitAll(await queue(1, "download-never"));
+    expectWhole(jobs, before);
+    const via = site.stats.served.slice(-2).map((entry) => entry.via);
+    console.log(`chaos: download never fires: the job succeeded in ${Date.now() - started} ms, the songs fetched by ${[...new Set(via)].join(", ")}, ${site.stats.generations - before} submission`);
+  }, 120_000);
+
+  it("a profile locator that matches nothing", async () => {
+    await startDaemon({
+      PRODUCER_SITE_LOCATORS: JSON.stringify({ generateButton: { role: "button", name: "Make it so", exact: true } }),
+      PRODUCER_SITE_TIMEOUTS_ELEMENT_MS: "3000",
+    });
+    const before = site.stats.generations;
+    const started = Date.now();
+    const [job] = await waitAll(await queue(1, "drifted"));
+    expect(job?.status).toBe("failed");
+    expect(job?.error).toMatchObject({ code: "SITE_CHANGED", retryable: false });
+    expect(job?.error?.message).toContain("generateButton");
+    const artifacts = (job?.error?.details?.artifacts ?? {}) as { screenshot?: string; html?: string };
+    expect(fs.existsSync(artifacts.screenshot ?? "")).toBe(true);
+    expect(fs.existsSync(artifacts.html ?? "")).toBe(true);
+    expect(site.stats.generations).toBe(before);
+    expect(audioLeft()).toEqual([]);
+    console.log(`chaos: a locator matching nothing: SITE_CHANGED (generateButton) in ${Date.now() - started} ms, ${job?.attempts} attempt, 0 submissions, screenshot and HTML kept`);
+  }, 120_000);
+});
