@@ -29,17 +29,45 @@ export async function openPages(browser, site) {
 }
 
 /** One generation on open pages: compose, submit, wait for the page's status call, download each song, store it. */
-export async function generateOnPages({ studio, library }, prompt, store) {
+export async function generateOnPages({ studio, library }, prompt, store, trace = false) {
+  let last = performance.now();
+  const mark = (what) => {
+    if (trace) console.log(`  ${what} ${Math.round(performance.now() - last)} ms`);
+    last = performance.now();
+  };
+  // A background tab's timers are throttled: the page in use is brought to the front, as a user's would be. The
+  // app keeps each generation's reply stream open, and Chromium allows six connections to a host: the studio is
+  // loaded afresh for every generation, as producer does, or the seventh would stall.
+  await studio.bringToFront();
+  await studio.reload();
   const description = studio.getByRole("textbox", { name: "Sound description" });
   if (!(await description.isVisible())) await studio.getByRole("button", { name: "Toggle compose panel" }).click();
   await description.fill(prompt);
-  const finished = studio.waitForResponse(
-    async (response) => response.url().includes("/__api/audio-create-song-status/") && (await response.json().catch(() => ({}))).status === "completed",
-    { timeout: 60_000 },
-  );
-  await studio.getByRole("button", { name: "Generate", exact: true }).click();
-  const { clip_ids: clipIds } = await (await finished).json();
+  // Generate, and once more if the click sent nothing (the panel was still opening).
+  for (let attempt = 1; ; attempt += 1) {
+    const sent = studio.waitForResponse((response) => response.url().includes("/__api/producer/tool-call"), { timeout: 5000 });
+    await studio.getByRole("button", { name: "Generate", exact: true }).click();
+    if (await sent.then(() => true, () => false)) break;
+    if (attempt === 2) throw new Error("Generate sent nothing");
+  }
+  // Follow the generation as a savvy script would: the account's newest clips, read with the page's own cookies,
+  // until both songs of this prompt are done.
+  const newest = new URL("/__api/clips/auth-user?limit=4&offset=0", studio.url()).href;
+  let clipIds = [];
+  for (const deadline = Date.now() + 60_000; ; ) {
+    const { data } = await (await studio.context().request.get(newest)).json();
+    const mine = data.filter((clip) => clip.operation?.sound_prompt === prompt);
+    if (mine.length >= 2 && mine.every((clip) => clip.duration.status !== "pending")) {
+      clipIds = mine.map((clip) => clip.id);
+      break;
+    }
+    if (Date.now() > deadline) throw new Error(`the songs of "${prompt}" did not finish`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  mark("generated");
+  await library.bringToFront();
   await library.reload();
+  mark("library reloaded");
   for (const clipId of clipIds) {
     const row = library.getByRole("listitem").filter({ has: library.locator(`a[href$="/song/${clipId}"]`) });
     await library.keyboard.press("Escape");
@@ -57,6 +85,7 @@ export async function generateOnPages({ studio, library }, prompt, store) {
     await saved.delete();
     const bytes = fs.readFileSync(file);
     store.insert({ clipId, path: file, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length });
+    mark("song stored");
   }
   return clipIds.length;
 }
