@@ -24,21 +24,25 @@ const sizes = {
 
 const results = { when: new Date().toISOString(), machine: machine(), sizes };
 const rows = [];
-const row = (what, target, measured, met) => rows.push({ what, target, measured, met });
+let scenario = "";
+const row = (what, target, measured, met) => rows.push({ scenario, what, target, measured, met });
 const step = (name) => console.error(`· ${name} …`);
 
 if (only.has("e2e")) {
+  scenario = "e2e";
   step("end to end: daemon / bare floor / cold script, interleaved");
   const r = (results.endToEnd = await endToEnd({ rounds: sizes.e2eRounds }));
   row("daemon end to end ÷ bare Playwright floor on an open page", "≤ 1.15×", `${fmtSummary(r.daemonOverFloor, "×", 2)}; daemon ${fmt(r.daemonMs.median)} ms, floor ${fmt(r.floorMs.median)} ms`, r.daemonOverFloor.median <= 1.15);
   row("cold launch-per-request script ÷ daemon", "≥ 5.5×", `${fmtSummary(r.coldOverDaemon, "×", 2)}; cold ${fmt(r.coldMs.median)} ms`, r.coldOverDaemon.median >= 5.5);
 }
 if (only.has("pages")) {
+  scenario = "pages";
   step("1 page against 4 pages at a 2 s generation");
   const r = (results.pages = await pagesScaling({ rounds: sizes.pageRounds, jobs: sizes.pageJobs }));
   row("4 pages ÷ 1 page, jobs/s at a 2 s generation", "≥ 3.2×", `${fmtSummary(r.speedup, "×", 2)}; ${fmt(r.onePagePerSec.median, 2)} → ${fmt(r.fourPagesPerSec.median, 2)} jobs/s`, r.speedup.median >= 3.2);
 }
 if (only.has("memory")) {
+  scenario = "memory";
   step(`memory over ${sizes.generations} generations`);
   const r = (results.memory = await memory({ generations: sizes.generations }));
   row(`JS heap after GC, generation 50 → ${r.generations}`, "≤ +2 MiB", `${fmt(r.at50.heapMiB, 1)} → ${fmt(r.atEnd.heapMiB, 1)} MiB (${r.heapGrowthMiB >= 0 ? "+" : ""}${fmt(r.heapGrowthMiB, 2)})`, r.heapGrowthMiB <= 2);
@@ -46,6 +50,7 @@ if (only.has("memory")) {
   row("audio left outside storage after every job ended", "0 files", `${r.audioLeftBehind} (data dir besides storage ${fmt(r.atEnd.dataDirMiB, 1)} MiB; Chromium temp ${fmt(r.atEnd.tmpLeftoverBytes / 2 ** 20, 1)} MiB; ${r.storedSongs} songs stored)`, r.audioLeftBehind === 0);
 }
 if (only.has("submits")) {
+  scenario = "submits";
   step(`durable submits to ${sizes.submits} queued`);
   const r = (results.submits = await submits({ total: sizes.submits, connections: 16, fullTotal: sizes.fullSubmits }));
   row("accepted submits/s, 16 connections (SQLite, synchronous NORMAL)", "≥ 2,000/s", `${fmt(r.normal.overallPerSec)}/s overall; ${fmt(r.normal.at1000PerSec)}/s near 1,000 queued`, r.normal.overallPerSec >= 2000);
@@ -53,12 +58,30 @@ if (only.has("submits")) {
   row("the same with synchronous FULL (every commit synced)", "— (trade-off)", `${fmt(r.full.overallPerSec)}/s over ${r.full.queued}`, true);
 }
 if (only.has("startup")) {
+  scenario = "startup";
   step("daemon start, CLI start, exit");
   const r = (results.startup = await startup({ rounds: sizes.startupRounds }));
   row("daemon start to ready ÷ bare Chromium launch + first page", "≤ 1.5×", `${fmtSummary(r.readyOverBare, "×", 2)}; ${fmt(r.daemonReadyMs.median)} vs ${fmt(r.bareLaunchMs.median)} ms`, r.readyOverBare.median <= 1.5);
   for (const [name, s] of Object.entries(r.cliMs)) row(`CLI \`producer ${name === "help" ? "--help" : name}\` start to exit`, "≤ 300 ms", fmtSummary(s, " ms"), s.median <= 300);
   row("exit after SIGTERM, once the last job ended", "≤ 300 ms", fmtSummary(r.exitMs, " ms"), r.exitMs.median <= 300);
 }
+
+// A run of some scenarios keeps the other scenarios' rows and figures from the last run, each with its date.
+const out = path.join(import.meta.dirname, "results");
+const previousFile = path.join(out, "latest.json");
+const previous = fs.existsSync(previousFile) ? JSON.parse(fs.readFileSync(previousFile, "utf8")) : undefined;
+const SCENARIO_RESULT = { e2e: "endToEnd", pages: "pages", memory: "memory", submits: "submits", startup: "startup" };
+if (previous && !quick) {
+  for (const [name, key] of Object.entries(SCENARIO_RESULT)) {
+    if (only.has(name) || !previous[key]) continue;
+    results[key] = previous[key];
+    rows.push(...(previous.rows ?? []).filter((r) => r.scenario === name).map((r) => ({ ...r, measured: `${r.measured} (run of ${previous.runs?.[name] ?? previous.when.slice(0, 10)})` })));
+  }
+}
+results.runs = Object.fromEntries(Object.keys(SCENARIO_RESULT).filter((name) => only.has(name) || previous?.runs?.[name]).map((name) => [name, only.has(name) ? results.when.slice(0, 10) : previous.runs[name]]));
+const order = Object.keys(SCENARIO_RESULT);
+rows.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
+const complete = order.every((name) => rows.some((r) => r.scenario === name));
 
 const { cores, loadavg, cpu, node } = results.machine;
 const table = [
@@ -69,14 +92,13 @@ const table = [
   ...rows.map((r) => `| ${r.what} | ${r.target} | ${r.measured} | ${r.met ? "met" : "**missed**"} |`),
 ].join("\n");
 results.rows = rows;
-const out = path.join(import.meta.dirname, "results");
 fs.mkdirSync(out, { recursive: true });
 fs.writeFileSync(path.join(out, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
 fs.writeFileSync(path.join(out, "latest.md"), `${table}\n`);
 console.log(table);
 
-// The README's table is this run's, when every scenario ran.
-if (only.size === 5 && !quick) {
+// The README's table is this run's, once every scenario has a figure (this run's or the last one's).
+if (complete && !quick) {
   const readme = path.join(ROOT, "README.md");
   const text = fs.readFileSync(readme, "utf8");
   const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
