@@ -29,12 +29,7 @@ export async function openPages(browser, site) {
 }
 
 /** One generation on open pages: compose, submit, wait for the page's status call, download each song, store it. */
-export async function generateOnPages({ studio, library }, prompt, store, trace = false) {
-  let last = performance.now();
-  const mark = (what) => {
-    if (trace) console.log(`  ${what} ${Math.round(performance.now() - last)} ms`);
-    last = performance.now();
-  };
+export async function generateOnPages({ studio, library }, prompt, store) {
   // A background tab's timers are throttled: the page in use is brought to the front, as a user's would be. The
   // app keeps each generation's reply stream open, and Chromium allows six connections to a host: the studio is
   // loaded afresh for every generation, as producer does, or the seventh would stall.
@@ -64,10 +59,8 @@ export async function generateOnPages({ studio, library }, prompt, store, trace 
     if (Date.now() > deadline) throw new Error(`the songs of "${prompt}" did not finish`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  mark("generated");
   await library.bringToFront();
   await library.reload();
-  mark("library reloaded");
   for (const clipId of clipIds) {
     const row = library.getByRole("listitem").filter({ has: library.locator(`a[href$="/song/${clipId}"]`) });
     await library.keyboard.press("Escape");
@@ -85,7 +78,6 @@ export async function generateOnPages({ studio, library }, prompt, store, trace 
     await saved.delete();
     const bytes = fs.readFileSync(file);
     store.insert({ clipId, path: file, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length });
-    mark("song stored");
   }
   return clipIds.length;
 }

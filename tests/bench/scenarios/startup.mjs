@@ -17,7 +17,7 @@ export async function startup({ rounds }) {
   const cli = { help: [], jobs: [], tracks: [], generate: [] };
   try {
     for (let round = 0; round < rounds; round += 1) {
-      let started = performance.now();
+      const started = performance.now();
       const browser = await launch();
       const context = await browser.newContext({ storageState: site.issueSession() });
       const page = await context.newPage();

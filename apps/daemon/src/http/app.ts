@@ -231,13 +231,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
 
   app.get("/v1/queue", async (c) => c.json(await service.status()));
 
-  app.get("/v1/session", async (c) => {
-    const force = c.req.query("force") === "true";
-    const status = deps.checkSession
-      ? await deps.checkSession({ force })
-      : { valid: false, reason: "This daemon has no browser session.", checkedAt: new Date().toISOString() };
-    return c.json({ ...status, paused: (await service.status()).paused });
-  });
+  app.get("/v1/session", async (c) => c.json(await service.session({ force: c.req.query("force") === "true" })));
 
   if (config.daemon.legacyRoutes) app.route(config.daemon.legacyPrefix, createLegacyRoutes(config, service));
 
