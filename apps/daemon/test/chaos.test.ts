@@ -59,6 +59,8 @@ function expectWhole(jobs: Job[], submissionsBefore: number): void {
   expect(jobs.map((job) => `${job.status}${job.error ? ` ${job.error.code}: ${job.error.message}` : ""}`)).toEqual(jobs.map(() => "succeeded"));
   expect(jobs.every((job) => job.tracks.length === 2)).toBe(true);
   expect(new Set(jobs.flatMap((job) => job.tracks.map((track) => track.sha256))).size).toBe(jobs.length * 2);
+  // Byte-exact: each stored song is what the site served for that clip.
+  for (const track of jobs.flatMap((job) => job.tracks)) expect(track.sha256).toBe(site.servedSha256(track.clipId as string, track.format as "wav"));
   expect(site.stats.generations - submissionsBefore).toBe(jobs.length);
   expect(audioLeft()).toEqual([]);
 }
