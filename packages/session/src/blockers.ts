@@ -13,6 +13,9 @@ import { describeLocator, locate } from "./locators.js";
 import { waitForFirst, type PageCondition } from "./page-watch.js";
 import type { Site } from "./site.js";
 
+/** What may cover the page, closed before a click. */
+const OVERLAY_KEYS = ["consentAgree", "dialogClose"];
+
 export type Blocker = "challenge" | "loginWall" | "outOfCredits";
 
 /**
@@ -114,8 +117,13 @@ export class PageGuard {
 
   /** Closes a consent notice or a dialog covering the page; true when one was closed. */
   async dismissOverlays(): Promise<boolean> {
+    const keys = OVERLAY_KEYS.filter((key) => key in this.site.locators);
+    if (keys.length === 0) return false;
+    // One look for any of them first: nearly always nothing covers the page.
+    const any = keys.map((key) => locate(this.site, this.page, key)).reduce((all, one) => all.or(one));
+    if ((await any.filter({ visible: true }).count().catch(() => 0)) === 0) return false;
     let closed = false;
-    for (const key of ["consentAgree", "dialogClose"]) {
+    for (const key of keys) {
       if (!(await this.exists(key, { visible: true }))) continue;
       this.logger.debug({ locator: key }, "closing what covers the page");
       await locate(this.site, this.page, key)

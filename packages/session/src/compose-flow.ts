@@ -20,7 +20,11 @@ import { abortable, songFileName } from "./song-actions.js";
 
 /** How far before the recorded submission a song found in the library may be dated (clock skew, rounding). */
 const LIBRARY_SKEW_MS = 60_000;
-/** How often the clips are fetched inside the page when the page's own polling says nothing new. */
+/**
+ * The clips are also fetched inside the page while the page's own polling says nothing new: first after
+ * FIRST_CLIP_POLL_MS, then at twice the gap each time, up to CLIP_POLL_MS apart.
+ */
+const FIRST_CLIP_POLL_MS = 100;
 const CLIP_POLL_MS = 2_000;
 
 const STEM_TITLE = /\s-\s(vocals|drums|bass|other)$/i;
@@ -35,6 +39,9 @@ const lengthText = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Ma
  * by prompt and time in the library.
  */
 export class ComposeFlow {
+  /** The page shows the library, loaded during this job, and no song's menu left a download in flight. */
+  private libraryLoaded = false;
+
   constructor(private readonly context: FlowContext) {}
 
   async run(request: GenerationRequest): Promise<GeneratedSong[]> {
@@ -109,7 +116,10 @@ export class ComposeFlow {
     return traffic.credits;
   }
 
-  /** Sets every control of the compose panel, every time: the panel keeps what the last generation left. */
+  /**
+   * Sets every control of the compose panel, every time: the panel keeps what the last generation left. The
+   * values are read first, together, and only the controls that differ are touched.
+   */
   private async setControls(request: GenerationRequest): Promise<void> {
     const { site, actions, guard } = this.context;
     const step = { step: "compose" };
@@ -120,28 +130,58 @@ export class ComposeFlow {
         { timeoutMs: site.timeouts.elementMs, step: "compose", signal: this.context.signal, locator: "soundDescription" },
       );
     }
-    await actions.fill(this.locator("soundDescription"), "soundDescription", request.prompt, step);
-    await actions.fill(this.locator("lyricsInput"), "lyricsInput", request.instrumental ? "" : (request.lyrics ?? ""), step);
+    const wanted = {
+      soundDescription: request.prompt,
+      lyricsInput: request.instrumental ? "" : (request.lyrics ?? ""),
+      bpmInput: request.bpm === undefined ? "" : String(request.bpm),
+      lengthInput: request.durationSecs === undefined ? "" : lengthText(request.durationSecs),
+      seedInput: request.seed === undefined ? "" : String(request.seed),
+      titleInput: request.title ?? "",
+    };
+    const now = await this.readControls(Object.keys(wanted));
+    const differs = (key: keyof typeof wanted) => now[key] !== wanted[key];
+    const fill = async (key: keyof typeof wanted) => {
+      if (differs(key)) await actions.fill(this.locator(key), key, wanted[key], step);
+    };
+    await fill("soundDescription");
+    await fill("lyricsInput");
     await this.setSwitch("instrumentalSwitch", request.instrumental === true);
+    // BPM, length and seed count only while advanced mode is on; with none asked, it is left (or turned) off.
     const advanced = request.bpm !== undefined || request.durationSecs !== undefined || request.seed !== undefined;
-    await this.setSwitch("advancedSwitch", true);
-    await actions.fill(this.locator("bpmInput"), "bpmInput", request.bpm === undefined ? "" : String(request.bpm), step);
-    await actions.fill(this.locator("lengthInput"), "lengthInput", request.durationSecs === undefined ? "" : lengthText(request.durationSecs), step);
-    await actions.fill(this.locator("seedInput"), "seedInput", request.seed === undefined ? "" : String(request.seed), step);
-    if (!advanced) await this.setSwitch("advancedSwitch", false);
-    await this.setModel(request.model ?? site.defaultModel);
-    if (!(await guard.exists("titleInput", { visible: true }))) {
-      await actions.click(this.locator("detailsToggle"), "detailsToggle", step);
+    const advancedKeys = ["bpmInput", "lengthInput", "seedInput"] as const;
+    if (advanced || (await this.switchOn("advancedSwitch"))) {
+      if (advanced || advancedKeys.some(differs)) {
+        await this.setSwitch("advancedSwitch", true);
+        for (const key of advancedKeys) await fill(key);
+      }
+      if (!advanced) await this.setSwitch("advancedSwitch", false);
     }
-    await actions.fill(this.locator("titleInput"), "titleInput", request.title ?? "", step);
+    await this.setModel(request.model ?? site.defaultModel);
+    if (differs("titleInput")) {
+      if (!(await guard.exists("titleInput", { visible: true }))) {
+        await actions.click(this.locator("detailsToggle"), "detailsToggle", step);
+      }
+      await fill("titleInput");
+    }
     await this.context.pause();
   }
 
-  private async setSwitch(key: string, on: boolean): Promise<void> {
-    const control = this.locator(key);
-    const state = await control.getAttribute("aria-checked", { timeout: this.context.site.timeouts.elementMs }).catch(() => null);
+  /** The current values of text controls, read together (undefined where one cannot be read). */
+  private async readControls(keys: string[]): Promise<Record<string, string | undefined>> {
+    const values = await Promise.all(
+      keys.map((key) => this.locator(key).inputValue({ timeout: 500 }).catch(() => undefined)),
+    );
+    return Object.fromEntries(keys.map((key, index) => [key, values[index]]));
+  }
+
+  private async switchOn(key: string): Promise<boolean> {
+    const state = await this.locator(key).getAttribute("aria-checked", { timeout: this.context.site.timeouts.elementMs }).catch(() => null);
     if (state === null) throw this.context.guard.siteChanged(key, "has no aria-checked state", { step: "compose" });
-    if ((state === "true") !== on) await this.context.actions.click(control, key, { step: "compose" });
+    return state === "true";
+  }
+
+  private async setSwitch(key: string, on: boolean): Promise<void> {
+    if ((await this.switchOn(key)) !== on) await this.context.actions.click(this.locator(key), key, { step: "compose" });
   }
 
   private async setModel(modelId: string | undefined): Promise<void> {
@@ -303,7 +343,8 @@ export class ComposeFlow {
   /** Waits until each clip is done or failed (from the page's clips traffic, or clips fetched inside the page). */
   private async waitSettled(clipIds: string[], step: string): Promise<ClipState[]> {
     const { traffic, site, signal } = this.context;
-    let lastPoll = 0;
+    let gap = FIRST_CLIP_POLL_MS;
+    let nextPoll = Date.now() + gap;
     const settled = await traffic.waitFor(
       () => {
         const failedOp = [...traffic.operations.values()].find(
@@ -324,10 +365,11 @@ export class ComposeFlow {
       {
         timeoutMs: site.timeouts.generationMs,
         signal,
-        pollMs: 500,
+        pollMs: FIRST_CLIP_POLL_MS,
         onPoll: async () => {
-          if (Date.now() - lastPoll < CLIP_POLL_MS) return;
-          lastPoll = Date.now();
+          if (Date.now() < nextPoll) return;
+          gap = Math.min(gap * 2, CLIP_POLL_MS);
+          nextPoll = Date.now() + gap;
           await traffic.fetchJson("clips", { method: "POST", body: { clip_ids: clipIds } });
         },
       },
@@ -361,13 +403,20 @@ export class ComposeFlow {
     return matching.filter((clip) => clip.opId === newest.opId).map((clip) => clip.id);
   }
 
-  /** Opens the library row of one song (found by its link, never by title alone) and returns it. */
+  /**
+   * Opens the library row of one song (found by its link, never by title alone) and returns it. The library is
+   * loaded once for the songs of a job; it is loaded afresh when the song has no row there yet, or when an
+   * earlier song's menu gave no file (whatever it left in flight goes with the old page).
+   */
   private async libraryRow(clip: ClipState, songNumber: number): Promise<Locator> {
     const { site, page, guard, signal } = this.context;
-    // A fresh load for every song: whatever an earlier song's menu left in flight goes with the old page.
-    await abortable(page.goto(siteUrl(site, "library"), { timeout: site.timeouts.navigationMs, waitUntil: "domcontentloaded" }), signal);
-    await guard.dismissOverlays();
     const row = locate(site, page, "libraryRow").filter({ has: locate(site, page, "songLink", { id: clip.id }) });
+    if (!this.libraryLoaded || (await row.count().catch(() => 0)) === 0) {
+      this.libraryLoaded = false;
+      await abortable(page.goto(siteUrl(site, "library"), { timeout: site.timeouts.navigationMs, waitUntil: "domcontentloaded" }), signal);
+      await guard.dismissOverlays();
+      this.libraryLoaded = true;
+    }
     await guard.waitForElement(
       { row: async () => (await row.count()) > 0 },
       { timeoutMs: site.timeouts.elementMs, step: "download", signal, locator: "songLink", songNumber },
@@ -387,6 +436,7 @@ export class ComposeFlow {
       otherClipIds: [...this.context.traffic.clips.keys()].filter((id) => id !== clip.id),
     });
     if (saved) return saved;
+    this.libraryLoaded = false;
     await this.context.page.keyboard.press("Escape").catch(() => undefined);
     const url = format === "wav" ? clip.wavUrl : format === "m4a" ? clip.audioUrl : undefined;
     if (!url) {

@@ -4,7 +4,7 @@ import { sleep, TimeoutError } from "@producer/utils";
 export type PageCondition = () => Promise<boolean>;
 
 /**
- * Polls every condition until one holds and returns its name (the first listed wins a tie). Polling, rather than
+ * Polls the conditions, all at once, until one holds and returns its name (the first listed wins a tie). Polling, rather than
  * one browser-side wait, lets any Playwright selector be used, lets blockers such as a login wall or a challenge
  * end the wait at once, and stops as soon as `signal` aborts.
  */
@@ -15,9 +15,10 @@ export async function waitForFirst<Name extends string>(
   const deadline = Date.now() + options.timeoutMs;
   const entries = Object.entries(conditions) as Array<[Name, PageCondition]>;
   for (;;) {
-    for (const [name, condition] of entries) {
-      if (await condition()) return name;
-    }
+    // Asked together (their round trips to the browser overlap); the first listed that holds wins.
+    const held = await Promise.all(entries.map(([, condition]) => condition()));
+    const index = held.indexOf(true);
+    if (index >= 0) return (entries[index] as [Name, PageCondition])[0];
     if (Date.now() >= deadline) {
       throw new TimeoutError(`Step "${options.step}" did not finish within ${options.timeoutMs} ms.`, {
         details: { step: options.step, timeoutMs: options.timeoutMs },

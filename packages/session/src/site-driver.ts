@@ -28,6 +28,7 @@ import { PageTraffic } from "./page-traffic.js";
 import type { SignInCoordinator } from "./sign-in.js";
 import type { Site } from "./site.js";
 import { abortable, isPlaywrightTimeout, SongActions } from "./song-actions.js";
+import { StepClock } from "./step-clock.js";
 import { actionPause, type SubmissionPacer } from "./submission-pacer.js";
 
 export interface SiteDriverOptions {
@@ -71,7 +72,7 @@ export class SiteDriver {
     const { signal } = options;
     const pooled = await this.options.pool.acquire(signal);
     const traffic = new PageTraffic(pooled.page, this.site, this.logger);
-    const step = { name: "open" };
+    const step = new StepClock("open");
     let broken = false;
     let record: SubmissionRecord | undefined = options.resume;
     try {
@@ -83,6 +84,7 @@ export class SiteDriver {
       const flow = this.site.flow === "compose-2026" ? new ComposeFlow(context) : new ChatFlow(context);
       const songs = options.resume ? await flow.resume(options.resume, request) : await flow.run(request);
       await this.options.pool.saveState().catch(() => undefined);
+      this.logger.debug({ steps: step.timings() }, "generation steps");
       return songs;
     } catch (error) {
       broken = true;
@@ -161,7 +163,7 @@ export class SiteDriver {
     page: Page,
     traffic: PageTraffic,
     directory: string,
-    step: { name: string },
+    step: StepClock,
     options: GenerateOptions,
     remember: (record: SubmissionRecord) => void,
   ): FlowContext {

@@ -38,6 +38,17 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
+/** The page last brought to the front in each browser. */
+const FRONT = new WeakMap<object, Page>();
+
+/** Brings `page` to the front unless it already is (the last one brought there in its context). */
+export async function bringToFront(page: Page): Promise<void> {
+  const owner = page.context().browser() ?? page.context();
+  if (FRONT.get(owner) === page && !page.isClosed()) return;
+  await page.bringToFront();
+  FRONT.set(owner, page);
+}
+
 export const isPlaywrightTimeout = (error: unknown) =>
   error instanceof Error && error.name === "TimeoutError" && !ProducerError.isInstance(error);
 
@@ -75,7 +86,7 @@ export class SongActions {
   async click(target: Locator, key: string, context: { step: string; songNumber?: number }): Promise<void> {
     const timeout = this.site.timeouts.elementMs;
     // Chromium stops painting background tabs, and a click waits for its target to be painted stable.
-    await this.page.bringToFront();
+    await bringToFront(this.page);
     await this.guard.dismissOverlays();
     try {
       await abortable(target.click({ timeout }), this.signal);
