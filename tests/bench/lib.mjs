@@ -34,6 +34,27 @@ export async function startSite(options = {}) {
   return site;
 }
 
+/**
+ * The simulated app in a child process: { url, issueSession(), close() }, like `startSite`, for scenarios that
+ * measure the bench process's own memory.
+ */
+export async function startSiteProcess(options = {}) {
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, "scenarios", "site-process.mjs"), JSON.stringify(options)], {
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  const line = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk.toString();
+      if (out.includes("\n")) resolve(out.split("\n")[0]);
+    });
+    child.once("exit", (code) => reject(new Error(`the simulator exited with ${code}`)));
+  });
+  child.removeAllListeners("exit");
+  const { url, session } = JSON.parse(line);
+  return { url, issueSession: () => session, close: () => stopProcess(child) };
+}
+
 /** The environment a daemon process needs to drive `site`, keeping everything under `dataDir`. */
 export function daemonEnv(site, dataDir, extra = {}) {
   return {

@@ -7,7 +7,7 @@ import { loadConfig } from "@producer/config";
 import { startDaemon } from "@producer/daemon";
 import { writeLoginState } from "@producer/session";
 import { silentLogger } from "@producer/utils";
-import { daemonEnv, duBytes, pssMiB, startSite, tempDir } from "../lib.mjs";
+import { daemonEnv, duBytes, pssMiB, startSiteProcess, tempDir } from "../lib.mjs";
 
 const AUDIO = /\.(wav|mp3|m4a|ogg|flac)$/i;
 
@@ -38,7 +38,8 @@ function sample(dataDir, storageDir) {
 
 export async function memory({ generations }) {
   if (!globalThis.gc) throw new Error("run with node --expose-gc");
-  const site = await startSite();
+  // The simulator runs in a process of its own: the heap measured here is the daemon's.
+  const site = await startSiteProcess();
   const dataDir = tempDir("memory");
   const { config } = loadConfig({ env: daemonEnv(site, dataDir), configFile: false });
   writeLoginState(config.paths.stateFile, site.issueSession());
