@@ -145,6 +145,9 @@ const browserSchema = z.strictObject({
   recycleAfterGenerations: setting(z.number().int().min(1).default(25), {
     doc: "A page is closed and replaced after this many generations.",
   }),
+  renewContextAfterGenerations: setting(z.number().int().min(1).default(50), {
+    doc: "The browser context (cookies carried over) is replaced after this many generations: Playwright keeps every download of a context until it closes.",
+  }),
   idleCloseSecs: setting(z.number().int().min(0).default(900), {
     doc: "Close idle pages after this long (0 keeps them open).",
   }),

@@ -15,6 +15,11 @@ export interface BrowserPoolOptions {
   pageCount: number;
   /** A page is closed and replaced after this many uses. */
   recycleAfterGenerations: number;
+  /**
+   * The context is replaced (its cookies carried over) after this many generations, so what Playwright keeps per
+   * context (every download) does not pile up. Pages of the old context finish their work first.
+   */
+  renewContextAfterGenerations?: number;
   /** An unused page is closed after this long; 0 keeps pages open. */
   idleCloseSecs: number;
   launchTimeoutMs: number;
@@ -102,6 +107,13 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
   /** Pages being opened: their slots are taken before the page exists. */
   private opening = 0;
   private readonly logger: Logger;
+  /** Generations given back on the current context. */
+  private contextUses = 0;
+  /** Replaced contexts whose pages are still at work; each is closed with its last page. */
+  private readonly retiring = new Set<BrowserContext>();
+  private renewing: Promise<void> | undefined;
+  /** Contexts replaced so far. */
+  contextsRenewed = 0;
   /** Launches after the first: how often the browser had to be replaced. */
   restarts = 0;
   /** Pages opened so far (recycling opens new ones). */
@@ -122,6 +134,11 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
 
   get pagesOpen(): number {
     return this.inUse.size + this.idle.length + this.opening;
+  }
+
+  /** Browser contexts open now: the current one, and replaced ones whose pages are still at work. */
+  get contextsOpen(): number {
+    return this.browser?.contexts().length ?? 0;
   }
 
   /** Launches Chromium now (a warm start) rather than on first use. */
@@ -174,8 +191,16 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
   async release(pooled: PooledPage, options: { broken?: boolean } = {}): Promise<void> {
     if (!this.inUse.delete(pooled)) return;
     pooled.uses += 1;
+    if (pooled.context === this.context) this.contextUses += 1;
+    const renew = this.options.renewContextAfterGenerations;
+    if (renew !== undefined && this.contextUses >= renew && pooled.context === this.context && this.state === "ready") {
+      await this.renewContext();
+    }
     const recycle =
-      options.broken || pooled.uses >= this.options.recycleAfterGenerations || !this.isAlive(pooled);
+      options.broken ||
+      pooled.uses >= this.options.recycleAfterGenerations ||
+      !this.isAlive(pooled) ||
+      pooled.context !== this.context;
     if (recycle) {
       if (!pooled.page.isClosed()) await pooled.page.close().catch(() => undefined);
       this.logger.debug({ uses: pooled.uses, broken: options.broken === true }, "page recycled");
@@ -183,7 +208,51 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
       this.idle.push(pooled);
       this.armIdleTimer(pooled);
     }
+    await this.closeRetired();
     await this.serveWaiters();
+  }
+
+  /**
+   * Puts a new context in place of the current one, with the current cookies: new pages open there at once,
+   * idle pages of the old one close now, and the old context closes when its last busy page comes back.
+   */
+  private renewContext(): Promise<void> {
+    this.renewing ??= (async () => {
+      const old = this.context as BrowserContext;
+      const browser = this.browser as Browser;
+      const state = (await old.storageState()) as LoginState;
+      const fresh = await this.newContext(browser, state);
+      if (this.state !== "ready" || this.context !== old) {
+        await fresh.close().catch(() => undefined);
+        return;
+      }
+      writeLoginState(this.options.stateFile, state);
+      this.lastSavedMtimeMs = fs.statSync(this.options.stateFile).mtimeMs;
+      this.context = fresh;
+      this.contextUses = 0;
+      this.contextsRenewed += 1;
+      this.retiring.add(old);
+      for (const pooled of this.idle.filter((candidate) => candidate.context === old)) {
+        this.idle.splice(this.idle.indexOf(pooled), 1);
+        this.clearIdleTimer(pooled);
+        await pooled.page.close().catch(() => undefined);
+      }
+      this.logger.debug({ renewed: this.contextsRenewed }, "browser context renewed");
+    })()
+      .catch((error: unknown) => this.logger.warn({ error: (error as Error).message }, "could not renew the browser context"))
+      .finally(() => {
+        this.renewing = undefined;
+      });
+    return this.renewing;
+  }
+
+  /** Closes replaced contexts that no longer have a page at work. */
+  private async closeRetired(): Promise<void> {
+    for (const context of [...this.retiring]) {
+      if ([...this.inUse].some((pooled) => pooled.context === context)) continue;
+      this.retiring.delete(context);
+      await context.close().catch(() => undefined);
+    }
   }
 
   /** The cookies of the live context, or the saved file when no browser runs. */
@@ -388,19 +457,8 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
       });
     }
     const stateFile = fs.existsSync(this.options.stateFile) ? this.options.stateFile : undefined;
-    // Headless Chromium says so in its user agent, which bot checks look for.
-    const userAgent = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`;
-    const context = await browser.newContext({
-      storageState: stateFile,
-      acceptDownloads: true,
-      userAgent,
-      viewport: { width: 1280, height: 800 },
-      locale: "en-US",
-    });
-    if (this.options.trace) {
-      await context.tracing.start({ screenshots: true, snapshots: true });
-      await context.tracing.startChunk();
-    }
+    const context = await this.newContext(browser, stateFile);
+    this.contextUses = 0;
     this.launchCount += 1;
     const launch = this.launchCount;
     if (launch > 1) this.restarts += 1;
@@ -419,12 +477,31 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     return context;
   }
 
+  /** A context with the login state, the way every context of the pool is made. */
+  private async newContext(browser: Browser, storageState: string | LoginState | undefined): Promise<BrowserContext> {
+    // Headless Chromium says so in its user agent, which bot checks look for.
+    const userAgent = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`;
+    const context = await browser.newContext({
+      ...(storageState ? { storageState: storageState as never } : {}),
+      acceptDownloads: true,
+      userAgent,
+      viewport: { width: 1280, height: 800 },
+      locale: "en-US",
+    });
+    if (this.options.trace) {
+      await context.tracing.start({ screenshots: true, snapshots: true });
+      await context.tracing.startChunk();
+    }
+    return context;
+  }
+
   private onDisconnected(launch: number): void {
     if (launch !== this.launchCount || this.state === "closing" || this.state === "closed") return;
     this.logger.warn({ launch }, "chromium disconnected");
     this.state = "crashed";
     this.browser = undefined;
     this.context = undefined;
+    this.retiring.clear();
     for (const pooled of this.idle.splice(0)) this.clearIdleTimer(pooled);
     this.killLeftovers();
     this.emit("crashed", { launch });
@@ -460,6 +537,7 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     const browser = this.browser;
     this.browser = undefined;
     this.context = undefined;
+    this.retiring.clear();
     this.idle.length = 0;
     this.inUse.clear();
     if (browser) await browser.close().catch(() => undefined);

@@ -66,6 +66,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
       args: config.browser.args,
       pageCount: config.browser.pageCount,
       recycleAfterGenerations: config.browser.recycleAfterGenerations,
+      renewContextAfterGenerations: config.browser.renewContextAfterGenerations,
       idleCloseSecs: config.browser.idleCloseSecs,
       launchTimeoutMs: config.browser.launchTimeoutMs,
       stateFile: config.paths.stateFile,

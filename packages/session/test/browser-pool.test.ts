@@ -55,6 +55,28 @@ describe("the browser pool", () => {
     expect(harness.session.pool.pagesOpen).toBe(1);
   });
 
+  it("replaces the context after renewContextAfterGenerations, signed in, once the old one's pages are done", async () => {
+    harness = await createHarness({
+      simulator: { generationMs: 300, replyDelayMs: 50 },
+      config: { browser: { renewContextAfterGenerations: 3, pageCount: 2 } },
+    });
+    const { pool } = harness.session;
+    const results = [];
+    for (let round = 0; round < 4; round += 1) {
+      results.push(
+        ...(await Promise.all([1, 2].map((run) => harness?.session.generate({ prompt: `renew ${round}.${run}`, format: "wav" })))),
+      );
+    }
+    // Eight generations, three to a context: renewed after the 3rd and the 6th; every one still signed in.
+    expect(results.map((songs) => songs?.length)).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(pool.contextsRenewed).toBe(2);
+    await waitFor(() => pool.pagesInUse === 0);
+    expect(pool.contextsOpen).toBe(1);
+    const state = JSON.parse(fs.readFileSync(harness.config.paths.stateFile, "utf8")) as { cookies: unknown[] };
+    expect(state.cookies.length).toBeGreaterThan(0);
+    expect(fs.statSync(harness.config.paths.stateFile).mode & 0o777).toBe(0o600);
+  });
+
   it("runs pageCount generations at once and makes the next one wait", async () => {
     harness = await createHarness({
       simulator: { generationMs: 1500, replyDelayMs: 100 },
