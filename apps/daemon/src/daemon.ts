@@ -1,9 +1,8 @@
 import fs from "node:fs";
 import { ensureDataDirs, type ProducerConfig } from "@producer/config";
-import { ProducerService } from "@producer/core";
+import type { ProducerService } from "@producer/core";
 import { BrowserSession } from "@producer/session";
-import { createStorage, type Logger } from "@producer/utils";
-import { createApp } from "./http/app.js";
+import type { Logger } from "@producer/utils";
 import { closeServer, listenOnSocket, listenOnTcp, type HttpServer } from "./listen.js";
 
 export interface RunningDaemon {
@@ -17,21 +16,38 @@ export interface RunningDaemon {
 }
 
 /**
- * Starts the daemon: Chromium launched and the session checked first (warm), then the service, then the
- * listeners. Only then is it ready.
+ * Starts the daemon: Chromium launched and the session checked (warm) while the service's code loads and its
+ * database opens, then the listeners. Only then is it ready.
  */
 export async function startDaemon(config: ProducerConfig, logger: Logger): Promise<RunningDaemon> {
   ensureDataDirs(config);
   const session = new BrowserSession({ config, logger: logger.child({ component: "session" }) });
   const servers: HttpServer[] = [];
   let service: ProducerService | undefined;
-  try {
+  const warm = (async () => {
     await session.start();
     const status = await session.checkSession({ force: true });
     if (status.valid) logger.info({ expiresAt: status.expiresAt }, "ProducerAI session is valid");
     else logger.warn({ code: status.code, reason: status.reason }, "ProducerAI session is not usable yet; jobs wait");
+  })();
+  warm.catch(() => undefined);
+  try {
+    // Chromium starts in its own process meanwhile: the rest of the daemon's code loads while it does.
+    const [{ ProducerService }, { createStorage }, { createApp }] = await Promise.all([
+      import("@producer/core"),
+      import("@producer/utils"),
+      import("./http/app.js"),
+    ]);
     const storage = createStorage(config);
-    service = await ProducerService.create({ config, generator: session, storage, logger: logger.child({ component: "service" }) });
+    service = await ProducerService.create({
+      config,
+      generator: session,
+      storage,
+      logger: logger.child({ component: "service" }),
+      startWorker: false,
+    });
+    await warm;
+    service.startWorker();
     // A login state imported while the daemon runs is used at once, and a queue paused by the old one resumes.
     const resumable = service;
     session.watchLoginState();

@@ -32,6 +32,11 @@ export interface ProducerServiceOptions {
   /** Defaults to the storage the configuration names. */
   storage?: Storage;
   logger?: Logger;
+  /**
+   * Run jobs from the start (the default). With false, the worker waits for `startWorker()`: the database can
+   * open while the browser warms up, and no job is claimed before the session was checked.
+   */
+  startWorker?: boolean;
 }
 
 export type ServiceStatus = QueueStatus;
@@ -60,6 +65,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   private readonly queued: QueuedCounts;
   private averageRun: { ms: number; at: number } | undefined;
   private closed = false;
+  private workerStarted = false;
 
   private constructor(
     private readonly config: ProducerConfig,
@@ -100,8 +106,16 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
       throw error;
     }
     const service = new ProducerService(config, database, options.storage ?? createStorage(config), options.generator, logger);
-    service.worker?.start();
+    if (options.startWorker !== false) service.startWorker();
     return service;
+  }
+
+  /** Starts claiming and running jobs (once; `create` does it unless told not to). */
+  startWorker(): void {
+    this.assertOpen();
+    if (this.workerStarted) return;
+    this.workerStarted = true;
+    this.worker?.start();
   }
 
   /** The database dialect in use. */
