@@ -138,7 +138,8 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     });
     if (!reused) {
       this.queued.noteQueued(row.priority);
-      void this.publish(row.id);
+      // A new job has no webhook to send yet: it is read back only for someone watching.
+      if (this.events.listenerCount("job") > 0) void this.publish(row.id);
     }
     if (direct) return this.runDirect(row);
     this.worker?.wake();

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
-import { Kysely, PostgresDialect, SqliteDialect, type Generated } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type Generated, type SqliteDatabase } from "kysely";
 import type { ProducerConfig } from "@producer/config";
 import { ProducerError } from "@producer/utils";
 
@@ -127,6 +127,31 @@ export function openDatabase(config: {
   database.pragma("busy_timeout = 5000");
   database.pragma(`synchronous = ${config.database.sqliteSynchronous === "full" ? "FULL" : "NORMAL"}`);
   database.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
+}
+
+/** Statements kept prepared, the most recently used first out of reach last. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * better-sqlite3 with its prepared statements kept: the store sends the same few statements over and over, and
+ * preparing one costs about as much as running it.
+ */
+function withStatementCache(database: import("better-sqlite3").Database): SqliteDatabase {
+  const cache = new Map<string, import("better-sqlite3").Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql);
+      } else {
+        statement = database.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
 }
