@@ -13,6 +13,7 @@ import {
 } from "@producer/config";
 import { ProducerClient } from "@producer/core/client";
 import { describeJob, describeTrack, jobDetails } from "./cli/describe.js";
+import { commandAccounts } from "./cli/accounts.js";
 import { commandGenerate } from "./cli/generate.js";
 import { COMMAND_HELP, HELP } from "./cli/help.js";
 import { json, print } from "./cli/output.js";
@@ -97,10 +98,15 @@ async function commandSession(args: string[]): Promise<number> {
     return 0;
   }
   if (action === "import") {
-    const source = rest[0];
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { account: { type: "string" } } });
+    const source = positionals[0];
     if (!source) throw new UsageError("producer session import needs a file (or - for standard input).");
     const text = source === "-" ? fs.readFileSync(0, "utf8") : source;
-    const summary = importLoginState({ config, source: text });
+    const account = values.account ? config.accounts.find((one) => one.name === values.account) : undefined;
+    if (values.account && !account) {
+      throw new UsageError(`There is no account ${values.account}; the accounts are ${config.accounts.map((one) => one.name).join(", ")}.`);
+    }
+    const summary = importLoginState({ config, source: text, ...(account ? { stateFile: account.stateFile } : {}) });
     print(`saved ${summary.cookies} cookies to ${summary.stateFile} (mode 0600)${summary.authCookie ? `; auth cookie ${summary.authCookie}` : "; no auth cookie found"}`);
     return 0;
   }
@@ -169,6 +175,22 @@ async function commandDoctor(): Promise<number> {
     if (status.warning) throw new Error(status.warning);
     return `${daemonUp ? "checked by the running daemon" : "checked"}${ends}`;
   }, "run `producer session init` (or `producer session import` on a server)");
+  if (config.accounts.length > 1) {
+    const { describeAccount } = await import("./cli/accounts.js");
+    const reports = daemonUp ? await api.listAccounts().catch(() => undefined) : undefined;
+    for (const account of config.accounts) {
+      await check(`account ${account.name}`, async () => {
+        const seen = reports?.find((one) => one.name === account.name);
+        if (seen) {
+          if (seen.wall) throw new Error(`walled (${seen.wall.code}) until ${seen.wall.until}: ${seen.wall.reason}`);
+          return describeAccount(seen);
+        }
+        const status = await checkLoginState({ config, account });
+        if (!status.valid) throw new Error(status.reason);
+        return `signed in${status.credits !== undefined ? `; ${status.credits} credits` : ""}${status.expiresAt ? `; login ends ${status.expiresAt}` : ""}`;
+      }, `producer session import <file> --account ${account.name}`);
+    }
+  }
   await check("socket", async () => {
     if (daemonUp) return `a daemon is running on ${config.daemon.socketPath}`;
     const existing = fs.lstatSync(config.daemon.socketPath, { throwIfNoEntry: false });
@@ -271,6 +293,8 @@ export async function main(argv: string[]): Promise<number> {
         return await commandTracks(rest);
       case "session":
         return await commandSession(rest);
+      case "accounts":
+        return await commandAccounts(rest, () => client(loadConfig()), (message) => new UsageError(message));
       case "config": {
         const resolved = loadConfig();
         if (rest.includes("--json")) json(describeConfig(resolved));

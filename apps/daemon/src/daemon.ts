@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import { ensureDataDirs, type ProducerConfig } from "@producer/config";
 import type { ProducerService } from "@producer/core";
-import { BrowserSession } from "@producer/session";
-import type { Logger } from "@producer/utils";
+import { AccountPool, BrowserSession } from "@producer/session";
+import { ConflictError, NotFoundError, type AccountReport, type Logger, type MusicGenerator } from "@producer/utils";
+import type { AccountsControl } from "./http/app.js";
 import { closeServer, listenOnSocket, listenOnTcp, type HttpServer } from "./listen.js";
 
 export interface RunningDaemon {
@@ -10,7 +11,10 @@ export interface RunningDaemon {
   /** The TCP port, when one is open. */
   port: number | undefined;
   service: ProducerService;
+  /** The first account's session (the only one in a single-account setup). */
   session: BrowserSession;
+  /** With several accounts: the pool that picks, walls and reports them. */
+  accounts: AccountPool | undefined;
   /** Stop accepting, let running jobs finish within the grace period (the rest stay queued), close Chromium, remove the socket. */
   close(): Promise<void>;
 }
@@ -21,12 +25,15 @@ export interface RunningDaemon {
  */
 export async function startDaemon(config: ProducerConfig, logger: Logger): Promise<RunningDaemon> {
   ensureDataDirs(config);
-  const session = new BrowserSession({ config, logger: logger.child({ component: "session" }) });
+  // One account: its session drives the site. Several: one Chromium, a context per account, and a pool that picks.
+  const accounts = config.accounts.length > 1 ? new AccountPool({ config, logger: logger.child({ component: "accounts" }) }) : undefined;
+  const session = accounts ? (accounts.sessions[0] as BrowserSession) : new BrowserSession({ config, logger: logger.child({ component: "session" }) });
+  const generator: MusicGenerator = accounts ?? session;
   const servers: HttpServer[] = [];
   let service: ProducerService | undefined;
   const warm = (async () => {
-    await session.start();
-    const status = await session.checkSession({ force: true });
+    await (accounts ?? session).start();
+    const status = await generator.checkSession({ force: true });
     if (status.valid) logger.info({ expiresAt: status.expiresAt }, "ProducerAI session is valid");
     else logger.warn({ code: status.code, reason: status.reason }, "ProducerAI session is not usable yet; jobs wait");
   })();
@@ -41,7 +48,7 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
     const storage = createStorage(config);
     service = await ProducerService.create({
       config,
-      generator: session,
+      generator,
       storage,
       logger: logger.child({ component: "service" }),
       startWorker: false,
@@ -50,20 +57,27 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
     service.startWorker();
     // A login state imported while the daemon runs is used at once, and a queue paused by the old one resumes.
     const resumable = service;
-    session.watchLoginState();
-    session.onLoginStateChanged(() => resumable.resume());
+    if (accounts) {
+      accounts.watchLoginStates();
+      accounts.onLoginStateChanged(() => resumable.resume());
+    } else {
+      session.watchLoginState();
+      session.onLoginStateChanged(() => resumable.resume());
+    }
+    const sessions = accounts?.sessions ?? [session];
     const app = createApp({
       config,
       service,
       storage,
       logger: logger.child({ component: "http" }),
-      checkSession: (options) => session.checkSession(options),
+      checkSession: (options) => generator.checkSession(options),
       browserStats: () => ({
-        up: session.pool.status === "ready",
+        up: sessions.some((one) => one.pool.status === "ready"),
         restarts: session.pool.restarts,
-        pagesInUse: session.pool.pagesInUse,
-        pagesOpen: session.pool.pagesOpen,
+        pagesInUse: sessions.reduce((sum, one) => sum + one.pool.pagesInUse, 0),
+        pagesOpen: sessions.reduce((sum, one) => sum + one.pool.pagesOpen, 0),
       }),
+      accounts: accounts ? poolAccounts(accounts) : singleAccount(session),
     });
     servers.push(await listenOnSocket(app as never, config.daemon.socketPath));
     let port: number | undefined;
@@ -80,12 +94,13 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
       port,
       service: running,
       session,
+      accounts,
       close() {
         closing ??= (async () => {
           logger.info({ graceMs: config.daemon.shutdownGraceMs }, "shutting down: running jobs may finish");
           const stopped = Promise.all(servers.map(closeServer));
           await running.close({ graceMs: config.daemon.shutdownGraceMs });
-          await session.close();
+          await (accounts ?? session).close();
           // Open keep-alive connections get 2 s to finish; the timer never holds the process up once they have.
           let timer: NodeJS.Timeout | undefined;
           await Promise.race([stopped, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
@@ -99,7 +114,54 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
   } catch (error) {
     await Promise.all(servers.map(closeServer));
     await service?.close({ graceMs: 0 });
-    await session.close();
+    await (accounts ?? session).close();
     throw error;
   }
+}
+
+/** The accounts of a pool, for the HTTP API. */
+function poolAccounts(pool: AccountPool): AccountsControl {
+  return {
+    list: async () => pool.accounts(),
+    pause: (name) => pool.pause(name),
+    resume: (name) => pool.resume(name),
+    unwall: (name) => pool.unwall(name),
+  };
+}
+
+/** The one account of a single-account setup, reported from its session check; it is paused with the queue. */
+function singleAccount(session: BrowserSession): AccountsControl {
+  const only = (name: string) => {
+    if (name !== session.account.name) {
+      throw new NotFoundError(`There is no account ${JSON.stringify(name)}; the only account is ${session.account.name}.`, { details: { account: name } });
+    }
+    throw new ConflictError("A single-account daemon has no account to pause or free: pause the queue instead, or declare `accounts`.");
+  };
+  return {
+    list: async (): Promise<AccountReport[]> => {
+      const status = await session.checkSession();
+      return [
+        {
+          name: session.account.name,
+          paused: false,
+          weight: session.account.weight,
+          maxConcurrency: session.account.maxConcurrency,
+          running: session.pool.pagesInUse,
+          signedIn: status.valid,
+          sessionExpiresAt: status.expiresAt ?? null,
+          sessionExpiresInSecs: status.expiresInSecs ?? null,
+          credits: status.credits ?? null,
+          creditsReadAt: status.credits !== undefined ? status.checkedAt : null,
+          wall: status.valid ? null : { code: status.code ?? "SESSION_EXPIRED", reason: status.reason, since: status.checkedAt, until: status.checkedAt },
+          generations: 0,
+          failures: {},
+          creditsSpent: 0,
+          lastUsedAt: null,
+        },
+      ];
+    },
+    pause: only,
+    resume: only,
+    unwall: only,
+  };
 }

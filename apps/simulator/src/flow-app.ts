@@ -450,8 +450,9 @@ export function createFlowApp(shared: FlowShared) {
       const session = newSession(email, ttlSecs);
       return { session, cookies: encodeSessionCookie(session) };
     },
-    expireSessions() {
-      for (const session of sessions.values()) session.expiresAt = 0;
+    /** Ends every session, or only the sessions of `email`. */
+    expireSessions(email?: string) {
+      for (const session of sessions.values()) if (email === undefined || session.email === email) session.expiresAt = 0;
     },
     setCredits(email: string, value: number) {
       credits.set(email, value);

@@ -98,8 +98,8 @@ export interface RunningSimulator {
   servedSha256(clipId: string, format: SimulatedFormat): string | undefined;
   /** Every clip of the 2026 app, oldest first. */
   flowClips(): Array<{ id: string; title: string; opType: string; parentId?: string; account: string }>;
-  /** Ends every session, as when the auth cookie expires. */
-  expireSessions(): void;
+  /** Ends every session (as when the auth cookie expires), or only those of one account's email. */
+  expireSessions(email?: string): void;
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -412,8 +412,9 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
       }),
     );
   });
-  admin.post("/sessions/expire", (c) => {
-    running.expireSessions();
+  admin.post("/sessions/expire", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { email?: unknown };
+    running.expireSessions(typeof body.email === "string" ? body.email : undefined);
     return c.json({ ok: true });
   });
   admin.get("/settings", (c) => c.json(settings));
@@ -490,9 +491,9 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
         ...(clip.parentId ? { parentId: clip.parentId } : {}),
       }));
     },
-    expireSessions() {
-      for (const session of sessions.values()) session.expiresAt = 0;
-      flow.expireSessions();
+    expireSessions(email?: string) {
+      for (const session of sessions.values()) if (email === undefined || session.email === email) session.expiresAt = 0;
+      flow.expireSessions(email);
     },
     resetStats() {
       stats = emptyStats();

@@ -14,9 +14,10 @@ export {
   AUDIO_FORMATS,
   DEFAULT_BROWSER_ARGS,
   FORBIDDEN_BROWSER_ARGS,
+  ACCOUNT_NAME,
   KEY_TEMPLATE_FIELDS,
 } from "./schema.js";
-export type { AudioFormat, ParsedConfig, ProducerConfig, ProducerConfigInput } from "./schema.js";
+export type { AccountConfig, AudioFormat, ParsedConfig, ProducerConfig, ProducerConfigInput } from "./schema.js";
 export {
   FLOW_NEEDS,
   GENERATION_MODES,

@@ -303,3 +303,43 @@ describe("errors", () => {
     expect(error.issues.map((issue) => issue.path)).toEqual(["site.pacing.submitGapMaxMs", "daemon.socketPath"]);
   });
 });
+
+describe("accounts", () => {
+  it("without accounts, has one implicit account on paths.stateFile", () => {
+    const { config } = loadConfig({ env: {}, cwd: dir, homeDir: dir, configFile: false, overrides: { browser: { pageCount: 3 } } });
+    expect(config.accounts).toHaveLength(1);
+    expect(config.accounts[0]).toMatchObject({ name: "default", stateFile: config.paths.stateFile, maxConcurrency: 3, weight: 1, paused: false, declared: false });
+    expect(config.accounts[0]?.site).toBe(config.site);
+  });
+
+  it("resolves declared accounts from the environment: own state files, limits, weights and profiles", () => {
+    const env = {
+      PRODUCER_PATHS_DATA_DIR: dir,
+      PRODUCER_ACCOUNTS: JSON.stringify([
+        { name: "main", weight: 3 },
+        { name: "spare", stateFile: "~/spare.json", maxConcurrency: 1, profile: "producerai-2025", paused: true },
+      ]),
+    };
+    const { config } = loadConfig({ env, cwd: dir, homeDir: dir, configFile: false });
+    expect(config.accounts.map((account) => account.name)).toEqual(["main", "spare"]);
+    expect(config.accounts[0]).toMatchObject({ stateFile: path.join(dir, "accounts", "main.json"), weight: 3, maxConcurrency: 2, declared: true });
+    expect(config.accounts[1]).toMatchObject({ stateFile: path.join(dir, "spare.json"), maxConcurrency: 1, paused: true });
+    expect(config.accounts[0]?.site.profile).toBe("flow-2026");
+    expect(config.accounts[1]?.site.profile).toBe("producerai-2025");
+  });
+
+  it("refuses a bad name, a repeated name and an unknown profile, naming each", () => {
+    const error = configError(() =>
+      loadConfig({ env: {}, cwd: dir, homeDir: dir, configFile: false, overrides: { accounts: [{ name: "Main Account" }] } }),
+    );
+    expect(error.issues[0]?.path).toBe("accounts.0.name");
+    const twice = configError(() =>
+      loadConfig({ env: {}, cwd: dir, homeDir: dir, configFile: false, overrides: { accounts: [{ name: "a" }, { name: "a" }] } }),
+    );
+    expect(twice.message).toContain("account names must be unique");
+    const profile = configError(() =>
+      loadConfig({ env: {}, cwd: dir, homeDir: dir, configFile: false, overrides: { accounts: [{ name: "a", profile: "no-such-profile" }] } }),
+    );
+    expect(profile.issues[0]?.path).toBe("accounts.0.profile");
+  });
+});

@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { ConfigError, type ConfigIssue } from "./config-error.js";
 import { readEnvironment, type LayerValue } from "./environment.js";
 import { resolveSite } from "./resolve-site.js";
-import { configSchema, type ProducerConfig, type ProducerConfigInput } from "./schema.js";
+import { configSchema, type AccountConfig, type ProducerConfig, type ProducerConfigInput } from "./schema.js";
 import { envNameFor, listSettings, settingAt } from "./settings-table.js";
 
 export const CONFIG_FILE_NAME = "producer.config.json";
@@ -231,6 +231,30 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const site = resolveSite(parsed.site, { cwd, explicit: (dotted) => sources.has(dotted) });
   if (Array.isArray(site)) issues.push(...site);
   if (issues.length > 0 || Array.isArray(site)) throw ConfigError.fromIssues(issues);
+  const accounts: AccountConfig[] = [];
+  for (const [index, account] of parsed.accounts.entries()) {
+    const own = account.profile
+      ? resolveSite({ ...parsed.site, profile: account.profile }, { cwd, explicit: (dotted) => sources.has(dotted) })
+      : site;
+    if (Array.isArray(own)) {
+      issues.push(...own.map((issue) => ({ ...issue, path: `accounts.${index}.profile` })));
+      continue;
+    }
+    accounts.push({
+      name: account.name,
+      stateFile: absolute(account.stateFile ?? path.join(dataDir, "accounts", `${account.name}.json`)),
+      site: own,
+      maxConcurrency: account.maxConcurrency ?? parsed.browser.pageCount,
+      weight: account.weight,
+      paused: account.paused,
+      declared: true,
+    });
+  }
+  if (issues.length > 0) throw ConfigError.fromIssues(issues);
+  const stateFile = inDataDir(parsed.paths.stateFile, "state.json");
+  if (accounts.length === 0) {
+    accounts.push({ name: "default", stateFile, site, maxConcurrency: parsed.browser.pageCount, weight: 1, paused: false, declared: false });
+  }
 
   const config: ProducerConfig = {
     ...parsed,
@@ -239,8 +263,9 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
       dataDir,
       downloadsDir: inDataDir(parsed.paths.downloadsDir, "downloads"),
       artifactsDir: inDataDir(parsed.paths.artifactsDir, "artifacts"),
-      stateFile: inDataDir(parsed.paths.stateFile, "state.json"),
+      stateFile,
     },
+    accounts,
     storage: { ...parsed.storage, driver, localDir: inDataDir(parsed.storage.localDir, "storage") },
     database: {
       dialect,

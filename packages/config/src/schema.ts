@@ -323,6 +323,39 @@ const sessionSchema = z.strictObject({
   }),
 });
 
+/** An account name: used in file names, metrics labels and URLs. */
+export const ACCOUNT_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+const accountSchema = z.strictObject({
+  name: z.string().regex(ACCOUNT_NAME, "lowercase letters, digits, - and _, at most 40"),
+  /** Its own login state file (0600); `<dataDir>/accounts/<name>.json` by default. */
+  stateFile: z.string().min(1).optional(),
+  /** A shipped profile (or a profile file) for this account's site, instead of `site.profile`. */
+  profile: z.string().min(1).optional(),
+  /** The most generations that run at once on this account; `browser.pageCount` by default. */
+  maxConcurrency: z.number().int().min(1).max(16).optional(),
+  /** A heavier account is picked more often (least recently used, weighted). */
+  weight: z.number().positive().max(1000).default(1),
+  /** A paused account takes no new job. */
+  paused: z.boolean().default(false),
+});
+
+const accountsSchema = z
+  .array(accountSchema)
+  .max(32)
+  .refine((accounts) => new Set(accounts.map((account) => account.name)).size === accounts.length, {
+    message: "account names must be unique",
+  });
+
+const accountPoolSchema = z.strictObject({
+  wallSecs: setting(z.number().int().min(1).default(1800), {
+    doc: "How long an account stays behind a wall after a session expiry, a challenge, an empty balance or a rate limit (a new login state or a refilled balance lifts it sooner).",
+  }),
+  creditsMaxAgeSecs: setting(z.number().int().min(0).default(600), {
+    doc: "A balance older than this is read again before an account is picked.",
+  }),
+});
+
 const logSchema = z.strictObject({
   level: setting(z.enum(["silent", "fatal", "error", "warn", "info", "debug", "trace"]).default("info"), {
     doc: "Log level.",
@@ -340,6 +373,11 @@ export const configSchema = z.strictObject({
   queue: queueSchema.prefault({}),
   webhooks: webhooksSchema.prefault({}),
   session: sessionSchema.prefault({}),
+  accounts: setting(accountsSchema.default([]), {
+    doc: 'Several accounts in one daemon (JSON in the environment): `[{ "name", "stateFile"?, "profile"?, "maxConcurrency"?, "weight"?, "paused"? }]`; none means one account, `default`, on paths.stateFile.',
+    env: "PRODUCER_ACCOUNTS",
+  }),
+  accountPool: accountPoolSchema.prefault({}),
   log: logSchema.prefault({}),
 });
 
@@ -348,7 +386,21 @@ export type ProducerConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
 
 /** Settings once resolved: defaults applied and every path made absolute. */
-export type ProducerConfig = Omit<Parsed, "site" | "paths" | "storage" | "database" | "daemon"> & {
+/** One account as the daemon uses it: its file, its site and its limits resolved. */
+export interface AccountConfig {
+  name: string;
+  stateFile: string;
+  site: ResolvedSite;
+  maxConcurrency: number;
+  weight: number;
+  paused: boolean;
+  /** Declared in `accounts`, rather than the implicit `default` account of a single-account setup. */
+  declared: boolean;
+}
+
+export type ProducerConfig = Omit<Parsed, "site" | "paths" | "storage" | "database" | "daemon" | "accounts"> & {
+  /** Never empty: without `accounts`, the one implicit account `default`. */
+  accounts: AccountConfig[];
   site: ResolvedSite;
   paths: Required<Parsed["paths"]>;
   storage: Omit<Parsed["storage"], "driver" | "localDir"> & { driver: "s3" | "local"; localDir: string };

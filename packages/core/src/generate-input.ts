@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AUDIO_FORMATS, unsupportedControls, type AudioFormat, type ResolvedSite } from "@producer/config";
+import { ACCOUNT_NAME, AUDIO_FORMATS, unsupportedControls, type AudioFormat, type ResolvedSite } from "@producer/config";
 import { InvalidInputError } from "@producer/utils";
 
 export const LIMITS = {
@@ -72,6 +72,9 @@ export const generateMusicInputSchema = z.strictObject({
     "Queue the job (default) or run it now and wait.",
   ),
   priority: optional(whole(-100, 100)).describe("Higher runs first."),
+  account: optional(
+    text(40, { pattern: ACCOUNT_NAME, patternMessage: "must be an account name (lowercase letters, digits, - and _)" }),
+  ).describe("Run on this account (of several); one is picked when absent. A walled account makes the job wait."),
   idempotencyKey: optional(text(LIMITS.idempotencyKeyChars)).describe(
     "The same key with the same input returns the same job instead of a second generation.",
   ),
@@ -96,6 +99,8 @@ export interface JobInput {
   instrumental: boolean;
   format: AudioFormat;
   priority: number;
+  /** The account the job must run on. */
+  account?: string;
   mode?: "compose" | "chat";
   model?: string;
   bpm?: number;
@@ -119,7 +124,12 @@ export function issuesToFields(issues: readonly z.core.$ZodIssue[]): Array<{ pat
  */
 export function parseGenerateInput(
   raw: unknown,
-  defaults: { format: AudioFormat; site?: Pick<ResolvedSite, "profile" | "controls" | "modes" | "models" | "formats"> },
+  defaults: {
+    format: AudioFormat;
+    site?: Pick<ResolvedSite, "profile" | "controls" | "modes" | "models" | "formats">;
+    /** The configured account names: a job may name only one of them. */
+    accounts?: readonly string[];
+  },
 ): { job: JobInput; useQueue: boolean; idempotencyKey?: string; webhookUrl?: string } {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new InvalidInputError("The request must be an object with at least a prompt.", [
@@ -149,6 +159,14 @@ export function parseGenerateInput(
   if (input.durationSecs !== undefined) job.durationSecs = input.durationSecs;
   if (input.seed !== undefined) job.seed = input.seed;
   if (input.stems) job.stems = true;
+  if (input.account) {
+    if (defaults.accounts && !defaults.accounts.includes(input.account)) {
+      throw new InvalidInputError(`There is no account ${JSON.stringify(input.account)}; the accounts are ${defaults.accounts.join(", ")}.`, [
+        { path: "account", message: `must be one of ${defaults.accounts.join(", ")}` },
+      ]);
+    }
+    job.account = input.account;
+  }
   if (defaults.site) {
     const unsupported = unsupportedControls(defaults.site, job);
     if (unsupported.length > 0) {

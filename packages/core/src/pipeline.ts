@@ -72,6 +72,7 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
       onProgress: (progress) => context.onProgress(progress),
       onSubmission: (record) => context.saveSubmission(record),
       ...(resume ? { resume } : {}),
+      ...(input.account ? { account: input.account } : {}),
     });
     songs = generated.map(downloadedSong);
     // From here on the audio exists: keep the list so a retry stores these files instead of generating again.
@@ -171,7 +172,7 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
 
 /** The job's input as the site driver takes it: every control, without what only storage needs. */
 function generationRequest(input: JobInput): GenerationRequest {
-  const { priority: _priority, projectId: _projectId, userId: _userId, ...request } = input;
+  const { priority: _priority, projectId: _projectId, userId: _userId, account: _account, ...request } = input;
   return request;
 }
 

@@ -125,7 +125,11 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
 
   async generateMusic(input: GenerateMusicInput): Promise<GenerateMusicResult> {
     this.assertOpen();
-    const parsed = parseGenerateInput(input, { format: this.config.site.downloadFormat, site: this.config.site });
+    const parsed = parseGenerateInput(input, {
+      format: this.config.site.downloadFormat,
+      site: this.config.site,
+      accounts: this.config.accounts.map((account) => account.name),
+    });
     const direct = !parsed.useQueue;
     const { row, reused } = await this.jobs.insert({
       input: direct ? { ...parsed.job, priority: DIRECT_PRIORITY } : parsed.job,

@@ -18,7 +18,7 @@ import type { DownloadedSong, JobRow, JobStore } from "./store/job-store.js";
 import type { TrackStore } from "./store/track-store.js";
 
 /** Errors that say the account cannot generate right now: the queue pauses instead of burning every job. */
-export const PAUSING_CODES = new Set(["SESSION_EXPIRED", "CHALLENGE", "QUOTA_EXHAUSTED", "LOGIN_FAILED"]);
+export const PAUSING_CODES = new Set(["SESSION_EXPIRED", "CHALLENGE", "QUOTA_EXHAUSTED", "LOGIN_FAILED", "NO_ACCOUNT"]);
 
 export interface WorkerDeps {
   config: ProducerConfig;
@@ -313,6 +313,14 @@ export class Worker {
     if (PAUSING_CODES.has(error.code)) {
       await jobs.requeue(jobId, this.id, { delayMs: 0, error: asJobError, refundAttempt: true });
       this.pause(error);
+      return;
+    }
+    if (error.code === "ACCOUNT_WALLED") {
+      // The job's account is walled (it holds the job's songs, or the job named it): the job waits for it, looking
+      // again every pauseRecheckMs (a new login state lifts the wall before its time), its attempts untouched.
+      const delayMs = Math.min(config.queue.pauseRecheckMs, Math.max(250, Number(error.details.retryAfterMs ?? 0)));
+      log.warn({ account: error.details.account, delayMs }, "the job's account is walled; the job waits for it");
+      await jobs.requeue(jobId, this.id, { delayMs, error: asJobError, refundAttempt: true });
       return;
     }
     if (error.code === "STORAGE_FAILED" && error.retryable) {

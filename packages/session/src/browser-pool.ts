@@ -1,10 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import fs from "node:fs";
-import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright";
+import type { Browser, BrowserContext, Page } from "playwright";
 import { BrowserCrashedError, CancelledError, abortReason, silentLogger, type Logger } from "@producer/utils";
-import { findPoolProcesses, POOL_ENVIRONMENT_KEY } from "./chromium-processes.js";
+import { ChromiumHost } from "./chromium-host.js";
 import { readLoginState, writeLoginState, type LoginState } from "./login-state.js";
 
 export interface BrowserPoolOptions {
@@ -28,38 +26,16 @@ export interface BrowserPoolOptions {
   /** Record a Playwright trace, kept by the driver on failure. */
   trace?: boolean;
   /**
+   * The Chromium to open this pool's context in, shared with other accounts' pools; the pool launches one of
+   * its own (and closes it with itself) when none is given.
+   */
+  host?: ChromiumHost;
+  /**
    * Where Chromium's profile, Playwright's artifacts and the browser's downloads live (a folder per pool, mode
    * 0700), instead of the system temp dir; what a killed process left here is removed at the next launch.
    */
   workDir?: string;
   logger?: Logger;
-}
-
-/** `<pid>-<pool id>`: the folder of one pool's browser files under the work dir. */
-const POOL_DIR = /^(\d+)-[0-9a-f]{8}$/;
-
-/** Pools alive in this process, so a sweep never takes a live sibling's folder. */
-const LIVE_POOLS = new Set<string>();
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== "ESRCH";
-  }
-}
-
-/** Runs `work` with the system temp dir pointed at `dir`, where Playwright makes the profile and artifacts folders. */
-async function withTempDir<T>(dir: string, work: () => Promise<T>): Promise<T> {
-  const saved = process.env.TMPDIR;
-  process.env.TMPDIR = dir;
-  try {
-    return await work();
-  } finally {
-    if (saved === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = saved;
-  }
 }
 
 /** A page lent by the pool. Give it back with `release`. */
@@ -87,14 +63,16 @@ interface Waiter {
 type PoolState = "idle" | "starting" | "ready" | "crashed" | "closing" | "closed";
 
 /**
- * One Chromium and one long-lived context (one account's cookies) with up to `pageCount` pages. Pages are lent
- * and given back, recycled after `recycleAfterGenerations` uses, and closed when idle. When Chromium crashes or
- * disconnects, work on it fails with a retryable `BROWSER_CRASHED` and the pool launches a new one by itself.
- * `close()` leaves no Chromium process behind.
+ * One account's long-lived context (its cookies) in a Chromium of its own or one shared with other accounts,
+ * with up to `pageCount` pages. Pages are lent and given back, recycled after `recycleAfterGenerations` uses, and
+ * closed when idle. When Chromium crashes or disconnects, work on it fails with a retryable `BROWSER_CRASHED` and
+ * the pool opens its context again in a relaunched Chromium by itself. `close()` of a pool with its own Chromium
+ * leaves no Chromium process behind.
  */
 export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDisposable {
-  /** Marks every process of this pool's Chromium (an environment variable they inherit), so they can be found. */
-  readonly poolId = randomUUID();
+  /** The Chromium this pool's context lives in. */
+  readonly host: ChromiumHost;
+  private readonly ownsHost: boolean;
   private state: PoolState = "idle";
   private browser: Browser | undefined;
   private context: BrowserContext | undefined;
@@ -114,14 +92,34 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
   private renewing: Promise<void> | undefined;
   /** Contexts replaced so far. */
   contextsRenewed = 0;
-  /** Launches after the first: how often the browser had to be replaced. */
-  restarts = 0;
   /** Pages opened so far (recycling opens new ones). */
   pagesOpened = 0;
 
   constructor(private readonly options: BrowserPoolOptions) {
     super();
     this.logger = options.logger ?? silentLogger;
+    this.ownsHost = options.host === undefined;
+    this.host =
+      options.host ??
+      new ChromiumHost({
+        executablePath: options.executablePath,
+        headless: options.headless,
+        args: options.args,
+        launchTimeoutMs: options.launchTimeoutMs,
+        ...(options.workDir ? { workDir: options.workDir } : {}),
+        logger: this.logger,
+      });
+    this.host.on("disconnected", ({ launch }) => this.onDisconnected(launch));
+  }
+
+  /** Marks every process of this pool's Chromium, so they can be found. */
+  get poolId(): string {
+    return this.host.hostId;
+  }
+
+  /** Launches after the first: how often the browser had to be replaced. */
+  get restarts(): number {
+    return this.host.restarts;
   }
 
   get status(): PoolState {
@@ -148,12 +146,12 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
 
   /** The PIDs of every process of this pool's Chromium (Linux). */
   processIds(): number[] {
-    return findPoolProcesses(this.poolId).map((process) => process.pid);
+    return this.host.processIds();
   }
 
   /** The PID of the browser's main process (Linux). */
   browserProcessId(): number | undefined {
-    return findPoolProcesses(this.poolId).find((process) => process.isBrowser)?.pid;
+    return this.host.browserProcessId();
   }
 
   /** Whether a page still belongs to the running browser. */
@@ -296,13 +294,8 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
     await this.launching?.catch(() => undefined);
-    await this.shutDownBrowser();
-    this.killLeftovers();
-    const browserDir = this.browserDir;
-    if (browserDir) {
-      fs.rmSync(browserDir, { recursive: true, force: true });
-      LIVE_POOLS.delete(path.basename(browserDir));
-    }
+    await this.shutDownContext();
+    if (this.ownsHost) await this.host.close();
     this.state = "closed";
     this.emit("closed");
   }
@@ -387,92 +380,36 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     return this.launching;
   }
 
-  /** This pool's folder under the work dir, or undefined when the system temp dir is used. */
+  /** The Chromium's folder under the work dir, or undefined when the system temp dir is used. */
   get browserDir(): string | undefined {
-    return this.options.workDir ? path.join(this.options.workDir, `${process.pid}-${this.poolId.slice(0, 8)}`) : undefined;
-  }
-
-  /** Removes the browser folders of pools whose process is gone (a killed daemon's profile and downloads). */
-  private sweepWorkDir(): void {
-    const workDir = this.options.workDir;
-    if (!workDir || !fs.existsSync(workDir)) return;
-    for (const name of fs.readdirSync(workDir)) {
-      const match = POOL_DIR.exec(name);
-      if (!match) continue;
-      const pid = Number(match[1]);
-      const mine = pid === process.pid;
-      if ((mine && LIVE_POOLS.has(name)) || (!mine && processAlive(pid))) continue;
-      // A Chromium its killed owner left running would keep writing there: stop it first.
-      for (const leftover of findPoolProcesses(name.slice(name.indexOf("-") + 1), { prefix: true })) {
-        try {
-          process.kill(leftover.pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
-      try {
-        fs.rmSync(path.join(workDir, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-        this.logger.info({ folder: name }, "removed the browser files a stopped process left");
-      } catch (error) {
-        this.logger.warn({ folder: name, error: (error as Error).message }, "could not remove a stopped process's browser files");
-      }
-    }
+    return this.host.browserDir;
   }
 
   private async launch(): Promise<BrowserContext> {
     this.assertOpen();
     this.state = "starting";
     const started = Date.now();
-    const root = typeof process.getuid === "function" && process.getuid() === 0;
-    const args = [...this.options.args, `--producer-pool=${this.poolId}`, ...(root ? ["--no-sandbox"] : [])];
-    const browserDir = this.browserDir;
-    if (browserDir) {
-      LIVE_POOLS.add(path.basename(browserDir));
-      this.sweepWorkDir();
-      fs.mkdirSync(path.join(browserDir, "downloads"), { recursive: true, mode: 0o700 });
-    }
     let browser: Browser;
-    // Chromium itself keeps the system temp dir (its singleton socket path must stay short).
-    const env = { ...process.env, [POOL_ENVIRONMENT_KEY]: this.poolId };
+    let launch: number;
     try {
-      const launch = () =>
-        chromium.launch({
-          executablePath: this.options.executablePath,
-          headless: this.options.headless,
-          args,
-          timeout: this.options.launchTimeoutMs,
-          handleSIGINT: false,
-          handleSIGTERM: false,
-          handleSIGHUP: false,
-          env,
-          ...(browserDir ? { downloadsPath: path.join(browserDir, "downloads") } : {}),
-        });
-      // Playwright puts the profile and its artifacts in the system temp dir; keep them in the data dir instead.
-      browser = browserDir ? await withTempDir(browserDir, launch) : await launch();
+      ({ browser, launch } = await this.host.browser());
     } catch (error) {
       this.state = "crashed";
-      throw new BrowserCrashedError(`Chromium did not start: ${(error as Error).message.split("\n")[0]}`, {
-        cause: error,
-        details: { executablePath: this.options.executablePath },
-      });
+      throw error;
     }
     const stateFile = fs.existsSync(this.options.stateFile) ? this.options.stateFile : undefined;
     const context = await this.newContext(browser, stateFile);
     this.contextUses = 0;
-    this.launchCount += 1;
-    const launch = this.launchCount;
-    if (launch > 1) this.restarts += 1;
-    browser.on("disconnected", () => this.onDisconnected(launch));
+    this.launchCount = launch;
     if (this.state !== "starting") {
       // closed while launching
-      await browser.close().catch(() => undefined);
+      await context.close().catch(() => undefined);
       throw new CancelledError("The browser pool closed while Chromium was starting.");
     }
     this.browser = browser;
     this.context = context;
     this.state = "ready";
     const ms = Date.now() - started;
-    this.logger.info({ launch, ms }, "chromium launched");
     this.emit("launched", { launch, pid: this.browserProcessId(), ms });
     return context;
   }
@@ -503,7 +440,6 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     this.context = undefined;
     this.retiring.clear();
     for (const pooled of this.idle.splice(0)) this.clearIdleTimer(pooled);
-    this.killLeftovers();
     this.emit("crashed", { launch });
     // Relaunch at once, so the next job finds a warm browser.
     void this.ensureContext()
@@ -533,23 +469,13 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     return error;
   }
 
-  private async shutDownBrowser(): Promise<void> {
-    const browser = this.browser;
+  private async shutDownContext(): Promise<void> {
+    const contexts = [this.context, ...this.retiring].filter((context): context is BrowserContext => context !== undefined);
     this.browser = undefined;
     this.context = undefined;
     this.retiring.clear();
     this.idle.length = 0;
     this.inUse.clear();
-    if (browser) await browser.close().catch(() => undefined);
-  }
-
-  private killLeftovers(): void {
-    for (const { pid } of findPoolProcesses(this.poolId)) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
   }
 }

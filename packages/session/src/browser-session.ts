@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ensureDataDirs, findBrowserExecutable, type ProducerConfig } from "@producer/config";
+import { ensureDataDirs, findBrowserExecutable, type AccountConfig, type ProducerConfig } from "@producer/config";
 import {
   DisabledError,
   ProducerError,
@@ -14,6 +14,7 @@ import {
   type SessionStatus,
 } from "@producer/utils";
 import { BrowserPool } from "./browser-pool.js";
+import type { ChromiumHost } from "./chromium-host.js";
 import { authCookieOf, normalizeLoginState, readLoginState, writeLoginState, type LoginState } from "./login-state.js";
 import { SignInCoordinator } from "./sign-in.js";
 import { SiteChecker, type SiteCheckReport } from "./site-check.js";
@@ -34,6 +35,10 @@ export function formatDuration(totalSecs: number): string {
 export interface BrowserSessionOptions {
   config: ProducerConfig;
   logger?: Logger;
+  /** The account this session signs in as; the config's first (in a single-account setup, `default`). */
+  account?: AccountConfig;
+  /** A Chromium shared with other accounts' sessions; the session launches its own when none is given. */
+  host?: ChromiumHost;
 }
 
 /** Error codes that say the session itself is unusable, so a cached "valid" must be forgotten. */
@@ -49,6 +54,8 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   readonly signIn: SignInCoordinator | undefined;
   private readonly driver: SiteDriver;
   private readonly config: ProducerConfig;
+  /** Which account this is: its login state file, its site and its page count. */
+  readonly account: AccountConfig;
   private readonly logger: Logger;
   private cachedStatus: { status: SessionStatus; at: number } | undefined;
   private readonly stateListeners = new Set<() => void>();
@@ -58,31 +65,35 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     const { config } = options;
     if (!config.enabled) throw new DisabledError();
     this.config = config;
+    this.account = options.account ?? (config.accounts[0] as AccountConfig);
     this.logger = options.logger ?? silentLogger;
     ensureDataDirs(config);
+    fs.mkdirSync(path.dirname(this.account.stateFile), { recursive: true, mode: 0o700 });
     this.pool = new BrowserPool({
       executablePath: findBrowserExecutable(config),
       headless: config.browser.headless,
       args: config.browser.args,
-      pageCount: config.browser.pageCount,
+      pageCount: this.account.maxConcurrency,
+      ...(options.host ? { host: options.host } : {}),
       recycleAfterGenerations: config.browser.recycleAfterGenerations,
       renewContextAfterGenerations: config.browser.renewContextAfterGenerations,
       idleCloseSecs: config.browser.idleCloseSecs,
       launchTimeoutMs: config.browser.launchTimeoutMs,
-      stateFile: config.paths.stateFile,
+      stateFile: this.account.stateFile,
       trace: config.browser.trace,
       workDir: path.join(config.paths.dataDir, "browser"),
       logger: this.logger.child({ component: "browser-pool" }),
     });
+    // The configured credentials belong to the single account of a single-account setup.
     const { email, password } = config.session;
     this.signIn =
-      email && password
-        ? new SignInCoordinator({ site: config.site, credentials: { email, password }, pool: this.pool, logger: this.logger })
+      email && password && !this.account.declared
+        ? new SignInCoordinator({ site: this.account.site, credentials: { email, password }, pool: this.pool, logger: this.logger })
         : undefined;
     this.driver = new SiteDriver({
-      site: config.site,
+      site: this.account.site,
       pool: this.pool,
-      pacer: new SubmissionPacer({ minMs: config.site.pacing.submitGapMinMs, maxMs: config.site.pacing.submitGapMaxMs }),
+      pacer: new SubmissionPacer({ minMs: this.account.site.pacing.submitGapMinMs, maxMs: this.account.site.pacing.submitGapMaxMs }),
       downloadsDir: config.paths.downloadsDir,
       artifactsDir: config.paths.artifactsDir,
       signIn: this.signIn,
@@ -125,7 +136,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   /** Takes a new login state (a storage state or a cookie list), saves it with mode 0600 and uses it at once. */
   async importLoginState(input: unknown): Promise<LoginState> {
     const state = normalizeLoginState(input);
-    writeLoginState(this.config.paths.stateFile, state);
+    writeLoginState(this.account.stateFile, state);
     await this.useLoginState(state);
     return state;
   }
@@ -143,11 +154,11 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   watchLoginState(intervalMs = 1000): void {
     if (this.watching) return;
     this.watching = true;
-    fs.watchFile(this.config.paths.stateFile, { interval: intervalMs, persistent: false }, (current) => {
+    fs.watchFile(this.account.stateFile, { interval: intervalMs, persistent: false }, (current) => {
       if (current.mtimeMs === 0 || current.mtimeMs === this.pool.lastSavedMtimeMs) return;
       let state: LoginState | undefined;
       try {
-        state = readLoginState(this.config.paths.stateFile);
+        state = readLoginState(this.account.stateFile);
       } catch (error) {
         this.logger.warn({ error: (error as Error).message }, "the login state file changed but cannot be read");
         return;
@@ -168,7 +179,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   }
 
   async close(): Promise<void> {
-    if (this.watching) fs.unwatchFile(this.config.paths.stateFile);
+    if (this.watching) fs.unwatchFile(this.account.stateFile);
     this.watching = false;
     await this.pool.close();
   }
@@ -186,7 +197,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     let broken = false;
     try {
       const { credits } = await this.driver.openStudio(pooled.page, signal);
-      return await new SiteChecker(this.config.site, pooled.page, this.logger).run(credits);
+      return await new SiteChecker(this.account.site, pooled.page, this.logger).run(credits);
     } catch (error) {
       broken = true;
       throw this.pool.crashError(error, pooled);
@@ -197,7 +208,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
 
   private async probe(signal?: AbortSignal): Promise<SessionStatus> {
     const checkedAt = new Date().toISOString();
-    const state = (await this.pool.currentState()) ?? readLoginState(this.config.paths.stateFile);
+    const state = (await this.pool.currentState()) ?? readLoginState(this.account.stateFile);
     const auth = state ? authCookieOf(state) : undefined;
     if (!this.signIn) {
       if (!state || state.cookies.length === 0) {

@@ -16,6 +16,10 @@
 export { BrowserSession } from "./browser-session.js";
 export type { BrowserSessionOptions } from "./browser-session.js";
 export { BrowserPool } from "./browser-pool.js";
+export { AccountPool } from "./account-pool.js";
+export type { AccountPoolOptions } from "./account-pool.js";
+export { ChromiumHost } from "./chromium-host.js";
+export type { ChromiumHostOptions } from "./chromium-host.js";
 export type { BrowserPoolOptions, PooledPage } from "./browser-pool.js";
 export { SiteDriver } from "./site-driver.js";
 export type { SiteDriverOptions, StudioStatus } from "./site-driver.js";

@@ -1,6 +1,7 @@
 import fs from "node:fs";
+import path from "node:path";
 import { chromium } from "playwright";
-import { ensureDataDirs, findBrowserExecutable, type ProducerConfig } from "@producer/config";
+import { ensureDataDirs, findBrowserExecutable, type AccountConfig, type ProducerConfig } from "@producer/config";
 import { InvalidInputError, silentLogger, TimeoutError, UnavailableError, type Logger, type SessionStatus } from "@producer/utils";
 import { BrowserSession } from "./browser-session.js";
 import { authCookieOf, normalizeLoginState, writeLoginState, type LoginState } from "./login-state.js";
@@ -93,8 +94,9 @@ export async function initLoginState(options: {
  * `producer session import`: takes a Playwright storage state or a browser-extension cookie export (a file path,
  * JSON text, or the parsed value) and saves it as the login state with mode 0600.
  */
-export function importLoginState(options: { config: ProducerConfig; source: unknown }): LoginStateSummary {
+export function importLoginState(options: { config: ProducerConfig; source: unknown; stateFile?: string }): LoginStateSummary {
   const { config } = options;
+  const stateFile = options.stateFile ?? config.paths.stateFile;
   let input = options.source;
   if (typeof input === "string") {
     const text = input.trimStart().startsWith("{") || input.trimStart().startsWith("[") ? input : readFile(input);
@@ -108,8 +110,9 @@ export function importLoginState(options: { config: ProducerConfig; source: unkn
   }
   const state = normalizeLoginState(input, "the imported login state");
   ensureDataDirs(config);
-  writeLoginState(config.paths.stateFile, state);
-  return summarize(config.paths.stateFile, state);
+  fs.mkdirSync(path.dirname(stateFile), { recursive: true, mode: 0o700 });
+  writeLoginState(stateFile, state);
+  return summarize(stateFile, state);
 }
 
 function readFile(file: string): string {
@@ -123,7 +126,7 @@ function readFile(file: string): string {
 }
 
 /** `producer session check`: opens the site once and says whether the saved login state works, and why not. */
-export async function checkLoginState(options: { config: ProducerConfig; logger?: Logger }): Promise<SessionStatus> {
+export async function checkLoginState(options: { config: ProducerConfig; logger?: Logger; account?: AccountConfig }): Promise<SessionStatus> {
   const session = new BrowserSession(options);
   try {
     return await session.checkSession({ force: true });

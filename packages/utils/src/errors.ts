@@ -11,6 +11,8 @@ export type ProducerErrorCode =
   | "LOGIN_FAILED"
   | "CHALLENGE"
   | "QUOTA_EXHAUSTED"
+  | "ACCOUNT_WALLED"
+  | "NO_ACCOUNT"
   | "SITE_CHANGED"
   | "GENERATION_FAILED"
   | "GENERATION_MAY_EXIST"
@@ -268,6 +270,26 @@ export class UnavailableError extends ProducerError {
   }
 }
 
+/**
+ * Wait: the account this job must run on (it holds the job's submission, or the job named it) is behind a wall
+ * — an expired session, a challenge, an empty balance or a rate limit — until `retryAfterMs` at the latest.
+ */
+export class AccountWalledError extends ProducerError {
+  static override readonly code = "ACCOUNT_WALLED";
+  static override readonly defaultRetryable = true;
+  constructor(message: string, options: Options = {}) {
+    super("ACCOUNT_WALLED", message, options);
+  }
+}
+
+/** No account can take a job now: every one is walled, paused or out of credits (`details.accounts` says which). */
+export class NoAccountError extends ProducerError {
+  static override readonly code = "NO_ACCOUNT";
+  constructor(message: string, options: Options = {}) {
+    super("NO_ACCOUNT", message, options);
+  }
+}
+
 /** A bug: something failed that no other code describes. The cause is kept. */
 export class InternalError extends ProducerError {
   static override readonly code = "INTERNAL";
@@ -306,6 +328,8 @@ const ERROR_CLASSES: Partial<Record<ProducerErrorCode, new (message: string, opt
   LOGIN_FAILED: LoginFailedError,
   CHALLENGE: ChallengeError,
   QUOTA_EXHAUSTED: QuotaExhaustedError,
+  ACCOUNT_WALLED: AccountWalledError,
+  NO_ACCOUNT: NoAccountError,
   SITE_CHANGED: SiteChangedError,
   GENERATION_FAILED: GenerationFailedError,
   GENERATION_MAY_EXIST: GenerationMayExistError,

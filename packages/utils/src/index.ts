@@ -11,6 +11,7 @@
  * ```
  */
 export {
+  AccountWalledError,
   AudioInvalidError,
   BrowserCrashedError,
   CancelledError,
@@ -25,6 +26,7 @@ export {
   InternalError,
   InvalidInputError,
   LoginFailedError,
+  NoAccountError,
   NotFoundError,
   ProducerError,
   QueueFullError,
@@ -63,6 +65,8 @@ export {
 } from "./storage/storage-key.js";
 export type { KeyField } from "./storage/storage-key.js";
 export type {
+  AccountReport,
+  AccountWall,
   GenerateOptions,
   GeneratedSong,
   GenerationProgress,

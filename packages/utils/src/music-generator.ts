@@ -81,6 +81,8 @@ export interface SubmissionRecord {
   creditsAfter?: number;
   /** Why the site refused, with `refused`. */
   refusal?: string;
+  /** The account it was submitted on: its songs are in that account's library, and only there. */
+  account?: string;
 }
 
 export interface GenerateOptions {
@@ -98,6 +100,8 @@ export interface GenerateOptions {
    * `GENERATION_MAY_EXIST` when the site shows none of them.
    */
   resume?: SubmissionRecord;
+  /** Run on this account (of several); without it one is picked. A resumed submission stays on its own. */
+  account?: string;
 }
 
 export interface SessionStatus {
@@ -115,6 +119,36 @@ export interface SessionStatus {
   credits?: number;
   /** Set when the login ends soon: what to do before it does. */
   warning?: string;
+}
+
+export interface AccountWall {
+  code: string;
+  reason: string;
+  since: string;
+  /** When the account is tried again (sooner when a new login state is imported or the balance refills). */
+  until: string;
+}
+
+/** One account as `/v1/accounts`, `/readyz` and `doctor` show it. */
+export interface AccountReport {
+  name: string;
+  paused: boolean;
+  weight: number;
+  maxConcurrency: number;
+  running: number;
+  /** From the last session check or job; null before any. */
+  signedIn: boolean | null;
+  sessionExpiresAt: string | null;
+  sessionExpiresInSecs: number | null;
+  credits: number | null;
+  creditsReadAt: string | null;
+  wall: AccountWall | null;
+  generations: number;
+  /** Failed generations by error code. */
+  failures: Record<string, number>;
+  /** Credits the finished generations cost, as the balance before and after each said. */
+  creditsSpent: number;
+  lastUsedAt: string | null;
 }
 
 export interface MusicGenerator {

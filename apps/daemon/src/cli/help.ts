@@ -9,6 +9,7 @@ Usage:
   producer cancel <id>
   producer tracks [--project P] [--user U] [--job J] [--limit N] [--json]
   producer session init|import|check           the login state (producer session --help)
+  producer accounts [list|pause|resume|unwall|add|remove]   several accounts (producer accounts --help)
   producer site check [--json]                 does the site still match the profile? (spends nothing)
   producer config [--json]                     the effective configuration, with sources (secrets masked)
   producer doctor                              check this machine: Chromium, data dir, database, storage, session, socket
@@ -42,7 +43,8 @@ number and artifact paths, what was submitted to the site, and why a queued job 
   session: `producer session init|import|check — the login state
 
   producer session init [--timeout-secs N]   sign in by hand in a browser window; saves the state (mode 0600)
-  producer session import <file|->           take a Playwright storage state or a browser cookie export
+  producer session import <file|-> [--account NAME]
+                                             take a Playwright storage state or a browser cookie export
   producer session check [--json]            is the saved login usable, when does it end, and the credits`,
   "session init": `producer session init [--timeout-secs N] — opens the site's sign-in page in a browser window; sign in
 by hand; the login state is saved (mode 0600) once the studio shows. Needs a display.`,
@@ -51,6 +53,15 @@ extension (Cookie-Editor, EditThisCookie: a JSON list), as the login state. Work
 www.producer.ai cookies; a running daemon picks it up at once.`,
   "session check": `producer session check [--json] — opens the site once; says whether the login works, when it ends
 (the auth cookie's expires_at), and the credit balance. Exit 4 when it does not work.`,
+  accounts: `producer accounts — several accounts in one daemon
+
+  producer accounts [list] [--json]          each account: signed in, balance, wall, jobs running (from the daemon)
+  producer accounts pause|resume <name>      stop / start giving an account new jobs (running ones finish)
+  producer accounts unwall <name>            take an account from behind its wall now
+  producer accounts add <name> [--state-file F] [--profile P] [--max-concurrency N] [--weight W] [--paused]
+                                             declare an account in the config file (then: producer session
+                                             import <file> --account <name>, and restart the daemon)
+  producer accounts remove <name>            take it out of the config file (its login state is kept)`,
   site: `producer site check [--json] — opens the site with the active profile and checks that every locator it
 needs is found where it lives (studio, model menu, library row menu, Download submenu). Reads the credit
 balance; submits nothing. Exit 6 when any locator is not found.`,

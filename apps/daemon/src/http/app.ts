@@ -9,9 +9,11 @@ import type { ProducerConfig } from "@producer/config";
 import { isTerminal, issuesToFields, type Job, type ProducerService } from "@producer/core";
 import {
   InvalidInputError,
+  NotFoundError,
   silentLogger,
   TimeoutError,
   UnauthorizedError,
+  type AccountReport,
   type Logger,
   type SessionStatus,
   type Storage,
@@ -28,9 +30,18 @@ export interface AppDeps {
   /** Whether the ProducerAI session works (the browser session); absent for a daemon without a browser. */
   checkSession?: (options?: { force?: boolean }) => Promise<SessionStatus>;
   browserStats?: () => BrowserStats;
+  /** The accounts the daemon generates with: listed, paused, resumed and freed from walls over HTTP. */
+  accounts?: AccountsControl;
   storage?: Storage;
   logger?: Logger;
   version?: string;
+}
+
+export interface AccountsControl {
+  list(): Promise<AccountReport[]>;
+  pause(name: string): AccountReport;
+  resume(name: string): AccountReport;
+  unwall(name: string): AccountReport;
 }
 
 type Variables = { requestId: string; logger: Logger };
@@ -129,11 +140,12 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
         .catch((error: Error) => ({ ok: false, reason: error.message }));
     }
     const ready = Object.values(checks).every((check) => check.ok);
-    return c.json({ ready, checks }, ready ? 200 : 503);
+    const accounts = deps.accounts ? await deps.accounts.list().catch(() => undefined) : undefined;
+    return c.json({ ready, checks, ...(accounts ? { accounts } : {}) }, ready ? 200 : 503);
   });
 
   app.get("/metrics", async (c) =>
-    c.text(await renderMetrics(service, deps.browserStats?.(), responses), 200, {
+    c.text(await renderMetrics(service, deps.browserStats?.(), responses, (await deps.accounts?.list().catch(() => [])) ?? []), 200, {
       "content-type": "text/plain; version=0.0.4; charset=utf-8",
     }),
   );
@@ -230,6 +242,17 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
   });
 
   app.get("/v1/queue", async (c) => c.json(await service.status()));
+
+  app.get("/v1/accounts", async (c) => {
+    if (!deps.accounts) throw new NotFoundError("This daemon has no browser, so no accounts.");
+    return c.json({ accounts: await deps.accounts.list() });
+  });
+  for (const action of ["pause", "resume", "unwall"] as const) {
+    app.post(`/v1/accounts/:name/${action}`, (c) => {
+      if (!deps.accounts) throw new NotFoundError("This daemon has no browser, so no accounts.");
+      return c.json({ account: deps.accounts[action](c.req.param("name")) });
+    });
+  }
 
   app.get("/v1/session", async (c) => c.json(await service.session({ force: c.req.query("force") === "true" })));
 

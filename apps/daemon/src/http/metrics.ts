@@ -1,5 +1,6 @@
 import type { ProducerService } from "@producer/core";
 import { JOB_STATUSES } from "@producer/core";
+import type { AccountReport } from "@producer/utils";
 
 export interface BrowserStats {
   up: boolean;
@@ -20,6 +21,7 @@ export async function renderMetrics(
   service: ProducerService,
   browser: BrowserStats | undefined,
   http: ReadonlyMap<string, number>,
+  accounts: readonly AccountReport[] = [],
 ): Promise<string> {
   const status = await service.status();
   const out: string[] = [];
@@ -46,6 +48,24 @@ export async function renderMetrics(
     out.push(line("producer_browser_pages_in_use", {}, browser.pagesInUse));
     metric("producer_browser_pages_open", "gauge", "Pages open.");
     out.push(line("producer_browser_pages_open", {}, browser.pagesOpen));
+  }
+  if (accounts.length > 0) {
+    const each = (name: string, type: string, help: string, value: (account: AccountReport) => number) => {
+      metric(name, type, help);
+      for (const account of accounts) out.push(line(name, { account: account.name }, value(account)));
+    };
+    each("producer_account_usable", "gauge", "1 while the account can take jobs (signed in, not walled, not paused).", (account) =>
+      account.signedIn !== false && !account.wall && !account.paused ? 1 : 0,
+    );
+    each("producer_account_walled", "gauge", "1 while the account is behind a wall.", (account) => (account.wall ? 1 : 0));
+    each("producer_account_credits", "gauge", "The account's last known credit balance (-1 when unknown).", (account) => account.credits ?? -1);
+    each("producer_account_jobs_running", "gauge", "Generations running on the account.", (account) => account.running);
+    each("producer_account_generations_total", "counter", "Generations the account finished.", (account) => account.generations);
+    each("producer_account_credits_spent_total", "counter", "Credits the account's finished generations cost.", (account) => account.creditsSpent);
+    metric("producer_account_failures_total", "counter", "Failed generations on the account, by error code.");
+    for (const account of accounts) {
+      for (const [code, count] of Object.entries(account.failures)) out.push(line("producer_account_failures_total", { account: account.name, code }, count));
+    }
   }
   metric("producer_http_responses_total", "counter", "HTTP responses by status code.");
   for (const [code, count] of http) out.push(line("producer_http_responses_total", { code }, count));

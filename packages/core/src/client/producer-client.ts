@@ -1,5 +1,6 @@
 import { loadConfig } from "@producer/config";
 import { abortReason, TimeoutError } from "@producer/utils/errors";
+import type { AccountReport } from "@producer/utils";
 import type { GenerateMusicInput } from "../generate-input.js";
 import { isTerminal, type GenerateMusicResult, type Job, type JobStatus, type Track } from "../job.js";
 import type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "../producer-backend.js";
@@ -99,6 +100,16 @@ export class ProducerClient implements ProducerBackend {
 
   async session(options: { force?: boolean } = {}): Promise<SessionReport> {
     return (await this.call<SessionReport>("GET", `/v1/session${options.force ? "?force=true" : ""}`)).body;
+  }
+
+  /** Every account the daemon generates with: signed in, balance, wall, jobs running. */
+  async listAccounts(): Promise<AccountReport[]> {
+    return (await this.call<{ accounts: AccountReport[] }>("GET", "/v1/accounts")).body.accounts;
+  }
+
+  /** Stops giving an account new jobs (`resume` to undo; `unwall` takes it from behind a wall now). */
+  async accountAction(name: string, action: "pause" | "resume" | "unwall"): Promise<AccountReport> {
+    return (await this.call<{ account: AccountReport }>("POST", `/v1/accounts/${encode(name)}/${action}`)).body.account;
   }
 
   /** The queue: jobs by status, depth, whether a session problem pauses it. */

@@ -1,0 +1,105 @@
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { ACCOUNT_NAME, CONFIG_FILE_NAME, loadConfig, type ResolvedConfig } from "@producer/config";
+import type { ProducerClient } from "@producer/core/client";
+import type { AccountReport } from "@producer/utils";
+import { json, print } from "./output.js";
+
+type Usage = (message: string) => Error;
+
+/** One line an account: name, session, balance, wall or pause, jobs running. */
+export function describeAccount(account: AccountReport): string {
+  const state = account.paused
+    ? "paused"
+    : account.wall
+      ? `walled ${account.wall.code} until ${account.wall.until}`
+      : account.signedIn === false
+        ? "not signed in"
+        : account.signedIn
+          ? "ready"
+          : "not checked yet";
+  const session = account.sessionExpiresAt ? `; login ends ${account.sessionExpiresAt}` : "";
+  const credits = account.credits === null ? "balance unknown" : `${account.credits} credits`;
+  return `${account.name.padEnd(12)} ${state}; ${credits}; ${account.running}/${account.maxConcurrency} running; ${account.generations} made${session}`;
+}
+
+/** The config file `accounts add` and `remove` write: the one in use, or a new one in the current folder. */
+function configFileOf(resolved: ResolvedConfig): string {
+  return resolved.configFile ?? path.resolve(CONFIG_FILE_NAME);
+}
+
+function readTree(file: string): Record<string, unknown> {
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>) : {};
+}
+
+function writeTree(file: string, tree: Record<string, unknown>): void {
+  fs.writeFileSync(file, `${JSON.stringify(tree, null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * `producer accounts`: list (from the daemon), pause / resume / unwall (on the daemon, at once), add / remove
+ * (in the config file; the daemon takes them at its next start).
+ */
+export async function commandAccounts(args: string[], client: () => ProducerClient, usage: Usage): Promise<number> {
+  const [action = "list", ...rest] = args;
+  if (action === "list" || action === "--json") {
+    const accounts = await client().listAccounts();
+    if (action === "--json" || rest.includes("--json")) json({ accounts });
+    else for (const account of accounts) print(describeAccount(account));
+    return 0;
+  }
+  if (action === "pause" || action === "resume" || action === "unwall") {
+    const name = rest[0];
+    if (!name) throw usage(`producer accounts ${action} <name>`);
+    print(describeAccount(await client().accountAction(name, action)));
+    return 0;
+  }
+  if (action === "add") {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        "state-file": { type: "string" },
+        profile: { type: "string" },
+        "max-concurrency": { type: "string" },
+        weight: { type: "string" },
+        paused: { type: "boolean" },
+      },
+    });
+    const name = positionals[0];
+    if (!name || !ACCOUNT_NAME.test(name)) throw usage("producer accounts add <name>: lowercase letters, digits, - and _, at most 40");
+    const resolved = loadConfig();
+    const file = configFileOf(resolved);
+    const tree = readTree(file);
+    const accounts = (Array.isArray(tree.accounts) ? tree.accounts : []) as Array<{ name: string }>;
+    if (accounts.some((account) => account.name === name)) throw usage(`There is already an account ${name} in ${file}.`);
+    const account = {
+      name,
+      ...(values["state-file"] ? { stateFile: values["state-file"] } : {}),
+      ...(values.profile ? { profile: values.profile } : {}),
+      ...(values["max-concurrency"] ? { maxConcurrency: Number(values["max-concurrency"]) } : {}),
+      ...(values.weight ? { weight: Number(values.weight) } : {}),
+      ...(values.paused ? { paused: true } : {}),
+    };
+    const next = { ...tree, accounts: [...accounts, account] };
+    // The result must load: a bad value is refused here, not at the daemon's next start.
+    loadConfig({ configFile: false, overrides: next as never, env: {} });
+    writeTree(file, next);
+    const added = loadConfig({ configFile: false, overrides: next as never, env: {} }).config.accounts.find((one) => one.name === name);
+    print(`added account ${name} to ${file}; its login state goes in ${added?.stateFile} (producer session import <file> --account ${name}); restart the daemon to use it`);
+    return 0;
+  }
+  if (action === "remove") {
+    const name = rest[0];
+    if (!name) throw usage("producer accounts remove <name>");
+    const file = configFileOf(loadConfig());
+    const tree = readTree(file);
+    const accounts = (Array.isArray(tree.accounts) ? tree.accounts : []) as Array<{ name: string }>;
+    if (!accounts.some((account) => account.name === name)) throw usage(`There is no account ${name} in ${file}.`);
+    writeTree(file, { ...tree, accounts: accounts.filter((account) => account.name !== name) });
+    print(`removed account ${name} from ${file} (its login state file is kept); restart the daemon to stop using it`);
+    return 0;
+  }
+  throw usage("producer accounts [list] | pause|resume|unwall <name> | add <name> [options] | remove <name>");
+}

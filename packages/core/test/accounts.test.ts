@@ -1,0 +1,137 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ProducerConfig } from "@producer/config";
+import { AccountPool, writeLoginState } from "@producer/session";
+import { start, type RunningSimulator } from "@producer/simulator";
+import { startS3Server, type S3Server } from "@producer/test-utils";
+import { ProducerService, type Job } from "../src/index.js";
+import { coreConfig } from "./harness.js";
+
+const EMAILS = { a: "a@accounts.test", b: "b@accounts.test", c: "c@accounts.test" } as const;
+/** One generation: 2 songs at 5 credits. */
+const PRICE = 10;
+
+interface AccountsHarness {
+  site: RunningSimulator;
+  s3: S3Server;
+  dataDir: string;
+  config: ProducerConfig;
+  pool: AccountPool;
+  service: ProducerService;
+}
+
+let h: AccountsHarness | undefined;
+afterEach(async () => {
+  if (!h) return;
+  await h.service.close({ graceMs: 1000 });
+  await h.pool.close();
+  await h.site.close();
+  await h.s3.close();
+  fs.rmSync(h.dataDir, { recursive: true, force: true });
+  h = undefined;
+});
+
+/** Three accounts on the simulator, each signed in as its own email, in one Chromium. */
+async function createAccountsHarness(): Promise<AccountsHarness> {
+  const site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 2], startingCredits: 1000 });
+  const s3 = await startS3Server({ bucket: "producer-accounts" });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-accounts-"));
+  const config = coreConfig(site, s3, dataDir, {
+    accounts: Object.keys(EMAILS).map((name) => ({ name, maxConcurrency: 1 })),
+    queue: { concurrency: 1 },
+  });
+  for (const account of config.accounts) {
+    writeLoginState(account.stateFile, site.issueSession(EMAILS[account.name as keyof typeof EMAILS]));
+  }
+  const pool = new AccountPool({ config });
+  const service = await ProducerService.create({ config, generator: pool });
+  return { site, s3, dataDir, config, pool, service };
+}
+
+async function finish(service: ProducerService, id: string): Promise<Job> {
+  return service.waitForJob(id, { timeoutMs: 120_000 });
+}
+
+describe("several accounts in one daemon", () => {
+  it("keeps going on the good account when one expires mid-run and one runs out of credits, one submission a job", async () => {
+    h = await createAccountsHarness();
+    const { site, service, pool } = h;
+    // b can pay for exactly one generation.
+    site.setCredits(PRICE, EMAILS.b);
+    const first = await service.generateMusic({ prompt: "accounts 1" });
+    expect((await finish(service, first.jobId)).status).toBe("succeeded");
+    // a's login ends on the site while the daemon runs.
+    site.expireSessions(EMAILS.a);
+    const ids = [];
+    for (let index = 2; index <= 6; index += 1) ids.push((await service.generateMusic({ prompt: `accounts ${index}` })).jobId);
+    const jobs = await Promise.all(ids.map((id) => finish(service, id)));
+    expect(jobs.map((job) => job.status)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded", "succeeded"]);
+
+    // One site submission per job, on the account it says; none on a walled or empty account.
+    const stats = site.stats;
+    expect(stats.generations).toBe(6);
+    expect(stats.flow.generationCalls).toEqual({ [EMAILS.a]: 1, [EMAILS.b]: 1, [EMAILS.c]: 4 });
+    expect(site.credits(EMAILS.b)).toBe(0);
+    for (const id of [first.jobId, ...ids]) {
+      const tracks = (await service.getJob(id)).tracks;
+      expect(tracks).toHaveLength(2);
+    }
+
+    const accounts = Object.fromEntries(pool.accounts().map((account) => [account.name, account]));
+    expect(accounts.a?.wall?.code).toBe("SESSION_EXPIRED");
+    expect(accounts.a?.generations).toBe(1);
+    expect(accounts.b).toMatchObject({ wall: null, credits: 0, generations: 1, creditsSpent: PRICE });
+    expect(accounts.c).toMatchObject({ wall: null, generations: 4, creditsSpent: 4 * PRICE, credits: 1000 - 4 * PRICE });
+    // The pool as a whole is usable: c can still take jobs.
+    expect((await pool.checkSession({ force: true })).valid).toBe(true);
+  });
+
+  it("makes a job pinned to a walled account wait, and runs it there once a new login state is imported", async () => {
+    h = await createAccountsHarness();
+    const { site, service, pool, config } = h;
+    site.expireSessions(EMAILS.a);
+    const pinned = await service.generateMusic({ prompt: "pinned to a", account: "a" });
+    // It tries a once (the login wall is met before anything is sent), then waits for a.
+    const deadline = Date.now() + 30_000;
+    let job = await service.getJob(pinned.jobId);
+    while (job.error?.code !== "ACCOUNT_WALLED" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = await service.getJob(pinned.jobId);
+    }
+    expect(job).toMatchObject({ status: "queued", error: { code: "ACCOUNT_WALLED" } });
+    expect(job.error?.message).toContain("account a");
+    // Unpinned work goes on meanwhile, on the others.
+    const other = await service.generateMusic({ prompt: "not pinned" });
+    expect((await finish(service, other.jobId)).status).toBe("succeeded");
+
+    await pool.session("a").importLoginState(site.issueSession(EMAILS.a));
+    expect(pool.accounts().find((account) => account.name === "a")?.wall).toBeNull();
+    const done = await finish(service, pinned.jobId);
+    expect(done.status).toBe("succeeded");
+    expect(site.stats.flow.generationCalls[EMAILS.a]).toBe(1);
+    expect(site.stats.generations).toBe(2);
+    expect(fs.statSync(config.accounts[0]?.stateFile as string).mode & 0o777).toBe(0o600);
+
+    // A name that is not an account is refused at once, with the known ones.
+    await expect(service.generateMusic({ prompt: "nobody", account: "zz" })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      message: expect.stringContaining("a, b, c"),
+    });
+  });
+
+  it("opens every account in one Chromium, each in a context of its own", async () => {
+    h = await createAccountsHarness();
+    const { pool, site, service } = h;
+    await pool.start();
+    const pids = new Set(pool.sessions.map((session) => session.pool.browserProcessId()));
+    expect(pids.size).toBe(1);
+    expect([...pids][0]).toBeGreaterThan(0);
+    const status = await pool.checkSession({ force: true });
+    expect(status.valid).toBe(true);
+    const job = await service.generateMusic({ prompt: "one browser", useQueue: false });
+    expect(job.status).toBe("succeeded");
+    expect(Object.keys(site.stats.flow.generationCalls)).toHaveLength(1);
+  });
+});
