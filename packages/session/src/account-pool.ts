@@ -335,9 +335,11 @@ export class AccountPool implements MusicGenerator {
 
   private noteStatus(entry: Entry, status: SessionStatus): void {
     entry.status = status;
-    if (status.credits !== undefined) {
+    // A cached check can be older than the balance a job has read since: the newer reading wins.
+    const readAt = Date.parse(status.checkedAt);
+    if (status.credits !== undefined && readAt >= entry.creditsReadAt) {
       entry.credits = status.credits;
-      entry.creditsReadAt = Date.now();
+      entry.creditsReadAt = readAt;
     }
   }
 

@@ -84,9 +84,11 @@ export async function commandAccounts(args: string[], client: () => ProducerClie
     };
     const next = { ...tree, accounts: [...accounts, account] };
     // The result must load: a bad value is refused here, not at the daemon's next start.
-    loadConfig({ configFile: false, overrides: next as never, env: {} });
+    // The file's accounts, not the environment's, are what is being written.
+    const env = { ...process.env };
+    delete env.PRODUCER_ACCOUNTS;
+    const added = loadConfig({ configFile: false, overrides: next as never, env }).config.accounts.find((one) => one.name === name);
     writeTree(file, next);
-    const added = loadConfig({ configFile: false, overrides: next as never, env: {} }).config.accounts.find((one) => one.name === name);
     print(`added account ${name} to ${file}; its login state goes in ${added?.stateFile} (producer session import <file> --account ${name}); restart the daemon to use it`);
     return 0;
   }
