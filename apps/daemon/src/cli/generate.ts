@@ -21,6 +21,7 @@ export const GENERATE_OPTIONS = {
   stems: { type: "boolean" },
   priority: { type: "string" },
   "idempotency-key": { type: "string" },
+  account: { type: "string" },
   direct: { type: "boolean" },
   wait: { type: "boolean" },
   "pause-timeout": { type: "string" },
@@ -42,6 +43,7 @@ export function generateInput(values: Record<string, string | boolean | undefine
     ["mode", "mode"],
     ["model", "model"],
     ["idempotency-key", "idempotencyKey"],
+    ["account", "account"],
   ];
   for (const [flag, field] of strings) if (text(flag) !== undefined) input[field] = text(flag);
   const numbers: Array<[string, string]> = [

@@ -30,6 +30,7 @@ Options (each a control of the site; a control the site profile lacks is refused
   --duration-secs N    song length (Auto when absent)    --seed N             seed
   --stems              also store vocals, drums, bass and other as tracks
   --format wav|mp3|m4a --project P  --user U  --priority N  --idempotency-key K
+  --account NAME       run on this account (of several); walled, the job waits for it
   --direct             run now instead of queueing
   --wait               follow the job to the end
   --pause-timeout S    with --wait: how long to wait while the queue is paused by a session problem before
