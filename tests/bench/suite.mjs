@@ -35,12 +35,14 @@ if (only.has("e2e")) {
   row("daemon end to end ÷ bare Playwright floor on an open page", "≤ 1.15×", `${fmtSummary(r.daemonOverFloor, "×", 2)}; daemon ${fmt(r.daemonMs.median)} ms, floor ${fmt(r.floorMs.median)} ms`, r.daemonOverFloor.median <= 1.15);
   row("cold launch-per-request script ÷ daemon", "≥ 5.5×", `${fmtSummary(r.coldOverDaemon, "×", 2)}; cold ${fmt(r.coldMs.median)} ms`, r.coldOverDaemon.median >= 5.5);
 }
+save();
 if (only.has("pages")) {
   scenario = "pages";
   step("1 page against 4 pages at a 2 s generation");
   const r = (results.pages = await pagesScaling({ rounds: sizes.pageRounds, jobs: sizes.pageJobs }));
   row("4 pages ÷ 1 page, jobs/s at a 2 s generation", "≥ 3.2×", `${fmtSummary(r.speedup, "×", 2)}; ${fmt(r.onePagePerSec.median, 2)} → ${fmt(r.fourPagesPerSec.median, 2)} jobs/s`, r.speedup.median >= 3.2);
 }
+save();
 if (only.has("memory")) {
   scenario = "memory";
   step(`memory over ${sizes.generations} generations`);
@@ -49,6 +51,7 @@ if (only.has("memory")) {
   row(`Chromium PSS, generation 50 → ${r.generations}`, "within 10 %", `${fmt(r.at50.chromiumPssMiB)} → ${fmt(r.atEnd.chromiumPssMiB)} MiB (${fmt(r.pssGrowthPct, 1)} %)`, Math.abs(r.pssGrowthPct) <= 10);
   row("audio left outside storage after every job ended", "0 files", `${r.audioLeftBehind} (data dir besides storage ${fmt(r.atEnd.dataDirMiB, 1)} MiB; Chromium temp ${fmt(r.atEnd.tmpLeftoverBytes / 2 ** 20, 1)} MiB; ${r.storedSongs} songs stored)`, r.audioLeftBehind === 0);
 }
+save();
 if (only.has("submits")) {
   scenario = "submits";
   step(`durable submits to ${sizes.submits} queued`);
@@ -57,6 +60,7 @@ if (only.has("submits")) {
   row(`submit rate at ${r.normal.queued} queued ÷ at 1,000`, "≥ 0.8×", `${fmt(r.endOverStart, 2)}× (${fmt(r.normal.atEndPerSec)}/s)`, r.endOverStart >= 0.8);
   row("the same with synchronous FULL (every commit synced)", "— (trade-off)", `${fmt(r.full.overallPerSec)}/s over ${r.full.queued}`, true);
 }
+save();
 if (only.has("startup")) {
   scenario = "startup";
   step("daemon start, CLI start, exit");
@@ -66,42 +70,53 @@ if (only.has("startup")) {
   row("exit after SIGTERM, once the last job ended", "≤ 300 ms", fmtSummary(r.exitMs, " ms"), r.exitMs.median <= 300);
 }
 
-// A run of some scenarios keeps the other scenarios' rows and figures from the last run, each with its date.
-const out = path.join(import.meta.dirname, "results");
-const previousFile = path.join(out, "latest.json");
-const previous = fs.existsSync(previousFile) ? JSON.parse(fs.readFileSync(previousFile, "utf8")) : undefined;
-const SCENARIO_RESULT = { e2e: "endToEnd", pages: "pages", memory: "memory", submits: "submits", startup: "startup" };
-if (previous && !quick) {
-  for (const [name, key] of Object.entries(SCENARIO_RESULT)) {
-    if (only.has(name) || !previous[key]) continue;
-    results[key] = previous[key];
-    rows.push(...(previous.rows ?? []).filter((r) => r.scenario === name).map((r) => ({ ...r, measured: `${r.measured} (run of ${previous.runs?.[name] ?? previous.when.slice(0, 10)})` })));
-  }
-}
-results.runs = Object.fromEntries(Object.keys(SCENARIO_RESULT).filter((name) => only.has(name) || previous?.runs?.[name]).map((name) => [name, only.has(name) ? results.when.slice(0, 10) : previous.runs[name]]));
-const order = Object.keys(SCENARIO_RESULT);
-rows.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
-const complete = order.every((name) => rows.some((r) => r.scenario === name));
-
-const { cores, loadavg, cpu, node } = results.machine;
-const table = [
-  `Measured ${results.when.slice(0, 10)} on ${cores} cores (${cpu}), load ${loadavg.join(" / ")}, Node ${node}; medians with the interquartile range, ratios per round.`,
-  "",
-  "| what | target | measured | |",
-  "|---|---|---|---|",
-  ...rows.map((r) => `| ${r.what} | ${r.target} | ${r.measured} | ${r.met ? "met" : "**missed**"} |`),
-].join("\n");
-results.rows = rows;
-fs.mkdirSync(out, { recursive: true });
-fs.writeFileSync(path.join(out, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
-fs.writeFileSync(path.join(out, "latest.md"), `${table}\n`);
+const { table, met } = save();
 console.log(table);
+process.exitCode = met ? 0 : 1;
 
-// The README's table is this run's, once every scenario has a figure (this run's or the last one's).
-if (complete && !quick) {
-  const readme = path.join(ROOT, "README.md");
-  const text = fs.readFileSync(readme, "utf8");
-  const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
-  if (marked.test(text)) fs.writeFileSync(readme, text.replace(marked, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`));
+/**
+ * Writes the results so far (called after every scenario, so a run cut short keeps what it measured). Scenarios
+ * this run has not measured keep their rows and figures from the last run, each with its date. The README's
+ * table is rewritten once every scenario has a figure. True when every target is met.
+ */
+function save() {
+  const out = path.join(import.meta.dirname, "results");
+  const previousFile = path.join(out, "latest.json");
+  const previous = fs.existsSync(previousFile) ? JSON.parse(fs.readFileSync(previousFile, "utf8")) : undefined;
+  const SCENARIO_RESULT = { e2e: "endToEnd", pages: "pages", memory: "memory", submits: "submits", startup: "startup" };
+  const order = Object.keys(SCENARIO_RESULT);
+  const measured = (name) => rows.some((r) => r.scenario === name);
+  const written = { ...results, runs: {} };
+  const allRows = [...rows];
+  for (const [name, key] of Object.entries(SCENARIO_RESULT)) {
+    if (measured(name)) {
+      written.runs[name] = results.when.slice(0, 10);
+      continue;
+    }
+    if (quick || !previous?.[key]) continue;
+    const when = previous.runs?.[name] ?? previous.when.slice(0, 10);
+    written[key] = previous[key];
+    written.runs[name] = when;
+    allRows.push(...(previous.rows ?? []).filter((r) => r.scenario === name).map((r) => ({ ...r, measured: r.measured.includes("(run of") ? r.measured : `${r.measured} (run of ${when})` })));
+  }
+  allRows.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
+  const { cores, loadavg, cpu, node } = results.machine;
+  const table = [
+    `Measured ${results.when.slice(0, 10)} on ${cores} cores (${cpu}), load ${loadavg.join(" / ")}, Node ${node}; medians with the interquartile range, ratios per round.`,
+    "",
+    "| what | target | measured | |",
+    "|---|---|---|---|",
+    ...allRows.map((r) => `| ${r.what} | ${r.target} | ${r.measured} | ${r.met ? "met" : "**missed**"} |`),
+  ].join("\n");
+  written.rows = allRows;
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(previousFile, `${JSON.stringify(written, null, 2)}\n`);
+  fs.writeFileSync(path.join(out, "latest.md"), `${table}\n`);
+  if (order.every((name) => allRows.some((r) => r.scenario === name)) && !quick) {
+    const readme = path.join(ROOT, "README.md");
+    const text = fs.readFileSync(readme, "utf8");
+    const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
+    if (marked.test(text)) fs.writeFileSync(readme, text.replace(marked, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`));
+  }
+  return { table, met: allRows.every((r) => r.met) };
 }
-process.exitCode = rows.every((r) => r.met) ? 0 : 1;

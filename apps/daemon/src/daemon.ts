@@ -53,6 +53,8 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
       logger: logger.child({ component: "service" }),
       startWorker: false,
     });
+    // Every daemon on this database shares each account's concurrency.
+    accounts?.useSlots(service.accountSlots, config.queue.leaseMs);
     await warm;
     service.startWorker();
     // A login state imported while the daemon runs is used at once, and a queue paused by the old one resumes.

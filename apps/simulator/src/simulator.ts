@@ -97,7 +97,7 @@ export interface RunningSimulator {
   /** The sha256 of what the site serves for a song in a format: what a stored file must equal. */
   servedSha256(clipId: string, format: SimulatedFormat): string | undefined;
   /** Every clip of the 2026 app, oldest first. */
-  flowClips(): Array<{ id: string; title: string; opType: string; parentId?: string; account: string }>;
+  flowClips(): Array<{ id: string; title: string; opType: string; parentId?: string; account: string; createdAt: number }>;
   /** Ends every session (as when the auth cookie expires), or only those of one account's email. */
   expireSessions(email?: string): void;
   resetStats(): void;
@@ -488,6 +488,7 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
         title: clip.title,
         opType: clip.opType,
         account: clip.account,
+        createdAt: clip.createdAt,
         ...(clip.parentId ? { parentId: clip.parentId } : {}),
       }));
     },

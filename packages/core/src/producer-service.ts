@@ -15,6 +15,7 @@ import type { ProducerConfig } from "@producer/config";
 import { parseGenerateInput, type GenerateMusicInput } from "./generate-input.js";
 import { isTerminal, type DirectResult, type GenerateMusicResult, type Job, type JobStatus, type QueuedResult, type Track } from "./job.js";
 import { JobEvents } from "./job-events.js";
+import { AccountSlotStore } from "./store/account-slot-store.js";
 import { openDatabase, type ProducerDatabase } from "./store/database.js";
 import { JobStore, toJob, type JobRow } from "./store/job-store.js";
 import { migrateToLatest } from "./store/migrations.js";
@@ -66,6 +67,8 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   private averageRun: { ms: number; at: number } | undefined;
   private closed = false;
   private workerStarted = false;
+  /** Each account's running jobs, shared by every daemon on this database (see `AccountPool.useSlots`). */
+  readonly accountSlots: AccountSlotStore;
 
   private constructor(
     private readonly config: ProducerConfig,
@@ -76,6 +79,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   ) {
     this.logger = logger;
     this.jobs = new JobStore(database.db, database.dialect);
+    this.accountSlots = new AccountSlotStore(database.db, database.dialect);
     this.queued = new QueuedCounts(this.jobs);
     this.tracks = new TrackStore(database.db);
     if (generator) {

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ProducerConfig } from "@producer/config";
 import { AccountPool, writeLoginState } from "@producer/session";
 import { start, type RunningSimulator } from "@producer/simulator";
-import { startS3Server, type S3Server } from "@producer/test-utils";
+import pg from "pg";
+import { postgresUrl, startS3Server, type S3Server } from "@producer/test-utils";
 import { ProducerService, type Job } from "../src/index.js";
 import { coreConfig } from "./harness.js";
 
@@ -134,4 +135,72 @@ describe("several accounts in one daemon", () => {
     expect(job.status).toBe("succeeded");
     expect(Object.keys(site.stats.flow.generationCalls)).toHaveLength(1);
   });
+});
+
+describe.skipIf(!postgresUrl)("PostgreSQL: two daemons sharing two accounts", () => {
+  it("never runs an account beyond its concurrency across both daemons, and runs every job once", async () => {
+    const schema = `producer_accounts_${Date.now()}_${process.pid}`;
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    const url = new URL(postgresUrl as string);
+    url.searchParams.set("options", `-c search_path=${schema}`);
+    const site = await start({ generationMs: 1200, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 1.5], startingCredits: 1000 });
+    const s3 = await startS3Server({ bucket: "producer-accounts-pg" });
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "producer-accounts-pg-"));
+    const daemons: Array<{ pool: AccountPool; service: ProducerService }> = [];
+    try {
+      for (const name of ["one", "two"]) {
+        const config = coreConfig(site, s3, path.join(root, name), {
+          database: { url: url.toString() },
+          // Both daemons use the same login state files, as on one machine.
+          accounts: (["a", "b"] as const).map((account) => ({ name: account, maxConcurrency: 1, stateFile: path.join(root, `${account}.json`) })),
+          queue: { concurrency: 2 },
+        });
+        for (const account of config.accounts) writeLoginState(account.stateFile, site.issueSession(EMAILS[account.name as "a" | "b"]));
+        const pool = new AccountPool({ config });
+        const service = await ProducerService.create({ config, generator: pool, startWorker: false });
+        pool.useSlots(service.accountSlots, config.queue.leaseMs);
+        daemons.push({ pool, service });
+      }
+      const [first, second] = daemons as [(typeof daemons)[0], (typeof daemons)[0]];
+      expect(first.service.dialect).toBe("postgres");
+      const ids: string[] = [];
+      for (let index = 0; index < 6; index += 1) ids.push((await first.service.generateMusic({ prompt: `shared account ${index}` })).jobId);
+      let peak: Record<string, number> = {};
+      const sampler = setInterval(() => {
+        void first.service.accountSlots.held().then((held) => {
+          for (const [account, count] of Object.entries(held)) peak = { ...peak, [account]: Math.max(peak[account] ?? 0, count) };
+        });
+      }, 50);
+      for (const { service } of daemons) service.startWorker();
+      const jobs = await Promise.all(ids.map((id) => first.service.waitForJob(id, { timeoutMs: 120_000 })));
+      clearInterval(sampler);
+      expect(jobs.map((job) => job.status)).toEqual(Array(6).fill("succeeded"));
+      expect(site.stats.generations).toBe(6);
+      // The site's own record: an account's generations never overlap (each takes 1.2 s there, plus the download).
+      for (const email of [EMAILS.a, EMAILS.b]) {
+        const starts = [...new Set(site.flowClips().filter((clip) => clip.account === email && clip.opType === "audio__create_song").map((clip) => clip.createdAt))].sort((x, y) => x - y);
+        expect(starts.length).toBeGreaterThan(0);
+        for (let index = 1; index < starts.length; index += 1) expect((starts[index] as number) - (starts[index - 1] as number)).toBeGreaterThanOrEqual(1200);
+      }
+      expect(peak).toEqual({ a: 1, b: 1 });
+      // Both daemons did work, and with both accounts between them.
+      const generations = (pool: AccountPool) => pool.accounts().reduce((sum, account) => sum + account.generations, 0);
+      expect(generations(first.pool) + generations(second.pool)).toBe(6);
+      expect(generations(first.pool)).toBeGreaterThan(0);
+      expect(generations(second.pool)).toBeGreaterThan(0);
+      expect(await first.service.accountSlots.held()).toEqual({});
+    } finally {
+      for (const { service, pool } of daemons) {
+        await service.close({ graceMs: 1000 });
+        await pool.close();
+      }
+      await site.close();
+      await s3.close();
+      fs.rmSync(root, { recursive: true, force: true });
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+    }
+  }, 180_000);
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { findBrowserExecutable, type AccountConfig, type ProducerConfig } from "@producer/config";
 import {
@@ -14,6 +15,7 @@ import {
   type Logger,
   type MusicGenerator,
   type AccountReport,
+  type AccountSlots,
   type AccountWall,
   type SessionStatus,
   type SubmissionRecord,
@@ -27,6 +29,9 @@ const WALL_CODES = new Set(["SESSION_EXPIRED", "CHALLENGE", "QUOTA_EXHAUSTED", "
 const LOGIN_WALLS = new Set(["SESSION_EXPIRED", "CHALLENGE", "LOGIN_FAILED"]);
 
 const isRateLimit = (error: ProducerError) => error.details.httpStatus === 429;
+
+/** How often a job waiting for an account whose slots other daemons hold asks the database again. */
+const SHARED_SLOT_RECHECK_MS = 250;
 
 interface Entry {
   account: AccountConfig;
@@ -63,6 +68,8 @@ export class AccountPool implements MusicGenerator {
   private readonly slotWaiters = new Set<() => void>();
   private readonly logger: Logger;
   private readonly config: ProducerConfig;
+  /** Slots shared with the other daemons on the database, once `useSlots` was called. */
+  private slots: { store: AccountSlots; leaseMs: number } | undefined;
 
   constructor(options: AccountPoolOptions) {
     const { config } = options;
@@ -111,6 +118,15 @@ export class AccountPool implements MusicGenerator {
     return this.entry(name).session;
   }
 
+  /**
+   * Shares each account's concurrency with every daemon on one database: a job takes a slot of its account there
+   * before it runs (renewed while it runs, given back after); an account whose slots other daemons hold counts as
+   * busy here.
+   */
+  useSlots(store: AccountSlots, leaseMs: number): void {
+    this.slots = { store, leaseMs };
+  }
+
   /** Launches Chromium and opens every account's context, so the first jobs find them warm. */
   async start(): Promise<void> {
     await Promise.all(this.sessions.map((session) => session.start()));
@@ -130,10 +146,13 @@ export class AccountPool implements MusicGenerator {
     const pinned = options.resume?.account ?? options.account;
     const tried = new Set<string>();
     for (;;) {
-      const entry = pinned ? this.pinned(pinned) : await this.pick(tried, options.signal);
+      const holder = randomUUID();
+      const entry = pinned ? await this.pinned(pinned, holder, options.signal) : await this.pick(tried, holder, options.signal);
       let record: SubmissionRecord | undefined = options.resume;
       entry.running += 1;
       entry.lastUsed = Date.now();
+      const renewal = this.slots ? setInterval(() => void this.slots?.store.renew(holder, this.slots.leaseMs).catch(() => undefined), this.slots.leaseMs / 3) : undefined;
+      renewal?.unref();
       try {
         const songs = await entry.session.generate(request, {
           ...options,
@@ -160,6 +179,8 @@ export class AccountPool implements MusicGenerator {
         this.logger.warn({ account: entry.account.name, code: failure.code }, "nothing was submitted; moving the job to another account");
         tried.add(entry.account.name);
       } finally {
+        clearInterval(renewal);
+        await this.slots?.store.release(holder).catch(() => undefined);
         entry.running -= 1;
         for (const wake of [...this.slotWaiters]) wake();
       }
@@ -268,16 +289,27 @@ export class AccountPool implements MusicGenerator {
     return entry;
   }
 
-  /** The account a job must run on; walled, it says until when. */
-  private pinned(name: string): Entry {
+  /** The account a job must run on, once it has a free slot; walled, it says until when. */
+  private async pinned(name: string, holder: string, signal: AbortSignal | undefined): Promise<Entry> {
     const entry = this.entry(name);
-    this.liftExpired(entry, Date.now());
-    if (entry.wall) throw this.walledError(entry);
-    return entry;
+    for (;;) {
+      if (signal?.aborted) throw abortReason(signal);
+      this.liftExpired(entry, Date.now());
+      if (entry.wall) throw this.walledError(entry);
+      if (await this.takeSlot(entry, holder)) return entry;
+      await this.slotFreed(signal);
+    }
+  }
+
+  /** A slot of the account: free here, and (with shared slots) free across the daemons on the database. */
+  private async takeSlot(entry: Entry, holder: string): Promise<boolean> {
+    if (entry.running >= entry.account.maxConcurrency) return false;
+    if (!this.slots) return true;
+    return this.slots.store.take(entry.account.name, entry.account.maxConcurrency, holder, this.slots.leaseMs);
   }
 
   /** Picks a usable account with a free slot, waiting for a slot when every usable one is busy. */
-  private async pick(tried: Set<string>, signal: AbortSignal | undefined): Promise<Entry> {
+  private async pick(tried: Set<string>, holder: string, signal: AbortSignal | undefined): Promise<Entry> {
     for (;;) {
       if (signal?.aborted) throw abortReason(signal);
       const now = Date.now();
@@ -300,13 +332,11 @@ export class AccountPool implements MusicGenerator {
       );
       const usable = candidates.filter((entry) => this.usable(entry));
       if (usable.length === 0) throw this.noAccountError(tried);
-      const free = usable.filter((entry) => entry.running < entry.account.maxConcurrency);
-      if (free.length > 0) {
-        // Least recently used, weighted: the longest idle for its weight goes first.
-        return free.reduce((best, entry) =>
-          (now - entry.lastUsed) * entry.account.weight > (now - best.lastUsed) * best.account.weight ? entry : best,
-        );
-      }
+      // Least recently used, weighted: the longest idle for its weight goes first, if it has a free slot.
+      const ranked = usable
+        .filter((entry) => entry.running < entry.account.maxConcurrency)
+        .sort((a, b) => (now - b.lastUsed) * b.account.weight - (now - a.lastUsed) * a.account.weight);
+      for (const entry of ranked) if (await this.takeSlot(entry, holder)) return entry;
       await this.slotFreed(signal);
     }
   }
@@ -317,14 +347,18 @@ export class AccountPool implements MusicGenerator {
     return entry.credits === undefined || entry.credits >= price;
   }
 
+  /** Resolves when a slot may have freed: one of ours, or (with shared slots) soon enough to ask the database again. */
   private slotFreed(signal: AbortSignal | undefined): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      const timer = this.slots ? setTimeout(() => done(), SHARED_SLOT_RECHECK_MS) : undefined;
       const done = () => {
+        clearTimeout(timer);
         this.slotWaiters.delete(done);
         signal?.removeEventListener("abort", onAbort);
         resolve();
       };
       const onAbort = () => {
+        clearTimeout(timer);
         this.slotWaiters.delete(done);
         reject(abortReason(signal as AbortSignal));
       };

@@ -66,6 +66,7 @@ export {
 export type { KeyField } from "./storage/storage-key.js";
 export type {
   AccountReport,
+  AccountSlots,
   AccountWall,
   GenerateOptions,
   GeneratedSong,

@@ -151,6 +151,18 @@ export interface AccountReport {
   lastUsedAt: string | null;
 }
 
+/**
+ * The slots of each account, shared by every daemon on one database: a daemon takes one before a job runs on an
+ * account and gives it back after, so daemons together never run an account beyond its concurrency. A slot
+ * whose holder stops renewing it (a killed daemon) lapses after its lease.
+ */
+export interface AccountSlots {
+  /** Takes one of the `max` slots of `account` for `holder`, for `leaseMs`; false when all are taken. */
+  take(account: string, max: number, holder: string, leaseMs: number): Promise<boolean>;
+  renew(holder: string, leaseMs: number): Promise<void>;
+  release(holder: string): Promise<void>;
+}
+
 export interface MusicGenerator {
   /** Runs one generation and downloads every song it yields. */
   generate(request: GenerationRequest, options?: GenerateOptions): Promise<GeneratedSong[]>;

@@ -69,9 +69,16 @@ export interface TracksTable {
   site_duration_secs: number | null;
 }
 
+export interface AccountSlotsTable {
+  holder: string;
+  account: string;
+  expires_at: number;
+}
+
 export interface Database {
   jobs: JobsTable;
   tracks: TracksTable;
+  account_slots: AccountSlotsTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

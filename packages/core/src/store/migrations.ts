@@ -92,6 +92,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    "0003_account_slots": {
+      async up(db: Kysely<unknown>) {
+        // One row per job running on an account, across every daemon on this database.
+        await db.schema
+          .createTable("account_slots")
+          .addColumn("holder", "text", (column) => column.primaryKey())
+          .addColumn("account", "text", (column) => column.notNull())
+          .addColumn("expires_at", sql.raw(bigint), (column) => column.notNull())
+          .execute();
+        await db.schema.createIndex("account_slots_account").on("account_slots").columns(["account", "expires_at"]).execute();
+      },
+    },
   };
 }
 
