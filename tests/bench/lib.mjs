@@ -26,7 +26,17 @@ export function machine() {
   return { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? "unknown", loadavg: os.loadavg().map((load) => Number(load.toFixed(2))), node: process.version, memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)) };
 }
 
-export const tempDir = (name) => fs.mkdtempSync(path.join(os.tmpdir(), `producer-bench-${name}-`));
+/** Folders made for a run: removed when the run ends, so no stored song outlives it. */
+const made = [];
+process.once("exit", () => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+export const tempDir = (name) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `producer-bench-${name}-`));
+  made.push(dir);
+  return dir;
+};
 
 /** The simulated 2026 app answering at once, and a signed-in storage state for it. */
 export async function startSite(options = {}) {
