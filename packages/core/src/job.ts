@@ -49,6 +49,8 @@ export interface Track {
   bpm: number | null;
   creditsCharged: number | null;
   siteDurationSecs: number | null;
+  /** The account (of several) the song was made on; null with a single account. */
+  account: string | null;
   createdAt: string;
 }
 
@@ -91,6 +93,8 @@ export interface Job {
   runAfter: string;
   /** What was submitted to the site, once it was: a retry resumes it instead of submitting again. */
   submission: JobSubmission | null;
+  /** The account (of several) the job was submitted on, once it was; null with a single account. */
+  account: string | null;
   /** Set on a queued job while the queue is paused (session expired, challenge, out of credits). */
   waiting: JobWaiting | null;
 }

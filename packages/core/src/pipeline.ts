@@ -57,6 +57,8 @@ const stillThere = (songs: DownloadedSong[] | null): songs is DownloadedSong[] =
 export async function runPipeline(context: PipelineContext, deps: PipelineDeps): Promise<void> {
   const { jobId, input, signal } = context;
   const { config } = deps;
+  // The account the songs are made on: the submission says (an earlier attempt's, or this one's once it is sent).
+  let account = context.submission?.account;
   let songs: DownloadedSong[];
   if (stillThere(context.downloaded)) {
     songs = context.downloaded;
@@ -70,7 +72,10 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
       signal,
       downloadDir: path.join(config.paths.downloadsDir, jobId),
       onProgress: (progress) => context.onProgress(progress),
-      onSubmission: (record) => context.saveSubmission(record),
+      onSubmission: (record) => {
+        account = record.account ?? account;
+        return context.saveSubmission(record);
+      },
       ...(resume ? { resume } : {}),
       ...(input.account ? { account: input.account } : {}),
     });
@@ -162,6 +167,7 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
       bpm: song.bpm ?? input.bpm ?? null,
       creditsCharged: song.creditsCharged ?? null,
       siteDurationSecs: song.siteDurationSecs ?? null,
+      account: account ?? null,
     });
   }
 

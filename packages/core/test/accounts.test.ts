@@ -75,10 +75,16 @@ describe("several accounts in one daemon", () => {
     expect(stats.generations).toBe(6);
     expect(stats.flow.generationCalls).toEqual({ [EMAILS.a]: 1, [EMAILS.b]: 1, [EMAILS.c]: 4 });
     expect(site.credits(EMAILS.b)).toBe(0);
+    // Job and track rows carry the account each job ran on: one job on a, one on b, four on c.
+    const ranOn: Record<string, number> = {};
     for (const id of [first.jobId, ...ids]) {
-      const tracks = (await service.getJob(id)).tracks;
-      expect(tracks).toHaveLength(2);
+      const job = await service.getJob(id);
+      expect(job.tracks).toHaveLength(2);
+      expect(job.tracks.map((track) => track.account)).toEqual([job.account, job.account]);
+      expect(job.submission?.account).toBe(job.account);
+      ranOn[job.account as string] = (ranOn[job.account as string] ?? 0) + 1;
     }
+    expect(ranOn).toEqual({ a: 1, b: 1, c: 4 });
 
     const accounts = Object.fromEntries(pool.accounts().map((account) => [account.name, account]));
     expect(accounts.a?.wall?.code).toBe("SESSION_EXPIRED");

@@ -34,6 +34,7 @@ export interface JobsTable {
   finished_at: number | null;
   submission: string | null;
   error_details: string | null;
+  account: string | null;
 }
 
 export interface TracksTable {
@@ -67,6 +68,7 @@ export interface TracksTable {
   bpm: number | null;
   credits_charged: number | null;
   site_duration_secs: number | null;
+  account: string | null;
 }
 
 export interface AccountSlotsTable {

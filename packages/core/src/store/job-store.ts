@@ -83,6 +83,7 @@ export function toJob(row: JobRow, tracks: Track[] = []): Job {
     finishedAt: iso(row.finished_at),
     runAfter: iso(row.run_after) as string,
     submission: row.submission ? (JSON.parse(row.submission) as SubmissionRecord) : null,
+    account: row.account ?? null,
     waiting: null,
   };
 }
@@ -158,6 +159,7 @@ export class JobStore {
       finished_at: null,
       submission: null,
       error_details: null,
+      account: null,
     };
     try {
       await this.db.insertInto("jobs").values(row).execute();
@@ -362,6 +364,7 @@ export class JobStore {
   ): Promise<boolean> {
     const values: Partial<JobRow> = { updated_at: this.now() };
     if (patch.submission !== undefined) values.submission = patch.submission === null ? null : JSON.stringify(patch.submission);
+    if (patch.submission?.account) values.account = patch.submission.account;
     if (patch.status) values.status = patch.status;
     if (patch.progress !== undefined) values.progress = patch.progress === null ? null : JSON.stringify(patch.progress);
     if (patch.downloaded !== undefined) values.downloaded = patch.downloaded === null ? null : JSON.stringify(patch.downloaded);

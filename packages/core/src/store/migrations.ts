@@ -104,6 +104,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex("account_slots_account").on("account_slots").columns(["account", "expires_at"]).execute();
       },
     },
+    "0004_account_columns": {
+      async up(db: Kysely<unknown>) {
+        // The account a job was submitted on, and so every track of it.
+        await db.schema.alterTable("jobs").addColumn("account", "text").execute();
+        await db.schema.alterTable("tracks").addColumn("account", "text").execute();
+      },
+    },
   };
 }
 

@@ -45,6 +45,7 @@ function toTrack(row: TrackRow): Track {
     bpm: row.bpm === null ? null : Number(row.bpm),
     creditsCharged: row.credits_charged === null ? null : Number(row.credits_charged),
     siteDurationSecs: row.site_duration_secs === null ? null : Number(row.site_duration_secs),
+    account: row.account ?? null,
     createdAt: new Date(Number(row.created_at)).toISOString(),
   };
 }
@@ -52,7 +53,7 @@ function toTrack(row: TrackRow): Track {
 
 /** A track to record: the site's facts of the song are optional. */
 export type TrackRecord = Omit<Track, "id" | "createdAt" | SiteFact> & Partial<Pick<Track, SiteFact>>;
-type SiteFact = "stem" | "parentClipId" | "model" | "seed" | "bpm" | "creditsCharged" | "siteDurationSecs";
+type SiteFact = "stem" | "parentClipId" | "model" | "seed" | "bpm" | "creditsCharged" | "siteDurationSecs" | "account";
 
 /** One row per stored song, keyed by (job, song index): recording a song twice updates it, never doubles it. */
 export class TrackStore {
@@ -90,6 +91,7 @@ export class TrackStore {
       bpm: track.bpm ?? null,
       credits_charged: track.creditsCharged ?? null,
       site_duration_secs: track.siteDurationSecs ?? null,
+      account: track.account ?? null,
     };
     await this.db
       .insertInto("tracks")
