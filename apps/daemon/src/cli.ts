@@ -67,12 +67,20 @@ async function commandJobs(args: string[]): Promise<number> {
 async function commandTracks(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { project: { type: "string" }, user: { type: "string" }, job: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } },
+    options: {
+      project: { type: "string" },
+      user: { type: "string" },
+      job: { type: "string" },
+      account: { type: "string" },
+      limit: { type: "string" },
+      json: { type: "boolean" },
+    },
   });
   const page = await client(loadConfig()).listTracks({
     ...(values.project ? { projectId: values.project } : {}),
     ...(values.user ? { userId: values.user } : {}),
     ...(values.job ? { jobId: values.job } : {}),
+    ...(values.account ? { account: values.account } : {}),
     ...(values.limit ? { limit: Number(values.limit) } : {}),
   });
   if (values.json) json(page);

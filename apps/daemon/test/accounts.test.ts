@@ -77,6 +77,11 @@ describe("a daemon with two accounts", () => {
     const third = await direct({ prompt: "named spare", account: "spare" });
     expect(third.job.submission?.account).toBe("spare");
     expect(site.stats.flow.generationCalls).toEqual({ [EMAILS.main]: 1, [EMAILS.spare]: 2 });
+    // Tracks say their account, and can be listed by it.
+    const spareTracks = await client.listTracks({ account: "spare" });
+    expect(spareTracks.tracks.map((track) => track.account)).toEqual(["spare", "spare", "spare", "spare"]);
+    const mainTracks = await run(process.execPath, [bin, "tracks", "--account", "main", "--json"], { env });
+    expect((JSON.parse(mainTracks.stdout) as { tracks: Array<{ jobId: string }> }).tracks.map((track) => track.jobId)).toEqual([second.jobId, second.jobId]);
 
     const ready = (await (await fetchOverSocket(config.daemon.socketPath, "/readyz")).json()) as { accounts: Array<{ name: string; generations: number }> };
     expect(ready.accounts.map((account) => [account.name, account.generations])).toEqual([

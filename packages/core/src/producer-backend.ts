@@ -20,6 +20,8 @@ export interface TrackQuery {
   projectId?: string;
   userId?: string;
   jobId?: string;
+  /** The account (of several) the songs were made on. */
+  account?: string;
   limit?: number;
   cursor?: string;
 }

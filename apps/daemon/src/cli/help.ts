@@ -7,7 +7,7 @@ Usage:
   producer jobs [--status S] [--limit N] [--json]
   producer job <id> [--json]                   one job: its steps, its error with details, its submission
   producer cancel <id>
-  producer tracks [--project P] [--user U] [--job J] [--limit N] [--json]
+  producer tracks [--project P] [--user U] [--job J] [--account A] [--limit N] [--json]
   producer session init|import|check           the login state (producer session --help)
   producer accounts [list|pause|resume|unwall|add|remove]   several accounts (producer accounts --help)
   producer site check [--json]                 does the site still match the profile? (spends nothing)
@@ -40,7 +40,7 @@ Options (each a control of the site; a control the site profile lacks is refused
   job: `producer job <id> [--json] — one job: status, progress, attempts, the error with its step, locator, song
 number and artifact paths, what was submitted to the site, and why a queued job waits.`,
   cancel: `producer cancel <id> — cancel a queued job at once, or a running one at its next step.`,
-  tracks: `producer tracks [--project P] [--user U] [--job J] [--limit N] [--json] — stored tracks, newest first`,
+  tracks: `producer tracks [--project P] [--user U] [--job J] [--account A] [--limit N] [--json] — stored tracks, newest first`,
   session: `producer session init|import|check — the login state
 
   producer session init [--timeout-secs N]   sign in by hand in a browser window; saves the state (mode 0600)

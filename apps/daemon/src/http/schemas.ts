@@ -26,6 +26,6 @@ export const listGenerationsQuerySchema = z.strictObject({
   cursor,
 });
 
-export const listTracksQuerySchema = z.strictObject({ projectId: id, userId: id, jobId: id, limit, cursor });
+export const listTracksQuerySchema = z.strictObject({ projectId: id, userId: id, jobId: id, account: id, limit, cursor });
 
 export const jobIdParamSchema = z.string().uuid("must be a job id (a UUID)");

@@ -109,6 +109,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         // The account a job was submitted on, and so every track of it.
         await db.schema.alterTable("jobs").addColumn("account", "text").execute();
         await db.schema.alterTable("tracks").addColumn("account", "text").execute();
+        await db.schema.createIndex("tracks_account").on("tracks").columns(["account", "seq"]).execute();
       },
     },
   };

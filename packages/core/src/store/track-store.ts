@@ -112,12 +112,13 @@ export class TrackStore {
   }
 
   /** Newest first, filtered by project, user or job, a page at a time. */
-  async list(options: { projectId?: string; userId?: string; jobId?: string; limit?: number; cursor?: string }): Promise<TrackPage> {
+  async list(options: { projectId?: string; userId?: string; jobId?: string; account?: string; limit?: number; cursor?: string }): Promise<TrackPage> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
     let query = this.db.selectFrom("tracks").selectAll();
     if (options.projectId) query = query.where("project_id", "=", options.projectId);
     if (options.userId) query = query.where("user_id", "=", options.userId);
     if (options.jobId) query = query.where("job_id", "=", options.jobId);
+    if (options.account) query = query.where("account", "=", options.account);
     if (options.cursor) query = query.where("seq", "<", Number(decodeCursor("t", options.cursor, /^\d+$/)[0]));
     const rows = await query.orderBy("seq", "desc").limit(limit + 1).execute();
     const page = rows.slice(0, limit);
