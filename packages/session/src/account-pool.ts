@@ -313,15 +313,19 @@ export class AccountPool implements MusicGenerator {
     for (;;) {
       if (signal?.aborted) throw abortReason(signal);
       const now = Date.now();
+      // A failed check that walled nothing (a timeout, a crash) is trusted for session.checkCacheSecs, then retried.
+      const checkAgeMs = this.config.session.checkCacheSecs * 1000;
+      const failedLately = (entry: Entry) =>
+        entry.status?.valid === false && now - Date.parse(entry.status.checkedAt) < checkAgeMs;
       const candidates = [...this.entries.values()].filter((entry) => {
         this.liftExpired(entry, now);
-        return !tried.has(entry.account.name) && !entry.paused && !entry.wall && entry.status?.valid !== false;
+        return !tried.has(entry.account.name) && !entry.paused && !entry.wall && !failedLately(entry);
       });
-      // A balance too old to trust is read again first (it may have refilled, or run out meanwhile).
+      // A balance too old to trust, or a check that failed, is read again first.
       const maxAgeMs = this.config.accountPool.creditsMaxAgeSecs * 1000;
       await Promise.all(
         candidates
-          .filter((entry) => entry.running === 0 && now - entry.creditsReadAt > maxAgeMs)
+          .filter((entry) => entry.running === 0 && (now - entry.creditsReadAt > maxAgeMs || entry.status?.valid === false))
           .map(async (entry) => {
             const status = await entry.session.checkSession({ force: true, ...(signal ? { signal } : {}) });
             this.noteStatus(entry, status);
