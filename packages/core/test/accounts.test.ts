@@ -30,7 +30,7 @@ afterEach(async () => {
   await h.pool.close();
   await h.site.close();
   await h.s3.close();
-  fs.rmSync(h.dataDir, { recursive: true, force: true });
+  fs.rmSync(h.dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   h = undefined;
 });
 
@@ -204,7 +204,7 @@ describe.skipIf(!postgresUrl)("PostgreSQL: two daemons sharing two accounts", ()
       }
       await site.close();
       await s3.close();
-      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
       await admin.query(`drop schema ${schema} cascade`);
       await admin.end();
     }

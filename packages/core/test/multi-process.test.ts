@@ -27,7 +27,7 @@ afterEach(async () => {
   submitter = undefined;
   await site.close();
   await s3.close();
-  fs.rmSync(root, { recursive: true, force: true });
+  fs.rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
 
 /** The settings every process shares: one site, one bucket, one database; each its own data dir. */

@@ -118,7 +118,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 /** Brings the schema up to date; safe to call from several processes at once (kysely takes a lock). */
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({ db, provider, migrationTableName: "producer_migrations", migrationLockTableName: "producer_migrations_lock" });
+  // On PostgreSQL the migration tables live in the schema in use: without naming it, a producer_migrations
+  // table in any other schema of the database would count as this one's.
+  const schema =
+    dialect === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: "producer_migrations",
+    migrationLockTableName: "producer_migrations_lock",
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     throw new ProducerError("INTERNAL", `Database migration failed: ${(error as Error).message ?? String(error)}`, {
