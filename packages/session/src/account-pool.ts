@@ -203,9 +203,6 @@ export class AccountPool implements MusicGenerator {
           return { valid: false, code: failure.code, reason: failure.message, checkedAt } satisfies SessionStatus;
         });
         this.noteStatus(entry, status);
-        if (!status.valid && status.code && WALL_CODES.has(status.code)) {
-          this.wallOff(entry, new ProducerError(status.code as never, status.reason));
-        }
       }),
     );
     const usable = [...this.entries.values()].filter((entry) => this.usable(entry));
@@ -329,9 +326,6 @@ export class AccountPool implements MusicGenerator {
           .map(async (entry) => {
             const status = await entry.session.checkSession({ force: true, ...(signal ? { signal } : {}) });
             this.noteStatus(entry, status);
-            if (!status.valid && status.code && WALL_CODES.has(status.code)) {
-              this.wallOff(entry, new ProducerError(status.code as never, status.reason));
-            }
           }),
       );
       const usable = candidates.filter((entry) => this.usable(entry));
@@ -371,6 +365,7 @@ export class AccountPool implements MusicGenerator {
     });
   }
 
+  /** Takes in a session check: its balance (when newer than the one known), and a wall when it says so. */
   private noteStatus(entry: Entry, status: SessionStatus): void {
     entry.status = status;
     // A cached check can be older than the balance a job has read since: the newer reading wins.
@@ -378,6 +373,9 @@ export class AccountPool implements MusicGenerator {
     if (status.credits !== undefined && readAt >= entry.creditsReadAt) {
       entry.credits = status.credits;
       entry.creditsReadAt = readAt;
+    }
+    if (!status.valid && status.code && WALL_CODES.has(status.code)) {
+      this.wallOff(entry, new ProducerError(status.code as never, status.reason));
     }
   }
 
