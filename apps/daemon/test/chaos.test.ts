@@ -23,11 +23,15 @@ let dataDir: string;
 let daemon: ChildProcess | undefined;
 let env: NodeJS.ProcessEnv;
 let client: ProducerClient;
+/** What each daemon of the running case wrote, shown when the case fails. */
+let daemonLogs: string[][] = [];
 
 async function startDaemon(extra: NodeJS.ProcessEnv = {}): Promise<number> {
   const started = Date.now();
   env = processEnvironment(site, s3, dataDir, { PRODUCER_QUEUE_BACKOFF_BASE_MS: "200", PRODUCER_QUEUE_BACKOFF_MAX_MS: "1000", ...extra });
-  daemon = (await startDaemonProcess(env)).child;
+  const launched = await startDaemonProcess(env);
+  daemon = launched.child;
+  daemonLogs.push(launched.log);
   client = new ProducerClient({ socketPath: path.join(dataDir, "producer.sock") });
   return Date.now() - started;
 }
@@ -65,14 +69,15 @@ function expectWhole(jobs: Job[], submissionsBefore: number): void {
   expect(audioLeft()).toEqual([]);
 }
 
-/** Every Chromium of the daemon's browser pool, killed at once. */
+/** Every Chromium process of this case's daemon (its profile lives under the data dir), killed at once. */
 async function killChromium(): Promise<number> {
   const pids = fs
     .readdirSync("/proc")
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--producer-pool=");
+        const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        return commandLine.includes("--producer-pool=") && commandLine.includes(dataDir);
       } catch {
         return false;
       }
@@ -93,11 +98,17 @@ beforeEach(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-chaos-"));
   importLoginState({ config: loadConfig({ env: processEnvironment(site, s3, dataDir), configFile: false }).config, source: site.issueSession() });
 });
-afterEach(async () => {
+afterEach(async (context) => {
+  if (context.task.result?.state === "fail") {
+    for (const log of daemonLogs) console.error(`daemon log of "${context.task.name}":\n${log.join("").split("\n").slice(-80).join("\n")}`);
+  }
+  daemonLogs = [];
   await stopProcess(daemon);
   daemon = undefined;
   await site.close();
   await s3.close();
+  // A Chromium being launched as the daemon stopped may still be writing its profile.
+  await killChromium();
   fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 

@@ -20,6 +20,8 @@ export const FAULTS = [
   "http-500",
   /** 2026 app: the generation call is taken, but no song starts (and nothing is charged) until Generate is pressed again. */
   "no-start",
+  /** 2026 app: the generation call is taken and charged, then the connection drops before its answer reaches the page. */
+  "reply-lost",
   /** 2026 app: the generation fails; its status carries `error_type` / `error_message`. */
   "song-failed",
   /** 2026 app: the upload-consent notice ("I agree") covers the page. */

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
@@ -220,6 +221,17 @@ export function createFlowApp(shared: FlowShared) {
     if (operation.clipIds.length > 1 && faults.fire("duplicate-audio")) {
       const first = clips.get(operation.clipIds[0] as string) as FlowClip;
       (clips.get(operation.clipIds[1] as string) as FlowClip).audioOf = { id: first.id, title: first.title, durationSecs: first.durationSecs };
+    }
+    if (faults.fire("reply-lost")) {
+      // The answer starts, then the connection drops: the page sees HTTP 200 and a body cut short. (A connection
+      // closed before any answer would be sent again by Chromium itself.)
+      const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+      if (outgoing) {
+        outgoing.writeHead(200, { "content-type": "application/json", "content-length": "64" });
+        outgoing.write('{"job_');
+        setTimeout(() => outgoing.socket?.destroy(), 50);
+        return new Promise<Response>(() => undefined);
+      }
     }
     return c.json({ job_id: operation.jobId });
   };

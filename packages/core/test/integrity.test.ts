@@ -53,6 +53,19 @@ describe("one request, one submission", () => {
     await expectStoredAsServed(h, job);
   }, 90_000);
 
+  it("when the site takes the generation but its answer is lost on the way back, looks for the songs instead of sending again", async () => {
+    harness = await createCoreHarness();
+    const h = harness;
+    h.site.faults.set("reply-lost", { times: 1 });
+    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "answer lost" })), { timeoutMs: 60_000 });
+    expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect(h.site.stats.generations).toBe(1);
+    expect(h.site.stats.flow.creditsCharged).toBe(10);
+    expect(job.tracks).toHaveLength(2);
+    expect(job.submission).toMatchObject({ state: "accepted", prompt: "answer lost", clipIds: job.tracks.map((track) => track.clipId) });
+    await expectStoredAsServed(h, job);
+  }, 90_000);
+
   it("after a SIGKILL of the worker's process, the next one of the same data dir takes the job back at once and resumes it", async () => {
     harness = await createCoreHarness({ withGenerator: false, simulator: { generationMs: 3000 } });
     const h = harness;

@@ -10,7 +10,7 @@ import {
   type Logger,
 } from "@producer/utils";
 import { describeLocator, locate } from "./locators.js";
-import { waitForFirst, type PageCondition } from "./page-watch.js";
+import { unlessClosed, waitForFirst, type PageCondition } from "./page-watch.js";
 import type { Site } from "./site.js";
 
 /** What may cover the page, closed before a click. */
@@ -38,8 +38,8 @@ export class PageGuard {
   async exists(key: string, options: { visible?: boolean } = {}): Promise<boolean> {
     if (!(key in this.site.locators)) return false;
     const target = locate(this.site, this.page, key);
-    if (options.visible) return target.first().isVisible().catch(() => false);
-    return target.count().then((count) => count > 0, () => false);
+    if (options.visible) return target.first().isVisible().catch(unlessClosed(this.page, false));
+    return target.count().then((count) => count > 0, unlessClosed(this.page, false));
   }
 
   async onLoginWall(): Promise<boolean> {
@@ -121,7 +121,7 @@ export class PageGuard {
     if (keys.length === 0) return false;
     // One look for any of them first: nearly always nothing covers the page.
     const any = keys.map((key) => locate(this.site, this.page, key)).reduce((all, one) => all.or(one));
-    if ((await any.filter({ visible: true }).count().catch(() => 0)) === 0) return false;
+    if ((await any.filter({ visible: true }).count().catch(unlessClosed(this.page, 0))) === 0) return false;
     let closed = false;
     for (const key of keys) {
       if (!(await this.exists(key, { visible: true }))) continue;

@@ -27,6 +27,24 @@ const LIBRARY_SKEW_MS = 60_000;
 const FIRST_CLIP_POLL_MS = 100;
 const CLIP_POLL_MS = 2_000;
 
+/**
+ * Browser network errors that prove the generation request never reached the site. Any other failure (a reset,
+ * an empty reply, an abort when Chromium died) may come after the site took it, and is treated as taken.
+ */
+const NOT_DELIVERED = /ERR_(CONNECTION_REFUSED|NAME_NOT_RESOLVED|NAME_RESOLUTION_FAILED|INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|BLOCKED_BY_CLIENT|PROXY_CONNECTION_FAILED)\b/;
+const neverDelivered = (failure: string) => NOT_DELIVERED.test(failure);
+/** Gateway answers: the site behind the gateway may have taken the request anyway. */
+const GATEWAY_STATUSES = new Set([502, 504]);
+
+/**
+ * The site may have taken the generation but its answer was lost. The record stays "sending": a retry looks for
+ * the songs of this submission and never sends the prompt again.
+ */
+const answerLost = (what: string) =>
+  new UnavailableError(`The generation request reached the site, but ${what}; its songs will be looked for, not asked for again.`, {
+    details: { step: "submit", answerLost: true },
+  });
+
 const STEM_TITLE = /\s-\s(vocals|drums|bass|other)$/i;
 
 const lengthText = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, "0")}`;
@@ -98,8 +116,9 @@ export class ComposeFlow {
       );
     }
     this.context.logger.info({ clipIds }, "found the songs of the earlier submission");
-    await this.context.record({ ...record, state: "accepted", clipIds });
-    return this.collect({ ...record, clipIds }, request, clipIds);
+    const found: SubmissionRecord = { ...record, state: "accepted", clipIds };
+    await this.context.record(found);
+    return this.collect(found, request, clipIds);
   }
 
   private locator(key: string, vars: Record<string, string> = {}): Locator {
@@ -223,6 +242,7 @@ export class ComposeFlow {
       });
     }
     if (call.failed) {
+      if (!neverDelivered(call.failed)) throw answerLost(`the request failed on its way back (${call.failed})`);
       await this.refuse(record, call.failed);
       throw new UnavailableError(`The generation request never reached the site: ${call.failed}.`, { details: { step: "submit" } });
     }
@@ -231,6 +251,9 @@ export class ComposeFlow {
       throw new QuotaExhaustedError("The site refused the generation: the account is out of credits (HTTP 402).", {
         details: { step: "submit", httpStatus: 402 },
       });
+    }
+    if (call.status !== undefined && ((call.status >= 200 && call.status < 300) || GATEWAY_STATUSES.has(call.status)) && !call.jobId) {
+      throw answerLost(`HTTP ${call.status} came back without a readable answer`);
     }
     if (call.status === undefined || call.status >= 300 || !call.jobId) {
       await this.refuse(record, `HTTP ${call.status}`);

@@ -1,5 +1,6 @@
 import type { Page, Request, Response } from "playwright";
 import { abortReason, silentLogger, type Logger } from "@producer/utils";
+import { throwIfClosed } from "./page-watch.js";
 import type { Site } from "./site.js";
 
 // The in-page functions below run in the browser, where `document` exists.
@@ -103,6 +104,8 @@ export class PageTraffic {
   private readonly onResponse = (response: Response) => this.track(this.read(response));
   private readonly onRequest = (request: Request) => this.sent(request);
   private readonly onRequestFailed = (request: Request) => this.requestFailed(request);
+  /** A closed page ends every wait at once. */
+  private readonly onClose = () => this.changed();
   private readonly logger: Logger;
 
   constructor(
@@ -114,12 +117,14 @@ export class PageTraffic {
     page.on("response", this.onResponse);
     page.on("request", this.onRequest);
     page.on("requestfailed", this.onRequestFailed);
+    page.on("close", this.onClose);
   }
 
   detach(): void {
     this.page.off("response", this.onResponse);
     this.page.off("request", this.onRequest);
     this.page.off("requestfailed", this.onRequestFailed);
+    this.page.off("close", this.onClose);
     this.listeners.clear();
   }
 
@@ -177,6 +182,7 @@ export class PageTraffic {
       const left = deadline - Date.now();
       if (left <= 0) return undefined;
       if (options.signal?.aborted) throw abortReason(options.signal);
+      throwIfClosed(this.page);
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);

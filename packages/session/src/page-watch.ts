@@ -1,4 +1,21 @@
-import { sleep, TimeoutError } from "@producer/utils";
+import type { Page } from "playwright";
+import { BrowserCrashedError, sleep, TimeoutError } from "@producer/utils";
+
+/**
+ * A page that closed under a wait (its Chromium killed or crashed): a wait must end at once with a retryable
+ * crash, not read every failed look as "not there yet" until its deadline.
+ */
+export function throwIfClosed(page: Page): void {
+  if (page.isClosed()) throw new BrowserCrashedError("Chromium crashed or disconnected: the page closed while it was watched.");
+}
+
+/** `fallback` for a look at the page that failed, unless it failed because the page is gone. */
+export function unlessClosed<T>(page: Page, fallback: T): () => T {
+  return () => {
+    throwIfClosed(page);
+    return fallback;
+  };
+}
 
 /** A named condition on the page, checked by polling. */
 export type PageCondition = () => Promise<boolean>;
