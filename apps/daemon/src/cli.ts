@@ -15,6 +15,7 @@ import { ProducerClient } from "@producer/core/client";
 import { describeJob, describeTrack, jobDetails } from "./cli/describe.js";
 import { commandAccounts } from "./cli/accounts.js";
 import { commandGenerate } from "./cli/generate.js";
+import { commandMcp } from "./cli/mcp.js";
 import { COMMAND_HELP, HELP } from "./cli/help.js";
 import { json, print } from "./cli/output.js";
 import { ProducerError, toProducerError } from "@producer/utils/errors";
@@ -301,6 +302,10 @@ export async function main(argv: string[]): Promise<number> {
         return await commandTracks(rest);
       case "session":
         return await commandSession(rest);
+      case "mcp": {
+        const resolved = loadConfig();
+        return await commandMcp(resolved, client(resolved), packageVersion());
+      }
       case "accounts":
         return await commandAccounts(rest, () => client(loadConfig()), (message) => new UsageError(message));
       case "config": {

@@ -255,6 +255,15 @@ const daemonSchema = z.strictObject({
   }),
   bodyLimitBytes: setting(z.number().int().min(1024).default(256 * 1024), { doc: "Largest accepted request body." }),
   shutdownGraceMs: milliseconds(30_000, "On SIGTERM, how long running jobs may take to finish."),
+  statusPage: setting(z.boolean().default(true), {
+    doc: "Serve the status page at `/` (queue, jobs, songs with players, accounts), behind the same token.",
+  }),
+  mcp: setting(z.boolean().default(true), {
+    doc: "Serve the MCP server (Streamable HTTP) at `/mcp`, behind the same token.",
+  }),
+  mcpMaxWaitSecs: setting(z.number().int().min(1).max(3600).default(600), {
+    doc: "The longest an MCP tool (`wait_for_generation`, `generate_music` with `waitSecs`) may wait for a job.",
+  }),
   legacyRoutes: setting(z.boolean().default(false), {
     doc: "Also serve the earlier service's HTTP routes (`<legacyPrefix>/generate`, `/files`, `/music-clip/*`), behind the same token.",
   }),

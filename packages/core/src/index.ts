@@ -14,6 +14,16 @@ export type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuer
 export type { ProducerServiceOptions, ServiceStatus } from "./producer-service.js";
 export { generateMusicInputSchema, issuesToFields, LIMITS, parseGenerateInput } from "./generate-input.js";
 export type { GenerateMusicInput, JobInput } from "./generate-input.js";
+export {
+  cursorSchema,
+  idSchema,
+  jobIdSchema,
+  listJobsQuerySchema,
+  pageLimitSchema,
+  trackIdSchema,
+  trackQuerySchema,
+  upNextQuerySchema,
+} from "./query-schemas.js";
 export { isTerminal, JOB_STATUSES, RUNNING_STATUSES, TERMINAL_STATUSES } from "./job.js";
 export type { DirectResult, GenerateMusicResult, Job, JobError, JobStatus, QueuedResult, Track } from "./job.js";
 export { JobEvents } from "./job-events.js";

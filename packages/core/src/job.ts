@@ -97,6 +97,8 @@ export interface Job {
   account: string | null;
   /** Set on a queued job while the queue is paused (session expired, challenge, out of credits). */
   waiting: JobWaiting | null;
+  /** A queued job's place in the queue, 1 for the next to run: set when one job is read, and by `upNext`. */
+  position?: number;
 }
 
 /** What `generateMusic` answers in queue mode, at once. */

@@ -40,6 +40,10 @@ export interface TrackAudio {
 export interface ProducerBackend {
   generateMusic(input: GenerateMusicInput): Promise<GenerateMusicResult>;
   getJob(id: string): Promise<Job>;
+  /** Every change of the job until it ends, starting with its state now; stops when `signal` aborts. */
+  watchJob(id: string, options?: { signal?: AbortSignal }): AsyncGenerator<Job>;
+  /** The queued jobs in the order they will run, each with its `position`. */
+  upNext(options?: { limit?: number }): Promise<Job[]>;
   waitForJob(id: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<Job>;
   cancel(id: string): Promise<Job>;
   listJobs(options?: { status?: JobStatus; limit?: number; cursor?: string }): Promise<{ jobs: Job[]; nextCursor: string | null }>;

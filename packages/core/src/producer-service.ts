@@ -187,7 +187,74 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
 
   async getJob(id: string): Promise<Job> {
     const row = await this.jobs.get(id);
-    return this.withWaiting(toJob(row, row.status === "succeeded" ? await this.tracks.forJob(id) : []));
+    const job = this.withWaiting(toJob(row, row.status === "succeeded" ? await this.tracks.forJob(id) : []));
+    return row.status === "queued" ? { ...job, position: await this.jobs.position(row) } : job;
+  }
+
+  /** The queued jobs in the order they will run, each with its position (1 runs next). */
+  async upNext(options: { limit?: number } = {}): Promise<Job[]> {
+    const rows = await this.jobs.upNext(options.limit ?? 20);
+    return rows.map((row, index) => ({ ...this.withWaiting(toJob(row)), position: index + 1 }));
+  }
+
+  /**
+   * Every change of the job, from its state now until it ends (or `signal` aborts). Events cover this process;
+   * a poll each second covers jobs run by another process on a shared database.
+   */
+  async *watchJob(id: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<Job> {
+    let last = "";
+    const fresh = (job: Job): boolean => {
+      const text = JSON.stringify(job);
+      if (text === last) return false;
+      last = text;
+      return true;
+    };
+    const first = await this.getJob(id);
+    fresh(first);
+    yield first;
+    if (isTerminal(first.status)) return;
+    const pending: Job[] = [];
+    let wake: (() => void) | undefined;
+    let failure: unknown;
+    const push = (job: Job) => {
+      pending.push(job);
+      wake?.();
+    };
+    const onJob = (job: Job) => {
+      if (job.id === id) push(job);
+    };
+    const poll = setInterval(
+      () =>
+        void this.getJob(id).then(push, (error: unknown) => {
+          failure = error;
+          wake?.();
+        }),
+      1000,
+    );
+    const onAbort = () => wake?.();
+    this.events.on("job", onJob);
+    options.signal?.addEventListener("abort", onAbort);
+    try {
+      for (;;) {
+        if (options.signal?.aborted) return;
+        if (failure) throw failure;
+        const job = pending.shift();
+        if (!job) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = undefined;
+          continue;
+        }
+        if (!fresh(job)) continue;
+        yield job;
+        if (isTerminal(job.status)) return;
+      }
+    } finally {
+      clearInterval(poll);
+      this.events.off("job", onJob);
+      options.signal?.removeEventListener("abort", onAbort);
+    }
   }
 
   /** A queued job waiting on a paused queue says so, with the pause's code and reason. */

@@ -1,20 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ProducerBackend } from "@producer/core";
 import { ProducerIntegration } from "../src/index.js";
-
-/** A backend that is down: enough to call every method and see the warnings. */
-const down: ProducerBackend = {
-  generateMusic: async () => Promise.reject(Object.assign(new Error("The producer daemon is not running."), { code: "UNAVAILABLE" })),
-  getJob: async () => Promise.reject(new Error("down")),
-  waitForJob: async () => Promise.reject(new Error("down")),
-  cancel: async () => Promise.reject(new Error("down")),
-  listJobs: async () => Promise.reject(new Error("down")),
-  status: async () => Promise.reject(new Error("down")),
-  listTracks: async () => Promise.reject(new Error("down")),
-  getTrack: async () => Promise.reject(new Error("down")),
-  openTrackAudio: async () => Promise.reject(new Error("down")),
-  session: async () => Promise.reject(new Error("down")),
-};
+import { downBackend as down } from "./harness.js";
 
 describe("deprecation warnings", () => {
   it("come once per process per method, with a code, naming the new call", async () => {

@@ -68,6 +68,10 @@ export const downBackend: ProducerBackend = (() => {
     getTrack: down,
     openTrackAudio: down,
     session: down,
+    upNext: down,
+    watchJob: async function* () {
+      await down();
+    },
   };
 })();
 

@@ -10,6 +10,7 @@ Usage:
   producer tracks [--project P] [--user U] [--job J] [--account A] [--limit N] [--json]
   producer session init|import|check           the login state (producer session --help)
   producer accounts [list|pause|resume|unwall|add|remove]   several accounts (producer accounts --help)
+  producer mcp                                 the MCP server over stdio, for agents (talks to the daemon)
   producer site check [--json]                 does the site still match the profile? (spends nothing)
   producer config [--json]                     the effective configuration, with sources (secrets masked)
   producer doctor                              check this machine: Chromium, data dir, database, storage, session, socket
@@ -67,6 +68,9 @@ www.producer.ai cookies; a running daemon picks it up at once.`,
 needs is found where it lives (studio, model menu, library row menu, Download submenu). Reads the credit
 balance; submits nothing. Exit 6 when any locator is not found.`,
   "site check": `producer site check [--json] — see producer site --help.`,
+  mcp: `producer mcp — serves the MCP tools (generate_music, get_generation, wait_for_generation, cancel_generation,
+list_tracks, get_track, account_status) over standard input and output, for agents such as desktop assistants.
+It talks to the running daemon through its socket; the daemon also serves the same tools over HTTP at /mcp.`,
   config: `producer config [--json] — the effective configuration: every key, its value and where it came from.`,
   doctor: `producer doctor — checks Chromium, the data dir, the database, storage, the session (and when it ends) and the socket.`,
 };

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import { Readable } from "node:stream";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -6,23 +5,24 @@ import { requestId } from "hono/request-id";
 import { streamSSE } from "hono/streaming";
 import type { z } from "zod";
 import type { ProducerConfig } from "@producer/config";
-import { isTerminal, issuesToFields, type Job, type ProducerService } from "@producer/core";
+import { issuesToFields, trackIdSchema, type ProducerService } from "@producer/core";
 import {
   InvalidInputError,
   NotFoundError,
   silentLogger,
   TimeoutError,
-  UnauthorizedError,
   type AccountReport,
   type Logger,
   type SessionStatus,
   type Storage,
 } from "@producer/utils";
+import { addSignIn, requireToken, sameOriginOnly } from "./auth.js";
 import { errorResponse } from "./error-boundary.js";
 import { createLegacyRoutes } from "./legacy-routes.js";
 import { renderMetrics, type BrowserStats } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
-import { createGenerationBodySchema, jobIdParamSchema, listGenerationsQuerySchema, listTracksQuerySchema } from "./schemas.js";
+import { addStatusPage } from "./status-page.js";
+import { createGenerationBodySchema, jobIdParamSchema, listGenerationsQuerySchema, listTracksQuerySchema, upNextQuerySchema } from "./schemas.js";
 
 export interface AppDeps {
   config: ProducerConfig;
@@ -53,12 +53,6 @@ function parseWith<Schema extends z.ZodType>(schema: Schema, value: unknown, wha
     throw new InvalidInputError(`Invalid ${what}: ${[...new Set(fields.map((field) => field.path || what))].join(", ")}.`, fields);
   }
   return result.data;
-}
-
-/** Compares digests, so neither the content nor the length of the token shows in the time taken. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash("sha256").update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 async function readJson(c: Context): Promise<unknown> {
@@ -100,16 +94,31 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     responses.set(status, (responses.get(status) ?? 0) + 1);
     c.get("logger").debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started }, "request");
   });
+  app.use(sameOriginOnly);
   const token = config.daemon.token;
   if (token) {
-    app.use(async (c, next) => {
-      const header = c.req.header("authorization") ?? "";
-      const given = header.startsWith("Bearer ") ? header.slice(7) : "";
-      if (!sameSecret(given, token)) throw new UnauthorizedError();
-      await next();
-    });
+    app.use(requireToken(token));
+    addSignIn(app, token);
   }
   app.use(bodyLimit({ maxSize: config.daemon.bodyLimitBytes }));
+
+  if (config.daemon.statusPage) addStatusPage(app, config.paths.artifactsDir);
+  if (config.daemon.mcp) {
+    // The MCP server loads on its first request, so a daemon nobody asks over MCP starts without it.
+    app.all("/mcp", async (c) => {
+      const [{ handleMcpRequest }, { createMcpServer }] = await Promise.all([import("../mcp/http-route.js"), import("../mcp/tools.js")]);
+      return handleMcpRequest(c, (origin) =>
+        createMcpServer({
+          producer: service,
+          accounts: async () => (await deps.accounts?.list()) ?? [],
+          site: config.site,
+          version: deps.version ?? "0.1.0",
+          audioBase: origin,
+          maxWaitSecs: config.daemon.mcpMaxWaitSecs,
+        }),
+      );
+    });
+  }
 
   app.get("/healthz", (c) => c.json({ ok: true }));
 
@@ -185,42 +194,24 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
 
   app.get("/v1/generations/:id/events", async (c) => {
     const id = parseWith(jobIdParamSchema, c.req.param("id"), "job id");
-    const first = await service.getJob(id);
+    await service.getJob(id); // a job that does not exist is a 404, not an empty stream
     return streamSSE(c, async (stream) => {
-      let last = "";
-      const send = async (job: Job) => {
-        const data = JSON.stringify(job);
-        if (data === last) return;
-        last = data;
-        await stream.writeSSE({ event: "job", data, id: `${job.id}:${job.updatedAt}` });
-      };
-      await send(first);
-      if (isTerminal(first.status)) return;
-      await new Promise<void>((resolve) => {
-        let ended = false;
-        const end = () => {
-          if (ended) return;
-          ended = true;
-          service.events.off("job", onJob);
-          clearInterval(poll);
-          clearInterval(keepAlive);
-          resolve();
-        };
-        const forward = (job: Job) => {
-          void send(job).then(() => {
-            if (isTerminal(job.status)) end();
-          }, end);
-        };
-        const onJob = (job: Job) => {
-          if (job.id === id) forward(job);
-        };
-        // Jobs run by another daemon on a shared database only show through the store.
-        const poll = setInterval(() => void service.getJob(id).then(forward, end), 1000);
-        const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(end), 15_000);
-        service.events.on("job", onJob);
-        stream.onAbort(end);
-      });
+      const controller = new AbortController();
+      stream.onAbort(() => controller.abort());
+      const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => controller.abort()), 15_000);
+      try {
+        for await (const job of service.watchJob(id, { signal: controller.signal })) {
+          await stream.writeSSE({ event: "job", data: JSON.stringify(job), id: `${job.id}:${job.updatedAt}` });
+        }
+      } finally {
+        clearInterval(keepAlive);
+      }
     });
+  });
+
+  app.get("/v1/queue/jobs", async (c) => {
+    const { limit } = parseWith(upNextQuerySchema, c.req.query(), "query");
+    return c.json({ jobs: await service.upNext(limit === undefined ? {} : { limit }) });
   });
 
   app.get("/v1/tracks", async (c) => {
@@ -229,11 +220,11 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
   });
 
   app.get("/v1/tracks/:id", async (c) => {
-    return c.json(await service.getTrack(parseWith(jobIdParamSchema, c.req.param("id"), "track id")));
+    return c.json(await service.getTrack(parseWith(trackIdSchema, c.req.param("id"), "track id")));
   });
 
   app.get("/v1/tracks/:id/audio", async (c) => {
-    const audio = await service.openTrackAudio(parseWith(jobIdParamSchema, c.req.param("id"), "track id"));
+    const audio = await service.openTrackAudio(parseWith(trackIdSchema, c.req.param("id"), "track id"));
     return c.body(Readable.toWeb(audio.stream) as ReadableStream, 200, {
       "content-type": audio.contentType,
       "content-length": String(audio.track.sizeBytes),

@@ -82,6 +82,15 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
       },
       "/v1/queue": { get: { summary: "The queue: jobs by status, depth, pause", responses: { "200": { description: "The queue." } } } },
+      "/v1/queue/jobs": {
+        get: {
+          summary: "The queued jobs in the order they will run, each with its position",
+          parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } }],
+          responses: { "200": { description: "{ jobs: Job[] }" } },
+        },
+      },
+      "/mcp": { post: { summary: "The MCP server (Streamable HTTP): the same tools as `producer mcp`", responses: { "200": { description: "JSON-RPC over HTTP" } } } },
+      "/": { get: { summary: "The status page: queue, jobs, tracks with players, accounts", responses: { "200": { description: "text/html" } } } },
       "/v1/session": { get: { summary: "Whether the ProducerAI session is usable", responses: { "200": { description: "The session." } } } },
       "/healthz": { get: { summary: "Alive", responses: { "200": { description: "ok" } } } },
       "/readyz": { get: { summary: "Ready: browser, session, database, storage", responses: { "200": { description: "ready" }, "503": { description: "not ready, with reasons" } } } },

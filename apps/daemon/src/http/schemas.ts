@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { generateMusicInputSchema, JOB_STATUSES } from "@producer/core";
+import { generateMusicInputSchema } from "@producer/core";
 
 /** POST /v1/generations: a `generateMusic` call, plus how long to hold the answer for the finished job. */
 export const createGenerationBodySchema = generateMusicInputSchema.extend({
@@ -11,21 +11,9 @@ export const createGenerationBodySchema = generateMusicInputSchema.extend({
     .describe("Hold the answer until the job ends (true: up to 10 minutes; a number: that many ms)."),
 });
 
-const limit = z.coerce
-  .number({ error: "must be a number" })
-  .int("must be a whole number")
-  .min(1, "must be at least 1")
-  .max(200, "must be at most 200")
-  .optional();
-const cursor = z.string().min(1).max(200).optional();
-const id = z.string().min(1).max(128).regex(/^[\p{L}\p{N}][\p{L}\p{N}._:@-]*$/u, "has an invalid form").optional();
-
-export const listGenerationsQuerySchema = z.strictObject({
-  status: z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(", ")}` }).optional(),
-  limit,
-  cursor,
-});
-
-export const listTracksQuerySchema = z.strictObject({ projectId: id, userId: id, jobId: id, account: id, limit, cursor });
-
-export const jobIdParamSchema = z.string().uuid("must be a job id (a UUID)");
+export {
+  jobIdSchema as jobIdParamSchema,
+  listJobsQuerySchema as listGenerationsQuerySchema,
+  trackQuerySchema as listTracksQuerySchema,
+  upNextQuerySchema,
+} from "@producer/core";

@@ -122,6 +122,16 @@ export class ProducerClient implements ProducerBackend {
     return (await this.call<{ ok: boolean }>("GET", "/healthz")).body;
   }
 
+  /** The queued jobs in the order they will run, each with its `position`. */
+  async upNext(options: { limit?: number } = {}): Promise<Job[]> {
+    return (await this.call<{ jobs: Job[] }>("GET", `/v1/queue/jobs${query(options)}`)).body.jobs;
+  }
+
+  /** Every change of the job until it ends (the daemon's Server-Sent Events); `events` by another name. */
+  watchJob(id: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<Job> {
+    return this.events(id, options);
+  }
+
   /** Every change of the job, as Server-Sent Events, until it ends. */
   async *events(id: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<Job> {
     for await (const message of streamEvents(this.resolveEndpoint(), {

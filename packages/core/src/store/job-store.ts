@@ -213,6 +213,18 @@ export class JobStore {
     };
   }
 
+  /** The queued jobs in the order they will run: higher priority first, then older first. */
+  async upNext(limit: number): Promise<JobRow[]> {
+    return this.db
+      .selectFrom("jobs")
+      .selectAll()
+      .where("status", "=", "queued")
+      .orderBy("priority", "desc")
+      .orderBy("created_at", "asc")
+      .limit(Math.min(Math.max(limit, 1), 200))
+      .execute();
+  }
+
   async countQueued(): Promise<number> {
     const { count } = await this.db
       .selectFrom("jobs")

@@ -1,0 +1,121 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Env, Hono } from "hono";
+import { NotFoundError } from "@producer/utils";
+
+/** The folder of the page's script and style sheet: `static/` at the package root, found from here or from dist/. */
+function staticDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 4; depth += 1) {
+    const candidate = path.join(dir, "static");
+    if (fs.existsSync(path.join(candidate, "status.js"))) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error("The status page's files (static/status.js) are missing from the package.");
+}
+
+const ASSETS = {
+  "/status.js": { file: "status.js", type: "text/javascript; charset=utf-8" },
+  "/status.css": { file: "status.css", type: "text/css; charset=utf-8" },
+} as const;
+
+/** The page's own files, its API and its media only: no inline script, no other origin. */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; media-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+const ARTIFACT_TYPES: Record<string, string> = {
+  ".png": "image/png",
+  ".html": "text/plain; charset=utf-8",
+  ".zip": "application/zip",
+};
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>producer — status</title>
+<link rel="stylesheet" href="/status.css">
+<script src="/status.js" defer></script>
+</head>
+<body>
+<main>
+<header>
+<h1>producer</h1>
+<p class="summary" id="summary" aria-live="polite">Loading…</p>
+<p class="summary" id="updated"></p>
+</header>
+<p class="summary" id="announce" role="status" aria-live="polite"></p>
+
+<section aria-labelledby="running-title">
+<h2 id="running-title">Running</h2>
+<ul class="running" id="running-rows" aria-live="polite"></ul>
+<p class="empty">Nothing is running.</p>
+</section>
+
+<section aria-labelledby="queue-title">
+<h2 id="queue-title">Queue</h2>
+<div class="table-wrap"><table>
+<caption>Jobs waiting, in the order they will run</caption>
+<thead><tr><th scope="col">Position</th><th scope="col">Prompt</th><th scope="col">State</th><th scope="col">Queued at</th><th scope="col"><span class="summary">Cancel</span></th></tr></thead>
+<tbody id="queue-rows"></tbody>
+</table></div>
+<p class="empty">The queue is empty.</p>
+</section>
+
+<section aria-labelledby="jobs-title">
+<h2 id="jobs-title">Recent jobs</h2>
+<div class="table-wrap"><table>
+<caption>The latest 30 jobs, newest first, with their errors and failure screenshots</caption>
+<thead><tr><th scope="col">Prompt</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Error</th><th scope="col">Finished</th><th scope="col"><span class="summary">Cancel</span></th></tr></thead>
+<tbody id="job-rows"></tbody>
+</table></div>
+<p class="empty">No jobs yet.</p>
+</section>
+
+<section aria-labelledby="songs-title">
+<h2 id="songs-title">Songs</h2>
+<ul class="songs" id="track-rows"></ul>
+<p class="empty">No songs stored yet.</p>
+</section>
+
+<section aria-labelledby="accounts-title">
+<h2 id="accounts-title">Accounts</h2>
+<div class="table-wrap"><table>
+<caption>Each ProducerAI account: balance, walls, session</caption>
+<thead><tr><th scope="col">Account</th><th scope="col">State</th><th scope="col">Balance</th><th scope="col">Session</th><th scope="col">Running</th></tr></thead>
+<tbody id="account-rows"></tbody>
+</table></div>
+<p class="empty">This daemon has no browser, so no accounts.</p>
+</section>
+</main>
+</body>
+</html>
+`;
+
+/**
+ * The status page at `/`: a static page whose script reads the daemon's own API (queue, jobs with their live
+ * step, songs with players, accounts) and cancels jobs; and `/v1/artifacts/…`, the screenshots and page HTML of
+ * failed steps, from the artifacts folder only.
+ */
+export function addStatusPage<E extends Env>(app: Hono<E>, artifactsDir: string): void {
+  const dir = staticDir();
+  const assets = new Map(Object.entries(ASSETS).map(([route, asset]) => [route, { body: fs.readFileSync(path.join(dir, asset.file), "utf8"), type: asset.type }]));
+
+  app.get("/", (c) => c.html(PAGE, 200, { "content-security-policy": CONTENT_SECURITY_POLICY, "cache-control": "no-store" }));
+  for (const [route, asset] of assets) {
+    app.get(route, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "no-cache" }));
+  }
+
+  app.get("/v1/artifacts/:folder/:file", (c) => {
+    const root = path.resolve(artifactsDir);
+    const file = path.resolve(root, c.req.param("folder"), c.req.param("file"));
+    const type = ARTIFACT_TYPES[path.extname(file)];
+    if (!file.startsWith(`${root}${path.sep}`) || path.dirname(path.dirname(file)) !== root || !type || !fs.existsSync(file)) {
+      throw new NotFoundError("No such failure artifact.");
+    }
+    // The page's HTML is shown as text: it is the site's markup, never run here.
+    return c.body(fs.readFileSync(file), 200, { "content-type": type, "x-content-type-options": "nosniff", "content-security-policy": "default-src 'none'" });
+  });
+}

@@ -1,0 +1,21 @@
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import type { Context } from "hono";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+
+/**
+ * `/mcp`: the Streamable HTTP transport, stateless. Each POST gets a server and a transport of its own, so no
+ * session outlives its request and any daemon behind a balancer can answer; a waiting tool streams its progress
+ * notifications on that POST's own event stream. There is no stream to open with GET, nor a session to end with
+ * DELETE.
+ */
+export async function handleMcpRequest(c: Context, createServer: (origin: string) => McpServer): Promise<Response> {
+  if (c.req.method !== "POST") {
+    return c.json({ jsonrpc: "2.0", error: { code: -32000, message: "Method not allowed: this MCP server is stateless; POST each message." }, id: null }, 405, {
+      allow: "POST",
+    });
+  }
+  const server = createServer(new URL(c.req.url).origin);
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  await server.connect(transport);
+  return transport.handleRequest(c.req.raw);
+}

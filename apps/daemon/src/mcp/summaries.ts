@@ -1,0 +1,125 @@
+import type { Job, Track } from "@producer/core";
+import type { AccountReport } from "@producer/utils";
+
+/** What an agent needs of a stored song: where it is, what it is, how to play it. */
+export interface TrackSummary {
+  trackId: string;
+  jobId: string;
+  title: string;
+  songIndex: number;
+  /** The stored object's URL (S3 or file), and the daemon's own route that serves the bytes. */
+  url: string;
+  audioPath: string;
+  audioUrl?: string;
+  format: string;
+  durationSecs: number;
+  sampleRate: number;
+  channels: number;
+  bitrate: number;
+  sizeBytes: number;
+  sha256: string;
+  model: string | null;
+  seed: number | null;
+  bpm: number | null;
+  stem: string | null;
+  projectId: string | null;
+  userId: string | null;
+  account: string | null;
+  createdAt: string;
+}
+
+/** What an agent needs of a job: where it stands, what went wrong, and its songs once done. */
+export interface JobSummary {
+  jobId: string;
+  status: Job["status"];
+  done: boolean;
+  prompt: string;
+  position?: number;
+  /** What the running job is doing now, in words. */
+  step: string;
+  attempts: number;
+  waiting: Job["waiting"];
+  error: { code: string; message: string; retryable: boolean } | null;
+  /** Whether the prompt reached the site (credits spent) and when. */
+  submitted: { state: string; at: string } | null;
+  tracks: TrackSummary[];
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** The daemon's route for a track's bytes, absolute when the daemon's address is known. */
+export function summarizeTrack(track: Track, audioBase?: string): TrackSummary {
+  const audioPath = `/v1/tracks/${track.id}/audio`;
+  return {
+    trackId: track.id,
+    jobId: track.jobId,
+    title: track.title,
+    songIndex: track.songIndex,
+    url: track.storage.url,
+    audioPath,
+    ...(audioBase ? { audioUrl: new URL(audioPath, audioBase).href } : {}),
+    format: track.format,
+    durationSecs: track.durationSecs,
+    sampleRate: track.sampleRate,
+    channels: track.channels,
+    bitrate: track.bitrate,
+    sizeBytes: track.sizeBytes,
+    sha256: track.sha256,
+    model: track.model,
+    seed: track.seed,
+    bpm: track.bpm,
+    stem: track.stem,
+    projectId: track.projectId,
+    userId: track.userId,
+    account: track.account,
+    createdAt: track.createdAt,
+  };
+}
+
+const DONE = new Set(["succeeded", "failed", "cancelled"]);
+
+/** The job's state in a few words: "queued (position 3)", "generating: downloading song 2 of 2", "succeeded". */
+export function describeStep(job: Job): string {
+  if (job.status === "queued") {
+    const place = job.position !== undefined ? ` (position ${job.position})` : "";
+    return job.waiting ? `queued${place}, waiting: ${job.waiting.reason}` : `queued${place}`;
+  }
+  const progress = job.progress;
+  if (!progress || DONE.has(job.status)) return job.status;
+  const song = progress.songNumber !== undefined && progress.songCount !== undefined ? ` song ${progress.songNumber} of ${progress.songCount}` : "";
+  return `${job.status}: ${progress.stage}${song}`;
+}
+
+export function summarizeJob(job: Job, audioBase?: string): JobSummary {
+  return {
+    jobId: job.id,
+    status: job.status,
+    done: DONE.has(job.status),
+    prompt: job.input.prompt,
+    ...(job.position !== undefined ? { position: job.position } : {}),
+    step: describeStep(job),
+    attempts: job.attempts,
+    waiting: job.waiting,
+    error: job.error ? { code: job.error.code, message: job.error.message, retryable: job.error.retryable } : null,
+    submitted: job.submission && job.submission.state !== "refused" ? { state: job.submission.state, at: job.submission.submittedAt } : null,
+    tracks: job.tracks.map((track) => summarizeTrack(track, audioBase)),
+    createdAt: job.createdAt,
+    finishedAt: job.finishedAt,
+  };
+}
+
+/** One line per fact, for the text content a model reads. */
+export function jobText(summary: JobSummary): string {
+  const lines = [`Job ${summary.jobId}: ${summary.step}.`];
+  if (summary.error) lines.push(`Error ${summary.error.code}: ${summary.error.message}`);
+  for (const track of summary.tracks) {
+    lines.push(`- "${track.title}" (${track.durationSecs.toFixed(1)} s ${track.format}, track ${track.trackId}): ${track.audioUrl ?? track.url}`);
+  }
+  return lines.join("\n");
+}
+
+export function accountText(account: AccountReport): string {
+  const state = account.paused ? "paused" : account.wall ? `walled (${account.wall.code}: ${account.wall.reason})` : account.signedIn ? "ready" : "signed out";
+  const credits = account.credits === null ? "balance unknown" : `${account.credits} credits`;
+  return `- ${account.name}: ${state}, ${credits}, ${account.running} running`;
+}

@@ -1,0 +1,251 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import { z } from "zod";
+import {
+  generateMusicInputSchema,
+  isTerminal,
+  jobIdSchema,
+  trackIdSchema,
+  trackQuerySchema,
+  type Job,
+  type ProducerBackend,
+  type QueuedResult,
+} from "@producer/core";
+import { ProducerError, type AccountReport } from "@producer/utils";
+import { accountText, describeStep, jobText, summarizeJob, summarizeTrack } from "./summaries.js";
+
+export interface McpToolsOptions {
+  /** The queue: the daemon's service in the daemon, the daemon's client in `producer mcp`. */
+  producer: ProducerBackend;
+  /** Every account with its session, balance and wall. */
+  accounts: () => Promise<AccountReport[]>;
+  /** What one generation costs on the configured site, for the tools' descriptions. */
+  site: { profile: string; creditsPerSong: number; songsPerGeneration: number };
+  version: string;
+  /** Where the daemon serves `/v1/tracks/:id/audio`, when an agent can reach it. */
+  audioBase?: string;
+  /** The longest a tool may wait for a job; a wait past it answers with the state so far. */
+  maxWaitSecs?: number;
+}
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** How often a waiting tool says it is still waiting, when nothing changed. */
+const HEARTBEAT_MS = 5_000;
+const DEFAULT_WAIT_SECS = 45;
+
+const INSTRUCTIONS = `Generates music with ProducerAI through a durable queue. Every generation spends the account's credits.
+Call generate_music once per song request (it answers at once with a job id), then wait_for_generation until the
+job is done (each wait is bounded; call it again while done is false), then use the tracks it returns, or
+list_tracks / get_track. Never call generate_music again for a request that is still running: it would be paid twice.
+Pass an idempotencyKey to make a retried call safe.`;
+
+/**
+ * The MCP server of the producer queue: seven tools over a `ProducerBackend`. The same server is served over
+ * stdio by `producer mcp` (talking to the daemon through its client) and over Streamable HTTP at the daemon's
+ * `/mcp` (talking to its service).
+ */
+export function createMcpServer(options: McpToolsOptions): McpServer {
+  const { producer, site, audioBase } = options;
+  const maxWaitSecs = options.maxWaitSecs ?? 600;
+  const server = new McpServer({ name: "producer", title: "ProducerAI music generation", version: options.version }, { instructions: INSTRUCTIONS });
+  const price = site.creditsPerSong * site.songsPerGeneration;
+  const cost =
+    price > 0
+      ? `Costs ${price} credits of the account (${site.songsPerGeneration} songs at ${site.creditsPerSong} each on the ${site.profile} site)`
+      : `Costs one generation's credits of the account (the ${site.profile} site's price)`;
+  const waitSecs = z
+    .number({ error: "must be a number of seconds" })
+    .int("must be whole seconds")
+    .min(0, "must be at least 0")
+    .max(maxWaitSecs, `must be at most ${maxWaitSecs}`);
+
+  server.registerTool(
+    "generate_music",
+    {
+      title: "Generate music",
+      description: `${cost}; splitting stems (stems: true) is charged by the site too. Queues one generation and answers at once with the job id and its place in the queue (or waits up to waitSecs for it). A job that fails before its prompt reaches the site costs nothing; one that reached it is never sent twice. Follow it with wait_for_generation.`,
+      inputSchema: generateMusicInputSchema.omit({ useQueue: true }).extend({
+        waitSecs: waitSecs.optional().describe(`Wait this long for the job to end before answering (0, the default, answers at once; at most ${maxWaitSecs}).`),
+      }),
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    (args, extra) =>
+      answer(async () => {
+        const { waitSecs: wait, ...input } = args;
+        const queued = (await producer.generateMusic({ ...input, useQueue: true })) as QueuedResult;
+        if (!wait) {
+          const summary = { jobId: queued.jobId, status: queued.status, position: queued.position, etaSecs: Math.round(queued.etaMs / 1000), reused: queued.reused };
+          const text = queued.reused
+            ? `Job ${queued.jobId} was already asked for with this idempotency key; nothing new was queued.`
+            : `Queued job ${queued.jobId} at position ${queued.position} (about ${summary.etaSecs} s). Call wait_for_generation with this jobId.`;
+          return { text, structured: summary };
+        }
+        const job = await waitForJob(producer, queued.jobId, wait, extra);
+        const summary = { ...summarizeJob(job, audioBase), reused: queued.reused };
+        return { text: jobText(summary), structured: summary };
+      }),
+  );
+
+  server.registerTool(
+    "get_generation",
+    {
+      title: "Get a generation",
+      description: "Free. The job's state now: queued (with its position), running (with its step), or done (with its songs, or its error).",
+      inputSchema: z.strictObject({ jobId: jobIdSchema.describe("The jobId generate_music answered.") }),
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    ({ jobId }) =>
+      answer(async () => {
+        const summary = summarizeJob(await producer.getJob(jobId), audioBase);
+        return { text: jobText(summary), structured: summary };
+      }),
+  );
+
+  server.registerTool(
+    "wait_for_generation",
+    {
+      title: "Wait for a generation",
+      description: `Free. Waits for the job to end, at most timeoutSecs (default ${DEFAULT_WAIT_SECS}, at most ${maxWaitSecs}), sending progress notifications as it goes; answers with the state so far when the time runs out (done: false): call it again then. Songs take minutes on the real site.`,
+      inputSchema: z.strictObject({
+        jobId: jobIdSchema.describe("The jobId generate_music answered."),
+        timeoutSecs: waitSecs.min(1, "must be at least 1").optional().describe(`How long to wait (default ${DEFAULT_WAIT_SECS}).`),
+      }),
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    ({ jobId, timeoutSecs }, extra) =>
+      answer(async () => {
+        const summary = summarizeJob(await waitForJob(producer, jobId, timeoutSecs ?? DEFAULT_WAIT_SECS, extra), audioBase);
+        const text = summary.done ? jobText(summary) : `${jobText(summary)}\nNot done yet: call wait_for_generation again.`;
+        return { text, structured: summary };
+      }),
+  );
+
+  server.registerTool(
+    "cancel_generation",
+    {
+      title: "Cancel a generation",
+      description:
+        "Cancels a job. A queued job, or one whose prompt has not reached the site, costs nothing; once the prompt was submitted the credits are spent, and cancelling only stops the download and storing of its songs. A job that already ended stays as it is.",
+      inputSchema: z.strictObject({ jobId: jobIdSchema.describe("The job to cancel.") }),
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    ({ jobId }) =>
+      answer(async () => {
+        const summary = summarizeJob(await producer.cancel(jobId), audioBase);
+        return { text: jobText(summary), structured: summary };
+      }),
+  );
+
+  server.registerTool(
+    "list_tracks",
+    {
+      title: "List stored songs",
+      description: "Free. The stored songs, newest first, with their URLs and audio facts; narrow by project, user, job or account. Page with nextCursor.",
+      inputSchema: trackQuerySchema.extend({
+        limit: z.number().int("must be a whole number").min(1, "must be at least 1").max(50, "must be at most 50").optional().describe("Songs per page (default 20)."),
+      }),
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (query) =>
+      answer(async () => {
+        const page = await producer.listTracks({ ...query, limit: query.limit ?? 20 });
+        const tracks = page.tracks.map((track) => summarizeTrack(track, audioBase));
+        const lines = tracks.map((track) => `- "${track.title}" (${track.durationSecs.toFixed(1)} s ${track.format}, job ${track.jobId}, track ${track.trackId}): ${track.audioUrl ?? track.url}`);
+        const text = tracks.length === 0 ? "No stored songs match." : `${tracks.length} songs:\n${lines.join("\n")}${page.nextCursor ? "\nMore: pass cursor." : ""}`;
+        return { text, structured: { tracks, nextCursor: page.nextCursor } };
+      }),
+  );
+
+  server.registerTool(
+    "get_track",
+    {
+      title: "Get a stored song",
+      description: "Free. One stored song: its stored URL, the daemon's audio URL, and its audio facts (format, duration, sample rate, channels, bitrate, size, SHA-256).",
+      inputSchema: z.strictObject({ trackId: trackIdSchema.describe("A trackId from get_generation or list_tracks.") }),
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    ({ trackId }) =>
+      answer(async () => {
+        const track = summarizeTrack(await producer.getTrack(trackId), audioBase);
+        const text = `"${track.title}": ${track.durationSecs.toFixed(1)} s ${track.format}, ${track.sampleRate} Hz, ${track.channels} channels, ${track.sizeBytes} bytes, sha256 ${track.sha256}\n${track.audioUrl ?? track.url}`;
+        return { text, structured: track };
+      }),
+  );
+
+  server.registerTool(
+    "account_status",
+    {
+      title: "Accounts and queue",
+      description: "Free. Each ProducerAI account (signed in, session time left, credit balance, wall and its reason, jobs running) and the queue (depth, running, whether it is paused and why).",
+      inputSchema: z.strictObject({}),
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    () =>
+      answer(async () => {
+        const [accounts, queue] = await Promise.all([options.accounts(), producer.status()]);
+        const paused = queue.paused ? `paused (${queue.paused.code}: ${queue.paused.reason})` : "running";
+        const text = [`Queue ${paused}: ${queue.queueDepth} queued, ${queue.activeJobs} running.`, ...accounts.map(accountText)].join("\n");
+        return { text, structured: { accounts, queue } };
+      }),
+  );
+
+  return server;
+}
+
+/**
+ * Waits for the job to end, at most `seconds`, then answers with the job as it is. While it waits, each change of
+ * the job (and a heartbeat) goes to the caller as a progress notification whose progress is the seconds waited.
+ */
+async function waitForJob(producer: ProducerBackend, jobId: string, seconds: number, extra: Extra): Promise<Job> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), seconds * 1000);
+  const stop = () => controller.abort();
+  extra.signal.addEventListener("abort", stop, { once: true });
+  const started = Date.now();
+  const token = extra._meta?.progressToken;
+  let sent = 0;
+  let last: Job | undefined;
+  const notify = async (job: Job) => {
+    if (token === undefined) return;
+    // Progress must grow with every notification.
+    sent = Math.max(sent + 0.001, Math.round((Date.now() - started) / 100) / 10);
+    await extra
+      .sendNotification({ method: "notifications/progress", params: { progressToken: token, progress: sent, total: seconds, message: describeStep(job) } })
+      .catch(() => undefined);
+  };
+  const heartbeat = setInterval(() => void (last && notify(last)), HEARTBEAT_MS);
+  try {
+    for await (const job of producer.watchJob(jobId, { signal: controller.signal })) {
+      last = job;
+      await notify(job);
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+  } finally {
+    clearTimeout(timer);
+    clearInterval(heartbeat);
+    extra.signal.removeEventListener("abort", stop);
+  }
+  // A job still running is read once more, for its position in the queue.
+  return last && isTerminal(last.status) ? last : producer.getJob(jobId);
+}
+
+/** A tool's answer: text for the model, the same facts as structured content; a producer error as a tool error. */
+async function answer(work: () => Promise<{ text: string; structured: object }>): Promise<CallToolResult> {
+  try {
+    const { text, structured } = await work();
+    return { content: [{ type: "text", text }], structuredContent: structured as Record<string, unknown> };
+  } catch (error) {
+    const known = ProducerError.isInstance(error);
+    const code = known ? error.code : "INTERNAL";
+    const message = error instanceof Error ? error.message : String(error);
+    const fields = known && Array.isArray(error.details.fields) ? error.details.fields : undefined;
+    return {
+      isError: true,
+      content: [{ type: "text", text: `${code}: ${message}` }],
+      structuredContent: { error: { code, message, retryable: known ? error.retryable : false, ...(fields ? { fields } : {}) } },
+    };
+  }
+}

@@ -1,0 +1,302 @@
+// The daemon's status page: reads the daemon's own API (same origin; the token cookie or no token), refreshes every
+// few seconds, follows each running job's event stream for its live step, and never re-renders a row it already
+// shows (a playing song keeps playing, a focused button keeps its focus).
+"use strict";
+
+const REFRESH_MS = 2000;
+const RUNNING = new Set(["generating", "downloading", "uploading", "recording"]);
+const DONE = new Set(["succeeded", "failed", "cancelled"]);
+const streams = new Map();
+let refreshing = false;
+
+const $ = (id) => document.getElementById(id);
+
+/** An element with text and attributes; text always goes in as text, never as markup. */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === "text") node.textContent = String(value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children) if (child !== undefined && child !== null) node.append(child);
+  return node;
+}
+
+async function api(path, init) {
+  const response = await fetch(path, { credentials: "same-origin", ...init });
+  if (response.status === 401) {
+    location.reload();
+    throw new Error("signed out");
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw Object.assign(new Error(body?.error?.message ?? `HTTP ${response.status}`), { status: response.status, body });
+  return body;
+}
+
+const when = (iso) => (iso ? new Date(iso).toLocaleTimeString() : "");
+const seconds = (value) => `${Number(value).toFixed(1)} s`;
+
+/** What a job is doing, in words. */
+function stepOf(job) {
+  if (job.status === "queued") return job.waiting ? `waiting: ${job.waiting.reason}` : "queued";
+  const progress = job.progress;
+  if (!progress || DONE.has(job.status)) return job.status;
+  const song = progress.songNumber && progress.songCount ? `, song ${progress.songNumber} of ${progress.songCount}` : "";
+  return `${job.status}: ${progress.stage}${song}`;
+}
+
+/** `/v1/artifacts/<folder>/<file>` for a path the daemon saved under its artifacts folder. */
+function artifactLink(file, label) {
+  if (typeof file !== "string") return null;
+  const parts = file.split(/[\\/]/).slice(-2).map(encodeURIComponent);
+  return el("a", { href: `/v1/artifacts/${parts.join("/")}`, text: label, target: "_blank", rel: "noopener" });
+}
+
+function cancelButton(job) {
+  const button = el("button", { type: "button", text: "Cancel", "aria-label": `Cancel job: ${job.input.prompt}`, "data-cancel": job.id });
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await api(`/v1/generations/${encodeURIComponent(job.id)}`, { method: "DELETE" });
+      announce(`Job cancelled: ${job.input.prompt}`);
+    } catch (error) {
+      announce(`Could not cancel: ${error.message}`);
+      button.disabled = false;
+    }
+    void refresh();
+  });
+  return button;
+}
+
+function announce(text) {
+  $("announce").textContent = text;
+}
+
+/**
+ * Keeps the rows of `container` in the order of `items`, one per key: rows already shown are only updated
+ * (`update`), new ones are built (`build`), and rows whose item is gone are removed.
+ */
+function syncRows(container, items, key, build, update) {
+  const existing = new Map([...container.children].filter((row) => row.dataset.key).map((row) => [row.dataset.key, row]));
+  let previous = null;
+  for (const item of items) {
+    const id = key(item);
+    let row = existing.get(id);
+    if (row) {
+      existing.delete(id);
+      update?.(row, item);
+    } else {
+      row = build(item);
+      row.dataset.key = id;
+    }
+    const next = previous ? previous.nextSibling : container.firstChild;
+    if (row !== next) container.insertBefore(row, next);
+    previous = row;
+  }
+  for (const row of existing.values()) row.remove();
+  const empty = container.closest("section")?.querySelector(".empty");
+  if (empty) empty.hidden = items.length > 0;
+}
+
+function setCell(row, name, content) {
+  const cell = row.querySelector(`[data-cell="${name}"]`);
+  if (!cell) return;
+  if (typeof content === "string") {
+    if (cell.textContent !== content) cell.textContent = content;
+  } else {
+    cell.replaceChildren(...content);
+  }
+}
+
+function renderQueue(queue, upNext) {
+  const summary = $("summary");
+  const counts = queue.jobsByStatus;
+  summary.replaceChildren(
+    queue.paused ? el("span", { class: "paused", text: `Paused: ${queue.paused.reason} ` }) : "",
+    `${queue.queueDepth} queued · ${queue.activeJobs} running · ${counts.succeeded ?? 0} succeeded · ${counts.failed ?? 0} failed`,
+  );
+  syncRows(
+    $("queue-rows"),
+    upNext,
+    (job) => job.id,
+    (job) =>
+      el(
+        "tr",
+        {},
+        el("td", { "data-label": "Position", "data-cell": "position", text: job.position }),
+        el("td", { "data-label": "Prompt", class: "prompt", text: job.input.prompt }),
+        el("td", { "data-label": "State", "data-cell": "state", text: stepOf(job) }),
+        el("td", { "data-label": "Queued at", text: when(job.createdAt) }),
+        el("td", { "data-label": "Cancel" }, cancelButton(job)),
+      ),
+    (row, job) => {
+      setCell(row, "position", String(job.position));
+      setCell(row, "state", stepOf(job));
+    },
+  );
+}
+
+function renderRunning(jobs) {
+  const running = jobs.filter((job) => RUNNING.has(job.status));
+  syncRows(
+    $("running-rows"),
+    running,
+    (job) => job.id,
+    (job) => {
+      follow(job.id);
+      return el(
+        "li",
+        { "data-job": job.id },
+        el("div", { class: "prompt", text: job.input.prompt }),
+        el("div", {}, el("span", { class: "step", "data-cell": "step", text: stepOf(job) }), ` · attempt ${job.attempts} · started ${when(job.startedAt)} `, cancelButton(job)),
+      );
+    },
+    (row, job) => setCell(row, "step", stepOf(job)),
+  );
+}
+
+/** Follows one running job's event stream: its step changes live, and its end refreshes the page. */
+function follow(id) {
+  if (streams.has(id)) return;
+  const source = new EventSource(`/v1/generations/${encodeURIComponent(id)}/events`);
+  streams.set(id, source);
+  source.addEventListener("job", (event) => {
+    const job = JSON.parse(event.data);
+    const row = document.querySelector(`#running-rows [data-key="${CSS.escape(id)}"]`);
+    if (row) setCell(row, "step", stepOf(job));
+    const recent = document.querySelector(`#job-rows [data-key="${CSS.escape(id)}"]`);
+    if (recent) updateJobRow(recent, job);
+    if (DONE.has(job.status)) {
+      source.close();
+      streams.delete(id);
+      void refresh();
+    }
+  });
+  source.onerror = () => {
+    source.close();
+    streams.delete(id);
+  };
+}
+
+function errorCell(job) {
+  if (!job.error) return [];
+  const artifacts = job.error.details?.artifacts ?? {};
+  const links = [artifactLink(artifacts.screenshot, "screenshot"), artifactLink(artifacts.html, "page HTML")].filter(Boolean);
+  const parts = [el("span", { class: "error", text: `${job.error.code}: ${job.error.message}` })];
+  for (const link of links) parts.push(" ", link);
+  return parts;
+}
+
+function updateJobRow(row, job) {
+  setCell(row, "status", stepOf(job));
+  row.querySelector('[data-cell="status"]').className = `status-${job.status}`;
+  setCell(row, "attempts", String(job.attempts));
+  setCell(row, "finished", when(job.finishedAt));
+  if (row.dataset.error !== String(job.error?.code ?? "")) {
+    row.dataset.error = String(job.error?.code ?? "");
+    setCell(row, "error", errorCell(job));
+  }
+  const action = row.querySelector('[data-cell="action"]');
+  if (DONE.has(job.status) && action.firstChild) action.replaceChildren();
+}
+
+function renderJobs(jobs) {
+  syncRows(
+    $("job-rows"),
+    jobs,
+    (job) => job.id,
+    (job) => {
+      const row = el(
+        "tr",
+        { "data-job": job.id },
+        el("td", { "data-label": "Prompt", class: "prompt", text: job.input.prompt }),
+        el("td", { "data-label": "Status", "data-cell": "status", class: `status-${job.status}`, text: stepOf(job) }),
+        el("td", { "data-label": "Attempts", "data-cell": "attempts", text: job.attempts }),
+        el("td", { "data-label": "Error", "data-cell": "error" }),
+        el("td", { "data-label": "Finished", "data-cell": "finished", text: when(job.finishedAt) }),
+        el("td", { "data-label": "Cancel", "data-cell": "action" }, DONE.has(job.status) ? null : cancelButton(job)),
+      );
+      row.dataset.error = "";
+      updateJobRow(row, job);
+      return row;
+    },
+    updateJobRow,
+  );
+}
+
+function renderTracks(tracks) {
+  syncRows(
+    $("track-rows"),
+    tracks,
+    (track) => track.id,
+    (track) => {
+      const audioUrl = `/v1/tracks/${encodeURIComponent(track.id)}/audio`;
+      return el(
+        "li",
+        { "data-track": track.id },
+        el("div", { class: "song-title", text: track.title }),
+        el("div", {
+          class: "facts",
+          text: `${seconds(track.durationSecs)} · ${track.format} · ${track.sampleRate} Hz · ${Math.round(track.sizeBytes / 1024)} KiB · ${when(track.createdAt)}${track.account ? ` · ${track.account}` : ""}`,
+        }),
+        el("audio", { controls: true, preload: "metadata", src: audioUrl, "aria-label": `Play ${track.title}` }),
+        el("a", { href: audioUrl, download: true, text: "Download" }),
+      );
+    },
+  );
+}
+
+function renderAccounts(accounts) {
+  syncRows(
+    $("account-rows"),
+    accounts,
+    (account) => account.name,
+    (account) =>
+      el(
+        "tr",
+        {},
+        el("td", { "data-label": "Account", text: account.name }),
+        el("td", { "data-label": "State", "data-cell": "state" }),
+        el("td", { "data-label": "Balance", "data-cell": "credits" }),
+        el("td", { "data-label": "Session", "data-cell": "session" }),
+        el("td", { "data-label": "Running", "data-cell": "running" }),
+      ),
+    () => undefined,
+  );
+  for (const account of accounts) {
+    const row = $("account-rows").querySelector(`[data-key="${CSS.escape(account.name)}"]`);
+    const state = account.paused ? "paused" : account.wall ? `walled: ${account.wall.code} (${account.wall.reason})` : account.signedIn ? "ready" : "signed out";
+    setCell(row, "state", state);
+    setCell(row, "credits", account.credits === null ? "unknown" : `${account.credits} credits`);
+    setCell(row, "session", account.sessionExpiresAt ? `until ${new Date(account.sessionExpiresAt).toLocaleString()}` : "—");
+    setCell(row, "running", String(account.running));
+  }
+}
+
+async function refresh() {
+  if (refreshing) return;
+  refreshing = true;
+  try {
+    const [queue, upNext, recent, tracks, accounts] = await Promise.all([
+      api("/v1/queue"),
+      api("/v1/queue/jobs?limit=50"),
+      api("/v1/generations?limit=30"),
+      api("/v1/tracks?limit=30"),
+      api("/v1/accounts").catch((error) => (error.status === 404 ? { accounts: [] } : Promise.reject(error))),
+    ]);
+    renderQueue(queue, upNext.jobs);
+    renderRunning(recent.jobs);
+    renderJobs(recent.jobs);
+    renderTracks(tracks.tracks);
+    renderAccounts(accounts.accounts);
+    $("updated").textContent = `Updated ${new Date().toLocaleTimeString()}`;
+  } catch (error) {
+    $("updated").textContent = `Could not reach the daemon: ${error.message}`;
+  } finally {
+    refreshing = false;
+  }
+}
+
+void refresh();
+setInterval(() => void refresh(), REFRESH_MS);
