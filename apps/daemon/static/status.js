@@ -268,7 +268,7 @@ function renderAccounts(accounts) {
     const row = $("account-rows").querySelector(`[data-key="${CSS.escape(account.name)}"]`);
     const state = account.paused ? "paused" : account.wall ? `walled: ${account.wall.code} (${account.wall.reason})` : account.signedIn ? "ready" : "signed out";
     setCell(row, "state", state);
-    setCell(row, "credits", account.credits === null ? "unknown" : `${account.credits} credits`);
+    setCell(row, "credits", account.credits === null ? "unknown" : `${account.credits} credits${account.creditsReadAt ? ` (read ${when(account.creditsReadAt)})` : ""}`);
     setCell(row, "session", account.sessionExpiresAt ? `until ${new Date(account.sessionExpiresAt).toLocaleString()}` : "—");
     setCell(row, "running", String(account.running));
   }
