@@ -31,6 +31,8 @@ async function main(): Promise<void> {
           pacing: { submitGapMinMs: 0, submitGapMaxMs: 0, actionDelayMinMs: 50, actionDelayMaxMs: 150 },
         },
         paths: { dataDir: process.env.PRODUCER_PATHS_DATA_DIR ?? path.join(repositoryRoot, ".demo-data") },
+        // Loopback TCP too, on a free port: the status page and the MCP server live there.
+        daemon: { port: 0 },
         storage: { driver: "s3", s3: s3.s3Config },
         log: { level: process.env.PRODUCER_LOG_LEVEL ?? "warn" },
       } as never,
@@ -77,12 +79,57 @@ async function main(): Promise<void> {
       }
       const page = await producer.listTracks({ projectId: "project_123" });
       say(`project_123 now holds ${page.tracks.length}${page.nextCursor ? "+" : ""} tracks in the track store.`);
+
+      const base = `http://127.0.0.1:${daemon.port}`;
+      await agentRoundTrip(base);
+      say(`\nstatus page           ${base}/`);
+      say(`MCP (Streamable HTTP) ${base}/mcp`);
+      if (process.env.PRODUCER_DEMO_STAY === "1") {
+        say("\nThe demo keeps running (PRODUCER_DEMO_STAY=1): open the status page, or point an MCP client at /mcp. Ctrl-C stops it.");
+        await new Promise<void>((resolve) => {
+          process.once("SIGINT", () => resolve());
+          process.once("SIGTERM", () => resolve());
+        });
+      }
     } finally {
       await daemon.close();
     }
   } finally {
     await site.close();
     await s3.close();
+  }
+}
+
+/** What an agent does over MCP: list the tools, generate, wait with progress, list the songs. */
+async function agentRoundTrip(base: string): Promise<void> {
+  const [{ Client }, { StreamableHTTPClientTransport }] = await Promise.all([
+    import("@modelcontextprotocol/sdk/client/index.js"),
+    import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
+  ]);
+  const agent = new Client({ name: "producer-demo-agent", version: "1.0.0" });
+  await agent.connect(new StreamableHTTPClientTransport(new URL("/mcp", base)));
+  try {
+    say(`\nAn agent over MCP (${base}/mcp):`);
+    const { tools } = await agent.listTools();
+    say(`  tools: ${tools.map((tool) => tool.name).join(", ")}`);
+    const queued = (await agent.callTool({ name: "generate_music", arguments: { prompt: "A calm piano piece", title: "For the Agent", projectId: "agents" } }))
+      .structuredContent as { jobId: string; position: number };
+    say(`  generate_music       job ${queued.jobId}, position ${queued.position}`);
+    let lastMessage = "";
+    const waited = await agent.callTool({ name: "wait_for_generation", arguments: { jobId: queued.jobId, timeoutSecs: 120 } }, undefined, {
+      timeout: 180_000,
+      onprogress: (progress) => {
+        if (progress.message && progress.message !== lastMessage) say(`    progress: ${progress.message}`);
+        lastMessage = progress.message ?? lastMessage;
+      },
+    });
+    const job = waited.structuredContent as { status: string; tracks: unknown[] };
+    if (job.status !== "succeeded") throw new Error(`the agent's job ended ${job.status}`);
+    say(`  wait_for_generation  ${job.status}, ${job.tracks.length} tracks`);
+    const listed = (await agent.callTool({ name: "list_tracks", arguments: { projectId: "agents" } })).structuredContent as { tracks: Array<{ title: string; durationSecs: number }> };
+    say(`  list_tracks          ${listed.tracks.map((track) => `"${track.title}" ${track.durationSecs.toFixed(2)} s`).join(", ")}`);
+  } finally {
+    await agent.close();
   }
 }
 

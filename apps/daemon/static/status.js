@@ -43,7 +43,7 @@ function stepOf(job) {
   const progress = job.progress;
   if (!progress || DONE.has(job.status)) return job.status;
   const song = progress.songNumber && progress.songCount ? `, song ${progress.songNumber} of ${progress.songCount}` : "";
-  return `${job.status}: ${progress.stage}${song}`;
+  return progress.stage === job.status ? `${job.status}${song}` : `${job.status}: ${progress.stage}${song}`;
 }
 
 /** `/v1/artifacts/<folder>/<file>` for a path the daemon saved under its artifacts folder. */

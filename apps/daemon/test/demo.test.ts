@@ -25,6 +25,12 @@ describe("the demo (the README's main job)", () => {
       expect([...stdout.matchAll(/duration \d+\.\d{2} s/g)]).toHaveLength(2);
       expect([...stdout.matchAll(/sha256\s+[0-9a-f]{64}/g)]).toHaveLength(2);
       expect(stdout).toContain(`project_123 now holds ${runIndex * 2} tracks`);
+      // An agent's round trip over MCP, and where the status page is.
+      expect(stdout).toMatch(/tools: .*generate_music.*wait_for_generation/);
+      expect(stdout).toMatch(/progress: (generating|downloading|uploading)/);
+      expect(stdout).toMatch(/wait_for_generation {2}succeeded, 2 tracks/);
+      expect([...stdout.matchAll(/"For the Agent" \d+\.\d{2} s/g)]).toHaveLength(runIndex * 2);
+      expect(stdout).toMatch(/status page +http:\/\/127\.0\.0\.1:\d+\//);
     }
     expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
     expect(fs.existsSync(path.join(dataDir, "producer.sock"))).toBe(false);

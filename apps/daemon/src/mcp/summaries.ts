@@ -87,7 +87,7 @@ export function describeStep(job: Job): string {
   const progress = job.progress;
   if (!progress || DONE.has(job.status)) return job.status;
   const song = progress.songNumber !== undefined && progress.songCount !== undefined ? ` song ${progress.songNumber} of ${progress.songCount}` : "";
-  return `${job.status}: ${progress.stage}${song}`;
+  return progress.stage === job.status ? `${job.status}${song}` : `${job.status}: ${progress.stage}${song}`;
 }
 
 export function summarizeJob(job: Job, audioBase?: string): JobSummary {
