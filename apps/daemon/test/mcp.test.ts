@@ -1,3 +1,7 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -95,9 +99,22 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
     const client = await connect(httpTransport());
     const { track } = await roundTrip(client, "agent over http");
     // The daemon serves the song at the audio URL it gave, behind the same token.
-    const audio = await fetch(new URL(track.audioPath, daemon.baseUrl), { headers: { authorization: `Bearer ${TOKEN}` } });
+    const url = new URL(track.audioPath, daemon.baseUrl);
+    const audio = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(audio.status).toBe(200);
-    expect((await audio.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    expect(audio.headers.get("accept-ranges")).toBe("bytes");
+    const whole = Buffer.from(await audio.arrayBuffer());
+    expect(createHash("sha256").update(whole).digest("hex")).toBe(track.sha256);
+    // A player seeks with byte ranges.
+    const head = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}`, range: "bytes=0-43" } });
+    expect(head.status).toBe(206);
+    expect(head.headers.get("content-range")).toBe(`bytes 0-43/${whole.length}`);
+    expect(Buffer.from(await head.arrayBuffer())).toEqual(whole.subarray(0, 44));
+    const tail = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}`, range: "bytes=-100" } });
+    expect(Buffer.from(await tail.arrayBuffer())).toEqual(whole.subarray(whole.length - 100));
+    const past = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}`, range: `bytes=${whole.length}-` } });
+    expect(past.status).toBe(416);
+    expect(past.headers.get("content-range")).toBe(`bytes */${whole.length}`);
     await client.close();
   }, 120_000);
 
@@ -161,6 +178,26 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
 });
 
 describe("producer mcp (stdio)", () => {
+  it("starts without a daemon, and each tool says the daemon is not running", async () => {
+    const lonely = fs.mkdtempSync(path.join(os.tmpdir(), "producer-mcp-lonely-"));
+    try {
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [bin, "mcp"],
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PRODUCER_PATHS_DATA_DIR: lonely },
+        stderr: "pipe",
+      });
+      const client = await connect(transport);
+      expect((await client.listTools()).tools).toHaveLength(7);
+      const answer = await client.callTool({ name: "account_status", arguments: {} });
+      expect(answer.isError).toBe(true);
+      expect(structured(answer)).toMatchObject({ error: { code: "UNAVAILABLE", retryable: true } });
+      await client.close();
+    } finally {
+      fs.rmSync(lonely, { recursive: true, force: true });
+    }
+  });
+
   it("serves the same tools through the daemon's client, and does the round trip", async () => {
     const client = await connect(stdioTransport());
     const { tools } = await client.listTools();

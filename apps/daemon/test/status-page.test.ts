@@ -84,9 +84,15 @@ describe("the status page", () => {
       await element.play();
       await new Promise((resolve) => setTimeout(resolve, 600));
       element.pause();
-      return element.currentTime;
+      const playedTo = element.currentTime;
+      // Seeking works (the daemon answers byte ranges).
+      element.currentTime = element.duration / 2;
+      await new Promise((resolve) => element.addEventListener("seeked", resolve, { once: true }));
+      return { playedTo, seekable: element.seekable.length > 0 ? element.seekable.end(0) : 0, at: element.currentTime, duration: element.duration };
     });
-    expect(played).toBeGreaterThan(0);
+    expect(played.playedTo).toBeGreaterThan(0);
+    expect(played.seekable).toBeCloseTo(played.duration, 1);
+    expect(played.at).toBeCloseTo(played.duration / 2, 1);
     expect(daemon.site.stats.generations - before).toBe(2);
     expect("jobId" in first).toBe(true);
 
@@ -153,9 +159,36 @@ describe("the status page", () => {
     expect(await page.locator("table:not(:has(caption))").count()).toBe(0);
     await page.screenshot({ path: path.join(ARTIFACTS, "status-page-phone.png"), fullPage: true });
 
+    // The page is served on the Unix socket too.
+    const http = await import("node:http");
+    const overSocket = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request({ socketPath: path.join(daemon.dataDir, "producer.sock"), path: "/", headers: { authorization: `Bearer ${TOKEN}` } }, (response) => {
+        let body = "";
+        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      request.on("error", reject);
+      request.end();
+    });
+    expect(overSocket.status).toBe(200);
+    expect(overSocket.body).toContain('<script src="/status.js" defer></script>');
+
     // A page of another origin cannot use the visitor's cookie to drive the daemon.
     const forged = await fetch(new URL("/v1/queue", daemon.baseUrl), { headers: { origin: "http://evil.example", authorization: `Bearer ${TOKEN}` } });
     expect(forged.status).toBe(401);
+    await page.close();
+  }, 60_000);
+
+  it("shows an account whose session ended, and the queue paused by it", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page);
+    daemon.site.expireSessions();
+    await client.generateMusic({ prompt: "waits for a new session" });
+    await expect.poll(() => page.locator("#summary").textContent(), { timeout: 30_000 }).toMatch(/^Paused: /);
+    await client.session({ force: true });
+    await expect.poll(() => page.locator("#account-rows tr", { hasText: "default" }).textContent(), { timeout: 10_000 }).toMatch(/walled: SESSION_EXPIRED/);
+    const queued = page.locator("#queue-rows tr", { hasText: "waits for a new session" });
+    await expect.poll(() => queued.textContent(), { timeout: 10_000 }).toMatch(/waiting: /);
     await page.close();
   }, 60_000);
 });

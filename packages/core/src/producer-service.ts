@@ -7,6 +7,7 @@ import {
   silentLogger,
   TimeoutError,
   type AudioFileFormat,
+  type ByteRange,
   type Logger,
   type MusicGenerator,
   type Storage,
@@ -332,9 +333,10 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     return this.tracks.get(id);
   }
 
-  async openTrackAudio(id: string): Promise<TrackAudio> {
+  /** The stored song's bytes; with `range`, only those bytes (for a player that seeks). */
+  async openTrackAudio(id: string, options: { range?: ByteRange } = {}): Promise<TrackAudio> {
     const track = await this.tracks.get(id);
-    const stream = await this.storage.open(track.storage.key);
+    const stream = await this.storage.open(track.storage.key, options.range ? { range: options.range } : {});
     if (!stream) throw new NotFoundError(`The audio of track ${id} is no longer in storage (${track.storage.key}).`, { details: { trackId: id, key: track.storage.key } });
     const contentType = AUDIO_CONTENT_TYPES[track.format as AudioFileFormat] ?? "application/octet-stream";
     return { track, contentType, stream };

@@ -51,7 +51,7 @@ export type { TempDir } from "./temp-dir.js";
 export { REDACTED, redactingLogger, redactSecrets, redactText, silentLogger } from "./logger.js";
 export type { LogFn, Logger } from "./logger.js";
 export { decodeMetadata, encodeMetadata, fitMetadata, METADATA_CUT_KEY, METADATA_CUT_MARK } from "./storage/storage.js";
-export type { ObjectHead, PutOptions, Storage, StoredObject } from "./storage/storage.js";
+export type { ByteRange, ObjectHead, PutOptions, Storage, StoredObject } from "./storage/storage.js";
 export { LocalStorage } from "./storage/local-storage.js";
 export { S3Storage } from "./storage/s3-storage.js";
 export type { S3StorageOptions } from "./storage/s3-storage.js";

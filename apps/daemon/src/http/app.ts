@@ -17,6 +17,7 @@ import {
   type Storage,
 } from "@producer/utils";
 import { addSignIn, requireToken, sameOriginOnly } from "./auth.js";
+import { parseByteRange } from "./byte-range.js";
 import { errorResponse } from "./error-boundary.js";
 import { createLegacyRoutes } from "./legacy-routes.js";
 import { renderMetrics, type BrowserStats } from "./metrics.js";
@@ -223,13 +224,21 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     return c.json(await service.getTrack(parseWith(trackIdSchema, c.req.param("id"), "track id")));
   });
 
+  // A player seeks with byte ranges; a download gets the whole file.
   app.get("/v1/tracks/:id/audio", async (c) => {
-    const audio = await service.openTrackAudio(parseWith(trackIdSchema, c.req.param("id"), "track id"));
-    return c.body(Readable.toWeb(audio.stream) as ReadableStream, 200, {
+    const id = parseWith(trackIdSchema, c.req.param("id"), "track id");
+    const size = (await service.getTrack(id)).sizeBytes;
+    const range = parseByteRange(c.req.header("range"), size);
+    if (range === "unsatisfiable") return c.body(null, 416, { "content-range": `bytes */${size}` });
+    const audio = await service.openTrackAudio(id, range ? { range } : {});
+    const headers = {
       "content-type": audio.contentType,
-      "content-length": String(audio.track.sizeBytes),
-      "content-disposition": `attachment; filename="${audio.track.storage.key.split("/").pop() ?? "audio"}"`,
-    });
+      "accept-ranges": "bytes",
+      "content-length": String(range ? range.end - range.start + 1 : size),
+      "content-disposition": `inline; filename="${audio.track.storage.key.split("/").pop() ?? "audio"}"`,
+      ...(range ? { "content-range": `bytes ${range.start}-${range.end}/${size}` } : {}),
+    };
+    return c.body(Readable.toWeb(audio.stream) as ReadableStream, range ? 206 : 200, headers);
   });
 
   app.get("/v1/queue", async (c) => c.json(await service.status()));

@@ -43,6 +43,8 @@ describe("LocalStorage", () => {
     });
     const stream = await storage.open("users/u1/a.wav");
     expect(Buffer.concat(await stream!.toArray())).toEqual(body);
+    const part = await storage.open("users/u1/a.wav", { range: { start: 2, end: 5 } });
+    expect(Buffer.concat(await part!.toArray())).toEqual(body.subarray(2, 6));
   });
 
   it("streams a file and replaces an existing object whole", async () => {

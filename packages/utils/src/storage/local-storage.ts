@@ -5,7 +5,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { StorageError } from "../errors.js";
-import type { ObjectHead, PutOptions, Storage, StoredObject } from "./storage.js";
+import type { ByteRange, ObjectHead, PutOptions, Storage, StoredObject } from "./storage.js";
 import { assertSafeKey } from "./storage-key.js";
 
 interface Sidecar {
@@ -86,11 +86,11 @@ export class LocalStorage implements Storage {
     }
   }
 
-  async open(key: string): Promise<Readable | undefined> {
+  async open(key: string, options: { range?: ByteRange } = {}): Promise<Readable | undefined> {
     const target = this.filePath(key);
     try {
       const handle = await fs.promises.open(target, "r");
-      return handle.createReadStream();
+      return handle.createReadStream(options.range ? { start: options.range.start, end: options.range.end } : {});
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw new StorageError(`Could not read ${key} in ${this.dir}: ${(error as Error).message}`, { cause: error });

@@ -71,6 +71,8 @@ describe("S3Storage against an S3-protocol server", () => {
     });
     const stream = await storage.open("music/generated/g1/a.wav");
     expect(Buffer.concat(await stream!.toArray())).toEqual(body);
+    const part = await storage.open("music/generated/g1/a.wav", { range: { start: 3, end: 9 } });
+    expect(Buffer.concat(await part!.toArray())).toEqual(body.subarray(3, 10));
     await storage.delete("music/generated/g1/a.wav");
     expect(await storage.head("music/generated/g1/a.wav")).toBeUndefined();
     expect(await storage.open("music/generated/g1/a.wav")).toBeUndefined();

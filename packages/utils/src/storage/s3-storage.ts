@@ -15,6 +15,7 @@ import {
   decodeMetadata,
   encodeMetadata,
   fitMetadata,
+  type ByteRange,
   type ObjectHead,
   type PutOptions,
   type Storage,
@@ -161,10 +162,11 @@ export class S3Storage implements Storage {
     }
   }
 
-  async open(key: string): Promise<Readable | undefined> {
+  async open(key: string, options: { range?: ByteRange } = {}): Promise<Readable | undefined> {
     assertSafeKey(key);
+    const range = options.range ? { Range: `bytes=${options.range.start}-${options.range.end}` } : {};
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ...range }));
       return result.Body as Readable | undefined;
     } catch (error) {
       const status = (error as S3ServiceException).$metadata?.httpStatusCode;

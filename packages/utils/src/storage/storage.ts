@@ -27,6 +27,12 @@ export interface ObjectHead {
 }
 
 /** Where generated audio is kept. Every method throws `StorageError` (or `InvalidInputError` for a bad key). */
+/** Bytes `start` to `end` of an object, both included. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 export interface Storage {
   readonly kind: "s3" | "local";
   /** Stores a stream or bytes under `key`; memory use does not grow with the size of a stream. */
@@ -35,8 +41,11 @@ export interface Storage {
   putFile(key: string, filePath: string, options: PutOptions): Promise<StoredObject>;
   /** The object's size, type and metadata, or undefined when there is none. */
   head(key: string): Promise<ObjectHead | undefined>;
-  /** The object's bytes as a stream, or undefined when there is none. */
-  open(key: string): Promise<Readable | undefined>;
+  /**
+   * The object's bytes as a stream, or undefined when there is none; with `range`, only the bytes from `start` to
+   * `end` (inclusive), as an HTTP byte range.
+   */
+  open(key: string, options?: { range?: ByteRange }): Promise<Readable | undefined>;
   /** Removes the object; no error when it is already gone. */
   delete(key: string): Promise<void>;
 }
