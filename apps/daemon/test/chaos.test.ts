@@ -28,7 +28,13 @@ let daemonLogs: string[][] = [];
 
 async function startDaemon(extra: NodeJS.ProcessEnv = {}): Promise<number> {
   const started = Date.now();
-  env = processEnvironment(site, s3, dataDir, { PRODUCER_QUEUE_BACKOFF_BASE_MS: "200", PRODUCER_QUEUE_BACKOFF_MAX_MS: "1000", ...extra });
+  // A press Chromium died on is looked for in the library this long before it counts as never sent.
+  env = processEnvironment(site, s3, dataDir, {
+    PRODUCER_QUEUE_BACKOFF_BASE_MS: "200",
+    PRODUCER_QUEUE_BACKOFF_MAX_MS: "1000",
+    PRODUCER_SITE_TIMEOUTS_SONG_START_MS: "4000",
+    ...extra,
+  });
   const launched = await startDaemonProcess(env);
   daemon = launched.child;
   daemonLogs.push(launched.log);
@@ -116,20 +122,27 @@ describe("chaos", () => {
   it("Chromium killed with SIGKILL mid-job, five times", async () => {
     await startDaemon();
     const before = site.stats.generations;
-    const ids = await queue(5, "chromium-kill");
+    // One job at a time, each killed once a little later into its run (opening, composing, pressing Generate,
+    // following, downloading), and followed to its end before the next is sent.
+    const ids: string[] = [];
     let killed = 0;
-    let lastKill = 0;
-    for (const id of ids) {
-      await until(`job ${id} to start`, async () => (await client.getJob(id)).status !== "queued");
-      await new Promise((resolve) => setTimeout(resolve, 150));
+    const recoveries: number[] = [];
+    for (let index = 0; index < 5; index += 1) {
+      const [id] = await queue(1, `chromium-kill ${index}`);
+      ids.push(id as string);
+      await until(`job ${id} to run`, async () => (await client.getJob(id as string)).status === "generating");
+      await new Promise((resolve) => setTimeout(resolve, 100 + index * 150));
       killed += await killChromium();
-      lastKill = Date.now();
+      const killedAt = Date.now();
+      await client.waitForJob(id as string, { timeoutMs: 60_000 });
+      recoveries.push(Date.now() - killedAt);
     }
     const jobs = await waitAll(ids);
-    const recoveredMs = Date.now() - lastKill;
     expectWhole(jobs, before);
-    console.log(`chaos: chromium kill -9 ×5: ${killed} processes killed; 5/5 jobs succeeded, ${site.stats.generations - before} submissions, ${jobs.reduce((sum, job) => sum + job.attempts, 0)} attempts; all done ${recoveredMs} ms after the last kill`);
-    expect(recoveredMs).toBeLessThan(60_000);
+    console.log(
+      `chaos: chromium kill -9 ×5: ${killed} processes killed; 5/5 jobs succeeded, ${site.stats.generations - before} submissions, ${jobs.reduce((sum, job) => sum + job.attempts, 0)} attempts; each done ${Math.min(...recoveries)}–${Math.max(...recoveries)} ms after its kill`,
+    );
+    expect(Math.max(...recoveries)).toBeLessThan(60_000);
   }, 180_000);
 
   it("the daemon killed with SIGKILL with 30 jobs queued and running, then started again", async () => {

@@ -109,6 +109,16 @@ export class ComposeFlow {
       }
     }
     if (clipIds.length === 0) clipIds = await this.findInLibrary(record);
+    if (clipIds.length === 0 && record.state === "sending" && !record.siteJobId && record.creditsBefore !== undefined) {
+      // The page died between the press and the site's answer. Had the site taken the prompt, its songs would
+      // show within songStartMs and its price would have left the balance: with neither, it never arrived.
+      clipIds = await this.waitInLibrary(record);
+      if (clipIds.length === 0 && (await this.freshCredits()) === record.creditsBefore) {
+        this.context.logger.warn({ submittedAt: record.submittedAt }, "the earlier press never reached the site (no song, balance unchanged); submitting it now, once");
+        await this.context.record({ ...record, state: "refused", refusal: "never reached the site: no song, and the balance unchanged" });
+        return this.run(request);
+      }
+    }
     if (clipIds.length === 0) {
       throw new GenerationMayExistError(
         `The prompt was submitted at ${record.submittedAt}, but the site shows no song of it; it was not submitted again. Look in the library before asking again.`,
@@ -409,6 +419,30 @@ export class ComposeFlow {
    * The songs of a submission found in the library (the page's recent-clips call): made from the same prompt,
    * no earlier than the submission. The newest such generation wins.
    */
+  /** `findInLibrary`, asked again until songs show or `songStartMs` has passed. */
+  private async waitInLibrary(record: SubmissionRecord): Promise<string[]> {
+    const { traffic, site, signal } = this.context;
+    let found: string[] = [];
+    await traffic.waitFor(() => (found.length > 0 ? found : undefined), {
+      timeoutMs: site.timeouts.songStartMs,
+      pollMs: CLIP_POLL_MS,
+      ...(signal ? { signal } : {}),
+      onPoll: async () => {
+        found = await this.findInLibrary(record);
+      },
+    });
+    return found;
+  }
+
+  /** The balance as the site says it now (asked inside the page, not remembered from the page's load). */
+  private async freshCredits(): Promise<number | undefined> {
+    const { traffic } = this.context;
+    traffic.credits = undefined;
+    await traffic.fetchJson("credits").catch(() => undefined);
+    await traffic.settle();
+    return traffic.credits;
+  }
+
   private async findInLibrary(record: SubmissionRecord): Promise<string[]> {
     const { traffic } = this.context;
     await traffic.fetchJson("recentClips").catch(() => undefined);

@@ -89,7 +89,10 @@ export class SiteDriver {
     } catch (error) {
       broken = true;
       // This attempt recorded a send but the page never sent the generation request: nothing reached the site.
-      if (!options.resume && record?.state === "sending" && this.site.flow === "compose-2026" && traffic.calls.length === 0) {
+      // Not so when Chromium died: the request may have left in its last moments, unseen here; the retry then
+      // looks for its songs (and its price in the balance) before anything is sent again.
+      const pageLived = this.options.pool.isAlive(pooled);
+      if (!options.resume && pageLived && record?.state === "sending" && this.site.flow === "compose-2026" && traffic.calls.length === 0) {
         record = { ...record, state: "refused", refusal: "the request never left the page" };
         await options.onSubmission?.(record).catch(() => undefined);
       }

@@ -182,6 +182,33 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
     expect(calls()).toBe(0);
   });
 
+  it("submits once, after all, a press the site never saw: no song came and the balance is as it was", async () => {
+    const submittedAt = new Date().toISOString();
+    const records: SubmissionRecord[] = [];
+    const songs = await harness.session.generate(
+      { prompt: "pressed as Chromium died", format: "wav" },
+      { resume: { state: "sending", submittedAt, prompt: "pressed as Chromium died", creditsBefore: 500 }, onSubmission: async (record) => void records.push(record) },
+    );
+    expect(songs).toHaveLength(2);
+    expect(calls()).toBe(1);
+    expect(harness.site.stats.flow.creditsCharged).toBe(10);
+    expect(records[0]).toMatchObject({ state: "refused", submittedAt });
+    expect(records.at(-1)).toMatchObject({ state: "accepted", creditsBefore: 500, creditsAfter: 490 });
+    await expectExactSongs(songs);
+  });
+
+  it("says the generation may exist when such a press left no song but the balance moved", async () => {
+    const submittedAt = new Date().toISOString();
+    const { error } = await timed(() =>
+      harness.session.generate(
+        { prompt: "paid for, nowhere", format: "wav" },
+        { resume: { state: "sending", submittedAt, prompt: "paid for, nowhere", creditsBefore: 510 } },
+      ),
+    );
+    expect(error).toMatchObject({ code: "GENERATION_MAY_EXIST", retryable: false });
+    expect(calls()).toBe(0);
+  });
+
   it("refuses a control the profile does not have, before opening the site", async () => {
     const { error } = await timed(() => harness.session.generate({ prompt: "x", format: "wav", model: "lyria-9" }));
     expect(error).toMatchObject({ code: "INVALID_INPUT" });
