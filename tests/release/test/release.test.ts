@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -80,12 +81,28 @@ function copyRepo(target: string): void {
   for (const file of ["package.json", "pnpm-workspace.yaml", "pnpm-lock.yaml", "LICENSE"]) fs.copyFileSync(path.join(ROOT, file), path.join(target, file));
   fs.cpSync(path.join(ROOT, ".changeset"), path.join(target, ".changeset"), { recursive: true });
   for (const workspace of workspaces) {
-    for (const entry of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "dist", "bin"]) {
+    // What npm packs: the manifest, the readme, license and changelog, and every folder its `files` names.
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, workspace.dir, "package.json"), "utf8")) as { files?: string[] };
+    const shipped = (manifest.files ?? []).filter((entry) => !entry.startsWith("!"));
+    for (const entry of new Set(["package.json", "README.md", "LICENSE", "CHANGELOG.md", ...shipped])) {
       const source = path.join(ROOT, workspace.dir, entry);
       if (fs.existsSync(source)) fs.cpSync(source, path.join(target, workspace.dir, entry), { recursive: true });
     }
   }
   fs.writeFileSync(path.join(target, ".npmrc"), `registry=${registry.url}\n//${registry.url.slice("http://".length)}:_authToken=${registry.token}\n`, { mode: 0o600 });
+}
+
+/** A GET to the daemon over its Unix socket. */
+function overSocket(socketPath: string, route: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ socketPath, path: route }, (response) => {
+      let body = "";
+      response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on("error", reject);
+    request.end();
+  });
 }
 
 async function commitAll(dir: string, message: string): Promise<void> {
@@ -240,6 +257,12 @@ describe("a release through a real npm registry", () => {
       }
       const stats = await admin("/stats");
       expect(stats.generations).toBe(1);
+      // The installed package carries the status page's own files.
+      for (const route of ["/", "/status.js", "/status.css"]) {
+        const answer = await overSocket(path.join(dataDir, "producer.sock"), route);
+        expect(answer.status, route).toBe(200);
+        expect(answer.body.length, route).toBeGreaterThan(500);
+      }
     } finally {
       daemon?.kill("SIGTERM");
       simulator.kill("SIGTERM");

@@ -2,17 +2,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Env, Hono } from "hono";
-import { NotFoundError } from "@producer/utils";
+import { NotFoundError, UnavailableError } from "@producer/utils";
 
 /** The folder of the page's script and style sheet: `static/` at the package root, found from here or from dist/. */
-function staticDir(): string {
+function staticDir(): string | undefined {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 4; depth += 1) {
     const candidate = path.join(dir, "static");
     if (fs.existsSync(path.join(candidate, "status.js"))) return candidate;
     dir = path.dirname(dir);
   }
-  throw new Error("The status page's files (static/status.js) are missing from the package.");
+  return undefined;
 }
 
 const ASSETS = {
@@ -101,9 +101,19 @@ const PAGE = `<!doctype html>
  */
 export function addStatusPage<E extends Env>(app: Hono<E>, artifactsDir: string): void {
   const dir = staticDir();
-  const assets = new Map(Object.entries(ASSETS).map(([route, asset]) => [route, { body: fs.readFileSync(path.join(dir, asset.file), "utf8"), type: asset.type }]));
+  // A package that lost its page's files still runs; only the page says so.
+  if (!dir) {
+    app.get("/", () => {
+      throw new UnavailableError("The status page's files (static/status.js) are missing from the installed package; reinstall @producer/daemon.", {
+        retryable: false,
+      });
+    });
+  }
+  const assets = dir
+    ? new Map(Object.entries(ASSETS).map(([route, asset]) => [route, { body: fs.readFileSync(path.join(dir, asset.file), "utf8"), type: asset.type }]))
+    : new Map<string, { body: string; type: string }>();
 
-  app.get("/", (c) => c.html(PAGE, 200, { "content-security-policy": CONTENT_SECURITY_POLICY, "cache-control": "no-store" }));
+  if (dir) app.get("/", (c) => c.html(PAGE, 200, { "content-security-policy": CONTENT_SECURITY_POLICY, "cache-control": "no-store" }));
   for (const [route, asset] of assets) {
     app.get(route, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "no-cache" }));
   }
