@@ -142,6 +142,8 @@ function singleAccount(session: BrowserSession): AccountsControl {
   return {
     list: async (): Promise<AccountReport[]> => {
       const status = await session.checkSession();
+      // The balance a finished generation left is newer than the last session check's.
+      const latest = session.latestCredits;
       return [
         {
           name: session.account.name,
@@ -152,8 +154,8 @@ function singleAccount(session: BrowserSession): AccountsControl {
           signedIn: status.valid,
           sessionExpiresAt: status.expiresAt ?? null,
           sessionExpiresInSecs: status.expiresInSecs ?? null,
-          credits: status.credits ?? null,
-          creditsReadAt: status.credits !== undefined ? status.checkedAt : null,
+          credits: latest?.credits ?? status.credits ?? null,
+          creditsReadAt: latest?.at ?? (status.credits !== undefined ? status.checkedAt : null),
           wall: status.valid ? null : { code: status.code ?? "SESSION_EXPIRED", reason: status.reason, since: status.checkedAt, until: status.checkedAt },
           generations: 0,
           failures: {},

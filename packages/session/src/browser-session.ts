@@ -58,6 +58,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   readonly account: AccountConfig;
   private readonly logger: Logger;
   private cachedStatus: { status: SessionStatus; at: number } | undefined;
+  private lastCredits: { credits: number; at: string } | undefined;
   private readonly stateListeners = new Set<() => void>();
   private watching = false;
 
@@ -106,9 +107,22 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     await this.pool.start();
   }
 
+  /** The balance the site showed last, after a generation or a session check, and when. */
+  get latestCredits(): { credits: number; at: string } | undefined {
+    return this.lastCredits;
+  }
+
   async generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GeneratedSong[]> {
+    const onSubmission = options.onSubmission;
+    const watched: GenerateOptions = {
+      ...options,
+      onSubmission: async (record) => {
+        if (record.creditsAfter !== undefined) this.lastCredits = { credits: record.creditsAfter, at: new Date().toISOString() };
+        await onSubmission?.(record);
+      },
+    };
     try {
-      return await this.driver.generate(request, options);
+      return await this.driver.generate(request, watched);
     } catch (error) {
       const failure = toProducerError(error);
       if (SESSION_CODES.has(failure.code)) {
@@ -130,6 +144,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     }
     const status = await this.probe(options.signal);
     this.cachedStatus = { status, at: Date.now() };
+    if (status.credits !== undefined) this.lastCredits = { credits: status.credits, at: status.checkedAt };
     return status;
   }
 
