@@ -108,13 +108,16 @@ export function summarizeJob(job: Job, audioBase?: string): JobSummary {
   };
 }
 
+/** A song in one line: title, length, format, ids and where to fetch it. */
+export function trackLine(track: TrackSummary): string {
+  return `- "${track.title}" (${track.durationSecs.toFixed(1)} s ${track.format}, job ${track.jobId}, track ${track.trackId}): ${track.audioUrl ?? track.url}`;
+}
+
 /** One line per fact, for the text content a model reads. */
 export function jobText(summary: JobSummary): string {
   const lines = [`Job ${summary.jobId}: ${summary.step}.`];
   if (summary.error) lines.push(`Error ${summary.error.code}: ${summary.error.message}`);
-  for (const track of summary.tracks) {
-    lines.push(`- "${track.title}" (${track.durationSecs.toFixed(1)} s ${track.format}, track ${track.trackId}): ${track.audioUrl ?? track.url}`);
-  }
+  lines.push(...summary.tracks.map(trackLine));
   return lines.join("\n");
 }
 

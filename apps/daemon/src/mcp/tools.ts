@@ -13,7 +13,7 @@ import {
   type QueuedResult,
 } from "@producer/core";
 import { ProducerError, type AccountReport } from "@producer/utils";
-import { accountText, describeStep, jobText, summarizeJob, summarizeTrack } from "./summaries.js";
+import { accountText, describeStep, jobText, summarizeJob, summarizeTrack, trackLine } from "./summaries.js";
 
 export interface McpToolsOptions {
   /** The queue: the daemon's service in the daemon, the daemon's client in `producer mcp`. */
@@ -152,8 +152,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
       answer(async () => {
         const page = await producer.listTracks({ ...query, limit: query.limit ?? 20 });
         const tracks = page.tracks.map((track) => summarizeTrack(track, audioBase));
-        const lines = tracks.map((track) => `- "${track.title}" (${track.durationSecs.toFixed(1)} s ${track.format}, job ${track.jobId}, track ${track.trackId}): ${track.audioUrl ?? track.url}`);
-        const text = tracks.length === 0 ? "No stored songs match." : `${tracks.length} songs:\n${lines.join("\n")}${page.nextCursor ? "\nMore: pass cursor." : ""}`;
+        const text = tracks.length === 0 ? "No stored songs match." : `${tracks.length} songs:\n${tracks.map(trackLine).join("\n")}${page.nextCursor ? "\nMore: pass cursor." : ""}`;
         return { text, structured: { tracks, nextCursor: page.nextCursor } };
       }),
   );
