@@ -22,6 +22,7 @@ export {
   FLOW_NEEDS,
   GENERATION_MODES,
   locatorSchema,
+  MENU_PLACES,
   SITE_CONTROLS,
   SITE_FLOWS,
   siteProfileSchema,
@@ -29,6 +30,7 @@ export {
 export type {
   GenerationMode,
   LocatorSpec,
+  MenuPlace,
   SiteControl,
   SiteFlow,
   SiteProfile,

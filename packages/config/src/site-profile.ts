@@ -6,7 +6,7 @@ import { z } from "zod";
  * `tag` element after an element whose text is `after` (inputs that follow a label). `{title}`-style placeholders
  * in any string are filled at run time.
  */
-export const locatorSchema = z.union([
+const singleLocatorSchema = z.union([
   z.string().min(1),
   z.strictObject({ css: z.string().min(1) }),
   z.strictObject({
@@ -14,9 +14,17 @@ export const locatorSchema = z.union([
     name: z.string().min(1).optional(),
     /** Whole-name match; by default the name is matched case-insensitively as a substring. */
     exact: z.boolean().optional(),
+    /** The accessible name starts with `name` (a model button named "Lyria 3.5" by its child span). */
+    startsWith: z.boolean().optional(),
   }),
   z.strictObject({ after: z.string().min(1), tag: z.string().regex(/^[a-z]+$/).default("input") }),
   z.strictObject({ text: z.string().min(1), exact: z.boolean().optional() }),
+]);
+
+export const locatorSchema = z.union([
+  singleLocatorSchema,
+  /** Any of several locators (several names one dialog's button may have). */
+  z.strictObject({ any: z.array(singleLocatorSchema).min(1) }),
 ]);
 export type LocatorSpec = z.output<typeof locatorSchema>;
 
@@ -61,7 +69,6 @@ export const FLOW_NEEDS: Record<SiteFlow, { paths: string[]; locators: string[];
       "generateButton",
       "chatInput",
       "chatSend",
-      "libraryRow",
       "songLink",
       "moreOptions",
       "menuDownload",
@@ -71,11 +78,12 @@ export const FLOW_NEEDS: Record<SiteFlow, { paths: string[]; locators: string[];
       "splitStems",
       "consentAgree",
       "dialogClose",
+      "busy",
       "loginWall",
       "challenge",
       "outOfCredits",
     ],
-    api: ["credits", "compose", "chat", "status", "clips", "recentClips"],
+    api: ["credits", "compose", "chat", "stream", "status", "clips", "recentClips", "download"],
   },
   "chat-2025": {
     paths: ["studio", "signIn", "song"],
@@ -101,6 +109,10 @@ export const FLOW_NEEDS: Record<SiteFlow, { paths: string[]; locators: string[];
   },
 };
 
+/** Where a song's menu may be: see `menus.find`. */
+export const MENU_PLACES = ["aria-controls", "in-row", "popup"] as const;
+export type MenuPlace = (typeof MENU_PLACES)[number];
+
 const ms = () => z.number().int().min(0).max(3_600_000);
 
 /** One site profile: everything the driver knows of one generation of the site, as one JSON document. */
@@ -119,6 +131,18 @@ export const siteProfileSchema = z
       .strictObject({
         /** How a submenu item is picked: a pointer click, or keyboard focus and Enter (Radix menus need keyboard). */
         submenuPick: z.enum(["pointer", "keyboard"]).default("pointer"),
+        /**
+         * Where a song's menu is looked for, in order: the element its trigger names in `aria-controls`, a
+         * `role="menu"` or bare menu items inside the song's own row or card, the newest `role="menu"` popup.
+         */
+        find: z.array(z.enum(MENU_PLACES)).min(1).default([...MENU_PLACES]),
+      })
+      .prefault({}),
+    /** The page's tool names, as its generation calls and their streams carry them. */
+    tools: z
+      .strictObject({
+        createSong: z.string().min(1).default("audio__create_song"),
+        splitStems: z.string().min(1).default("audio__split_stems"),
       })
       .prefault({}),
     timeouts: z

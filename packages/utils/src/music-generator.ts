@@ -117,6 +117,13 @@ export interface SessionStatus {
   expiresInSecs?: number;
   /** The account's credit balance, when the site says. */
   credits?: number;
+  /**
+   * The login holds a refresh token that the page uses to renew its access token: it lasts until that token
+   * is refused (then the page signs out), so it has no known end.
+   */
+  refreshable?: boolean;
+  /** When the current access token ends (about an hour after it was issued; renewed by the page). */
+  accessTokenExpiresAt?: string;
   /** Set when the login ends soon: what to do before it does. */
   warning?: string;
 }

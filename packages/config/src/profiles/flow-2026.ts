@@ -2,8 +2,10 @@ import type { SiteProfileInput } from "../site-profile.js";
 
 /**
  * The 2026 Flow Music app (the same `/__api/*` backend served www.producer.ai): a compose panel found by ARIA
- * names, Radix menus whose submenu items need keyboard focus and Enter, and results read from the page's own
- * `/__api/*` traffic. Library rows are list items holding the song's link and its "More options" button.
+ * role and name only, Radix menus whose submenu items need keyboard focus and Enter, and results read from the
+ * page's own `/__api/*` traffic: the ids of a generation from its message stream's tool-return, the songs from
+ * `/__api/clips`, the files from their public storage links or the download endpoint. A library row is whatever
+ * element holds a song's "Open details for …" and "More options for …" buttons.
  */
 export const FLOW_2026_PROFILE = {
   name: "flow-2026",
@@ -20,14 +22,19 @@ export const FLOW_2026_PROFILE = {
     bpmInput: { after: "BPM", tag: "input" },
     lengthInput: { after: "Length", tag: "input" },
     seedInput: { after: "Seed", tag: "input" },
-    modelButton: { css: 'button:text-matches("^Lyria ", "")' },
+    modelButton: { role: "button", name: "Lyria ", startsWith: true },
     modelOption: { role: "menuitem", name: "{model}" },
     detailsToggle: { role: "button", name: "Expand Details section" },
-    titleInput: { after: "Add title (optional)", tag: "textarea" },
+    // The text is the empty field's placeholder: once a title is typed (or kept from last time) it may be gone.
+    titleInput: {
+      any: [
+        { after: "Add title (optional)", tag: "textarea" },
+        { css: 'textarea[placeholder="Add title (optional)"], textarea[aria-label="Title" i]' },
+      ],
+    },
     generateButton: { role: "button", name: "Generate", exact: true },
     chatInput: { role: "textbox", name: "Chat message" },
     chatSend: { role: "button", name: "Send message" },
-    libraryRow: { role: "listitem" },
     songLink: { css: 'a[href$="/song/{id}"]' },
     openDetails: { role: "button", name: "Open details for {title}", exact: true },
     moreOptions: { role: "button", name: "More options for {title}", exact: true },
@@ -37,22 +44,35 @@ export const FLOW_2026_PROFILE = {
     formatM4a: { role: "menuitem", name: "M4A", exact: true },
     splitStems: { role: "menuitem", name: "Split stems", exact: true },
     consentAgree: { role: "button", name: "I agree", exact: true },
-    dialogClose: { css: '[role="dialog"] button[aria-label="Close"]' },
+    overlay: { css: '[role="dialog"]:visible, [role="alertdialog"]:visible, [aria-modal="true"]:visible' },
+    dialogClose: {
+      any: [
+        { role: "button", name: "Close", exact: true },
+        { role: "button", name: "No thanks", exact: true },
+        { role: "button", name: "Not now", exact: true },
+        { role: "button", name: "Maybe later", exact: true },
+        { role: "button", name: "Dismiss", exact: true },
+        { role: "button", name: "Skip", exact: true },
+      ],
+    },
     loginWall: { text: "Continue with Google" },
     challenge:
       'iframe[src*="challenges.cloudflare.com"], #challenge-form, .cf-turnstile, iframe[title*="captcha" i], [data-challenge]',
-    outOfCredits: { text: "You're out of credits" },
+    outOfCredits: { any: [{ text: "You're out of credits" }, { text: "Not enough credits" }] },
+    busy: { text: "Producer is busy helping others" },
   },
   api: {
     credits: "/__api/billing/credits",
     compose: "/__api/producer/tool-call",
     chat: "/__api/conversation",
-    stream: "/__api/messages/",
+    stream: "/__api/messages/{jobId}/stream?last_id=0",
     status: "/__api/audio-create-song-status/",
     clips: "/__api/clips",
     recentClips: "/__api/clips/auth-user?limit=50&offset=0&filter=generations",
+    download: "/__api/download/audio/{clipId}?format={format}",
   },
-  menus: { submenuPick: "keyboard" },
+  menus: { submenuPick: "keyboard", find: ["aria-controls", "in-row", "popup"] },
+  tools: { createSong: "audio__create_song", splitStems: "audio__split_stems" },
   timeouts: { generationMs: 180_000, songStartMs: 90_000 },
   controls: ["lyrics", "instrumental", "model", "bpm", "durationSecs", "seed", "title", "mode", "stems"],
   modes: ["compose", "chat"],
