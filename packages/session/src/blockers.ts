@@ -13,8 +13,8 @@ import { describeLocator, locate } from "./locators.js";
 import { unlessClosed, waitForFirst, type PageCondition } from "./page-watch.js";
 import type { Site } from "./site.js";
 
-/** What may cover the page, closed before a click. */
-const OVERLAY_KEYS = ["consentAgree", "dialogClose"];
+/** At most this many covers are closed in one go (a promo over a consent notice, …). */
+const MAX_COVERS = 3;
 
 export type Blocker = "challenge" | "loginWall" | "outOfCredits";
 
@@ -67,7 +67,9 @@ export class PageGuard {
     goal: Record<Name, PageCondition>,
     options: { timeoutMs: number; step: string; signal?: AbortSignal },
   ): Promise<Name> {
-    const conditions = { ...this.conditions(), ...goal } as Record<Name | Blocker, PageCondition>;
+    // A dialog that comes up while we wait (on load, or "at any moment") is closed, never waited out.
+    const covers = { covered: async () => (await this.dismissOverlays()) && false };
+    const conditions = { ...this.conditions(), ...covers, ...goal } as Record<Name | Blocker, PageCondition>;
     const outcome: string = await waitForFirst(conditions, options);
     if (outcome === "challenge" || outcome === "loginWall" || outcome === "outOfCredits") throw this.blockedError(outcome);
     return outcome as Name;
@@ -115,24 +117,41 @@ export class PageGuard {
     );
   }
 
-  /** Closes a consent notice or a dialog covering the page; true when one was closed. */
+  /**
+   * Closes what covers the page: the upload-consent notice (agreed to), and dialogs (a promo, onboarding) by
+   * one of their dismissing buttons, or Escape when none is named. Such a dialog hides the rest of the page
+   * from the accessibility tree, so role locators find nothing until it is gone. True when one was closed.
+   */
   async dismissOverlays(): Promise<boolean> {
-    const keys = OVERLAY_KEYS.filter((key) => key in this.site.locators);
-    if (keys.length === 0) return false;
-    // One look for any of them first: nearly always nothing covers the page.
-    const any = keys.map((key) => locate(this.site, this.page, key)).reduce((all, one) => all.or(one));
-    if ((await any.filter({ visible: true }).count().catch(unlessClosed(this.page, 0))) === 0) return false;
-    let closed = false;
-    for (const key of keys) {
-      if (!(await this.exists(key, { visible: true }))) continue;
-      this.logger.debug({ locator: key }, "closing what covers the page");
-      await locate(this.site, this.page, key)
-        .first()
-        .click({ timeout: this.site.timeouts.elementMs })
-        .catch(() => undefined);
-      closed = true;
+    const consent = this.has("consentAgree") ? locate(this.site, this.page, "consentAgree") : undefined;
+    // With an `overlay` locator, dismissing buttons count only inside a dialog; without one, anywhere.
+    const overlay = this.has("overlay") ? locate(this.site, this.page, "overlay") : undefined;
+    const close = this.has("dialogClose") ? locate(this.site, overlay ?? this.page, "dialogClose") : undefined;
+    const watched = [consent, overlay ?? close].filter((one): one is NonNullable<typeof one> => one !== undefined);
+    if (watched.length === 0) return false;
+    const any = watched.reduce((all, one) => all.or(one)).filter({ visible: true });
+    let closed = 0;
+    while (closed < MAX_COVERS && (await any.count().catch(unlessClosed(this.page, 0))) > 0) {
+      const timeout = Math.min(this.site.timeouts.elementMs, 3000);
+      if (consent && (await consent.first().isVisible().catch(() => false))) {
+        this.logger.debug({ locator: "consentAgree" }, "agreeing to the consent notice that covers the page");
+        await consent.first().click({ timeout }).catch(() => undefined);
+      } else if (close && (await close.filter({ visible: true }).count().catch(() => 0)) > 0) {
+        this.logger.debug({ locator: "dialogClose" }, "closing a dialog that covers the page");
+        await close.filter({ visible: true }).first().click({ timeout }).catch(() => undefined);
+      } else {
+        this.logger.debug({ locator: "overlay" }, "closing a dialog that covers the page with Escape");
+        await this.page.keyboard.press("Escape").catch(() => undefined);
+      }
+      closed += 1;
+      // Let the page take the dialog away before looking again.
+      await this.page.waitForTimeout(50).catch(() => undefined);
     }
-    return closed;
+    return closed > 0;
+  }
+
+  private has(key: string): boolean {
+    return key in this.site.locators;
   }
 
   blockedError(blocker: Blocker): ProducerError {

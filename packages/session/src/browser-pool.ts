@@ -294,6 +294,16 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
     await this.launching?.catch(() => undefined);
+    // The page may have renewed the login (a rotated refresh token): the next start needs the new one.
+    if (this.context && this.state === "closing") {
+      await this.context
+        .storageState()
+        .then((state) => {
+          writeLoginState(this.options.stateFile, state as LoginState);
+          this.lastSavedMtimeMs = fs.statSync(this.options.stateFile).mtimeMs;
+        })
+        .catch(() => undefined);
+    }
     await this.shutDownContext();
     if (this.ownsHost) await this.host.close();
     this.state = "closed";

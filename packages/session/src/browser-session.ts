@@ -234,7 +234,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
           checkedAt,
         };
       }
-      if (auth?.expired) {
+      if (auth?.expired && !auth.refreshable) {
         return {
           valid: false,
           code: "SESSION_EXPIRED",
@@ -248,14 +248,20 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     let broken = false;
     try {
       const { credits } = await this.driver.openStudio(pooled.page, signal);
+      // The page may have refreshed the access token (and rotated the refresh token) while it opened.
+      await this.pool.saveState().catch(() => undefined);
       const after = await this.pool.currentState();
-      const expiresAt = (after ? authCookieOf(after)?.expiresAt : undefined) ?? auth?.expiresAt;
+      const now = (after ? authCookieOf(after) : undefined) ?? auth;
       return {
         valid: true,
-        reason: "Signed in: the studio is open.",
+        reason: now?.refreshable
+          ? "Signed in: the studio is open, and the page refreshes its access token with the saved refresh token."
+          : "Signed in: the studio is open.",
         checkedAt,
         ...(credits !== undefined ? { credits } : {}),
-        ...this.expiry(expiresAt),
+        ...(now?.refreshable
+          ? { refreshable: true, ...(now.expiresAt ? { accessTokenExpiresAt: now.expiresAt } : {}) }
+          : this.expiry(now?.expiresAt)),
       };
     } catch (error) {
       broken = true;

@@ -147,7 +147,7 @@ export class ChatFlow {
       const context = { step: "download", songNumber };
       const menu = await actions.openMenu(locate(site, card, "moreOptionsButton").first(), "moreOptionsButton", card, context);
       const target = path.join(this.context.directory, songFileName(index, title, request.format));
-      const filePath = await actions.downloadFromMenu(menu, request.format, target, context);
+      const filePath = await actions.downloadFromMenu(menu, request.format, target, context, card);
       if (!filePath) {
         throw new TimeoutError(`No download of song ${songNumber} started within ${site.timeouts.downloadMs} ms.`, {
           details: { step: "download", songNumber },

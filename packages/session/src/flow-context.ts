@@ -20,6 +20,8 @@ export interface FlowContext {
   openStudio(): Promise<void>;
   /** A short human-like pause between page actions. */
   pause(): Promise<void>;
+  /** Waits `ms`, ended early by the job's signal. */
+  sleep(ms: number): Promise<void>;
   /** Waits for this account's turn to submit (gaps between submissions). */
   waitTurn(): Promise<void>;
   progress(progress: GenerationProgress): void;

@@ -20,12 +20,17 @@ const cssValue = (value: string) => value.replace(/["\\]/g, "\\$&");
  */
 export function toLocator(root: Page | Locator, spec: LocatorSpec, vars: LocatorVars = {}): Locator {
   if (typeof spec === "string") return root.locator(fill(spec, mapValues(vars, cssValue)));
+  if ("any" in spec) {
+    return spec.any.map((one) => toLocator(root, one, vars)).reduce((all, one) => all.or(one));
+  }
   if ("css" in spec) return root.locator(fill(spec.css, mapValues(vars, cssValue)));
   if ("role" in spec) {
+    const role = spec.role as Parameters<Page["getByRole"]>[0];
+    if (spec.name && spec.startsWith) return root.getByRole(role, { name: new RegExp(`^\\s*${escapeRegExp(fill(spec.name, vars))}`) });
     const options: { name?: string; exact?: boolean } = {};
     if (spec.name) options.name = fill(spec.name, vars);
     if (spec.exact) options.exact = true;
-    return root.getByRole(spec.role as Parameters<Page["getByRole"]>[0], options);
+    return root.getByRole(role, options);
   }
   if ("after" in spec) {
     const text = xpathLiteral(fill(spec.after, vars));
@@ -33,6 +38,8 @@ export function toLocator(root: Page | Locator, spec: LocatorSpec, vars: Locator
   }
   return root.getByText(fill(spec.text, vars), spec.exact ? { exact: true } : {});
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function mapValues(vars: LocatorVars, map: (value: string) => string): LocatorVars {
   return Object.fromEntries(Object.entries(vars).map(([key, value]) => [key, value === undefined ? undefined : map(value)]));

@@ -107,25 +107,31 @@ export interface AuthCookieFacts {
   source: "expires_at" | "cookie";
   /** The site's host the cookie belongs to. */
   domain: string;
+  /**
+   * The session holds a refresh token: `expiresAt` is then only the access token's end (about an hour), and the
+   * page refreshes it while it is open — the login lasts as long as the refresh token works.
+   */
+  refreshable: boolean;
 }
 
 /**
  * Reads a Supabase session cookie's value: chunks `.0`, `.1`, … joined, `base64-` then base64url JSON (a plain
  * JSON value is read too). Undefined when it is not one.
  */
-export function decodeSessionValue(value: string): { expires_at?: number } | undefined {
-  const text = value.startsWith("base64-") ? Buffer.from(value.slice(7), "base64url").toString("utf8") : decodeURIComponent(value);
+export function decodeSessionValue(value: string): { expires_at?: number; refresh_token?: string } | undefined {
   try {
+    const text = value.startsWith("base64-") ? Buffer.from(value.slice(7), "base64url").toString("utf8") : decodeURIComponent(value);
     const parsed = JSON.parse(text) as unknown;
-    return typeof parsed === "object" && parsed !== null ? (parsed as { expires_at?: number }) : undefined;
+    return typeof parsed === "object" && parsed !== null ? (parsed as { expires_at?: number; refresh_token?: string }) : undefined;
   } catch {
     return undefined;
   }
 }
 
 /**
- * The auth cookie of the state, if any, and when the login ends: the `expires_at` inside the session JSON (the
- * access token's end) when the value holds one, else the cookie's own expiry.
+ * The auth cookie of the state, if any, and when its access token ends: the `expires_at` inside the session
+ * JSON when the value holds one, else the cookie's own expiry. With a refresh token (`refreshable`) a past
+ * `expires_at` is not signed out: the page refreshes the token; only the page can tell a dead login.
  */
 export function authCookieOf(state: LoginState, now = Date.now()): AuthCookieFacts | undefined {
   const groups = new Map<string, StateCookie[]>();
@@ -150,6 +156,7 @@ export function authCookieOf(state: LoginState, now = Date.now()): AuthCookieFac
       source: expiresAtSecs !== undefined ? "expires_at" : "cookie",
       expiresAt: end === undefined ? undefined : new Date(end * 1000).toISOString(),
       expired: end !== undefined && end * 1000 <= now,
+      refreshable: typeof session?.refresh_token === "string" && session.refresh_token !== "",
     });
   }
   if (facts.length === 0) return undefined;

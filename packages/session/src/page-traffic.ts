@@ -1,104 +1,63 @@
 import type { Page, Request, Response } from "playwright";
 import { abortReason, silentLogger, type Logger } from "@producer/utils";
+import { closeInPageStream, inPageJson, inPageStream, preparePage, releasePage, type InPageAnswer, type StreamEventHandler } from "./page-helpers.js";
 import { throwIfClosed } from "./page-watch.js";
+import {
+  clipsOf,
+  num,
+  parseStatus,
+  parseStreamError,
+  parseToolReturn,
+  partsOf,
+  text,
+  type ClipState,
+  type OperationState,
+  type StreamError,
+  type ToolReturn,
+} from "./site-answers.js";
 import type { Site } from "./site.js";
 
-// The in-page functions below run in the browser, where `document` exists.
-declare const document: { cookie: string };
+export type { ClipState, OperationState, ToolReturn } from "./site-answers.js";
 
-/** One song as the page's own `/__api/clips` traffic describes it. */
-export interface ClipState {
-  id: string;
-  title: string;
-  opId: string | undefined;
-  opType: string | undefined;
-  /** `audio_url` set and `duration.status` completed. */
-  done: boolean;
-  /** Settled without audio. */
-  failed: boolean;
-  audioUrl: string | undefined;
-  wavUrl: string | undefined;
-  durationSecs: number | undefined;
-  soundPrompt: string | undefined;
-  seed: number | undefined;
-  model: string | undefined;
-  bpm: number | undefined;
-  parentClipId: string | undefined;
-  createdAt: number | undefined;
-}
-
-export interface OperationState {
-  opId: string;
-  jobId: string | undefined;
-  opType: string | undefined;
-  status: string;
-  clipIds: string[];
-  errorType: string | undefined;
-  errorMessage: string | undefined;
-}
-
-/** A generation call the page made and what the site answered. */
+/** A generation call the page made (or a split-stems call) and what the site answered. */
 export interface GenerationCall {
-  kind: "compose" | "chat";
+  kind: "compose" | "chat" | "stems";
   /** What the page sent. */
   body: Record<string, unknown>;
   /** Undefined until the answer arrives. */
   status: number | undefined;
   jobId: string | undefined;
-  /** The request never reached the site (a network failure in the browser). */
+  /** Seconds the site asked to wait (`retry-after` of a 429). */
+  retryAfterSecs: number | undefined;
+  /** The request failed in the browser (its network error text). */
   failed: string | undefined;
 }
 
-type RawClip = Record<string, unknown> & {
-  id?: string;
-  title?: string;
-  op_id?: string;
-  op_type?: string;
-  audio_url?: string | null;
-  wav_url?: string | null;
-  created_at?: string;
-  duration?: { status?: string; value?: string | null };
-  operation?: { sound_prompt?: string; seed?: number; model?: string; bpm?: number | null; parent_clip_id?: string | null };
-};
-
-const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
-const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
-
-export function parseClip(raw: RawClip): ClipState | undefined {
-  if (!raw?.id) return undefined;
-  const durationStatus = raw.duration?.status;
-  const audioUrl = text(raw.audio_url);
-  const seconds = Number(raw.duration?.value);
-  return {
-    id: raw.id,
-    title: text(raw.title) ?? "",
-    opId: text(raw.op_id),
-    opType: text(raw.op_type),
-    done: audioUrl !== undefined && durationStatus === "completed",
-    failed: durationStatus === "failed" || (durationStatus === "completed" && audioUrl === undefined),
-    audioUrl,
-    wavUrl: text(raw.wav_url),
-    durationSecs: Number.isFinite(seconds) && seconds > 0 ? seconds : undefined,
-    soundPrompt: text(raw.operation?.sound_prompt),
-    seed: num(raw.operation?.seed),
-    model: text(raw.operation?.model),
-    bpm: num(raw.operation?.bpm ?? undefined),
-    parentClipId: text(raw.operation?.parent_clip_id ?? undefined),
-    createdAt: raw.created_at ? Date.parse(raw.created_at) : undefined,
-  };
+/** One message stream as read inside the page, event by event. */
+export interface StreamState {
+  jobId: string;
+  toolReturns: ToolReturn[];
+  error: StreamError | undefined;
+  /** The stream ended (or failed, or answered an HTTP error): nothing more will come on it. */
+  ended: boolean;
+  failure: string | undefined;
+  events: number;
 }
 
 /**
- * Listens to the page's own `/__api/*` responses — the truth about results — and keeps what they say: the
- * credit balance, each generation call and its answer, each operation's status (with `error_type`), and each
- * clip. Nothing is requested from outside the page: when the page itself does not ask, `fetchJson` runs a
- * `fetch` inside it. Streams are never read (the message stream may never end).
+ * Listens to the page's own `/__api/*` traffic — the truth about results — and keeps what it says: the credit
+ * balance, each generation call and its answer, each operation's status, each clip; and reads the message
+ * streams of the generations it follows inside the page, as their events arrive (a stream may never end).
+ * Nothing is requested from outside the page: `fetchJson` runs a `fetch` inside it.
  */
 export class PageTraffic {
   credits: number | undefined;
   readonly calls: GenerationCall[] = [];
   readonly operations = new Map<string, OperationState>();
   readonly clips = new Map<string, ClipState>();
+  readonly streams = new Map<string, StreamState>();
+  /** The Bearer token of the page's latest API call. */
+  private bearer = "";
   private readonly listeners = new Set<() => void>();
   private readonly pending = new Set<Promise<void>>();
   private readonly onResponse = (response: Response) => this.track(this.read(response));
@@ -106,6 +65,7 @@ export class PageTraffic {
   private readonly onRequestFailed = (request: Request) => this.requestFailed(request);
   /** A closed page ends every wait at once. */
   private readonly onClose = () => this.changed();
+  private readonly onStreamEvent: StreamEventHandler = (key, event, data) => this.streamEvent(key, event, data);
   private readonly logger: Logger;
 
   constructor(
@@ -120,60 +80,70 @@ export class PageTraffic {
     page.on("close", this.onClose);
   }
 
+  /** Installs the in-page helpers and routes stream events here (before any in-page call). */
+  async prepare(): Promise<void> {
+    await preparePage(this.page, this.onStreamEvent);
+  }
+
   detach(): void {
     this.page.off("response", this.onResponse);
     this.page.off("request", this.onRequest);
     this.page.off("requestfailed", this.onRequestFailed);
     this.page.off("close", this.onClose);
+    releasePage(this.page, this.onStreamEvent);
+    for (const jobId of this.streams.keys()) void closeInPageStream(this.page, jobId);
     this.listeners.clear();
   }
 
-  /** Runs a `fetch` inside the page (same origin, the page's cookies and Bearer token); the answer is tracked too. */
-  async fetchJson(apiKey: string, init: { method?: string; body?: unknown; suffix?: string } = {}): Promise<unknown> {
-    const apiPath = this.api(apiKey);
-    if (!apiPath) return undefined;
-    const url = `${apiPath}${init.suffix ?? ""}`;
-    return this.page.evaluate(
-      async ({ url, method, body }) => {
-        const jar = Object.fromEntries(
-          document.cookie
-            .split("; ")
-            .filter(Boolean)
-            .map((pair: string) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
-        );
-        const base = Object.keys(jar)
-          .map((name) => /^(sb-.+-auth-token)(\.\d+)?$/.exec(name)?.[1])
-          .find(Boolean);
-        let token = "";
-        if (base) {
-          let value = jar[base] ?? "";
-          for (let index = 0; jar[`${base}.${index}`] !== undefined; index += 1) value += jar[`${base}.${index}`];
-          if (value.startsWith("base64-")) {
-            const b64 = value.slice(7).replace(/-/g, "+").replace(/_/g, "/");
-            const bytes = Uint8Array.from(atob(b64 + "===".slice((b64.length + 3) % 4)), (ch) => ch.charCodeAt(0));
-            try {
-              token = (JSON.parse(new TextDecoder().decode(bytes)) as { access_token?: string }).access_token ?? "";
-            } catch {
-              token = "";
-            }
-          }
-        }
-        const response = await fetch(url, {
-          method,
-          credentials: "include",
-          headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        });
-        return { status: response.status, json: (await response.json().catch(() => null)) as unknown };
-      },
-      { url, method: init.method ?? "GET", body: init.body },
-    );
+  /** The profile's API path `key` with `{name}` placeholders filled (URL-encoded). */
+  apiUrl(key: string, vars: Record<string, string> = {}): string | undefined {
+    const template = this.site.api[key];
+    return template?.replace(/\{(\w+)\}/g, (whole, name: string) => (vars[name] === undefined ? whole : encodeURIComponent(vars[name] as string)));
   }
 
-  /** Resolves when `check` returns a value (checked on every tracked response and every `pollMs`), or undefined at the deadline. */
+  /** Runs a `fetch` of the API path `key` inside the page (same origin, the page's Bearer); the answer is kept. */
+  async fetchJson(
+    apiKey: string,
+    init: { method?: string; body?: unknown; suffix?: string; vars?: Record<string, string> } = {},
+  ): Promise<InPageAnswer | undefined> {
+    const apiPath = this.apiUrl(apiKey, init.vars);
+    if (!apiPath) return undefined;
+    await this.prepare();
+    const answer = await inPageJson(this.page, `${apiPath}${init.suffix ?? ""}`, {
+      method: init.method ?? "GET",
+      ...(init.body === undefined ? {} : { body: init.body }),
+      token: this.bearer,
+    });
+    this.keep(apiKey, new URL(`${apiPath}${init.suffix ?? ""}`, this.site.baseUrl), answer.json);
+    this.changed();
+    return answer;
+  }
+
+  /** Starts reading the message stream of `jobId` inside the page (once); its events are kept as they come. */
+  async openStream(jobId: string): Promise<StreamState> {
+    const known = this.streams.get(jobId);
+    if (known && !known.ended) return known;
+    const state: StreamState = { jobId, toolReturns: [], error: undefined, ended: false, failure: undefined, events: 0 };
+    this.streams.set(jobId, state);
+    const url = this.apiUrl("stream", { jobId });
+    if (!url) {
+      state.ended = true;
+      state.failure = "the profile names no stream";
+      return state;
+    }
+    await this.prepare();
+    await inPageStream(this.page, url, jobId, this.bearer);
+    return state;
+  }
+
+  async closeStream(jobId: string): Promise<void> {
+    await closeInPageStream(this.page, jobId);
+  }
+
+  /** Resolves when `check` returns a value (checked on every tracked change and every `pollMs`), or undefined at the deadline. */
   async waitFor<T>(
     check: () => T | undefined,
-    options: { timeoutMs: number; signal?: AbortSignal; pollMs?: number; onPoll?: () => Promise<unknown> },
+    options: { timeoutMs: number; signal?: AbortSignal | undefined; pollMs?: number; onPoll?: () => Promise<unknown> },
   ): Promise<T | undefined> {
     const deadline = Date.now() + options.timeoutMs;
     for (;;) {
@@ -203,37 +173,51 @@ export class PageTraffic {
     await Promise.all([...this.pending]);
   }
 
-  private api(key: string): string | undefined {
-    return this.site.api[key];
-  }
-
   private matches(key: string, url: URL): boolean {
-    const apiPath = this.api(key);
+    const apiPath = this.site.api[key];
     if (!apiPath) return false;
-    const bare = apiPath.split("?")[0] as string;
-    return bare.endsWith("/") ? url.pathname.startsWith(bare) : url.pathname === bare;
+    const bare = (apiPath.split("?")[0] as string).split("{")[0] as string;
+    return apiPath.split("?")[0]?.includes("{") || bare.endsWith("/") ? url.pathname.startsWith(bare) : url.pathname === bare;
   }
 
   private callKind(request: Request): GenerationCall["kind"] | undefined {
     if (request.method() !== "POST") return undefined;
-    const url = new URL(request.url());
+    let url: URL;
+    try {
+      url = new URL(request.url());
+    } catch {
+      return undefined;
+    }
     if (this.matches("compose", url)) {
-      const body = request.postDataJSON() as { tool?: string } | null;
-      return body?.tool === "split_stems" ? undefined : "compose";
+      const body = this.bodyOf(request);
+      const part = (body.part ?? {}) as { tool_name?: unknown };
+      if (part.tool_name === this.site.tools.splitStems) return "stems";
+      return part.tool_name === this.site.tools.createSong ? "compose" : undefined;
     }
     return this.matches("chat", url) ? "chat" : undefined;
   }
 
+  private bodyOf(request: Request): Record<string, unknown> {
+    try {
+      return (request.postDataJSON() as Record<string, unknown> | null) ?? {};
+    } catch {
+      return {};
+    }
+  }
+
   private sent(request: Request): void {
+    const authorization = request.headers().authorization;
+    if (authorization?.startsWith("Bearer ") && request.url().startsWith(this.site.baseUrl)) this.bearer = authorization.slice(7);
     const kind = this.callKind(request);
     if (!kind) return;
-    this.calls.push({ kind, body: (request.postDataJSON() as Record<string, unknown>) ?? {}, status: undefined, jobId: undefined, failed: undefined });
+    this.calls.push({ kind, body: this.bodyOf(request), status: undefined, jobId: undefined, retryAfterSecs: undefined, failed: undefined });
     this.changed();
   }
 
   private requestFailed(request: Request): void {
-    if (!this.callKind(request)) return;
-    const call = this.calls.findLast((candidate) => candidate.status === undefined && candidate.failed === undefined);
+    const kind = this.callKind(request);
+    if (!kind) return;
+    const call = this.calls.findLast((candidate) => candidate.kind === kind && candidate.status === undefined && candidate.failed === undefined);
     if (call) call.failed = request.failure()?.errorText ?? "failed";
     this.changed();
   }
@@ -253,63 +237,72 @@ export class PageTraffic {
     } catch {
       return;
     }
-    if (!url.pathname.includes("/")) return;
     const request = response.request();
     const kind = this.callKind(request);
-    const known =
-      kind !== undefined ||
-      this.matches("credits", url) ||
-      this.matches("status", url) ||
-      this.matches("clips", url) ||
-      this.matches("recentClips", url) ||
-      this.matches("compose", url);
-    if (!known) return;
-    const json = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
     if (kind) {
-      const call = this.calls.findLast((candidate) => candidate.kind === kind && candidate.status === undefined) ?? {
-        kind,
-        body: {},
-        status: undefined,
-        jobId: undefined,
-        failed: undefined,
-      };
-      if (!this.calls.includes(call)) this.calls.push(call);
+      const json = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+      const call = this.calls.findLast((candidate) => candidate.kind === kind && candidate.status === undefined && candidate.failed === undefined);
+      if (!call) return;
       call.status = response.status();
       call.jobId = text(json?.job_id);
+      const retryAfter = Number(response.headers()["retry-after"]);
+      if (Number.isFinite(retryAfter)) call.retryAfterSecs = retryAfter;
       return;
     }
-    if (!json) return;
-    if (this.matches("credits", url)) {
-      const data = (json.data ?? json) as Record<string, unknown>;
+    const key = (["credits", "status", "clips", "recentClips", "libraryClips"] as const).find((candidate) => this.matches(candidate, url));
+    if (!key || request.method() === "OPTIONS") return;
+    const json = (await response.json().catch(() => undefined)) as unknown;
+    this.keep(key, url, json);
+  }
+
+  /** Keeps what an answer of the API path `key` says. */
+  private keep(key: string, url: URL, json: unknown): void {
+    if (json === undefined || json === null) return;
+    const body = json as Record<string, unknown>;
+    if (key === "credits") {
+      const data = (body.data ?? body) as Record<string, unknown>;
       const credits = num(data.credits_remaining);
       if (credits !== undefined) this.credits = credits;
-    } else if (this.matches("status", url)) {
-      const opId = text(json.op_id) ?? url.pathname.split("/").pop();
-      if (!opId) return;
-      this.operations.set(opId, {
-        opId,
-        jobId: text(json.job_id),
-        opType: text(json.op_type),
-        status: text(json.status) ?? "unknown",
-        clipIds: Array.isArray(json.clip_ids) ? json.clip_ids.map(String) : [],
-        errorType: text(json.error_type),
-        errorMessage: text(json.error_message),
-      });
-    } else if (this.matches("recentClips", url)) {
-      for (const raw of (Array.isArray(json.data) ? json.data : []) as RawClip[]) this.keepClip(raw);
-    } else if (this.matches("clips", url)) {
-      const clips = (json.clips ?? {}) as Record<string, RawClip>;
-      for (const raw of Object.values(clips)) this.keepClip(raw);
+    } else if (key === "status") {
+      const opId = decodeURIComponent(url.pathname.split("/").filter(Boolean).pop() ?? "");
+      const state = opId ? parseStatus(opId, json) : undefined;
+      if (state) this.operations.set(opId, state);
+    } else if (key === "clips" || key === "recentClips" || key === "libraryClips") {
+      for (const clip of clipsOf(json)) this.clips.set(clip.id, clip);
     }
   }
 
-  private keepClip(raw: RawClip): void {
-    const clip = parseClip(raw);
-    if (clip) this.clips.set(clip.id, clip);
+  private streamEvent(jobId: string, event: string, data: string): void {
+    const state = this.streams.get(jobId);
+    if (!state) return;
+    state.events += 1;
+    if (event === "end" || event === "final" || event === "http-error" || event === "stream-failed") {
+      state.ended = true;
+      if (event === "http-error" || event === "stream-failed") state.failure = `${event}: ${data}`;
+      this.changed();
+      return;
+    }
+    let json: unknown = data;
+    try {
+      json = JSON.parse(data) as unknown;
+    } catch {
+      // a plain-text event
+    }
+    if (event === "error") {
+      state.error = parseStreamError(json);
+    } else {
+      for (const part of partsOf(event, json)) {
+        const toolReturn = parseToolReturn(part);
+        if (toolReturn && !state.toolReturns.some((known) => known.clipIds.join() === toolReturn.clipIds.join() && known.operationId === toolReturn.operationId)) {
+          state.toolReturns.push(toolReturn);
+          this.logger.debug({ jobId, operationId: toolReturn.operationId, clipIds: toolReturn.clipIds }, "the stream named the generation's songs");
+        }
+      }
+    }
+    this.changed();
   }
 
   private changed(): void {
     for (const listener of [...this.listeners]) listener();
-    this.logger.trace({ clips: this.clips.size, operations: this.operations.size }, "page traffic");
   }
 }

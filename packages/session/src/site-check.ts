@@ -3,6 +3,7 @@ import { silentLogger, type Logger } from "@producer/utils";
 import { PageGuard } from "./blockers.js";
 import { describeLocator, locate, siteUrl } from "./locators.js";
 import type { Site } from "./site.js";
+import { songRow } from "./library.js";
 import { SongActions } from "./song-actions.js";
 
 /** One locator of the profile and whether the page has it where it lives; `null` when it could not be checked. */
@@ -24,7 +25,7 @@ export interface SiteCheckReport {
 }
 
 /** Only shown at times (a notice, a blocker): not a drift when absent. */
-const SOMETIMES_SHOWN = ["consentAgree", "dialogClose", "loginWall", "challenge", "outOfCredits", "signInEmail", "signInPassword", "signInSubmit", "signInError"];
+const SOMETIMES_SHOWN = ["consentAgree", "dialogClose", "overlay", "busy", "loginWall", "challenge", "outOfCredits", "signInEmail", "signInPassword", "signInSubmit", "signInError"];
 
 /**
  * Walks the pages where the profile's locators live and looks for each: the studio's controls (opening the
@@ -71,7 +72,11 @@ export class SiteChecker {
     const target = locate(this.site, root, key, vars);
     const deadline = Date.now() + this.waitMs;
     let found = false;
-    while (!(found = (await target.count().catch(() => 0)) > 0) && Date.now() < deadline) await this.page.waitForTimeout(100);
+    while (!(found = (await target.count().catch(() => 0)) > 0) && Date.now() < deadline) {
+      // A dialog that covers the page hides everything else from role locators: close it, then look again.
+      await this.guard.dismissOverlays();
+      await this.page.waitForTimeout(100);
+    }
     this.checks.push({ locator: key, value: describeLocator(this.site.locators[key]), found, where });
     return found;
   }
@@ -87,6 +92,7 @@ export class SiteChecker {
 
   private async studio2026(): Promise<void> {
     const step = { step: "site check" };
+    await this.guard.dismissOverlays();
     if (!(await this.look("composeToggle", this.page, "studio"))) return;
     if (!(await this.guard.exists("soundDescription", { visible: true }))) await this.actions.click(this.first("composeToggle"), "composeToggle", step);
     for (const key of ["soundDescription", "lyricsInput", "instrumentalSwitch"]) await this.look(key, this.page, "studio: compose panel");
@@ -120,27 +126,35 @@ export class SiteChecker {
     const where = "library";
     await this.page.goto(siteUrl(this.site, "library"), { timeout: this.site.timeouts.navigationMs, waitUntil: "domcontentloaded" });
     await this.guard.dismissOverlays();
-    const rowKeys = ["libraryRow", "songLink", "moreOptions", "menuDownload", "formatWav", "formatMp3", "formatM4a", "splitStems"];
-    const rows = locate(this.site, this.page, "libraryRow");
-    await this.page.waitForTimeout(300);
-    if ((await rows.count()) === 0) {
+    const rowKeys = ["libraryRow", "songLink", "moreOptions", "menuDownload", "formatWav", "formatMp3", "formatM4a", "splitStems"].filter(
+      (key) => key in this.site.locators,
+    );
+    const links = this.page.locator('a[href*="/song/"]');
+    const deadline = Date.now() + this.waitMs;
+    while ((await links.count().catch(() => 0)) === 0 && Date.now() < deadline) {
+      await this.guard.dismissOverlays();
+      await this.page.waitForTimeout(100);
+    }
+    if ((await links.count()) === 0) {
       for (const key of rowKeys) this.skip(key, where, "no song in the library to check against");
       return;
     }
-    this.checks.push({ locator: "libraryRow", value: describeLocator(this.site.locators.libraryRow), found: true, where });
-    const row = rows.first();
-    const link = row.locator('a[href*="/song/"]').first();
-    const id = (await link.getAttribute("href").catch(() => null))?.split("/").filter(Boolean).pop() ?? "";
-    const title = ((await link.textContent().catch(() => null)) ?? "").trim();
-    await this.look("songLink", row, `${where}: row of ${JSON.stringify(title)}`, { id });
-    if (!(await this.look("moreOptions", row, `${where}: row of ${JSON.stringify(title)}`, { title }))) return;
+    const link = links.first();
+    const id = (await link.getAttribute("href").catch(() => null))?.split(/[?#]/)[0]?.split("/").filter(Boolean).pop() ?? "";
+    const title = ((await link.textContent().catch(() => null)) ?? "").replace(/\s+/g, " ").trim();
+    const song = `${where}: row of ${JSON.stringify(title)}`;
+    if (!(await this.look("songLink", this.page, song, { id }))) return;
+    if (!(await this.look("moreOptions", this.page, song, { title }))) return;
+    const row = songRow(this.site, this.page, { id, title });
+    if ("libraryRow" in this.site.locators) await this.look("libraryRow", this.page, where);
     const context = { step: "site check", songNumber: 1 };
     const menu = await this.actions.openMenu(locate(this.site, row, "moreOptions", { title }).first(), "moreOptions", row, context);
     await this.look("splitStems", menu, "song menu");
     if (await this.look("menuDownload", menu, "song menu")) {
       await this.actions.pick(locate(this.site, menu, "menuDownload").first(), "menuDownload", context, { submenu: false, opensSubmenu: true });
       const submenu = this.page.locator('[role="menu"]:visible').last();
-      for (const key of ["formatM4a", "formatMp3", "formatWav"]) await this.look(key, submenu, "Download submenu");
+      const inRow = (await submenu.count()) > 0 ? submenu : row;
+      for (const key of ["formatM4a", "formatMp3", "formatWav"]) await this.look(key, inRow, "Download submenu");
     }
     await this.page.keyboard.press("Escape");
     await this.page.keyboard.press("Escape");

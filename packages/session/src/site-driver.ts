@@ -5,6 +5,7 @@ import type { Page } from "playwright";
 import {
   abortReason,
   GenerationFailedError,
+  sleep,
   InvalidInputError,
   ProducerError,
   silentLogger,
@@ -83,7 +84,6 @@ export class SiteDriver {
       });
       const flow = this.site.flow === "compose-2026" ? new ComposeFlow(context) : new ChatFlow(context);
       const songs = options.resume ? await flow.resume(options.resume, request) : await flow.run(request);
-      await this.options.pool.saveState().catch(() => undefined);
       this.logger.debug({ steps: step.timings() }, "generation steps");
       return songs;
     } catch (error) {
@@ -99,6 +99,8 @@ export class SiteDriver {
       throw await this.explain(error, pooled, step.name, signal, record);
     } finally {
       traffic.detach();
+      // Saved after every job, whatever its end: the page may have renewed the login (a rotated refresh token).
+      if (this.options.pool.isAlive(pooled)) await this.options.pool.saveState().catch(() => undefined);
       await this.options.pool.release(pooled, { broken });
     }
   }
@@ -187,6 +189,7 @@ export class SiteDriver {
         await this.ensureSignedIn(page, signal);
         await guard.dismissOverlays();
       },
+      sleep: (ms) => sleep(ms, signal),
       pause: () => actionPause({ minMs: pacing.actionDelayMinMs, maxMs: pacing.actionDelayMaxMs }, signal),
       waitTurn: () => this.options.pacer.waitTurn(signal),
       progress: (progress) => options.onProgress?.(progress),

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Download, Locator, Page } from "playwright";
-import type { AudioFormat } from "@producer/config";
+import type { AudioFormat, MenuPlace } from "@producer/config";
 import {
   abortReason,
   checkAudioSignature,
@@ -115,32 +115,63 @@ export class SongActions {
   }
 
   /**
-   * Opens the menu of one song's `trigger` and returns that menu. Menus left open by an earlier song are closed
-   * first (Escape); the menu is the one the trigger controls (`aria-controls`), one inside the song's own card,
-   * or else the newest open menu (menus are portaled to the end of the page).
+   * Opens the menu of one song's `trigger` and returns where its items are. Menus left open by an earlier song
+   * are closed first (Escape); the menu is looked for the profile's ways in order (`menus.find`): the element
+   * the trigger names in `aria-controls`, a menu or bare menu items inside the song's own row or card, the
+   * newest open popup menu (menus are portaled to the end of the page).
    */
   async openMenu(trigger: Locator, key: string, scope: Locator, context: { step: string; songNumber: number }): Promise<Locator> {
     await this.page.keyboard.press("Escape").catch(() => undefined);
     await this.click(trigger, key, context);
-    const controls = await trigger.getAttribute("aria-controls").catch(() => null);
-    if (controls) return this.page.locator(`[id="${controls.replace(/"/g, '\\"')}"]`);
-    const inCard = scope.locator('[role="menu"]');
-    if ((await inCard.count()) > 0) return inCard.last();
-    return this.page.locator('[role="menu"]:visible').last();
+    const places = this.site.menus.find;
+    const deadline = Date.now() + this.site.timeouts.elementMs;
+    for (;;) {
+      for (const place of places) {
+        const menu = await this.menuAt(place, trigger, scope);
+        if (menu) return menu;
+      }
+      if (Date.now() >= deadline) break;
+      await this.page.waitForTimeout(100);
+    }
+    throw this.guard.siteChanged(key, `opened no menu where the profile looks for one (menus.find: ${places.join(", ")})`, context);
   }
 
-  /** The item `key` of `menu`, or of the newest submenu opened from it; SITE_CHANGED when it never appears. */
-  async menuItem(menu: Locator, key: string, context: { step: string; songNumber: number }, vars: Record<string, string> = {}): Promise<Locator> {
+  private async menuAt(place: MenuPlace, trigger: Locator, scope: Locator): Promise<Locator | undefined> {
+    if (place === "aria-controls") {
+      const controls = await trigger.getAttribute("aria-controls", { timeout: 500 }).catch(() => null);
+      if (!controls) return undefined;
+      const menu = this.page.locator(`[id="${controls.replace(/["\\]/g, "\\$&")}"]`);
+      return (await menu.count().catch(() => 0)) > 0 ? menu : undefined;
+    }
+    if (place === "in-row") {
+      const inCard = scope.locator('[role="menu"]');
+      if ((await inCard.count().catch(() => 0)) > 0) return inCard.last();
+      return (await scope.getByRole("menuitem").count().catch(() => 0)) > 0 ? scope : undefined;
+    }
+    const popup = this.page.locator('[role="menu"]:visible').last();
+    return (await popup.count().catch(() => 0)) > 0 ? popup : undefined;
+  }
+
+  /** The item `key` of `menu`, of the song's row, or of the newest submenu opened from it; SITE_CHANGED when it never appears. */
+  async menuItem(
+    menu: Locator,
+    key: string,
+    context: { step: string; songNumber: number },
+    vars: Record<string, string> = {},
+    scope?: Locator,
+  ): Promise<Locator> {
     const inMenu = locate(this.site, menu, key, vars);
+    const inRow = scope ? locate(this.site, scope, key, vars) : undefined;
     const portaled = locate(this.site, this.page.locator('[role="menu"]:visible').last(), key, vars);
     const where = await this.guard.waitForElement(
       {
         inMenu: async () => (await inMenu.count()) > 0,
+        inRow: async () => (inRow ? (await inRow.count()) > 0 : false),
         portaled: async () => (await portaled.count()) > 0,
       },
       { timeoutMs: this.site.timeouts.elementMs, step: context.step, signal: this.signal, locator: key, songNumber: context.songNumber },
     );
-    return (where === "inMenu" ? inMenu : portaled).first();
+    return (where === "inMenu" ? inMenu : where === "inRow" ? (inRow as Locator) : portaled).first();
   }
 
   /** Picks a menu item: a submenu item the profile's way (Radix menus need focus and Enter), others by pointer. */
@@ -167,6 +198,7 @@ export class SongActions {
     format: AudioFormat,
     target: string,
     context: { step: string; songNumber: number },
+    scope?: Locator,
     identity?: { clipId: string; otherClipIds: string[] },
   ): Promise<string | undefined> {
     // A late download of another song (its menu gave the file after we had moved on) is never taken for this one.
@@ -180,10 +212,10 @@ export class SongActions {
     };
     const download = this.page.waitForEvent("download", { timeout: this.site.timeouts.downloadMs, predicate: ours });
     download.catch(() => undefined);
-    const downloadItem = await this.menuItem(menu, "menuDownload", context);
+    const downloadItem = await this.menuItem(menu, "menuDownload", context, {}, scope);
     await this.pick(downloadItem, "menuDownload", context, { submenu: false, opensSubmenu: true });
     const formatKey = FORMAT_LOCATOR[format];
-    const formatItem = await this.menuItem(menu, formatKey, context);
+    const formatItem = await this.menuItem(menu, formatKey, context, {}, scope);
     await this.pick(formatItem, formatKey, context, { submenu: true });
     let started: Download;
     try {
@@ -211,32 +243,6 @@ export class SongActions {
       await download.delete().catch(() => undefined);
     }
     await fs.promises.chmod(target, 0o600);
-    await checkAudioSignature(target, format, { step: "download", songNumber });
-    return target;
-  }
-
-  /** Fetches a song's audio URL inside the page (the page's cookies and origin) and saves it; checks the bytes. */
-  async fetchToFile(url: string, target: string, format: AudioFormat, songNumber: number): Promise<string> {
-    const result = await abortable(
-      this.page.evaluate(async (address) => {
-        const response = await fetch(address, { credentials: "include" });
-        if (!response.ok) return { status: response.status, base64: "" };
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        let binary = "";
-        for (let offset = 0; offset < bytes.length; offset += 0x8000) {
-          binary += String.fromCharCode(...bytes.subarray(offset, offset + 0x8000));
-        }
-        return { status: response.status, base64: btoa(binary) };
-      }, url),
-      this.signal,
-    );
-    if (!result.base64) {
-      throw new DownloadFailedError(`Fetching song ${songNumber}'s audio inside the page answered HTTP ${result.status}.`, {
-        details: { step: "download", songNumber, httpStatus: result.status },
-      });
-    }
-    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    await fs.promises.writeFile(target, Buffer.from(result.base64, "base64"), { mode: 0o600 });
     await checkAudioSignature(target, format, { step: "download", songNumber });
     return target;
   }
