@@ -53,6 +53,12 @@ function client(resolved: ResolvedConfig): ProducerClient {
   return new ProducerClient({ socketPath: daemon.socketPath, ...(daemon.token ? { token: daemon.token } : {}) });
 }
 
+/** How long a saved login lasts, as a user reads it after `session init` or `import`. */
+function loginEnd(summary: { expiresAt: string | undefined; refreshable: boolean; accessTokenExpiresAt: string | undefined }): string {
+  if (summary.refreshable) return `; access token until ${summary.accessTokenExpiresAt ?? "(unknown)"}, renewed by its refresh token`;
+  return summary.expiresAt ? `; signed in until ${summary.expiresAt}` : "";
+}
+
 async function commandJobs(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { status: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } } });
   const page = await client(loadConfig()).listJobs({
@@ -103,7 +109,7 @@ async function commandSession(args: string[]): Promise<number> {
       timeoutMs: Number(values["timeout-secs"] ?? 600) * 1000,
       logger: createDaemonLogger(config.log.level),
     });
-    print(`saved ${summary.cookies} cookies to ${summary.stateFile} (mode 0600)${summary.expiresAt ? `; signed in until ${summary.expiresAt}` : ""}`);
+    print(`saved ${summary.cookies} cookies to ${summary.stateFile} (mode 0600)${loginEnd(summary)}`);
     return 0;
   }
   if (action === "import") {
@@ -116,7 +122,7 @@ async function commandSession(args: string[]): Promise<number> {
       throw new UsageError(`There is no account ${values.account}; the accounts are ${config.accounts.map((one) => one.name).join(", ")}.`);
     }
     const summary = importLoginState({ config, source: text, ...(account ? { stateFile: account.stateFile } : {}) });
-    print(`saved ${summary.cookies} cookies to ${summary.stateFile} (mode 0600)${summary.authCookie ? `; auth cookie ${summary.authCookie}` : "; no auth cookie found"}`);
+    print(`saved ${summary.cookies} cookies to ${summary.stateFile} (mode 0600)${summary.authCookie ? `; auth cookie ${summary.authCookie}${loginEnd(summary)}` : "; no auth cookie found"}`);
     return 0;
   }
   if (action === "check") {
@@ -126,6 +132,9 @@ async function commandSession(args: string[]): Promise<number> {
     else {
       print(`${status.valid ? "✓ valid" : "✗ needs re-auth"}: ${status.reason}`);
       if (status.expiresAt) print(`  login ends ${status.expiresAt}${status.expiresInSecs ? ` (in ${formatDuration(status.expiresInSecs)})` : ""}`);
+      if (status.refreshable) {
+        print(`  access token ends ${status.accessTokenExpiresAt ?? "(unknown)"}; the page renews it with the saved refresh token, which keeps the login alive`);
+      }
       if (status.credits !== undefined) print(`  credits: ${status.credits}`);
       if (status.warning) print(`  ! ${status.warning}`);
     }
@@ -180,7 +189,11 @@ async function commandDoctor(): Promise<number> {
   await check("session valid", async () => {
     const status = daemonUp ? await api.session() : await checkLoginState({ config });
     if (!status.valid) throw new Error(status.reason);
-    const ends = status.expiresAt ? `; login ends ${status.expiresAt}${status.expiresInSecs ? ` (in ${formatDuration(status.expiresInSecs)})` : ""}` : "";
+    const ends = status.expiresAt
+      ? `; login ends ${status.expiresAt}${status.expiresInSecs ? ` (in ${formatDuration(status.expiresInSecs)})` : ""}`
+      : status.refreshable
+        ? "; kept alive by its refresh token"
+        : "";
     if (status.warning) throw new Error(status.warning);
     return `${daemonUp ? "checked by the running daemon" : "checked"}${ends}`;
   }, "run `producer session init` (or `producer session import` on a server)");

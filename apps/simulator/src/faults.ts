@@ -1,37 +1,47 @@
 /** What can go wrong on the simulated site, switched on through the admin API. */
 export const FAULTS = [
-  /** Every session is treated as expired: pages redirect to sign-in, the API answers 401. */
+  /** Every session is treated as expired: pages redirect to sign-in, the API answers 401, refreshes are refused. */
   "logged-out",
   /** A bot-challenge interstitial is served instead of any page. */
   "challenge",
-  /** Submitting shows the out-of-credits banner instead of generating. */
+  /** 2026 app: the generation call answers 402 "Not enough credits"; 2025 page: the out-of-credits banner. */
   "quota-exhausted",
-  /** The prompt is accepted but the assistant never replies. */
+  /** 2025 page: the prompt is accepted but the assistant never replies. */
   "reply-never",
-  /** Picking a download format exports forever: no download event. */
+  /** 2025 page: picking a download format exports forever: no download event. */
   "download-never",
-  /** The first song of a generation finishes without audio. */
+  /** The first song of a generation finishes without audio (2026: `audio_url` null, `duration.status` "failed"). */
   "song-without-audio",
-  /** Every export takes `slowExportMs` (default 3 s). */
+  /** Every export takes `slowExportMs` (2026: the `/__api/download/audio/…` endpoint). */
   "slow-export",
-  /** A dialog covering the page appears once the songs are ready. */
+  /** 2025 page: a dialog covering the page appears once the songs are ready. */
   "overlay",
   /** Pages answer HTTP 500. */
   "http-500",
-  /** 2026 app: the generation call is taken, but no song starts (and nothing is charged) until Generate is pressed again. */
+  /** 2026 app: the generation call is taken and answered with a job_id, but its stream never gives a tool-return and nothing is charged; a second call works. */
   "no-start",
   /** 2026 app: the generation call is taken and charged, then the connection drops before its answer reaches the page. */
   "reply-lost",
-  /** 2026 app: the generation fails; its status carries `error_type` / `error_message`. */
+  /** 2026 app: the generation fails: its status carries `error_type` / `error_message`, its clips `duration.status` "failed". */
   "song-failed",
-  /** 2026 app: the upload-consent notice ("I agree") covers the page. */
+  /** 2026 app: the upload-consent notice ("I agree", "necessary rights") covers the page on load; the app is aria-hidden. */
   "consent-notice",
-  /** 2026 app: a promo dialog covers the page. */
+  /** 2026 app: a promo dialog (role dialog: "Maybe later", "Close"; Escape) covers the page on load; the app is aria-hidden. */
   "promo-dialog",
+  /** 2026 app: the promo dialog appears `promoDelayMs` after a page load. */
+  "promo-later",
   /** 2026 app: the second song of a generation is served with the first song's audio (the same bytes). */
   "duplicate-audio",
-  /** 2026 app: downloads and audio URLs serve MP3 bytes whatever format was asked. */
+  /** 2026 app: downloads and audio links serve MP3 bytes whatever format was asked. */
   "wrong-format",
+  /** 2026 app: the generation call answers 429 with `retry-after` and "Producer is busy helping others"; not taken. */
+  "busy",
+  /** 2026 app: the call is taken but its stream sends an `error` event (type "moderation") and no tool-return; nothing charged. */
+  "stream-error",
+  /** 2026 app: every `wav_url` answers 404 (as stems' wav links may). */
+  "wav-missing",
+  /** 2026 app: the refresh-token grant is refused (400 invalid_grant), in the page's refresh and on page loads. */
+  "refresh-fails",
   /** 2025 page: a song card's menu stays open inside the card after a pick, so earlier songs' menus pile up. */
   "menu-stays-open",
 ] as const;

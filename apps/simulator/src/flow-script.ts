@@ -1,29 +1,88 @@
 /**
- * The Flow app's page scripts. `common` holds what every signed-in page does: read the chunked Supabase cookie
- * for the Bearer token, call `/__api/*`, follow a job (its never-ending message stream, the status poll, the
- * clips), and the Radix-style menus (portaled to <body>; a pointer click on a submenu item does nothing — only
- * keyboard focus and Enter picks it, as on the real app).
+ * What every signed-in page of the 2026 app does, as browser script (it expects `FLOW` and `PROMO_HTML`):
+ * read the chunked Supabase cookie for the Bearer token; refresh the session itself before `expires_at` and on
+ * a 401 (once, then retry; a refused refresh goes to /login), writing the new chunks to `document.cookie` under
+ * a Web Lock so two tabs never both rotate the refresh token; call `/__api/*`; show alerts and overlays; read a
+ * job's message stream; follow a generation by its status and clips.
  */
-export function flowCommonScript(options: { cookieBase: string; statusPollMs: number }): string {
-  return `
-const COOKIE_BASE = ${JSON.stringify(options.cookieBase)};
-const POLL_MS = ${JSON.stringify(options.statusPollMs)};
+export function flowCommonScript(): string {
+  return String.raw`
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-function accessToken() {
-  const jar = Object.fromEntries(document.cookie.split("; ").filter(Boolean).map((pair) => { const at = pair.indexOf("="); return [pair.slice(0, at), pair.slice(at + 1)]; }));
+const nowSecs = () => Math.floor(Date.now() / 1000);
+
+function cookieJar() {
+  return Object.fromEntries(document.cookie.split("; ").filter(Boolean).map((pair) => { const at = pair.indexOf("="); return [pair.slice(0, at), pair.slice(at + 1)]; }));
+}
+function readSession() {
+  const jar = cookieJar();
   let value = "";
-  for (let index = 0; jar[COOKIE_BASE + "." + index] !== undefined; index += 1) value += jar[COOKIE_BASE + "." + index];
-  if (!value.startsWith("base64-")) return "";
+  for (let index = 0; jar[FLOW.cookieBase + "." + index] !== undefined; index += 1) value += jar[FLOW.cookieBase + "." + index];
+  if (!value.startsWith("base64-")) return null;
   const b64 = value.slice(7).replace(/-/g, "+").replace(/_/g, "/");
-  const bytes = Uint8Array.from(atob(b64 + "===".slice((b64.length + 3) % 4)), (ch) => ch.charCodeAt(0));
-  try { return JSON.parse(new TextDecoder().decode(bytes)).access_token || ""; } catch { return ""; }
+  try {
+    const bytes = Uint8Array.from(atob(b64 + "===".slice((b64.length + 3) % 4)), (ch) => ch.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch { return null; }
 }
-async function api(path, init = {}) {
-  const response = await fetch(path, { ...init, headers: { "content-type": "application/json", authorization: "Bearer " + accessToken(), ...(init.headers || {}) } });
-  if (response.status === 401) { location.href = "/login?next=" + encodeURIComponent(location.pathname); throw new Error("signed out"); }
-  return response;
+function writeSession(session) {
+  const bytes = new TextEncoder().encode(JSON.stringify(session));
+  let binary = "";
+  for (let at = 0; at < bytes.length; at += 0x8000) binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  const value = "base64-" + btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const jar = cookieJar();
+  let index = 0;
+  for (let at = 0; at < value.length; at += FLOW.cookieChunkChars, index += 1) {
+    document.cookie = FLOW.cookieBase + "." + index + "=" + value.slice(at, at + FLOW.cookieChunkChars) + "; path=/; max-age=" + FLOW.cookieMaxAgeSecs + "; samesite=lax";
+  }
+  for (; jar[FLOW.cookieBase + "." + index] !== undefined; index += 1) document.cookie = FLOW.cookieBase + "." + index + "=; path=/; max-age=0";
 }
+const refreshMarginSecs = (session) => Math.min(60, Math.max(1, Math.floor((session.expires_in || 60) / 4)));
+
+// One refresh at a time in this page, and one across tabs (Web Locks): whoever comes second finds the cookie
+// already renewed and uses it instead of spending the refresh token again.
+let refreshing = null;
+function refreshSession(staleAccessToken) {
+  if (!refreshing) {
+    const requestedAt = Date.now();
+    const renewedElsewhere = (current) => current && current.access_token !== staleAccessToken && current.expires_at - nowSecs() > refreshMarginSecs(current);
+    const run = async () => {
+      let current = readSession();
+      // Waiting for the lock means another tab was refreshing: its cookie may take a moment to show here.
+      for (let tries = 0; Date.now() - requestedAt > 20 && tries < 10 && !renewedElsewhere(current); tries += 1) { await sleep(50); current = readSession(); }
+      if (!current || !current.refresh_token) return null;
+      if (renewedElsewhere(current)) return current;
+      const response = await fetch("/auth/v1/token?grant_type=refresh_token", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refresh_token: current.refresh_token }) });
+      if (!response.ok) return null;
+      const session = await response.json();
+      writeSession(session);
+      return session;
+    };
+    refreshing = (navigator.locks ? navigator.locks.request("sb-auth-token-refresh", run) : run()).finally(() => { refreshing = null; });
+  }
+  return refreshing;
+}
+function signOut() { location.href = "/login"; }
+async function keepSessionFresh() {
+  for (;;) {
+    const session = readSession();
+    if (!session) return signOut();
+    const waitMs = (session.expires_at - refreshMarginSecs(session)) * 1000 - Date.now();
+    if (waitMs > 0) { await sleep(Math.min(waitMs, 2 ** 31 - 1)); continue; }
+    const renewed = await refreshSession(session.access_token).catch(() => null);
+    if (!renewed) return signOut();
+  }
+}
+
+async function api(path, init = {}, retried = false) {
+  const token = (readSession() || {}).access_token || "";
+  const response = await fetch(path, { ...init, headers: { "content-type": "application/json", authorization: "Bearer " + token, ...(init.headers || {}) } });
+  if (response.status !== 401) return response;
+  const renewed = retried ? null : await refreshSession(token).catch(() => null);
+  if (!renewed) { signOut(); throw new Error("signed out"); }
+  return api(path, init, true);
+}
+
 function showAlert(text) {
   const alert = document.createElement("div");
   alert.setAttribute("role", "alert");
@@ -31,211 +90,132 @@ function showAlert(text) {
   alert.textContent = text;
   document.getElementById("alerts").append(alert);
 }
+function showNotice(text) {
+  const notice = document.createElement("div");
+  notice.setAttribute("role", "status");
+  notice.className = "notice";
+  notice.textContent = text;
+  document.getElementById("alerts").append(notice);
+}
 async function refreshCredits() {
-  const response = await api("/__api/billing/credits");
-  const { data } = await response.json();
-  const el = document.getElementById("credits");
-  if (el) el.textContent = data.credits_remaining + " credits";
-}
-// Follows one job: the reply stream names its operation, then the page polls the status and the clips.
-async function follow(jobId, onClips) {
-  let opId = null;
-  let clipIds = [];
-  (async () => {
-    const response = await api("/__api/messages/" + jobId + "/stream?last_id=0", { headers: { accept: "text/event-stream" } });
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let at;
-      while ((at = buffer.indexOf("\\n\\n")) >= 0) {
-        const block = buffer.slice(0, at);
-        buffer = buffer.slice(at + 2);
-        const data = block.split("\\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5).trim()).join("");
-        if (!data || data === "[DONE]") continue;
-        try { const event = JSON.parse(data); if (event.op_id) { opId = event.op_id; clipIds = event.clip_ids || []; } } catch {}
-      }
-    }
-  })().catch(() => {});
-  for (;;) {
-    await sleep(POLL_MS);
-    if (!opId) continue;
-    const status = await (await api("/__api/audio-create-song-status/" + opId)).json();
-    clipIds = status.clip_ids || clipIds;
-    const { clips } = await (await api("/__api/clips", { method: "POST", body: JSON.stringify({ clip_ids: clipIds }) })).json();
-    if (onClips) onClips(Object.values(clips), status);
-    if (status.status === "failed") { showAlert(status.error_message || "Generation failed"); return; }
-    const settled = Object.values(clips).length > 0 && Object.values(clips).every((clip) => clip.duration.status !== "pending");
-    if (status.status === "completed" && settled) { refreshCredits().catch(() => {}); return; }
-  }
+  const { data } = await (await api("/__api/billing/credits")).json();
+  document.getElementById("credits").textContent = data.credits_remaining + " credits";
 }
 
-// Radix-style menus.
-function closeMenus() { for (const menu of document.querySelectorAll("[data-menu]")) menu.remove(); }
-document.addEventListener("click", (event) => { if (!event.target.closest("[data-menu]")) closeMenus(); });
-document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeMenus(); });
-function openMenu(anchor, items, level = 0) {
-  if (level === 0) closeMenus();
-  const menu = document.createElement("div");
-  menu.setAttribute("role", "menu");
-  menu.dataset.menu = String(level);
-  menu.tabIndex = -1;
-  const box = anchor.getBoundingClientRect();
-  menu.style.top = (box.top + window.scrollY + (level === 0 ? box.height + 4 : 0)) + "px";
-  menu.style.left = Math.max(4, box.left + window.scrollX - (level === 0 ? 0 : 190)) + "px";
-  for (const entry of items) {
-    const item = document.createElement("div");
-    item.setAttribute("role", "menuitem");
-    item.tabIndex = -1;
-    item.textContent = entry.label;
-    if (entry.submenu) item.setAttribute("aria-haspopup", "menu");
-    const activate = () => {
-      if (entry.submenu) { const sub = openMenu(item, entry.submenu, level + 1); sub.querySelector("[role=menuitem]").focus(); return; }
-      closeMenus();
-      if (entry.action) entry.action();
-    };
-    item.addEventListener("click", (event) => {
-      event.stopPropagation();
-      // A pointer click on a submenu item lands elsewhere and does nothing; keyboard Enter works.
-      if (level > 0 && event.detail > 0) return;
-      activate();
-    });
-    item.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" || event.key === " " || (event.key === "ArrowRight" && entry.submenu)) { event.preventDefault(); event.stopPropagation(); activate(); }
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        event.preventDefault();
-        const all = [...menu.querySelectorAll("[role=menuitem]")];
-        const next = all[(all.indexOf(item) + (event.key === "ArrowDown" ? 1 : all.length - 1)) % all.length];
-        next.focus();
-      }
-      if (event.key === "ArrowLeft" && level > 0) { event.preventDefault(); menu.remove(); anchor.focus(); }
-    });
-    menu.append(item);
-  }
-  document.body.append(menu);
-  return menu;
+// Overlays: while one is open the app is aria-hidden (role locators find nothing in it); Escape closes the promo.
+function syncOverlays() {
+  const app = document.getElementById("app");
+  if (document.querySelector("[data-overlay]")) app.setAttribute("aria-hidden", "true");
+  else app.removeAttribute("aria-hidden");
 }
-function songMenu(button, clip) {
-  const download = (format) => () => {
-    const link = document.createElement("a");
-    link.href = "/__api/download/audio/" + clip.id + "?format=" + format;
-    link.download = "";
-    document.body.append(link);
-    link.click();
-    link.remove();
-  };
-  const remix = ["Start session", "Cover", "Replace", "Extend", "Use prompt", "Variation", "Trim"].map((label) => ({ label }));
-  const menu = openMenu(button, [
-    { label: "Remix", submenu: remix },
-    { label: "Download", submenu: [{ label: "M4A", action: download("m4a") }, { label: "MP3", action: download("mp3") }, { label: "WAV", action: download("wav") }] },
-    { label: "Split stems", action: async () => {
-      const response = await api("/__api/producer/tool-call", { method: "POST", body: JSON.stringify({ tool: "split_stems", args: { clip_id: clip.id } }) });
-      if (!response.ok) { showAlert("Could not split stems"); return; }
-      const { job_id } = await response.json();
-      showAlert("Splitting stems…");
-      follow(job_id);
-    } },
-    { label: "Add to playlist" },
-    { label: "Delete" },
-  ]);
-  menu.querySelector("[role=menuitem]").focus();
+function wireOverlay(overlay) {
+  for (const button of overlay.querySelectorAll("[data-dismiss]")) button.addEventListener("click", () => { overlay.remove(); syncOverlays(); });
 }
-`;
+function showPromo() {
+  if (document.querySelector('[data-overlay="promo"]')) return;
+  const holder = document.createElement("div");
+  holder.innerHTML = PROMO_HTML;
+  const promo = holder.firstElementChild;
+  document.body.append(promo);
+  wireOverlay(promo);
+  syncOverlays();
 }
+document.addEventListener("keydown", (event) => {
+  const promo = document.querySelector('[data-overlay="promo"]');
+  if (event.key === "Escape" && promo) { promo.remove(); syncOverlays(); }
+}, true);
+for (const overlay of document.querySelectorAll("[data-overlay]")) wireOverlay(overlay);
+syncOverlays();
+if (FLOW.promoLaterMs !== null) setTimeout(showPromo, FLOW.promoLaterMs);
 
-/** The studio: the compose panel (which keeps its values between visits) and the chat. */
-export function flowStudioScript(): string {
-  return `
-const saved = JSON.parse(localStorage.getItem("flow-compose") || "{}");
-const $ = (id) => document.getElementById(id);
-const panel = $("compose");
-const toggle = $("compose-toggle");
-const fields = { sound: $("sound"), lyrics: $("lyrics"), bpm: $("bpm"), length: $("length"), seed: $("seed"), title: $("title") };
-const switches = { instrumental: $("instrumental"), advanced: $("advanced") };
-const state = { open: false, model: ${JSON.stringify("lyria-3.5")}, details: false, ...saved };
-for (const [key, el] of Object.entries(fields)) el.value = state[key] || "";
-for (const [key, el] of Object.entries(switches)) el.setAttribute("aria-checked", state[key] ? "true" : "false");
-const save = () => localStorage.setItem("flow-compose", JSON.stringify(state));
-function render() {
-  panel.hidden = !state.open;
-  toggle.setAttribute("aria-expanded", String(state.open));
-  $("advanced-fields").hidden = switches.advanced.getAttribute("aria-checked") !== "true";
-  $("details").hidden = !state.details;
-  $("details-toggle").setAttribute("aria-label", state.details ? "Collapse Details section" : "Expand Details section");
-  $("title-placeholder").hidden = fields.title.value !== "";
-  const model = MODELS.find((entry) => entry.id === state.model) || MODELS[0];
-  $("model").textContent = model.label;
-  $("generate").disabled = !(fields.sound.value.trim() || fields.lyrics.value.trim());
+// A conversation per page, made on first use; on /session/<id> the id is the project.
+let conversation = null;
+function conversationId() {
+  const project = (/^\/session\/([^/]+)/.exec(location.pathname) || [])[1] || null;
+  conversation = conversation || api("/__api/conversation/create", { method: "POST", body: JSON.stringify({ project_id: project }) })
+    .then((response) => response.json()).then((body) => body.conversation_id);
+  return conversation;
 }
-toggle.addEventListener("click", () => { state.open = !state.open; save(); render(); });
-$("details-toggle").addEventListener("click", () => { state.details = !state.details; save(); render(); });
-for (const [key, el] of Object.entries(fields)) el.addEventListener("input", () => { state[key] = el.value; save(); render(); });
-for (const [key, el] of Object.entries(switches)) el.addEventListener("click", () => {
-  const on = el.getAttribute("aria-checked") !== "true";
-  el.setAttribute("aria-checked", String(on));
-  state[key] = on; save(); render();
-});
-$("model").addEventListener("click", (event) => {
-  event.stopPropagation();
-  const menu = openMenu($("model"), MODELS.map((model) => ({ label: model.menuName, action: () => { state.model = model.id; save(); render(); } })));
-  menu.querySelector("[role=menuitem]").focus();
-});
-function renderRecent(clips) {
-  const list = $("recent");
-  for (const clip of clips) {
-    let row = list.querySelector('[data-clip="' + clip.id + '"]');
-    if (!row) { row = document.createElement("li"); row.dataset.clip = clip.id; list.prepend(row); }
-    const state = clip.duration.status === "completed" ? clip.duration.value + " s" : clip.duration.status === "failed" ? "no audio" : "Generating…";
-    row.innerHTML = '<a href="/song/' + clip.id + '">' + escapeHtml(clip.title) + "</a> <span>" + state + "</span>";
-  }
-}
-async function submit(path, body) {
+// A generation call; the alerts the page shows for 402 and 429; the job id when taken.
+async function submitGeneration(path, body) {
   const response = await api(path, { method: "POST", body: JSON.stringify(body) });
-  if (response.status === 402) { showAlert("You're out of credits. Upgrade your plan or wait for your credits to renew."); return; }
-  if (!response.ok) { showAlert("Something went wrong. Please try again."); return; }
-  const { job_id } = await response.json();
-  follow(job_id, (clips) => renderRecent(clips));
+  if (response.status === 402) { showAlert("You're out of credits. Upgrade your plan or wait for your credits to renew."); return null; }
+  if (response.status === 429) { showAlert("Producer is busy helping others. Please try again in a moment."); return null; }
+  if (!response.ok) { showAlert("Something went wrong. Please try again."); return null; }
+  return (await response.json()).job_id;
 }
-$("generate").addEventListener("click", () => {
-  const args = { sound_prompt: fields.sound.value.trim(), lyrics: fields.lyrics.value, instrumental: switches.instrumental.getAttribute("aria-checked") === "true", model: state.model, title: fields.title.value.trim() };
-  if (switches.advanced.getAttribute("aria-checked") === "true") {
-    if (fields.bpm.value.trim()) args.bpm = Number(fields.bpm.value);
-    if (fields.length.value.trim()) args.length = fields.length.value.trim();
-    if (fields.seed.value.trim()) args.seed = Number(fields.seed.value);
+const newToolCallId = () => "call_" + [...crypto.getRandomValues(new Uint8Array(12))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+
+// Reads a job's Server-Sent Events as they arrive (a chat's never end).
+async function readStream(jobId, onEvent) {
+  const response = await api("/__api/messages/" + jobId + "/stream?last_id=0", { headers: { accept: "text/event-stream" } });
+  if (!response.ok) throw new Error("stream " + response.status);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let at;
+    while ((at = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, at);
+      buffer = buffer.slice(at + 2);
+      let name = "message";
+      const data = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) name = line.slice(6).trim();
+        else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
+      }
+      if (!data.length) continue;
+      try { onEvent(name, JSON.parse(data.join("\n"))); } catch {}
+    }
   }
-  submit("/__api/producer/tool-call", { tool: "create_song", args });
-});
-$("send").addEventListener("click", () => {
-  const text = $("chat").value.trim();
-  if (!text) return;
-  $("chat").value = "";
-  const bubble = document.createElement("div");
-  bubble.className = "bubble";
-  bubble.textContent = text;
-  $("messages").append(bubble);
-  submit("/__api/conversation", { message: text });
-});
-for (const button of document.querySelectorAll("[data-dismiss]")) button.addEventListener("click", () => button.closest("[data-overlay]").remove());
-render();
-refreshCredits().catch(() => {});
-`;
+}
+function toolReturnOf(name, data) {
+  const parts = name === "part" && data.status === "final" ? [data.part] : name === "message" ? data.parts || [] : [];
+  for (const part of parts) {
+    if (!part || part.part_kind !== "tool-return") continue;
+    let content = part.content;
+    if (typeof content === "string") { try { content = JSON.parse(content); } catch {} }
+    return { tool: part.tool_name, content };
+  }
+  return null;
 }
 
-/** The library: one row per song with "Open details for …" and "More options for …". */
-export function flowLibraryScript(): string {
-  return `
-for (const button of document.querySelectorAll("button[data-more]")) {
-  button.addEventListener("click", (event) => {
-    event.stopPropagation();
-    songMenu(button, { id: button.dataset.more, title: button.dataset.title });
-  });
+// Follows a job: its stream gives the ids, then the status of each operation and the clips are polled until settled.
+async function follow(jobId, handlers = {}) {
+  const opIds = new Set();
+  const clipIds = new Set();
+  let failedMessage = null;
+  readStream(jobId, (name, data) => {
+    if (name === "error") { failedMessage = data.message || "Something went wrong."; return; }
+    if (name === "part" && data.status === "delta" && data.part && data.part.part_kind === "text" && handlers.onText) handlers.onText(data.part.content);
+    const result = toolReturnOf(name, data);
+    if (!result || !result.content) return;
+    if (result.content.operation_id) opIds.add(result.content.operation_id);
+    for (const id of [result.content.clip_id, result.content.clip_id_b]) if (id) clipIds.add(id);
+    for (const stem of result.content.stems || []) clipIds.add(stem.clip_id);
+  }).catch(() => {});
+  for (;;) {
+    await sleep(FLOW.statusPollMs);
+    if (failedMessage) { showAlert(failedMessage); return; }
+    if (clipIds.size === 0) continue;
+    const { clips } = await (await api("/__api/clips", { method: "POST", body: JSON.stringify({ clip_ids: [...clipIds] }) })).json();
+    const list = Object.values(clips);
+    for (const clip of list) opIds.add(clip.op_id);
+    const statuses = [];
+    for (const opId of opIds) statuses.push(await (await api("/__api/audio-create-song-status/" + opId)).json());
+    if (handlers.onClips) handlers.onClips(list, statuses);
+    const failure = statuses.find((status) => status.error_message || /fail|error/.test(status.status));
+    if (failure) { showAlert(failure.error_message || "Generation failed"); return; }
+    const settled = list.length === clipIds.size && list.every((clip) => clip.duration.status !== "pending" && clip.duration.status !== "processing");
+    if (settled && statuses.every((status) => status.status === "complete")) { refreshCredits().catch(() => {}); return; }
+  }
 }
-for (const button of document.querySelectorAll("button[data-details]")) {
-  button.addEventListener("click", () => { location.href = "/song/" + button.dataset.details; });
-}
+const clipState = (clip) => clip.duration.status === "completed" ? clip.duration.value + " s" : /fail|error/.test(clip.duration.status) || clip.deleted_at ? "Failed" : "Generating…";
+
 refreshCredits().catch(() => {});
+keepSessionFresh();
 `;
 }

@@ -19,5 +19,6 @@ export type { DomVariant, DomVariantName, SiteVariantName } from "./variants.js"
 export { FLOW_COOKIE_BASE } from "./flow-accounts.js";
 export { FLOW_MODELS, STEM_PARTS } from "./flow-app.js";
 export type { FlowStats, ServedAudio } from "./flow-app.js";
+export type { ComposeRequest } from "./flow-store.js";
 export type { SimulatedFormat } from "./catalog.js";
 export { profileFor, siteSettingsFor } from "./test-settings.js";

@@ -6,6 +6,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { AudioCache, planSongs, type SimulatedFormat, type SimulatedGeneration } from "./catalog.js";
 import { FAULTS, FaultSwitchboard, type Fault } from "./faults.js";
 import { challengePage, composerPage, errorPage, signInPage, songPage } from "./pages.js";
+import { encodeSessionCookie } from "./flow-accounts.js";
 import { createFlowApp, emptyFlowStats, type FlowStats, type ServedAudio } from "./flow-app.js";
 import { DOM_VARIANTS, SITE_VARIANTS, type SiteVariantName } from "./variants.js";
 
@@ -32,8 +33,40 @@ export interface SimulatorOptions {
   creditsPerSong?: number;
   /** The email and password the sign-in form accepts. */
   credentials?: { email: string; password: string };
-  /** Lifetime of a sign-in; the real site's is about a week. */
+  /** Lifetime of a sign-in (2026 app: of its refresh token); the real site's is long. */
   sessionTtlSecs?: number;
+  /** 2026 app: how long an access token lives (`expires_at`); the real one about an hour. */
+  accessTokenTtlSecs?: number;
+  /** 2026 app: how long a rotated refresh token may still be used (answering the same new pair), like Supabase's 10 s. */
+  refreshReuseSecs?: number;
+  /** 2026 app: time from a generation call to its tool-return on the stream (the only source of its ids). */
+  toolReturnDelayMs?: number;
+  /** 2026 app: the tool-return as a `part` event (status "final"), inside a `message` event's parts, or both. */
+  streamParts?: "part" | "message" | "both";
+  /** 2026 app: the tool-return's `content` as an object or as a JSON string. */
+  toolReturnContent?: "object" | "string";
+  /** 2026 app: a direct tool call's stream stays open after its tool-return instead of ending with complete/final. */
+  directStreamStaysOpen?: boolean;
+  /** 2026 app: two songs as one operation (`clip_id` + `clip_id_b`) or an A/B pair of two operations (`a_b_test_id`). */
+  songPairs?: "one-operation" | "ab-test";
+  /** 2026 app: the status answer also carries `clip_ids` and `progress` (which some clients see). */
+  statusExtras?: boolean;
+  /** 2026 app: a done song's `wav_url` answers 404 for this long. */
+  wavDelayMs?: number;
+  /** 2026 app: library rows as <div> (default) or <li>. */
+  libraryRows?: "div" | "li";
+  /** 2026 app: menus portaled to <body> as role=menu (Radix), or their items inline in the song's row. */
+  menuShape?: "portal" | "inline";
+  /** 2026 app: latency added to every page load and library listing call. */
+  pageCostMs?: number;
+  /** 2026 app: how long after a page load the `promo-later` fault shows the promo dialog. */
+  promoDelayMs?: number;
+  /** 2026 app: audio is synthesized at most this long (a clip still reports its full length), so tests stay fast. */
+  maxAudioSecs?: number;
+  /** 2026 app: the `retry-after` of a 429 busy answer. */
+  busyRetryAfterSecs?: number;
+  /** 2026 app: the public storage listener's port (another origin); 0 picks one. */
+  storagePort?: number;
   /** How long an export takes while the `slow-export` fault is on. */
   slowExportMs?: number;
   /** The admin API's port (another listener, which the page cannot reach); 0 picks one. */
@@ -81,15 +114,26 @@ export interface RunningSimulator {
   adminToken: string;
   faults: FaultSwitchboard;
   stats: SimulatorStats;
-  settings: Required<Omit<SimulatorOptions, "port" | "adminPort" | "credentials">> & {
+  /** 2026 app: the public storage origin `audio_url` / `wav_url` point to (no auth; `Access-Control-Allow-Origin: *`). */
+  storageUrl: string;
+  settings: Required<Omit<SimulatorOptions, "port" | "adminPort" | "storagePort" | "credentials">> & {
     credentials: { email: string; password: string };
   };
-  /** A signed-in session as a storage state, as `producer session import` would take it. */
   /**
    * A signed-in session as a storage state, for the variant being served: the 2026 app's chunked
-   * `sb-<ref>-auth-token.N` cookies, or the 2025 page's single cookie. `ttlSecs` below 0 gives one already expired.
+   * `sb-sb-auth-token.N` cookies, or the 2025 page's single cookie. On the 2026 app `ttlSecs` is the access
+   * token's lifetime (below 0: already expired, with a live refresh token) and `refreshTokenDead` makes the
+   * refresh token dead too (fully signed out); on the 2025 page `ttlSecs` is the session's lifetime.
    */
-  issueSession(email?: string, options?: { ttlSecs?: number }): SimulatorStorageState;
+  issueSession(email?: string, options?: { ttlSecs?: number; refreshTokenDead?: boolean }): SimulatorStorageState;
+  /** 2026 app: revokes refresh tokens (every account's, or one's); access tokens live on until they expire. */
+  revokeRefreshTokens(email?: string): void;
+  /** 2026 app: the refresh tokens honoured now (not rotated, revoked or expired), oldest first. */
+  liveRefreshTokens(email?: string): string[];
+  /** 2026 app: the user id of an account (as in the cookie's `user.id` and `clips/user/<user_id>`). */
+  userId(email?: string): string;
+  /** 2026 app: adds `count` finished songs, older than any so far, to an account's library (benchmarks). */
+  seedLibrary(email: string | undefined, count: number): void;
   /** Sets an account's credit balance (2026 app). */
   setCredits(credits: number, email?: string): void;
   /** An account's credit balance (2026 app). */
@@ -97,8 +141,8 @@ export interface RunningSimulator {
   /** The sha256 of what the site serves for a song in a format: what a stored file must equal. */
   servedSha256(clipId: string, format: SimulatedFormat): string | undefined;
   /** Every clip of the 2026 app, oldest first. */
-  flowClips(): Array<{ id: string; title: string; opType: string; parentId?: string; account: string; createdAt: number }>;
-  /** Ends every session (as when the auth cookie expires), or only those of one account's email. */
+  flowClips(): Array<{ id: string; title: string; opId: string; opType: string; parentId?: string; account: string; createdAt: number }>;
+  /** Ends every session, or only those of one account's email (2026 app: access and refresh tokens both). */
   expireSessions(email?: string): void;
   resetStats(): void;
   close(): Promise<void>;
@@ -151,6 +195,21 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
     credentials: options.credentials ?? { email: "producer@example.test", password: "correct horse battery" },
     sessionTtlSecs: options.sessionTtlSecs ?? 7 * 24 * 3600,
     slowExportMs: options.slowExportMs ?? 3000,
+    accessTokenTtlSecs: options.accessTokenTtlSecs ?? 3600,
+    refreshReuseSecs: options.refreshReuseSecs ?? 10,
+    toolReturnDelayMs: options.toolReturnDelayMs ?? 300,
+    streamParts: options.streamParts ?? "both",
+    toolReturnContent: options.toolReturnContent ?? "object",
+    directStreamStaysOpen: options.directStreamStaysOpen ?? false,
+    songPairs: options.songPairs ?? "one-operation",
+    statusExtras: options.statusExtras ?? false,
+    wavDelayMs: options.wavDelayMs ?? 0,
+    libraryRows: options.libraryRows ?? "div",
+    menuShape: options.menuShape ?? "portal",
+    pageCostMs: options.pageCostMs ?? 0,
+    promoDelayMs: options.promoDelayMs ?? 2000,
+    maxAudioSecs: options.maxAudioSecs ?? 8,
+    busyRetryAfterSecs: options.busyRetryAfterSecs ?? 5,
   };
   const faults = new FaultSwitchboard();
   const adminToken = randomBytes(24).toString("hex");
@@ -361,7 +420,7 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
     if (!song || !song.hasAudio || !FORMATS.includes(format)) return c.json({ error: "not found" }, 404);
     stats.downloads[format] += 1;
     const bytes = audio.get(song, format);
-    stats.served.push({ clipId: song.id, format, sha256: audio.sha256(song, format), via: "menu" });
+    stats.served.push({ clipId: song.id, format, sha256: audio.sha256(song, format), via: "endpoint" });
     const filename = `${song.title}.${format}`;
     return c.body(new Uint8Array(bytes), 200, {
       "content-type": CONTENT_TYPES[format],
@@ -405,12 +464,25 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
     return c.json(stats);
   });
   admin.post("/sessions", async (c) => {
-    const body = (await c.req.json().catch(() => ({}))) as { email?: unknown; ttlSecs?: unknown };
+    const body = (await c.req.json().catch(() => ({}))) as { email?: unknown; ttlSecs?: unknown; refreshTokenDead?: unknown };
     return c.json(
       running.issueSession(typeof body.email === "string" ? body.email : undefined, {
         ...(typeof body.ttlSecs === "number" ? { ttlSecs: body.ttlSecs } : {}),
+        ...(body.refreshTokenDead === true ? { refreshTokenDead: true } : {}),
       }),
     );
+  });
+  admin.post("/sessions/revoke-refresh-tokens", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { email?: unknown };
+    running.revokeRefreshTokens(typeof body.email === "string" ? body.email : undefined);
+    return c.json({ ok: true });
+  });
+  admin.get("/sessions/refresh-tokens", (c) => c.json({ refreshTokens: running.liveRefreshTokens(c.req.query("email")) }));
+  admin.post("/library/seed", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { email?: unknown; count?: unknown };
+    if (typeof body.count !== "number" || !Number.isInteger(body.count) || body.count < 0) return c.json({ error: "count must be an integer >= 0" }, 400);
+    running.seedLibrary(typeof body.email === "string" ? body.email : undefined, body.count);
+    return c.json({ ok: true, clips: running.flowClips().length });
   });
   admin.post("/sessions/expire", async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { email?: unknown };
@@ -428,7 +500,8 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
   admin.patch("/settings", async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as Partial<RunningSimulator["settings"]>;
     if (body.variant !== undefined && !SITE_VARIANTS.includes(body.variant)) return c.json({ error: "unknown variant" }, 400);
-    for (const key of ["generationMs", "replyDelayMs", "songsPerGeneration", "slowExportMs", "variant", "statusPollMs", "creditsPerSong"] as const) {
+    const live = ["generationMs", "replyDelayMs", "songsPerGeneration", "slowExportMs", "variant", "statusPollMs", "creditsPerSong", "accessTokenTtlSecs", "refreshReuseSecs", "toolReturnDelayMs", "streamParts", "toolReturnContent", "directStreamStaysOpen", "songPairs", "statusExtras", "wavDelayMs", "libraryRows", "menuShape", "pageCostMs", "promoDelayMs", "maxAudioSecs", "busyRetryAfterSecs"] as const;
+    for (const key of live) {
       if (body[key] !== undefined) (settings as Record<string, unknown>)[key] = body[key];
     }
     return c.json(settings);
@@ -436,14 +509,20 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
 
   const siteServer = createAdaptorServer({ fetch: site.fetch });
   const adminServer = createAdaptorServer({ fetch: admin.fetch });
+  const storageServer = createAdaptorServer({ fetch: flow.storage.fetch });
   const port = await listen(siteServer, options.port ?? 0);
   const adminPort = await listen(adminServer, options.adminPort ?? 0);
+  const storagePort = await listen(storageServer, options.storagePort ?? 0);
   const url = `http://127.0.0.1:${port}`;
+  // Another origin than the site's (another port), as the real storage bucket is.
+  const storageUrl = `http://127.0.0.1:${storagePort}`;
+  flow.setStorageOrigin(storageUrl);
 
   const running: RunningSimulator = {
     url,
     adminUrl: `http://127.0.0.1:${adminPort}`,
     adminToken,
+    storageUrl,
     faults,
     get stats() {
       return stats;
@@ -463,9 +542,12 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
       });
       if (settings.variant === "flow-2026") {
         // Like Supabase: the cookies live long; the session JSON inside says when the access token ends.
-        const { cookies } = flow.issueSession(email, ttlSecs);
+        const session = flow.issueSession(email, {
+          accessTtlSecs: sessionOptions.ttlSecs ?? settings.accessTokenTtlSecs,
+          refreshTokenDead: sessionOptions.refreshTokenDead === true,
+        });
         const expires = Math.floor(Date.now() / 1000) + 400 * 24 * 3600;
-        return { cookies: cookies.map((chunk) => cookie(chunk.name, chunk.value, expires)), origins: [] };
+        return { cookies: encodeSessionCookie(session).map((chunk) => cookie(chunk.name, chunk.value, expires)), origins: [] };
       }
       const token = randomBytes(24).toString("base64url");
       const expiresAt = Date.now() + ttlSecs * 1000;
@@ -478,14 +560,27 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
     credits(email = settings.credentials.email) {
       return flow.credits(email);
     },
+    revokeRefreshTokens(email) {
+      flow.revokeRefreshTokens(email);
+    },
+    liveRefreshTokens(email) {
+      return flow.liveRefreshTokens(email);
+    },
+    userId(email = settings.credentials.email) {
+      return flow.userId(email);
+    },
+    seedLibrary(email = settings.credentials.email, count) {
+      flow.seedLibrary(email, count);
+    },
     servedSha256(clipId, format) {
-      const clip = flow.clip(clipId) ?? songById(clipId);
-      return clip ? audio.sha256(clip, format) : undefined;
+      const source = flow.audioSource(clipId) ?? songById(clipId);
+      return source ? audio.sha256(source, format) : undefined;
     },
     flowClips() {
       return flow.clips().map((clip) => ({
         id: clip.id,
         title: clip.title,
+        opId: clip.opId,
         opType: clip.opType,
         account: clip.account,
         createdAt: clip.createdAt,
@@ -502,7 +597,8 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
     },
     async close() {
       for (const release of [...heldRequests]) release();
-      await Promise.all([closeServer(siteServer), closeServer(adminServer)]);
+      flow.close();
+      await Promise.all([closeServer(siteServer), closeServer(adminServer), closeServer(storageServer)]);
     },
   };
   return running;

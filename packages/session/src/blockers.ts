@@ -132,16 +132,19 @@ export class PageGuard {
     const any = watched.reduce((all, one) => all.or(one)).filter({ visible: true });
     let closed = 0;
     while (closed < MAX_COVERS && (await any.count().catch(unlessClosed(this.page, 0))) > 0) {
-      const timeout = Math.min(this.site.timeouts.elementMs, 3000);
-      if (consent && (await consent.first().isVisible().catch(() => false))) {
-        this.logger.debug({ locator: "consentAgree" }, "agreeing to the consent notice that covers the page");
-        await consent.first().click({ timeout }).catch(() => undefined);
-      } else if (close && (await close.filter({ visible: true }).count().catch(() => 0)) > 0) {
+      const timeout = Math.min(this.site.timeouts.elementMs, 1500);
+      // A modal dialog sits on top of a notice: it goes first, or the notice's button cannot be clicked.
+      const dialog = overlay ? (await overlay.count().catch(() => 0)) > 0 : false;
+      const closeVisible = close ? close.filter({ visible: true }) : undefined;
+      if (closeVisible && (dialog || !overlay) && (await closeVisible.count().catch(() => 0)) > 0) {
         this.logger.debug({ locator: "dialogClose" }, "closing a dialog that covers the page");
-        await close.filter({ visible: true }).first().click({ timeout }).catch(() => undefined);
-      } else {
+        await closeVisible.first().click({ timeout }).catch(() => this.page.keyboard.press("Escape").catch(() => undefined));
+      } else if (dialog) {
         this.logger.debug({ locator: "overlay" }, "closing a dialog that covers the page with Escape");
         await this.page.keyboard.press("Escape").catch(() => undefined);
+      } else if (consent && (await consent.first().isVisible().catch(() => false))) {
+        this.logger.debug({ locator: "consentAgree" }, "agreeing to the consent notice that covers the page");
+        await consent.first().click({ timeout }).catch(() => undefined);
       }
       closed += 1;
       // Let the page take the dialog away before looking again.

@@ -65,11 +65,13 @@ export class ComposeControls {
 
   /** The current values of text controls, read together (undefined where one cannot be read). */
   private async read(keys: string[]): Promise<Record<string, string | undefined>> {
+    await this.context.guard.dismissOverlays();
     const values = await Promise.all(keys.map((key) => this.locator(key).inputValue({ timeout: 500 }).catch(() => undefined)));
     return Object.fromEntries(keys.map((key, index) => [key, values[index]]));
   }
 
   private async switchOn(key: string): Promise<boolean> {
+    await this.context.guard.dismissOverlays();
     const state = await this.locator(key)
       .getAttribute("aria-checked", { timeout: this.context.site.timeouts.elementMs })
       .catch(() => null);

@@ -13,12 +13,25 @@ export interface LoginStateSummary {
   cookies: number;
   /** The auth cookie's name, when the state has one. */
   authCookie: string | undefined;
+  /** When the login ends, when that is known (a login without a refresh token). */
   expiresAt: string | undefined;
+  /** The login holds a refresh token: the page renews its access token, so the login has no known end. */
+  refreshable: boolean;
+  /** When the saved access token ends (about an hour after it was issued). */
+  accessTokenExpiresAt: string | undefined;
 }
 
 function summarize(stateFile: string, state: LoginState): LoginStateSummary {
   const auth = authCookieOf(state);
-  return { stateFile, cookies: state.cookies.length, authCookie: auth?.name, expiresAt: auth?.expiresAt };
+  const refreshable = auth?.refreshable === true;
+  return {
+    stateFile,
+    cookies: state.cookies.length,
+    authCookie: auth?.name,
+    expiresAt: refreshable ? undefined : auth?.expiresAt,
+    refreshable,
+    accessTokenExpiresAt: refreshable ? auth?.expiresAt : undefined,
+  };
 }
 
 /**

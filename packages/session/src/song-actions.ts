@@ -104,10 +104,15 @@ export class SongActions {
 
   /** Fills a text control with exactly `value` (clearing what the page kept from last time). */
   async fill(target: Locator, key: string, value: string, context: { step: string }): Promise<void> {
+    await this.guard.dismissOverlays();
     try {
       await abortable(target.fill(value, { timeout: this.site.timeouts.elementMs }), this.signal);
     } catch (error) {
       if (!isPlaywrightTimeout(error)) throw error;
+      if (await this.guard.dismissOverlays()) {
+        await abortable(target.fill(value, { timeout: this.site.timeouts.elementMs }), this.signal);
+        return;
+      }
       const blocker = await this.guard.current();
       if (blocker) throw this.guard.blockedError(blocker);
       throw this.guard.siteChanged(key, "could not be filled", { ...context, cause: error });

@@ -21,6 +21,9 @@ const LINK_RETRY_MS = 500;
  * checked to be the asked format by its first bytes before it counts.
  */
 export class SongFiles {
+  /** The library page is one page: songs go through its menus one at a time. */
+  private menuTurn: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly context: FlowContext,
     private readonly library: LibraryReader,
@@ -129,8 +132,14 @@ export class SongFiles {
     return this.context.actions.save(download, target, format, songNumber);
   }
 
-  /** The last resort: the song's row in the library, its menu, Download, the format. */
-  private async fromMenu(clip: ClipState, target: string, format: AudioFormat, songNumber: number): Promise<string> {
+  /** The last resort: the song's row in the library, its menu, Download, the format (one song at a time). */
+  private fromMenu(clip: ClipState, target: string, format: AudioFormat, songNumber: number): Promise<string> {
+    const turn = this.menuTurn.then(() => this.throughMenu(clip, target, format, songNumber));
+    this.menuTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async throughMenu(clip: ClipState, target: string, format: AudioFormat, songNumber: number): Promise<string> {
     const { actions, site } = this.context;
     const context = { step: "download", songNumber };
     const { row, menu } = await this.library.openSongMenu(clip, songNumber, "download");

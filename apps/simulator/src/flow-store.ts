@@ -1,0 +1,174 @@
+import type { SimulatedFormat } from "./catalog.js";
+
+/** The models the app offers; `public_name` is what travels as `client_context.selected_model`. */
+export const FLOW_MODELS = [
+  { public_name: "Lyria 3.5", is_default: true, blurb: "Fast, full songs" },
+  { public_name: "Lyria 3 Pro", is_default: false, blurb: "Best vocals, slower" },
+] as const;
+export const STEM_PARTS = ["vocals", "drums", "bass", "other"] as const;
+
+export type FlowOpType = "audio__create_song" | "audio__split_stems";
+
+export interface FlowClip {
+  id: string;
+  title: string;
+  opId: string;
+  opType: FlowOpType;
+  account: string;
+  /** The length the clip reports (`duration.value`). */
+  durationSecs: number;
+  /** The length of the audio actually synthesized (capped by `maxAudioSecs` so tests stay fast). */
+  audioSecs: number;
+  hasAudio: boolean;
+  soundPrompt: string;
+  lyricsId: string | null;
+  lyricsText: string;
+  seed: number;
+  createdAt: number;
+  parentId?: string;
+  /** Whose audio this clip serves (itself unless the duplicate-audio fault gave it another's). */
+  audioOf?: { id: string; title: string; durationSecs: number };
+}
+
+export interface FlowOperation {
+  opId: string;
+  opType: FlowOpType;
+  account: string;
+  createdAt: number;
+  /** When its tool-return is sent: the operation shows as running from then. */
+  startedAt: number;
+  readyAt: number;
+  clipIds: string[];
+  failure?: { error_type: string; error_message: string };
+}
+
+/** One file the site served: the song, the format asked, the bytes' sha256, and whether storage or the API served it. */
+export interface ServedAudio {
+  clipId: string;
+  format: SimulatedFormat;
+  sha256: string;
+  via: "storage" | "endpoint";
+}
+
+/** A create-song call as received, with its lyrics resolved from `lyrics_id_map`. */
+export interface ComposeRequest {
+  body: unknown;
+  soundPrompt: string;
+  lyrics: string;
+  title: string;
+  seed: number | null;
+  selectedModel: string;
+}
+
+export interface FlowStats {
+  /** Generation calls taken (compose create_song and chat), by account: 402-refused ones too, 429-busy ones not. */
+  generationCalls: Record<string, number>;
+  /** Generations that started and were charged, by account. */
+  generationsStarted: Record<string, number>;
+  /** Generation calls refused with 429 "Producer is busy helping others". */
+  busyRefusals: number;
+  stemSplits: number;
+  creditsCharged: number;
+  refusedForCredits: number;
+  /** `/__api/*` calls refused with 401. */
+  unauthorized: number;
+  /** Refresh-token grants: answered with a new session, or refused. */
+  refreshes: { granted: number; refused: number };
+  /** Connections to a message stream. */
+  streamReaders: number;
+  composeRequests: ComposeRequest[];
+  chatMessages: string[];
+  /** Library listing calls (`clips/auth-user`, `clips/user/<id>`). */
+  libraryListings: number;
+  /** `POST /__api/clips` calls. */
+  clipsLookups: number;
+}
+
+export const emptyFlowStats = (): FlowStats => ({
+  generationCalls: {},
+  generationsStarted: {},
+  busyRefusals: 0,
+  stemSplits: 0,
+  creditsCharged: 0,
+  refusedForCredits: 0,
+  unauthorized: 0,
+  refreshes: { granted: 0, refused: 0 },
+  streamReaders: 0,
+  composeRequests: [],
+  chatMessages: [],
+  libraryListings: 0,
+  clipsLookups: 0,
+});
+
+/** Everything the 2026 app knows: operations, clips, credits and conversations. */
+export class FlowStore {
+  readonly operations = new Map<string, FlowOperation>();
+  readonly clips = new Map<string, FlowClip>();
+  readonly conversations = new Map<string, string>();
+  private readonly balances = new Map<string, number>();
+
+  constructor(private readonly startingCredits: () => number) {}
+
+  balance(account: string): number {
+    return this.balances.get(account) ?? this.startingCredits();
+  }
+
+  setBalance(account: string, credits: number): void {
+    this.balances.set(account, credits);
+  }
+
+  addOperation(operation: FlowOperation, clips: FlowClip[]): void {
+    for (const clip of clips) {
+      this.clips.set(clip.id, clip);
+      operation.clipIds.push(clip.id);
+    }
+    this.operations.set(operation.opId, operation);
+  }
+
+  /** The account's clips, newest first (the library's order). */
+  clipsOf(account: string): FlowClip[] {
+    return [...this.clips.values()].filter((clip) => clip.account === account).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** Whether a clip's audio exists now: its operation is done, did not fail, and the clip has audio. */
+  isDone(clip: FlowClip, now = Date.now()): boolean {
+    const operation = this.operations.get(clip.opId);
+    return operation !== undefined && now >= operation.readyAt && !operation.failure && clip.hasAudio;
+  }
+
+  /** A clip in the shape `POST /__api/clips` and the listings answer. */
+  clipJson(clip: FlowClip, storageOrigin: string, now = Date.now()) {
+    const operation = this.operations.get(clip.opId);
+    const finished = operation !== undefined && now >= operation.readyAt;
+    const failed = finished && (operation.failure !== undefined || !clip.hasAudio);
+    const done = finished && !failed;
+    const status = done ? "completed" : failed ? "failed" : "pending";
+    return {
+      id: clip.id,
+      title: clip.title,
+      op_id: clip.opId,
+      op_type: clip.opType,
+      duration: { status, value: done ? clip.durationSecs.toFixed(1) : null },
+      lyrics: {
+        status: finished ? "completed" : "pending",
+        value: clip.lyricsId ? { id: clip.lyricsId, text: clip.lyricsText } : null,
+      },
+      operation: {
+        sound_prompt: clip.soundPrompt,
+        title: clip.title,
+        seed: clip.seed,
+        lyrics_id: clip.lyricsId,
+        ...(clip.parentId ? { source_clip_id: clip.parentId } : {}),
+      },
+      audio_url: done ? `${storageOrigin}/clips/${clip.id}.m4a` : null,
+      wav_url: done ? `${storageOrigin}/clips/${clip.id}.wav` : null,
+      image_url: `${storageOrigin}/images/${clip.id}.svg`,
+      video_url: null,
+      privacy: "private",
+      deleted_at: null,
+      created_at: new Date(clip.createdAt).toISOString(),
+    };
+  }
+}
+
+export type FlowClipJson = ReturnType<FlowStore["clipJson"]>;

@@ -1,0 +1,1251 @@
+/**
+ * Contract test: holds the 2026 simulator (`flow-2026`) to what `/work/shared/PRODUCERAI-SITE.md` section A says
+ * about the real app's traffic. Every expectation comes from `./fixtures/facts-shapes.ts`, written from the facts
+ * alone. Everything goes over plain HTTP (Node fetch) with the Bearer access token from the session cookie, the
+ * way the page's own same-origin JSON traffic does.
+ *
+ * Each test collects all of its findings and fails once at the end, listing every one (endpoint, key, fact).
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { start, type RunningSimulator } from "../src/index.js";
+import * as F from "./fixtures/facts-shapes.js";
+
+const TEST_MS = 60_000;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The shape checker
+// ---------------------------------------------------------------------------------------------------------------
+
+type Json = any;
+
+function typeOf(v: unknown): F.JsonType | "undefined" {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  const t = typeof v;
+  if (t === "string" || t === "number" || t === "boolean" || t === "object") return t;
+  return "undefined";
+}
+
+const preview = (v: unknown) => {
+  const s = JSON.stringify(v);
+  return s === undefined ? "undefined" : s.length > 120 ? `${s.slice(0, 117)}...` : s;
+};
+
+function checkField(where: string, value: unknown, field: F.Field, errs: string[]): void {
+  const types = (Array.isArray(field.type) ? field.type : [field.type]) as F.JsonType[];
+  let v = value;
+  if (field.jsonStringOk && typeof v === "string") {
+    try {
+      const parsed = JSON.parse(v);
+      if (parsed && typeof parsed === "object") v = parsed;
+    } catch {
+      /* checked as a string */
+    }
+  }
+  const t = typeOf(v);
+  if (!types.includes(t as F.JsonType)) {
+    errs.push(`${where}: expected ${types.join(" | ")}, got ${t} ${preview(v)} — fact: ${field.fact}`);
+    return;
+  }
+  if (field.oneOf && !field.oneOf.includes(v as never)) {
+    errs.push(`${where}: ${preview(v)} is not one of ${field.oneOf.map((x) => JSON.stringify(x)).join(" | ")} — fact: ${field.fact}`);
+  }
+  if (field.pattern && typeof v === "string" && !field.pattern.test(v)) {
+    errs.push(`${where}: ${preview(v)} does not match ${field.pattern} — fact: ${field.fact}`);
+  }
+  if (t === "object" && field.shape) checkShape(where, v as Record<string, unknown>, field.shape, errs);
+  if (t === "array" && field.items) (v as unknown[]).forEach((x, i) => checkField(`${where}[${i}]`, x, field.items!, errs));
+}
+
+function checkShape(where: string, obj: unknown, shape: F.Shape, errs: string[]): void {
+  if (typeOf(obj) !== "object") {
+    errs.push(`${where}: expected an object, got ${typeOf(obj)} ${preview(obj)}`);
+    return;
+  }
+  const o = obj as Record<string, unknown>;
+  for (const [k, f] of Object.entries(shape.required ?? {})) {
+    if (!(k in o) || o[k] === undefined) errs.push(`${where}.${k}: missing — fact: ${f.fact}`);
+    else checkField(`${where}.${k}`, o[k], f, errs);
+  }
+  for (const [k, f] of Object.entries(shape.optional ?? {})) {
+    if (k in o && o[k] !== undefined) checkField(`${where}.${k}`, o[k], f, errs);
+  }
+  for (const [k, fact] of Object.entries(shape.absent ?? {})) {
+    if (k in o) errs.push(`${where}.${k}: present (${preview(o[k])}) but must be absent — fact: ${fact}`);
+  }
+  if (shape.values) for (const [k, v] of Object.entries(o)) checkField(`${where}[${JSON.stringify(k)}]`, v, shape.values, errs);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Findings, per endpoint
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Things worth reporting that the facts neither require nor forbid. */
+const observations: string[] = [];
+const note = (o: string) => {
+  if (!observations.includes(o)) observations.push(o);
+};
+const ledger = new Map<string, { checks: number; failures: string[] }>();
+let totalChecks = 0;
+
+/** Collects findings for one endpoint; `done()` fails the test once, listing them all. */
+class Findings {
+  private all: string[] = [];
+  ok(endpoint: string, cond: unknown, message: string): boolean {
+    const e = ledger.get(endpoint) ?? { checks: 0, failures: [] };
+    ledger.set(endpoint, e);
+    e.checks++;
+    totalChecks++;
+    if (!cond) {
+      e.failures.push(message);
+      this.all.push(`[${endpoint}] ${message}`);
+    }
+    return Boolean(cond);
+  }
+  shape(endpoint: string, label: string, value: unknown, shape: F.Shape): boolean {
+    const errs: string[] = [];
+    checkShape(label, value, shape, errs);
+    if (errs.length === 0) return this.ok(endpoint, true, "");
+    for (const e of errs) this.ok(endpoint, false, e);
+    return false;
+  }
+  field(endpoint: string, label: string, value: unknown, field: F.Field): boolean {
+    const errs: string[] = [];
+    checkField(label, value, field, errs);
+    if (errs.length === 0) return this.ok(endpoint, true, "");
+    for (const e of errs) this.ok(endpoint, false, e);
+    return false;
+  }
+  done(): void {
+    expect(this.all, `facts contract failures:\n  ${this.all.join("\n  ")}`).toEqual([]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP helpers
+// ---------------------------------------------------------------------------------------------------------------
+
+let site: RunningSimulator;
+let token: string;
+let refreshToken: string;
+let userId: string;
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: Json;
+}
+
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  bearer: string | null = token,
+): Promise<Answer> {
+  const res = await fetch(base + path, {
+    method,
+    redirect: "manual",
+    headers: {
+      accept: "application/json",
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: Json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+const api = (method: string, path: string, body?: unknown, bearer: string | null = token) =>
+  call(site.url, method, path, body, {}, bearer);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Retries an API call while it answers 429 (which means wait, not fail), honouring `retry-after`. */
+async function apiPatient(method: string, path: string, body?: unknown, bearer: string | null = token, s: RunningSimulator = site) {
+  for (let i = 0; ; i++) {
+    const a = await call(s.url, method, path, body, {}, bearer);
+    if (a.status !== 429 || i > 10) return a;
+    await sleep(Math.min(5000, (Number(a.headers.get("retry-after")) || 1) * 1000));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The session cookie
+// ---------------------------------------------------------------------------------------------------------------
+
+interface SessionCookies {
+  names: string[];
+  chunks: Array<{ name: string; value: string }>;
+  joined: string;
+  json: Json;
+}
+
+/** Joins the Supabase `sb-<ref>-auth-token.N` chunks in order and decodes `base64-<base64 JSON>`. */
+function readSession(state: { cookies: Array<{ name: string; value: string }> }): SessionCookies {
+  const chunks = state.cookies
+    .filter((c) => /^sb-.+-auth-token(\.\d+)?$/.test(c.name))
+    .map((c) => ({ ...c, n: Number(/\.(\d+)$/.exec(c.name)?.[1] ?? 0) }))
+    .sort((a, b) => a.n - b.n);
+  const joined = chunks.map((c) => c.value).join("");
+  let json: Json;
+  try {
+    const raw = decodeURIComponent(joined);
+    const b64 = raw.startsWith(F.SESSION_COOKIE.prefix) ? raw.slice(F.SESSION_COOKIE.prefix.length) : raw;
+    json = JSON.parse(Buffer.from(b64, "base64url").toString("utf8"));
+  } catch {
+    json = undefined;
+  }
+  return { names: state.cookies.map((c) => c.name), chunks, joined, json };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The SSE stream, read as it arrives
+// ---------------------------------------------------------------------------------------------------------------
+
+interface SseEvent {
+  event: string;
+  named: boolean;
+  raw: string;
+  data: Json;
+}
+
+class SseReader {
+  events: SseEvent[] = [];
+  ended = false;
+  endedAt = 0;
+  failure: unknown;
+  private wake: Array<() => void> = [];
+
+  private constructor(
+    readonly res: Response,
+    private readonly ac: AbortController,
+  ) {}
+
+  static async open(s: RunningSimulator, jobId: string, bearer = token): Promise<SseReader> {
+    const ac = new AbortController();
+    const res = await fetch(`${s.url}/__api/messages/${encodeURIComponent(jobId)}/stream?last_id=0`, {
+      headers: { authorization: `Bearer ${bearer}`, accept: "text/event-stream" },
+      signal: ac.signal,
+    });
+    const r = new SseReader(res, ac);
+    void r.pump();
+    return r;
+  }
+
+  private notify() {
+    const w = this.wake;
+    this.wake = [];
+    for (const f of w) f();
+  }
+
+  private async pump() {
+    if (!this.res.body) {
+      this.ended = true;
+      return;
+    }
+    const reader = this.res.body.getReader();
+    const dec = new TextDecoder();
+    let buf = "";
+    let name: string | undefined;
+    let data: string[] = [];
+    const dispatch = () => {
+      if (name === undefined && data.length === 0) return;
+      const raw = data.join("\n");
+      let parsed: Json = raw;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        /* plain text */
+      }
+      this.events.push({ event: name ?? "message", named: name !== undefined, raw, data: parsed });
+      name = undefined;
+      data = [];
+      this.notify();
+    };
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += dec.decode(value, { stream: true });
+        let m: RegExpExecArray | null;
+        while ((m = /\r\n|\n|\r/.exec(buf))) {
+          const line = buf.slice(0, m.index);
+          buf = buf.slice(m.index + m[0].length);
+          if (line === "") dispatch();
+          else if (line.startsWith(":")) continue;
+          else {
+            const i = line.indexOf(":");
+            const field = i < 0 ? line : line.slice(0, i);
+            let val = i < 0 ? "" : line.slice(i + 1);
+            if (val.startsWith(" ")) val = val.slice(1);
+            if (field === "event") name = val;
+            else if (field === "data") data.push(val);
+          }
+        }
+      }
+      dispatch();
+    } catch (e) {
+      this.failure = e;
+    } finally {
+      this.ended = true;
+      this.endedAt = Date.now();
+      this.notify();
+    }
+  }
+
+  /** Waits until `pick` finds something among the events so far (or the stream ends, or time runs out). */
+  async waitFor<T>(pick: (events: SseEvent[]) => T | undefined, timeoutMs: number): Promise<T | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = pick(this.events);
+      if (found !== undefined) return found;
+      if (this.ended || Date.now() >= deadline) return undefined;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        this.wake.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close() {
+    this.ac.abort();
+  }
+}
+
+/** Every part the stream carried: `part` events' `part`, `message` events' `parts`. */
+function partsOf(events: SseEvent[]): Json[] {
+  const out: Json[] = [];
+  for (const ev of events) {
+    if (ev.event === "part" && ev.data && typeof ev.data === "object" && ev.data.part) out.push(ev.data.part);
+    if (ev.event === "message" && ev.data && Array.isArray(ev.data.parts)) out.push(...ev.data.parts);
+  }
+  return out;
+}
+
+interface ToolReturn {
+  part: Json;
+  content: Json;
+}
+
+/** The tool-return parts of one tool (deduplicated: a return may come in a `part` and again in a `message`). */
+function toolReturns(events: SseEvent[], tool: string): ToolReturn[] {
+  const seen = new Set<string>();
+  const out: ToolReturn[] = [];
+  for (const p of partsOf(events)) {
+    if (!p || typeof p !== "object" || p.tool_name !== tool || p.part_kind === "tool-call" || p.content === undefined) continue;
+    let content = p.content;
+    if (typeof content === "string") {
+      try {
+        content = JSON.parse(content);
+      } catch {
+        /* stays a string */
+      }
+    }
+    if (!content || typeof content !== "object") continue;
+    const key = JSON.stringify(content);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ part: p, content });
+  }
+  return out;
+}
+
+/** Checks every event the stream carried against the facts: names, `part`, `message`, `error`. */
+function checkStreamEvents(f: Findings, endpoint: string, events: SseEvent[]) {
+  note(`stream event names seen: ${[...new Set(events.map((e) => (e.named ? e.event : `${e.event} (unnamed)`)))].sort().join(", ")}`);
+  for (const [i, ev] of events.entries()) {
+    f.ok(
+      endpoint,
+      (F.STREAM.events as readonly string[]).includes(ev.event),
+      `event #${i} "${ev.event}" is not one of the events the facts list (${F.STREAM.events.join(", ")}) — fact: ${F.STREAM.fact}`,
+    );
+    if (ev.event === "part") f.shape(endpoint, `event #${i} part`, ev.data, F.STREAM_PART_EVENT);
+    if (ev.event === "message") f.shape(endpoint, `event #${i} message${ev.named ? "" : " (unnamed event)"}`, ev.data, F.STREAM_MESSAGE_EVENT);
+    if (ev.event === "error") f.shape(endpoint, `event #${i} error`, ev.data, F.STREAM_ERROR_EVENT);
+  }
+}
+
+const EP = {
+  cookie: "session cookie sb-sb-auth-token.N",
+  credits: "GET /__api/billing/credits",
+  models: "GET /__api/models",
+  convCreate: "POST /__api/conversation/create",
+  toolCreate: "POST /__api/producer/tool-call (audio__create_song)",
+  toolStems: "POST /__api/producer/tool-call (audio__split_stems)",
+  chat: "POST /__api/conversation",
+  stream: "GET /__api/messages/<job_id>/stream",
+  streamCreate: "stream tool-return audio__create_song",
+  streamStems: "stream tool-return audio__split_stems",
+  streamError: "stream error event",
+  statusRunning: "GET /__api/audio-create-song-status (running)",
+  statusComplete: "GET /__api/audio-create-song-status (complete)",
+  statusFailed: "GET /__api/audio-create-song-status (failed)",
+  clips: "POST /__api/clips",
+  listUser: "GET /__api/clips/user/<user_id>",
+  listAuth: "GET /__api/clips/auth-user",
+  storage: "storage links audio_url / wav_url",
+  download: "GET /__api/download/audio/<clip_id>",
+  batch: "POST /__api/batch-download-clip",
+  busy: "429 busy",
+  credits402: "402 out of credits",
+  expired: "401 expired access token",
+  refresh: "POST /auth/v1/token?grant_type=refresh_token",
+} as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Driving a generation the way the page does
+// ---------------------------------------------------------------------------------------------------------------
+
+let defaultModel = "Lyria 3.5";
+
+async function newConversation(f: Findings, s: RunningSimulator = site, bearer = token): Promise<string | undefined> {
+  const a = await call(s.url, "POST", "/__api/conversation/create", { project_id: null }, {}, bearer);
+  f.ok(EP.convCreate, a.status === F.CONVERSATION_CREATE.status, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
+  f.shape(EP.convCreate, "body", a.json, F.CONVERSATION_CREATE.body);
+  return typeof a.json?.conversation_id === "string" ? a.json.conversation_id : undefined;
+}
+
+interface SongRequest {
+  sound_prompt: string;
+  lyrics: string;
+  lyrics_id: string;
+  title: string;
+  seed: number | null;
+}
+
+function songRequest(title: string): SongRequest {
+  return {
+    // The web form folds BPM into the prompt and length into the lyrics' last line.
+    sound_prompt: "warm lo-fi piano with vinyl crackle, 96 bpm",
+    lyrics: "Rain on the window, coffee on the sill\nThe city hums softly, the morning is still\n[End - 1:30]",
+    lyrics_id: randomUUID(),
+    title,
+    seed: 4242,
+  };
+}
+
+function createSongBody(conversationId: string, req: SongRequest) {
+  return {
+    conversation_id: conversationId,
+    part: {
+      tool_name: "audio__create_song",
+      args: { sound_prompt: req.sound_prompt, lyrics_id: req.lyrics_id, title: req.title, seed: req.seed, image_id: null },
+      part_kind: "tool-call",
+      tool_call_id: randomUUID(),
+    },
+    client_context: {
+      current_song_id: null,
+      song_queue: [],
+      project_id: null,
+      selected_model: defaultModel,
+      lyrics_id_map: { [req.lyrics_id]: req.lyrics },
+      ghostwriter_version: "standard",
+    },
+  };
+}
+
+function splitStemsBody(conversationId: string, clipId: string) {
+  return {
+    conversation_id: conversationId,
+    part: { tool_name: "audio__split_stems", args: { clip_id: clipId }, part_kind: "tool-call", tool_call_id: randomUUID() },
+    client_context: { current_song_id: clipId, song_queue: [], project_id: null, selected_model: defaultModel, lyrics_id_map: {} },
+  };
+}
+
+/** Reads a create_song stream up to its tool-return(s): the first, then briefly more (an A/B pair comes as two). */
+async function readCreateSongReturns(f: Findings, reader: SseReader, endpointTag: string = EP.streamCreate): Promise<ToolReturn[]> {
+  f.ok(EP.stream, reader.res.status === 200, `answered HTTP ${reader.res.status}`);
+  f.ok(
+    EP.stream,
+    F.STREAM.contentType.test(reader.res.headers.get("content-type") ?? ""),
+    `content-type ${reader.res.headers.get("content-type")} is not text/event-stream — fact: ${F.STREAM.fact}`,
+  );
+  const first = await reader.waitFor((evs) => (toolReturns(evs, "audio__create_song").length ? true : undefined), 30_000);
+  f.ok(endpointTag, first, `no audio__create_song tool-return arrived within 30 s (events: ${reader.events.map((e) => e.event).join(", ")}) — fact: ${F.TOOL_RETURN_PART.fact}`);
+  // An A/B pair: a second return may follow; stop at `complete`/`final`, the end, or after 1.5 s.
+  await reader.waitFor((evs) => (evs.some((e) => e.event === "complete" || e.event === "final") ? true : undefined), 1500);
+  const rets = toolReturns(reader.events, "audio__create_song");
+  for (const [i, r] of rets.entries()) {
+    f.shape(endpointTag, `tool-return #${i} part`, r.part, F.TOOL_RETURN_PART.shape);
+    f.shape(endpointTag, `tool-return #${i} content`, r.content, F.CREATE_SONG_RETURN);
+  }
+  checkStreamEvents(f, EP.stream, reader.events);
+  return rets;
+}
+
+/**
+ * A clip's `op_id` should be the operation a tool-return named — except the B clip of an A/B pair returned in one
+ * content (`clip_id_b` + `a_b_test_id`), which the facts let belong to its own operation.
+ */
+function opIdMatches(rets: ToolReturn[], c: Json): boolean {
+  if (rets.some((r) => r.content.operation_id === c.op_id)) return true;
+  const abB = rets.some((r) => r.content.clip_id_b === c.id && typeof r.content.a_b_test_id === "string");
+  if (abB) note(`A/B pair: clip_id_b ${c.id} has op_id ${c.op_id}, not the tool-return's operation_id ${preview(rets.map((r) => r.content.operation_id))} (accepted: the pair's B song may be its own operation)`);
+  return abB;
+}
+
+const clipIdsOf = (rets: ToolReturn[]) =>
+  [...new Set(rets.flatMap((r) => [r.content.clip_id, r.content.clip_id_b]).filter((x): x is string => typeof x === "string"))];
+
+/** Polls the operation status (checking every answer) until complete or failed. */
+async function pollStatus(f: Findings, operationId: string, s: RunningSimulator = site, bearer = token, timeoutMs = 40_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const a = await call(s.url, "GET", `/__api/audio-create-song-status/${encodeURIComponent(operationId)}`, undefined, {}, bearer);
+    if (a.status === 429) {
+      await sleep(Math.min(5000, (Number(a.headers.get("retry-after")) || 1) * 1000));
+      continue;
+    }
+    if (!f.ok(EP.statusComplete, a.status === F.STATUS.httpStatus, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`)) return undefined;
+    const st = a.json ?? {};
+    if (F.STATUS.isComplete(st)) {
+      f.shape(EP.statusComplete, "body", st, F.STATUS.complete);
+      return { state: "complete" as const, body: st };
+    }
+    if (F.STATUS.isFailed(st)) {
+      f.shape(EP.statusFailed, "body", st, F.STATUS.failed);
+      return { state: "failed" as const, body: st };
+    }
+    f.shape(EP.statusRunning, "body", st, F.STATUS.running);
+    if (Date.now() > deadline) {
+      f.ok(EP.statusComplete, false, `operation ${operationId} still "${st.status}" after ${timeoutMs / 1000} s`);
+      return undefined;
+    }
+    await sleep(250);
+  }
+}
+
+/** Asks `POST /__api/clips` (checking every answer) until every clip is done (or one failed). */
+async function waitClips(f: Findings, ids: string[], timeoutMs = 40_000, s: RunningSimulator = site): Promise<Record<string, Json> | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const a = await apiPatientOn(s, "POST", "/__api/clips", { clip_ids: ids });
+    if (!f.ok(EP.clips, a.status === F.CLIPS.status, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`)) return undefined;
+    f.shape(EP.clips, "body", a.json, F.CLIPS.body);
+    const clips = (a.json?.clips ?? {}) as Record<string, Json>;
+    for (const id of ids) {
+      f.ok(EP.clips, clips[id], `clips["${id}"]: missing — fact: ${F.CLIPS.fact} (keyed by id)`);
+      if (clips[id]) f.ok(EP.clips, clips[id].id === id, `clips["${id}"].id is ${preview(clips[id].id)}, not the key it is filed under`);
+    }
+    const found = ids.map((id) => clips[id]);
+    const failed = found.find((c) => c && F.CLIP_STATE.failed(c));
+    if (failed) {
+      f.ok(EP.clips, false, `clip ${failed.id} failed: deleted_at=${failed.deleted_at} duration=${preview(failed.duration)}`);
+      return clips;
+    }
+    if (found.every((c) => c && F.CLIP_STATE.done(c))) return clips;
+    if (Date.now() > deadline) {
+      f.ok(EP.clips, false, `clips not done after ${timeoutMs / 1000} s (${found.map((c) => `${c?.id}:${c?.duration?.status}/${c?.audio_url ? "audio" : "no audio"}`).join(" ")}) — fact: ${F.CLIP_STATE.fact}`);
+      return clips;
+    }
+    await sleep(250);
+  }
+}
+
+/** Sets a fault the README lists; a name the simulator does not know is itself a finding. */
+function setFault(f: Findings, endpoint: string, name: string, opts: { times?: number }): boolean {
+  try {
+    site.faults.set(name as never, opts);
+    return f.ok(endpoint, true, "");
+  } catch (e) {
+    return f.ok(endpoint, false, `the simulator has no "${name}" fault: ${(e as Error).message}`);
+  }
+}
+
+const apiPatientOn = (s: RunningSimulator, method: string, path: string, body?: unknown) => apiPatient(method, path, body, token, s);
+
+/** Checks a finished clip's links and its fields against what the facts say. */
+function checkDoneClip(f: Findings, c: Json, s: RunningSimulator = site) {
+  const siteOrigin = new URL(s.url).origin;
+  for (const [key, re] of [
+    ["audio_url", F.CLIP_STATE.audioUrlPath(c.id)],
+    ["wav_url", F.CLIP_STATE.wavUrlPath(c.id)],
+  ] as const) {
+    const u = c[key];
+    if (typeof u !== "string") {
+      if (key === "audio_url") f.ok(EP.clips, false, `clip ${c.id}.${key} is ${preview(u)} on a done clip`);
+      continue;
+    }
+    let url: URL | undefined;
+    try {
+      url = new URL(u);
+    } catch {
+      f.ok(EP.storage, false, `clip ${c.id}.${key} "${u}" is not an absolute public storage link — fact: ${F.STORAGE.fact}`);
+    }
+    if (url) {
+      f.ok(EP.clips, re.test(url.pathname), `clip ${c.id}.${key} "${u}" does not end in ${re.source.replace(/\\/g, "")} — fact: ${F.CLIP.fact}`);
+      f.ok(EP.storage, url.origin !== siteOrigin, `clip ${c.id}.${key} "${u}" is on the page's own origin; the facts describe storage links a cross-origin fetch reaches — fact: ${F.STORAGE.fact}`);
+    }
+  }
+  f.ok(EP.clips, typeof c.duration?.value === "string" && Number(c.duration.value) > 0, `clip ${c.id}.duration.value ${preview(c.duration?.value)} is not a positive numeric string like "152.8"`);
+}
+
+/** Fetches a storage link without cookies (and with a foreign Origin) and checks status, type, first bytes and CORS. */
+async function checkStorageLink(
+  f: Findings,
+  url: string,
+  format: F.AudioFormat,
+  opts: { on404: "fail" | "retry" | "accept"; label: string; s?: RunningSimulator },
+) {
+  const abs = new URL(url, (opts.s ?? site).url).toString();
+  const origin = "https://www.flowmusic.app";
+  let res: Response | undefined;
+  // "`wav_url` can 404 for a while or for stems": a song's wav is retried for a while, a stem's 404 is accepted.
+  const deadline = Date.now() + (opts.on404 === "fail" ? 0 : 20_000);
+  for (;;) {
+    res = await fetch(abs, { headers: { origin }, redirect: "follow" });
+    if (res.status !== 404 || Date.now() >= deadline) break;
+    await res.arrayBuffer();
+    if (opts.on404 === "accept") break;
+    await sleep(500);
+  }
+  if (opts.on404 === "accept" && res.status === 404) {
+    note(`${opts.label}: 404 (accepted: "wav_url can 404 … for stems")`);
+    f.ok(EP.storage, true, "");
+    return;
+  }
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  f.ok(EP.storage, res.status === 200, `${opts.label} ${abs}: HTTP ${res.status} without cookies — fact: ${F.STORAGE.fact}`);
+  if (res.status !== 200) return;
+  const ct = res.headers.get("content-type") ?? "";
+  f.ok(EP.storage, F.AUDIO_CONTENT_TYPES[format].test(ct), `${opts.label}: content-type "${ct}" is not a ${format} type`);
+  f.ok(EP.storage, F.MAGIC.check(format, bytes), `${opts.label}: first bytes ${Buffer.from(bytes.subarray(0, 12)).toString("hex")} are not ${format} — fact: ${F.MAGIC.fact}`);
+  const acao = res.headers.get("access-control-allow-origin");
+  const acac = res.headers.get("access-control-allow-credentials");
+  note(`storage ${format}: content-type ${preview(ct)}, Access-Control-Allow-Origin ${preview(acao)}, Access-Control-Allow-Credentials ${preview(acac)}`);
+  f.ok(
+    EP.storage,
+    F.STORAGE.corsUncredentialedOk(acao, origin),
+    `${opts.label}: Access-Control-Allow-Origin is ${preview(acao)}: a cookie-less cross-origin fetch would fail — fact: ${F.STORAGE.fact}`,
+  );
+  f.ok(
+    EP.storage,
+    F.STORAGE.corsCredentialedFails(acao, acac),
+    `${opts.label}: Access-Control-Allow-Origin ${preview(acao)} with Access-Control-Allow-Credentials ${preview(acac)} would let a credentialed cross-origin fetch through — fact: ${F.STORAGE.fact}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The suite
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Where the simulator hosts Supabase's auth endpoints: its own listener if it names one, else the site. */
+function supabaseBase(s: RunningSimulator): string {
+  const x = s as unknown as Record<string, unknown>;
+  for (const k of ["supabaseUrl", "authUrl", "supabaseURL"]) if (typeof x[k] === "string") return (x[k] as string).replace(/\/$/, "");
+  return s.url;
+}
+
+async function refresh(s: RunningSimulator, rt: string): Promise<Answer> {
+  return call(supabaseBase(s), "POST", F.REFRESH.path, { refresh_token: rt }, {}, null);
+}
+
+let song: { conversationId: string; clipIds: string[]; clips: Record<string, Json>; req: SongRequest } | undefined;
+let stemIds: string[] = [];
+
+beforeAll(async () => {
+  site = await start({ generationMs: 50, variant: "flow-2026" });
+  site.setCredits(100);
+  const session = readSession(site.issueSession());
+  token = session.json?.access_token;
+  refreshToken = session.json?.refresh_token;
+  userId = session.json?.user?.id ?? "";
+});
+
+afterAll(async () => {
+  await site?.close();
+  const lines = [...ledger.entries()].map(
+    ([ep, e]) => `${e.failures.length ? "FAIL" : "pass"}  ${ep}: ${e.checks} checks, ${e.failures.length} failed${e.failures.length ? `\n        - ${e.failures.join("\n        - ")}` : ""}`,
+  );
+  console.log(`facts contract: ${totalChecks} checks\n${lines.join("\n")}${observations.length ? `\nobservations:\n  - ${observations.join("\n  - ")}` : ""}`);
+});
+
+describe("the shape checker", () => {
+  it("flags a missing key, a wrong type, a value outside its set and a key that must be absent", () => {
+    const errs: string[] = [];
+    checkShape("status", { job_id: "j", progress: "half" }, F.STATUS.complete, errs);
+    expect(errs.some((e) => e.startsWith("status.status: missing"))).toBe(true);
+    expect(errs.some((e) => e.startsWith("status.progress: expected number | null"))).toBe(true);
+    expect(errs.some((e) => e.startsWith("status.job_id: present"))).toBe(true);
+    const clipErrs: string[] = [];
+    checkShape("body", { clips: { a: { id: "a", op_type: "audio__remix", duration: { status: "completed", value: 12 } } } }, F.CLIPS.body, clipErrs);
+    expect(clipErrs.some((e) => e.includes('body.clips["a"].op_type') && e.includes("is not one of"))).toBe(true);
+    expect(clipErrs.some((e) => e.includes('body.clips["a"].duration.value: expected string | null'))).toBe(true);
+    expect(clipErrs.some((e) => e.includes('body.clips["a"].audio_url: missing'))).toBe(true);
+    const listErrs: string[] = [];
+    checkShape("body", { data: [] }, F.LIST_USER.body, listErrs);
+    expect(listErrs.some((e) => e.startsWith("body.data: present"))).toBe(true);
+    expect(F.MAGIC.check("m4a", Buffer.from("\0\0\0\x20ftypM4A "))).toBe(true);
+    expect(F.MAGIC.check("mp3", Buffer.from([0xff, 0xfb]))).toBe(true);
+    expect(F.MAGIC.check("wav", Buffer.from("RIFX"))).toBe(false);
+    expect(F.STORAGE.corsCredentialedFails("https://www.flowmusic.app", "true")).toBe(false);
+  });
+});
+
+describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
+  it("signs in with Supabase cookies sb-sb-auth-token.N = base64-<JSON session>", () => {
+    const f = new Findings();
+    const state = site.issueSession();
+    const s = readSession(state);
+    f.ok(EP.cookie, s.chunks.length > 0, `no sb-<ref>-auth-token cookie among ${preview(s.names)}`);
+    for (const c of s.chunks) {
+      f.ok(EP.cookie, F.SESSION_COOKIE.namePattern.test(c.name), `cookie "${c.name}" is not named sb-sb-auth-token.N — fact: ${F.SESSION_COOKIE.fact}`);
+      f.ok(EP.cookie, c.value.length <= F.SESSION_COOKIE.maxChunkBytes, `cookie "${c.name}" holds ${c.value.length} bytes, more than one 4 KB chunk`);
+    }
+    const indices = s.chunks.map((c) => Number(/\.(\d+)$/.exec(c.name)?.[1]));
+    f.ok(EP.cookie, indices.every((n, i) => n === i), `chunk suffixes ${preview(indices)} are not .0, .1, …`);
+    f.ok(EP.cookie, decodeURIComponent(s.joined).startsWith(F.SESSION_COOKIE.prefix), `joined value starts "${s.joined.slice(0, 12)}", not "base64-"`);
+    f.shape(EP.cookie, "cookie JSON", s.json, F.SESSION_COOKIE.json);
+    const left = (s.json?.expires_at ?? 0) - Date.now() / 1000;
+    const [lo, hi] = F.SESSION_COOKIE.accessTokenLifetimeSecs;
+    f.ok(EP.cookie, left >= lo && left <= hi, `expires_at is ${Math.round(left)} s from now; the access token lasts "about 1 hour" — fact: ${F.EXPIRED_ACCESS_TOKEN.fact}`);
+    f.done();
+  });
+
+  it("GET /__api/billing/credits", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    site.setCredits(37);
+    const a = await api("GET", F.CREDITS.path);
+    f.ok(EP.credits, a.status === F.CREDITS.status, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
+    f.shape(EP.credits, "body", a.json, F.CREDITS.body);
+    f.ok(EP.credits, a.json?.data?.credits_remaining === 37, `data.credits_remaining is ${preview(a.json?.data?.credits_remaining)} after setCredits(37)`);
+    const anon = await api("GET", F.CREDITS.path, undefined, null);
+    f.ok(EP.credits, anon.status === 401, `without a Bearer token it answered HTTP ${anon.status}, not 401`);
+    site.setCredits(100);
+    f.done();
+  });
+
+  it("GET /__api/models", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    const a = await api("GET", F.MODELS.path);
+    f.ok(EP.models, a.status === F.MODELS.status, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
+    f.shape(EP.models, "body", a.json, F.MODELS.body);
+    const models: Json[] = Array.isArray(a.json?.models) ? a.json.models : [];
+    f.ok(EP.models, models.length > 0, "no models listed");
+    const chosen = models.find((m) => m?.is_default === true) ?? models[0];
+    if (typeof chosen?.public_name === "string") defaultModel = chosen.public_name;
+    f.done();
+  });
+
+  it("POST /__api/conversation/create", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    const id = await newConversation(f);
+    f.ok(EP.convCreate, id && id.length > 0, "no conversation_id");
+    f.done();
+  });
+
+  it("a compose generation: tool-call → stream tool-return → status → clips → done", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    site.setCredits(100);
+    const conversationId = (await newConversation(f)) ?? "missing";
+    const req = songRequest(`Contract Rain ${Date.now() % 100000}`);
+    const a = await apiPatient("POST", F.TOOL_CALL.path, createSongBody(conversationId, req));
+    f.ok(EP.toolCreate, a.status === F.TOOL_CALL.status, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
+    f.shape(EP.toolCreate, "body", a.json, F.TOOL_CALL.body);
+    const jobId = a.json?.job_id;
+    if (typeof jobId !== "string") return f.done();
+
+    const reader = await SseReader.open(site, jobId);
+    let rets: ToolReturn[];
+    try {
+      rets = await readCreateSongReturns(f, reader);
+    } finally {
+      reader.close();
+    }
+    const ops = [...new Set(rets.map((r) => r.content.operation_id).filter((x) => typeof x === "string"))] as string[];
+    const ids = clipIdsOf(rets);
+    f.ok(EP.streamCreate, ops.length > 0 && ids.length > 0, "the tool-return named no operation_id / clip_id");
+
+    for (const op of ops) {
+      const st = await pollStatus(f, op);
+      f.ok(EP.statusComplete, st?.state === "complete", `operation ${op} ended ${st?.state ?? "nowhere"}: ${preview(st?.body)}`);
+      if (st && Array.isArray(st.body.clip_ids)) {
+        const mine = ids.filter((id) => rets.some((r) => r.content.operation_id === op && (r.content.clip_id === id || r.content.clip_id_b === id)));
+        f.ok(EP.statusComplete, mine.every((id) => st.body.clip_ids.includes(id)), `status clip_ids ${preview(st.body.clip_ids)} lacks the tool-return's ${preview(mine)}`);
+      }
+      if (st && st.body.job_id === jobId) f.ok(EP.statusComplete, false, "status carries the call's job_id");
+    }
+
+    const clips = ids.length ? await waitClips(f, ids) : undefined;
+    if (clips) {
+      for (const id of ids) {
+        const c = clips[id];
+        if (!c) continue;
+        f.ok(EP.clips, c.op_type === "audio__create_song", `clip ${id}.op_type is ${preview(c.op_type)}, not "audio__create_song"`);
+        f.ok(EP.clips, opIdMatches(rets, c), `clip ${id}.op_id ${preview(c.op_id)} is not the tool-return's operation_id ${preview(ops)}`);
+        f.ok(EP.clips, c.operation?.sound_prompt === req.sound_prompt, `clip ${id}.operation.sound_prompt is ${preview(c.operation?.sound_prompt)}, not what the call sent ${preview(req.sound_prompt)} — fact: "a clip's operation.sound_prompt is not the typed prompt when BPM was set"`);
+        f.ok(EP.clips, c.operation?.title === req.title || c.title === req.title, `clip ${id} title ${preview(c.title)} / operation.title ${preview(c.operation?.title)}: neither is the sent title ${preview(req.title)}`);
+        f.ok(EP.clips, c.deleted_at === null || c.deleted_at === undefined, `clip ${id}.deleted_at is set on a done clip`);
+        const lt = c.lyrics?.value?.text;
+        f.ok(EP.clips, typeof lt === "string" && lt.trim() === req.lyrics.trim(), `clip ${id}.lyrics.value.text ${preview(lt)} is not the lyrics sent by id (lyrics_id_map)`);
+        f.field(EP.clips, `clip ${id}.lyrics.value`, c.lyrics?.value, {
+          type: "object",
+          fact: "`lyrics { status, value { id, text } }` on a song with lyrics",
+          shape: { required: { id: { type: ["string", "null"], fact: "`lyrics.value.id`" }, text: { type: "string", fact: "`lyrics.value.text`" } } },
+        });
+        checkDoneClip(f, c);
+      }
+      // The facts list `operation.seed` but do not say each song of a take keeps the sent seed: one song of the
+      // take must carry it; a different seed on the other is only noted.
+      const seeds = ids.map((id) => clips[id]?.operation?.seed);
+      f.ok(EP.clips, seeds.some((x) => String(x) === String(req.seed)), `no clip of the take has operation.seed = the sent ${req.seed} (seeds ${preview(seeds)})`);
+      for (const id of ids) {
+        const c = clips[id];
+        if (c && String(c.operation?.seed) !== String(req.seed)) {
+          observations.push(`POST /__api/clips: clip ${id} (op_id ${c.op_id}) has operation.seed ${preview(c.operation?.seed)} while the call sent ${req.seed}; the take's op_ids are ${preview(ids.map((i) => clips[i]?.op_id))}`);
+        }
+      }
+      song = { conversationId, clipIds: ids, clips, req };
+    }
+    const left = site.credits();
+    f.ok(EP.credits, left < 100 && 100 - left <= F.OUT_OF_CREDITS.budgetPerTake, `a take of ${ids.length} song(s) cost ${100 - left} credits — fact: ${F.OUT_OF_CREDITS.fact}`);
+    const bill = await api("GET", F.CREDITS.path);
+    f.ok(EP.credits, bill.json?.data?.credits_remaining === left, `data.credits_remaining ${preview(bill.json?.data?.credits_remaining)} is not the balance ${left}`);
+    f.done();
+  });
+
+  it("storage links: public, no cookies, right first bytes, no credentialed CORS", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    expect(song, "needs the compose generation").toBeDefined();
+    for (const id of song!.clipIds) {
+      const c = song!.clips[id];
+      if (typeof c?.audio_url === "string") await checkStorageLink(f, c.audio_url, "m4a", { on404: "fail", label: `clip ${id} audio_url` });
+      else f.ok(EP.storage, false, `clip ${id} has no audio_url`);
+      if (typeof c?.wav_url === "string") await checkStorageLink(f, c.wav_url, "wav", { on404: "retry", label: `clip ${id} wav_url` });
+    }
+    f.done();
+  });
+
+  it("GET /__api/download/audio/<clip_id>?format=mp3|wav|m4a (Bearer)", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    expect(song, "needs the compose generation").toBeDefined();
+    const id = song!.clipIds[0]!;
+    for (const format of F.DOWNLOAD.formats) {
+      const res = await fetch(`${site.url}/__api/download/audio/${id}?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      f.ok(EP.download, res.status === F.DOWNLOAD.status, `format=${format}: HTTP ${res.status} — fact: ${F.DOWNLOAD.fact}`);
+      if (res.status !== 200) continue;
+      const ct = res.headers.get("content-type") ?? "";
+      f.ok(EP.download, F.AUDIO_CONTENT_TYPES[format].test(ct), `format=${format}: content-type "${ct}"`);
+      f.ok(EP.download, F.MAGIC.check(format, bytes), `format=${format}: first bytes ${Buffer.from(bytes.subarray(0, 12)).toString("hex")} — fact: ${F.MAGIC.fact}`);
+    }
+    const anon = await fetch(`${site.url}/__api/download/audio/${id}?format=mp3`);
+    await anon.arrayBuffer();
+    f.ok(EP.download, F.DOWNLOAD.unauthorizedStatuses.includes(anon.status), `without Bearer: HTTP ${anon.status} — fact: "(Bearer)"`);
+    f.done();
+  });
+
+  it("POST /__api/batch-download-clip answers a zip", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    expect(song, "needs the compose generation").toBeDefined();
+    const res = await fetch(`${site.url}${F.BATCH_DOWNLOAD.path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ clip_ids: song!.clipIds }),
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    f.ok(EP.batch, res.status === F.BATCH_DOWNLOAD.status, `HTTP ${res.status} ${bytes.toString("utf8", 0, 120)} — fact: ${F.BATCH_DOWNLOAD.fact}`);
+    if (res.status === 200) {
+      f.ok(EP.batch, bytes.toString("latin1", 0, 4) === F.BATCH_DOWNLOAD.magic, `first bytes ${bytes.subarray(0, 8).toString("hex")} are not a zip`);
+      f.ok(EP.batch, F.BATCH_DOWNLOAD.contentType.test(res.headers.get("content-type") ?? ""), `content-type "${res.headers.get("content-type")}" is not a zip type`);
+    }
+    f.done();
+  });
+
+  it("split stems: free, four stems, source_clip_id = parent", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    expect(song, "needs the compose generation").toBeDefined();
+    const parent = song!.clipIds[0]!;
+    const parentTitle = song!.clips[parent]?.title ?? song!.req.title;
+    site.setCredits(0);
+    const a = await apiPatient("POST", F.TOOL_CALL.path, splitStemsBody(song!.conversationId, parent));
+    f.ok(EP.toolStems, a.status === F.TOOL_CALL.status, `with 0 credits answered HTTP ${a.status} ${a.text.slice(0, 200)} — fact: split stems is "(free)"`);
+    f.shape(EP.toolStems, "body", a.json, F.TOOL_CALL.body);
+    const jobId = a.json?.job_id;
+    if (typeof jobId !== "string") {
+      site.setCredits(100);
+      return f.done();
+    }
+    const reader = await SseReader.open(site, jobId);
+    let ret: ToolReturn | undefined;
+    try {
+      ret = await reader.waitFor((evs) => toolReturns(evs, "audio__split_stems")[0], 30_000);
+      checkStreamEvents(f, EP.stream, reader.events);
+    } finally {
+      reader.close();
+    }
+    f.ok(EP.streamStems, ret, `no audio__split_stems tool-return within 30 s (events: ${reader.events.map((e) => e.event).join(", ")})`);
+    if (ret) {
+      f.shape(EP.streamStems, "tool-return part", ret.part, F.TOOL_RETURN_PART.shape);
+      f.shape(EP.streamStems, "tool-return content", ret.content, F.SPLIT_STEMS_RETURN);
+      const stems: Json[] = Array.isArray(ret.content.stems) ? ret.content.stems : [];
+      const types = stems.map((s) => s.stem_type).sort();
+      f.ok(EP.streamStems, JSON.stringify(types) === JSON.stringify([...F.STEM_TYPES].sort()), `stems are ${preview(types)}, not the four vocals, drums, bass, other`);
+      stemIds = stems.map((s) => s.clip_id).filter((x) => typeof x === "string");
+      const clips = stemIds.length ? await waitClips(f, stemIds) : undefined;
+      if (clips) {
+        for (const s of stems) {
+          const c = clips[s.clip_id];
+          if (!c) continue;
+          f.ok(EP.clips, c.op_type === "audio__split_stems", `stem ${s.clip_id}.op_type is ${preview(c.op_type)}, not "audio__split_stems"`);
+          f.ok(EP.clips, c.operation?.source_clip_id === parent, `stem ${s.clip_id}.operation.source_clip_id is ${preview(c.operation?.source_clip_id)}, not the parent ${parent} — fact: "source_clip_id (stems: the parent song)"`);
+          f.ok(
+            EP.clips,
+            typeof c.title === "string" && c.title.toLowerCase().endsWith(` - ${s.stem_type}`),
+            `stem ${s.clip_id}.title ${preview(c.title)}: the facts show stems as "<title> - ${s.stem_type}" (parent "${parentTitle}")`,
+          );
+          if (F.CLIP_STATE.done(c)) {
+            checkDoneClip(f, c);
+            await checkStorageLink(f, c.audio_url, "m4a", { on404: "fail", label: `stem ${s.stem_type} audio_url` });
+            if (typeof c.wav_url === "string") await checkStorageLink(f, c.wav_url, "wav", { on404: "accept", label: `stem ${s.stem_type} wav_url` });
+          }
+        }
+      }
+    }
+    f.ok(EP.toolStems, site.credits() === 0, `split stems charged credits: balance ${site.credits()} after starting at 0 — fact: split stems is "(free)"`);
+    site.setCredits(100);
+    f.done();
+  });
+
+  it("library listings answer { clips: [...] } holding the new clips", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    expect(song, "needs the compose generation").toBeDefined();
+    const user = await apiPatient("GET", `/__api/clips/user/${encodeURIComponent(userId)}?limit=100&offset=0&public_only=false`);
+    f.ok(EP.listUser, user.status === 200, `HTTP ${user.status} ${user.text.slice(0, 200)} (user_id ${userId})`);
+    f.shape(EP.listUser, "body", user.json, F.LIST_USER.body);
+    const auth = await apiPatient("GET", "/__api/clips/auth-user?limit=100&offset=0&filter=generations");
+    f.ok(EP.listAuth, auth.status === 200, `HTTP ${auth.status} ${auth.text.slice(0, 200)}`);
+    f.shape(EP.listAuth, "body", auth.json, F.LIST_AUTH_USER.body);
+    const idsIn = (a: Answer) => new Set<string>((Array.isArray(a.json?.clips) ? a.json.clips : []).map((c: Json) => c?.id));
+    const u = idsIn(user);
+    const au = idsIn(auth);
+    for (const id of song!.clipIds) {
+      f.ok(EP.listUser, u.has(id), `song ${id} is not in clips/user/<user_id>`);
+      f.ok(EP.listAuth, au.has(id), `song ${id} is not in clips/auth-user?filter=generations`);
+    }
+    for (const id of stemIds) f.ok(EP.listUser, u.has(id) || au.has(id), `stem ${id} is in neither listing (the facts: stems appear in the library)`);
+    const one = await apiPatient("GET", `/__api/clips/user/${encodeURIComponent(userId)}?limit=1&offset=0&public_only=false`);
+    f.ok(EP.listUser, Array.isArray(one.json?.clips) && one.json.clips.length <= 1, `limit=1 answered ${one.json?.clips?.length} clips`);
+    f.done();
+  });
+
+  it("chat: POST /__api/conversation → stream names the song and may stay open", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    site.setCredits(100);
+    const conversationId = (await newConversation(f)) ?? "missing";
+    const a = await apiPatient("POST", F.CHAT.path, {
+      conversation_id: conversationId,
+      parts: [{ content: "Make a short upbeat synth-pop song about night trains", part_kind: "user-prompt" }],
+      client_context: { current_song_id: null, song_queue: [], project_id: null, selected_model: defaultModel, lyrics_id_map: {} },
+      model_name: null,
+      mode: "standard",
+    });
+    f.ok(EP.chat, a.status === F.CHAT.status, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
+    f.shape(EP.chat, "body", a.json, F.CHAT.body);
+    const jobId = a.json?.job_id;
+    if (typeof jobId !== "string") return f.done();
+    const reader = await SseReader.open(site, jobId);
+    try {
+      const rets = await readCreateSongReturns(f, reader, EP.chat);
+      if (rets.length) {
+        await sleep(2000);
+        note(`chat stream open 2 s after its tool-return: ${!reader.ended}`);
+        f.ok(EP.chat, !reader.ended, `the chat stream ended ${reader.endedAt ? `${Date.now() - reader.endedAt} ms before` : ""} 2 s after its tool-return (facts: "its message stream can stay open for a long time"; the brief asks for it to stay open)`);
+        const op = rets[0]!.content.operation_id;
+        if (typeof op === "string") {
+          const st = await pollStatus(f, op);
+          f.ok(EP.chat, st?.state === "complete", `the chat's operation ended ${st?.state ?? "nowhere"}`);
+        }
+      }
+    } finally {
+      reader.close();
+    }
+    f.done();
+  });
+
+  /**
+   * Where the facts allow two readings the simulator has an option for each (README); every reading must still
+   * hold to the facts: the tool-return as a `part` or inside a `message`, content as an object or a JSON string,
+   * two songs as one operation or an A/B pair, one song, the status's *(may)* keys, a wav that 404s for a while.
+   */
+  const readings: Array<Record<string, unknown>> = [
+    { streamParts: "part", songsPerGeneration: 1 },
+    { streamParts: "message" },
+    { streamParts: "both", toolReturnContent: "string" },
+    { songPairs: "ab-test" },
+    { statusExtras: true },
+    { directStreamStaysOpen: true },
+    { wavDelayMs: 3000 },
+  ];
+  for (const reading of readings) {
+    it(`a whole take with ${JSON.stringify(reading)}`, { timeout: TEST_MS }, async () => {
+      const f = new Findings();
+      const other = await start({ generationMs: 50, variant: "flow-2026", ...reading } as never);
+      try {
+        other.setCredits(100);
+        const bearer = readSession(other.issueSession()).json?.access_token;
+        const conversationId = (await newConversation(f, other, bearer)) ?? "missing";
+        const req = songRequest(`Contract ${Object.keys(reading).join(" ")}`);
+        const a = await call(other.url, "POST", F.TOOL_CALL.path, createSongBody(conversationId, req), {}, bearer);
+        f.ok(EP.toolCreate, a.status === 200, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
+        f.shape(EP.toolCreate, "body", a.json, F.TOOL_CALL.body);
+        if (typeof a.json?.job_id !== "string") return f.done();
+        const reader = await SseReader.open(other, a.json.job_id, bearer);
+        let rets: ToolReturn[] = [];
+        try {
+          rets = await readCreateSongReturns(f, reader);
+        } finally {
+          reader.close();
+        }
+        const ids = clipIdsOf(rets);
+        const expected = reading.songsPerGeneration === 1 ? 1 : 2;
+        f.ok(EP.streamCreate, ids.length === expected, `the stream named ${ids.length} clip(s) ${preview(ids)}; this take makes ${expected}`);
+        if (reading.songPairs === "ab-test") {
+          // The facts leave open how an A/B pair shows: one content with `clip_id_b` and `a_b_test_id`, or two
+          // tool-returns sharing an `a_b_test_id`. Either must name both clips and the test id.
+          const one = rets.length === 1 && typeof rets[0]!.content.clip_id_b === "string" && typeof rets[0]!.content.a_b_test_id === "string";
+          const two = rets.length === 2 && rets.every((r) => typeof r.content.a_b_test_id === "string") && rets[0]!.content.a_b_test_id === rets[1]!.content.a_b_test_id;
+          f.ok(EP.streamCreate, one || two, `an A/B pair: ${rets.length} tool-return(s), a_b_test_id ${preview(rets.map((r) => r.content.a_b_test_id))}; stream: ${reader.events.map((e) => `${e.event} ${e.raw.slice(0, 400)}`).join(" | ")}`);
+        }
+        for (const op of new Set(rets.map((r) => r.content.operation_id))) {
+          const st = await pollStatus(f, op, other, bearer);
+          f.ok(EP.statusComplete, st?.state === "complete", `operation ${op} ended ${st?.state ?? "nowhere"}`);
+        }
+        const deadline = Date.now() + 30_000;
+        let clips: Record<string, Json> = {};
+        for (;;) {
+          const c = await call(other.url, "POST", "/__api/clips", { clip_ids: ids }, {}, bearer);
+          f.shape(EP.clips, "body", c.json, F.CLIPS.body);
+          clips = c.json?.clips ?? {};
+          if (ids.every((id) => F.CLIP_STATE.done(clips[id])) || Date.now() > deadline) break;
+          await sleep(250);
+        }
+        for (const id of ids) {
+          const c = clips[id];
+          f.ok(EP.clips, F.CLIP_STATE.done(c), `clip ${id} not done: ${preview(c?.duration)} — fact: ${F.CLIP_STATE.fact}`);
+          if (!F.CLIP_STATE.done(c)) continue;
+          f.ok(EP.clips, c.operation?.sound_prompt === req.sound_prompt, `clip ${id}.operation.sound_prompt ${preview(c.operation?.sound_prompt)} is not the sent ${preview(req.sound_prompt)}`);
+          f.ok(EP.clips, opIdMatches(rets, c), `clip ${id}.op_id ${preview(c.op_id)} is not a tool-return's operation_id`);
+          checkDoneClip(f, c, other);
+          await checkStorageLink(f, c.audio_url, "m4a", { on404: "fail", label: `clip ${id} audio_url`, s: other });
+          if (typeof c.wav_url === "string") await checkStorageLink(f, c.wav_url, "wav", { on404: "retry", label: `clip ${id} wav_url`, s: other });
+        }
+      } finally {
+        await other.close();
+      }
+      f.done();
+    });
+  }
+
+  it("operation status while running: no job_id, not complete", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    const slow = await start({ generationMs: 20_000, variant: "flow-2026" });
+    try {
+      slow.setCredits(100);
+      const st = readSession(slow.issueSession());
+      const bearer = st.json?.access_token;
+      const conversationId = (await newConversation(f, slow, bearer)) ?? "missing";
+      const a = await call(slow.url, "POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Slow")), {}, bearer);
+      f.ok(EP.toolCreate, a.status === 200, `answered HTTP ${a.status}`);
+      const jobId = a.json?.job_id;
+      if (typeof jobId === "string") {
+        const reader = await SseReader.open(slow, jobId, bearer);
+        let rets: ToolReturn[] = [];
+        try {
+          rets = await readCreateSongReturns(f, reader);
+        } finally {
+          reader.close();
+        }
+        const op = rets[0]?.content.operation_id;
+        if (typeof op === "string") {
+          const s = await call(slow.url, "GET", `/__api/audio-create-song-status/${op}`, undefined, {}, bearer);
+          f.ok(EP.statusRunning, s.status === 200, `HTTP ${s.status}`);
+          f.shape(EP.statusRunning, "body", s.json, F.STATUS.running);
+          f.ok(EP.statusRunning, !F.STATUS.isComplete(s.json ?? {}) && !F.STATUS.isFailed(s.json ?? {}), `a 20 s generation reads ${preview(s.json)} right after it started`);
+          const ids = clipIdsOf(rets);
+          const c = await call(slow.url, "POST", "/__api/clips", { clip_ids: ids }, {}, bearer);
+          f.shape(EP.clips, "body (running)", c.json, F.CLIPS.body);
+          for (const id of ids) {
+            const clip = c.json?.clips?.[id];
+            f.ok(EP.clips, clip && !F.CLIP_STATE.done(clip) && !F.CLIP_STATE.failed(clip), `running clip ${id} reads done or failed: ${preview(clip?.duration)}`);
+          }
+        }
+      }
+    } finally {
+      await slow.close();
+    }
+    f.done();
+  });
+
+  it("operation status when the song fails: error_type / error_message, no job_id", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    site.setCredits(100);
+    setFault(f, EP.statusFailed, "song-failed", { times: 1 });
+    try {
+      const conversationId = (await newConversation(f)) ?? "missing";
+      const a = await apiPatient("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Fail")));
+      const jobId = a.json?.job_id;
+      f.ok(EP.toolCreate, typeof jobId === "string", `answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
+      if (typeof jobId === "string") {
+        const reader = await SseReader.open(site, jobId);
+        let rets: ToolReturn[] = [];
+        try {
+          rets = await readCreateSongReturns(f, reader);
+        } finally {
+          reader.close();
+        }
+        const op = rets[0]?.content.operation_id;
+        if (typeof op === "string") {
+          const st = await pollStatus(f, op);
+          f.ok(EP.statusFailed, st?.state === "failed", `a failed song's status ended ${st?.state ?? "nowhere"}: ${preview(st?.body)} — fact: ${F.STATUS.fact}`);
+          // Its clips must read failed too ("it failed when `deleted_at` is set or `duration.status` says fail/error"),
+          // or a driver that polls clips would wait forever.
+          const ids = clipIdsOf(rets);
+          const deadline = Date.now() + 10_000;
+          let clips: Record<string, Json> = {};
+          for (;;) {
+            const c = await apiPatient("POST", "/__api/clips", { clip_ids: ids });
+            f.shape(EP.clips, "body (failed song)", c.json, F.CLIPS.body);
+            clips = c.json?.clips ?? {};
+            if (ids.every((id) => F.CLIP_STATE.failed(clips[id])) || Date.now() > deadline) break;
+            await sleep(250);
+          }
+          for (const id of ids) {
+            f.ok(EP.clips, F.CLIP_STATE.failed(clips[id]), `the failed song's clip ${id} does not read failed: ${clips[id] ? `deleted_at ${preview(clips[id].deleted_at)}, duration ${preview(clips[id].duration)}` : "absent from clips"} — fact: ${F.CLIP_STATE.fact}`);
+            f.ok(EP.clips, !F.CLIP_STATE.done(clips[id]), `the failed song's clip ${id} reads done`);
+          }
+        }
+      }
+    } finally {
+      site.faults.clear();
+    }
+    f.done();
+  });
+
+  it("429 with retry-after while busy, then the call goes through", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    site.setCredits(100);
+    const conversationId = (await newConversation(f)) ?? "missing";
+    setFault(f, EP.busy, "busy", { times: 1 });
+    try {
+      const a = await api("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Busy")));
+      f.ok(EP.busy, a.status === F.BUSY.status, `the busy fault answered HTTP ${a.status} ${a.text.slice(0, 200)} — fact: ${F.BUSY.fact}`);
+      const ra = a.headers.get(F.BUSY.header);
+      note(`429 busy: retry-after ${preview(ra)}, body ${a.text.slice(0, 160)}`);
+      f.ok(EP.busy, F.BUSY.headerValue(ra), `retry-after is ${preview(ra)} — fact: ${F.BUSY.fact}`);
+      await sleep(Math.min(20_000, (Number(ra) || 1) * 1000));
+      const b = await apiPatient("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Busy")));
+      f.ok(EP.busy, b.status === 200 && typeof b.json?.job_id === "string", `after waiting, the call answered HTTP ${b.status} (429 means wait, not fail)`);
+    } finally {
+      site.faults.clear();
+    }
+    f.done();
+  });
+
+  it("402 on the generation call when out of credits", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    const conversationId = (await newConversation(f)) ?? "missing";
+    site.setCredits(F.OUT_OF_CREDITS.creditsPerSong - 1);
+    try {
+      const a = await api("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Broke")));
+      f.ok(EP.credits402, a.status === F.OUT_OF_CREDITS.status, `with ${F.OUT_OF_CREDITS.creditsPerSong - 1} credits the call answered HTTP ${a.status} ${a.text.slice(0, 200)} — fact: ${F.OUT_OF_CREDITS.fact}`);
+      f.ok(EP.credits402, a.json?.job_id === undefined, "a refused call still carries a job_id");
+      note(`402 body: ${a.text.slice(0, 160)}`);
+      f.ok(EP.credits402, site.credits() === F.OUT_OF_CREDITS.creditsPerSong - 1, `a refused call charged credits (balance ${site.credits()})`);
+    } finally {
+      site.setCredits(100);
+    }
+    f.done();
+  });
+
+  it("the stream's error event carries { type, message, raw_error }", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    site.setCredits(100);
+    const conversationId = (await newConversation(f)) ?? "missing";
+    setFault(f, EP.streamError, "stream-error", { times: 1 });
+    try {
+      const a = await apiPatient("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Err")));
+      const jobId = a.json?.job_id;
+      f.ok(EP.streamError, typeof jobId === "string", `the call answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
+      if (typeof jobId === "string") {
+        const reader = await SseReader.open(site, jobId);
+        try {
+          const err = await reader.waitFor((evs) => evs.find((e) => e.event === "error"), 20_000);
+          f.ok(EP.streamError, err, `no error event within 20 s with the stream-error fault (events: ${reader.events.map((e) => e.event).join(", ")})`);
+          if (err) f.shape(EP.streamError, "error event", err.data, F.STREAM_ERROR_EVENT);
+          if (err) note(`stream error event data: ${err.raw.slice(0, 200)}`);
+          checkStreamEvents(f, EP.stream, reader.events);
+        } finally {
+          reader.close();
+        }
+      }
+    } finally {
+      site.faults.clear();
+    }
+    f.done();
+  });
+
+  it("401 for an expired access token; the refresh token still signs in", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    const s = readSession(site.issueSession(undefined, { ttlSecs: -60 }));
+    f.ok(EP.expired, typeof s.json?.access_token === "string", "an expired session has no access_token");
+    f.ok(EP.expired, (s.json?.expires_at ?? Infinity) < Date.now() / 1000, `expires_at ${s.json?.expires_at} is not in the past`);
+    const a = await api("GET", F.CREDITS.path, undefined, s.json?.access_token);
+    f.ok(EP.expired, a.status === F.EXPIRED_ACCESS_TOKEN.status, `an expired access token got HTTP ${a.status} from ${F.CREDITS.path} — fact: ${F.EXPIRED_ACCESS_TOKEN.fact}`);
+    const r = await refresh(site, s.json?.refresh_token);
+    f.ok(EP.refresh, r.status === F.REFRESH.status, `refreshing an expired session answered HTTP ${r.status} ${r.text.slice(0, 200)} at ${supabaseBase(site)} — fact: "an expires_at in the past does not mean signed out"`);
+    f.shape(EP.refresh, "body", r.json, F.REFRESH.body);
+    if (typeof r.json?.access_token === "string") {
+      const b = await api("GET", F.CREDITS.path, undefined, r.json.access_token);
+      f.ok(EP.refresh, b.status === 200, `the refreshed access token got HTTP ${b.status}`);
+    }
+    f.done();
+  });
+
+  it("Supabase refresh rotates the refresh token; the old one stops working", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    const s = readSession(site.issueSession());
+    const old = s.json?.refresh_token as string;
+    const r = await refresh(site, old);
+    f.ok(EP.refresh, r.status === F.REFRESH.status, `HTTP ${r.status} ${r.text.slice(0, 200)} at ${supabaseBase(site)}${F.REFRESH.path} — fact: ${F.REFRESH.fact}`);
+    f.shape(EP.refresh, "body", r.json, F.REFRESH.body);
+    const next = r.json?.refresh_token;
+    if (typeof next !== "string") return f.done();
+    f.ok(EP.refresh, next !== old, "the refresh token did not rotate (same token came back)");
+    const c = await api("GET", F.CREDITS.path, undefined, r.json.access_token);
+    f.ok(EP.refresh, c.status === 200, `the new access token got HTTP ${c.status}`);
+    // The old one stops working — maybe only after a short reuse window (Supabase: 10 s).
+    const rotatedAt = Date.now();
+    const deadline = rotatedAt + (F.REFRESH.reuseWindowSecs + 5) * 1000;
+    let oldAnswer: Answer;
+    for (;;) {
+      oldAnswer = await refresh(site, old);
+      if (oldAnswer.status !== 200 || Date.now() >= deadline) break;
+      await sleep(2000);
+    }
+    note(`refresh: the rotated-out token was refused (HTTP ${oldAnswer.status}) about ${Math.round((Date.now() - rotatedAt) / 1000)} s after rotation; body ${oldAnswer.text.slice(0, 160)}`);
+    f.ok(
+      EP.refresh,
+      F.REFRESH.oldTokenRefusedStatuses.includes(oldAnswer.status),
+      `the rotated-out refresh token still answers HTTP ${oldAnswer.status} after ${F.REFRESH.reuseWindowSecs + 5} s — fact: "the old one stops working"`,
+    );
+    const again = await refresh(site, next);
+    f.ok(EP.refresh, again.status === 200 && typeof again.json?.refresh_token === "string", `the new refresh token does not refresh: HTTP ${again.status}`);
+    f.done();
+  });
+});
