@@ -3,7 +3,12 @@ import type { DomVariant } from "./variants.js";
 /** The composer page's own script: chat, song cards, the More options menu and on-demand export. */
 export function composerScript(
   variant: DomVariant,
-  options: { menusStayOpen?: boolean; preload?: Array<{ id: string; title: string; durationSecs: number; status: string }> } = {},
+  options: {
+    menusStayOpen?: boolean;
+    /** The card's menu as a plain list of menu items: no `role="menu"` element around them. */
+    bareMenus?: boolean;
+    preload?: Array<{ id: string; title: string; durationSecs: number; status: string }>;
+  } = {},
 ): string {
   const vocabulary = {
     replyClass: variant.replyClass,
@@ -19,6 +24,7 @@ export function composerScript(
     closeLabel: variant.closeLabel,
     quotaBanner: variant.quotaBanner("You're out of credits for today. Upgrade or come back tomorrow."),
     menusStayOpen: options.menusStayOpen === true,
+    bareMenus: options.bareMenus === true,
   };
   return `
 const V = ${JSON.stringify(vocabulary)};
@@ -147,7 +153,7 @@ function openMenu(card, song) {
   closeMenus();
   const menu = document.createElement("div");
   menu.className = V.menusStayOpen ? "menu inline" : "menu";
-  menu.setAttribute("role", "menu");
+  if (!V.bareMenus) menu.setAttribute("role", "menu");
   menu.append(
     menuItem("Remix"),
     menuItem("Details"),
@@ -163,7 +169,7 @@ function openDownloadMenu(menu, song) {
   if (menu.querySelector(".submenu")) return;
   const submenu = document.createElement("div");
   submenu.className = "menu submenu";
-  submenu.setAttribute("role", "menu");
+  if (!V.bareMenus) submenu.setAttribute("role", "menu");
   const pick = (format) => () => { closeMenus(); exportAndDownload(song, format); };
   submenu.append(
     menuItem(V.formatLabels.mp3, pick("mp3")),

@@ -55,7 +55,10 @@ export interface SimulatorOptions {
   wavDelayMs?: number;
   /** 2026 app: library rows as <div> (default) or <li>. */
   libraryRows?: "div" | "li";
-  /** 2026 app: menus portaled to <body> as role=menu (Radix), or their items inline in the song's row. */
+  /**
+   * 2026 app: menus portaled to <body> as role=menu (Radix), or their items inline in the song's row. 2025 page:
+   * "inline" leaves out the role=menu element around each card's menu items.
+   */
   menuShape?: "portal" | "inline";
   /** 2026 app: latency added to every page load and library listing call. */
   pageCostMs?: number;
@@ -313,7 +316,8 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
   });
   classic.get("/create", (c) => {
     page("/create");
-    return signedIn(c) ? c.html(composerPage(variant(), { menusStayOpen: faults.isOn("menu-stays-open") })) : requireSignIn(c);
+    if (!signedIn(c)) return requireSignIn(c);
+    return c.html(composerPage(variant(), { menusStayOpen: faults.isOn("menu-stays-open"), bareMenus: settings.menuShape === "inline" }));
   });
   classic.get("/library/my-songs", (c) => {
     page("/library/my-songs");
@@ -332,6 +336,7 @@ export async function start(options: SimulatorOptions = {}): Promise<RunningSimu
     return c.html(
       composerPage(variant(), {
         preload: [{ id: song.id, title: song.title, durationSecs: song.durationSecs, status: song.hasAudio ? "ready" : "failed" }],
+        bareMenus: settings.menuShape === "inline",
       }),
     );
   }

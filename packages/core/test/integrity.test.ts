@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { writeLoginState } from "@producer/session";
 import { siteSettingsFor } from "@producer/simulator";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Job } from "../src/index.js";
@@ -99,9 +100,11 @@ describe("one request, one submission", () => {
   }, 120_000);
 
   it("fails with SITE_CHANGED, once, naming a locator that matches nothing after submission, with the submission on the job", async () => {
-    harness = await createCoreHarness({ config: { site: { locators: { songLink: 'a[data-song="{id}"]' } } } });
+    // Neither storage links (MP3 has none) nor the download endpoint give the file: only the library menu can.
+    const site = { locators: { songLink: 'a[data-song="{id}"]' }, api: { download: "/__api/gone/{clipId}?format={format}" } };
+    harness = await createCoreHarness({ config: { site } });
     const h = harness;
-    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "library drifted" })), { timeoutMs: 60_000 });
+    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "library drifted", format: "mp3" })), { timeoutMs: 60_000 });
     expect(job).toMatchObject({ status: "failed", attempts: 1, error: { code: "SITE_CHANGED", retryable: false } });
     expect(job.error?.details).toMatchObject({ step: "download", locator: "songLink", songNumber: 1 });
     const artifacts = job.error?.details?.artifacts as { screenshot: string; html: string };
@@ -179,6 +182,42 @@ describe("out of credits", () => {
     const job = await h.service.waitForJob(id, { timeoutMs: 30_000 });
     expect(job.status).toBe("succeeded");
     expect(h.site.stats.generations).toBe(1);
+  }, 60_000);
+});
+
+describe("the site's own word on credits and logins", () => {
+  it("pauses on HTTP 402 from the generation call, charged nothing, and resumes once credits come", async () => {
+    harness = await createCoreHarness();
+    const h = harness;
+    // The balance read before submitting was enough; the site says otherwise when asked to generate.
+    h.site.faults.set("quota-exhausted", { times: 1 });
+    const id = jobIdOf(await h.service.generateMusic({ prompt: "402 then credits" }));
+    const job = await h.service.waitForJob(id, { timeoutMs: 45_000 });
+    expect(job.status).toBe("succeeded");
+    expect(h.site.stats.flow.refusedForCredits).toBe(1);
+    expect(h.site.stats.flow.generationsStarted).toEqual({ "producer@example.test": 1 });
+    expect(h.site.stats.flow.creditsCharged).toBe(10);
+  }, 60_000);
+
+  it("runs on a login whose access token expired an hour ago: the page renews it", async () => {
+    harness = await createCoreHarness();
+    const h = harness;
+    writeLoginState(h.config.paths.stateFile, h.site.issueSession(undefined, { ttlSecs: -3600 }));
+    const id = jobIdOf(await h.service.generateMusic({ prompt: "an hour later" }));
+    const job = await h.service.waitForJob(id, { timeoutMs: 45_000 });
+    expect(job.status).toBe("succeeded");
+    expect(h.site.stats.flow.refreshes.granted).toBeGreaterThanOrEqual(1);
+    expect(h.site.stats.generations).toBe(1);
+  }, 60_000);
+
+  it("pauses with SESSION_EXPIRED when the refresh token is dead too, submitting nothing", async () => {
+    harness = await createCoreHarness();
+    const h = harness;
+    writeLoginState(h.config.paths.stateFile, h.site.issueSession(undefined, { ttlSecs: -3600, refreshTokenDead: true }));
+    const id = jobIdOf(await h.service.generateMusic({ prompt: "dead refresh token" }));
+    await until(async () => (await h.service.getJob(id)).waiting?.code === "SESSION_EXPIRED", 30_000);
+    expect(await h.service.getJob(id)).toMatchObject({ status: "queued" });
+    expect(h.site.stats.generations).toBe(0);
   }, 60_000);
 });
 

@@ -5,6 +5,9 @@ import { BrowserCrashedError, CancelledError, abortReason, silentLogger, type Lo
 import { ChromiumHost } from "./chromium-host.js";
 import { readLoginState, writeLoginState, type LoginState } from "./login-state.js";
 
+/** How long a recycled page is waited for to close. */
+const PAGE_CLOSE_MS = 3_000;
+
 export interface BrowserPoolOptions {
   executablePath: string;
   headless: boolean;
@@ -200,7 +203,7 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
       !this.isAlive(pooled) ||
       pooled.context !== this.context;
     if (recycle) {
-      if (!pooled.page.isClosed()) await pooled.page.close().catch(() => undefined);
+      if (!pooled.page.isClosed()) await closeWithin(pooled.page, PAGE_CLOSE_MS, this.logger);
       this.logger.debug({ uses: pooled.uses, broken: options.broken === true }, "page recycled");
     } else {
       this.idle.push(pooled);
@@ -488,4 +491,19 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     this.inUse.clear();
     await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
   }
+}
+
+/**
+ * A page closed while a navigation a cancelled job started is still in flight can take Chromium seconds to
+ * close; the pool does not wait for it past `ms` (the page is out of use either way, and goes with its context).
+ */
+async function closeWithin(page: Page, ms: number, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const closing = page.close().catch(() => undefined);
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), ms);
+    timer.unref();
+  });
+  if ((await Promise.race([closing, late])) === "late") logger.warn({ afterMs: ms }, "a recycled page did not close in time; not waiting for it");
+  clearTimeout(timer);
 }

@@ -45,6 +45,7 @@ describe("login state files", () => {
       source: "cookie",
       expiresAt: new Date((now + 200) * 1000).toISOString(),
       expired: false,
+      refreshable: false,
     });
     expect(authCookieOf(state, (now + 500) * 1000)?.expired).toBe(true);
     expect(authCookieOf(normalizeLoginState([]), now)).toBeUndefined();
@@ -65,8 +66,18 @@ describe("login state files", () => {
         source: "expires_at",
         expiresAt: new Date((now + 3600) * 1000).toISOString(),
         expired: false,
+        refreshable: false,
       });
       expect(authCookieOf(state, (now + 3601) * 1000)?.expired).toBe(true);
     }
+  });
+
+  it("tells an access token that the page renews (a refresh token in the session) from a login that ends", () => {
+    const now = Date.UTC(2026, 0, 1) / 1000;
+    const json = JSON.stringify({ access_token: "t", refresh_token: "r1", expires_at: now - 60 });
+    const state = normalizeLoginState([
+      { name: "sb-sb-auth-token.0", value: `base64-${Buffer.from(json).toString("base64url")}`, domain: ".flowmusic.app", expirationDate: now + 400 * 86400 },
+    ]);
+    expect(authCookieOf(state, now * 1000)).toMatchObject({ name: "sb-sb-auth-token", expired: true, refreshable: true });
   });
 });

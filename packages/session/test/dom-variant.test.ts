@@ -9,6 +9,23 @@ afterEach(async () => {
   harness = undefined;
 });
 
+describe("a page whose song menus are plain lists of menu items inside each card", () => {
+  it("downloads every song byte-exact with one submission (no role=\"menu\", no aria-controls)", async () => {
+    harness = await createHarness({ simulator: { variant: "producerai-2025", menuShape: "inline" } });
+    const songs = await harness.session.generate({ prompt: "bare menus", format: "wav" });
+    expect(songs).toHaveLength(2);
+    const { sha256File } = await import("@producer/utils");
+    const hashes = new Set<string>();
+    for (const song of songs) {
+      const sha = await sha256File(song.filePath);
+      expect(sha).toBe(harness.site.servedSha256(song.clipId as string, "wav"));
+      hashes.add(sha);
+    }
+    expect(hashes.size).toBe(2);
+    expect(harness.site.stats.generations).toBe(1);
+  });
+});
+
 describe("a redesigned site", () => {
   it("is driven by a second selectors profile with no code change", async () => {
     harness = await createHarness({ simulator: { variant: "renamed" } });
