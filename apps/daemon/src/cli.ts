@@ -44,6 +44,7 @@ const EXIT_BY_CODE: Record<string, number> = {
   LOGIN_FAILED: 4,
   TIMEOUT: 5,
   SITE_CHANGED: 6,
+  CONFLICT: 7,
 };
 
 class UsageError extends Error {}
@@ -295,8 +296,22 @@ export async function main(argv: string[]): Promise<number> {
       case "jobs":
         return await commandJobs(rest);
       case "job": {
-        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: "boolean" } } });
-        if (!positionals[0]) throw new UsageError("producer job <id>");
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { json: { type: "boolean" }, resubmit: { type: "boolean" } },
+        });
+        if (positionals[0] === "retry") {
+          if (!positionals[1]) throw new UsageError("producer job retry <id> [--resubmit]");
+          const job = await client(loadConfig()).retry(positionals[1], { resubmit: values.resubmit === true });
+          if (values.json) json(job);
+          else {
+            print(describeJob(job));
+            print(job.submission ? "  fetching the songs of its submission: nothing is submitted again" : "  submitted again: this spends credits");
+          }
+          return 0;
+        }
+        if (!positionals[0]) throw new UsageError("producer job <id> | producer job retry <id> [--resubmit]");
         const job = await client(loadConfig()).getJob(positionals[0]);
         if (values.json) json(job);
         else {

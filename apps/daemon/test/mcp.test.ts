@@ -80,17 +80,17 @@ async function roundTrip(client: Client, prompt: string) {
 }
 
 describe("the MCP server at /mcp (Streamable HTTP)", () => {
-  it("lists the seven tools, each with an input schema, saying what it costs", async () => {
+  it("lists the eight tools, each with an input schema, saying what it costs", async () => {
     const client = await connect(httpTransport());
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(
-      ["account_status", "cancel_generation", "generate_music", "get_generation", "get_track", "list_tracks", "wait_for_generation"].sort(),
+      ["account_status", "cancel_generation", "generate_music", "get_generation", "get_track", "list_tracks", "retry_generation", "wait_for_generation"].sort(),
     );
     const generate = tools.find((tool) => tool.name === "generate_music");
     expect(generate?.description).toMatch(/Costs 10 credits/);
     expect(Object.keys(generate?.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(["prompt", "title", "projectId", "lyrics", "waitSecs", "idempotencyKey"]));
     expect(generate?.inputSchema.required).toEqual(["prompt"]);
-    for (const tool of tools.filter((one) => one.name !== "generate_music")) expect(tool.description).toMatch(/^Free\.|Cancels/);
+    for (const tool of tools.filter((one) => one.name !== "generate_music")) expect(tool.description).toMatch(/^Free\b|Cancels/);
     expect(client.getInstructions()).toMatch(/wait_for_generation/);
     await client.close();
   });
@@ -188,7 +188,7 @@ describe("producer mcp (stdio)", () => {
         stderr: "pipe",
       });
       const client = await connect(transport);
-      expect((await client.listTools()).tools).toHaveLength(7);
+      expect((await client.listTools()).tools).toHaveLength(8);
       const answer = await client.callTool({ name: "account_status", arguments: {} });
       expect(answer.isError).toBe(true);
       expect(structured(answer)).toMatchObject({ error: { code: "UNAVAILABLE", retryable: true } });
@@ -201,7 +201,7 @@ describe("producer mcp (stdio)", () => {
   it("serves the same tools through the daemon's client, and does the round trip", async () => {
     const client = await connect(stdioTransport());
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(7);
+    expect(tools).toHaveLength(8);
     await roundTrip(client, "agent over stdio");
     await client.close();
   }, 120_000);

@@ -65,6 +65,17 @@ export interface JobError {
 /** What was submitted to the site for the job (see `SubmissionRecord`). */
 export type JobSubmission = SubmissionRecord;
 
+/** A recoverable job's submission, as a user needs it to get the songs without paying again. */
+export interface JobRecovery {
+  message: string;
+  submittedAt: string;
+  siteJobId: string | null;
+  operationIds: string[];
+  clipIds: string[];
+  /** Credits the site took for it, when the balance was read before and after. */
+  creditsCharged: number | null;
+}
+
 /** Why a queued job is not running: the queue is paused by a session problem. */
 export interface JobWaiting {
   code: string;
@@ -97,6 +108,13 @@ export interface Job {
   account: string | null;
   /** Set on a queued job while the queue is paused (session expired, challenge, out of credits). */
   waiting: JobWaiting | null;
+  /**
+   * A job that ended without its songs after its prompt reached the site: the songs may be on the site, paid
+   * for. `retry` fetches them by the submission's ids and never submits again.
+   */
+  recoverable: boolean;
+  /** What a recoverable job's songs are known by, and what to do. */
+  recovery: JobRecovery | null;
   /** A queued job's place in the queue, 1 for the next to run: set when one job is read, and by `upNext`. */
   position?: number;
 }

@@ -46,6 +46,8 @@ export interface ProducerBackend {
   upNext(options?: { limit?: number }): Promise<Job[]>;
   waitForJob(id: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<Job>;
   cancel(id: string): Promise<Job>;
+  /** Runs an ended job again: a recoverable one from its submission (nothing paid again); see `ProducerService.retry`. */
+  retry(id: string, options?: { resubmit?: boolean }): Promise<Job>;
   listJobs(options?: { status?: JobStatus; limit?: number; cursor?: string }): Promise<{ jobs: Job[]; nextCursor: string | null }>;
   status(): Promise<QueueStatus>;
   listTracks(options?: TrackQuery): Promise<{ tracks: Track[]; nextCursor: string | null }>;

@@ -1,6 +1,7 @@
 import {
   abortReason,
   AUDIO_CONTENT_TYPES,
+  ConflictError,
   createStorage,
   DisabledError,
   NotFoundError,
@@ -310,6 +311,37 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
       options.signal?.addEventListener("abort", onAbort, { once: true });
       if (options.signal?.aborted) onAbort();
     });
+  }
+
+  /**
+   * Runs an ended job again. A job whose submission reached the site (`recoverable`) resumes it: its songs are
+   * found by the submission's ids and stored, and nothing is submitted again — after a fixed locator, a restart,
+   * or on another daemon of the same database. A job that failed before anything reached the site is run again
+   * only with `resubmit: true`, which submits anew and spends credits. A job that succeeded, or has not ended,
+   * is a `CONFLICT`.
+   */
+  async retry(id: string, options: { resubmit?: boolean } = {}): Promise<Job> {
+    const job = await this.getJob(id);
+    if (job.status === "succeeded") {
+      throw new ConflictError(`Job ${id} succeeded: its songs are stored, there is nothing to retry.`, { details: { jobId: id, status: job.status } });
+    }
+    if (!isTerminal(job.status)) {
+      throw new ConflictError(`Job ${id} is still ${job.status}; only an ended job can be retried.`, { details: { jobId: id, status: job.status } });
+    }
+    if (!job.recoverable && !options.resubmit) {
+      throw new ConflictError(
+        `Job ${id} ended before its prompt reached the site, so there are no songs to fetch. Retrying it submits the prompt again and spends credits: ask again with resubmit.`,
+        { details: { jobId: id, status: job.status, resubmitNeeded: true } },
+      );
+    }
+    const reopened = await this.jobs.reopen(id, { clearSubmission: !job.recoverable });
+    if (!reopened) {
+      throw new ConflictError(`Job ${id} changed while it was being retried; look at it again.`, { details: { jobId: id } });
+    }
+    this.logger.info({ jobId: id, resumes: job.recoverable }, job.recoverable ? "retrying the job from its submission" : "retrying the job: it is submitted again");
+    this.worker?.wake();
+    await this.publish(id);
+    return this.getJob(id);
   }
 
   /** Cancels a queued job at once; a running one stops at its next step. Ended jobs are left as they are. */

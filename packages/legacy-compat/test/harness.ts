@@ -62,6 +62,7 @@ export const downBackend: ProducerBackend = (() => {
     getJob: down,
     waitForJob: down,
     cancel: down,
+    retry: down,
     listJobs: down,
     status: down,
     listTracks: down,

@@ -323,7 +323,9 @@ export class ComposeFlow {
         if (!clip.done) return undefined;
         this.context.progress({ stage: "downloading", songNumber: index + 1, songCount: clips.length });
         const filePath = await this.files.download(clip, index, request.format);
-        return songOf(clip, index, filePath, request, creditsEach);
+        // The clip does not say its model: it is the one the picker was set to (the profile's default unless asked).
+        const model = request.mode === "chat" ? request.model : (request.model ?? this.context.site.defaultModel);
+        return songOf(clip, index, filePath, request, creditsEach, model);
       }),
     );
     const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");

@@ -20,11 +20,11 @@ const calls = () => harness.site.stats.flow.generationCalls["producer@example.te
 const started = () => harness.site.stats.flow.generationsStarted["producer@example.test"] ?? 0;
 
 /** Every stored song is byte-equal to what the site served for that very song, and no two are the same. */
-async function expectExactSongs(songs: GeneratedSong[]): Promise<void> {
+async function expectExactSongs(songs: GeneratedSong[], on: Harness = harness): Promise<void> {
   const hashes = new Set<string>();
   for (const song of songs) {
     const sha = await sha256File(song.filePath);
-    expect(sha, `song ${song.index + 1}`).toBe(harness.site.servedSha256(song.clipId as string, song.format));
+    expect(sha, `song ${song.index + 1}`).toBe(on.site.servedSha256(song.clipId as string, song.format));
     hashes.add(sha);
   }
   expect(hashes.size).toBe(songs.length);
@@ -303,22 +303,11 @@ describe("the 2026 Flow app when the page does not match, or the login has moved
   /** A download endpoint that answers 404, so that only the library menu can give the file. */
   const noEndpoint = { api: { download: "/__api/gone/{clipId}?format={format}" } };
 
-  async function expectExactLocal(songs: GeneratedSong[]): Promise<void> {
-    const site = local as Harness;
-    const hashes = new Set<string>();
-    for (const song of songs) {
-      const sha = await sha256File(song.filePath);
-      expect(sha).toBe(site.site.servedSha256(song.clipId as string, song.format));
-      hashes.add(sha);
-    }
-    expect(hashes.size).toBe(songs.length);
-  }
-
   it("downloads through a song's menu when neither link nor endpoint gives the file (portaled Radix menus, by keyboard)", async () => {
     local = await createHarness({ config: { site: noEndpoint } });
     const songs = await local.session.generate({ prompt: "menu only", title: "Same Title", format: "mp3" });
     expect(songs).toHaveLength(2);
-    await expectExactLocal(songs);
+    await expectExactSongs(songs, local);
     expect(localCalls()).toBe(1);
     await local.close();
     local = undefined;
@@ -328,7 +317,7 @@ describe("the 2026 Flow app when the page does not match, or the login has moved
     local = await createHarness({ simulator: { menuShape: "inline", libraryRows: "li" }, config: { site: noEndpoint } });
     const songs = await local.session.generate({ prompt: "inline menus", title: "Same Title", format: "mp3" });
     expect(songs).toHaveLength(2);
-    await expectExactLocal(songs);
+    await expectExactSongs(songs, local);
     expect(localCalls()).toBe(1);
     await local.close();
     local = undefined;

@@ -37,7 +37,9 @@ export function normalize(value: unknown, key = ""): unknown {
     .replace(/^(clip|gen)_\d+_[0-9a-f]{32}$/, "$1_<unix seconds>_<hex>")
     .replace(UUID, "<uuid>")
     .replace(/http:\/\/127\.0\.0\.1:\d+/g, "http://<s3>")
-    .replace(/^\/.*\/producer-legacy-[^/]+\//, "<dir>/");
+    .replace(/^\/.*\/producer-legacy-[^/]+\//, "<dir>/")
+    // The marker title a generation without a title is submitted with: `<first words> · <6 hex>`.
+    .replace(/ · [0-9a-f]{6}\b/g, " · <marker>");
 }
 
 /**

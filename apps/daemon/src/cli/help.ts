@@ -6,6 +6,7 @@ Usage:
   producer generate "<prompt>" [options]       submit a generation to the daemon (producer generate --help)
   producer jobs [--status S] [--limit N] [--json]
   producer job <id> [--json]                   one job: its steps, its error with details, its submission
+  producer job retry <id> [--resubmit]         run an ended job again: from its submission (nothing paid again)
   producer cancel <id>
   producer tracks [--project P] [--user U] [--job J] [--account A] [--limit N] [--json]
   producer session init|import|check           the login state (producer session --help)
@@ -17,7 +18,8 @@ Usage:
 
 Every command takes --help.
 Exit codes: 0 ok, 1 failed, 2 bad usage or input, 3 daemon unreachable, 4 session problem (expired, challenge,
-out of credits), 5 timed out, 6 the site no longer matches the profile.`;
+out of credits), 5 timed out, 6 the site no longer matches the profile, 7 conflict (e.g. retrying a job that
+succeeded, or one that needs --resubmit).`;
 
 export const COMMAND_HELP: Record<string, string> = {
   daemon: `producer daemon — run the daemon in the foreground (Chromium warm, the queue running).
@@ -39,7 +41,13 @@ Options (each a control of the site; a control the site profile lacks is refused
   --json               machine-readable output`,
   jobs: `producer jobs [--status queued|generating|…|succeeded|failed|cancelled] [--limit N] [--json] — newest first`,
   job: `producer job <id> [--json] — one job: status, progress, attempts, the error with its step, locator, song
-number and artifact paths, what was submitted to the site, and why a queued job waits.`,
+number and artifact paths, what was submitted to the site, and why a queued job waits.
+
+producer job retry <id> [--resubmit] [--json] — run an ended job again. A job whose prompt reached the site
+(recoverable) fetches that submission's songs by their ids, stores and records them, and never submits again —
+after a fixed locator, a restart, or on another daemon of the same database. A job that failed before anything
+reached the site runs again only with --resubmit, which submits the prompt anew and spends credits. A job that
+succeeded cannot be retried (exit 7).`,
   cancel: `producer cancel <id> — cancel a queued job at once, or a running one at its next step.`,
   tracks: `producer tracks [--project P] [--user U] [--job J] [--account A] [--limit N] [--json] — stored tracks, newest first`,
   session: `producer session init|import|check — the login state
@@ -68,7 +76,7 @@ www.producer.ai cookies; a running daemon picks it up at once.`,
 needs is found where it lives (studio, model menu, library row menu, Download submenu). Reads the credit
 balance; submits nothing. Exit 6 when any locator is not found.`,
   "site check": `producer site check [--json] — see producer site --help.`,
-  mcp: `producer mcp — serves the MCP tools (generate_music, get_generation, wait_for_generation, cancel_generation,
+  mcp: `producer mcp — serves the MCP tools (generate_music, get_generation, wait_for_generation, cancel_generation, retry_generation,
 list_tracks, get_track, account_status) over standard input and output, for agents such as desktop assistants.
 It talks to the running daemon through its socket; the daemon also serves the same tools over HTTP at /mcp.`,
   config: `producer config [--json] — the effective configuration: every key, its value and where it came from.`,

@@ -23,7 +23,14 @@ import { createLegacyRoutes } from "./legacy-routes.js";
 import { renderMetrics, type BrowserStats } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
 import { addStatusPage } from "./status-page.js";
-import { createGenerationBodySchema, jobIdParamSchema, listGenerationsQuerySchema, listTracksQuerySchema, upNextQuerySchema } from "./schemas.js";
+import {
+  createGenerationBodySchema,
+  jobIdParamSchema,
+  listGenerationsQuerySchema,
+  listTracksQuerySchema,
+  retryBodySchema,
+  upNextQuerySchema,
+} from "./schemas.js";
 
 export interface AppDeps {
   config: ProducerConfig;
@@ -192,6 +199,16 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
   app.delete("/v1/generations/:id", async (c) => {
     return c.json(await service.cancel(parseWith(jobIdParamSchema, c.req.param("id"), "job id")));
   });
+
+  // A retry never pays twice: a job whose prompt reached the site resumes its submission.
+  const retry = async (c: Context) => {
+    const id = parseWith(jobIdParamSchema, c.req.param("id"), "job id");
+    const hasBody = Number(c.req.header("content-length") ?? 0) > 0 || c.req.header("transfer-encoding") !== undefined;
+    const body = parseWith(retryBodySchema, hasBody ? await readJson(c) : {}, "request body");
+    return c.json(await service.retry(id, body));
+  };
+  app.post("/v1/jobs/:id/retry", retry);
+  app.post("/v1/generations/:id/retry", retry);
 
   app.get("/v1/generations/:id/events", async (c) => {
     const id = parseWith(jobIdParamSchema, c.req.param("id"), "job id");

@@ -65,6 +65,17 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: { summary: "One job", parameters: [idParameter], responses: { "200": { description: "The job." }, "404": errorResponse("No such job.") } },
         delete: { summary: "Cancel a job", parameters: [idParameter], responses: { "200": { description: "The job, cancelled or stopping." } } },
       },
+      "/v1/jobs/{id}/retry": {
+        post: {
+          summary: "Run an ended job again: a recoverable one from its submission (nothing paid again); { resubmit: true } submits anew",
+          parameters: [idParameter],
+          responses: {
+            "200": { description: "The job, queued again." },
+            "404": errorResponse("No such job."),
+            "409": errorResponse("The job succeeded, has not ended, or needs resubmit (nothing reached the site)."),
+          },
+        },
+      },
       "/v1/generations/{id}/events": {
         get: {
           summary: "Server-Sent Events of the job (event: job) until it ends",

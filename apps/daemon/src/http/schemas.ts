@@ -11,6 +11,11 @@ export const createGenerationBodySchema = generateMusicInputSchema.extend({
     .describe("Hold the answer until the job ends (true: up to 10 minutes; a number: that many ms)."),
 });
 
+/** POST /v1/jobs/:id/retry: `resubmit` is the explicit consent to submit again (and spend credits). */
+export const retryBodySchema = z.strictObject({
+  resubmit: z.boolean().optional().describe("Submit the prompt again when nothing reached the site (spends credits)."),
+});
+
 export {
   jobIdSchema as jobIdParamSchema,
   listJobsQuerySchema as listGenerationsQuerySchema,

@@ -42,6 +42,9 @@ export interface JobSummary {
   error: { code: string; message: string; retryable: boolean } | null;
   /** Whether the prompt reached the site (credits spent) and when. */
   submitted: { state: string; at: string } | null;
+  /** Ended after its prompt reached the site: retry_generation fetches its songs without paying again. */
+  recoverable: boolean;
+  recovery: Job["recovery"];
   tracks: TrackSummary[];
   createdAt: string;
   finishedAt: string | null;
@@ -102,6 +105,8 @@ export function summarizeJob(job: Job, audioBase?: string): JobSummary {
     waiting: job.waiting,
     error: job.error ? { code: job.error.code, message: job.error.message, retryable: job.error.retryable } : null,
     submitted: job.submission && job.submission.state !== "refused" ? { state: job.submission.state, at: job.submission.submittedAt } : null,
+    recoverable: job.recoverable,
+    recovery: job.recovery,
     tracks: job.tracks.map((track) => summarizeTrack(track, audioBase)),
     createdAt: job.createdAt,
     finishedAt: job.finishedAt,
@@ -117,6 +122,7 @@ export function trackLine(track: TrackSummary): string {
 export function jobText(summary: JobSummary): string {
   const lines = [`Job ${summary.jobId}: ${summary.step}.`];
   if (summary.error) lines.push(`Error ${summary.error.code}: ${summary.error.message}`);
+  if (summary.recovery) lines.push(`Recoverable: ${summary.recovery.message} (retry_generation with this job id)`);
   lines.push(...summary.tracks.map(trackLine));
   return lines.join("\n");
 }

@@ -139,6 +139,25 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
   );
 
   server.registerTool(
+    "retry_generation",
+    {
+      title: "Retry a generation without paying again",
+      description:
+        "Free for a job marked recoverable (its prompt reached the site before it ended): fetches that submission's songs by their ids, stores them and never submits again. A job that ended before anything reached the site is run again only with resubmit: true, which spends credits like a new generation (10 on the flow-2026 site). A job that succeeded cannot be retried.",
+      inputSchema: z.strictObject({
+        jobId: jobIdSchema.describe("The ended job to retry."),
+        resubmit: z.boolean().optional().describe("Submit the prompt again when nothing reached the site (spends credits)."),
+      }),
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    ({ jobId, resubmit }) =>
+      answer(async () => {
+        const summary = summarizeJob(await producer.retry(jobId, { resubmit: resubmit === true }), audioBase);
+        return { text: jobText(summary), structured: summary };
+      }),
+  );
+
+  server.registerTool(
     "list_tracks",
     {
       title: "List stored songs",

@@ -75,6 +75,11 @@ export class ProducerClient implements ProducerBackend {
     return (await this.call<Job>("DELETE", `/v1/generations/${encode(id)}`)).body;
   }
 
+  /** Runs an ended job again: a recoverable one from its submission (nothing paid again); `resubmit` submits anew. */
+  async retry(id: string, options: { resubmit?: boolean } = {}): Promise<Job> {
+    return (await this.call<Job>("POST", `/v1/jobs/${encode(id)}/retry`, options.resubmit ? { resubmit: true } : {})).body;
+  }
+
   async listJobs(options: { status?: JobStatus; limit?: number; cursor?: string } = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {
     return (await this.call<{ jobs: Job[]; nextCursor: string | null }>("GET", `/v1/generations${query(options)}`)).body;
   }

@@ -57,6 +57,7 @@ const isUniqueViolation = (error: unknown) => {
 };
 
 export function toJob(row: JobRow, tracks: Track[] = []): Job {
+  const submission = row.submission ? (JSON.parse(row.submission) as SubmissionRecord) : null;
   const error: JobError | null = row.error_code
     ? {
         code: row.error_code,
@@ -82,9 +83,34 @@ export function toJob(row: JobRow, tracks: Track[] = []): Job {
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
     runAfter: iso(row.run_after) as string,
-    submission: row.submission ? (JSON.parse(row.submission) as SubmissionRecord) : null,
+    submission,
     account: row.account ?? null,
     waiting: null,
+    ...recoveryOf(row.status as JobStatus, submission),
+  };
+}
+
+/**
+ * A job that failed (or was cancelled) after its submission reached the site — not refused by it — can get its
+ * songs back without paying again.
+ */
+export function recoveryOf(status: JobStatus, submission: SubmissionRecord | null): Pick<Job, "recoverable" | "recovery"> {
+  if ((status !== "failed" && status !== "cancelled") || !submission || submission.state === "refused") {
+    return { recoverable: false, recovery: null };
+  }
+  const charged =
+    submission.creditsBefore !== undefined && submission.creditsAfter !== undefined ? Math.max(0, submission.creditsBefore - submission.creditsAfter) : null;
+  return {
+    recoverable: true,
+    recovery: {
+      message:
+        "The prompt reached the site before this job ended, so its songs may be there, paid for. Retry the job to fetch them by their ids: nothing is submitted again.",
+      submittedAt: submission.submittedAt,
+      siteJobId: submission.siteJobId ?? null,
+      operationIds: submission.opIds ?? [],
+      clipIds: submission.clipIds ?? [],
+      creditsCharged: charged,
+    },
   };
 }
 
@@ -431,6 +457,41 @@ export class JobStore {
       .where("lease_owner", "=", owner)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Puts an ended job (failed or cancelled) back in the queue for another run, its attempts and error cleared.
+   * `clearSubmission` forgets what was submitted, so the next run submits anew (and spends credits); without it
+   * the next run resumes the submission. False when the job was not in an ended state to reopen (atomic, so two
+   * daemons asked at once reopen it once).
+   */
+  async reopen(id: string, options: { clearSubmission: boolean }): Promise<boolean> {
+    const now = this.now();
+    const result = await this.db
+      .updateTable("jobs")
+      .set({
+        status: "queued",
+        attempts: 0,
+        run_after: now,
+        updated_at: now,
+        finished_at: null,
+        progress: null,
+        cancel_requested: 0,
+        lease_owner: null,
+        lease_expires_at: null,
+        error_code: null,
+        error_message: null,
+        error_retryable: null,
+        error_details: null,
+        ...(options.clearSubmission ? { submission: null, downloaded: null } : {}),
+      })
+      .where("id", "=", id)
+      .where("status", "in", ["failed", "cancelled"])
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    // Its end is told to its webhook again.
+    await this.db.updateTable("jobs").set({ webhook_status: "pending" }).where("id", "=", id).where("webhook_url", "is not", null).execute();
+    return true;
   }
 
   /** Cancels a queued job at once; asks the worker of a running one to stop. */

@@ -1,0 +1,87 @@
+import { BrowserSession } from "@producer/session";
+import { afterEach, describe, expect, it } from "vitest";
+import { ProducerService, type Job } from "../src/index.js";
+import { coreConfig, createCoreHarness, type CoreHarness } from "./harness.js";
+
+let harness: CoreHarness | undefined;
+const extra: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of extra.splice(0).reverse()) await close().catch(() => undefined);
+  await harness?.close();
+  harness = undefined;
+});
+
+const jobIdOf = (result: unknown) => (result as { jobId: string }).jobId;
+const calls = (h: CoreHarness) => Object.values(h.site.stats.flow.generationCalls).reduce((sum, count) => sum + count, 0);
+/** Neither storage links (MP3 has none) nor the endpoint give the file, and the library's song links drifted. */
+const drifted = { locators: { songLink: 'a[data-song="{id}"]' }, api: { download: "/__api/gone/{clipId}?format={format}" } };
+
+/** A second service on the same data dir (and database), as after a restart with a fixed configuration. */
+async function restartedService(h: CoreHarness): Promise<ProducerService> {
+  await h.service.close({ graceMs: 500 });
+  await h.session.close();
+  const config = coreConfig(h.site, h.s3, h.dataDir);
+  const session = new BrowserSession({ config });
+  const service = await ProducerService.create({ config, generator: session });
+  extra.push(async () => {
+    await service.close({ graceMs: 500 });
+    await session.close();
+  });
+  return service;
+}
+
+function expectAsServed(h: CoreHarness, job: Job): void {
+  const hashes = new Set(job.tracks.map((track) => track.sha256));
+  expect(hashes.size).toBe(job.tracks.length);
+  for (const track of job.tracks) expect(track.sha256).toBe(h.site.servedSha256(track.clipId as string, track.format as "mp3"));
+}
+
+describe("paid work is never lost", () => {
+  it("ends a job that failed after its submission recoverable, and a retry after the fix stores the same songs without a new generation", async () => {
+    harness = await createCoreHarness({ config: { site: drifted } });
+    const h = harness;
+    const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "paid for", format: "mp3" })), { timeoutMs: 60_000 });
+    expect(failed).toMatchObject({ status: "failed", recoverable: true, error: { code: "SITE_CHANGED" } });
+    expect(failed.recovery?.clipIds).toHaveLength(2);
+    expect(failed.recovery?.creditsCharged).toBe(10);
+    expect(failed.recovery?.message).toContain("nothing is submitted again");
+    const callsBefore = calls(h);
+
+    const service = await restartedService(h);
+    const retried = await service.retry(failed.id);
+    expect(retried).toMatchObject({ recoverable: false, error: null });
+    expect(["queued", "generating", "downloading", "uploading", "recording", "succeeded"]).toContain(retried.status);
+    const done = await service.waitForJob(failed.id, { timeoutMs: 60_000 });
+    expect(done.status).toBe("succeeded");
+    expect(done.tracks.map((track) => track.clipId).sort()).toEqual([...(failed.recovery?.clipIds ?? [])].sort());
+    expectAsServed(h, done);
+    expect(calls(h)).toBe(callsBefore);
+    expect(h.site.stats.generations).toBe(1);
+    await expect(service.retry(failed.id)).rejects.toMatchObject({ code: "CONFLICT" });
+  }, 120_000);
+
+  it("does not run again a job that failed before anything reached the site, unless asked to resubmit", async () => {
+    harness = await createCoreHarness({ config: { site: { locators: { generateButton: { role: "button", name: "Create song" } } } } });
+    const h = harness;
+    const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "never sent", format: "mp3" })), { timeoutMs: 60_000 });
+    expect(failed).toMatchObject({ status: "failed", recoverable: false, recovery: null, error: { code: "SITE_CHANGED" } });
+    expect(calls(h)).toBe(0);
+
+    const service = await restartedService(h);
+    await expect(service.retry(failed.id)).rejects.toMatchObject({ code: "CONFLICT", details: { resubmitNeeded: true } });
+    expect((await service.getJob(failed.id)).status).toBe("failed");
+    await service.retry(failed.id, { resubmit: true });
+    const done = await service.waitForJob(failed.id, { timeoutMs: 60_000 });
+    expect(done.status).toBe("succeeded");
+    expect(calls(h)).toBe(1);
+    expectAsServed(h, done);
+  }, 120_000);
+
+  it("refuses to retry a job that has not ended", async () => {
+    harness = await createCoreHarness({ simulator: { generationMs: 4000 } });
+    const h = harness;
+    const id = jobIdOf(await h.service.generateMusic({ prompt: "still running" }));
+    await expect(h.service.retry(id)).rejects.toMatchObject({ code: "CONFLICT" });
+    await h.service.waitForJob(id, { timeoutMs: 60_000 });
+  }, 90_000);
+});
