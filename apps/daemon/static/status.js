@@ -53,6 +53,35 @@ function artifactLink(file, label) {
   return el("a", { href: `/v1/artifacts/${parts.join("/")}`, text: label, target: "_blank", rel: "noopener" });
 }
 
+/** A recoverable job's songs are on the site, paid for: Retry fetches them, never submitting again. */
+function retryButton(job) {
+  const button = el("button", {
+    type: "button",
+    text: "Retry (free)",
+    "aria-label": `Retry job without paying again: ${job.input.prompt}`,
+    title: job.recovery ? job.recovery.message : "",
+    "data-retry": job.id,
+  });
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await api(`/v1/jobs/${encodeURIComponent(job.id)}/retry`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      announce(`Fetching the songs of: ${job.input.prompt}`);
+    } catch (error) {
+      announce(`Could not retry: ${error.message}`);
+      button.disabled = false;
+    }
+    void refresh();
+  });
+  return button;
+}
+
+/** The action a job's row offers: Cancel while it runs, Retry once it ended recoverable. */
+function actionFor(job) {
+  if (!DONE.has(job.status)) return cancelButton(job);
+  return job.recoverable ? retryButton(job) : null;
+}
+
 function cancelButton(job) {
   const button = el("button", { type: "button", text: "Cancel", "aria-label": `Cancel job: ${job.input.prompt}`, "data-cancel": job.id });
   button.addEventListener("click", async () => {
@@ -198,7 +227,13 @@ function updateJobRow(row, job) {
     setCell(row, "error", errorCell(job));
   }
   const action = row.querySelector('[data-cell="action"]');
-  if (DONE.has(job.status) && action.firstChild) action.replaceChildren();
+  const wanted = !DONE.has(job.status) ? "cancel" : job.recoverable ? "retry" : "";
+  if ((action.dataset.action ?? "") !== wanted) {
+    action.dataset.action = wanted;
+    const button = actionFor(job);
+    if (button) action.replaceChildren(button);
+    else action.replaceChildren();
+  }
 }
 
 function renderJobs(jobs) {
@@ -215,7 +250,7 @@ function renderJobs(jobs) {
         el("td", { "data-label": "Attempts", "data-cell": "attempts", text: job.attempts }),
         el("td", { "data-label": "Error", "data-cell": "error" }),
         el("td", { "data-label": "Finished", "data-cell": "finished", text: when(job.finishedAt) }),
-        el("td", { "data-label": "Cancel", "data-cell": "action" }, DONE.has(job.status) ? null : cancelButton(job)),
+        el("td", { "data-label": "Action", "data-cell": "action", "data-action": !DONE.has(job.status) ? "cancel" : job.recoverable ? "retry" : "" }, actionFor(job)),
       );
       row.dataset.error = "";
       updateJobRow(row, job);

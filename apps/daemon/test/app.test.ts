@@ -43,6 +43,27 @@ describe("the daemon's routes", () => {
     expect(await cancelled.json()).toMatchObject({ status: "cancelled" });
   });
 
+  it("retries only an ended job: 409 for a queued one, resubmit needed for one cancelled before submission, 404 for none", async () => {
+    const { jobId } = (await (await post({ prompt: "retry me" })).json()) as { jobId: string };
+    const retry = (id: string, body?: unknown) =>
+      app.request(`/v1/jobs/${id}/retry`, { method: "POST", ...(body ? { headers: { "content-type": "application/json" }, body: JSON.stringify(body) } : {}) });
+    const queued = await retry(jobId);
+    expect(queued.status).toBe(409);
+    expect(await queued.json()).toMatchObject({ error: { code: "CONFLICT" } });
+    await app.request(`/v1/generations/${jobId}`, { method: "DELETE" });
+    const cancelled = (await (await app.request(`/v1/generations/${jobId}`)).json()) as { status: string; recoverable: boolean };
+    expect(cancelled).toMatchObject({ status: "cancelled", recoverable: false });
+    const needsConsent = await retry(jobId);
+    expect(needsConsent.status).toBe(409);
+    expect(await needsConsent.json()).toMatchObject({ error: { code: "CONFLICT", details: { resubmitNeeded: true } } });
+    const again = await retry(jobId, { resubmit: true });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ id: jobId, status: "queued", attempts: 0, error: null });
+    expect((await retry(jobId, { resubmit: "yes" })).status).toBe(400);
+    expect((await retry("00000000-0000-4000-8000-000000000000")).status).toBe(404);
+    await app.request(`/v1/generations/${jobId}`, { method: "DELETE" });
+  });
+
   it("answers 202 with the job when a wait runs out", async () => {
     const response = await post({ prompt: "waiting", wait: 300 });
     expect(response.status).toBe(202);

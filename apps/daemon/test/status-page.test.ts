@@ -134,6 +134,8 @@ describe("the status page", () => {
     const row = jobRow(page, "this one fails");
     await expect.poll(() => row.locator('[data-cell="status"]').textContent(), { timeout: 60_000 }).toBe("failed");
     expect(await row.locator('[data-cell="error"]').textContent()).toMatch(/^GENERATION_FAILED: /);
+    // The site failed the song itself: nothing to fetch, so no Retry is offered.
+    expect(await row.getByRole("button", { name: /^Retry/ }).count()).toBe(0);
     const link = row.getByRole("link", { name: "screenshot" });
     const href = await link.getAttribute("href");
     expect(href).toMatch(/^\/v1\/artifacts\/[^/]+\/page\.png$/);

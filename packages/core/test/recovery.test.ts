@@ -77,6 +77,15 @@ describe("paid work is never lost", () => {
     expectAsServed(h, done);
   }, 120_000);
 
+  it("offers nothing to recover when the site itself failed the generation", async () => {
+    harness = await createCoreHarness();
+    const h = harness;
+    h.site.faults.set("song-failed", { times: 1 });
+    const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "the site says no" })), { timeoutMs: 60_000 });
+    expect(failed).toMatchObject({ status: "failed", recoverable: false, recovery: null, error: { code: "GENERATION_FAILED" } });
+    await expect(h.service.retry(failed.id)).rejects.toMatchObject({ code: "CONFLICT" });
+  }, 90_000);
+
   it("refuses to retry a job that has not ended", async () => {
     harness = await createCoreHarness({ simulator: { generationMs: 4000 } });
     const h = harness;

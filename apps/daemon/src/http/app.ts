@@ -203,7 +203,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
   // A retry never pays twice: a job whose prompt reached the site resumes its submission.
   const retry = async (c: Context) => {
     const id = parseWith(jobIdParamSchema, c.req.param("id"), "job id");
-    const hasBody = Number(c.req.header("content-length") ?? 0) > 0 || c.req.header("transfer-encoding") !== undefined;
+    // The body is optional; when there is one it must be JSON.
+    const hasBody = (await c.req.raw.clone().text()).length > 0;
     const body = parseWith(retryBodySchema, hasBody ? await readJson(c) : {}, "request body");
     return c.json(await service.retry(id, body));
   };

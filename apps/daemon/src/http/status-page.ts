@@ -68,7 +68,7 @@ const PAGE = `<!doctype html>
 <h2 id="jobs-title">Recent jobs</h2>
 <div class="table-wrap"><table>
 <caption>The latest 30 jobs, newest first, with their errors and failure screenshots</caption>
-<thead><tr><th scope="col">Prompt</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Error</th><th scope="col">Finished</th><th scope="col"><span class="summary">Cancel</span></th></tr></thead>
+<thead><tr><th scope="col">Prompt</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Error</th><th scope="col">Finished</th><th scope="col"><span class="summary">Action</span></th></tr></thead>
 <tbody id="job-rows"></tbody>
 </table></div>
 <p class="empty">No jobs yet.</p>

@@ -86,16 +86,17 @@ export function toJob(row: JobRow, tracks: Track[] = []): Job {
     submission,
     account: row.account ?? null,
     waiting: null,
-    ...recoveryOf(row.status as JobStatus, submission),
+    ...recoveryOf(row.status as JobStatus, submission, row.error_code),
   };
 }
 
 /**
- * A job that failed (or was cancelled) after its submission reached the site — not refused by it — can get its
- * songs back without paying again.
+ * A job that failed (or was cancelled) after its submission reached the site — not refused by it, and not failed
+ * by the site itself — can get its songs back without paying again.
  */
-export function recoveryOf(status: JobStatus, submission: SubmissionRecord | null): Pick<Job, "recoverable" | "recovery"> {
-  if ((status !== "failed" && status !== "cancelled") || !submission || submission.state === "refused") {
+export function recoveryOf(status: JobStatus, submission: SubmissionRecord | null, errorCode: string | null = null): Pick<Job, "recoverable" | "recovery"> {
+  // The site's own word that the generation failed: there are no songs to fetch.
+  if ((status !== "failed" && status !== "cancelled") || !submission || submission.state === "refused" || errorCode === "GENERATION_FAILED") {
     return { recoverable: false, recovery: null };
   }
   const charged =
