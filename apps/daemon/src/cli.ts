@@ -8,7 +8,9 @@ import {
   findBrowserExecutable,
   formatConfig,
   describeConfig,
+  effectiveProfile,
   loadConfig,
+  profileEntries,
   type ResolvedConfig,
 } from "@producer/config";
 import { ProducerClient } from "@producer/core/client";
@@ -230,8 +232,20 @@ function report(results: Array<{ ok: boolean; what: string; hint?: string }>): n
 
 async function commandSite(args: string[]): Promise<number> {
   const [action, ...rest] = args;
-  if (action !== "check") throw new UsageError("producer site check [--json]");
+  if (action !== "check" && action !== "profile") throw new UsageError("producer site check [--json] | producer site profile [--json]");
   const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
+  if (action === "profile") {
+    const resolved = loadConfig();
+    // The JSON is a profile file: edit it, then point site.profile at it.
+    if (values.json) json(effectiveProfile(resolved.config.site));
+    else {
+      const entries = profileEntries(resolved);
+      const width = Math.max(...entries.map((entry) => entry.key.length));
+      print(`profile ${resolved.config.site.profile} (${resolved.config.site.flow}); save --json as a file and set site.profile to it to edit`);
+      for (const entry of entries) print(`  ${entry.key.padEnd(width)}  ${JSON.stringify(entry.value)}  (${entry.source})`);
+    }
+    return 0;
+  }
   const { config } = loadConfig();
   const { BrowserSession } = await session();
   const { createDaemonLogger } = await logging();

@@ -71,6 +71,24 @@ describe("producer --help", () => {
   });
 });
 
+describe("producer site profile", () => {
+  it("prints the effective profile as a profile file, and each value's source", async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-cli-"));
+    const env = { ...environment(), PRODUCER_SITE_BASE_URL: "http://127.0.0.1:4173", PRODUCER_SITE_LOCATORS: JSON.stringify({ libraryRow: "li.song" }) };
+    const { stdout } = await run(process.execPath, [bin, "site", "profile", "--json"], { env, timeout: 30_000 });
+    const file = path.join(dataDir, "p.json");
+    fs.writeFileSync(file, stdout);
+    const { siteProfileSchema } = await import("@producer/config");
+    expect(siteProfileSchema.safeParse(JSON.parse(stdout)).success).toBe(true);
+    const fromFile = loadConfig({ env: { PRODUCER_SITE_PROFILE: file }, configFile: false }).config.site;
+    expect(fromFile.locators.libraryRow).toBe("li.song");
+    expect(fromFile.baseUrl).toBe("http://127.0.0.1:4173");
+    const text = (await run(process.execPath, [bin, "site", "profile"], { env, timeout: 30_000 })).stdout;
+    expect(text).toMatch(/locators\.libraryRow\s+"li\.song"\s+\(env PRODUCER_SITE_LOCATORS\)/);
+    expect(text).toMatch(/locators\.generateButton\s+.*\(built-in flow-2026\)/);
+  }, 60_000);
+});
+
 describe("producer site check", () => {
   for (const variant of ["flow-2026", "producerai-2025", "renamed"] as const) {
     it(`finds every locator of its profile on the ${variant} site, spending nothing`, async () => {

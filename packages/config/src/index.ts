@@ -38,6 +38,8 @@ export type {
 } from "./site-profile.js";
 export type { ResolvedSite } from "./resolve-site.js";
 export { resolveSite } from "./resolve-site.js";
+export { effectiveProfile, profileEntries } from "./effective-profile.js";
+export type { ProfileEntry } from "./effective-profile.js";
 export { unsupportedControls } from "./site-controls.js";
 export type { ControlRequest } from "./site-controls.js";
 export { DEFAULT_PROFILE, SHIPPED_PROFILES } from "./profiles/index.js";

@@ -18,6 +18,8 @@ export type ResolvedSite = Omit<SiteProfile, "timeouts" | "menus"> & {
   timeouts: Timeouts;
   pacing: ParsedConfig["site"]["pacing"];
   downloadFormat: ParsedConfig["site"]["downloadFormat"];
+  /** The locator and API keys the configuration itself set over the profile's. */
+  overridden: { locators: string[]; api: string[] };
 };
 
 function readProfile(reference: string, cwd: string): { raw: unknown; source: string } | ConfigIssue {
@@ -76,6 +78,7 @@ export function resolveSite(
     timeouts,
     pacing: site.pacing,
     downloadFormat: site.downloadFormat,
+    overridden: { locators: Object.keys(site.locators), api: Object.keys(site.api) },
   };
 }
 

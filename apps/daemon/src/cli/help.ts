@@ -13,6 +13,7 @@ Usage:
   producer accounts [list|pause|resume|unwall|add|remove]   several accounts (producer accounts --help)
   producer mcp                                 the MCP server over stdio, for agents (talks to the daemon)
   producer site check [--json]                 does the site still match the profile? (spends nothing)
+  producer site profile [--json]               the effective profile and where each value came from
   producer config [--json]                     the effective configuration, with sources (secrets masked)
   producer doctor                              check this machine: Chromium, data dir, database, storage, session, socket
 
@@ -76,6 +77,9 @@ www.producer.ai cookies; a running daemon picks it up at once.`,
 needs is found where it lives (studio, model menu, library row menu, Download submenu). Reads the credit
 balance; submits nothing. Exit 6 when any locator is not found.`,
   "site check": `producer site check [--json] — see producer site --help.`,
+  "site profile": `producer site profile [--json] — the effective site profile (the named profile with every override of the
+configuration), each value with where it came from (built-in, profile file, config file, env, option). --json prints a
+valid profile file: save it, edit a drifted locator, and set site.profile to its path.`,
   mcp: `producer mcp — serves the MCP tools (generate_music, get_generation, wait_for_generation, cancel_generation, retry_generation,
 list_tracks, get_track, account_status) over standard input and output, for agents such as desktop assistants.
 It talks to the running daemon through its socket; the daemon also serves the same tools over HTTP at /mcp.`,

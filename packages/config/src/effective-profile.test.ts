@@ -1,0 +1,45 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { effectiveProfile, profileEntries } from "./effective-profile.js";
+import { loadConfig } from "./load.js";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-effective-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const resolve = (overrides: object, env: NodeJS.ProcessEnv = {}) => loadConfig({ env, cwd: dir, homeDir: dir, configFile: false, overrides });
+/** The site as the driver sees it, without where it came from. */
+const siteOf = (resolved: ReturnType<typeof resolve>) => {
+  const { profileSource, overridden, ...site } = resolved.config.site;
+  void profileSource;
+  void overridden;
+  return site;
+};
+
+describe("the effective profile", () => {
+  const env = { PRODUCER_SITE_LOCATORS: JSON.stringify({ generateButton: { role: "button", name: "Create" } }) };
+  const overrides = { site: { baseUrl: "http://127.0.0.1:4173", api: { credits: "/__api/v2/credits" }, timeouts: { elementMs: 4000 } } };
+
+  it("says where each value came from: the built-in profile, the environment, or an option", () => {
+    const entries = profileEntries(resolve(overrides, env));
+    const source = (key: string) => entries.find((entry) => entry.key === key)?.source;
+    expect(source("locators.generateButton")).toBe("env PRODUCER_SITE_LOCATORS");
+    expect(entries.find((entry) => entry.key === "locators.generateButton")?.value).toEqual({ role: "button", name: "Create" });
+    expect(source("locators.soundDescription")).toBe("built-in flow-2026");
+    expect(source("baseUrl")).toBe("option");
+    expect(source("api.credits")).toBe("option");
+    expect(source("api.clips")).toBe("built-in flow-2026");
+    expect(source("timeouts.elementMs")).toBe("option");
+    expect(source("timeouts.songStartMs")).toBe("built-in flow-2026");
+  });
+
+  it("is a profile file that, named by site.profile, gives the same site", () => {
+    const resolved = resolve(overrides, env);
+    const file = path.join(dir, "p.json");
+    fs.writeFileSync(file, JSON.stringify(effectiveProfile(resolved.config.site), null, 2));
+    const again = resolve({ site: { profile: file } });
+    expect(again.config.site.profileSource).toBe(file);
+    expect(siteOf(again)).toEqual(siteOf(resolved));
+    expect(profileEntries(again).find((entry) => entry.key === "locators.generateButton")?.source).toBe(`profile file ${file}`);
+  });
+});
