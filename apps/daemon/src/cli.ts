@@ -259,6 +259,7 @@ async function commandSite(args: string[]): Promise<number> {
       for (const check of report.checks) {
         const mark = check.found === true ? "found    " : check.found === false ? "NOT FOUND" : "—        ";
         print(`  ${check.locator.padEnd(width)}  ${mark}  ${check.where}${check.note ? ` (${check.note})` : ""}${check.found === false ? `  ${check.value}` : ""}`);
+        for (const candidate of check.candidates ?? []) print(`  ${"".padEnd(width)}    nearest on the page: ${JSON.stringify(candidate.locator)}`);
       }
       print(report.ok ? "the site matches the profile" : "the site no longer matches the profile: override the locators marked NOT FOUND (site.locators)");
     }

@@ -126,6 +126,8 @@ describe("producer site check", () => {
     expect(failed.code).toBe(6);
     expect(failed.stdout).toMatch(/advancedSwitch\s+NOT FOUND\s+studio: compose panel\s+\{"role":"switch","name":"Pro mode"\}/);
     expect(failed.stdout).toContain("no longer matches");
+    // The nearest switch on the page is the right one.
+    expect(failed.stdout).toContain('nearest on the page: {"role":"switch","name":"Toggle advanced sound mode","exact":true}');
     expect(site?.stats.generations).toBe(0);
   }, 60_000);
 });

@@ -153,6 +153,47 @@ export class PageGuard {
     return closed > 0;
   }
 
+  /**
+   * What the page offers instead of a locator that matches nothing: elements of the same role with their names,
+   * and elements whose text holds the expected name — each as a locator to paste into the profile. Empty when
+   * the locator is not a role or text locator, or the page is gone.
+   */
+  async candidates(key: string, limit = 12): Promise<Array<{ name: string; locator: Record<string, unknown> }>> {
+    const spec = this.site.locators[key];
+    const specs = spec && typeof spec === "object" && "any" in spec ? spec.any : spec ? [spec] : [];
+    const found = new Map<string, { name: string; locator: Record<string, unknown> }>();
+    for (const one of specs) {
+      if (typeof one !== "object") continue;
+      const role = "role" in one ? one.role : undefined;
+      const wanted = ("role" in one ? one.name : "text" in one ? one.text : undefined)?.replace(/\{\w+\}/g, "").trim();
+      if (role) {
+        const names = await this.page
+          .getByRole(role as Parameters<Page["getByRole"]>[0])
+          .evaluateAll((elements) =>
+            elements.slice(0, 50).map((element) => (element.getAttribute("aria-label") || element.textContent || element.getAttribute("title") || "").replace(/\s+/g, " ").trim()),
+          )
+          .catch(() => [] as string[]);
+        for (const name of names) if (name) found.set(`${role}|${name}`, { name, locator: { role, name, exact: true } });
+      }
+      if (wanted) {
+        const word = wanted.split(/\s+/).sort((a, b) => b.length - a.length)[0] ?? wanted;
+        const texts = await this.page
+          .getByText(word)
+          .evaluateAll((elements) => elements.slice(0, 20).map((element) => (element.textContent || "").replace(/\s+/g, " ").trim()))
+          .catch(() => [] as string[]);
+        for (const text of texts) if (text && text.length <= 80) found.set(`text|${text}`, { name: text, locator: { text, exact: true } });
+      }
+    }
+    const name = (() => {
+      const first = specs[0];
+      return first && typeof first === "object" && "name" in first ? (first.name ?? "") : "";
+    })().toLowerCase();
+    // The nearest first: names sharing the most words with the one expected.
+    const words = new Set(name.split(/\W+/).filter(Boolean));
+    const score = (candidate: string) => candidate.toLowerCase().split(/\W+/).filter((word) => words.has(word)).length;
+    return [...found.values()].sort((a, b) => score(b.name) - score(a.name)).slice(0, limit);
+  }
+
   private has(key: string): boolean {
     return key in this.site.locators;
   }

@@ -13,6 +13,8 @@ export interface LocatorCheck {
   found: boolean | null;
   where: string;
   note?: string;
+  /** For a locator not found: what the page has nearest to it (same role, or the expected name in its text). */
+  candidates?: Array<{ name: string; locator: Record<string, unknown> }>;
 }
 
 export interface SiteCheckReport {
@@ -77,7 +79,8 @@ export class SiteChecker {
       await this.guard.dismissOverlays();
       await this.page.waitForTimeout(100);
     }
-    this.checks.push({ locator: key, value: describeLocator(this.site.locators[key]), found, where });
+    const candidates = found ? [] : await this.guard.candidates(key).catch(() => []);
+    this.checks.push({ locator: key, value: describeLocator(this.site.locators[key]), found, where, ...(candidates.length > 0 ? { candidates } : {}) });
     return found;
   }
 

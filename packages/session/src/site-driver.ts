@@ -225,6 +225,11 @@ export class SiteDriver {
     }
     if (producerError.code === "CANCELLED" || producerError.code === "INVALID_INPUT") return producerError;
     const crashed = producerError.code === "BROWSER_CRASHED";
+    if (producerError.code === "SITE_CHANGED" && typeof producerError.details.locator === "string" && !crashed) {
+      // What the page has instead, so that the fix can be written without opening DevTools.
+      const candidates = await new PageGuard(this.site, pooled.page, this.logger).candidates(producerError.details.locator).catch(() => []);
+      if (candidates.length > 0) producerError.details.candidates = candidates;
+    }
     producerError.details.artifacts = await saveFailureArtifacts(
       crashed ? undefined : pooled.page,
       this.options.artifactsDir,

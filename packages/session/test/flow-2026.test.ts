@@ -340,6 +340,9 @@ describe("the 2026 Flow app when the page does not match, or the login has moved
     const artifacts = (error as ProducerError).details.artifacts as { screenshot: string; html: string };
     expect(fs.statSync(artifacts.screenshot).size).toBeGreaterThan(1000);
     expect(fs.readFileSync(artifacts.html, "utf8")).toContain("Sound description");
+    // The report names what the page has instead: the right button among them.
+    const candidates = (error as ProducerError).details.candidates as Array<{ locator: unknown }>;
+    expect(candidates.map((candidate) => candidate.locator)).toContainEqual({ role: "button", name: "Generate", exact: true });
     expect(local.site.stats.flow.generationCalls).toEqual({});
     await local.close();
     local = undefined;
