@@ -32,9 +32,10 @@ export function createFlowApi(context: FlowContext): Hono {
     await next();
   });
 
-  api.get("/billing/credits", (c) =>
-    c.json({ data: { credits_remaining: store.balance(accountOf(c)), tokens_remaining: 0, subscription_tier: "pro" } }),
-  );
+  api.get("/billing/credits", (c) => {
+    context.stats().creditsReads += 1;
+    return c.json({ data: { credits_remaining: store.balance(accountOf(c)), tokens_remaining: 0, subscription_tier: "pro" } });
+  });
   api.get("/models", (c) => c.json({ models: FLOW_MODELS.map((model) => ({ public_name: model.public_name, is_default: model.is_default })) }));
   api.post("/conversation/create", async (c) => {
     await readJson(c);

@@ -82,6 +82,8 @@ export interface FlowStats {
   libraryListings: number;
   /** `POST /__api/clips` calls. */
   clipsLookups: number;
+  /** `GET /__api/billing/credits` calls (the page asks on every load; a check may ask from inside a page). */
+  creditsReads: number;
 }
 
 export const emptyFlowStats = (): FlowStats => ({
@@ -98,6 +100,7 @@ export const emptyFlowStats = (): FlowStats => ({
   chatMessages: [],
   libraryListings: 0,
   clipsLookups: 0,
+  creditsReads: 0,
 });
 
 /** Everything the 2026 app knows: operations, clips, credits and conversations. */

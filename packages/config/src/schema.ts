@@ -298,8 +298,9 @@ const queueSchema = z.strictObject({
   pollIntervalMs: milliseconds(500, "How often an idle worker looks for work."),
   pauseRecheckMs: milliseconds(
     30_000,
-    "While a session problem (expired, challenge, quota) pauses the queue, how often the session is checked again.",
+    "While a session problem (expired, challenge, quota) pauses the queue, the first wait before the session is checked again; each further wait doubles, up to pauseRecheckMaxMs. A check reads the balance through the page already open on the site and loads nothing.",
   ),
+  pauseRecheckMaxMs: milliseconds(300_000, "The longest wait between two checks of a paused queue."),
   directWaitMs: milliseconds(
     300_000,
     "How long a direct (useQueue: false) call waits before handing back the still-running job.",

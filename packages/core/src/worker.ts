@@ -84,6 +84,8 @@ export class Worker {
   private wakeUp: (() => void) | undefined;
   private pausedBy: PauseState | undefined;
   private recheckTimer: NodeJS.Timeout | undefined;
+  /** The wait before the next check of a paused queue: doubles from `pauseRecheckMs` up to `pauseRecheckMaxMs`. */
+  private recheckDelayMs = 0;
   /** Completed step durations, for metrics: status → total ms and count. */
   readonly stepDurations = new Map<string, { totalMs: number; count: number }>();
 
@@ -346,14 +348,20 @@ export class Worker {
       this.deps.logger.warn({ code: error.code }, "queue paused until the session is usable again");
       this.deps.onPauseChange?.();
     }
+    this.recheckDelayMs = this.deps.config.queue.pauseRecheckMs;
+    this.scheduleRecheck();
+  }
+
+  private scheduleRecheck(): void {
     clearTimeout(this.recheckTimer);
-    this.recheckTimer = setTimeout(() => void this.recheck(), this.deps.config.queue.pauseRecheckMs);
+    this.recheckTimer = setTimeout(() => void this.recheck(), this.recheckDelayMs);
     this.recheckTimer.unref();
   }
 
   private async recheck(): Promise<void> {
     if (!this.pausedBy || !this.running) return;
-    const status = await this.deps.generator.checkSession({ force: true }).catch(() => undefined);
+    // Through the page already open on the site: a pause costs the site no page loads.
+    const status = await this.deps.generator.checkSession({ force: true, viaOpenPage: true }).catch(() => undefined);
     const { site } = this.deps.config;
     const price = site.creditsPerSong * site.songsPerGeneration;
     // Out of credits stays paused while the balance is still under one generation's price.
@@ -364,8 +372,9 @@ export class Worker {
         const reason = stillShort ? `The account has ${status.credits} credits; one generation costs about ${price}.` : status.reason;
         this.pausedBy = { ...this.pausedBy, reason };
       }
-      this.recheckTimer = setTimeout(() => void this.recheck(), this.deps.config.queue.pauseRecheckMs);
-      this.recheckTimer.unref();
+      const { pauseRecheckMs, pauseRecheckMaxMs } = this.deps.config.queue;
+      this.recheckDelayMs = Math.min(Math.max(pauseRecheckMs, pauseRecheckMaxMs), this.recheckDelayMs * 2);
+      this.scheduleRecheck();
     }
   }
 

@@ -27,7 +27,7 @@ export function coreConfig(site: RunningSimulator, s3: S3Server, dataDir: string
       browser: { pageCount: 1, ...overrides.browser },
       paths: { dataDir, ...overrides.paths },
       storage: { driver: "s3", s3: s3.s3Config, ...overrides.storage },
-      queue: { pollIntervalMs: 100, backoffBaseMs: 200, backoffMaxMs: 1000, pauseRecheckMs: 500, ...overrides.queue },
+      queue: { pollIntervalMs: 100, backoffBaseMs: 200, backoffMaxMs: 1000, pauseRecheckMs: 500, pauseRecheckMaxMs: 2000, ...overrides.queue },
     },
   }).config;
 }

@@ -167,18 +167,30 @@ describe("one request, one submission", () => {
 });
 
 describe("out of credits", () => {
-  it("pauses without submitting, stays paused while the balance is short, and resumes once credits come", async () => {
-    harness = await createCoreHarness();
+  it("pauses without submitting, re-checks inside the open page with no page load, backing off, and resumes once credits come", async () => {
+    harness = await createCoreHarness({ config: { queue: { pauseRecheckMs: 250, pauseRecheckMaxMs: 2000 } } });
     const h = harness;
     h.site.setCredits(3);
     const id = jobIdOf(await h.service.generateMusic({ prompt: "no credits" }));
     await until(async () => (await h.service.getJob(id)).waiting?.code === "QUOTA_EXHAUSTED", 20_000);
-    await new Promise((resolve) => setTimeout(resolve, 2000)); // several rechecks
+    const loads = () => Object.values(h.site.stats.pageLoads).reduce((a, b) => a + b, 0);
+    const loadsAtPause = loads();
+    const readsAtPause = h.site.stats.flow.creditsReads;
+    // 250 + 500 + 1000 + 2000 + 2000 ms: five checks in 6 s, where a fixed 250 ms would have made 24.
+    await new Promise((resolve) => setTimeout(resolve, 6000));
     const waiting = await h.service.getJob(id);
     expect(waiting).toMatchObject({ status: "queued", attempts: 0 });
     expect(waiting.waiting?.reason).toContain("3 credits");
     expect(h.site.stats.flow.generationCalls).toEqual({});
+    expect(loads()).toBe(loadsAtPause);
+    const checks = h.site.stats.flow.creditsReads - readsAtPause;
+    expect(checks).toBeGreaterThanOrEqual(2);
+    expect(checks).toBeLessThanOrEqual(8);
     h.site.setCredits(100);
+    const creditsBack = Date.now();
+    await until(async () => (await h.service.getJob(id)).status !== "queued", 20_000);
+    // Within one back-off step (2 s at most here), with room for a busy machine.
+    expect(Date.now() - creditsBack).toBeLessThan(2000 + 3000);
     const job = await h.service.waitForJob(id, { timeoutMs: 30_000 });
     expect(job.status).toBe("succeeded");
     expect(h.site.stats.generations).toBe(1);

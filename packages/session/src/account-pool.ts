@@ -17,6 +17,7 @@ import {
   type AccountReport,
   type AccountSlots,
   type AccountWall,
+  type SessionCheckOptions,
   type SessionStatus,
   type SubmissionRecord,
 } from "@producer/utils";
@@ -191,7 +192,7 @@ export class AccountPool implements MusicGenerator {
    * Usable when at least one account is: each account's session is checked (cached per account; walled and
    * paused accounts are not opened), its balance noted, and walls whose time is up are lifted.
    */
-  async checkSession(options: { force?: boolean; signal?: AbortSignal } = {}): Promise<SessionStatus> {
+  async checkSession(options: SessionCheckOptions = {}): Promise<SessionStatus> {
     const checkedAt = new Date().toISOString();
     const now = Date.now();
     await Promise.all(

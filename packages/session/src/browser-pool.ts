@@ -186,13 +186,30 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
   }
 
   /**
-   * Gives a page back. A page that is broken (its state unknown after a failure), or used
-   * `recycleAfterGenerations` times, is closed and its slot freed.
+   * Lends an idle page that `accept`s, now, or nothing: never opens a page, launches the browser or waits. For
+   * light reads on a page already where it should be; give it back with `release(pooled, { light: true })`.
    */
-  async release(pooled: PooledPage, options: { broken?: boolean } = {}): Promise<void> {
+  lendIdle(accept: (page: Page) => boolean): PooledPage | undefined {
+    if (this.state !== "ready") return undefined;
+    const pooled = this.idle.find((candidate) => this.isAlive(candidate) && accept(candidate.page));
+    if (!pooled) return undefined;
+    this.idle.splice(this.idle.indexOf(pooled), 1);
+    this.clearIdleTimer(pooled);
+    this.inUse.add(pooled);
+    return pooled;
+  }
+
+  /**
+   * Gives a page back. A page that is broken (its state unknown after a failure), or used
+   * `recycleAfterGenerations` times, is closed and its slot freed. A `light` use (a read that drove nothing) is
+   * not counted as a use.
+   */
+  async release(pooled: PooledPage, options: { broken?: boolean; light?: boolean } = {}): Promise<void> {
     if (!this.inUse.delete(pooled)) return;
-    pooled.uses += 1;
-    if (pooled.context === this.context) this.contextUses += 1;
+    if (!options.light) {
+      pooled.uses += 1;
+      if (pooled.context === this.context) this.contextUses += 1;
+    }
     const renew = this.options.renewContextAfterGenerations;
     if (renew !== undefined && this.contextUses >= renew && pooled.context === this.context && this.state === "ready") {
       await this.renewContext();

@@ -11,6 +11,7 @@ import {
   type GenerationRequest,
   type Logger,
   type MusicGenerator,
+  type SessionCheckOptions,
   type SessionStatus,
 } from "@producer/utils";
 import { BrowserPool } from "./browser-pool.js";
@@ -137,12 +138,12 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
    * the composer is opened; a login wall is signed through when credentials are configured. Cached for
    * `session.checkCacheSecs` unless `force`.
    */
-  async checkSession(options: { force?: boolean; signal?: AbortSignal } = {}): Promise<SessionStatus> {
+  async checkSession(options: SessionCheckOptions = {}): Promise<SessionStatus> {
     const cacheMs = this.config.session.checkCacheSecs * 1000;
     if (!options.force && this.cachedStatus && Date.now() - this.cachedStatus.at < cacheMs) {
       return this.cachedStatus.status;
     }
-    const status = await this.probe(options.signal);
+    const status = (options.viaOpenPage ? await this.readOpenPage() : undefined) ?? (await this.probe(options.signal));
     this.cachedStatus = { status, at: Date.now() };
     if (status.credits !== undefined) this.lastCredits = { credits: status.credits, at: status.checkedAt };
     return status;
@@ -218,6 +219,37 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
       throw this.pool.crashError(error, pooled);
     } finally {
       await this.pool.release(pooled, { broken });
+    }
+  }
+
+  /**
+   * The status a page already on the site gives through its own credits call, loading nothing; undefined when no
+   * idle page is there or the call said nothing usable (then the studio is opened). A refused token is not taken
+   * as signed out here: the page renews its token as it loads, so that is left to the full check.
+   */
+  private async readOpenPage(): Promise<SessionStatus | undefined> {
+    const pooled = this.pool.lendIdle((page) => page.url().startsWith(this.account.site.baseUrl));
+    if (!pooled) return undefined;
+    let broken = false;
+    try {
+      const balance = await this.driver.readBalance(pooled.page);
+      if (!balance || !("credits" in balance)) return undefined;
+      const state = await this.pool.currentState();
+      const auth = state ? authCookieOf(state) : undefined;
+      return {
+        valid: true,
+        reason: "Signed in: the open page read the balance.",
+        checkedAt: new Date().toISOString(),
+        credits: balance.credits,
+        ...(auth?.refreshable
+          ? { refreshable: true, ...(auth.expiresAt ? { accessTokenExpiresAt: auth.expiresAt } : {}) }
+          : this.expiry(auth?.expiresAt)),
+      };
+    } catch {
+      broken = true;
+      return undefined;
+    } finally {
+      await this.pool.release(pooled, { broken, light: true });
     }
   }
 

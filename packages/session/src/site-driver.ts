@@ -87,7 +87,6 @@ export class SiteDriver {
       this.logger.debug({ steps: step.timings() }, "generation steps");
       return songs;
     } catch (error) {
-      broken = true;
       // This attempt recorded a send but the page never sent the generation request: nothing reached the site.
       // Not so when Chromium died: the request may have left in its last moments, unseen here; the retry then
       // looks for its songs (and its price in the balance) before anything is sent again.
@@ -96,7 +95,11 @@ export class SiteDriver {
         record = { ...record, state: "refused", refusal: "the request never left the page" };
         await options.onSubmission?.(record).catch(() => undefined);
       }
-      throw await this.explain(error, pooled, step.name, signal, record);
+      const explained = await this.explain(error, pooled, step.name, signal, record);
+      // Out of credits leaves the page on the site with nothing half done: it stays open, so the pause can read
+      // the balance through it instead of loading the site again.
+      broken = !(pageLived && explained.code === "QUOTA_EXHAUSTED");
+      throw explained;
     } finally {
       traffic.detach();
       // Saved after every job, whatever its end: the page may have renewed the login (a rotated refresh token).
@@ -116,6 +119,23 @@ export class SiteDriver {
         await traffic.settle();
       }
       return { credits: traffic.credits };
+    } finally {
+      traffic.detach();
+    }
+  }
+
+  /**
+   * The balance read through a page already on the site, by the page's own credits call (its token, from inside
+   * it): loads nothing. `signedOut` when the site refused the token; undefined when the page is elsewhere or the
+   * call said nothing usable.
+   */
+  async readBalance(page: Page): Promise<{ credits: number } | { signedOut: true } | undefined> {
+    if (!this.site.api.credits || !page.url().startsWith(this.site.baseUrl)) return undefined;
+    const traffic = new PageTraffic(page, this.site, this.logger);
+    try {
+      const answer = await traffic.fetchJson("credits").catch(() => undefined);
+      if (answer?.status === 401 || answer?.status === 403) return { signedOut: true };
+      return answer?.status === 200 && traffic.credits !== undefined ? { credits: traffic.credits } : undefined;
     } finally {
       traffic.detach();
     }

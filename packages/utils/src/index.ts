@@ -74,6 +74,7 @@ export type {
   GenerationRequest,
   GenerationStage,
   MusicGenerator,
+  SessionCheckOptions,
   SessionStatus,
   StemPart,
   SubmissionRecord,

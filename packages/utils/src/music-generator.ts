@@ -104,6 +104,17 @@ export interface GenerateOptions {
   account?: string;
 }
 
+export interface SessionCheckOptions {
+  /** Check now rather than answer the cached status. */
+  force?: boolean;
+  signal?: AbortSignal;
+  /**
+   * Read the balance through a page already open on the site (the page's own credits call, made inside it),
+   * loading nothing; only when no page is there is the site opened. A paused queue's re-check.
+   */
+  viaOpenPage?: boolean;
+}
+
 export interface SessionStatus {
   valid: boolean;
   /** Why, in a sentence a user can act on. */
@@ -174,6 +185,6 @@ export interface MusicGenerator {
   /** Runs one generation and downloads every song it yields. */
   generate(request: GenerationRequest, options?: GenerateOptions): Promise<GeneratedSong[]>;
   /** Whether the account is signed in and usable; cached for a short time unless `force`. */
-  checkSession(options?: { force?: boolean; signal?: AbortSignal }): Promise<SessionStatus>;
+  checkSession(options?: SessionCheckOptions): Promise<SessionStatus>;
   close(): Promise<void>;
 }
