@@ -7,7 +7,8 @@ import { loadConfig } from "@producer/config";
 import { ProducerClient, type Job } from "@producer/core";
 import { importLoginState } from "@producer/session";
 import { start, type RunningSimulator } from "@producer/simulator";
-import { startS3Server, type S3Server } from "@producer/test-utils";
+import { postgresUrl, startS3Server, type S3Server } from "@producer/test-utils";
+import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bin, processEnvironment, startDaemonProcess } from "./process-harness.js";
 import { stopProcess } from "./stop-process.js";
@@ -76,14 +77,14 @@ function expectWhole(jobs: Job[], submissionsBefore: number): void {
 }
 
 /** Every Chromium process of this case's daemon (its profile lives under the data dir), killed at once. */
-async function killChromium(): Promise<number> {
+async function killChromium(dir = dataDir): Promise<number> {
   const pids = fs
     .readdirSync("/proc")
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
         const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        return commandLine.includes("--producer-pool=") && commandLine.includes(dataDir);
+        return commandLine.includes("--producer-pool=") && commandLine.includes(dir);
       } catch {
         return false;
       }
@@ -248,5 +249,78 @@ describe("chaos", () => {
     expect(site.stats.generations).toBe(before);
     expect(audioLeft()).toEqual([]);
     console.log(`chaos: a locator matching nothing: SITE_CHANGED (generateButton) in ${Date.now() - started} ms, ${job?.attempts} attempt, 0 submissions, screenshot and HTML kept`);
+  }, 120_000);
+});
+
+describe.skipIf(!postgresUrl)("chaos on PostgreSQL", () => {
+  let schema: string;
+  let admin: pg.Client;
+  const others: Array<{ child: ChildProcess; dataDir: string }> = [];
+
+  beforeEach(async () => {
+    schema = `producer_chaos_${Date.now()}_${process.pid}`;
+    admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+  });
+  afterEach(async () => {
+    for (const other of others.splice(0)) {
+      await stopProcess(other.child);
+      await killChromium(other.dataDir);
+      fs.rmSync(other.dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    }
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  });
+
+  /** A daemon of its own data dir on the shared database, signed in to the same account. */
+  async function startSharedDaemon(name: string, databaseUrl: string): Promise<{ child: ChildProcess; client: ProducerClient; dataDir: string }> {
+    const ownDir = fs.mkdtempSync(path.join(os.tmpdir(), `producer-chaos-${name}-`));
+    const ownEnv = processEnvironment(site, s3, ownDir, { PRODUCER_DATABASE_URL: databaseUrl, PRODUCER_QUEUE_BACKOFF_BASE_MS: "200" });
+    importLoginState({ config: loadConfig({ env: ownEnv, configFile: false }).config, source: site.issueSession() });
+    const launched = await startDaemonProcess(ownEnv);
+    daemonLogs.push(launched.log);
+    others.push({ child: launched.child, dataDir: ownDir });
+    return { child: launched.child, client: new ProducerClient({ socketPath: path.join(ownDir, "producer.sock") }), dataDir: ownDir };
+  }
+
+  it("two daemons on one PostgreSQL, one killed with SIGKILL after its submission: the other takes its job over within seconds", async () => {
+    const url = new URL(postgresUrl as string);
+    url.searchParams.set("options", `-c search_path=${schema}`);
+    const databaseUrl = url.toString();
+    site.settings.generationMs = 2500;
+    const [first, second] = await Promise.all([startSharedDaemon("one", databaseUrl), startSharedDaemon("two", databaseUrl)]);
+    const before = site.stats.generations;
+    const ids: string[] = [];
+    for (let index = 0; index < 2; index += 1) ids.push((await first.client.generateMusic({ prompt: `takeover ${index}` })).jobId);
+    // The first daemon's running job, once its submission is recorded (its lease names the daemon's pid).
+    let victim: string | undefined;
+    await until("the first daemon to submit a job", async () => {
+      const { rows } = await admin.query<{ id: string }>(
+        `select id from ${schema}.jobs where lease_owner like $1 and submission like '%"accepted"%' and status not in ('succeeded','failed','cancelled')`,
+        [`%:${first.child.pid}:%`],
+      );
+      victim = rows[0]?.id;
+      return victim !== undefined;
+    });
+    first.child.kill("SIGKILL");
+    await new Promise((resolve) => first.child.once("exit", resolve));
+    const killedAt = Date.now();
+    const jobs = await Promise.all(ids.map((id) => second.client.waitForJob(id, { timeoutMs: 60_000 })));
+    const doneAfterMs = Date.now() - killedAt;
+    expect(jobs.map((job) => job.status)).toEqual(["succeeded", "succeeded"]);
+    expect(doneAfterMs).toBeLessThan(15_000);
+    // Resumed from its submission record: no second generation call, and each song stored once, byte-exact.
+    expect(site.stats.generations - before).toBe(2);
+    expect(Object.values(site.stats.flow.generationCalls).reduce((a, b) => a + b, 0)).toBe(2);
+    const tracks = jobs.flatMap((job) => job.tracks);
+    expect(tracks).toHaveLength(4);
+    expect(new Set(tracks.map((track) => track.clipId)).size).toBe(4);
+    for (const track of tracks) expect(track.sha256).toBe(site.servedSha256(track.clipId as string, track.format as "wav"));
+    const { rows } = await admin.query<{ count: string }>(`select count(*) from ${schema}.tracks`);
+    expect(Number(rows[0]?.count)).toBe(4);
+    const taken = jobs.find((job) => job.id === victim);
+    expect(taken?.attempts).toBe(2);
+    console.log(`chaos: two daemons on PostgreSQL, one killed with SIGKILL after its submission: both jobs done ${doneAfterMs} ms after the kill, ${site.stats.generations - before} submissions, ${tracks.length} songs stored once`);
   }, 120_000);
 });

@@ -269,6 +269,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
     storage: { ...parsed.storage, driver, localDir: inDataDir(parsed.storage.localDir, "storage") },
     database: {
       dialect,
+      poolSize: parsed.database.poolSize,
       sqliteSynchronous: parsed.database.sqliteSynchronous,
       url:
         dialect === "postgres" || sqlitePath === ":memory:" ? databaseUrl : `sqlite:${absolute(sqlitePath)}`,

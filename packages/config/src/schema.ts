@@ -235,6 +235,9 @@ const databaseSchema = z.strictObject({
       .optional(),
     { doc: "Job queue and track store: a SQLite file or postgres:// URL.", defaultLabel: "sqlite:<dataDir>/producer.db" },
   ),
+  poolSize: setting(z.number().int().min(2).max(100).default(10), {
+    doc: "PostgreSQL: connections this process keeps open at most (each daemon has its own pool).",
+  }),
   sqliteSynchronous: setting(z.enum(["normal", "full"]).default("normal"), {
     doc: "SQLite durability: `normal` (WAL; a power loss may drop the last commits, never corrupts) or `full` (every commit synced to disk; slower submits).",
   }),
@@ -294,7 +297,10 @@ const queueSchema = z.strictObject({
   maxAttempts: setting(z.number().int().min(1).max(20).default(3), { doc: "Tries of one job before it fails." }),
   backoffBaseMs: milliseconds(2_000, "First retry delay; doubled each attempt, with full jitter."),
   backoffMaxMs: milliseconds(120_000, "Longest retry delay."),
-  leaseMs: milliseconds(60_000, "A claimed job returns to the queue when its worker stops renewing it for this long."),
+  leaseMs: milliseconds(
+    10_000,
+    "A running job's lease: its worker renews it every third of this while it works (a heartbeat); a daemon that stops renewing (killed, frozen, cut off from the database) loses its jobs after this long, and another daemon takes each over from its submission record, never submitting again.",
+  ),
   pollIntervalMs: milliseconds(500, "How often an idle worker looks for work."),
   pauseRecheckMs: milliseconds(
     30_000,
@@ -414,7 +420,7 @@ export type ProducerConfig = Omit<Parsed, "site" | "paths" | "storage" | "databa
   site: ResolvedSite;
   paths: Required<Parsed["paths"]>;
   storage: Omit<Parsed["storage"], "driver" | "localDir"> & { driver: "s3" | "local"; localDir: string };
-  database: { url: string; dialect: "sqlite" | "postgres"; sqliteSynchronous: "normal" | "full" };
+  database: { url: string; dialect: "sqlite" | "postgres"; poolSize: number; sqliteSynchronous: "normal" | "full" };
   daemon: Omit<Parsed["daemon"], "socketPath"> & { socketPath: string };
 };
 

@@ -111,12 +111,12 @@ function loadDriver<T>(name: "better-sqlite3" | "pg", dialect: string): T {
  * Both drivers are optional peer dependencies: only the one in use is loaded.
  */
 export function openDatabase(config: {
-  database: Pick<ProducerConfig["database"], "url" | "dialect"> & Partial<Pick<ProducerConfig["database"], "sqliteSynchronous">>;
+  database: Pick<ProducerConfig["database"], "url" | "dialect"> & Partial<Pick<ProducerConfig["database"], "poolSize" | "sqliteSynchronous">>;
 }): ProducerDatabase {
   const { url, dialect } = config.database;
   if (dialect === "postgres") {
     const pg = loadDriver<typeof import("pg")>("pg", "PostgreSQL");
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const pool = new pg.Pool({ connectionString: url, max: config.database.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect, close: () => db.destroy() };
   }
