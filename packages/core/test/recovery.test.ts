@@ -1,5 +1,10 @@
-import { BrowserSession } from "@producer/session";
-import { afterEach, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { BrowserSession, writeLoginState } from "@producer/session";
+import { postgresUrl } from "@producer/test-utils";
+import pg from "pg";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ProducerService, type Job } from "../src/index.js";
 import { coreConfig, createCoreHarness, type CoreHarness } from "./harness.js";
 
@@ -93,4 +98,56 @@ describe("paid work is never lost", () => {
     await expect(h.service.retry(id)).rejects.toMatchObject({ code: "CONFLICT" });
     await h.service.waitForJob(id, { timeoutMs: 60_000 });
   }, 90_000);
+});
+
+describe.skipIf(!postgresUrl)("paid work is never lost, on PostgreSQL", () => {
+  let schema: string;
+  let databaseUrl: string;
+  let admin: pg.Client;
+
+  beforeEach(async () => {
+    schema = `producer_recovery_${Date.now()}_${process.pid}`;
+    admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    const url = new URL(postgresUrl as string);
+    url.searchParams.set("options", `-c search_path=${schema}`);
+    databaseUrl = url.toString();
+  });
+  afterEach(async () => {
+    for (const close of extra.splice(0).reverse()) await close().catch(() => undefined);
+    await harness?.close();
+    harness = undefined;
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  });
+
+  it("retries on another daemon of the same database: the songs of the first one's submission, no new generation", async () => {
+    harness = await createCoreHarness({ config: { site: drifted, database: { url: databaseUrl } } });
+    const h = harness;
+    expect(h.service.dialect).toBe("postgres");
+    const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "paid on one daemon", format: "mp3" })), { timeoutMs: 60_000 });
+    expect(failed).toMatchObject({ status: "failed", recoverable: true });
+    const callsBefore = calls(h);
+    // The first daemon stops; another one, on its own machine (data dir, browser, login) with the fixed profile, retries.
+    await h.service.close({ graceMs: 500 });
+    await h.session.close();
+    const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-other-"));
+    const config = coreConfig(h.site, h.s3, otherDir, { database: { url: databaseUrl } });
+    writeLoginState(config.paths.stateFile, h.site.issueSession());
+    const session = new BrowserSession({ config });
+    const service = await ProducerService.create({ config, generator: session });
+    extra.push(async () => {
+      await service.close({ graceMs: 500 });
+      await session.close();
+      fs.rmSync(otherDir, { recursive: true, force: true });
+    });
+    await service.retry(failed.id);
+    const done = await service.waitForJob(failed.id, { timeoutMs: 60_000 });
+    expect(done.status).toBe("succeeded");
+    expect(done.tracks.map((track) => track.clipId).sort()).toEqual([...(failed.recovery?.clipIds ?? [])].sort());
+    expectAsServed(h, done);
+    expect(calls(h)).toBe(callsBefore);
+    expect(h.site.stats.generations).toBe(1);
+  }, 120_000);
 });

@@ -24,7 +24,7 @@ export async function createLegacyHarness(overrides: ProducerConfigInput = {}): 
     configFile: false,
     overrides: {
       ...overrides,
-      site: siteSettingsFor(site),
+      site: { ...siteSettingsFor(site), ...overrides.site },
       paths: { dataDir },
       storage: { driver: "s3", s3: s3.s3Config },
       queue: { pollIntervalMs: 100, maxAttempts: 1, ...overrides.queue },

@@ -101,8 +101,15 @@ export function toRequestStatus(job: Job): LegacyRequestStatus {
     started_at: job.startedAt,
     completed_at: job.finishedAt,
     result: job.status === "succeeded" ? toGenerationSuccess(job) : null,
-    error: job.error ? `${job.error.code}: ${job.error.message}` : null,
+    error: jobErrorText(job),
   };
+}
+
+/** A failed job's error as the earlier API worded it; a recoverable one says its songs can be fetched for free. */
+export function jobErrorText(job: Job): string | null {
+  if (!job.error) return null;
+  const text = `${job.error.code}: ${job.error.message}`;
+  return job.recovery ? `${text} ${job.recovery.message}` : text;
 }
 
 export function toQueueStatus(status: QueueStatus): LegacyQueueStatus {

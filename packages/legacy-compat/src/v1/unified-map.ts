@@ -1,6 +1,6 @@
 import type { GenerateMusicInput, Job, SessionReport, Track } from "@producer/core";
 import { generationId, nowSeconds, toSeconds, windowId } from "./ids.js";
-import { toLegacyState } from "./map.js";
+import { jobErrorText, toLegacyState } from "./map.js";
 import type {
   AutomationFailure,
   AutomationSuccess,
@@ -185,6 +185,6 @@ export function toRequestStatusObject(job: Job): RequestStatusObject {
     assigned_window_id: windowId(job.id),
     progress: running ? job.status : null,
     result: job.status === "succeeded" ? toUnifiedSuccess(job, "producer_ai_queue") : null,
-    error: job.error ? `${job.error.code}: ${job.error.message}` : null,
+    error: jobErrorText(job),
   };
 }
