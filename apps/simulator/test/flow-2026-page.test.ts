@@ -110,9 +110,11 @@ describe("the 2026 studio page", () => {
     site.faults.set("promo-later", { times: 1 });
     await page.goto(`${site.url}/library/my-songs`);
     expect(await page.getByText("necessary rights").isVisible()).toBe(true);
-    await page.getByRole("button", { name: "I agree" }).click();
+    // The promo comes a moment after the load, over the notice: it is closed first, then the notice agreed to.
     await poll(() => page.getByRole("dialog").count()).toBe(1);
+    expect(await page.locator("#app").getAttribute("aria-hidden")).toBe("true");
     await page.getByRole("button", { name: "Close" }).click();
+    await page.getByRole("button", { name: "I agree" }).click();
     await poll(() => page.locator("#app").getAttribute("aria-hidden")).toBeNull();
     await context.close();
   });
