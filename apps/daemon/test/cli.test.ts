@@ -40,6 +40,7 @@ function environment(variant: SiteVariantName = "flow-2026"): NodeJS.ProcessEnv 
     PRODUCER_SITE_PACING_ACTION_DELAY_MAX_MS: "0",
     PRODUCER_QUEUE_POLL_INTERVAL_MS: "100",
     PRODUCER_QUEUE_PAUSE_RECHECK_MS: "500",
+    PRODUCER_QUEUE_PAUSE_RECHECK_MAX_MS: "2000",
     PRODUCER_BROWSER_PAGE_COUNT: "1",
     PRODUCER_LOG_LEVEL: "info",
   };
@@ -87,6 +88,32 @@ describe("producer site profile", () => {
     expect(text).toMatch(/locators\.libraryRow\s+"li\.song"\s+\(env PRODUCER_SITE_LOCATORS\)/);
     expect(text).toMatch(/locators\.generateButton\s+.*\(built-in flow-2026\)/);
   }, 60_000);
+});
+
+describe("producer site profile, round trip", () => {
+  it("writes a profile file that drives the site exactly as the built-in profile does", async () => {
+    await setUp("flow-2026");
+    const { stdout } = await run(process.execPath, [bin, "site", "profile", "--json"], { env: environment(), timeout: 30_000 });
+    const file = path.join(dataDir as string, "p.json");
+    fs.writeFileSync(file, stdout);
+    const builtIn = loadConfig({ env: environment(), configFile: false }).config;
+    const fromFile = loadConfig({ env: { ...environment(), PRODUCER_SITE_PROFILE: file }, configFile: false }).config;
+    // Everything the driver reads is the same; only the record of where each value came from differs.
+    const { overridden: _a, profileSource: shipped, ...builtInSite } = builtIn.site as typeof builtIn.site & { overridden?: unknown };
+    const { overridden: _b, profileSource: written, ...fileSite } = fromFile.site as typeof fromFile.site & { overridden?: unknown };
+    expect([shipped, written]).toEqual(["shipped", file]);
+    expect(fileSite).toEqual(builtInSite);
+    // And the site takes a generation through it: two songs, one submission.
+    const session = new BrowserSession({ config: fromFile });
+    try {
+      const songs = await session.generate({ prompt: "through the written profile", format: "wav" });
+      expect(songs).toHaveLength(2);
+      for (const song of songs) expect(fs.existsSync(song.filePath)).toBe(true);
+    } finally {
+      await session.close();
+    }
+    expect(site?.stats.generations).toBe(1);
+  }, 90_000);
 });
 
 describe("producer site check", () => {
