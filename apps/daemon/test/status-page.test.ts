@@ -151,6 +151,29 @@ describe("the status page", () => {
     await page.close();
   }, 120_000);
 
+  it("offers a free Retry on a job that failed after its submission, which stores its songs without a new generation", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page);
+    // The site made and charged the songs, but served them in the wrong format: the job fails, its songs paid for.
+    daemon.site.faults.set("wrong-format");
+    const prompt = "paid for then refused";
+    const { jobId } = (await client.generateMusic({ prompt })) as { jobId: string };
+    const row = jobRow(page, prompt);
+    await expect.poll(() => row.locator('[data-cell="status"]').textContent(), { timeout: 60_000 }).toBe("failed");
+    expect(await row.locator('[data-cell="error"]').textContent()).toMatch(/^AUDIO_INVALID: /);
+    const before = daemon.site.stats.generations;
+    daemon.site.faults.clear();
+    const retry = row.getByRole("button", { name: `Retry job without paying again: ${prompt}` });
+    await retry.click();
+    await expect.poll(() => row.locator('[data-cell="status"]').textContent(), { timeout: 60_000 }).toBe("succeeded");
+    expect(await row.getByRole("button", { name: /^Retry/ }).count()).toBe(0);
+    const job = await client.getJob(jobId);
+    expect(job.tracks).toHaveLength(2);
+    for (const track of job.tracks) expect(track.sha256).toBe(daemon.site.servedSha256(track.clipId as string, track.format as "wav"));
+    expect(daemon.site.stats.generations).toBe(before);
+    await page.close();
+  }, 120_000);
+
   it("reads well on a phone, every control named, and refuses another site's page", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await signIn(page);
