@@ -101,6 +101,20 @@ describe("jobs that meet trouble", () => {
     await expect(harness.service.getJob("no-such-job")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("estimates a queued job's wait from the measured run times of the jobs before it, not a constant", async () => {
+    harness = await createCoreHarness({ simulator: { generationMs: 1500 } });
+    const h = harness;
+    const measured = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "sets the pace" })), { timeoutMs: 60_000 });
+    expect(measured.status).toBe("succeeded");
+    const runMs = Date.parse(measured.finishedAt as string) - Date.parse(measured.startedAt as string);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // past the estimate's one-second cache
+    await h.service.generateMusic({ prompt: "runs now" });
+    const waiting = (await h.service.generateMusic({ prompt: "waits its turn" })) as { position: number; etaMs: number };
+    expect(waiting.position).toBeGreaterThanOrEqual(1);
+    expect(waiting.etaMs).toBe(Math.round(waiting.position * runMs));
+    expect(waiting.etaMs).toBeLessThan(90_000);
+  }, 90_000);
+
   it("refuses work past maxQueued with QUEUE_FULL and a retry-after hint", async () => {
     harness = await createCoreHarness({ config: { queue: { maxQueued: 2 } }, withGenerator: false });
     await harness.service.generateMusic({ prompt: "one" });
