@@ -48,7 +48,7 @@ describe("loadConfig defaults", () => {
     expect(config.paths.stateFile).toBe(path.join(dir, ".producer", "state.json"));
     expect(config.storage.driver).toBe("local");
     expect(config.storage.keyTemplates.audio).toBe("users/{user_id}/projects/music-clip/{project_id}/audio/{filename}");
-    expect(config.database).toEqual({ dialect: "sqlite", url: `sqlite:${path.join(dir, ".producer", "producer.db")}`, sqliteSynchronous: "normal" });
+    expect(config.database).toEqual({ dialect: "sqlite", url: `sqlite:${path.join(dir, ".producer", "producer.db")}`, poolSize: 10, sqliteSynchronous: "normal" });
     expect(config.daemon.socketPath).toBe(path.join(dir, ".producer", "producer.sock"));
     expect(config.daemon.token).toBeUndefined();
     expect(config.session.password).toBeUndefined();
@@ -76,7 +76,7 @@ describe("loadConfig defaults", () => {
       configFile: false,
       homeDir: dir,
     });
-    expect(config.database).toEqual({ dialect: "postgres", url: "postgres://postgres@127.0.0.1:5432/test", sqliteSynchronous: "normal" });
+    expect(config.database).toEqual({ dialect: "postgres", url: "postgres://postgres@127.0.0.1:5432/test", poolSize: 10, sqliteSynchronous: "normal" });
   });
 });
 
