@@ -359,6 +359,12 @@ export async function main(argv: string[]): Promise<number> {
       }
       case "doctor":
         return await commandDoctor();
+      case "open": {
+        // Over the socket, which only this user can open: a one-time link that signs the status page in.
+        const { url, expiresAt } = await client(loadConfig()).signInLink();
+        print(`${url}\n(open it within ${Math.round((Date.parse(expiresAt) - Date.now()) / 1000)} s; it works once)`);
+        return 0;
+      }
       case "--version":
         print(packageVersion());
         return 0;

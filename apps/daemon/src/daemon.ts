@@ -3,6 +3,7 @@ import { ensureDataDirs, type ProducerConfig } from "@producer/config";
 import type { ProducerService } from "@producer/core";
 import { AccountPool, BrowserSession } from "@producer/session";
 import { ConflictError, NotFoundError, type AccountReport, type Logger, type MusicGenerator } from "@producer/utils";
+import { daemonToken } from "./daemon-token.js";
 import type { AccountsControl } from "./http/app.js";
 import { closeServer, listenOnSocket, listenOnTcp, type HttpServer } from "./listen.js";
 
@@ -67,7 +68,11 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
       session.onLoginStateChanged(() => resumable.resume());
     }
     const sessions = accounts?.sessions ?? [session];
+    const token = daemonToken(config);
+    let port: number | undefined;
     const app = createApp({
+      ...(token ? { tcpToken: token.token } : {}),
+      tcpPort: () => port,
       config,
       service,
       storage,
@@ -82,11 +87,13 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
       accounts: accounts ? poolAccounts(accounts) : singleAccount(session),
     });
     servers.push(await listenOnSocket(app as never, config.daemon.socketPath));
-    let port: number | undefined;
     if (config.daemon.port !== undefined) {
       const tcp = await listenOnTcp(app as never, { host: config.daemon.host, port: config.daemon.port, tokenConfigured: Boolean(config.daemon.token) });
       servers.push(tcp.server);
       port = tcp.port;
+      if (token?.generated) {
+        logger.info({ tokenFile: config.daemon.tokenFile }, "TCP requests need the token in the token file; the CLI and the client read it there, `producer open` signs the status page in");
+      }
     }
     logger.info({ socketPath: config.daemon.socketPath, port }, "producer daemon ready");
     const running = service;

@@ -8,8 +8,12 @@ import { ConflictError, ProducerError } from "@producer/utils";
 
 export type HttpServer = ReturnType<typeof createAdaptorServer>;
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
-export const isLoopback = (host: string) => LOOPBACK.has(host) || host.startsWith("127.");
+/** Exactly the loopback addresses: `localhost`, `::1`, and IPv4 127.0.0.0/8 — not a name that starts with "127.". */
+export const isLoopback = (host: string): boolean => {
+  const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  if (bare === "localhost" || bare === "::1") return true;
+  return net.isIPv4(bare) && bare.split(".")[0] === "127";
+};
 
 /** Whether something accepts connections on the socket (a live daemon), as opposed to a file left by a crash. */
 function socketIsLive(socketPath: string): Promise<boolean> {

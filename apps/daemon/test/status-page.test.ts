@@ -203,7 +203,7 @@ describe("the status page", () => {
 
     // A page of another origin cannot use the visitor's cookie to drive the daemon.
     const forged = await fetch(new URL("/v1/queue", daemon.baseUrl), { headers: { origin: "http://evil.example", authorization: `Bearer ${TOKEN}` } });
-    expect(forged.status).toBe(401);
+    expect(forged.status).toBe(403);
     await page.close();
   }, 60_000);
 

@@ -274,7 +274,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
       url:
         dialect === "postgres" || sqlitePath === ":memory:" ? databaseUrl : `sqlite:${absolute(sqlitePath)}`,
     },
-    daemon: { ...parsed.daemon, socketPath },
+    daemon: { ...parsed.daemon, socketPath, tokenFile: path.join(dataDir, "daemon-token") },
   };
   return { config: deepFreeze(config), sources, configFile };
 }

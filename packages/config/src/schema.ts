@@ -249,12 +249,24 @@ const daemonSchema = z.strictObject({
     defaultLabel: "<dataDir>/producer.sock",
   }),
   host: setting(z.string().min(1).default("127.0.0.1"), {
-    doc: "TCP host; anything but loopback needs a token.",
+    doc: "TCP host; anything but loopback needs a configured token.",
   }),
   port: setting(z.number().int().min(0).max(65_535).optional(), { doc: "TCP port; no TCP listener when unset." }),
   token: setting(z.string().min(16).optional(), {
-    doc: "Bearer token every request must carry (at least 16 characters).",
+    doc: "Bearer token every request must carry (at least 16 characters). When the daemon listens on TCP without one, it makes one at first start and keeps it in `<dataDir>/daemon-token` (mode 0600), where the CLI and the client find it.",
     secret: true,
+  }),
+  allowedHosts: setting(z.array(z.string().min(1).max(253)).default([]), {
+    doc: "Other names the daemon answers to over TCP (`host` or `host:port`, e.g. behind a reverse proxy), besides `127.0.0.1`, `localhost` and `[::1]` on its port. A request whose Host or Origin names anything else is refused (DNS rebinding).",
+  }),
+  maxEventStreams: setting(z.number().int().min(1).max(100_000).default(4000), {
+    doc: "Event streams (`/v1/generations/<id>/events`) open at once; past it a new one gets 429.",
+  }),
+  maxEventStreamsPerClient: setting(z.number().int().min(1).max(100_000).default(1000), {
+    doc: "Event streams one client (one remote address, or the socket's owner) may hold open at once; past it 429.",
+  }),
+  signInAttemptsPerMinute: setting(z.number().int().min(1).max(10_000).default(10), {
+    doc: "Status page sign-in attempts a client may make in a minute; past it 429.",
   }),
   bodyLimitBytes: setting(z.number().int().min(1024).default(256 * 1024), { doc: "Largest accepted request body." }),
   shutdownGraceMs: milliseconds(30_000, "On SIGTERM, how long running jobs may take to finish."),
@@ -313,6 +325,11 @@ const queueSchema = z.strictObject({
   ),
 });
 
+/** `example.com`, `example.com:8443`, `[::1]:8080`: what a URL's host part may hold, and nothing more. */
+function isHostEntry(entry: string): boolean {
+  return entry !== "" && !/[\s/?#@\\]/.test(entry) && URL.canParse(`http://${entry}`);
+}
+
 const webhooksSchema = z.strictObject({
   secret: setting(z.string().min(16).optional(), {
     doc: "Key of the HMAC-SHA256 signature on webhook deliveries (at least 16 characters); unsigned when unset.",
@@ -320,6 +337,15 @@ const webhooksSchema = z.strictObject({
   }),
   maxAttempts: setting(z.number().int().min(1).max(20).default(5), { doc: "Tries of one webhook delivery." }),
   timeoutMs: milliseconds(10_000, "Time one webhook delivery may take."),
+  allowPrivateAddresses: setting(z.boolean().default(false), {
+    doc: "Deliver to loopback, private and link-local addresses too (a receiver on this machine or LAN); metadata addresses stay refused.",
+  }),
+  allowedHosts: setting(
+    z.array(z.string().refine(isHostEntry, { message: "a host name or host:port, without a scheme, user or path" })).default([]),
+    {
+      doc: "Host names or host:port that may receive webhooks (comma-separated in the environment); when any are set, only those do, and the address checks still apply.",
+    },
+  ),
 });
 
 const sessionSchema = z.strictObject({
@@ -421,7 +447,8 @@ export type ProducerConfig = Omit<Parsed, "site" | "paths" | "storage" | "databa
   paths: Required<Parsed["paths"]>;
   storage: Omit<Parsed["storage"], "driver" | "localDir"> & { driver: "s3" | "local"; localDir: string };
   database: { url: string; dialect: "sqlite" | "postgres"; poolSize: number; sqliteSynchronous: "normal" | "full" };
-  daemon: Omit<Parsed["daemon"], "socketPath"> & { socketPath: string };
+  /** `tokenFile`: where the token made for a TCP listener without a configured one is kept (0600). */
+  daemon: Omit<Parsed["daemon"], "socketPath"> & { socketPath: string; tokenFile: string };
 };
 
 export type ParsedConfig = Parsed;

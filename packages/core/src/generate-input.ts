@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ACCOUNT_NAME, AUDIO_FORMATS, unsupportedControls, type AudioFormat, type ResolvedSite } from "@producer/config";
 import { InvalidInputError } from "@producer/utils";
+import { webhookUrlProblem, type WebhookPolicy } from "./webhook-policy.js";
 
 export const LIMITS = {
   promptChars: 3000,
@@ -83,7 +84,9 @@ export const generateMusicInputSchema = z.strictObject({
       pattern: /^https?:\/\/[^\s/]+\S*$/i,
       patternMessage: "must be an http(s) URL",
     }).refine((value) => URL.canParse(value), "must be an http(s) URL"),
-  ).describe("Receives the final job as a signed POST."),
+  ).describe(
+    "Receives the final job as a signed POST: http(s), no user name or password, and by default a public address (the daemon's webhooks settings widen or narrow that).",
+  ),
 });
 
 /** What `generateMusic` takes: the earlier service's call, in TypeScript. */
@@ -129,6 +132,8 @@ export function parseGenerateInput(
     site?: Pick<ResolvedSite, "profile" | "controls" | "modes" | "models" | "formats">;
     /** The configured account names: a job may name only one of them. */
     accounts?: readonly string[];
+    /** Where webhooks may go; without it, only public addresses. */
+    webhooks?: WebhookPolicy;
   },
 ): { job: JobInput; useQueue: boolean; idempotencyKey?: string; webhookUrl?: string } {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
@@ -137,8 +142,14 @@ export function parseGenerateInput(
     ]);
   }
   const result = generateMusicInputSchema.safeParse(raw);
-  if (!result.success) {
-    const fields = issuesToFields(result.error.issues);
+  const fields = result.success ? [] : issuesToFields(result.error.issues);
+  // Checked here rather than in the schema: the policy is the daemon's configuration, not part of the published shape.
+  const webhookUrl = (raw as { webhookUrl?: unknown }).webhookUrl;
+  if (typeof webhookUrl === "string" && !fields.some((field) => field.path === "webhookUrl") && URL.canParse(webhookUrl.trim())) {
+    const problem = webhookUrlProblem(new URL(webhookUrl.trim()), defaults.webhooks ?? {});
+    if (problem) fields.push({ path: "webhookUrl", message: problem });
+  }
+  if (!result.success || fields.length > 0) {
     const problems = fields.map((field) => `${field.path} ${field.message}`).join("; ");
     throw new InvalidInputError(`Invalid generation request: ${problems}.`, fields);
   }

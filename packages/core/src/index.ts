@@ -30,6 +30,7 @@ export { JobEvents } from "./job-events.js";
 export { PAUSING_CODES } from "./worker.js";
 export type { PauseState } from "./worker.js";
 export { deliverWebhook, signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./webhook.js";
+export type { WebhookPolicy } from "./webhook-policy.js";
 export { openDatabase } from "./store/database.js";
 export type { Dialect, ProducerDatabase } from "./store/database.js";
 export { migrateToLatest } from "./store/migrations.js";

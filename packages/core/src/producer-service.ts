@@ -17,6 +17,7 @@ import type { ProducerConfig } from "@producer/config";
 import { parseGenerateInput, type GenerateMusicInput } from "./generate-input.js";
 import { isTerminal, type DirectResult, type GenerateMusicResult, type Job, type JobStatus, type QueuedResult, type Track } from "./job.js";
 import { JobEvents } from "./job-events.js";
+import { JobFeed } from "./job-feed.js";
 import { AccountSlotStore } from "./store/account-slot-store.js";
 import { openDatabase, type ProducerDatabase } from "./store/database.js";
 import { JobStore, toJob, type JobRow } from "./store/job-store.js";
@@ -66,6 +67,8 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   private readonly logger: Logger;
   private readonly webhookDeliveries = new Set<Promise<unknown>>();
   private readonly queued: QueuedCounts;
+  /** Every event stream and wait of this process watches jobs through this one feed. */
+  private readonly feed: JobFeed;
   private averageRun: { ms: number; at: number } | undefined;
   private closed = false;
   private workerStarted = false;
@@ -84,6 +87,12 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     this.accountSlots = new AccountSlotStore(database.db, database.dialect);
     this.queued = new QueuedCounts(this.jobs);
     this.tracks = new TrackStore(database.db);
+    this.feed = new JobFeed({
+      events: this.events,
+      changeStamps: (ids) => this.jobs.changeStamps(ids),
+      load: (id) => this.getJob(id),
+      intervalMs: Math.min(1000, config.queue.pollIntervalMs),
+    });
     if (generator) {
       this.worker = new Worker({
         config,
@@ -135,6 +144,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
       format: this.config.site.downloadFormat,
       site: this.config.site,
       accounts: this.config.accounts.map((account) => account.name),
+      webhooks: this.config.webhooks,
     });
     const direct = !parsed.useQueue;
     const { row, reused } = await this.jobs.insert({
@@ -217,29 +227,16 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     if (isTerminal(first.status)) return;
     const pending: Job[] = [];
     let wake: (() => void) | undefined;
-    let failure: unknown;
     const push = (job: Job) => {
       pending.push(job);
       wake?.();
     };
-    const onJob = (job: Job) => {
-      if (job.id === id) push(job);
-    };
-    const poll = setInterval(
-      () =>
-        void this.getJob(id).then(push, (error: unknown) => {
-          failure = error;
-          wake?.();
-        }),
-      1000,
-    );
     const onAbort = () => wake?.();
-    this.events.on("job", onJob);
+    const unwatch = this.feed.watch(id, push, first);
     options.signal?.addEventListener("abort", onAbort);
     try {
       for (;;) {
         if (options.signal?.aborted) return;
-        if (failure) throw failure;
         const job = pending.shift();
         if (!job) {
           await new Promise<void>((resolve) => {
@@ -253,8 +250,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
         if (isTerminal(job.status)) return;
       }
     } finally {
-      clearInterval(poll);
-      this.events.off("job", onJob);
+      unwatch();
       options.signal?.removeEventListener("abort", onAbort);
     }
   }
@@ -281,8 +277,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
       const finish = (outcome: () => void) => {
         if (settled) return;
         settled = true;
-        this.events.off("job", onJob);
-        clearInterval(poll);
+        unwatch();
         clearTimeout(timer);
         options.signal?.removeEventListener("abort", onAbort);
         outcome();
@@ -290,10 +285,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
       const check = (job: Job) => {
         if (job.id === id && isTerminal(job.status)) finish(() => resolve(job));
       };
-      const onJob = (job: Job) => check(job);
       const onAbort = () => finish(() => reject(abortReason(options.signal as AbortSignal)));
-      // Events cover this process; polling covers jobs run by other processes on a shared database.
-      const poll = setInterval(() => void this.getJob(id).then(check, () => undefined), this.config.queue.pollIntervalMs);
       const timer = setTimeout(
         () =>
           void this.getJob(id).then((job) =>
@@ -307,7 +299,8 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
           ),
         timeoutMs,
       );
-      this.events.on("job", onJob);
+      // Events cover this process; the feed's one shared query covers jobs run by other processes.
+      const unwatch = this.feed.watch(id, check, first);
       options.signal?.addEventListener("abort", onAbort, { once: true });
       if (options.signal?.aborted) onAbort();
     });
@@ -407,6 +400,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   async close(options: { graceMs?: number } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.feed.close();
     await this.worker?.stop(options.graceMs ?? this.config.daemon.shutdownGraceMs);
     await Promise.allSettled(this.webhookDeliveries);
     await this.database.close();
@@ -437,6 +431,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
       secret: webhooks.secret,
       maxAttempts: webhooks.maxAttempts,
       timeoutMs: webhooks.timeoutMs,
+      policy: { allowPrivateAddresses: webhooks.allowPrivateAddresses, allowedHosts: webhooks.allowedHosts },
       logger: this.logger,
     }).then((delivered) => this.jobs.setWebhookStatus(job.id, delivered ? "delivered" : "failed"));
     this.webhookDeliveries.add(delivery);

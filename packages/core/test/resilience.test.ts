@@ -181,7 +181,7 @@ describe("jobs that meet trouble", () => {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/producer`;
     try {
       const secret = "a-webhook-secret-of-some-length";
-      harness = await createCoreHarness({ config: { webhooks: { secret } } });
+      harness = await createCoreHarness({ config: { webhooks: { secret, allowPrivateAddresses: true } } });
       const id = jobIdOf(await harness.service.generateMusic({ prompt: "tell me when done", webhookUrl: url }));
       await harness.service.waitForJob(id, { timeoutMs: 60_000 });
       const deadline = Date.now() + 20_000;

@@ -66,6 +66,8 @@ describe("ProducerError", () => {
       "INVALID_INPUT",
       "DISABLED",
       "UNAUTHORIZED",
+      "FORBIDDEN",
+      "RATE_LIMITED",
       "SESSION_EXPIRED",
       "LOGIN_FAILED",
       "CHALLENGE",

@@ -7,6 +7,8 @@ export type ProducerErrorCode =
   | "BROWSER_NOT_FOUND"
   | "DISABLED"
   | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "RATE_LIMITED"
   | "SESSION_EXPIRED"
   | "LOGIN_FAILED"
   | "CHALLENGE"
@@ -109,6 +111,22 @@ export class UnauthorizedError extends ProducerError {
   static override readonly code = "UNAUTHORIZED";
   constructor(message = "A valid bearer token is required.", options: Options = {}) {
     super("UNAUTHORIZED", message, options);
+  }
+}
+
+/** Refused whatever it carries: a request naming another host or sent from another site's page. */
+export class ForbiddenError extends ProducerError {
+  static override readonly code = "FORBIDDEN";
+  constructor(message = "This request is refused.", options: Options = {}) {
+    super("FORBIDDEN", message, options);
+  }
+}
+
+/** Slow down: too many requests of this kind from this client (open event streams, sign-in attempts). */
+export class RateLimitedError extends ProducerError {
+  static override readonly code = "RATE_LIMITED";
+  constructor(message: string, options: Options = {}) {
+    super("RATE_LIMITED", message, { retryable: true, ...options });
   }
 }
 
@@ -324,6 +342,8 @@ export function errorFromJSON(json: SerializedProducerError): ProducerError {
 const ERROR_CLASSES: Partial<Record<ProducerErrorCode, new (message: string, options: Options) => ProducerError>> = {
   DISABLED: DisabledError,
   UNAUTHORIZED: UnauthorizedError,
+  FORBIDDEN: ForbiddenError,
+  RATE_LIMITED: RateLimitedError,
   SESSION_EXPIRED: SessionExpiredError,
   LOGIN_FAILED: LoginFailedError,
   CHALLENGE: ChallengeError,

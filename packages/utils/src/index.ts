@@ -37,11 +37,14 @@ export {
   TimeoutError,
   toProducerError,
   UnauthorizedError,
+  ForbiddenError,
+  RateLimitedError,
   UnavailableError,
 } from "./errors.js";
 export type { ProducerErrorCode, ProducerErrorOptions, SerializedProducerError } from "./errors.js";
 export { ConfigError } from "@producer/config";
 export { abortReason, backoffDelay, retry, sleep } from "./retry.js";
+export { readSecretFile } from "./secret-file.js";
 export type { RetryOptions } from "./retry.js";
 export { AUDIO_CONTENT_TYPES, AUDIO_FILE_FORMATS, readAudioFacts, sha256File } from "./audio-facts.js";
 export type { AudioFacts, AudioFileFormat } from "./audio-facts.js";

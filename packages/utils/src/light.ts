@@ -4,3 +4,4 @@
  */
 export * from "./errors.js";
 export { abortReason } from "./retry.js";
+export { readSecretFile } from "./secret-file.js";

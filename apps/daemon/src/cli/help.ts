@@ -15,6 +15,7 @@ Usage:
   producer site check [--json]                 does the site still match the profile? (spends nothing)
   producer site profile [--json]               the effective profile and where each value came from
   producer config [--json]                     the effective configuration, with sources (secrets masked)
+  producer open                                a one-time link that signs the status page in (TCP listener)
   producer doctor                              check this machine: Chromium, data dir, database, storage, session, socket
 
 Every command takes --help.
@@ -83,6 +84,8 @@ valid profile file: save it, edit a drifted locator, and set site.profile to its
   mcp: `producer mcp — serves the MCP tools (generate_music, get_generation, wait_for_generation, cancel_generation, retry_generation,
 list_tracks, get_track, account_status) over standard input and output, for agents such as desktop assistants.
 It talks to the running daemon through its socket; the daemon also serves the same tools over HTTP at /mcp.`,
+  open: `producer open — prints a link to the status page (http://127.0.0.1:<daemon.port>/login?code=…) that signs it in
+once, within two minutes: asked of the daemon over its socket, which only you can open.`,
   config: `producer config [--json] — the effective configuration: every key, its value and where it came from.`,
   doctor: `producer doctor — checks Chromium, the data dir, the database, storage, the session (and when it ends) and the socket.`,
 };

@@ -16,13 +16,16 @@ import {
   type SessionStatus,
   type Storage,
 } from "@producer/utils";
-import { addSignIn, requireToken, sameOriginOnly } from "./auth.js";
+import { addSignIn, requireToken, SignInCodes } from "./auth.js";
 import { parseByteRange } from "./byte-range.js";
 import { errorResponse } from "./error-boundary.js";
+import { hostGuard, tcpHostNames } from "./host-guard.js";
 import { createLegacyRoutes } from "./legacy-routes.js";
 import { renderMetrics, type BrowserStats } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
+import { requestSource } from "./request-source.js";
 import { addStatusPage } from "./status-page.js";
+import { StreamLimits } from "./stream-limits.js";
 import {
   createGenerationBodySchema,
   jobIdParamSchema,
@@ -43,6 +46,10 @@ export interface AppDeps {
   storage?: Storage;
   logger?: Logger;
   version?: string;
+  /** The token TCP requests must carry: the configured one, or the one made at first start (`daemon-token`). */
+  tcpToken?: string;
+  /** The TCP port the daemon listens on, once it does: for sign-in links. */
+  tcpPort?: () => number | undefined;
 }
 
 export interface AccountsControl {
@@ -70,7 +77,13 @@ async function readJson(c: Context): Promise<unknown> {
       { path: "", message: "content-type must be application/json" },
     ]);
   }
-  const text = await c.req.text();
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(await c.req.arrayBuffer());
+  } catch {
+    // Replacement characters would reach the site in a prompt; the sender's bytes are wrong, so it hears so.
+    throw new InvalidInputError("The body is not valid UTF-8.", [{ path: "", message: "invalid UTF-8" }]);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -102,11 +115,12 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     responses.set(status, (responses.get(status) ?? 0) + 1);
     c.get("logger").debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started }, "request");
   });
-  app.use(sameOriginOnly);
-  const token = config.daemon.token;
-  if (token) {
-    app.use(requireToken(token));
-    addSignIn(app, token);
+  app.use(hostGuard({ host: config.daemon.host, extra: config.daemon.allowedHosts }));
+  const tcpToken = deps.tcpToken ?? config.daemon.token;
+  const signInCodes = new SignInCodes();
+  if (tcpToken) {
+    app.use(requireToken({ tcp: tcpToken, socket: config.daemon.token }));
+    addSignIn(app, { token: tcpToken, attemptsPerMinute: config.daemon.signInAttemptsPerMinute, codes: signInCodes });
   }
   app.use(bodyLimit({ maxSize: config.daemon.bodyLimitBytes }));
 
@@ -115,7 +129,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     // The MCP server loads on its first request, so a daemon nobody asks over MCP starts without it.
     app.all("/mcp", async (c) => {
       const [{ handleMcpRequest }, { createMcpServer }] = await Promise.all([import("../mcp/http-route.js"), import("../mcp/tools.js")]);
-      return handleMcpRequest(c, (origin) =>
+      const names = tcpHostNames(c, { host: config.daemon.host, extra: config.daemon.allowedHosts });
+      return handleMcpRequest(c, names, (origin) =>
         createMcpServer({
           producer: service,
           accounts: async () => (await deps.accounts?.list()) ?? [],
@@ -211,11 +226,14 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
   app.post("/v1/jobs/:id/retry", retry);
   app.post("/v1/generations/:id/retry", retry);
 
+  const streams = new StreamLimits({ total: config.daemon.maxEventStreams, perClient: config.daemon.maxEventStreamsPerClient });
   app.get("/v1/generations/:id/events", async (c) => {
     const id = parseWith(jobIdParamSchema, c.req.param("id"), "job id");
     await service.getJob(id); // a job that does not exist is a 404, not an empty stream
+    const release = streams.take(requestSource(c).client);
     return streamSSE(c, async (stream) => {
       const controller = new AbortController();
+      controller.signal.addEventListener("abort", release, { once: true });
       stream.onAbort(() => controller.abort());
       const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => controller.abort()), 15_000);
       try {
@@ -224,6 +242,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
         }
       } finally {
         clearInterval(keepAlive);
+        release();
       }
     });
   });
@@ -272,7 +291,24 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     });
   }
 
-  app.get("/v1/session", async (c) => c.json(await service.session({ force: c.req.query("force") === "true" })));
+  // A GET never drives the browser: a fresh check of the site is a POST.
+  app.get("/v1/session", async (c) => {
+    if (c.req.query("force") !== undefined) {
+      throw new InvalidInputError("A fresh session check opens the site: POST /v1/session/check.", [{ path: "force", message: "use POST /v1/session/check" }]);
+    }
+    return c.json(await service.session());
+  });
+  app.post("/v1/session/check", async (c) => c.json(await service.session({ force: true })));
+
+  // `producer open`: a one-time link that signs the status page in, for the socket's owner alone.
+  app.post("/v1/sign-in-links", (c) => {
+    if (requestSource(c).transport !== "socket") throw new NotFoundError(`No route ${c.req.method} ${c.req.path}.`);
+    const port = deps.tcpPort?.();
+    if (!tcpToken || port === undefined) throw new NotFoundError("The daemon does not listen on TCP (daemon.port), so the status page is on the socket only.");
+    const { code, expiresAt } = signInCodes.mint();
+    const host = ["0.0.0.0", "::", "localhost"].includes(config.daemon.host) ? "127.0.0.1" : config.daemon.host.includes(":") ? `[${config.daemon.host}]` : config.daemon.host;
+    return c.json({ url: `http://${host}:${port}/login?code=${code}`, expiresAt });
+  });
 
   if (config.daemon.legacyRoutes) app.route(config.daemon.legacyPrefix, createLegacyRoutes(config, service));
 

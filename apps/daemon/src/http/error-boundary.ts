@@ -7,6 +7,8 @@ import { InvalidInputError, toProducerError, type Logger, type ProducerError } f
 const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   INVALID_INPUT: 400,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
   NOT_FOUND: 404,
   CONFLICT: 409,
   CANCELLED: 409,
@@ -59,6 +61,7 @@ export function errorResponse(error: unknown, c: Context, logger: Logger): Respo
     logger.info({ requestId, code: failure.code, status }, failure.message);
   }
   const headers: Record<string, string> = {};
+  if (failure.code === "RATE_LIMITED") headers["retry-after"] = String(Math.max(1, Math.ceil(Number(failure.details.retryAfterMs ?? 1000) / 1000)));
   if (failure.code === "QUEUE_FULL") headers["retry-after"] = String(Math.max(1, Math.ceil(Number(failure.details.retryAfterMs ?? 1000) / 1000)));
   if (failure.code === "UNAUTHORIZED") headers["www-authenticate"] = 'Bearer realm="producer"';
   return c.json({ error: body, requestId }, status, headers);

@@ -16,9 +16,41 @@ function unprocessable(c: Context, field: string, message: string, type: string)
   return c.json({ detail: [{ loc: ["body", field], msg: message, type }] }, 422);
 }
 
+/** A body that is not JSON, or not UTF-8, answered as such: never guessed at. */
+class UnreadableBody extends Error {
+  constructor(
+    readonly status: 400 | 415,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 async function bodyOf(c: Context): Promise<Record<string, unknown> | undefined> {
-  const value: unknown = await c.req.json().catch(() => undefined);
+  const bytes = await c.req.arrayBuffer();
+  if (bytes.byteLength === 0) return undefined;
+  if (!/^application\/(.+\+)?json\b/i.test(c.req.header("content-type") ?? "")) {
+    throw new UnreadableBody(415, "Send the body as JSON (content-type: application/json).");
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new UnreadableBody(400, "The body is not valid UTF-8.");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** A failed generation's status: a full queue is 429 with a Retry-After, as everywhere else; the rest 500. */
+function failureAnswer(c: Context, error: string, body: Record<string, unknown>): Response {
+  if (error.startsWith("QUEUE_FULL")) return c.json(body, 429, { "retry-after": "5" });
+  return c.json(body, 500);
 }
 
 const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
@@ -35,7 +67,7 @@ export function createLegacyRoutes(config: ProducerConfig, service: ProducerServ
   const clips = new ProducerAIMusicClipService(service, options);
   const files = new LegacyFiles(service, null, `${prefix}/files`);
   const routes = new Hono();
-  routes.onError((error, c) => c.json({ detail: describeError(error) }, 500));
+  routes.onError((error, c) => (error instanceof UnreadableBody ? c.json({ detail: error.message }, error.status) : c.json({ detail: describeError(error) }, 500)));
 
   // The generic router.
   routes.post("/generate", async (c) => {
@@ -43,7 +75,7 @@ export function createLegacyRoutes(config: ProducerConfig, service: ProducerServ
     if (!body) return unprocessable(c, "prompt", "field required", "value_error.missing");
     if (typeof body.prompt !== "string") return unprocessable(c, "prompt", "field required", "value_error.missing");
     const result = await automation.generate_music(body.prompt, text(body.title));
-    if (!result.success) return c.json({ detail: `Music generation failed: ${result.error}` }, 500);
+    if (!result.success) return failureAnswer(c, result.error, { detail: `Music generation failed: ${result.error}` });
     return c.json({
       success: true,
       song_id: result.song_id,
@@ -82,7 +114,7 @@ export function createLegacyRoutes(config: ProducerConfig, service: ProducerServ
       project_id: text(body.project_id),
       user_id: userId,
     });
-    return result.success ? c.json(result) : c.json({ detail: result.error }, 500);
+    return result.success ? c.json(result) : failureAnswer(c, result.error, { detail: result.error });
   };
   routes.post("/music-clip/generate", async (c) => {
     const body = await bodyOf(c);

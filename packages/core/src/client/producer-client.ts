@@ -1,5 +1,5 @@
 import { loadConfig } from "@producer/config";
-import { abortReason, TimeoutError } from "@producer/utils/errors";
+import { abortReason, readSecretFile, TimeoutError } from "@producer/utils/errors";
 import type { AccountReport } from "@producer/utils";
 import type { GenerateMusicInput } from "../generate-input.js";
 import { isTerminal, type GenerateMusicResult, type Job, type JobStatus, type Track } from "../job.js";
@@ -11,7 +11,10 @@ export interface ProducerClientOptions {
   socketPath?: string;
   /** Reach the daemon over TCP instead, e.g. `http://127.0.0.1:7300`. */
   baseUrl?: string;
-  /** The daemon's bearer token; `PRODUCER_DAEMON_TOKEN` by default. */
+  /**
+   * The daemon's bearer token; `PRODUCER_DAEMON_TOKEN` by default, else (over TCP) the token a daemon of the
+   * configured data dir keeps in `<dataDir>/daemon-token`.
+   */
   token?: string;
   /** How long one request may take (not counting `wait`). */
   timeoutMs?: number;
@@ -33,6 +36,15 @@ const encode = encodeURIComponent;
  * for await (const update of producer.events(job.jobId)) console.log(update.status);
  * ```
  */
+/** The token a daemon of the configured data dir made for TCP; none when there is none or no configuration. */
+function savedToken(): string | undefined {
+  try {
+    return readSecretFile(loadConfig().config.daemon.tokenFile);
+  } catch {
+    return undefined;
+  }
+}
+
 export class ProducerClient implements ProducerBackend {
   private endpoint: Endpoint | undefined;
 
@@ -41,9 +53,13 @@ export class ProducerClient implements ProducerBackend {
   /** Resolved on first use, so creating a client never touches the disk. */
   private resolveEndpoint(): Endpoint {
     if (this.endpoint) return this.endpoint;
-    const token = this.options.token ?? process.env.PRODUCER_DAEMON_TOKEN;
     let socketPath = this.options.socketPath;
     if (!socketPath && !this.options.baseUrl) socketPath = loadConfig().config.daemon.socketPath;
+    // Over TCP, a daemon with no configured token made one in its data dir: the same user's client reads it there.
+    const token =
+      this.options.token ??
+      (process.env.PRODUCER_DAEMON_TOKEN || undefined) ??
+      (this.options.baseUrl ? savedToken() : undefined);
     this.endpoint = {
       ...(socketPath ? { socketPath } : {}),
       ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}),
@@ -103,8 +119,13 @@ export class ProducerClient implements ProducerBackend {
     return { track, contentType, stream };
   }
 
+  /** A one-time link that signs the status page in (asked over the socket: its owner alone). */
+  async signInLink(): Promise<{ url: string; expiresAt: string }> {
+    return (await this.call<{ url: string; expiresAt: string }>("POST", "/v1/sign-in-links")).body;
+  }
+
   async session(options: { force?: boolean } = {}): Promise<SessionReport> {
-    return (await this.call<SessionReport>("GET", `/v1/session${options.force ? "?force=true" : ""}`)).body;
+    return (await (options.force ? this.call<SessionReport>("POST", "/v1/session/check") : this.call<SessionReport>("GET", "/v1/session"))).body;
   }
 
   /** Every account the daemon generates with: signed in, balance, wall, jobs running. */

@@ -219,6 +219,20 @@ export class JobStore {
     return row;
   }
 
+  /** When each of these jobs last changed (ms since the epoch), in one query per 500 ids. */
+  async changeStamps(ids: string[]): Promise<Map<string, number>> {
+    const stamps = new Map<string, number>();
+    for (let start = 0; start < ids.length; start += 500) {
+      const rows = await this.db
+        .selectFrom("jobs")
+        .select(["id", "updated_at"])
+        .where("id", "in", ids.slice(start, start + 500))
+        .execute();
+      for (const row of rows) stamps.set(row.id, Number(row.updated_at));
+    }
+    return stamps;
+  }
+
   /** Newest first, a page at a time. */
   async list(options: { status?: JobStatus; limit?: number; cursor?: string }): Promise<{ rows: JobRow[]; nextCursor: string | null }> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);

@@ -54,6 +54,9 @@ describe("LocalStorage", () => {
     const stored = await storage.putFile("k/x.bin", source, { contentType: "application/octet-stream" });
     expect(stored.size).toBe(3 * 1024 * 1024);
     expect((await storage.head("k/x.bin"))?.size).toBe(3 * 1024 * 1024);
+    // Stored songs are the owner's alone.
+    expect(fs.statSync(stored.location as string).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(stored.location as string)).mode & 0o777).toBe(0o700);
   });
 
   it("leaves nothing behind when the stream fails midway", async () => {
