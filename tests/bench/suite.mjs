@@ -1,6 +1,6 @@
 // `pnpm bench`: producer against what a user would otherwise do, in one run. Writes results/latest.json and
 // results/latest.md, regenerates the README's benchmark table, and exits non-zero when a target is missed.
-// BENCH_ONLY=e2e,pages,memory,submits,startup picks scenarios; BENCH_QUICK=1 runs each smaller.
+// BENCH_ONLY=e2e,pages,memory,submits,streams,startup picks scenarios; BENCH_QUICK=1 runs each smaller.
 import fs from "node:fs";
 import path from "node:path";
 import { fmt, fmtSummary, machine, ROOT } from "./lib.mjs";
@@ -8,10 +8,11 @@ import { endToEnd } from "./scenarios/end-to-end.mjs";
 import { memory } from "./scenarios/memory.mjs";
 import { pagesScaling } from "./scenarios/pages.mjs";
 import { startup } from "./scenarios/startup.mjs";
+import { streams } from "./scenarios/streams.mjs";
 import { submits } from "./scenarios/submits.mjs";
 
 const quick = process.env.BENCH_QUICK === "1";
-const only = new Set((process.env.BENCH_ONLY ?? "e2e,pages,memory,submits,startup").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "e2e,pages,memory,submits,streams,startup").split(","));
 const sizes = {
   e2eRounds: Number(process.env.BENCH_ROUNDS ?? (quick ? 5 : 15)),
   pageRounds: quick ? 1 : 2,
@@ -19,6 +20,7 @@ const sizes = {
   generations: Number(process.env.BENCH_GENERATIONS ?? (quick ? 100 : 500)),
   submits: Number(process.env.BENCH_SUBMITS ?? (quick ? 10_000 : 50_000)),
   fullSubmits: quick ? 3000 : 10_000,
+  streams: quick ? 1000 : 3000,
   startupRounds: quick ? 3 : 5,
 };
 
@@ -61,6 +63,14 @@ if (only.has("submits")) {
   row("the same with synchronous FULL (every commit synced)", "— (trade-off)", `${fmt(r.full.overallPerSec)}/s over ${r.full.queued}`, true);
 }
 save();
+if (only.has("streams")) {
+  scenario = "streams";
+  step(`GET /v1/queue with ${sizes.streams} event streams open`);
+  const r = (results.streams = await streams({ count: sizes.streams }));
+  row(`GET /v1/queue with ${r.count} event streams open`, "≤ 50 ms", `${fmtSummary(r.queueWithStreamsMs, " ms", 1)} (alone ${fmtSummary(r.queueAloneMs, " ms", 1)}); ${r.opened} streams open`, r.opened === r.count && r.queueWithStreamsMs.median <= 50);
+  row("one event stream past the cap", "429", String(r.pastCapStatus), r.pastCapStatus === 429);
+}
+save();
 if (only.has("startup")) {
   scenario = "startup";
   step("daemon start, CLI start, exit");
@@ -83,7 +93,7 @@ function save() {
   const out = path.join(import.meta.dirname, "results");
   const previousFile = path.join(out, "latest.json");
   const previous = fs.existsSync(previousFile) ? JSON.parse(fs.readFileSync(previousFile, "utf8")) : undefined;
-  const SCENARIO_RESULT = { e2e: "endToEnd", pages: "pages", memory: "memory", submits: "submits", startup: "startup" };
+  const SCENARIO_RESULT = { e2e: "endToEnd", pages: "pages", memory: "memory", submits: "submits", streams: "streams", startup: "startup" };
   const order = Object.keys(SCENARIO_RESULT);
   const measured = (name) => rows.some((r) => r.scenario === name);
   const written = { ...results, runs: {} };
