@@ -132,6 +132,21 @@ describe("a daemon on TCP", () => {
     await new ProducerClient({ baseUrl: daemon.baseUrl, token }).waitForJob(jobId, { timeoutMs: 60_000 });
   }, 90_000);
 
+  it("names no absolute local path over TCP; the socket's owner gets them", async () => {
+    daemon.site.faults.set("song-failed", { times: 1 });
+    const overTcp = new ProducerClient({ baseUrl: daemon.baseUrl, token });
+    const { jobId } = (await overTcp.generateMusic({ prompt: "fails with a screenshot" })) as { jobId: string };
+    const failed = await overTcp.waitForJob(jobId, { timeoutMs: 60_000 });
+    expect(failed.status).toBe("failed");
+    const answer = await raw({ path: `/v1/generations/${jobId}`, headers: { host: own(), ...bearer() } });
+    expect(answer.body).not.toContain(daemon.dataDir);
+    const artifacts = (failed.error?.details?.artifacts ?? {}) as Record<string, string>;
+    expect(artifacts.screenshot).toMatch(/^\/v1\/artifacts\/[^/]+\/page\.png$/);
+    expect((await raw({ path: artifacts.screenshot as string, headers: { host: own(), ...bearer() } })).status).toBe(200);
+    const overSocket = await new ProducerClient({ socketPath: path.join(daemon.dataDir, "producer.sock") }).getJob(jobId);
+    expect(((overSocket.error?.details?.artifacts ?? {}) as Record<string, string>).screenshot?.startsWith(daemon.dataDir)).toBe(true);
+  }, 90_000);
+
   it("limits failed sign-in attempts per client", async () => {
     // The used-up link of the earlier case was one failure already: four more are heard, then 429.
     const statuses: number[] = [];

@@ -21,6 +21,7 @@ import { parseByteRange } from "./byte-range.js";
 import { errorResponse } from "./error-boundary.js";
 import { hostGuard, tcpHostNames } from "./host-guard.js";
 import { createLegacyRoutes } from "./legacy-routes.js";
+import { pathRedactor, redactLocalPaths } from "./local-paths.js";
 import { renderMetrics, type BrowserStats } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
 import { requestSource } from "./request-source.js";
@@ -123,6 +124,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     addSignIn(app, { token: tcpToken, attemptsPerMinute: config.daemon.signInAttemptsPerMinute, codes: signInCodes });
   }
   app.use(bodyLimit({ maxSize: config.daemon.bodyLimitBytes }));
+  const redact = pathRedactor(config.paths);
+  app.use(redactLocalPaths(redact));
 
   if (config.daemon.statusPage) addStatusPage(app, config.paths.artifactsDir);
   if (config.daemon.mcp) {
@@ -230,7 +233,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
   app.get("/v1/generations/:id/events", async (c) => {
     const id = parseWith(jobIdParamSchema, c.req.param("id"), "job id");
     await service.getJob(id); // a job that does not exist is a 404, not an empty stream
-    const release = streams.take(requestSource(c).client);
+    const source = requestSource(c);
+    const release = streams.take(source.client);
     return streamSSE(c, async (stream) => {
       const controller = new AbortController();
       controller.signal.addEventListener("abort", release, { once: true });
@@ -238,7 +242,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
       const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => controller.abort()), 15_000);
       try {
         for await (const job of service.watchJob(id, { signal: controller.signal })) {
-          await stream.writeSSE({ event: "job", data: JSON.stringify(job), id: `${job.id}:${job.updatedAt}` });
+          await stream.writeSSE({ event: "job", data: JSON.stringify(source.transport === "tcp" ? redact(job) : job), id: `${job.id}:${job.updatedAt}` });
         }
       } finally {
         clearInterval(keepAlive);

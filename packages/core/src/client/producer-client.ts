@@ -182,7 +182,13 @@ export class ProducerClient implements ProducerBackend {
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       let last: Job | undefined;
-      for await (const job of this.events(id, { signal: controller.signal })) last = job;
+      try {
+        for await (const job of this.events(id, { signal: controller.signal })) last = job;
+      } catch (error) {
+        // The daemon holds as many event streams as it keeps: follow the job by asking instead.
+        if ((error as { code?: unknown }).code !== "RATE_LIMITED") throw error;
+        return await this.pollJob(id, controller.signal);
+      }
       if (last && isTerminal(last.status)) return last;
       return await this.getJob(id);
     } catch (error) {
@@ -191,6 +197,19 @@ export class ProducerClient implements ProducerBackend {
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Asks for the job every second until it has ended (or `signal` aborts). */
+  private async pollJob(id: string, signal: AbortSignal): Promise<Job> {
+    for (;;) {
+      const job = await this.getJob(id);
+      if (isTerminal(job.status)) return job;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+      });
+      if (signal.aborted) throw abortReason(signal);
     }
   }
 }
