@@ -10,7 +10,7 @@ import { isTerminal, ProducerClient, type Job } from "@producer/core";
 import { importLoginState } from "@producer/session";
 import { start as startSimulator } from "@producer/simulator";
 import { startS3Server } from "@producer/test-utils";
-import { ProducerError } from "@producer/utils";
+import { ProducerError, readSecretFile } from "@producer/utils";
 import { startDaemon } from "./daemon.js";
 import { createDaemonLogger } from "./logger.js";
 
@@ -81,8 +81,9 @@ async function main(): Promise<void> {
       say(`project_123 now holds ${page.tracks.length}${page.nextCursor ? "+" : ""} tracks in the track store.`);
 
       const base = `http://127.0.0.1:${daemon.port}`;
-      await agentRoundTrip(base);
-      say(`\nstatus page           ${base}/`);
+      // TCP wants the token the daemon keeps in its data dir; an agent on this machine is given it.
+      await agentRoundTrip(base, readSecretFile(config.daemon.tokenFile) ?? "");
+      say(`\nstatus page           ${(await producer.signInLink()).url}  (signs in once)`);
       say(`MCP (Streamable HTTP) ${base}/mcp`);
       if (process.env.PRODUCER_DEMO_STAY === "1") {
         say("\nThe demo keeps running (PRODUCER_DEMO_STAY=1): open the status page, or point an MCP client at /mcp. Ctrl-C stops it.");
@@ -101,13 +102,13 @@ async function main(): Promise<void> {
 }
 
 /** What an agent does over MCP: list the tools, generate, wait with progress, list the songs. */
-async function agentRoundTrip(base: string): Promise<void> {
+async function agentRoundTrip(base: string, token: string): Promise<void> {
   const [{ Client }, { StreamableHTTPClientTransport }] = await Promise.all([
     import("@modelcontextprotocol/sdk/client/index.js"),
     import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
   ]);
   const agent = new Client({ name: "producer-demo-agent", version: "1.0.0" });
-  await agent.connect(new StreamableHTTPClientTransport(new URL("/mcp", base)));
+  await agent.connect(new StreamableHTTPClientTransport(new URL("/mcp", base), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
   try {
     say(`\nAn agent over MCP (${base}/mcp):`);
     const { tools } = await agent.listTools();

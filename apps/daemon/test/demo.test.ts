@@ -30,7 +30,7 @@ describe("the demo (the README's main job)", () => {
       expect(stdout).toMatch(/progress: (generating|downloading|uploading)/);
       expect(stdout).toMatch(/wait_for_generation {2}succeeded, 2 tracks/);
       expect([...stdout.matchAll(/"For the Agent" \d+\.\d{2} s/g)]).toHaveLength(runIndex * 2);
-      expect(stdout).toMatch(/status page +http:\/\/127\.0\.0\.1:\d+\//);
+      expect(stdout).toMatch(/status page +http:\/\/127\.0\.0\.1:\d+\/login\?code=/);
     }
     expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
     expect(fs.existsSync(path.join(dataDir, "producer.sock"))).toBe(false);
