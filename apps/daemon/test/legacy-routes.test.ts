@@ -208,3 +208,30 @@ describe("the earlier HTTP routes", () => {
     }
   });
 });
+
+describe("the earlier routes under load", () => {
+  it("answer a full queue with 429 and Retry-After, and a body that is not JSON with 415", async () => {
+    const fullDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-legacy-full-"));
+    const fullConfig = loadConfig({
+      env: {},
+      configFile: false,
+      overrides: { paths: { dataDir: fullDir }, queue: { maxQueued: 1 }, daemon: { token, legacyRoutes: true } },
+    }).config;
+    // No browser: the one queued job stays queued, so the queue is full.
+    const queueOnly = await ProducerService.create({ config: fullConfig });
+    try {
+      const app = createApp({ config: fullConfig, service: queueOnly });
+      const post = (body: string, type = "application/json") =>
+        app.request("/api/ai/producer/music-clip/generate", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": type, "x-user-id": "u1" }, body });
+      await queueOnly.generateMusic({ prompt: "fills the queue" });
+      const full = await post(JSON.stringify({ prompt: "one too many" }));
+      expect(full.status).toBe(429);
+      expect(full.headers.get("retry-after")).toMatch(/^\d+$/);
+      expect(((await full.json()) as { detail: string }).detail).toMatch(/^QUEUE_FULL/);
+      expect((await post(JSON.stringify({ prompt: "as text" }), "text/plain")).status).toBe(415);
+    } finally {
+      await queueOnly.close({ graceMs: 0 });
+      fs.rmSync(fullDir, { recursive: true, force: true });
+    }
+  });
+});
