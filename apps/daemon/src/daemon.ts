@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { ensureDataDirs, type ProducerConfig } from "@producer/config";
 import type { ProducerService } from "@producer/core";
-import { AccountPool, BrowserSession } from "@producer/session";
+import { AccountPool, artifactHoldsSecret, BrowserSession } from "@producer/session";
 import { ConflictError, NotFoundError, type AccountReport, type Logger, type MusicGenerator } from "@producer/utils";
 import { daemonToken } from "./daemon-token.js";
 import type { AccountsControl } from "./http/app.js";
@@ -73,6 +73,7 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
     const app = createApp({
       ...(token ? { tcpToken: token.token } : {}),
       tcpPort: () => port,
+      artifactHoldsSecret: async (file) => artifactHoldsSecret(file, await (accounts ?? session).loginSecrets()),
       config,
       service,
       storage,

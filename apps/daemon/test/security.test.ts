@@ -144,7 +144,23 @@ describe("a daemon on TCP", () => {
     expect(artifacts.screenshot).toMatch(/^\/v1\/artifacts\/[^/]+\/page\.png$/);
     expect((await raw({ path: artifacts.screenshot as string, headers: { host: own(), ...bearer() } })).status).toBe(200);
     const overSocket = await new ProducerClient({ socketPath: path.join(daemon.dataDir, "producer.sock") }).getJob(jobId);
-    expect(((overSocket.error?.details?.artifacts ?? {}) as Record<string, string>).screenshot?.startsWith(daemon.dataDir)).toBe(true);
+    const html = ((overSocket.error?.details?.artifacts ?? {}) as Record<string, string>).html as string;
+    expect(html.startsWith(daemon.dataDir)).toBe(true);
+    // The page HTML was scrubbed as it was written: no cookie value of the session is in it, and it is served.
+    const state = JSON.parse(fs.readFileSync(path.join(daemon.dataDir, "state.json"), "utf8")) as { cookies: Array<{ value: string }> };
+    const secrets = state.cookies.map((cookie) => cookie.value).filter((value) => value.length >= 8);
+    expect(secrets.length).toBeGreaterThan(0);
+    const written = fs.readFileSync(html, "utf8");
+    expect(secrets.filter((secret) => written.includes(secret))).toEqual([]);
+    const htmlLink = ((failed.error?.details?.artifacts ?? {}) as Record<string, string>).html as string;
+    expect((await raw({ path: htmlLink, headers: { host: own(), ...bearer() } })).status).toBe(200);
+    // A file that does hold one (say, left by an older version) is never served.
+    const planted = path.join(daemon.dataDir, "artifacts", "planted");
+    fs.mkdirSync(planted, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(planted, "page.html"), `<html><script>const session = "${secrets[0]}";</script></html>`, { mode: 0o600 });
+    const refused = await raw({ path: "/v1/artifacts/planted/page.html", headers: { host: own(), ...bearer() } });
+    expect(refused.status).toBe(403);
+    expect(refused.body).not.toContain(secrets[0]);
   }, 90_000);
 
   it("limits failed sign-in attempts per client", async () => {

@@ -114,6 +114,12 @@ export class AccountPool implements MusicGenerator {
     return [...this.entries.values()].map((entry) => entry.session);
   }
 
+  /** Every account's login secrets (`BrowserSession.loginSecrets()`), for `artifactHoldsSecret`. */
+  async loginSecrets(): Promise<string[]> {
+    const all = await Promise.all(this.sessions.map((session) => session.loginSecrets()));
+    return [...new Set(all.flat())];
+  }
+
   /** The session of one account; NOT_FOUND names the known ones. */
   session(name: string): BrowserSession {
     return this.entry(name).session;

@@ -3,10 +3,17 @@ import fs from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright";
 import { BrowserCrashedError, CancelledError, abortReason, silentLogger, type Logger } from "@producer/utils";
 import { ChromiumHost } from "./chromium-host.js";
+import { secretsOfLoginStates } from "./login-secrets.js";
 import { readLoginState, writeLoginState, type LoginState } from "./login-state.js";
 
 /** How long a recycled page is waited for to close. */
 const PAGE_CLOSE_MS = 3_000;
+
+/**
+ * Bearer tokens remembered from the context's requests, for scrubbing a trace that spans jobs: the page renews
+ * its token about hourly, so these reach back most of a day.
+ */
+const BEARERS_KEPT = 16;
 
 export interface BrowserPoolOptions {
   executablePath: string;
@@ -97,6 +104,8 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
   contextsRenewed = 0;
   /** Pages opened so far (recycling opens new ones). */
   pagesOpened = 0;
+  /** The latest Bearer tokens the pages sent, oldest first. */
+  private readonly bearers = new Set<string>();
 
   constructor(private readonly options: BrowserPoolOptions) {
     super();
@@ -296,7 +305,42 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     await this.context.addCookies(state.cookies);
   }
 
-  /** Starts a fresh trace chunk (when tracing), and stops the last into `file`. */
+  /**
+   * Every credential this pool's login holds now: the values in the saved state and in the live contexts'
+   * cookies and storage (the page refreshes its access token and rotates the refresh token, so they differ),
+   * with the tokens decoded from the auth cookie, and the Bearer tokens the pages sent lately.
+   */
+  async loginSecrets(): Promise<string[]> {
+    const states: Array<LoginState | undefined> = [];
+    try {
+      states.push(readLoginState(this.options.stateFile));
+    } catch {
+      // A state file that cannot be read holds nothing to look for; the live cookies still count.
+    }
+    const contexts = this.state === "ready" ? [this.context, ...this.retiring] : [...this.retiring];
+    for (const context of contexts) {
+      if (!context) continue;
+      states.push((await context.storageState().catch(() => undefined)) as LoginState | undefined);
+    }
+    return [...new Set([...secretsOfLoginStates(states), ...this.bearers])];
+  }
+
+  private noteBearer(authorization: string | undefined): void {
+    if (!authorization || !/^bearer\s/i.test(authorization)) return;
+    const token = authorization.slice(7).trim();
+    if (!token) return;
+    this.bearers.delete(token);
+    this.bearers.add(token);
+    for (const oldest of this.bearers) {
+      if (this.bearers.size <= BEARERS_KEPT) break;
+      this.bearers.delete(oldest);
+    }
+  }
+
+  /**
+   * Starts a fresh trace chunk (when tracing), and stops the last into `file` as Playwright writes it: with every
+   * header and body the pages exchanged, credentials included. Failure artifacts scrub it before keeping it.
+   */
   async saveTrace(file: string): Promise<boolean> {
     if (!this.options.trace || !this.context || this.state !== "ready") return false;
     await this.context.tracing.stopChunk({ path: file });
@@ -455,6 +499,8 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
       viewport: { width: 1280, height: 800 },
       locale: "en-US",
     });
+    // Only the headers Chromium reports at once: reading the full set would cost a round trip per request.
+    context.on("request", (request) => this.noteBearer(request.headers().authorization));
     if (this.options.trace) {
       await context.tracing.start({ screenshots: true, snapshots: true });
       await context.tracing.startChunk();

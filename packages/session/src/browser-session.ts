@@ -157,6 +157,16 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     return state;
   }
 
+  /**
+   * The login's secret values now — every cookie value of the saved state and of the live browser context, the
+   * auth cookie's chunks and joined value, the access and refresh tokens inside it, the Bearer tokens the
+   * pages sent lately, and the configured sign-in password — for `artifactHoldsSecret` before a failure artifact
+   * is served. Changes as the page refreshes its tokens: ask again each time.
+   */
+  async loginSecrets(): Promise<string[]> {
+    return [...new Set([...(await this.pool.loginSecrets()), ...(this.signIn?.secrets ?? [])])];
+  }
+
   /** Called whenever a new login state is taken in (imported here, or written by another process). */
   onLoginStateChanged(listener: () => void): () => void {
     this.stateListeners.add(listener);

@@ -35,8 +35,10 @@ export type { Site } from "./site.js";
 export { SignInCoordinator } from "./sign-in.js";
 export type { Credentials } from "./sign-in.js";
 export { SubmissionPacer } from "./submission-pacer.js";
-export { saveFailureArtifacts } from "./failure-artifacts.js";
-export type { FailureArtifacts } from "./failure-artifacts.js";
+export { artifactHoldsSecret, saveFailureArtifacts } from "./failure-artifacts.js";
+export type { FailureArtifactOptions, FailureArtifacts } from "./failure-artifacts.js";
+export { ArtifactScrubber, MIN_SECRET_CHARS, REDACTED, redactByName } from "./artifact-scrubber.js";
+export { secretsOfLoginStates } from "./login-secrets.js";
 export {
   AUTH_COOKIE_PATTERN,
   authCookieOf,

@@ -35,6 +35,11 @@ export class SignInCoordinator {
     this.logger = options.logger ?? silentLogger;
   }
 
+  /** The password: typed into the sign-in form, it is in a trace of that page, to be scrubbed like the cookies. */
+  get secrets(): string[] {
+    return [this.options.credentials.password];
+  }
+
   /** Forget a refused sign-in (after the credentials or the saved state changed). */
   reset(): void {
     this.refused = undefined;

@@ -250,11 +250,19 @@ export class SiteDriver {
       const candidates = await new PageGuard(this.site, pooled.page, this.logger).candidates(producerError.details.locator).catch(() => []);
       if (candidates.length > 0) producerError.details.candidates = candidates;
     }
+    const pool = this.options.pool;
     producerError.details.artifacts = await saveFailureArtifacts(
       crashed ? undefined : pooled.page,
       this.options.artifactsDir,
       `${step}-${producerError.code.toLowerCase()}`,
-      crashed ? undefined : (file) => this.options.pool.saveTrace(file),
+      crashed
+        ? {}
+        : {
+            saveTrace: (file) => pool.saveTrace(file),
+            // Read now, not at the job's start: the page may have refreshed its tokens while it worked.
+            secrets: [...(await pool.loginSecrets().catch(() => [])), ...(this.options.signIn?.secrets ?? [])],
+            ...(pool.browserDir ? { scratchDir: pool.browserDir } : {}),
+          },
     );
     this.logger.warn({ code: producerError.code, step, artifacts: producerError.details.artifacts }, producerError.message);
     return producerError;

@@ -49,6 +49,8 @@ export interface AppDeps {
   version?: string;
   /** The token TCP requests must carry: the configured one, or the one made at first start (`daemon-token`). */
   tcpToken?: string;
+  /** Whether a failure artifact still holds a secret of a signed-in session: such a file is never served. */
+  artifactHoldsSecret?: (file: string) => Promise<boolean>;
   /** The TCP port the daemon listens on, once it does: for sign-in links. */
   tcpPort?: () => number | undefined;
 }
@@ -127,7 +129,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
   const redact = pathRedactor(config.paths);
   app.use(redactLocalPaths(redact));
 
-  if (config.daemon.statusPage) addStatusPage(app, config.paths.artifactsDir);
+  if (config.daemon.statusPage) addStatusPage(app, config.paths.artifactsDir, deps.artifactHoldsSecret ? { holdsSecret: deps.artifactHoldsSecret } : {});
   if (config.daemon.mcp) {
     // The MCP server loads on its first request, so a daemon nobody asks over MCP starts without it.
     app.all("/mcp", async (c) => {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Env, Hono } from "hono";
-import { NotFoundError, UnavailableError } from "@producer/utils";
+import { ForbiddenError, NotFoundError, UnavailableError } from "@producer/utils";
 
 /** The folder of the page's script and style sheet: `static/` at the package root, found from here or from dist/. */
 function staticDir(): string | undefined {
@@ -99,7 +99,11 @@ const PAGE = `<!doctype html>
  * step, songs with players, accounts) and cancels jobs; and `/v1/artifacts/…`, the screenshots and page HTML of
  * failed steps, from the artifacts folder only.
  */
-export function addStatusPage<E extends Env>(app: Hono<E>, artifactsDir: string): void {
+export function addStatusPage<E extends Env>(
+  app: Hono<E>,
+  artifactsDir: string,
+  options: { holdsSecret?: (file: string) => Promise<boolean> } = {},
+): void {
   const dir = staticDir();
   // A package that lost its page's files still runs; only the page says so.
   if (!dir) {
@@ -118,12 +122,17 @@ export function addStatusPage<E extends Env>(app: Hono<E>, artifactsDir: string)
     app.get(route, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "no-cache" }));
   }
 
-  app.get("/v1/artifacts/:folder/:file", (c) => {
+  app.get("/v1/artifacts/:folder/:file", async (c) => {
     const root = path.resolve(artifactsDir);
     const file = path.resolve(root, c.req.param("folder"), c.req.param("file"));
     const type = ARTIFACT_TYPES[path.extname(file)];
     if (!file.startsWith(`${root}${path.sep}`) || path.dirname(path.dirname(file)) !== root || !type || !fs.existsSync(file)) {
       throw new NotFoundError("No such failure artifact.");
+    }
+    // Artifacts are scrubbed as they are written; one that still holds a live credential (a token the scrub could
+    // not know, an artifact from before) is never served.
+    if (await (options.holdsSecret?.(file) ?? Promise.resolve(false)).catch(() => true)) {
+      throw new ForbiddenError("This failure artifact holds a credential of the signed-in session, so it is not served; read it on the daemon's machine.");
     }
     // The page's HTML is shown as text: it is the site's markup, never run here.
     return c.body(fs.readFileSync(file), 200, { "content-type": type, "x-content-type-options": "nosniff", "content-security-policy": "default-src 'none'" });
