@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { closeServer, listenOnSocket, listenOnTcp } from "../src/index.js";
+import { closeServer, isLoopback, listenOnSocket, listenOnTcp } from "../src/index.js";
 
 let dir: string;
 beforeEach(() => {
@@ -71,6 +71,11 @@ describe("the Unix socket", () => {
 });
 
 describe("TCP", () => {
+  it("knows loopback exactly: not a name that merely starts with 127.", () => {
+    expect(["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]", "LOCALHOST"].filter(isLoopback)).toHaveLength(6);
+    expect(["127.evil.example", "127.0.0.1.nip.io", "0.0.0.0", "::", "128.0.0.1", "localhost.example"].filter(isLoopback)).toEqual([]);
+  });
+
   it("listens on loopback without a token", async () => {
     const { server, port } = await listenOnTcp(app, { host: "127.0.0.1", port: 0, tokenConfigured: false });
     try {

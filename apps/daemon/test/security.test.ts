@@ -163,6 +163,37 @@ describe("a daemon on TCP", () => {
     expect(refused.body).not.toContain(secrets[0]);
   }, 90_000);
 
+  it("refuses webhooks to this machine, the LAN, the metadata service or with credentials; the receiver is never reached", async () => {
+    let hits = 0;
+    const receiver = http.createServer((request, response) => {
+      hits += 1;
+      response.end("ok");
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const port = (receiver.address() as { port: number }).port;
+    try {
+      const before = daemon.site.stats.generations;
+      for (const webhookUrl of [`http://127.0.0.1:${port}/hook`, `http://0x7f000001:${port}/`, "http://169.254.169.254/latest/meta-data", "http://10.0.0.1/", `http://user:pw@example.test/`]) {
+        const { body, ...type } = json({ prompt: "with a webhook", webhookUrl });
+        const answer = await raw({ method: "POST", path: "/v1/generations", headers: { host: own(), ...bearer(), ...type }, body });
+        expect(answer.status, webhookUrl).toBe(400);
+        const error = (JSON.parse(answer.body) as { error: { code: string; message: string } }).error;
+        expect(error.code).toBe("INVALID_INPUT");
+        expect(error.message).toContain("webhookUrl");
+        expect(answer.body).not.toContain("pw@");
+      }
+      expect(daemon.site.stats.generations).toBe(before);
+      // A name that resolves to loopback passes the form, and is refused when the address is known.
+      const overTcp = new ProducerClient({ baseUrl: daemon.baseUrl, token });
+      const { jobId } = (await overTcp.generateMusic({ prompt: "a named loopback webhook", webhookUrl: `http://localhost:${port}/hook` })) as { jobId: string };
+      await overTcp.waitForJob(jobId, { timeoutMs: 60_000 });
+      await expect.poll(async () => (await overTcp.getJob(jobId)).webhookStatus, { timeout: 15_000 }).toBe("failed");
+      expect(hits).toBe(0);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  }, 90_000);
+
   it("limits failed sign-in attempts per client", async () => {
     // The used-up link of the earlier case was one failure already: four more are heard, then 429.
     const statuses: number[] = [];
