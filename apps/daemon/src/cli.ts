@@ -20,7 +20,7 @@ import { commandGenerate } from "./cli/generate.js";
 import { commandMcp } from "./cli/mcp.js";
 import { COMMAND_HELP, HELP } from "./cli/help.js";
 import { json, print } from "./cli/output.js";
-import { ProducerError, toProducerError } from "@producer/utils/errors";
+import { ProducerError, toProducerError, type ProducerErrorCode } from "@producer/utils/errors";
 
 // Playwright, the job store, storage and the daemon load only in the commands that use them, so a command that
 // only talks to the daemon (or prints help) starts fast.
@@ -36,7 +36,8 @@ function packageVersion(): string {
 // The AWS SDK warns that its 2027 releases will need Node 22; the versions pinned here run on Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-const EXIT_BY_CODE: Record<string, number> = {
+/** Every error code's exit status: a new code that is not given one here fails the typecheck. */
+const EXIT_BY_CODE: Record<ProducerErrorCode, number> = {
   INVALID_INPUT: 2,
   INVALID_CONFIG: 2,
   UNAVAILABLE: 3,
@@ -47,6 +48,24 @@ const EXIT_BY_CODE: Record<string, number> = {
   TIMEOUT: 5,
   SITE_CHANGED: 6,
   CONFLICT: 7,
+  BROWSER_NOT_FOUND: 1,
+  DISABLED: 1,
+  UNAUTHORIZED: 1,
+  FORBIDDEN: 1,
+  RATE_LIMITED: 1,
+  ACCOUNT_WALLED: 1,
+  NO_ACCOUNT: 1,
+  GENERATION_FAILED: 1,
+  GENERATION_MAY_EXIST: 1,
+  DUPLICATE_AUDIO: 1,
+  DOWNLOAD_FAILED: 1,
+  AUDIO_INVALID: 1,
+  BROWSER_CRASHED: 1,
+  STORAGE_FAILED: 1,
+  NOT_FOUND: 1,
+  QUEUE_FULL: 1,
+  CANCELLED: 1,
+  INTERNAL: 1,
 };
 
 class UsageError extends Error {}
@@ -390,7 +409,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`producer: [${failure.code}] ${failure.message}\n`);
     const fields = failure.details.fields as Array<{ path: string; message: string }> | undefined;
     for (const field of fields ?? []) process.stderr.write(`  ${field.path || "(body)"}: ${field.message}\n`);
-    return EXIT_BY_CODE[failure.code] ?? 1;
+    // A code from a newer daemon than this CLI is a plain failure.
+    return EXIT_BY_CODE[failure.code as ProducerErrorCode] ?? 1;
   }
 }
 

@@ -1,5 +1,6 @@
-// What a user could write instead of producer: bare Playwright on the simulated 2026 app, the same clicks
-// (compose, Generate, the library's More options → Download → WAV), the same storage (a file and a SQLite row).
+// What a user could write instead of producer: bare Playwright on the simulated 2026 app — compose, Generate, the
+// account's newest clips asked with the page's token, each song fetched by its public storage link — and the
+// same storage (a file and a SQLite row).
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -18,18 +19,25 @@ export function openStore(dir) {
 
 export const launch = () => chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs(), headless: true });
 
-/** A signed-in context with the studio and the library open. */
+/** A signed-in context with the studio open. */
 export async function openPages(browser, site) {
   const context = await browser.newContext({ storageState: site.issueSession(), acceptDownloads: true });
   const studio = await context.newPage();
   await studio.goto(new URL("/session", site.url).href);
-  const library = await context.newPage();
-  await library.goto(new URL("/library/my-songs", site.url).href);
-  return { context, studio, library };
+  return { context, studio };
+}
+
+/** The Supabase access token the page keeps in its chunked `sb-…-auth-token.N` cookies (renewed by the page). */
+async function accessToken(context) {
+  const chunks = (await context.cookies())
+    .filter((cookie) => /^sb-.+-auth-token(\.\d+)?$/.test(cookie.name))
+    .sort((a, b) => Number(a.name.split(".").pop()) - Number(b.name.split(".").pop()));
+  const joined = chunks.map((cookie) => cookie.value).join("");
+  return JSON.parse(Buffer.from(joined.replace(/^base64-/, ""), "base64url").toString()).access_token;
 }
 
 /** One generation on open pages: compose, submit, wait for the page's status call, download each song, store it. */
-export async function generateOnPages({ studio, library }, prompt, store) {
+export async function generateOnPages({ studio }, prompt, store) {
   // A background tab's timers are throttled: the page in use is brought to the front, as a user's would be. The
   // app keeps each generation's reply stream open, and Chromium allows six connections to a host: the studio is
   // loaded afresh for every generation, as producer does, or the seventh would stall.
@@ -45,40 +53,31 @@ export async function generateOnPages({ studio, library }, prompt, store) {
     if (await sent.then(() => true, () => false)) break;
     if (attempt === 2) throw new Error("Generate sent nothing");
   }
-  // Follow the generation as a savvy script would: the account's newest clips, read with the page's own cookies,
-  // until both songs of this prompt are done.
-  const newest = new URL("/__api/clips/auth-user?limit=4&offset=0", studio.url()).href;
-  let clipIds = [];
+  // Follow the generation as a savvy script would: the account's newest clips, asked with the page's own access
+  // token, until both songs of this prompt are done; then fetch each song's public storage link, no cookies.
+  const newest = new URL("/__api/clips/auth-user?limit=4&offset=0&filter=generations", studio.url()).href;
+  let done = [];
   for (const deadline = Date.now() + 60_000; ; ) {
-    const { data } = await (await studio.context().request.get(newest)).json();
-    const mine = data.filter((clip) => clip.operation?.sound_prompt === prompt);
-    if (mine.length >= 2 && mine.every((clip) => clip.duration.status !== "pending")) {
-      clipIds = mine.map((clip) => clip.id);
+    const answer = await fetch(newest, { headers: { authorization: `Bearer ${await accessToken(studio.context())}` } });
+    const json = await answer.json();
+    const list = Array.isArray(json.clips) ? json.clips : (json.data ?? []);
+    const mine = list.filter((clip) => clip.operation?.sound_prompt === prompt);
+    if (mine.length >= 2 && mine.every((clip) => clip.audio_url && clip.duration?.status === "completed")) {
+      done = mine;
       break;
     }
     if (Date.now() > deadline) throw new Error(`the songs of "${prompt}" did not finish`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  await library.bringToFront();
-  await library.reload();
-  for (const clipId of clipIds) {
-    const row = library.getByRole("listitem").filter({ has: library.locator(`a[href$="/song/${clipId}"]`) });
-    await library.keyboard.press("Escape");
-    await row.getByRole("button", { name: /^More options for / }).click();
-    const download = library.waitForEvent("download");
-    const item = library.getByRole("menuitem", { name: "Download", exact: true });
-    await item.focus();
-    await item.press("ArrowRight");
-    const wav = library.getByRole("menuitem", { name: "WAV", exact: true });
-    await wav.focus();
-    await wav.press("Enter");
-    const file = path.join(store.dir, `${clipId}.wav`);
-    const saved = await download;
-    await saved.saveAs(file);
-    await saved.delete();
-    const bytes = fs.readFileSync(file);
-    store.insert({ clipId, path: file, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length });
+  for (const clip of done) {
+    const response = await fetch(clip.wav_url ?? clip.audio_url);
+    if (!response.ok) throw new Error(`${clip.id}: HTTP ${response.status}`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const file = path.join(store.dir, `${clip.id}.wav`);
+    fs.writeFileSync(file, bytes);
+    store.insert({ clipId: clip.id, path: file, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length });
   }
+  const clipIds = done.map((clip) => clip.id);
   return clipIds.length;
 }
 

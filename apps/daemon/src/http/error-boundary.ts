@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { InvalidInputError, toProducerError, type Logger, type ProducerError } from "@producer/utils";
+import { InvalidInputError, toProducerError, type Logger, type ProducerError, type ProducerErrorCode } from "@producer/utils";
 
-/** The one place an error code becomes an HTTP status. */
-const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
+/** The one place an error code becomes an HTTP status: a new code not given one here fails the typecheck. */
+const STATUS_BY_CODE: Record<ProducerErrorCode, ContentfulStatusCode> = {
   INVALID_INPUT: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
@@ -17,6 +17,8 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   INTERNAL: 500,
   SITE_CHANGED: 502,
   GENERATION_FAILED: 502,
+  GENERATION_MAY_EXIST: 502,
+  DUPLICATE_AUDIO: 502,
   DOWNLOAD_FAILED: 502,
   AUDIO_INVALID: 502,
   STORAGE_FAILED: 502,
@@ -33,7 +35,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   TIMEOUT: 504,
 };
 
-export const statusForCode = (code: string): ContentfulStatusCode => STATUS_BY_CODE[code] ?? 500;
+export const statusForCode = (code: string): ContentfulStatusCode => STATUS_BY_CODE[code as ProducerErrorCode] ?? 500;
 
 function fromHttpException(error: HTTPException): ProducerError {
   const status = error.status;
