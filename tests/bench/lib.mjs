@@ -105,7 +105,17 @@ export async function startDaemonProcess(env, { logLevel = "info" } = {}) {
     child.once("exit", (code) => reject(new Error(`daemon exited with ${code}:\n${log}`)));
   });
   child.removeAllListeners("exit");
-  return { child, readyMs: performance.now() - started };
+  const readyMs = performance.now() - started;
+  // Ready does not wait for the browser; the time until it is warm (session checked) is told apart.
+  const warmMs = new Promise((resolve) => {
+    const look = () => {
+      if (!/the browser is warm|session is not usable yet/.test(log)) return false;
+      resolve(performance.now() - started);
+      return true;
+    };
+    if (!look()) child.stderr.on("data", look);
+  });
+  return { child, readyMs, warmMs };
 }
 
 /** SIGTERM, and the time until the process is gone. */

@@ -92,7 +92,8 @@ if (only.has("startup")) {
   scenario = "startup";
   step("daemon start, CLI start, exit");
   const r = (results.startup = await startup({ rounds: sizes.startupRounds }));
-  row("daemon start to ready ÷ a bare script's start (Node, Playwright, launch, first page), both from spawn", "≤ 1.5×", `${fmtSummary(r.readyOverBare, "×", 2)}; ${fmt(r.daemonReadyMs.median)} vs ${fmt(r.bareLaunchMs.median)} ms`, r.readyOverBare.median <= 1.5);
+  row("daemon start to ready (taking jobs) ÷ a bare script's start (Node, Playwright, launch, first page), both from spawn", "≤ 1.5×", `${fmtSummary(r.readyOverBare, "×", 2)}; ${fmt(r.daemonReadyMs.median)} vs ${fmt(r.bareLaunchMs.median)} ms`, r.readyOverBare.median <= 1.5);
+  row("daemon start to warm (Chromium up, studio opened, session checked) ÷ the same bare start", "— (what the first job waits for)", `${fmtSummary(r.warmOverBare, "×", 2)}; ${fmt(r.daemonWarmMs.median)} ms`, true);
   for (const [name, s] of Object.entries(r.cliMs)) row(`CLI \`producer ${name === "help" ? "--help" : name}\` start to exit`, "≤ 300 ms", fmtSummary(s, " ms"), s.median <= 300);
   row("exit after SIGTERM, once the last job ended", "≤ 300 ms", fmtSummary(r.exitMs, " ms"), r.exitMs.median <= 300);
 }

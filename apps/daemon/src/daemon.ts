@@ -32,13 +32,15 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
   const generator: MusicGenerator = accounts ?? session;
   const servers: HttpServer[] = [];
   let service: ProducerService | undefined;
+  const started = Date.now();
   const warm = (async () => {
     await (accounts ?? session).start();
     const status = await generator.checkSession({ force: true });
-    if (status.valid) logger.info({ expiresAt: status.expiresAt }, "ProducerAI session is valid");
-    else logger.warn({ code: status.code, reason: status.reason }, "ProducerAI session is not usable yet; jobs wait");
+    if (status.valid) logger.info({ expiresAt: status.expiresAt, warmMs: Date.now() - started }, "ProducerAI session is valid; the browser is warm");
+    else logger.warn({ code: status.code, reason: status.reason, warmMs: Date.now() - started }, "ProducerAI session is not usable yet; jobs wait");
   })();
   warm.catch(() => undefined);
+  let closed = false;
   try {
     // Chromium starts in its own process meanwhile: the rest of the daemon's code loads while it does.
     const [{ ProducerService }, { createStorage }, { createApp }] = await Promise.all([
@@ -56,8 +58,18 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
     });
     // Every daemon on this database shares each account's concurrency.
     accounts?.useSlots(service.accountSlots, config.queue.leaseMs);
-    await warm;
-    service.startWorker();
+    // Ready does not wait for Chromium or the session check, only the first job needs them: jobs are taken as soon
+    // as they are done (a job queued meanwhile waits in the queue).
+    const starting = service;
+    void warm.then(
+      () => {
+        if (!closed) starting.startWorker();
+      },
+      (error: unknown) => {
+        logger.error({ error: (error as Error).message }, "the browser did not start; jobs will try it again");
+        if (!closed) starting.startWorker();
+      },
+    );
     // A login state imported while the daemon runs is used at once, and a queue paused by the old one resumes.
     const resumable = service;
     if (accounts) {
@@ -107,6 +119,7 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
       accounts,
       close() {
         closing ??= (async () => {
+          closed = true;
           logger.info({ graceMs: config.daemon.shutdownGraceMs }, "shutting down: running jobs may finish");
           const stopped = Promise.all(servers.map(closeServer));
           await running.close({ graceMs: config.daemon.shutdownGraceMs });
@@ -122,6 +135,7 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
       },
     };
   } catch (error) {
+    closed = true;
     await Promise.all(servers.map(closeServer));
     await service?.close({ graceMs: 0 });
     await (accounts ?? session).close();

@@ -34,6 +34,7 @@ export async function startup({ rounds }) {
   const { config } = loadConfig({ env, configFile: false });
   writeLoginState(config.paths.stateFile, site.issueSession());
   const ready = [];
+  const warm = [];
   const bare = [];
   const exit = [];
   const cli = { help: [], jobs: [], tracks: [], generate: [] };
@@ -41,8 +42,9 @@ export async function startup({ rounds }) {
     for (let round = 0; round < rounds; round += 1) {
       bare.push(await bareStart(site));
 
-      const { child, readyMs } = await startDaemonProcess(env, { logLevel: "info" });
+      const { child, readyMs, warmMs } = await startDaemonProcess(env, { logLevel: "info" });
       ready.push(readyMs);
+      warm.push(await warmMs);
       cli.help.push(await timeCommand(["--help"], env));
       cli.jobs.push(await timeCommand(["jobs"], env));
       cli.tracks.push(await timeCommand(["tracks"], env));
@@ -60,6 +62,8 @@ export async function startup({ rounds }) {
     daemonReadyMs: summary(ready),
     bareLaunchMs: summary(bare),
     readyOverBare: summary(ready.map((value, index) => value / bare[index])),
+    daemonWarmMs: summary(warm),
+    warmOverBare: summary(warm.map((value, index) => value / bare[index])),
     cliMs: Object.fromEntries(Object.entries(cli).map(([name, values]) => [name, summary(values)])),
     exitMs: summary(exit),
   };
