@@ -85,60 +85,62 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
   }
 
   const checked = await verifySongs(songs);
-  const stored = [];
-  for (const { song, facts } of checked) {
-    signal.throwIfAborted();
-    const withUser = input.userId !== undefined && input.projectId !== undefined;
-    const key = renderStorageKey(
-      withUser ? config.storage.keyTemplates.audio : config.storage.keyTemplates.generic,
-      {
-        user_id: input.userId,
-        project_id: input.projectId,
-        generation_id: jobId,
-        job_id: jobId,
-        song_index: song.index,
+  // The songs upload side by side: each is its own object, and a job's wait is its slowest song, not their sum.
+  const stored = await Promise.all(
+    checked.map(async ({ song, facts }) => {
+      signal.throwIfAborted();
+      const withUser = input.userId !== undefined && input.projectId !== undefined;
+      const key = renderStorageKey(
+        withUser ? config.storage.keyTemplates.audio : config.storage.keyTemplates.generic,
+        {
+          user_id: input.userId,
+          project_id: input.projectId,
+          generation_id: jobId,
+          job_id: jobId,
+          song_index: song.index,
+          format: facts.format,
+          date: new Date().toISOString().slice(0, 10),
+          filename: `${jobId}-${song.index + 1}${song.stem ? `-${song.stem}` : ""}.${facts.format}`,
+        },
+        config.storage.driver === "s3" ? config.storage.s3.prefix : "",
+      );
+      const metadata: Record<string, string> = {
+        "job-id": jobId,
+        "song-index": String(song.index),
+        title: song.title,
+        prompt: input.prompt,
         format: facts.format,
-        date: new Date().toISOString().slice(0, 10),
-        filename: `${jobId}-${song.index + 1}${song.stem ? `-${song.stem}` : ""}.${facts.format}`,
-      },
-      config.storage.driver === "s3" ? config.storage.s3.prefix : "",
-    );
-    const metadata: Record<string, string> = {
-      "job-id": jobId,
-      "song-index": String(song.index),
-      title: song.title,
-      prompt: input.prompt,
-      format: facts.format,
-      "duration-secs": facts.durationSecs.toFixed(3),
-      sha256: facts.sha256,
-    };
-    if (input.projectId) metadata["project-id"] = input.projectId;
-    if (input.userId) metadata["user-id"] = input.userId;
-    if (song.clipId) metadata["clip-id"] = song.clipId;
-    if (song.stem) metadata.stem = song.stem;
-    if (song.parentClipId) metadata["parent-clip-id"] = song.parentClipId;
-    if (song.model) metadata.model = song.model;
-    if (song.seed !== undefined) metadata.seed = String(song.seed);
-    if (song.bpm !== undefined) metadata.bpm = String(song.bpm);
-    if (song.creditsCharged !== undefined) metadata["credits-charged"] = String(song.creditsCharged);
-    const object = await retry(
-      () =>
-        deps.storage.putFile(key, song.filePath, {
-          contentType: AUDIO_CONTENT_TYPES[facts.format],
-          metadata,
+        "duration-secs": facts.durationSecs.toFixed(3),
+        sha256: facts.sha256,
+      };
+      if (input.projectId) metadata["project-id"] = input.projectId;
+      if (input.userId) metadata["user-id"] = input.userId;
+      if (song.clipId) metadata["clip-id"] = song.clipId;
+      if (song.stem) metadata.stem = song.stem;
+      if (song.parentClipId) metadata["parent-clip-id"] = song.parentClipId;
+      if (song.model) metadata.model = song.model;
+      if (song.seed !== undefined) metadata.seed = String(song.seed);
+      if (song.bpm !== undefined) metadata.bpm = String(song.bpm);
+      if (song.creditsCharged !== undefined) metadata["credits-charged"] = String(song.creditsCharged);
+      const object = await retry(
+        () =>
+          deps.storage.putFile(key, song.filePath, {
+            contentType: AUDIO_CONTENT_TYPES[facts.format],
+            metadata,
+            signal,
+          }),
+        {
+          maxAttempts: 4,
+          baseDelayMs: 500,
+          maxDelayMs: 5000,
           signal,
-        }),
-      {
-        maxAttempts: 4,
-        baseDelayMs: 500,
-        maxDelayMs: 5000,
-        signal,
-        onRetry: (error, attempt, delayMs) =>
-          deps.logger.warn({ jobId, key, attempt, delayMs, error: (error as Error).message }, "upload failed; retrying"),
-      },
-    );
-    stored.push({ song, facts, object });
-  }
+          onRetry: (error, attempt, delayMs) =>
+            deps.logger.warn({ jobId, key, attempt, delayMs, error: (error as Error).message }, "upload failed; retrying"),
+        },
+      );
+      return { song, facts, object };
+    }),
+  );
 
   await context.setStatus("recording");
   for (const { song, facts, object } of stored) {
@@ -206,17 +208,23 @@ function downloadedSong(song: GeneratedSong): DownloadedSong {
  * one twice). A failure stores nothing and is never retried by itself.
  */
 async function verifySongs(songs: DownloadedSong[]): Promise<Array<{ song: DownloadedSong; facts: AudioFacts }>> {
-  const checked: Array<{ song: DownloadedSong; facts: AudioFacts }> = [];
   const bySha = new Map<string, DownloadedSong>();
-  for (const song of songs) {
-    const where = { step: "verify", songNumber: song.index + 1, ...(song.clipId ? { clipId: song.clipId } : {}) };
-    await checkAudioSignature(song.filePath, song.format as AudioFacts["format"], where);
-    const facts = await readAudioFacts(song.filePath);
-    if (facts.format !== song.format) {
-      throw new AudioInvalidError(`Song ${song.index + 1} was asked as ${song.format.toUpperCase()} but reads as ${facts.format.toUpperCase()}.`, {
-        details: where,
-      });
-    }
+  // Each song's file is read once, all of them at the same time; the checks between them come after.
+  const read = await Promise.all(
+    songs.map(async (song) => {
+      const where = { step: "verify", songNumber: song.index + 1, ...(song.clipId ? { clipId: song.clipId } : {}) };
+      await checkAudioSignature(song.filePath, song.format as AudioFacts["format"], where);
+      const facts = await readAudioFacts(song.filePath);
+      if (facts.format !== song.format) {
+        throw new AudioInvalidError(`Song ${song.index + 1} was asked as ${song.format.toUpperCase()} but reads as ${facts.format.toUpperCase()}.`, {
+          details: where,
+        });
+      }
+      return { song, facts };
+    }),
+  );
+  const checked: Array<{ song: DownloadedSong; facts: AudioFacts }> = [];
+  for (const { song, facts } of read) {
     const twin = bySha.get(facts.sha256);
     if (twin) {
       throw new DuplicateAudioError(
