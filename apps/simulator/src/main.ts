@@ -6,18 +6,44 @@ import { parseArgs } from "node:util";
 import { start } from "./simulator.js";
 import type { SiteVariantName } from "./variants.js";
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string", default: "4173" },
-    "admin-port": { type: "string", default: "4174" },
-    "storage-port": { type: "string", default: "4175" },
-    "generation-ms": { type: "string", default: "3000" },
-    "status-poll-ms": { type: "string", default: "3000" },
-    variant: { type: "string", default: "flow-2026" },
-    email: { type: "string" },
-    password: { type: "string" },
-  },
-});
+const USAGE = `producer-simulator — a local stand-in for the ProducerAI site, for tests and demos
+
+Usage: producer-simulator [options]
+  --port N             the site (default 4173)
+  --admin-port N       the admin API, for faults and counters (default 4174)
+  --storage-port N     the public storage links (default 4175)
+  --generation-ms N    how long a song takes (default 3000)
+  --status-poll-ms N   how often the page polls a generation's status (default 3000)
+  --variant NAME       flow-2026 (default), producerai-2025 or renamed
+  --email E --password P   the account that signs in with a password
+  --help               this text`;
+
+const OPTIONS = {
+  port: { type: "string", default: "4173" },
+  "admin-port": { type: "string", default: "4174" },
+  "storage-port": { type: "string", default: "4175" },
+  "generation-ms": { type: "string", default: "3000" },
+  "status-poll-ms": { type: "string", default: "3000" },
+  variant: { type: "string", default: "flow-2026" },
+  email: { type: "string" },
+  password: { type: "string" },
+  help: { type: "boolean", default: false },
+} as const;
+
+function parse() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (error) {
+    process.stderr.write(`producer-simulator: ${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+const values = parse();
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 
 const site = await start({
   port: Number(values.port),

@@ -9,12 +9,15 @@ const AUDIO = /\.(wav|mp3|m4a)$/i;
 let harness: CoreHarness | undefined;
 afterAll(() => harness?.close());
 
-/** Audio files and Playwright folders in the system temp dir, outside `skip` (this test's own data dir). */
-function tempDirSnapshot(skip: string) {
+/**
+ * Playwright's folders in the system temp dir, and the audio in them: where a download would land if the browser
+ * wrote outside the data dir. Only where the project could write is looked at — other programs on the machine
+ * may keep audio in /tmp.
+ */
+function tempDirSnapshot() {
   const entries = fs.readdirSync(os.tmpdir());
   const playwright = entries.filter((name) => /^playwright(-artifacts-|_chromiumdev_profile-)/.test(name));
-  const audio = entries
-    .filter((name) => path.join(os.tmpdir(), name) !== skip)
+  const audio = playwright
     .flatMap((name) => {
       const full = path.join(os.tmpdir(), name);
       try {
@@ -33,7 +36,7 @@ describe("nothing piles up", () => {
     const h = harness;
     await h.session.start();
     h.site.setCredits(GENERATIONS * 10 + 100);
-    const before = tempDirSnapshot(h.dataDir);
+    const before = tempDirSnapshot();
     const browserDir = h.session.pool.browserDir as string;
     expect(browserDir.startsWith(path.join(h.dataDir, "browser"))).toBe(true);
     let largestBrowserDirBytes = 0;
@@ -50,8 +53,8 @@ describe("nothing piles up", () => {
     // In the data dir: no audio once every job is stored, and no download left in the browser's folder.
     expect(listFiles(h.dataDir).filter((file) => AUDIO.test(file))).toEqual([]);
     expect(listFiles(path.join(browserDir, "downloads"))).toEqual([]);
-    // In /tmp: no new audio and no Playwright profile or artifacts folder.
-    const after = tempDirSnapshot(h.dataDir);
+    // In /tmp: no new Playwright profile or artifacts folder, and no audio in one.
+    const after = tempDirSnapshot();
     expect([...after.audio].filter((file) => !before.audio.has(file))).toEqual([]);
     expect([...after.playwright].filter((name) => !before.playwright.has(name))).toEqual([]);
     // The private files are the owner's alone.

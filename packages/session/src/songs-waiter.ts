@@ -4,10 +4,11 @@ import type { ClipState, OperationState } from "./site-answers.js";
 
 /**
  * The clips are fetched inside the page while its own polling says nothing new: first after FIRST_POLL_MS,
- * then at twice the gap each time, up to MAX_POLL_MS apart (the page itself polls every 3–4 s).
+ * then at twice the gap each time, up to MAX_POLL_MS apart (the page itself polls every 3–4 s) — and at once
+ * when the page's own status poll says one of our operations is complete, which is the event to act on.
  */
 const FIRST_POLL_MS = 100;
-const MAX_POLL_MS = 2_000;
+const MAX_POLL_MS = 1_000;
 
 /**
  * Waits for a generation's songs to settle, reading `/__api/clips` (the page's own answers, or asked inside the
@@ -22,6 +23,7 @@ export class SongsWaiter {
     let gap = FIRST_POLL_MS;
     let nextPoll = Date.now() + gap;
     let polls = 0;
+    const announced = new Set<string>();
     const settled = await traffic.waitFor(
       () => {
         const failed = this.failedOperation(clipIds, opIds);
@@ -34,7 +36,9 @@ export class SongsWaiter {
         signal,
         pollMs: FIRST_POLL_MS,
         onPoll: async () => {
-          if (Date.now() < nextPoll) return;
+          const completed = this.completedOperations(clipIds, opIds).filter((opId) => !announced.has(opId));
+          for (const opId of completed) announced.add(opId);
+          if (completed.length === 0 && Date.now() < nextPoll) return;
           gap = Math.min(gap * 2, MAX_POLL_MS);
           nextPoll = Date.now() + gap;
           polls += 1;
@@ -65,14 +69,24 @@ export class SongsWaiter {
     });
   }
 
-  private failedOperation(clipIds: string[], opIds: string[]): OperationState | undefined {
+  /** What the page has heard of our operations: those named, and those our clips belong to. */
+  private operationsOf(clipIds: string[], opIds: string[]): OperationState[] {
     const { traffic } = this.context;
     const ours = new Set(opIds);
     for (const id of clipIds) {
       const opId = traffic.clips.get(id)?.opId;
       if (opId) ours.add(opId);
     }
-    return [...ours].map((opId) => traffic.operations.get(opId)).find((operation) => operation?.failed === true);
+    return [...ours].map((opId) => traffic.operations.get(opId)).filter((operation): operation is OperationState => operation !== undefined);
+  }
+
+  /** Our operations the page's own status answers call complete. */
+  private completedOperations(clipIds: string[], opIds: string[]): string[] {
+    return this.operationsOf(clipIds, opIds).filter((operation) => operation.done).map((operation) => operation.opId);
+  }
+
+  private failedOperation(clipIds: string[], opIds: string[]): OperationState | undefined {
+    return this.operationsOf(clipIds, opIds).find((operation) => operation.failed);
   }
 
   private siteFailure(operation: OperationState, step: string): GenerationFailedError {
