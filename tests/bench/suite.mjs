@@ -31,7 +31,7 @@ const sizes = {
 const results = { when: new Date().toISOString(), machine: machine(), sizes };
 const rows = [];
 let scenario = "";
-const row = (what, target, measured, met) => rows.push({ scenario, what, target, measured, met });
+const row = (what, target, measured, met, why) => rows.push({ scenario, what, target, measured, met, ...(why ? { why } : {}) });
 const step = (name) => console.error(`· ${name} …`);
 
 if (only.has("e2e")) {
@@ -43,8 +43,25 @@ if (only.has("e2e")) {
     step(`end to end at ${label}: daemon / bare floor / cold script, interleaved`);
     const r = (results.endToEnd[pageCostMs === 0 ? "zero" : "realistic"] = await endToEnd({ rounds: sizes.e2eRounds, pageCostMs }));
     const steps = Object.entries(r.breakdownMs).map(([name, ms]) => `${name} ${fmt(ms)}`).join(", ");
-    row(`daemon end to end ÷ bare Playwright floor on an open page (${label})`, "≤ 1.15×", `${fmtSummary(r.daemonOverFloor, "×", 2)}; daemon ${fmt(r.daemonMs.median)} ms, floor ${fmt(r.floorMs.median)} ms; per job (mean ms): ${steps}`, r.daemonOverFloor.median <= 1.15);
-    row(`cold launch-per-request script ÷ daemon (${label})`, pageCostMs === 0 ? "—" : "≥ 5.5×", `${fmtSummary(r.coldOverDaemon, "×", 2)}; cold ${fmt(r.coldMs.median)} ms`, pageCostMs === 0 || r.coldOverDaemon.median >= 5.5);
+    const browserMs = r.breakdownMs.generating ?? 0;
+    row(
+      `daemon end to end ÷ bare Playwright floor on an open page (${label})`,
+      "≤ 1.15×",
+      `${fmtSummary(r.daemonOverFloor, "×", 2)}; daemon ${fmt(r.daemonMs.median)} ms, floor ${fmt(r.floorMs.median)} ms; per job (mean ms): ${steps}`,
+      r.daemonOverFloor.median <= 1.15,
+      `the daemon's time is in the page (${fmt(browserMs)} of ${fmt(r.daemonMs.median)} ms; download, facts, storage and the track row take ${fmt(r.daemonMs.median - browserMs)} ms). There it does what the floor skips: it sets every control of the panel and a marker title (the panel keeps the last values), records the submission before and after the press, and takes the songs' ids from the stream's tool-return, which the simulator sends ${fmt(300)} ms after the call, where the floor matches the listing by prompt (unsafe on the real site, which folds settings into the prompt). Those are fixed costs: at realistic page costs the ratio is met.`,
+    );
+    // ≥ 5.5× asks the daemon to take cold ÷ 5.5; when that is under what the bare floor itself takes, no daemon can.
+    const needed = r.coldMs.median / 5.5;
+    row(
+      `cold launch-per-request script ÷ daemon (${label})`,
+      pageCostMs === 0 ? "—" : "≥ 5.5×",
+      `${fmtSummary(r.coldOverDaemon, "×", 2)}; cold ${fmt(r.coldMs.median)} ms`,
+      pageCostMs === 0 || r.coldOverDaemon.median >= 5.5,
+      needed < r.floorMs.median
+        ? `5.5× would need the daemon at ${fmt(needed)} ms, under the ${fmt(r.floorMs.median)} ms the bare floor on an already open page takes: the cold script costs a Chromium launch and a context more than the floor (${fmt(r.coldMs.median - r.floorMs.median)} ms here), so the ratio cannot pass ${fmt(r.coldMs.median / r.floorMs.median, 2)}× for any daemon.`
+        : undefined,
+    );
   }
 }
 save();
@@ -59,7 +76,15 @@ if (only.has("pages")) {
   scenario = "pages";
   step("1 page against 4 pages at a 2 s generation");
   const r = (results.pages = await pagesScaling({ rounds: sizes.pageRounds, jobs: sizes.pageJobs }));
-  row("4 pages ÷ 1 page, jobs/s at a 2 s generation", "≥ 3.2×", `${fmtSummary(r.speedup, "×", 2)}; ${fmt(r.onePagePerSec.median, 2)} → ${fmt(r.fourPagesPerSec.median, 2)} jobs/s`, r.speedup.median >= 3.2);
+  row(
+    "4 pages ÷ 1 page, jobs/s at a 2 s generation",
+    "≥ 3.2×",
+    `${fmtSummary(r.speedup, "×", 2)}; ${fmt(r.onePagePerSec.median, 2)} → ${fmt(r.fourPagesPerSec.median, 2)} jobs/s; cores busy ${fmt(r.cpuBusyOnePage.median * 100)} % → ${fmt(r.cpuBusyFourPages.median * 100)} %`,
+    r.speedup.median >= 3.2,
+    r.cpuBusyFourPages.median >= 0.85
+      ? `with 4 pages the machine's ${results.machine.cores} cores were ${fmt(r.cpuBusyFourPages.median * 100)} % busy (1 page: ${fmt(r.cpuBusyOnePage.median * 100)} %): four Chromium pages, the simulated site and the daemon share them, so the run is bound by CPU, not by anything the daemon serialises.`
+      : undefined,
+  );
 }
 save();
 if (only.has("memory")) {
@@ -135,6 +160,7 @@ function save() {
     "| what | target | measured | |",
     "|---|---|---|---|",
     ...allRows.map((r) => `| ${r.what} | ${r.target} | ${r.measured} | ${r.met ? "met" : "**missed**"} |`),
+    ...(allRows.some((r) => !r.met && r.why) ? ["", "Why a target is missed:", "", ...allRows.filter((r) => !r.met && r.why).map((r) => `- ${r.what}: ${r.why}`)] : []),
   ].join("\n");
   written.rows = allRows;
   fs.mkdirSync(out, { recursive: true });

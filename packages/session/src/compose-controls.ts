@@ -71,12 +71,26 @@ export class ComposeControls {
   }
 
   private async switchOn(key: string): Promise<boolean> {
-    await this.context.guard.dismissOverlays();
-    const state = await this.locator(key)
-      .getAttribute("aria-checked", { timeout: this.context.site.timeouts.elementMs })
-      .catch(() => null);
-    if (state === null) throw this.context.guard.siteChanged(key, "has no aria-checked state", { step: "compose" });
+    const state = await this.readThroughOverlays((timeout) => this.locator(key).getAttribute("aria-checked", { timeout }));
+    if (state === null || state === undefined) throw this.context.guard.siteChanged(key, "has no aria-checked state", { step: "compose" });
     return state === "true";
+  }
+
+  /**
+   * A read of a control that a dialog opening meanwhile (which hides the app from role locators) cannot fail:
+   * overlays are dismissed and the read tried again, in short tries, until `elementMs` has passed.
+   */
+  private async readThroughOverlays<T>(read: (timeoutMs: number) => Promise<T>): Promise<T | undefined> {
+    const deadline = Date.now() + this.context.site.timeouts.elementMs;
+    for (;;) {
+      await this.context.guard.dismissOverlays();
+      const left = deadline - Date.now();
+      try {
+        return await read(Math.max(1, Math.min(500, left)));
+      } catch {
+        if (Date.now() >= deadline) return undefined;
+      }
+    }
   }
 
   private async setSwitch(key: string, on: boolean): Promise<void> {
@@ -94,7 +108,7 @@ export class ComposeControls {
       ]);
     }
     const button = this.locator("modelButton");
-    const shown = async () => ((await button.textContent({ timeout: site.timeouts.elementMs }).catch(() => null)) ?? "").replace(/\s+/g, " ").trim();
+    const shown = async () => ((await this.readThroughOverlays((timeout) => button.textContent({ timeout }))) ?? "").replace(/\s+/g, " ").trim();
     const labels = site.models.map((candidate) => candidate.label);
     if (shownModel(await shown(), labels) === model.label) return;
     await actions.click(button, "modelButton", { step: "compose" });

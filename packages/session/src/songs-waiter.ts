@@ -24,6 +24,10 @@ export class SongsWaiter {
     let nextPoll = Date.now() + gap;
     let polls = 0;
     const announced = new Set<string>();
+    // Asked at once: on a quick site the songs are done when their ids arrive.
+    if (clipIds.length > 0 && !clipIds.every((id) => traffic.clips.get(id)?.done)) {
+      await traffic.fetchJson("clips", { method: "POST", body: { clip_ids: clipIds } }).catch(() => undefined);
+    }
     const settled = await traffic.waitFor(
       () => {
         const failed = this.failedOperation(clipIds, opIds);

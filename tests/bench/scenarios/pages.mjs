@@ -1,8 +1,18 @@
 // Throughput with 1 page against 4 pages (and 4 jobs at once) at a 2 s generation, rounds interleaved.
+import fs from "node:fs";
 import { loadConfig } from "@producer/config";
 import { isTerminal, ProducerClient } from "@producer/core/client";
 import { writeLoginState } from "@producer/session";
 import { daemonEnv, startDaemonProcess, startSite, stopProcess, summary, tempDir } from "../lib.mjs";
+
+/** The machine's CPU time so far, busy and in all (jiffies, every core), from /proc/stat. */
+function cpuTimes() {
+  const [, ...fields] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
+  const values = fields.map(Number);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  const total = values.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
 
 async function throughput(site, pages, jobs) {
   const dataDir = tempDir(`pages-${pages}`);
@@ -14,15 +24,21 @@ async function throughput(site, pages, jobs) {
   try {
     await client.generateMusic({ prompt: "warm-up", useQueue: false });
     const started = performance.now();
+    const cpuBefore = cpuTimes();
     const ids = [];
     for (let index = 0; index < jobs; index += 1) ids.push((await client.generateMusic({ prompt: `job ${index}` })).jobId);
     const ended = await Promise.all(ids.map((id) => client.waitForJob(id, { timeoutMs: 600_000 })));
     if (!ended.every((job) => isTerminal(job.status) && job.status === "succeeded")) throw new Error("a job did not succeed");
+    const cpuAfter = cpuTimes();
+    busyShares.push({ pages, busy: (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total) });
     return jobs / ((performance.now() - started) / 1000);
   } finally {
     await stopProcess(child);
   }
 }
+
+/** How busy the machine's cores were during each run: a share near 1 means the run was bound by CPU. */
+const busyShares = [];
 
 export async function pagesScaling({ rounds, jobs }) {
   const site = await startSite({ generationMs: 2000 });
@@ -41,5 +57,12 @@ export async function pagesScaling({ rounds, jobs }) {
   } finally {
     await site.close();
   }
-  return { onePagePerSec: summary(one), fourPagesPerSec: summary(four), speedup: summary(four.map((value, index) => value / one[index])) };
+  const busy = (pages) => summary(busyShares.filter((share) => share.pages === pages).map((share) => share.busy));
+  return {
+    onePagePerSec: summary(one),
+    fourPagesPerSec: summary(four),
+    speedup: summary(four.map((value, index) => value / one[index])),
+    cpuBusyOnePage: busy(1),
+    cpuBusyFourPages: busy(4),
+  };
 }
