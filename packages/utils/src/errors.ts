@@ -87,11 +87,18 @@ export class ProducerError extends Error {
 
 type Options = Omit<ProducerErrorOptions, "retryable"> & { retryable?: boolean };
 
+/** Each subclass names its code once, as its static `code`; the instance takes it from there. */
+abstract class CodedError extends ProducerError {
+  constructor(message: string, options: ProducerErrorOptions = {}) {
+    super((new.target as unknown as { code: ProducerErrorCode }).code, message, options);
+  }
+}
+
 /** Fix the request: a field is missing, too long or of the wrong kind. `details.fields` names each one. */
-export class InvalidInputError extends ProducerError {
+export class InvalidInputError extends CodedError {
   static override readonly code = "INVALID_INPUT";
   constructor(message: string, fields: Array<{ path: string; message: string }> = [], options: Options = {}) {
-    super("INVALID_INPUT", message, { ...options, details: { ...options.details, fields } });
+    super(message, { ...options, details: { ...options.details, fields } });
   }
   get fields(): Array<{ path: string; message: string }> {
     return this.details.fields as Array<{ path: string; message: string }>;
@@ -99,83 +106,83 @@ export class InvalidInputError extends ProducerError {
 }
 
 /** The integration is switched off (`enabled: false` / `DISABLE_PRODUCER_AI=true`). */
-export class DisabledError extends ProducerError {
+export class DisabledError extends CodedError {
   static override readonly code = "DISABLED";
   constructor(message = "The ProducerAI integration is disabled by configuration.", options: Options = {}) {
-    super("DISABLED", message, options);
+    super(message, options);
   }
 }
 
 /** Send the right credentials: a daemon token is missing or wrong. */
-export class UnauthorizedError extends ProducerError {
+export class UnauthorizedError extends CodedError {
   static override readonly code = "UNAUTHORIZED";
   constructor(message = "A valid bearer token is required.", options: Options = {}) {
-    super("UNAUTHORIZED", message, options);
+    super(message, options);
   }
 }
 
 /** Refused whatever it carries: a request naming another host or sent from another site's page. */
-export class ForbiddenError extends ProducerError {
+export class ForbiddenError extends CodedError {
   static override readonly code = "FORBIDDEN";
   constructor(message = "This request is refused.", options: Options = {}) {
-    super("FORBIDDEN", message, options);
+    super(message, options);
   }
 }
 
 /** Slow down: too many requests of this kind from this client (open event streams, sign-in attempts). */
-export class RateLimitedError extends ProducerError {
+export class RateLimitedError extends CodedError {
   static override readonly code = "RATE_LIMITED";
   constructor(message: string, options: Options = {}) {
-    super("RATE_LIMITED", message, { retryable: true, ...options });
+    super(message, { retryable: true, ...options });
   }
 }
 
 /** Sign in again (`producer session init` or `import`): the site shows its login wall. */
-export class SessionExpiredError extends ProducerError {
+export class SessionExpiredError extends CodedError {
   static override readonly code = "SESSION_EXPIRED";
   constructor(message: string, options: Options = {}) {
-    super("SESSION_EXPIRED", message, options);
+    super(message, options);
   }
 }
 
 /** Fix the account credentials: automatic sign-in was refused. Never retried blindly. */
-export class LoginFailedError extends ProducerError {
+export class LoginFailedError extends CodedError {
   static override readonly code = "LOGIN_FAILED";
   constructor(message: string, options: Options = {}) {
-    super("LOGIN_FAILED", message, options);
+    super(message, options);
   }
 }
 
 /** Solve the challenge by hand in a headed browser, then carry on: a captcha or bot check is showing. */
-export class ChallengeError extends ProducerError {
+export class ChallengeError extends CodedError {
   static override readonly code = "CHALLENGE";
   constructor(message: string, options: Options = {}) {
-    super("CHALLENGE", message, options);
+    super(message, options);
   }
 }
 
 /** Wait for credits: the account's quota is used up. */
-export class QuotaExhaustedError extends ProducerError {
+export class QuotaExhaustedError extends CodedError {
   static override readonly code = "QUOTA_EXHAUSTED";
   constructor(message: string, options: Options = {}) {
-    super("QUOTA_EXHAUSTED", message, options);
+    super(message, options);
   }
 }
 
 /** Update the selectors profile: the page no longer has what a selector names (snapshot on the error). */
-export class SiteChangedError extends ProducerError {
+export class SiteChangedError extends CodedError {
   static override readonly code = "SITE_CHANGED";
   constructor(message: string, options: Options = {}) {
-    super("SITE_CHANGED", message, options);
+    super(message, options);
   }
 }
 
 /** Try again: the site finished without usable audio for a song. */
-export class GenerationFailedError extends ProducerError {
+export class GenerationFailedError extends CodedError {
   static override readonly code = "GENERATION_FAILED";
   static override readonly defaultRetryable = true;
   constructor(message: string, options: Options = {}) {
-    super("GENERATION_FAILED", message, options);
+    super(message, options);
   }
 }
 
@@ -184,87 +191,87 @@ export class GenerationFailedError extends ProducerError {
  * made. Never retried by itself, so nothing is paid twice; `details` holds what identifies the generation
  * (`submittedAt`, `siteJobId`, `clipIds`).
  */
-export class GenerationMayExistError extends ProducerError {
+export class GenerationMayExistError extends CodedError {
   static override readonly code = "GENERATION_MAY_EXIST";
   constructor(message: string, options: Options = {}) {
-    super("GENERATION_MAY_EXIST", message, options);
+    super(message, options);
   }
 }
 
 /** Report it: two songs of one generation came back as the same bytes (the site sent one twice, or it was taken twice). */
-export class DuplicateAudioError extends ProducerError {
+export class DuplicateAudioError extends CodedError {
   static override readonly code = "DUPLICATE_AUDIO";
   constructor(message: string, options: Options = {}) {
-    super("DUPLICATE_AUDIO", message, options);
+    super(message, options);
   }
 }
 
 /** Try again: a download did not complete. */
-export class DownloadFailedError extends ProducerError {
+export class DownloadFailedError extends CodedError {
   static override readonly code = "DOWNLOAD_FAILED";
   static override readonly defaultRetryable = true;
   constructor(message: string, options: Options = {}) {
-    super("DOWNLOAD_FAILED", message, options);
+    super(message, options);
   }
 }
 
 /** The file is not audio that can be read (corrupt, truncated or another format). */
-export class AudioInvalidError extends ProducerError {
+export class AudioInvalidError extends CodedError {
   static override readonly code = "AUDIO_INVALID";
   constructor(message: string, options: Options = {}) {
-    super("AUDIO_INVALID", message, options);
+    super(message, options);
   }
 }
 
 /** Try again later: a step ran past its deadline. `details.step` names it. */
-export class TimeoutError extends ProducerError {
+export class TimeoutError extends CodedError {
   static override readonly code = "TIMEOUT";
   static override readonly defaultRetryable = true;
   constructor(message: string, options: Options = {}) {
-    super("TIMEOUT", message, options);
+    super(message, options);
   }
 }
 
 /** Try again: Chromium crashed or disconnected; the pool relaunches it. */
-export class BrowserCrashedError extends ProducerError {
+export class BrowserCrashedError extends CodedError {
   static override readonly code = "BROWSER_CRASHED";
   static override readonly defaultRetryable = true;
   constructor(message: string, options: Options = {}) {
-    super("BROWSER_CRASHED", message, options);
+    super(message, options);
   }
 }
 
 /** Try again: the store did not accept or return an object. Access errors are not retryable. */
-export class StorageError extends ProducerError {
+export class StorageError extends CodedError {
   static override readonly code = "STORAGE_FAILED";
   static override readonly defaultRetryable = true;
   constructor(message: string, options: Options = {}) {
-    super("STORAGE_FAILED", message, options);
+    super(message, options);
   }
 }
 
 /** Check the id: no such job, track or object. */
-export class NotFoundError extends ProducerError {
+export class NotFoundError extends CodedError {
   static override readonly code = "NOT_FOUND";
   constructor(message: string, options: Options = {}) {
-    super("NOT_FOUND", message, options);
+    super(message, options);
   }
 }
 
 /** Use a new idempotency key, or the same request: the key was used with different input. */
-export class ConflictError extends ProducerError {
+export class ConflictError extends CodedError {
   static override readonly code = "CONFLICT";
   constructor(message: string, options: Options = {}) {
-    super("CONFLICT", message, options);
+    super(message, options);
   }
 }
 
 /** Retry after `retryAfterMs`: the queue holds as many jobs as it may. */
-export class QueueFullError extends ProducerError {
+export class QueueFullError extends CodedError {
   static override readonly code = "QUEUE_FULL";
   static override readonly defaultRetryable = true;
   constructor(message: string, retryAfterMs: number, options: Options = {}) {
-    super("QUEUE_FULL", message, { ...options, details: { ...options.details, retryAfterMs } });
+    super(message, { ...options, details: { ...options.details, retryAfterMs } });
   }
   get retryAfterMs(): number {
     return this.details.retryAfterMs as number;
@@ -272,19 +279,19 @@ export class QueueFullError extends ProducerError {
 }
 
 /** Nothing to do: the work was cancelled or its signal aborted. */
-export class CancelledError extends ProducerError {
+export class CancelledError extends CodedError {
   static override readonly code = "CANCELLED";
   constructor(message = "The operation was cancelled.", options: Options = {}) {
-    super("CANCELLED", message, options);
+    super(message, options);
   }
 }
 
 /** Try again: the daemon (or another service) cannot be reached. */
-export class UnavailableError extends ProducerError {
+export class UnavailableError extends CodedError {
   static override readonly code = "UNAVAILABLE";
   static override readonly defaultRetryable = true;
   constructor(message: string, options: Options = {}) {
-    super("UNAVAILABLE", message, options);
+    super(message, options);
   }
 }
 
@@ -292,27 +299,27 @@ export class UnavailableError extends ProducerError {
  * Wait: the account this job must run on (it holds the job's submission, or the job named it) is behind a wall
  * — an expired session, a challenge, an empty balance or a rate limit — until `retryAfterMs` at the latest.
  */
-export class AccountWalledError extends ProducerError {
+export class AccountWalledError extends CodedError {
   static override readonly code = "ACCOUNT_WALLED";
   static override readonly defaultRetryable = true;
   constructor(message: string, options: Options = {}) {
-    super("ACCOUNT_WALLED", message, options);
+    super(message, options);
   }
 }
 
 /** No account can take a job now: every one is walled, paused or out of credits (`details.accounts` says which). */
-export class NoAccountError extends ProducerError {
+export class NoAccountError extends CodedError {
   static override readonly code = "NO_ACCOUNT";
   constructor(message: string, options: Options = {}) {
-    super("NO_ACCOUNT", message, options);
+    super(message, options);
   }
 }
 
 /** A bug: something failed that no other code describes. The cause is kept. */
-export class InternalError extends ProducerError {
+export class InternalError extends CodedError {
   static override readonly code = "INTERNAL";
   constructor(message = "Internal error.", options: Options = {}) {
-    super("INTERNAL", message, options);
+    super(message, options);
   }
 }
 
