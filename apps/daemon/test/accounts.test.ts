@@ -53,6 +53,8 @@ describe("a daemon with two accounts", () => {
       if (!("job" in result)) throw new Error("expected a direct result");
       return result;
     };
+    // Ready comes before the browser is warm: each account's session is checked just after.
+    await expect.poll(async () => (await client.listAccounts()).every((account) => account.signedIn !== null), { timeout: 60_000 }).toBe(true);
     const accounts = await client.listAccounts();
     expect(accounts.map((account) => [account.name, account.signedIn, account.credits, account.wall])).toEqual([
       ["main", true, 500, null],
