@@ -33,6 +33,11 @@ async function queuedJob(prompt: string): Promise<string> {
   }
 }
 
+/** Resolves once the worker met the expired session and paused the queue. */
+async function queuePaused(): Promise<void> {
+  while (!(await harness.service.status()).paused) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 describe("failures come back as values, with the earlier error types", () => {
   it("GenerationError for a request the engine refuses; QueueError when the queue cannot take it", async () => {
     const unified = new UnifiedProducerAIService(harness.service, quiet);
@@ -68,6 +73,8 @@ describe("failures come back as values, with the earlier error types", () => {
     const impatient = new ProducerAIMusicClipService(harness.service, { ...quiet, waitTimeoutSecs: 1 });
     const late = expectFailure(await impatient.generate_music_for_clip("waits too long", null, false, null, "p", "u"), "TimeoutError");
     expect(late).toMatchObject({ method: "producer_ai_queue", request_id: expect.any(String) });
+    // On a busy machine the wait can run out before the worker took the job; the queue pauses once it has.
+    await queuePaused();
     await harness.service.cancel(late.request_id as string);
 
     const unified = new UnifiedProducerAIService(harness.service, quiet);
