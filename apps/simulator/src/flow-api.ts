@@ -11,15 +11,16 @@ const readJson = async (c: Context): Promise<Record<string, unknown>> => {
   const body: unknown = await c.req.json().catch(() => undefined);
   return isRecord(body) ? body : {};
 };
+/** The account the Bearer token of this request belongs to (set by the API's own check). */
+const accountOf = (c: Context) => c.get("account" as never) as string;
 
 /**
  * The page's own JSON API under `/__api/`, in the shapes the public clients of the real backend show. Every call
  * needs `Authorization: Bearer <access token>` (the token from the login cookie, never the cookie itself).
  */
 export function createFlowApi(context: FlowContext): Hono {
-  const { store, settings } = context;
+  const { store } = context;
   const api = new Hono();
-  const accountOf = (c: Context) => c.get("account" as never) as string;
 
   api.use("*", async (c, next) => {
     const bearer = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "")?.[1];
@@ -43,93 +44,15 @@ export function createFlowApi(context: FlowContext): Hono {
     store.conversations.set(conversationId, accountOf(c));
     return c.json({ conversation_id: conversationId });
   });
-  const conversationOf = (c: Context, body: Record<string, unknown>) => {
-    const id = typeof body.conversation_id === "string" ? body.conversation_id : "";
-    return store.conversations.get(id) === accountOf(c) ? id : undefined;
-  };
-
-  api.post("/producer/tool-call", async (c) => {
-    const body = await readJson(c);
-    const conversationId = conversationOf(c, body);
-    if (!conversationId) return c.json({ detail: "Conversation not found" }, 404);
-    const part = isRecord(body.part) ? body.part : {};
-    const args = isRecord(part.args) ? part.args : {};
-    const clientContext = isRecord(body.client_context) ? body.client_context : {};
-    const toolCallId = typeof part.tool_call_id === "string" && part.tool_call_id ? part.tool_call_id : newToolCallId();
-    if (part.part_kind !== "tool-call") return c.json({ detail: "part.part_kind must be tool-call" }, 422);
-    if (part.tool_name === "audio__split_stems") {
-      const busy = refuseIfBusy(context, c);
-      return busy ?? splitStems(context, c, accountOf(c), String(args.clip_id ?? ""), toolCallId, conversationId);
-    }
-    if (part.tool_name !== "audio__create_song") return c.json({ detail: `Unknown tool ${String(part.tool_name)}` }, 422);
-    const selectedModel = clientContext.selected_model ?? FLOW_MODELS[0].public_name;
-    if (!FLOW_MODELS.some((model) => model.public_name === selectedModel)) return c.json({ detail: `Unknown model ${String(selectedModel)}` }, 422);
-    const lyricsMap = isRecord(clientContext.lyrics_id_map) ? clientContext.lyrics_id_map : {};
-    const lyricsId = typeof args.lyrics_id === "string" && args.lyrics_id ? args.lyrics_id : null;
-    if (lyricsId !== null && typeof lyricsMap[lyricsId] !== "string") return c.json({ detail: "lyrics_id is not in client_context.lyrics_id_map" }, 422);
-    const lyricsText = lyricsId === null ? "" : (lyricsMap[lyricsId] as string);
-    const soundPrompt = typeof args.sound_prompt === "string" ? args.sound_prompt.trim() : "";
-    if (!soundPrompt && !lyricsText.trim()) return c.json({ detail: "A sound description or lyrics is required" }, 422);
-    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) return c.json({ detail: "seed must be an integer" }, 422);
-    const title = typeof args.title === "string" ? args.title.trim() : "";
-    const seed = typeof args.seed === "number" ? args.seed : null;
-    context.stats().composeRequests.push({ body, soundPrompt, lyrics: lyricsText, title, seed, selectedModel: String(selectedModel) });
-    const busy = refuseIfBusy(context, c);
-    if (busy) return busy;
-    return createSong(context, c, accountOf(c), { soundPrompt, lyricsId, lyricsText, title, seed, toolCallId, args, conversationId });
-  });
-
-  api.post("/conversation", async (c) => {
-    const body = await readJson(c);
-    const conversationId = conversationOf(c, body);
-    if (!conversationId) return c.json({ detail: "Conversation not found" }, 404);
-    const parts = Array.isArray(body.parts) ? body.parts.filter(isRecord) : [];
-    const content = parts
-      .filter((part) => part.part_kind === "user-prompt" && typeof part.content === "string")
-      .map((part) => part.content as string)
-      .join("\n")
-      .trim();
-    if (!content) return c.json({ detail: "The message is empty" }, 422);
-    const busy = refuseIfBusy(context, c);
-    if (busy) return busy;
-    context.stats().chatMessages.push(content);
-    // The assistant answers a request for music with a song-making tool call of its own.
-    const args = { sound_prompt: content, lyrics_id: null, title: null, seed: null, image_id: null };
-    return createSong(context, c, accountOf(c), {
-      soundPrompt: content,
-      lyricsId: null,
-      lyricsText: "",
-      title: "",
-      seed: null,
-      toolCallId: newToolCallId(),
-      args,
-      conversationId,
-      chatMessage: content,
-    });
-  });
-
+  api.post("/producer/tool-call", (c) => toolCall(context, c));
+  api.post("/conversation", (c) => chatMessage(context, c));
   api.get("/messages/:jobId/stream", (c) => {
     const job = context.jobs.get(c.req.param("jobId"));
     if (!job || job.account !== accountOf(c)) return c.json({ detail: "Job not found" }, 404);
     context.stats().streamReaders += 1;
     return streamJob(c, job, context.heldRequests);
   });
-
-  api.get("/audio-create-song-status/:opId", (c) => {
-    const operation = store.operations.get(c.req.param("opId"));
-    if (!operation || operation.account !== accountOf(c)) return c.json({ detail: "Operation not found" }, 404);
-    const now = Date.now();
-    const done = now >= operation.readyAt;
-    const status = done ? (operation.failure ? "failed" : "complete") : now >= operation.startedAt ? "running" : "pending";
-    const span = Math.max(1, operation.readyAt - operation.startedAt);
-    return c.json({
-      status,
-      ...(done && operation.failure ? operation.failure : {}),
-      ...(settings.statusExtras
-        ? { clip_ids: operation.clipIds, progress: done ? 1 : Math.max(0, Math.min(0.99, Math.round(((now - operation.startedAt) / span) * 100) / 100)) }
-        : {}),
-    });
-  });
+  api.get("/audio-create-song-status/:opId", (c) => operationStatus(context, c));
 
   api.post("/clips", async (c) => {
     context.stats().clipsLookups += 1;
@@ -138,23 +61,109 @@ export function createFlowApi(context: FlowContext): Hono {
     const found = ids.map((id) => store.clips.get(id)).filter((clip): clip is FlowClip => clip?.account === accountOf(c));
     return c.json({ clips: Object.fromEntries(found.map((clip) => [clip.id, store.clipJson(clip, context.storageOrigin())])) });
   });
-
-  const listing = async (c: Context, clips: FlowClip[]) => {
-    context.stats().libraryListings += 1;
-    if (settings.pageCostMs > 0) await sleep(settings.pageCostMs);
-    const limit = Math.max(1, Math.min(Number(c.req.query("limit") ?? 20) || 20, 100));
-    const offset = Math.max(0, Number(c.req.query("offset") ?? 0) || 0);
-    return c.json({ clips: clips.slice(offset, offset + limit).map((clip) => store.clipJson(clip, context.storageOrigin())) });
-  };
-  api.get("/clips/auth-user", (c) => listing(c, store.clipsOf(accountOf(c))));
+  api.get("/clips/auth-user", (c) => listing(context, c, store.clipsOf(accountOf(c))));
   api.get("/clips/user/:userId", (c) => {
     const own = context.auth.userOf(accountOf(c)).id === c.req.param("userId") && c.req.query("public_only") !== "true";
     // Every clip is private, so another user's listing (or a public-only one) is empty.
-    return listing(c, own ? store.clipsOf(accountOf(c)) : []);
+    return listing(context, c, own ? store.clipsOf(accountOf(c)) : []);
   });
 
   api.get("/download/audio/:id", (c) => downloadEndpoint(context, c, accountOf(c)));
   api.post("/batch-download-clip", (c) => batchDownload(context, c, accountOf(c)));
   api.all("*", (c) => c.json({ detail: "Not Found" }, 404));
   return api;
+}
+
+/** The request's conversation, when it is the account's own. */
+function conversationOf(context: FlowContext, c: Context, body: Record<string, unknown>): string | undefined {
+  const id = typeof body.conversation_id === "string" ? body.conversation_id : "";
+  return context.store.conversations.get(id) === accountOf(c) ? id : undefined;
+}
+
+/** A direct tool call, as the compose panel and a song's menu send it: create a song, or split one's stems. */
+async function toolCall(context: FlowContext, c: Context): Promise<Response> {
+  const body = await readJson(c);
+  const conversationId = conversationOf(context, c, body);
+  if (!conversationId) return c.json({ detail: "Conversation not found" }, 404);
+  const part = isRecord(body.part) ? body.part : {};
+  const args = isRecord(part.args) ? part.args : {};
+  const clientContext = isRecord(body.client_context) ? body.client_context : {};
+  const toolCallId = typeof part.tool_call_id === "string" && part.tool_call_id ? part.tool_call_id : newToolCallId();
+  if (part.part_kind !== "tool-call") return c.json({ detail: "part.part_kind must be tool-call" }, 422);
+  if (part.tool_name === "audio__split_stems") {
+    const busy = refuseIfBusy(context, c);
+    return busy ?? splitStems(context, c, accountOf(c), String(args.clip_id ?? ""), toolCallId, conversationId);
+  }
+  if (part.tool_name !== "audio__create_song") return c.json({ detail: `Unknown tool ${String(part.tool_name)}` }, 422);
+  const selectedModel = clientContext.selected_model ?? FLOW_MODELS[0].public_name;
+  if (!FLOW_MODELS.some((model) => model.public_name === selectedModel)) return c.json({ detail: `Unknown model ${String(selectedModel)}` }, 422);
+  const lyricsMap = isRecord(clientContext.lyrics_id_map) ? clientContext.lyrics_id_map : {};
+  const lyricsId = typeof args.lyrics_id === "string" && args.lyrics_id ? args.lyrics_id : null;
+  if (lyricsId !== null && typeof lyricsMap[lyricsId] !== "string") return c.json({ detail: "lyrics_id is not in client_context.lyrics_id_map" }, 422);
+  const lyricsText = lyricsId === null ? "" : (lyricsMap[lyricsId] as string);
+  const soundPrompt = typeof args.sound_prompt === "string" ? args.sound_prompt.trim() : "";
+  if (!soundPrompt && !lyricsText.trim()) return c.json({ detail: "A sound description or lyrics is required" }, 422);
+  if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) return c.json({ detail: "seed must be an integer" }, 422);
+  const title = typeof args.title === "string" ? args.title.trim() : "";
+  const seed = typeof args.seed === "number" ? args.seed : null;
+  context.stats().composeRequests.push({ body, soundPrompt, lyrics: lyricsText, title, seed, selectedModel: String(selectedModel) });
+  const busy = refuseIfBusy(context, c);
+  if (busy) return busy;
+  return createSong(context, c, accountOf(c), { soundPrompt, lyricsId, lyricsText, title, seed, toolCallId, args, conversationId });
+}
+
+/** A chat message (`POST /__api/conversation`): a song made from the user's words, its stream left open. */
+async function chatMessage(context: FlowContext, c: Context): Promise<Response> {
+  const body = await readJson(c);
+  const conversationId = conversationOf(context, c, body);
+  if (!conversationId) return c.json({ detail: "Conversation not found" }, 404);
+  const parts = Array.isArray(body.parts) ? body.parts.filter(isRecord) : [];
+  const content = parts
+    .filter((part) => part.part_kind === "user-prompt" && typeof part.content === "string")
+    .map((part) => part.content as string)
+    .join("\n")
+    .trim();
+  if (!content) return c.json({ detail: "The message is empty" }, 422);
+  const busy = refuseIfBusy(context, c);
+  if (busy) return busy;
+  context.stats().chatMessages.push(content);
+  // The assistant answers a request for music with a song-making tool call of its own.
+  const args = { sound_prompt: content, lyrics_id: null, title: null, seed: null, image_id: null };
+  return createSong(context, c, accountOf(c), {
+    soundPrompt: content,
+    lyricsId: null,
+    lyricsText: "",
+    title: "",
+    seed: null,
+    toolCallId: newToolCallId(),
+    args,
+    conversationId,
+    chatMessage: content,
+  });
+}
+
+/** An operation's status: pending, running, then complete or failed (with the failure's fields). */
+function operationStatus(context: FlowContext, c: Context): Response {
+  const operation = context.store.operations.get(c.req.param("opId") ?? "");
+  if (!operation || operation.account !== accountOf(c)) return c.json({ detail: "Operation not found" }, 404);
+  const now = Date.now();
+  const done = now >= operation.readyAt;
+  const status = done ? (operation.failure ? "failed" : "complete") : now >= operation.startedAt ? "running" : "pending";
+  const span = Math.max(1, operation.readyAt - operation.startedAt);
+  return c.json({
+    status,
+    ...(done && operation.failure ? operation.failure : {}),
+    ...(context.settings.statusExtras
+      ? { clip_ids: operation.clipIds, progress: done ? 1 : Math.max(0, Math.min(0.99, Math.round(((now - operation.startedAt) / span) * 100) / 100)) }
+      : {}),
+  });
+}
+
+/** A page of a library listing (`limit`, `offset`), after the page cost. */
+async function listing(context: FlowContext, c: Context, clips: FlowClip[]): Promise<Response> {
+  context.stats().libraryListings += 1;
+  if (context.settings.pageCostMs > 0) await sleep(context.settings.pageCostMs);
+  const limit = Math.max(1, Math.min(Number(c.req.query("limit") ?? 20) || 20, 100));
+  const offset = Math.max(0, Number(c.req.query("offset") ?? 0) || 0);
+  return c.json({ clips: clips.slice(offset, offset + limit).map((clip) => context.store.clipJson(clip, context.storageOrigin())) });
 }

@@ -33,7 +33,7 @@ export interface FlowShared {
  * page's `/__api/*` traffic, and a separate public storage origin for the audio links.
  */
 export function createFlowApp(shared: FlowShared) {
-  const { faults, settings } = shared;
+  const { settings } = shared;
   let storageOrigin = "http://127.0.0.1:0";
   const context: FlowContext = {
     ...shared,
@@ -44,91 +44,9 @@ export function createFlowApp(shared: FlowShared) {
   };
   const { store, auth } = context;
 
-  /** A refresh-token grant as Supabase's token endpoint answers it, counted; undefined when refused. */
-  const grant = (refreshToken: string | undefined): FlowSessionJson | undefined => {
-    const session = faults.isOn("logged-out") || faults.fire("refresh-fails") ? undefined : auth.rotate(refreshToken);
-    shared.stats().refreshes[session ? "granted" : "refused"] += 1;
-    return session;
-  };
-
-  /**
-   * The account of a page load, as Next.js middleware with supabase-ssr finds it: a live access token, or else a
-   * refresh with the cookie's refresh token (the new cookie chunks go out as Set-Cookie).
-   */
-  const pageAccount = (c: Context): string | undefined => {
-    if (faults.isOn("logged-out")) return undefined;
-    const cookies = getCookie(c);
-    const session = decodeSessionCookie(cookies);
-    if (!session) return undefined;
-    const account = auth.accountOfAccessToken(session.access_token);
-    if (account) return account;
-    if (!session.refresh_token) return undefined;
-    const renewed = grant(session.refresh_token);
-    const lines = renewed ? sessionSetCookieLines(renewed, cookies) : clearSessionCookieLines(cookies);
-    for (const line of lines) c.header("set-cookie", line, { append: true });
-    return renewed ? renewed.user.email : undefined;
-  };
-
-  const pageOptions = (): PageOptions => ({
-    statusPollMs: settings.statusPollMs,
-    consent: faults.fire("consent-notice"),
-    promo: faults.fire("promo-dialog"),
-    promoLaterMs: faults.fire("promo-later") ? settings.promoDelayMs : undefined,
-    libraryRows: settings.libraryRows,
-    menuShape: settings.menuShape,
-  });
-  const signedInPage = async (c: Context, path: string, render: (account: string) => string) => {
-    shared.pageLoad(path);
-    if (settings.pageCostMs > 0) await sleep(settings.pageCostMs);
-    const account = pageAccount(c);
-    if (!account) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
-    return c.html(render(account));
-  };
-  const safeNext = (next: string | undefined) =>
-    next && next.startsWith("/") && !next.startsWith("//") && next !== "/session" ? next : `/session/${randomUUID()}`;
-
   const app = new Hono();
-  app.get("/", (c) => c.redirect("/session"));
-  app.get("/login", (c) => {
-    shared.pageLoad("/login");
-    return c.html(flowLoginPage(c.req.query("next") ?? "/session"));
-  });
-  app.get("/auth/google", (c) => {
-    shared.pageLoad("/auth/google");
-    return c.html(flowChooserPage(c.req.query("next") ?? "/session"));
-  });
-  app.post("/auth/google/callback", async (c) => {
-    const form = await c.req.parseBody();
-    const session = auth.issue(String(form.account ?? "producer@example.test"));
-    for (const line of sessionSetCookieLines(session, getCookie(c))) c.header("set-cookie", line, { append: true });
-    // After sign-in the studio opens on a session of its own: /session/<id>.
-    return c.redirect(safeNext(typeof form.next === "string" ? form.next : undefined));
-  });
-  app.get("/auth/sign-out", (c) => {
-    for (const line of clearSessionCookieLines(getCookie(c))) c.header("set-cookie", line, { append: true });
-    return c.redirect("/login");
-  });
-  // Supabase's token endpoint: a refresh token for a new session; the old refresh token is then used up.
-  app.post("/auth/v1/token", async (c) => {
-    if (c.req.query("grant_type") !== "refresh_token") return c.json({ error: "unsupported_grant_type", error_description: "Unsupported grant type" }, 400);
-    const body = (await c.req.json().catch(() => ({}))) as { refresh_token?: unknown };
-    const session = grant(typeof body.refresh_token === "string" ? body.refresh_token : undefined);
-    if (!session) return c.json({ error: "invalid_grant", error_description: "Invalid Refresh Token: Refresh Token Not Found" }, 400);
-    return c.json({ ...session, expires_in: Math.max(0, session.expires_at - Math.floor(Date.now() / 1000)) });
-  });
-
-  const studio = (c: Context) => signedInPage(c, "/session", () => flowStudioPage(pageOptions()));
-  app.get("/session", studio);
-  app.get("/session/:id", studio);
-  app.get("/library/my-songs", (c) => signedInPage(c, "/library/my-songs", () => flowLibraryPage(pageOptions())));
-  app.get("/song/:id", (c) =>
-    signedInPage(c, "/song", (account) => {
-      const clip = store.clips.get(c.req.param("id") ?? "");
-      const own = clip?.account === account ? clip : undefined;
-      return flowSongPage(pageOptions(), own ? store.clipJson(own, storageOrigin) : undefined);
-    }),
-  );
-  app.get("/settings", (c) => signedInPage(c, "/settings", (account) => flowSettingsPage(pageOptions(), account)));
+  addSignIn(app, context);
+  addPages(app, context);
   app.route("/__api", createFlowApi(context));
 
   return {
@@ -156,41 +74,139 @@ export function createFlowApp(shared: FlowShared) {
       return clip.audioOf ?? { id: clip.id, title: clip.title, durationSecs: clip.audioSecs };
     },
     /** `count` finished songs, older than any made so far, for an account's library (benchmarks). */
-    seedLibrary(email: string, count: number) {
-      // Numbered on from earlier seeds, so every title is its own.
-      const seeded = [...store.clips.values()].filter((clip) => clip.account === email && clip.title.startsWith("Archive Song ")).length;
-      const oldest = Math.min(Date.now(), ...[...store.clips.values()].map((clip) => clip.createdAt));
-      for (let index = 0; index < count; index += 1) {
-        const createdAt = oldest - (index + 1) * 60_000;
-        const opId = randomUUID();
-        const [shortest, longest] = settings.songDurationSecs;
-        const durationSecs = Math.round((shortest + ((longest - shortest) * (index % 10)) / 9) * 10) / 10;
-        store.addOperation(
-          { opId, opType: "audio__create_song", account: email, createdAt, startedAt: createdAt, readyAt: createdAt, clipIds: [] },
-          [
-            {
-              id: randomUUID(),
-              title: `Archive Song ${seeded + index + 1}`,
-              opId,
-              opType: "audio__create_song",
-              account: email,
-              durationSecs,
-              audioSecs: Math.min(durationSecs, settings.maxAudioSecs),
-              hasAudio: true,
-              soundPrompt: `archived song ${seeded + index + 1}`,
-              lyricsId: null,
-              lyricsText: "",
-              seed: index,
-              createdAt,
-            },
-          ],
-        );
-      }
-    },
+    seedLibrary: (email: string, count: number) => seedLibrary(context, email, count),
     close() {
       for (const job of context.jobs.values()) job.cancelTimers();
     },
   };
+}
+
+/** A refresh-token grant as Supabase's token endpoint answers it, counted; undefined when refused. */
+function grant(context: FlowContext, refreshToken: string | undefined): FlowSessionJson | undefined {
+  const { faults, auth } = context;
+  const session = faults.isOn("logged-out") || faults.fire("refresh-fails") ? undefined : auth.rotate(refreshToken);
+  context.stats().refreshes[session ? "granted" : "refused"] += 1;
+  return session;
+}
+
+/**
+ * The account of a page load, as Next.js middleware with supabase-ssr finds it: a live access token, or else a
+ * refresh with the cookie's refresh token (the new cookie chunks go out as Set-Cookie).
+ */
+function pageAccount(context: FlowContext, c: Context): string | undefined {
+  if (context.faults.isOn("logged-out")) return undefined;
+  const cookies = getCookie(c);
+  const session = decodeSessionCookie(cookies);
+  if (!session) return undefined;
+  const account = context.auth.accountOfAccessToken(session.access_token);
+  if (account) return account;
+  if (!session.refresh_token) return undefined;
+  const renewed = grant(context, session.refresh_token);
+  const lines = renewed ? sessionSetCookieLines(renewed, cookies) : clearSessionCookieLines(cookies);
+  for (const line of lines) c.header("set-cookie", line, { append: true });
+  return renewed ? renewed.user.email : undefined;
+}
+
+const safeNext = (next: string | undefined) =>
+  next?.startsWith("/") && !next.startsWith("//") && next !== "/session" ? next : `/session/${randomUUID()}`;
+
+/** Google sign-in (a stand-in account chooser), sign-out, and Supabase's token endpoint. */
+function addSignIn(app: Hono, context: FlowContext): void {
+  const { auth } = context;
+  app.get("/", (c) => c.redirect("/session"));
+  app.get("/login", (c) => {
+    context.pageLoad("/login");
+    return c.html(flowLoginPage(c.req.query("next") ?? "/session"));
+  });
+  app.get("/auth/google", (c) => {
+    context.pageLoad("/auth/google");
+    return c.html(flowChooserPage(c.req.query("next") ?? "/session"));
+  });
+  app.post("/auth/google/callback", async (c) => {
+    const form = await c.req.parseBody();
+    const session = auth.issue(String(form.account ?? "producer@example.test"));
+    for (const line of sessionSetCookieLines(session, getCookie(c))) c.header("set-cookie", line, { append: true });
+    // After sign-in the studio opens on a session of its own: /session/<id>.
+    return c.redirect(safeNext(typeof form.next === "string" ? form.next : undefined));
+  });
+  app.get("/auth/sign-out", (c) => {
+    for (const line of clearSessionCookieLines(getCookie(c))) c.header("set-cookie", line, { append: true });
+    return c.redirect("/login");
+  });
+  // Supabase's token endpoint: a refresh token for a new session; the old refresh token is then used up.
+  app.post("/auth/v1/token", async (c) => {
+    if (c.req.query("grant_type") !== "refresh_token") return c.json({ error: "unsupported_grant_type", error_description: "Unsupported grant type" }, 400);
+    const body = (await c.req.json().catch(() => ({}))) as { refresh_token?: unknown };
+    const session = grant(context, typeof body.refresh_token === "string" ? body.refresh_token : undefined);
+    if (!session) return c.json({ error: "invalid_grant", error_description: "Invalid Refresh Token: Refresh Token Not Found" }, 400);
+    return c.json({ ...session, expires_in: Math.max(0, session.expires_at - Math.floor(Date.now() / 1000)) });
+  });
+}
+
+/** The signed-in pages: the studio, the library, a song's page, the settings (signed out: to /login). */
+function addPages(app: Hono, context: FlowContext): void {
+  const { faults, settings, store } = context;
+  const pageOptions = (): PageOptions => ({
+    statusPollMs: settings.statusPollMs,
+    consent: faults.fire("consent-notice"),
+    promo: faults.fire("promo-dialog"),
+    promoLaterMs: faults.fire("promo-later") ? settings.promoDelayMs : undefined,
+    libraryRows: settings.libraryRows,
+    menuShape: settings.menuShape,
+  });
+  const signedInPage = async (c: Context, path: string, render: (account: string) => string) => {
+    context.pageLoad(path);
+    if (settings.pageCostMs > 0) await sleep(settings.pageCostMs);
+    const account = pageAccount(context, c);
+    if (!account) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
+    return c.html(render(account));
+  };
+  const studio = (c: Context) => signedInPage(c, "/session", () => flowStudioPage(pageOptions()));
+  app.get("/session", studio);
+  app.get("/session/:id", studio);
+  app.get("/library/my-songs", (c) => signedInPage(c, "/library/my-songs", () => flowLibraryPage(pageOptions())));
+  app.get("/song/:id", (c) =>
+    signedInPage(c, "/song", (account) => {
+      const clip = store.clips.get(c.req.param("id") ?? "");
+      const own = clip?.account === account ? clip : undefined;
+      return flowSongPage(pageOptions(), own ? store.clipJson(own, context.storageOrigin()) : undefined);
+    }),
+  );
+  app.get("/settings", (c) => signedInPage(c, "/settings", (account) => flowSettingsPage(pageOptions(), account)));
+}
+
+/** `count` finished songs, older than any made so far, for an account's library (benchmarks). */
+function seedLibrary(context: FlowContext, email: string, count: number): void {
+  const { settings, store } = context;
+  // Numbered on from earlier seeds, so every title is its own.
+  const seeded = [...store.clips.values()].filter((clip) => clip.account === email && clip.title.startsWith("Archive Song ")).length;
+  const oldest = Math.min(Date.now(), ...[...store.clips.values()].map((clip) => clip.createdAt));
+  for (let index = 0; index < count; index += 1) {
+    const createdAt = oldest - (index + 1) * 60_000;
+    const opId = randomUUID();
+    const [shortest, longest] = settings.songDurationSecs;
+    const durationSecs = Math.round((shortest + ((longest - shortest) * (index % 10)) / 9) * 10) / 10;
+    store.addOperation(
+      { opId, opType: "audio__create_song", account: email, createdAt, startedAt: createdAt, readyAt: createdAt, clipIds: [] },
+      [
+        {
+          id: randomUUID(),
+          title: `Archive Song ${seeded + index + 1}`,
+          opId,
+          opType: "audio__create_song",
+          account: email,
+          durationSecs,
+          audioSecs: Math.min(durationSecs, settings.maxAudioSecs),
+          hasAudio: true,
+          soundPrompt: `archived song ${seeded + index + 1}`,
+          lyricsId: null,
+          lyricsText: "",
+          seed: index,
+          createdAt,
+        },
+      ],
+    );
+  }
 }
 
 export type FlowApp = ReturnType<typeof createFlowApp>;

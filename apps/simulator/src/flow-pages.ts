@@ -1,9 +1,7 @@
 import { COOKIE_CHUNK_CHARS, COOKIE_MAX_AGE_SECS, FLOW_COOKIE_BASE } from "./flow-accounts.js";
-import { flowMenuScript } from "./flow-menu-script.js";
-import { flowCommonScript } from "./flow-script.js";
-import { flowLibraryScript, flowSongScript } from "./flow-library-script.js";
-import { flowStudioScript } from "./flow-studio-script.js";
 import { FLOW_MODELS, type FlowClipJson } from "./flow-store.js";
+import { pageScript, scriptJson } from "./page-scripts.js";
+import type { FlowScriptConfig } from "./script-config.js";
 
 /** What a signed-in page is served with: overlays this load shows, and the shape options. */
 export interface PageOptions {
@@ -45,8 +43,6 @@ const STYLE = `
 
 export const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
-/** JSON safe inside a <script> element. */
-const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
 
 function layout(title: string, body: string, scripts: string[] = []): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
@@ -59,10 +55,11 @@ export const PROMO = `<div class="promo" data-overlay="promo"><div role="dialog"
 
 /**
  * A signed-in page: the app (`#app`, which overlays make `aria-hidden`), the overlays this load shows, and the
- * scripts — the common one (login cookie, refresh, API, overlays, streams), the menus, and the page's own.
+ * scripts (`static/flow/`) — the common one (login cookie, refresh, API, overlays, streams), the menus, and the
+ * page's own.
  */
 function appPage(title: string, options: PageOptions, main: string, pageScripts: string[]): string {
-  const config = {
+  const config: FlowScriptConfig = {
     cookieBase: FLOW_COOKIE_BASE,
     cookieChunkChars: COOKIE_CHUNK_CHARS,
     cookieMaxAgeSecs: COOKIE_MAX_AGE_SECS,
@@ -76,7 +73,7 @@ function appPage(title: string, options: PageOptions, main: string, pageScripts:
   return layout(
     title,
     `<div id="app">${header}<main>${main}</main></div>${options.consent ? CONSENT : ""}${options.promo ? PROMO : ""}`,
-    [`const FLOW = ${scriptJson(config)};\nconst PROMO_HTML = ${scriptJson(PROMO)};`, flowCommonScript(), flowMenuScript(), ...pageScripts],
+    [`const FLOW = ${scriptJson(config)};\nconst PROMO_HTML = ${scriptJson(PROMO)};`, pageScript("flow/common.js"), pageScript("flow/menus.js"), ...pageScripts],
   );
 }
 
@@ -126,19 +123,20 @@ export function flowStudioPage(options: PageOptions): string {
   <textarea id="chat" aria-label="Chat message" placeholder="Ask Producer..."></textarea>
   <button type="button" id="send" aria-label="Send message"><svg aria-hidden="true" width="14" height="14" viewBox="0 0 14 14"><path d="M1 7h12M8 2l5 5-5 5" stroke="currentColor" fill="none"/></svg></button>
   <h2>Recent</h2><div id="recent"></div>`;
-  return appPage("Studio · Flow Music", options, studio, [flowStudioScript()]);
+  return appPage("Studio · Flow Music", options, studio, [pageScript("flow/studio.js")]);
 }
 
 export function flowLibraryPage(options: PageOptions): string {
   const list = options.libraryRows === "li" ? `<ul id="songs" aria-label="My songs"></ul>` : `<div id="songs"></div>`;
-  return appPage("My songs · Flow Music", options, `<h1>My songs</h1>${list}<div id="more" aria-hidden="true" style="height:40px"></div>`, [flowLibraryScript()]);
+  return appPage("My songs · Flow Music", options, `<h1>My songs</h1>${list}<div id="more" aria-hidden="true" style="height:40px"></div>`, [pageScript("flow/song-row.js"), pageScript("flow/library.js")]);
 }
 
 export function flowSongPage(options: PageOptions, clip: FlowClipJson | undefined): string {
   if (!clip) return appPage("Not found · Flow Music", options, `<h1>Song not found</h1>`, []);
   return appPage(`${clip.title} · Flow Music`, options, `<h1>${escapeHtml(clip.title)}</h1><div id="songs"></div>`, [
     `const SONG = ${scriptJson(clip)};`,
-    flowSongScript(),
+    pageScript("flow/song-row.js"),
+    pageScript("flow/song.js"),
   ]);
 }
 

@@ -10,8 +10,11 @@
  * await site.close();
  * ```
  */
-export { AUTH_COOKIE, start } from "./simulator.js";
-export type { RunningSimulator, SimulatorOptions, SimulatorStats, SimulatorStorageState } from "./simulator.js";
+export { start } from "./simulator.js";
+export type { RunningSimulator, SimulatorStorageState } from "./simulator.js";
+export type { SimulatorOptions } from "./settings.js";
+export { AUTH_COOKIE } from "./state.js";
+export type { SimulatorStats } from "./state.js";
 export { FAULTS, FaultSwitchboard } from "./faults.js";
 export type { Fault } from "./faults.js";
 export { DOM_VARIANTS, RENAMED_VARIANT_LOCATORS, SITE_VARIANTS } from "./variants.js";

@@ -1,4 +1,5 @@
-import { composerScript } from "./composer-script.js";
+import { pageScript, scriptJson } from "./page-scripts.js";
+import type { ComposerScriptConfig } from "./script-config.js";
 import type { DomVariant } from "./variants.js";
 
 const STYLE = `
@@ -20,10 +21,10 @@ const STYLE = `
   .banner, .notice { background: #5a1f1f; padding: 12px; border-radius: 8px; margin: 12px 0; }
 `;
 
-function layout(title: string, body: string, script = ""): string {
+function layout(title: string, body: string, scripts: string[] = []): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
-<body>${body}${script ? `<script>${script}</script>` : ""}</body></html>`;
+<body>${body}${scripts.map((script) => `<script>${script}</script>`).join("")}</body></html>`;
 }
 
 export function signInPage(variant: DomVariant, options: { next: string }): string {
@@ -42,18 +43,42 @@ export function signInPage(variant: DomVariant, options: { next: string }): stri
     <p><button type="submit">Sign in</button></p>
   </form>
 </main>`,
-    `document.getElementById("sign-in").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  const response = await fetch("/auth/sign-in", { method: "POST", body: new URLSearchParams(form) });
-  if (response.ok) { location.href = form.get("next") || "/create"; return; }
-  const message = (await response.json()).error || "Sign-in failed";
-  document.getElementById("sign-in-error").innerHTML = '<p role="alert">' + message + '</p>';
-});`,
+    [pageScript("classic/sign-in.js")],
   );
 }
 
-export function composerPage(variant: DomVariant, options: Parameters<typeof composerScript>[1] = {}): string {
+export interface ComposerOptions {
+  /** Each card keeps its own open menu (the `menu-stays-open` fault). */
+  menusStayOpen?: boolean;
+  /** The card's menu as a plain list of menu items: no `role="menu"` element around them. */
+  bareMenus?: boolean;
+  /** Songs shown on load (a song's own page). */
+  preload?: ComposerScriptConfig["preload"];
+}
+
+/** What the composer's script reads: the variant's words and class names, and the options of this page. */
+function composerConfig(variant: DomVariant, options: ComposerOptions): ComposerScriptConfig {
+  return {
+    replyClass: variant.replyClass,
+    userClass: variant.replyClass.startsWith("chat-history-part") ? "chat-history-part user-part" : "user-turn user-part",
+    cardClass: variant.cardClass,
+    pendingClass: variant.pendingClass,
+    failedClass: variant.failedClass,
+    titleClass: variant.titleClass,
+    songPath: variant.songPath,
+    moreOptionsLabel: variant.moreOptionsLabel,
+    downloadLabel: variant.downloadLabel,
+    formatLabels: variant.formatLabels,
+    closeLabel: variant.closeLabel,
+    quotaBanner: variant.quotaBanner("You're out of credits for today. Upgrade or come back tomorrow."),
+    menusStayOpen: options.menusStayOpen === true,
+    bareMenus: options.bareMenus === true,
+    preload: options.preload ?? [],
+  };
+}
+
+/** The composer: chat, song cards, the More options menu and on-demand export (`static/classic/composer.js`). */
+export function composerPage(variant: DomVariant, options: ComposerOptions = {}): string {
   return layout(
     "Create · Producer",
     `<main>
@@ -63,7 +88,7 @@ export function composerPage(variant: DomVariant, options: Parameters<typeof com
   <textarea id="prompt" placeholder="${variant.promptPlaceholder}" aria-label="Message"></textarea>
   <p><small>Enter to send · Shift+Enter for a new line</small></p>
 </main>`,
-    composerScript(variant, options),
+    [`const COMPOSER = ${scriptJson(composerConfig(variant, options))};`, pageScript("classic/composer.js")],
   );
 }
 

@@ -488,6 +488,24 @@ async function readCreateSongReturns(f: Findings, reader: SseReader, endpointTag
   return rets;
 }
 
+/** Asks for a song on the conversation: its job id, or undefined (a finding) when the call was not taken. */
+async function requestSong(f: Findings, endpoint: string, conversationId: string, title: string): Promise<string | undefined> {
+  const a = await apiPatient("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest(title)));
+  const jobId = a.json?.job_id;
+  f.ok(endpoint, typeof jobId === "string", `the call answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
+  return typeof jobId === "string" ? jobId : undefined;
+}
+
+/** Opens a create_song job's stream, reads it to its tool-return(s) (checking it all), and closes it. */
+async function readTake(f: Findings, jobId: string, s: RunningSimulator = site, bearer = token): Promise<{ rets: ToolReturn[]; events: SseEvent[] }> {
+  const reader = await SseReader.open(s, jobId, bearer);
+  try {
+    return { rets: await readCreateSongReturns(f, reader), events: reader.events };
+  } finally {
+    reader.close();
+  }
+}
+
 /**
  * A clip's `op_id` should be the operation a tool-return named — except the B clip of an A/B pair returned in one
  * content (`clip_id_b` + `a_b_test_id`), which the facts let belong to its own operation.
@@ -557,6 +575,23 @@ async function waitClips(f: Findings, ids: string[], timeoutMs = 40_000, s: Runn
   }
 }
 
+/** Asks `POST /__api/clips` (checking each answer's shape) until `settled` holds for every clip, or time runs out. */
+async function pollClips(
+  f: Findings,
+  ids: string[],
+  settled: (clip: Json) => boolean,
+  opts: { label: string; timeoutMs: number; s?: RunningSimulator; bearer?: string },
+): Promise<Record<string, Json>> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const c = await apiPatient("POST", "/__api/clips", { clip_ids: ids }, opts.bearer ?? token, opts.s ?? site);
+    f.shape(EP.clips, opts.label, c.json, F.CLIPS.body);
+    const clips: Record<string, Json> = c.json?.clips ?? {};
+    if (ids.every((id) => settled(clips[id])) || Date.now() > deadline) return clips;
+    await sleep(250);
+  }
+}
+
 /** Sets a fault the README lists; a name the simulator does not know is itself a finding. */
 function setFault(f: Findings, endpoint: string, name: string, opts: { times?: number }): boolean {
   try {
@@ -564,6 +599,18 @@ function setFault(f: Findings, endpoint: string, name: string, opts: { times?: n
     return f.ok(endpoint, true, "");
   } catch (e) {
     return f.ok(endpoint, false, `the simulator has no "${name}" fault: ${(e as Error).message}`);
+  }
+}
+
+/** Runs `take` on a new conversation with 100 credits while `fault` is set for one call; clears the faults after. */
+async function withFault(f: Findings, endpoint: string, fault: string, take: (conversationId: string) => Promise<void>): Promise<void> {
+  site.setCredits(100);
+  const conversationId = (await newConversation(f)) ?? "missing";
+  setFault(f, endpoint, fault, { times: 1 });
+  try {
+    await take(conversationId);
+  } finally {
+    site.faults.clear();
   }
 }
 
@@ -760,13 +807,7 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     const jobId = a.json?.job_id;
     if (typeof jobId !== "string") return f.done();
 
-    const reader = await SseReader.open(site, jobId);
-    let rets: ToolReturn[];
-    try {
-      rets = await readCreateSongReturns(f, reader);
-    } finally {
-      reader.close();
-    }
+    const { rets } = await readTake(f, jobId);
     const ops = [...new Set(rets.map((r) => r.content.operation_id).filter((x) => typeof x === "string"))] as string[];
     const ids = clipIdsOf(rets);
     f.ok(EP.streamCreate, ops.length > 0 && ids.length > 0, "the tool-return named no operation_id / clip_id");
@@ -1005,13 +1046,7 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
         f.ok(EP.toolCreate, a.status === 200, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
         f.shape(EP.toolCreate, "body", a.json, F.TOOL_CALL.body);
         if (typeof a.json?.job_id !== "string") return f.done();
-        const reader = await SseReader.open(other, a.json.job_id, bearer);
-        let rets: ToolReturn[] = [];
-        try {
-          rets = await readCreateSongReturns(f, reader);
-        } finally {
-          reader.close();
-        }
+        const { rets, events } = await readTake(f, a.json.job_id, other, bearer);
         const ids = clipIdsOf(rets);
         const expected = reading.songsPerGeneration === 1 ? 1 : 2;
         f.ok(EP.streamCreate, ids.length === expected, `the stream named ${ids.length} clip(s) ${preview(ids)}; this take makes ${expected}`);
@@ -1020,21 +1055,13 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
           // tool-returns sharing an `a_b_test_id`. Either must name both clips and the test id.
           const one = rets.length === 1 && typeof rets[0]!.content.clip_id_b === "string" && typeof rets[0]!.content.a_b_test_id === "string";
           const two = rets.length === 2 && rets.every((r) => typeof r.content.a_b_test_id === "string") && rets[0]!.content.a_b_test_id === rets[1]!.content.a_b_test_id;
-          f.ok(EP.streamCreate, one || two, `an A/B pair: ${rets.length} tool-return(s), a_b_test_id ${preview(rets.map((r) => r.content.a_b_test_id))}; stream: ${reader.events.map((e) => `${e.event} ${e.raw.slice(0, 400)}`).join(" | ")}`);
+          f.ok(EP.streamCreate, one || two, `an A/B pair: ${rets.length} tool-return(s), a_b_test_id ${preview(rets.map((r) => r.content.a_b_test_id))}; stream: ${events.map((e) => `${e.event} ${e.raw.slice(0, 400)}`).join(" | ")}`);
         }
         for (const op of new Set(rets.map((r) => r.content.operation_id))) {
           const st = await pollStatus(f, op, other, bearer);
           f.ok(EP.statusComplete, st?.state === "complete", `operation ${op} ended ${st?.state ?? "nowhere"}`);
         }
-        const deadline = Date.now() + 30_000;
-        let clips: Record<string, Json> = {};
-        for (;;) {
-          const c = await call(other.url, "POST", "/__api/clips", { clip_ids: ids }, {}, bearer);
-          f.shape(EP.clips, "body", c.json, F.CLIPS.body);
-          clips = c.json?.clips ?? {};
-          if (ids.every((id) => F.CLIP_STATE.done(clips[id])) || Date.now() > deadline) break;
-          await sleep(250);
-        }
+        const clips = await pollClips(f, ids, F.CLIP_STATE.done, { label: "body", timeoutMs: 30_000, s: other, bearer });
         for (const id of ids) {
           const c = clips[id];
           f.ok(EP.clips, F.CLIP_STATE.done(c), `clip ${id} not done: ${preview(c?.duration)} — fact: ${F.CLIP_STATE.fact}`);
@@ -1064,13 +1091,7 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
       f.ok(EP.toolCreate, a.status === 200, `answered HTTP ${a.status}`);
       const jobId = a.json?.job_id;
       if (typeof jobId === "string") {
-        const reader = await SseReader.open(slow, jobId, bearer);
-        let rets: ToolReturn[] = [];
-        try {
-          rets = await readCreateSongReturns(f, reader);
-        } finally {
-          reader.close();
-        }
+        const { rets } = await readTake(f, jobId, slow, bearer);
         const op = rets[0]?.content.operation_id;
         if (typeof op === "string") {
           const s = await call(slow.url, "GET", `/__api/audio-create-song-status/${op}`, undefined, {}, bearer);
@@ -1094,55 +1115,29 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
 
   it("operation status when the song fails: error_type / error_message, no job_id", { timeout: TEST_MS }, async () => {
     const f = new Findings();
-    site.setCredits(100);
-    setFault(f, EP.statusFailed, "song-failed", { times: 1 });
-    try {
-      const conversationId = (await newConversation(f)) ?? "missing";
-      const a = await apiPatient("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Fail")));
-      const jobId = a.json?.job_id;
-      f.ok(EP.toolCreate, typeof jobId === "string", `answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
-      if (typeof jobId === "string") {
-        const reader = await SseReader.open(site, jobId);
-        let rets: ToolReturn[] = [];
-        try {
-          rets = await readCreateSongReturns(f, reader);
-        } finally {
-          reader.close();
-        }
-        const op = rets[0]?.content.operation_id;
-        if (typeof op === "string") {
-          const st = await pollStatus(f, op);
-          f.ok(EP.statusFailed, st?.state === "failed", `a failed song's status ended ${st?.state ?? "nowhere"}: ${preview(st?.body)} — fact: ${F.STATUS.fact}`);
-          // Its clips must read failed too ("it failed when `deleted_at` is set or `duration.status` says fail/error"),
-          // or a driver that polls clips would wait forever.
-          const ids = clipIdsOf(rets);
-          const deadline = Date.now() + 10_000;
-          let clips: Record<string, Json> = {};
-          for (;;) {
-            const c = await apiPatient("POST", "/__api/clips", { clip_ids: ids });
-            f.shape(EP.clips, "body (failed song)", c.json, F.CLIPS.body);
-            clips = c.json?.clips ?? {};
-            if (ids.every((id) => F.CLIP_STATE.failed(clips[id])) || Date.now() > deadline) break;
-            await sleep(250);
-          }
-          for (const id of ids) {
-            f.ok(EP.clips, F.CLIP_STATE.failed(clips[id]), `the failed song's clip ${id} does not read failed: ${clips[id] ? `deleted_at ${preview(clips[id].deleted_at)}, duration ${preview(clips[id].duration)}` : "absent from clips"} — fact: ${F.CLIP_STATE.fact}`);
-            f.ok(EP.clips, !F.CLIP_STATE.done(clips[id]), `the failed song's clip ${id} reads done`);
-          }
-        }
+    await withFault(f, EP.statusFailed, "song-failed", async (conversationId) => {
+      const jobId = await requestSong(f, EP.toolCreate, conversationId, "Contract Fail");
+      if (!jobId) return;
+      const { rets } = await readTake(f, jobId);
+      const op = rets[0]?.content.operation_id;
+      if (typeof op !== "string") return;
+      const st = await pollStatus(f, op);
+      f.ok(EP.statusFailed, st?.state === "failed", `a failed song's status ended ${st?.state ?? "nowhere"}: ${preview(st?.body)} — fact: ${F.STATUS.fact}`);
+      // Its clips must read failed too ("it failed when `deleted_at` is set or `duration.status` says fail/error"),
+      // or a driver that polls clips would wait forever.
+      const ids = clipIdsOf(rets);
+      const clips = await pollClips(f, ids, F.CLIP_STATE.failed, { label: "body (failed song)", timeoutMs: 10_000 });
+      for (const id of ids) {
+        f.ok(EP.clips, F.CLIP_STATE.failed(clips[id]), `the failed song's clip ${id} does not read failed: ${clips[id] ? `deleted_at ${preview(clips[id].deleted_at)}, duration ${preview(clips[id].duration)}` : "absent from clips"} — fact: ${F.CLIP_STATE.fact}`);
+        f.ok(EP.clips, !F.CLIP_STATE.done(clips[id]), `the failed song's clip ${id} reads done`);
       }
-    } finally {
-      site.faults.clear();
-    }
+    });
     f.done();
   });
 
   it("429 with retry-after while busy, then the call goes through", { timeout: TEST_MS }, async () => {
     const f = new Findings();
-    site.setCredits(100);
-    const conversationId = (await newConversation(f)) ?? "missing";
-    setFault(f, EP.busy, "busy", { times: 1 });
-    try {
+    await withFault(f, EP.busy, "busy", async (conversationId) => {
       const a = await api("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Busy")));
       f.ok(EP.busy, a.status === F.BUSY.status, `the busy fault answered HTTP ${a.status} ${a.text.slice(0, 200)} — fact: ${F.BUSY.fact}`);
       const ra = a.headers.get(F.BUSY.header);
@@ -1151,9 +1146,7 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
       await sleep(Math.min(20_000, (Number(ra) || 1) * 1000));
       const b = await apiPatient("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Busy")));
       f.ok(EP.busy, b.status === 200 && typeof b.json?.job_id === "string", `after waiting, the call answered HTTP ${b.status} (429 means wait, not fail)`);
-    } finally {
-      site.faults.clear();
-    }
+    });
     f.done();
   });
 
@@ -1175,28 +1168,20 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
 
   it("the stream's error event carries { type, message, raw_error }", { timeout: TEST_MS }, async () => {
     const f = new Findings();
-    site.setCredits(100);
-    const conversationId = (await newConversation(f)) ?? "missing";
-    setFault(f, EP.streamError, "stream-error", { times: 1 });
-    try {
-      const a = await apiPatient("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Err")));
-      const jobId = a.json?.job_id;
-      f.ok(EP.streamError, typeof jobId === "string", `the call answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
-      if (typeof jobId === "string") {
-        const reader = await SseReader.open(site, jobId);
-        try {
-          const err = await reader.waitFor((evs) => evs.find((e) => e.event === "error"), 20_000);
-          f.ok(EP.streamError, err, `no error event within 20 s with the stream-error fault (events: ${reader.events.map((e) => e.event).join(", ")})`);
-          if (err) f.shape(EP.streamError, "error event", err.data, F.STREAM_ERROR_EVENT);
-          if (err) note(`stream error event data: ${err.raw.slice(0, 200)}`);
-          checkStreamEvents(f, EP.stream, reader.events);
-        } finally {
-          reader.close();
-        }
+    await withFault(f, EP.streamError, "stream-error", async (conversationId) => {
+      const jobId = await requestSong(f, EP.streamError, conversationId, "Contract Err");
+      if (!jobId) return;
+      const reader = await SseReader.open(site, jobId);
+      try {
+        const err = await reader.waitFor((evs) => evs.find((e) => e.event === "error"), 20_000);
+        f.ok(EP.streamError, err, `no error event within 20 s with the stream-error fault (events: ${reader.events.map((e) => e.event).join(", ")})`);
+        if (err) f.shape(EP.streamError, "error event", err.data, F.STREAM_ERROR_EVENT);
+        if (err) note(`stream error event data: ${err.raw.slice(0, 200)}`);
+        checkStreamEvents(f, EP.stream, reader.events);
+      } finally {
+        reader.close();
       }
-    } finally {
-      site.faults.clear();
-    }
+    });
     f.done();
   });
 

@@ -309,16 +309,17 @@ describe("the 2026 app's generation API", () => {
 
 describe("the 2026 app's audio", () => {
   it("serves the links from a public storage origin, the wav only after a while", async () => {
-    site.settings.wavDelayMs = 500;
+    // Long enough that a loaded machine still asks for the wav inside it (the m4a below is made on first fetch).
+    site.settings.wavDelayMs = 1500;
     const { content } = await generate();
     const clip = (await clipsOf([content.clip_id]))[content.clip_id] as { audio_url: string; wav_url: string };
+    expect((await fetch(clip.wav_url)).status).toBe(404);
     expect(new URL(clip.audio_url).origin).not.toBe(site.url);
     const m4a = await fetch(clip.audio_url);
     expect(m4a.headers.get("access-control-allow-origin")).toBe("*");
     expect(m4a.headers.get("access-control-allow-credentials")).toBeNull();
     expect(Buffer.from(await m4a.arrayBuffer()).toString("latin1", 4, 8)).toBe("ftyp");
-    expect((await fetch(clip.wav_url)).status).toBe(404);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await new Promise((resolve) => setTimeout(resolve, 1600));
     const wav = Buffer.from(await (await fetch(clip.wav_url)).arrayBuffer());
     expect(wav.toString("latin1", 0, 4)).toBe("RIFF");
     site.faults.set("wav-missing");

@@ -1,12 +1,9 @@
-/**
- * What every signed-in page of the 2026 app does, as browser script (it expects `FLOW` and `PROMO_HTML`):
- * read the chunked Supabase cookie for the Bearer token; refresh the session itself before `expires_at` and on
- * a 401 (once, then retry; a refused refresh goes to /login), writing the new chunks to `document.cookie` under
- * a Web Lock so two tabs never both rotate the refresh token; call `/__api/*`; show alerts and overlays; read a
- * job's message stream; follow a generation by its status and clips.
- */
-export function flowCommonScript(): string {
-  return String.raw`
+// @ts-check
+// What every signed-in page of the 2026 app does (it expects `FLOW` and `PROMO_HTML`, written by the server):
+// read the chunked Supabase cookie for the Bearer token; refresh the session itself before `expires_at` and on a
+// 401 (once, then retry; a refused refresh goes to /login), writing the new chunks to `document.cookie` under a
+// Web Lock so two tabs never both rotate the refresh token; call `/__api/*`; show alerts and overlays; read a
+// job's message stream; follow a generation by its status and clips.
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 const nowSecs = () => Math.floor(Date.now() / 1000);
@@ -33,8 +30,10 @@ function writeSession(session) {
   const jar = cookieJar();
   let index = 0;
   for (let at = 0; at < value.length; at += FLOW.cookieChunkChars, index += 1) {
+    // biome-ignore lint/suspicious/noDocumentCookie: the page keeps its login in this cookie, as supabase-js does
     document.cookie = FLOW.cookieBase + "." + index + "=" + value.slice(at, at + FLOW.cookieChunkChars) + "; path=/; max-age=" + FLOW.cookieMaxAgeSecs + "; samesite=lax";
   }
+  // biome-ignore lint/suspicious/noDocumentCookie: the page keeps its login in this cookie, as supabase-js does
   for (; jar[FLOW.cookieBase + "." + index] !== undefined; index += 1) document.cookie = FLOW.cookieBase + "." + index + "=; path=/; max-age=0";
 }
 const refreshMarginSecs = (session) => Math.min(60, Math.max(1, Math.floor((session.expires_in || 60) / 4)));
@@ -50,7 +49,7 @@ function refreshSession(staleAccessToken) {
       let current = readSession();
       // Waiting for the lock means another tab was refreshing: its cookie may take a moment to show here.
       for (let tries = 0; Date.now() - requestedAt > 20 && tries < 10 && !renewedElsewhere(current); tries += 1) { await sleep(50); current = readSession(); }
-      if (!current || !current.refresh_token) return null;
+      if (!current?.refresh_token) return null;
       if (renewedElsewhere(current)) return current;
       const response = await fetch("/auth/v1/token?grant_type=refresh_token", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refresh_token: current.refresh_token }) });
       if (!response.ok) return null;
@@ -75,7 +74,7 @@ async function keepSessionFresh() {
 }
 
 async function api(path, init = {}, retried = false) {
-  const token = (readSession() || {}).access_token || "";
+  const token = readSession()?.access_token || "";
   const response = await fetch(path, { ...init, headers: { "content-type": "application/json", authorization: "Bearer " + token, ...(init.headers || {}) } });
   if (response.status !== 401) return response;
   const renewed = retried ? null : await refreshSession(token).catch(() => null);
@@ -83,19 +82,19 @@ async function api(path, init = {}, retried = false) {
   return api(path, init, true);
 }
 
+/** A message above the page: `role="alert"` for what went wrong, `role="status"` for news. */
+function showMessage(role, className, text) {
+  const message = document.createElement("div");
+  message.setAttribute("role", role);
+  message.className = className;
+  message.textContent = text;
+  document.getElementById("alerts").append(message);
+}
 function showAlert(text) {
-  const alert = document.createElement("div");
-  alert.setAttribute("role", "alert");
-  alert.className = "alert";
-  alert.textContent = text;
-  document.getElementById("alerts").append(alert);
+  showMessage("alert", "alert", text);
 }
 function showNotice(text) {
-  const notice = document.createElement("div");
-  notice.setAttribute("role", "status");
-  notice.className = "notice";
-  notice.textContent = text;
-  document.getElementById("alerts").append(notice);
+  showMessage("status", "notice", text);
 }
 async function refreshCredits() {
   const { data } = await (await api("/__api/billing/credits")).json();
@@ -157,8 +156,7 @@ async function readStream(jobId, onEvent) {
     const { value, done } = await reader.read();
     if (done) return;
     buffer += decoder.decode(value, { stream: true });
-    let at;
-    while ((at = buffer.indexOf("\n\n")) >= 0) {
+    for (let at = buffer.indexOf("\n\n"); at >= 0; at = buffer.indexOf("\n\n")) {
       const block = buffer.slice(0, at);
       buffer = buffer.slice(at + 2);
       let name = "message";
@@ -175,7 +173,7 @@ async function readStream(jobId, onEvent) {
 function toolReturnOf(name, data) {
   const parts = name === "part" && data.status === "final" ? [data.part] : name === "message" ? data.parts || [] : [];
   for (const part of parts) {
-    if (!part || part.part_kind !== "tool-return") continue;
+    if (part?.part_kind !== "tool-return") continue;
     let content = part.content;
     if (typeof content === "string") { try { content = JSON.parse(content); } catch {} }
     return { tool: part.tool_name, content };
@@ -192,7 +190,7 @@ async function follow(jobId, handlers = {}) {
     if (name === "error") { failedMessage = data.message || "Something went wrong."; return; }
     if (name === "part" && data.status === "delta" && data.part && data.part.part_kind === "text" && handlers.onText) handlers.onText(data.part.content);
     const result = toolReturnOf(name, data);
-    if (!result || !result.content) return;
+    if (!result?.content) return;
     if (result.content.operation_id) opIds.add(result.content.operation_id);
     for (const id of [result.content.clip_id, result.content.clip_id_b]) if (id) clipIds.add(id);
     for (const stem of result.content.stems || []) clipIds.add(stem.clip_id);
@@ -217,5 +215,3 @@ const clipState = (clip) => clip.duration.status === "completed" ? clip.duration
 
 refreshCredits().catch(() => {});
 keepSessionFresh();
-`;
-}

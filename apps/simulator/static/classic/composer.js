@@ -1,36 +1,9 @@
-import type { DomVariant } from "./variants.js";
-
-/** The composer page's own script: chat, song cards, the More options menu and on-demand export. */
-export function composerScript(
-  variant: DomVariant,
-  options: {
-    menusStayOpen?: boolean;
-    /** The card's menu as a plain list of menu items: no `role="menu"` element around them. */
-    bareMenus?: boolean;
-    preload?: Array<{ id: string; title: string; durationSecs: number; status: string }>;
-  } = {},
-): string {
-  const vocabulary = {
-    replyClass: variant.replyClass,
-    userClass: variant.replyClass.startsWith("chat-history-part") ? "chat-history-part user-part" : "user-turn user-part",
-    cardClass: variant.cardClass,
-    pendingClass: variant.pendingClass,
-    failedClass: variant.failedClass,
-    titleClass: variant.titleClass,
-    songPath: variant.songPath,
-    moreOptionsLabel: variant.moreOptionsLabel,
-    downloadLabel: variant.downloadLabel,
-    formatLabels: variant.formatLabels,
-    closeLabel: variant.closeLabel,
-    quotaBanner: variant.quotaBanner("You're out of credits for today. Upgrade or come back tomorrow."),
-    menusStayOpen: options.menusStayOpen === true,
-    bareMenus: options.bareMenus === true,
-  };
-  return `
-const V = ${JSON.stringify(vocabulary)};
-const history = document.getElementById("history");
+// @ts-check
+// The 2025 composer page (producerai-2025, and its renamed redesign): chat, song cards, the More options menu and
+// on-demand export. Its words and class names come from `COMPOSER`, written by the server (pages.ts).
+const chatHistory = document.getElementById("history");
 const banners = document.getElementById("banners");
-const input = document.getElementById("prompt");
+const input = /** @type {HTMLTextAreaElement} */ (document.getElementById("prompt"));
 const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 const toSignIn = () => { location.href = "/login?next=" + encodeURIComponent(location.pathname); };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,21 +19,21 @@ input.addEventListener("keydown", (event) => {
 
 async function send(text) {
   const user = document.createElement("div");
-  user.className = V.userClass;
+  user.className = COMPOSER.userClass;
   user.textContent = text;
-  history.append(user);
+  chatHistory.append(user);
   const response = await fetch("/api/generate", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ prompt: text }),
   });
   if (response.status === 401) return toSignIn();
-  if (response.status === 402) { banners.innerHTML = V.quotaBanner; return; }
+  if (response.status === 402) { banners.innerHTML = COMPOSER.quotaBanner; return; }
   if (!response.ok) {
     const failure = document.createElement("div");
     failure.className = "error-part";
     failure.textContent = "Something went wrong. Please try again.";
-    history.append(failure);
+    chatHistory.append(failure);
     return;
   }
   const generation = await response.json();
@@ -87,18 +60,18 @@ async function follow(id, text) {
 
 function renderReply(state, text) {
   const reply = document.createElement("div");
-  reply.className = V.replyClass;
+  reply.className = COMPOSER.replyClass;
   reply.innerHTML = "<p>Here are " + state.songs.length + " takes on &ldquo;" + escapeHtml(text) + "&rdquo;.</p><div class=cards></div>";
   const cards = reply.querySelector(".cards");
   for (const song of state.songs) {
     const card = document.createElement("div");
-    card.className = V.cardClass + " " + V.pendingClass + " card waiting";
+    card.className = COMPOSER.cardClass + " " + COMPOSER.pendingClass + " card waiting";
     card.dataset.songId = song.id;
     card.dataset.state = "generating";
-    card.innerHTML = '<div class="' + V.titleClass + '">Generating&hellip;</div>';
+    card.innerHTML = '<div class="' + COMPOSER.titleClass + '">Generating&hellip;</div>';
     cards.append(card);
   }
-  history.append(reply);
+  chatHistory.append(reply);
   return reply;
 }
 
@@ -113,15 +86,15 @@ function updateCards(reply, state) {
     if (!card || card.dataset.state === song.status || song.status === "generating") continue;
     card.dataset.state = song.status;
     if (song.status === "failed") {
-      card.className = V.cardClass + " " + V.failedClass + " card";
-      card.innerHTML = '<div class="' + V.titleClass + '">' + escapeHtml(song.title) + "</div><p>This song could not be generated.</p>";
+      card.className = COMPOSER.cardClass + " " + COMPOSER.failedClass + " card";
+      card.innerHTML = '<div class="' + COMPOSER.titleClass + '">' + escapeHtml(song.title) + "</div><p>This song could not be generated.</p>";
       continue;
     }
-    card.className = V.cardClass + " card";
+    card.className = COMPOSER.cardClass + " card";
     card.innerHTML =
-      '<a class="song-link" href="' + V.songPath + song.id + '"><span class="' + V.titleClass + '">' + escapeHtml(song.title) + "</span></a>" +
+      '<a class="song-link" href="' + COMPOSER.songPath + song.id + '"><span class="' + COMPOSER.titleClass + '">' + escapeHtml(song.title) + "</span></a>" +
       ' <span class="duration">' + formatDuration(song.durationSecs) + "</span>" +
-      ' <button type="button" class="more" aria-label="' + V.moreOptionsLabel + '" aria-haspopup="menu">&#8943;</button>';
+      ' <button type="button" class="more" aria-label="' + COMPOSER.moreOptionsLabel + '" aria-haspopup="menu">&#8943;</button>';
     card.querySelector("button.more").addEventListener("click", (event) => {
       event.stopPropagation();
       openMenu(card, song);
@@ -131,7 +104,7 @@ function updateCards(reply, state) {
 
 function closeMenus() {
   // With menus that stay open, each card keeps its own open menu until the page reloads.
-  if (V.menusStayOpen) return;
+  if (COMPOSER.menusStayOpen) return;
   for (const menu of document.querySelectorAll(".menu")) menu.remove();
 }
 document.addEventListener("click", closeMenus);
@@ -152,14 +125,14 @@ function menuItem(label, onClick) {
 function openMenu(card, song) {
   closeMenus();
   const menu = document.createElement("div");
-  menu.className = V.menusStayOpen ? "menu inline" : "menu";
-  if (!V.bareMenus) menu.setAttribute("role", "menu");
+  menu.className = COMPOSER.menusStayOpen ? "menu inline" : "menu";
+  if (!COMPOSER.bareMenus) menu.setAttribute("role", "menu");
   menu.append(
     menuItem("Remix"),
     menuItem("Details"),
-    menuItem(V.downloadLabel, (item) => openDownloadMenu(menu, song)),
-    menuItem("Share\\u2026"),
-    menuItem("Add to\\u2026"),
+    menuItem(COMPOSER.downloadLabel, () => openDownloadMenu(menu, song)),
+    menuItem("Share\u2026"),
+    menuItem("Add to\u2026"),
     menuItem("Report"),
   );
   card.append(menu);
@@ -169,12 +142,12 @@ function openDownloadMenu(menu, song) {
   if (menu.querySelector(".submenu")) return;
   const submenu = document.createElement("div");
   submenu.className = "menu submenu";
-  if (!V.bareMenus) submenu.setAttribute("role", "menu");
+  if (!COMPOSER.bareMenus) submenu.setAttribute("role", "menu");
   const pick = (format) => () => { closeMenus(); exportAndDownload(song, format); };
   submenu.append(
-    menuItem(V.formatLabels.mp3, pick("mp3")),
-    menuItem(V.formatLabels.m4a, pick("m4a")),
-    menuItem(V.formatLabels.wav, pick("wav")),
+    menuItem(COMPOSER.formatLabels.mp3, pick("mp3")),
+    menuItem(COMPOSER.formatLabels.m4a, pick("m4a")),
+    menuItem(COMPOSER.formatLabels.wav, pick("wav")),
     menuItem("Get stems"),
     menuItem("Download video"),
   );
@@ -194,7 +167,8 @@ async function exportAndDownload(song, format) {
   link.remove();
 }
 
-const PRELOAD = ${JSON.stringify(options.preload ?? [])};
+// A song's own page shows its card on load.
+const PRELOAD = COMPOSER.preload;
 if (PRELOAD.length > 0) updateCards(renderReply({ songs: PRELOAD }, PRELOAD[0].title), { songs: PRELOAD });
 
 function showOverlay() {
@@ -202,9 +176,7 @@ function showOverlay() {
   overlay.className = "overlay";
   overlay.setAttribute("role", "dialog");
   overlay.setAttribute("aria-modal", "true");
-  overlay.innerHTML = '<div class="dialog"><h2>What\\u2019s new</h2><p>Stems are here! Split any song into parts.</p><button type="button" aria-label="' + V.closeLabel + '">&times;</button></div>';
+  overlay.innerHTML = '<div class="dialog"><h2>What\u2019s new</h2><p>Stems are here! Split any song into parts.</p><button type="button" aria-label="' + COMPOSER.closeLabel + '">&times;</button></div>';
   overlay.querySelector("button").addEventListener("click", () => overlay.remove());
   document.body.append(overlay);
-}
-`;
 }

@@ -1,18 +1,16 @@
-/**
- * The app's menus, as browser script. Shape "portal" (the default) is Radix's: each menu a `role="menu"` element
- * portaled to <body>, its trigger carrying `aria-haspopup`, `aria-expanded` and `aria-controls` (= the menu's id),
- * submenus opening to the left of their parent. Shape "inline" puts the items, plain `role="menuitem"` elements,
- * inside the trigger's own row, with no menu element and no `aria-controls`.
- *
- * In both, **a pointer click on a submenu item does nothing** (on the real app it lands on <html> once the
- * submenu opens to the left); focusing the item and pressing Enter picks it, and ArrowRight opens a submenu.
- */
-export function flowMenuScript(): string {
-  return String.raw`
+// @ts-check
+// The app's menus. Shape "portal" (the default) is Radix's: each menu a `role="menu"` element portaled to <body>,
+// its trigger carrying `aria-haspopup`, `aria-expanded` and `aria-controls` (= the menu's id), submenus opening to
+// the left of their parent. Shape "inline" puts the items, plain `role="menuitem"` elements, inside the trigger's
+// own row, with no menu element and no `aria-controls`.
+//
+// In both, **a pointer click on a submenu item does nothing** (on the real app it lands on <html> once the submenu
+// opens to the left); focusing the item and pressing Enter picks it, and ArrowRight opens a submenu.
 let menuCount = 0;
 const openTriggers = new Set();
 function closeMenus(fromLevel = 0) {
-  for (const menu of document.querySelectorAll("[data-menu-level]")) if (Number(menu.dataset.menuLevel) >= fromLevel) menu.remove();
+  const menus = /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-menu-level]"));
+  for (const menu of menus) if (Number(menu.dataset.menuLevel) >= fromLevel) menu.remove();
   for (const trigger of [...openTriggers]) {
     if (Number(trigger.dataset.triggerLevel || 0) < fromLevel) continue;
     trigger.setAttribute("aria-expanded", "false");
@@ -20,10 +18,20 @@ function closeMenus(fromLevel = 0) {
     openTriggers.delete(trigger);
   }
 }
-document.addEventListener("click", (event) => { if (!event.target.closest("[data-menu-level]") && !event.target.closest("[aria-expanded=true]")) closeMenus(); });
+document.addEventListener("click", (event) => {
+  const target = /** @type {Element} */ (event.target);
+  if (!target.closest("[data-menu-level]") && !target.closest("[aria-expanded=true]")) closeMenus();
+});
 document.addEventListener("keydown", (event) => { if (event.key === "Escape" && document.querySelector("[data-menu-level]")) closeMenus(); });
 
-// Opens a menu of entries { label, submenu?, action? } for a trigger; returns the element that holds the items.
+/**
+ * Opens a menu of entries for a trigger; returns the element that holds the items.
+ * @param {HTMLElement} trigger
+ * @param {MenuEntry[]} entries
+ * @param {number} [level] 0 for a menu, 1 for its submenu
+ * @param {"portal" | "inline"} [shape]
+ * @returns {HTMLElement}
+ */
 function openMenu(trigger, entries, level = 0, shape = FLOW.menuShape) {
   closeMenus(level);
   const portal = shape === "portal";
@@ -53,7 +61,7 @@ function openMenu(trigger, entries, level = 0, shape = FLOW.menuShape) {
     item.tabIndex = -1;
     item.textContent = entry.label;
     if (entry.submenu) { item.setAttribute("aria-haspopup", "menu"); item.setAttribute("aria-expanded", "false"); }
-    const openSubmenu = () => { const sub = openMenu(item, entry.submenu, level + 1, shape); sub.querySelector("[role=menuitem]").focus(); };
+    const openSubmenu = () => { const sub = openMenu(item, entry.submenu, level + 1, shape); focusFirstItem(sub); };
     const pick = () => { closeMenus(); if (entry.action) entry.action(); };
     item.addEventListener("click", (event) => {
       event.stopPropagation();
@@ -62,7 +70,7 @@ function openMenu(trigger, entries, level = 0, shape = FLOW.menuShape) {
     });
     if (entry.submenu && portal) item.addEventListener("pointerenter", () => { if (item.getAttribute("aria-expanded") !== "true") openMenu(item, entry.submenu, level + 1, shape); });
     item.addEventListener("keydown", (event) => {
-      const items = [...menu.querySelectorAll(":scope > [role=menuitem]")];
+      const items = /** @type {HTMLElement[]} */ ([...menu.querySelectorAll(":scope > [role=menuitem]")]);
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); event.stopPropagation(); if (entry.submenu) openSubmenu(); else pick(); }
       else if (event.key === "ArrowRight" && entry.submenu) { event.preventDefault(); openSubmenu(); }
       else if (event.key === "ArrowLeft" && level > 0) { event.preventDefault(); closeMenus(level); trigger.focus(); }
@@ -77,6 +85,17 @@ function openMenu(trigger, entries, level = 0, shape = FLOW.menuShape) {
   else (trigger.closest("[data-row]") || trigger.parentElement).append(menu);
   return menu;
 }
+
+/** Focuses a menu's first item, as Radix does when a menu opens from the keyboard. */
+function focusFirstItem(menu) {
+  /** @type {HTMLElement} */ (menu.querySelector("[role=menuitem]")).focus();
+}
+
+/**
+ * Where a page shows the clips a stem split made (the library and the studio set it); elsewhere they show nowhere.
+ * @type {(clips: Clip[]) => void}
+ */
+let showNewClips = () => {};
 
 function filenameOf(disposition, fallback) {
   const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition || "");
@@ -106,7 +125,7 @@ function songMenu(button, clip) {
     });
     if (!jobId) return;
     showNotice("Splitting stems of " + clip.title + "…");
-    follow(jobId, { onClips: (clips) => { if (typeof showClips === "function") showClips(clips); } });
+    follow(jobId, { onClips: (clips) => showNewClips(clips) });
   };
   const remix = ["Start session", "Cover", "Replace", "Extend", "Use prompt", "Variation", "Trim"].map((label) => ({ label }));
   const menu = openMenu(button, [
@@ -116,7 +135,5 @@ function songMenu(button, clip) {
     { label: "Share" },
     { label: "Add to playlist" },
   ]);
-  menu.querySelector("[role=menuitem]").focus();
-}
-`;
+  focusFirstItem(menu);
 }

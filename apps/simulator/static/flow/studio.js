@@ -1,14 +1,12 @@
-/**
- * The studio, as browser script: the compose panel (which keeps the previous session's values in local storage,
- * as the real one does) building the direct tool call the way the web form does — BPM folded into the prompt,
- * length as the lyrics' last line `[End - m:ss]`, instrumental as the lyrics `[Instrumental]`, lyrics by id in
- * `client_context.lyrics_id_map`, the model's public name as `client_context.selected_model` — and the chat.
- */
-export function flowStudioScript(): string {
-  return String.raw`
+// @ts-check
+// The studio: the compose panel (which keeps the previous session's values in local storage, as the real one
+// does) building the direct tool call the way the web form does — BPM folded into the prompt, length as the
+// lyrics' last line `[End - m:ss]`, instrumental as the lyrics `[Instrumental]`, lyrics by id in
+// `client_context.lyrics_id_map`, the model's public name as `client_context.selected_model` — and the chat.
 const $ = (id) => document.getElementById(id);
+const textField = (id) => /** @type {HTMLInputElement | HTMLTextAreaElement} */ ($(id));
 const saved = JSON.parse(localStorage.getItem("flow-compose") || "{}");
-const fields = { sound: $("sound"), lyrics: $("lyrics"), bpm: $("bpm"), length: $("length"), seed: $("seed"), title: $("title") };
+const fields = { sound: textField("sound"), lyrics: textField("lyrics"), bpm: textField("bpm"), length: textField("length"), seed: textField("seed"), title: textField("title") };
 const switches = { instrumental: $("instrumental"), advanced: $("advanced") };
 const state = { open: false, details: false, model: null, ...saved };
 for (const [key, element] of Object.entries(fields)) element.value = state[key] || "";
@@ -33,7 +31,7 @@ function render() {
   $("details-toggle").setAttribute("aria-label", state.details ? "Collapse Details section" : "Expand Details section");
   $("title-placeholder").hidden = fields.title.value !== "";
   $("model-label").textContent = state.model || FLOW.models[0].publicName;
-  $("generate").disabled = !valid();
+  /** @type {HTMLButtonElement} */ ($("generate")).disabled = !valid();
 }
 $("compose-toggle").addEventListener("click", () => { state.open = !state.open; save(); render(); });
 $("details-toggle").addEventListener("click", () => { state.details = !state.details; save(); render(); });
@@ -48,22 +46,24 @@ $("model").addEventListener("click", (event) => {
     const model = FLOW.models.find((entry) => entry.publicName === item.textContent);
     item.innerHTML = "<span>" + escapeHtml(model.publicName) + "</span> <span>" + escapeHtml(model.blurb) + "</span>";
   }
-  menu.querySelector("[role=menuitem]").focus();
+  focusFirstItem(menu);
 });
 api("/__api/models").then((response) => response.json()).then(({ models }) => {
   if (!state.model) { state.model = (models.find((model) => model.is_default) || models[0]).public_name; render(); }
 }).catch(() => {});
 
-function showClips(clips) {
+// The songs this page made (and the stems it split) show under Recent as they settle.
+function showRecent(clips) {
   const list = $("recent");
   for (const clip of clips) {
-    let row = list.querySelector('[data-clip="' + clip.id + '"]');
+    let row = /** @type {HTMLElement | null} */ (list.querySelector('[data-clip="' + clip.id + '"]'));
     if (!row) { row = document.createElement("div"); row.className = "song-row"; row.dataset.clip = clip.id; list.prepend(row); }
     row.innerHTML = '<a href="/song/' + clip.id + '">' + escapeHtml(clip.title) + "</a> <span>" + clipState(clip) + "</span>";
   }
 }
+showNewClips = showRecent;
 function progress(clips, statuses) {
-  showClips(clips);
+  showRecent(clips);
   $("progress").textContent = statuses.map((status) => status.status).join(", ");
 }
 
@@ -94,9 +94,9 @@ $("generate").addEventListener("click", async () => {
 });
 
 function sendChat() {
-  const text = $("chat").value.trim();
+  const text = textField("chat").value.trim();
   if (!text) return;
-  $("chat").value = "";
+  textField("chat").value = "";
   const mine = document.createElement("div");
   mine.className = "bubble user";
   mine.textContent = text;
@@ -111,11 +111,9 @@ function sendChat() {
       model_name: state.model || FLOW.models[0].publicName,
       mode: "standard",
     });
-    if (jobId) follow(jobId, { onText: (delta) => { reply.textContent += delta; }, onClips: showClips });
+    if (jobId) follow(jobId, { onText: (delta) => { reply.textContent += delta; }, onClips: showRecent });
   })();
 }
 $("send").addEventListener("click", sendChat);
 $("chat").addEventListener("keydown", (event) => { if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); sendChat(); } });
 render();
-`;
-}
