@@ -139,7 +139,7 @@ export class ArtifactScrubber {
 }
 
 /** Whether bytes start as a zip's first local file header does. */
-export function isZip(bytes: Uint8Array): boolean {
+function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 

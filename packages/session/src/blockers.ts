@@ -1,13 +1,13 @@
 import type { Page } from "playwright";
 import {
   ChallengeError,
-  ProducerError,
   QuotaExhaustedError,
   SessionExpiredError,
   silentLogger,
   SiteChangedError,
   TimeoutError,
   type Logger,
+  type ProducerError,
 } from "@producer/utils";
 import { describeLocator, locate } from "./locators.js";
 import { unlessClosed, waitForFirst, type PageCondition } from "./page-watch.js";
@@ -16,7 +16,7 @@ import type { Site } from "./site.js";
 /** At most this many covers are closed in one go (a promo over a consent notice, …). */
 const MAX_COVERS = 3;
 
-export type Blocker = "challenge" | "loginWall" | "outOfCredits";
+type Blocker = "challenge" | "loginWall" | "outOfCredits";
 
 /**
  * What stands between the driver and the page: a bot challenge, the login wall, the out-of-credits notice (each

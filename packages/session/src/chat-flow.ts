@@ -11,7 +11,8 @@ import {
 } from "@producer/utils";
 import type { FlowContext } from "./flow-context.js";
 import { locate, siteUrl } from "./locators.js";
-import { abortable, songFileName } from "./song-actions.js";
+import { abortable } from "./playwright-helpers.js";
+import { songFileName } from "./song-files.js";
 
 /** What the 2025 page gets as the message: the prompt, with the title, lyrics and instrumental wish as sentences. */
 export function composeMessage(request: GenerationRequest): string {

@@ -97,7 +97,10 @@ export class ComposeControls {
     if ((await this.switchOn(key)) !== on) await this.context.actions.click(this.locator(key), key, { step: "compose" });
   }
 
-  /** The model button's accessible name starts with the model's label (its text may sit in a child element). */
+  /**
+   * Picks `modelId` in the model menu unless the picker shows it already. The model button's accessible name
+   * starts with the model's label (its text may sit in a child element).
+   */
   private async setModel(modelId: string | undefined): Promise<void> {
     if (!modelId) return;
     const { site, actions, page } = this.context;

@@ -4,11 +4,12 @@ import type { FlowContext } from "./flow-context.js";
 import { locate, siteUrl } from "./locators.js";
 import type { ClipState } from "./site-answers.js";
 import type { Site } from "./site.js";
-import { abortable } from "./song-actions.js";
+import { abortable } from "./playwright-helpers.js";
 
 /**
  * The row of one song on a page of songs: the profile's `libraryRow` holding the song's link when it has one,
- * else the innermost element that holds both the song's link and its "More options" button.
+ * else the innermost element that holds both the song's link and its "More options" button (rows need not be
+ * list items).
  */
 export function songRow(site: Site, page: Page, song: { id: string; title: string }): Locator {
   const link = locate(site, page, "songLink", { id: song.id });
@@ -84,9 +85,8 @@ export class LibraryReader {
   }
 
   /**
-   * The row of one song in the library page: the profile's `libraryRow` holding the song's link when it has
-   * one, else the innermost element that holds both the song's link and its "More options" button (rows need
-   * not be list items).
+   * The row of one song in the library page (`songRow`), once it shows: the library is loaded first when this job
+   * has not loaded it yet, or the page no longer holds the song's link.
    */
   async row(clip: ClipState, songNumber: number, step: string): Promise<Locator> {
     const { site, page, guard, signal } = this.context;

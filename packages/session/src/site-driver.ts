@@ -22,13 +22,15 @@ import { PageGuard } from "./blockers.js";
 import type { BrowserPool, PooledPage } from "./browser-pool.js";
 import { ChatFlow } from "./chat-flow.js";
 import { ComposeFlow } from "./compose-flow.js";
+import { loadedCredits } from "./credits-reader.js";
 import { saveFailureArtifacts } from "./failure-artifacts.js";
 import type { FlowContext } from "./flow-context.js";
 import { siteUrl } from "./locators.js";
 import { PageTraffic } from "./page-traffic.js";
 import type { SignInCoordinator } from "./sign-in.js";
 import type { Site } from "./site.js";
-import { abortable, isPlaywrightTimeout, SongActions } from "./song-actions.js";
+import { abortable, isPlaywrightTimeout } from "./playwright-helpers.js";
+import { SongActions } from "./song-actions.js";
 import { StepClock } from "./step-clock.js";
 import { actionPause, type SubmissionPacer } from "./submission-pacer.js";
 
@@ -114,8 +116,7 @@ export class SiteDriver {
     try {
       await this.ensureSignedIn(page, signal);
       if (this.site.api.credits) {
-        await traffic.waitFor(() => traffic.credits, { timeoutMs: Math.min(this.site.timeouts.elementMs, 3000), ...(signal ? { signal } : {}) });
-        if (traffic.credits === undefined) await traffic.fetchJson("credits").catch(() => undefined);
+        await loadedCredits(traffic, this.site, signal);
         await traffic.settle();
       }
       return { credits: traffic.credits };

@@ -2,66 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Download, Locator, Page } from "playwright";
 import type { AudioFormat, MenuPlace } from "@producer/config";
-import {
-  abortReason,
-  checkAudioSignature,
-  DownloadFailedError,
-  ProducerError,
-  sanitizeKeySegment,
-  silentLogger,
-  type Logger,
-} from "@producer/utils";
+import { checkAudioSignature, DownloadFailedError, silentLogger, type Logger } from "@producer/utils";
 import type { PageGuard } from "./blockers.js";
 import { locate } from "./locators.js";
+import { abortable, bringToFront, isPlaywrightTimeout } from "./playwright-helpers.js";
 import type { Site } from "./site.js";
 
 const FORMAT_LOCATOR: Record<AudioFormat, string> = { wav: "formatWav", mp3: "formatMp3", m4a: "formatM4a" };
-
-/** Races a Playwright promise with the signal; the abandoned promise's rejection is swallowed. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  promise.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(abortReason(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-/** The page last brought to the front in each browser. */
-const FRONT = new WeakMap<object, Page>();
-
-/** Brings `page` to the front unless it already is (the last one brought there in its context). */
-export async function bringToFront(page: Page): Promise<void> {
-  const owner = page.context().browser() ?? page.context();
-  if (FRONT.get(owner) === page && !page.isClosed()) return;
-  await page.bringToFront();
-  FRONT.set(owner, page);
-}
-
-export const isPlaywrightTimeout = (error: unknown) =>
-  error instanceof Error && error.name === "TimeoutError" && !ProducerError.isInstance(error);
-
-/** The file name a song is saved under in the job's folder: `01-Title.wav`. */
-export function songFileName(index: number, title: string, format: AudioFormat, suffix = ""): string {
-  let safe: string;
-  try {
-    safe = sanitizeKeySegment(`${title}${suffix}`).slice(0, 80);
-  } catch {
-    safe = "song";
-  }
-  return `${String(index + 1).padStart(2, "0")}-${safe}.${format}`;
-}
 
 /**
  * Per-song actions, each scoped to one song: clicks that first close what covers the page, the menu that *this*

@@ -4,15 +4,34 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Download } from "playwright";
 import type { AudioFormat } from "@producer/config";
-import { abortReason, checkAudioSignature, DownloadFailedError, ProducerError, sleep, TimeoutError } from "@producer/utils";
+import {
+  abortReason,
+  checkAudioSignature,
+  DownloadFailedError,
+  ProducerError,
+  sanitizeKeySegment,
+  sleep,
+  TimeoutError,
+} from "@producer/utils";
 import type { FlowContext } from "./flow-context.js";
 import type { LibraryReader } from "./library.js";
 import { inPageDownload } from "./page-helpers.js";
+import { abortable } from "./playwright-helpers.js";
 import type { ClipState } from "./site-answers.js";
-import { abortable, songFileName } from "./song-actions.js";
 
 /** How often a storage link that answers 404 (a WAV still being made) is asked again. */
 const LINK_RETRY_MS = 500;
+
+/** The file name a song is saved under in the job's folder: `01-Title.wav`. */
+export function songFileName(index: number, title: string, format: AudioFormat, suffix = ""): string {
+  let safe: string;
+  try {
+    safe = sanitizeKeySegment(`${title}${suffix}`).slice(0, 80);
+  } catch {
+    safe = "song";
+  }
+  return `${String(index + 1).padStart(2, "0")}-${safe}.${format}`;
+}
 
 /**
  * Gets one song's file into the job's folder, cheapest way first: its public storage link (`wav_url` /
