@@ -4,7 +4,7 @@ import type { ProducerService } from "@producer/core";
 import { AccountPool, artifactHoldsSecret, BrowserSession } from "@producer/session";
 import { ConflictError, NotFoundError, type AccountReport, type Logger, type MusicGenerator } from "@producer/utils";
 import { daemonToken } from "./daemon-token.js";
-import type { AccountsControl } from "./http/app.js";
+import type { AccountsControl } from "./http/app-deps.js";
 import { closeServer, listenOnSocket, listenOnTcp, type HttpServer } from "./listen.js";
 
 export interface RunningDaemon {
@@ -99,9 +99,9 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
       }),
       accounts: accounts ? poolAccounts(accounts) : singleAccount(session),
     });
-    servers.push(await listenOnSocket(app as never, config.daemon.socketPath));
+    servers.push(await listenOnSocket(app, config.daemon.socketPath));
     if (config.daemon.port !== undefined) {
-      const tcp = await listenOnTcp(app as never, { host: config.daemon.host, port: config.daemon.port, tokenConfigured: Boolean(config.daemon.token) });
+      const tcp = await listenOnTcp(app, { host: config.daemon.host, port: config.daemon.port, tokenConfigured: Boolean(config.daemon.token) });
       servers.push(tcp.server);
       port = tcp.port;
       if (token?.generated) {
@@ -166,12 +166,13 @@ function singleAccount(session: BrowserSession): AccountsControl {
       const status = await session.checkSession();
       // The balance a finished generation left is newer than the last session check's.
       const latest = session.latestCredits;
+      const { name, weight, maxConcurrency } = session.account;
       return [
         {
-          name: session.account.name,
+          name,
           paused: false,
-          weight: session.account.weight,
-          maxConcurrency: session.account.maxConcurrency,
+          weight,
+          maxConcurrency,
           running: session.pool.pagesInUse,
           signedIn: status.valid,
           sessionExpiresAt: status.expiresAt ?? null,

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "@producer/config";
+import { loadConfig, type ProducerConfig } from "@producer/config";
 import { isTerminal, ProducerClient, type Job } from "@producer/core";
 import { importLoginState } from "@producer/session";
 import { start as startSimulator } from "@producer/simulator";
@@ -19,6 +19,15 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const say = (text: string) => process.stdout.write(`${text}\n`);
+
+/** The README's call, verbatim: the seed's request. */
+const README_REQUEST = {
+  prompt: "Create a happy pop song",
+  title: "My New Song",
+  projectId: "project_123",
+  userId: "user_456",
+  useQueue: true,
+} as const;
 
 async function main(): Promise<void> {
   const site = await startSimulator({ generationMs: 2500 });
@@ -34,8 +43,9 @@ async function main(): Promise<void> {
         // Loopback TCP too, on a free port: the status page and the MCP server live there.
         daemon: { port: 0 },
         storage: { driver: "s3", s3: s3.s3Config },
-        log: { level: process.env.PRODUCER_LOG_LEVEL ?? "warn" },
-      } as never,
+        // An unknown level is refused by the schema, naming the key.
+        log: { level: (process.env.PRODUCER_LOG_LEVEL ?? "warn") as ProducerConfig["log"]["level"] },
+      },
     });
     say(`ProducerAI simulator  ${site.url}`);
     say(`S3-protocol server    ${s3.endpoint} (bucket ${s3.bucket})`);
@@ -48,13 +58,7 @@ async function main(): Promise<void> {
     try {
       say(`daemon                ${daemon.socketPath} (warm: Chromium up, session checked)\n`);
       const producer = new ProducerClient({ socketPath: daemon.socketPath });
-      const queued = await producer.generateMusic({
-        prompt: "Create a happy pop song",
-        title: "My New Song",
-        projectId: "project_123",
-        userId: "user_456",
-        useQueue: true,
-      });
+      const queued = await producer.generateMusic(README_REQUEST);
       say(`queued job ${queued.jobId}`);
       let job: Job | undefined;
       let shown = "";
@@ -77,8 +81,8 @@ async function main(): Promise<void> {
         say(`  duration ${track.durationSecs.toFixed(2)} s  (${track.codec}, ${track.sampleRate} Hz, ${track.channels} ch, ${track.sizeBytes} bytes)`);
         say(`  sha256   ${track.sha256}\n`);
       }
-      const page = await producer.listTracks({ projectId: "project_123" });
-      say(`project_123 now holds ${page.tracks.length}${page.nextCursor ? "+" : ""} tracks in the track store.`);
+      const page = await producer.listTracks({ projectId: README_REQUEST.projectId });
+      say(`${README_REQUEST.projectId} now holds ${page.tracks.length}${page.nextCursor ? "+" : ""} tracks in the track store.`);
 
       const base = `http://127.0.0.1:${daemon.port}`;
       // TCP wants the token the daemon keeps in its data dir; an agent on this machine is given it.

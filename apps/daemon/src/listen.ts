@@ -3,7 +3,7 @@ import net from "node:net";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
-import type { Hono } from "hono";
+import type { Env, Hono } from "hono";
 import { ConflictError, ProducerError } from "@producer/utils";
 
 export type HttpServer = ReturnType<typeof createAdaptorServer>;
@@ -31,7 +31,7 @@ function socketIsLive(socketPath: string): Promise<boolean> {
  * Listens on a Unix socket with mode 0600 (created so from the start). A socket file left by a crashed daemon is
  * replaced; a live one is never taken over; a path that is not a socket is never deleted.
  */
-export async function listenOnSocket(app: Hono<never>, socketPath: string): Promise<HttpServer> {
+export async function listenOnSocket<E extends Env>(app: Hono<E>, socketPath: string): Promise<HttpServer> {
   fs.mkdirSync(path.dirname(socketPath), { recursive: true, mode: 0o700 });
   const existing = fs.lstatSync(socketPath, { throwIfNoEntry: false });
   if (existing) {
@@ -58,8 +58,8 @@ export async function listenOnSocket(app: Hono<never>, socketPath: string): Prom
 }
 
 /** Listens on TCP. Anything but loopback is refused unless requests must carry a token. */
-export async function listenOnTcp(
-  app: Hono<never>,
+export async function listenOnTcp<E extends Env>(
+  app: Hono<E>,
   options: { host: string; port: number; tokenConfigured: boolean },
 ): Promise<{ server: HttpServer; port: number }> {
   if (!isLoopback(options.host) && !options.tokenConfigured) {

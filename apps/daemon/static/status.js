@@ -53,27 +53,39 @@ function artifactLink(file, label) {
   return el("a", { href: `/v1/artifacts/${parts.join("/")}`, text: label, target: "_blank", rel: "noopener" });
 }
 
-/** A recoverable job's songs are on the site, paid for: Retry fetches them, never submitting again. */
-function retryButton(job) {
-  const button = el("button", {
-    type: "button",
-    text: "Retry (free)",
-    "aria-label": `Retry job without paying again: ${job.input.prompt}`,
-    title: job.recovery ? job.recovery.message : "",
-    "data-retry": job.id,
-  });
+/**
+ * A button that asks the API once: disabled while it does, it says how that went, then the page refreshes. A
+ * failure gives the button back, to try again.
+ */
+function requestButton(attributes, path, init, said) {
+  const button = el("button", { type: "button", ...attributes });
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      await api(`/v1/jobs/${encodeURIComponent(job.id)}/retry`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-      announce(`Fetching the songs of: ${job.input.prompt}`);
+      await api(path, init);
+      announce(said.done);
     } catch (error) {
-      announce(`Could not retry: ${error.message}`);
+      announce(`${said.failed}: ${error.message}`);
       button.disabled = false;
     }
     void refresh();
   });
   return button;
+}
+
+/** A recoverable job's songs are on the site, paid for: Retry fetches them, never submitting again. */
+function retryButton(job) {
+  return requestButton(
+    {
+      text: "Retry (free)",
+      "aria-label": `Retry job without paying again: ${job.input.prompt}`,
+      title: job.recovery ? job.recovery.message : "",
+      "data-retry": job.id,
+    },
+    `/v1/jobs/${encodeURIComponent(job.id)}/retry`,
+    { method: "POST", headers: { "content-type": "application/json" }, body: "{}" },
+    { done: `Fetching the songs of: ${job.input.prompt}`, failed: "Could not retry" },
+  );
 }
 
 /** The action a job's row offers: Cancel while it runs, Retry once it ended recoverable. */
@@ -83,19 +95,12 @@ function actionFor(job) {
 }
 
 function cancelButton(job) {
-  const button = el("button", { type: "button", text: "Cancel", "aria-label": `Cancel job: ${job.input.prompt}`, "data-cancel": job.id });
-  button.addEventListener("click", async () => {
-    button.disabled = true;
-    try {
-      await api(`/v1/generations/${encodeURIComponent(job.id)}`, { method: "DELETE" });
-      announce(`Job cancelled: ${job.input.prompt}`);
-    } catch (error) {
-      announce(`Could not cancel: ${error.message}`);
-      button.disabled = false;
-    }
-    void refresh();
-  });
-  return button;
+  return requestButton(
+    { text: "Cancel", "aria-label": `Cancel job: ${job.input.prompt}`, "data-cancel": job.id },
+    `/v1/generations/${encodeURIComponent(job.id)}`,
+    { method: "DELETE" },
+    { done: `Job cancelled: ${job.input.prompt}`, failed: "Could not cancel" },
+  );
 }
 
 function announce(text) {

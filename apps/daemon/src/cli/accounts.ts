@@ -1,12 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ACCOUNT_NAME, CONFIG_FILE_NAME, loadConfig, type ResolvedConfig } from "@producer/config";
-import type { ProducerClient } from "@producer/core/client";
+import { ACCOUNT_NAME, CONFIG_FILE_NAME, loadConfig, type ProducerConfigInput, type ResolvedConfig } from "@producer/config";
 import type { AccountReport } from "@producer/utils";
+import type { Command } from "./command.js";
+import { daemonClient } from "./daemon-client.js";
+import { flagOptions, valueOptions } from "./options.js";
 import { json, print } from "./output.js";
-
-type Usage = (message: string) => Error;
+import { UsageError } from "./usage-error.js";
 
 /** One line an account: name, session, balance, wall or pause, jobs running. */
 export function describeAccount(account: AccountReport): string {
@@ -41,39 +42,33 @@ function writeTree(file: string, tree: Record<string, unknown>): void {
  * `producer accounts`: list (from the daemon), pause / resume / unwall (on the daemon, at once), add / remove
  * (in the config file; the daemon takes them at its next start).
  */
-export async function commandAccounts(args: string[], client: () => ProducerClient, usage: Usage): Promise<number> {
+async function manageAccounts(args: string[]): Promise<number> {
   const [action = "list", ...rest] = args;
   if (action === "list" || action === "--json") {
-    const accounts = await client().listAccounts();
+    const accounts = await daemonClient().listAccounts();
     if (action === "--json" || rest.includes("--json")) json({ accounts });
     else for (const account of accounts) print(describeAccount(account));
     return 0;
   }
   if (action === "pause" || action === "resume" || action === "unwall") {
     const name = rest[0];
-    if (!name) throw usage(`producer accounts ${action} <name>`);
-    print(describeAccount(await client().accountAction(name, action)));
+    if (!name) throw new UsageError(`producer accounts ${action} <name>`);
+    print(describeAccount(await daemonClient().accountAction(name, action)));
     return 0;
   }
   if (action === "add") {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: {
-        "state-file": { type: "string" },
-        profile: { type: "string" },
-        "max-concurrency": { type: "string" },
-        weight: { type: "string" },
-        paused: { type: "boolean" },
-      },
+      options: { ...valueOptions("state-file", "profile", "max-concurrency", "weight"), ...flagOptions("paused") },
     });
     const name = positionals[0];
-    if (!name || !ACCOUNT_NAME.test(name)) throw usage("producer accounts add <name>: lowercase letters, digits, - and _, at most 40");
+    if (!name || !ACCOUNT_NAME.test(name)) throw new UsageError("producer accounts add <name>: lowercase letters, digits, - and _, at most 40");
     const resolved = loadConfig();
     const file = configFileOf(resolved);
     const tree = readTree(file);
     const accounts = (Array.isArray(tree.accounts) ? tree.accounts : []) as Array<{ name: string }>;
-    if (accounts.some((account) => account.name === name)) throw usage(`There is already an account ${name} in ${file}.`);
+    if (accounts.some((account) => account.name === name)) throw new UsageError(`There is already an account ${name} in ${file}.`);
     const account = {
       name,
       ...(values["state-file"] ? { stateFile: values["state-file"] } : {}),
@@ -87,21 +82,35 @@ export async function commandAccounts(args: string[], client: () => ProducerClie
     // The file's accounts, not the environment's, are what is being written.
     const env = { ...process.env };
     delete env.PRODUCER_ACCOUNTS;
-    const added = loadConfig({ configFile: false, overrides: next as never, env }).config.accounts.find((one) => one.name === name);
+    const added = loadConfig({ configFile: false, overrides: next as ProducerConfigInput, env }).config.accounts.find((one) => one.name === name);
     writeTree(file, next);
     print(`added account ${name} to ${file}; its login state goes in ${added?.stateFile} (producer session import <file> --account ${name}); restart the daemon to use it`);
     return 0;
   }
   if (action === "remove") {
     const name = rest[0];
-    if (!name) throw usage("producer accounts remove <name>");
+    if (!name) throw new UsageError("producer accounts remove <name>");
     const file = configFileOf(loadConfig());
     const tree = readTree(file);
     const accounts = (Array.isArray(tree.accounts) ? tree.accounts : []) as Array<{ name: string }>;
-    if (!accounts.some((account) => account.name === name)) throw usage(`There is no account ${name} in ${file}.`);
+    if (!accounts.some((account) => account.name === name)) throw new UsageError(`There is no account ${name} in ${file}.`);
     writeTree(file, { ...tree, accounts: accounts.filter((account) => account.name !== name) });
     print(`removed account ${name} from ${file} (its login state file is kept); restart the daemon to stop using it`);
     return 0;
   }
-  throw usage("producer accounts [list] | pause|resume|unwall <name> | add <name> [options] | remove <name>");
+  throw new UsageError("producer accounts [list] | pause|resume|unwall <name> | add <name> [options] | remove <name>");
 }
+
+export const accountsCommand: Command = {
+  name: "accounts",
+  help: `producer accounts — several accounts in one daemon
+
+  producer accounts [list] [--json]          each account: signed in, balance, wall, jobs running (from the daemon)
+  producer accounts pause|resume <name>      stop / start giving an account new jobs (running ones finish)
+  producer accounts unwall <name>            take an account from behind its wall now
+  producer accounts add <name> [--state-file F] [--profile P] [--max-concurrency N] [--weight W] [--paused]
+                                             declare an account in the config file (then: producer session
+                                             import <file> --account <name>, and restart the daemon)
+  producer accounts remove <name>            take it out of the config file (its login state is kept)`,
+  run: manageAccounts,
+};

@@ -1,32 +1,20 @@
 import { parseArgs } from "node:util";
 import { isTerminal, type GenerateMusicInput, type Job, type ProducerClient } from "@producer/core/client";
+import type { Command } from "./command.js";
+import { daemonClient } from "./daemon-client.js";
 import { describeTrack, jobDetails } from "./describe.js";
+import { flagOptions, valueOptions } from "./options.js";
 import { json, print, tty } from "./output.js";
+import { UsageError } from "./usage-error.js";
 
 /** Pauses that need a person (sign in again, solve a challenge, buy credits): waiting will not end them. */
 const NEEDS_A_PERSON = new Set(["SESSION_EXPIRED", "CHALLENGE", "QUOTA_EXHAUSTED", "LOGIN_FAILED"]);
 
 export const GENERATE_OPTIONS = {
-  title: { type: "string" },
-  project: { type: "string" },
-  user: { type: "string" },
-  format: { type: "string" },
-  lyrics: { type: "string" },
-  instrumental: { type: "boolean" },
-  mode: { type: "string" },
-  model: { type: "string" },
-  bpm: { type: "string" },
-  "duration-secs": { type: "string" },
-  seed: { type: "string" },
-  stems: { type: "boolean" },
-  priority: { type: "string" },
-  "idempotency-key": { type: "string" },
-  account: { type: "string" },
-  direct: { type: "boolean" },
-  wait: { type: "boolean" },
-  "pause-timeout": { type: "string" },
-  json: { type: "boolean" },
-} as const;
+  ...valueOptions("title", "project", "user", "format", "lyrics", "mode", "model", "bpm", "duration-secs", "seed", "priority"),
+  ...valueOptions("idempotency-key", "account", "pause-timeout"),
+  ...flagOptions("instrumental", "stems", "direct", "wait", "json"),
+};
 
 /** A number flag as given; a word stays a word, so the daemon's validation names the field. */
 const numberOrText = (value: string) => (/^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value);
@@ -118,13 +106,13 @@ export async function follow(api: ProducerClient, jobId: string, options: { asJs
   return job;
 }
 
-export async function commandGenerate(args: string[], api: () => ProducerClient, usage: (message: string) => Error): Promise<number> {
+async function generate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: GENERATE_OPTIONS });
   const prompt = positionals.join(" ").trim();
-  if (!prompt) throw usage('producer generate needs a prompt: producer generate "a happy pop song"');
+  if (!prompt) throw new UsageError('producer generate needs a prompt: producer generate "a happy pop song"');
   const pauseTimeoutSecs = Number(values["pause-timeout"] ?? 0);
-  if (!Number.isFinite(pauseTimeoutSecs) || pauseTimeoutSecs < 0) throw usage("--pause-timeout takes seconds (0 or more).");
-  const client = api();
+  if (!Number.isFinite(pauseTimeoutSecs) || pauseTimeoutSecs < 0) throw new UsageError("--pause-timeout takes seconds (0 or more).");
+  const client = daemonClient();
   const result = await client.generateMusic(generateInput(values, prompt));
   if (!values.wait && !values.direct) {
     if (values.json) json(result);
@@ -152,3 +140,23 @@ export async function commandGenerate(args: string[], api: () => ProducerClient,
   }
   return job.status === "succeeded" ? 0 : 1;
 }
+
+export const generateCommand: Command = {
+  name: "generate",
+  help: `producer generate "<prompt>" [options] — submit a generation to the daemon
+
+Options (each a control of the site; a control the site profile lacks is refused before anything is sent):
+  --title T            the songs' title                  --lyrics TEXT        lyrics to sing
+  --instrumental       no vocals                         --mode compose|chat  compose panel (default) or chat
+  --model ID           e.g. lyria-3.5, lyria-3-pro       --bpm N              tempo
+  --duration-secs N    song length (Auto when absent)    --seed N             seed
+  --stems              also store vocals, drums, bass and other as tracks
+  --format wav|mp3|m4a --project P  --user U  --priority N  --idempotency-key K
+  --account NAME       run on this account (of several); walled, the job waits for it
+  --direct             run now instead of queueing
+  --wait               follow the job to the end
+  --pause-timeout S    with --wait: how long to wait while the queue is paused by a session problem before
+                       exiting with code 4 (the job stays queued); default 0, i.e. say so and exit at once
+  --json               machine-readable output`,
+  run: generate,
+};

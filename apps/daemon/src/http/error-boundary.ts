@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { InvalidInputError, toProducerError, type Logger, type ProducerError, type ProducerErrorCode } from "@producer/utils";
+import type { AppEnv } from "./app-deps.js";
 
 /** The one place an error code becomes an HTTP status: a new code not given one here fails the typecheck. */
 const STATUS_BY_CODE: Record<ProducerErrorCode, ContentfulStatusCode> = {
@@ -51,10 +52,11 @@ function fromHttpException(error: HTTPException): ProducerError {
  * Turns anything a route threw into `{ error: { code, message, retryable, details }, requestId }` with the status
  * its code stands for. An internal error's message is not shown (it is logged with the request id).
  */
-export function errorResponse(error: unknown, c: Context, logger: Logger): Response {
+export function errorResponse(error: unknown, c: Context<AppEnv>, logger: Logger): Response {
   const failure = error instanceof HTTPException ? fromHttpException(error) : toProducerError(error);
   const status = error instanceof HTTPException && error.status === 413 ? 413 : statusForCode(failure.code);
-  const requestId = (c.get("requestId" as never) as string | undefined) ?? undefined;
+  // Absent when the failure came before the request-id middleware ran.
+  const requestId: string | undefined = c.get("requestId");
   const body = failure.toJSON();
   if (status >= 500) {
     logger.error({ requestId, code: failure.code, error }, failure.message);

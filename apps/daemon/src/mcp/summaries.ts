@@ -1,31 +1,20 @@
 import type { Job, Track } from "@producer/core";
 import type { AccountReport } from "@producer/utils";
 
+/** The facts of a stored song an agent is given as the track store has them. */
+type TrackFacts = Pick<
+  Track,
+  "jobId" | "title" | "songIndex" | "format" | "durationSecs" | "sampleRate" | "channels" | "bitrate" | "sizeBytes" | "sha256"
+  | "model" | "seed" | "bpm" | "stem" | "projectId" | "userId" | "account" | "createdAt"
+>;
+
 /** What an agent needs of a stored song: where it is, what it is, how to play it. */
-export interface TrackSummary {
+export interface TrackSummary extends TrackFacts {
   trackId: string;
-  jobId: string;
-  title: string;
-  songIndex: number;
   /** The stored object's URL (S3 or file), and the daemon's own route that serves the bytes. */
   url: string;
   audioPath: string;
   audioUrl?: string;
-  format: string;
-  durationSecs: number;
-  sampleRate: number;
-  channels: number;
-  bitrate: number;
-  sizeBytes: number;
-  sha256: string;
-  model: string | null;
-  seed: number | null;
-  bpm: number | null;
-  stem: string | null;
-  projectId: string | null;
-  userId: string | null;
-  account: string | null;
-  createdAt: string;
 }
 
 /** What an agent needs of a job: where it stands, what went wrong, and its songs once done. */

@@ -13,7 +13,7 @@ import {
   type QueuedResult,
 } from "@producer/core";
 import { ProducerError, type AccountReport } from "@producer/utils";
-import { accountText, describeStep, jobText, summarizeJob, summarizeTrack, trackLine } from "./summaries.js";
+import { accountText, describeStep, jobText, summarizeJob, summarizeTrack, trackLine, type JobSummary } from "./summaries.js";
 
 export interface McpToolsOptions {
   /** The queue: the daemon's service in the daemon, the daemon's client in `producer mcp`. */
@@ -41,25 +41,55 @@ job is done (each wait is bounded; call it again while done is false), then use 
 list_tracks / get_track. Never call generate_music again for a request that is still running: it would be paid twice.
 Pass an idempotencyKey to make a retried call safe.`;
 
+/** The annotations of a tool that only reads the queue's own records. */
+const READS_RECORDS = { readOnlyHint: true, openWorldHint: false } as const;
+
+/** What the tools share: the queue, where songs are served, and how long a tool may wait. */
+interface ToolContext {
+  producer: ProducerBackend;
+  audioBase: string | undefined;
+  maxWaitSecs: number;
+  /** Seconds a tool may be asked to wait: whole, at most `maxWaitSecs`. */
+  waitSecs: z.ZodNumber;
+}
+
+/** A job as a tool answers it: the summary as text and as structured content. */
+function jobAnswer(job: Job, audioBase: string | undefined): { text: string; structured: JobSummary } {
+  const summary = summarizeJob(job, audioBase);
+  return { text: jobText(summary), structured: summary };
+}
+
 /**
- * The MCP server of the producer queue: seven tools over a `ProducerBackend`. The same server is served over
+ * The MCP server of the producer queue: eight tools over a `ProducerBackend`. The same server is served over
  * stdio by `producer mcp` (talking to the daemon through its client) and over Streamable HTTP at the daemon's
  * `/mcp` (talking to its service).
  */
 export function createMcpServer(options: McpToolsOptions): McpServer {
-  const { producer, site, audioBase } = options;
   const maxWaitSecs = options.maxWaitSecs ?? 600;
   const server = new McpServer({ name: "producer", title: "ProducerAI music generation", version: options.version }, { instructions: INSTRUCTIONS });
+  const context: ToolContext = {
+    producer: options.producer,
+    audioBase: options.audioBase,
+    maxWaitSecs,
+    waitSecs: z
+      .number({ error: "must be a number of seconds" })
+      .int("must be whole seconds")
+      .min(0, "must be at least 0")
+      .max(maxWaitSecs, `must be at most ${maxWaitSecs}`),
+  };
+  addGenerationTools(server, context, options.site);
+  addLibraryTools(server, context, options.accounts);
+  return server;
+}
+
+/** generate_music, then get_generation, wait_for_generation, cancel_generation and retry_generation on its job. */
+function addGenerationTools(server: McpServer, context: ToolContext, site: McpToolsOptions["site"]): void {
+  const { producer, audioBase, maxWaitSecs, waitSecs } = context;
   const price = site.creditsPerSong * site.songsPerGeneration;
   const cost =
     price > 0
       ? `Costs ${price} credits of the account (${site.songsPerGeneration} songs at ${site.creditsPerSong} each on the ${site.profile} site)`
       : `Costs one generation's credits of the account (the ${site.profile} site's price)`;
-  const waitSecs = z
-    .number({ error: "must be a number of seconds" })
-    .int("must be whole seconds")
-    .min(0, "must be at least 0")
-    .max(maxWaitSecs, `must be at most ${maxWaitSecs}`);
 
   server.registerTool(
     "generate_music",
@@ -94,13 +124,9 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
       title: "Get a generation",
       description: "Free. The job's state now: queued (with its position), running (with its step), or done (with its songs, or its error).",
       inputSchema: z.strictObject({ jobId: jobIdSchema.describe("The jobId generate_music answered.") }),
-      annotations: { readOnlyHint: true, openWorldHint: false },
+      annotations: READS_RECORDS,
     },
-    ({ jobId }) =>
-      answer(async () => {
-        const summary = summarizeJob(await producer.getJob(jobId), audioBase);
-        return { text: jobText(summary), structured: summary };
-      }),
+    ({ jobId }) => answer(async () => jobAnswer(await producer.getJob(jobId), audioBase)),
   );
 
   server.registerTool(
@@ -112,13 +138,12 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
         jobId: jobIdSchema.describe("The jobId generate_music answered."),
         timeoutSecs: waitSecs.min(1, "must be at least 1").optional().describe(`How long to wait (default ${DEFAULT_WAIT_SECS}).`),
       }),
-      annotations: { readOnlyHint: true, openWorldHint: false },
+      annotations: READS_RECORDS,
     },
     ({ jobId, timeoutSecs }, extra) =>
       answer(async () => {
-        const summary = summarizeJob(await waitForJob(producer, jobId, timeoutSecs ?? DEFAULT_WAIT_SECS, extra), audioBase);
-        const text = summary.done ? jobText(summary) : `${jobText(summary)}\nNot done yet: call wait_for_generation again.`;
-        return { text, structured: summary };
+        const { text, structured } = jobAnswer(await waitForJob(producer, jobId, timeoutSecs ?? DEFAULT_WAIT_SECS, extra), audioBase);
+        return { text: structured.done ? text : `${text}\nNot done yet: call wait_for_generation again.`, structured };
       }),
   );
 
@@ -131,11 +156,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
       inputSchema: z.strictObject({ jobId: jobIdSchema.describe("The job to cancel.") }),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-    ({ jobId }) =>
-      answer(async () => {
-        const summary = summarizeJob(await producer.cancel(jobId), audioBase);
-        return { text: jobText(summary), structured: summary };
-      }),
+    ({ jobId }) => answer(async () => jobAnswer(await producer.cancel(jobId), audioBase)),
   );
 
   server.registerTool(
@@ -150,12 +171,13 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
       }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    ({ jobId, resubmit }) =>
-      answer(async () => {
-        const summary = summarizeJob(await producer.retry(jobId, { resubmit: resubmit === true }), audioBase);
-        return { text: jobText(summary), structured: summary };
-      }),
+    ({ jobId, resubmit }) => answer(async () => jobAnswer(await producer.retry(jobId, { resubmit: resubmit === true }), audioBase)),
   );
+}
+
+/** list_tracks and get_track (the stored songs), and account_status (the accounts and the queue). */
+function addLibraryTools(server: McpServer, context: ToolContext, listAccounts: McpToolsOptions["accounts"]): void {
+  const { producer, audioBase } = context;
 
   server.registerTool(
     "list_tracks",
@@ -165,7 +187,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
       inputSchema: trackQuerySchema.extend({
         limit: z.number().int("must be a whole number").min(1, "must be at least 1").max(50, "must be at most 50").optional().describe("Songs per page (default 20)."),
       }),
-      annotations: { readOnlyHint: true, openWorldHint: false },
+      annotations: READS_RECORDS,
     },
     (query) =>
       answer(async () => {
@@ -182,7 +204,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
       title: "Get a stored song",
       description: "Free. One stored song: its stored URL, the daemon's audio URL, and its audio facts (format, duration, sample rate, channels, bitrate, size, SHA-256).",
       inputSchema: z.strictObject({ trackId: trackIdSchema.describe("A trackId from get_generation or list_tracks.") }),
-      annotations: { readOnlyHint: true, openWorldHint: false },
+      annotations: READS_RECORDS,
     },
     ({ trackId }) =>
       answer(async () => {
@@ -198,18 +220,16 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
       title: "Accounts and queue",
       description: "Free. Each ProducerAI account (signed in, session time left, credit balance, wall and its reason, jobs running) and the queue (depth, running, whether it is paused and why).",
       inputSchema: z.strictObject({}),
-      annotations: { readOnlyHint: true, openWorldHint: false },
+      annotations: READS_RECORDS,
     },
     () =>
       answer(async () => {
-        const [accounts, queue] = await Promise.all([options.accounts(), producer.status()]);
+        const [accounts, queue] = await Promise.all([listAccounts(), producer.status()]);
         const paused = queue.paused ? `paused (${queue.paused.code}: ${queue.paused.reason})` : "running";
         const text = [`Queue ${paused}: ${queue.queueDepth} queued, ${queue.activeJobs} running.`, ...accounts.map(accountText)].join("\n");
         return { text, structured: { accounts, queue } };
       }),
   );
-
-  return server;
 }
 
 /**

@@ -60,7 +60,7 @@ const text = (value: unknown): string | null => (typeof value === "string" && va
  * (the generic router) and `<prefix>/music-clip/*`. Mounted behind the daemon's own token when
  * `daemon.legacyRoutes` is on. `email` / `password` in old bodies are accepted and ignored; no body is ever logged.
  */
-export function createLegacyRoutes(config: ProducerConfig, service: ProducerService): Hono {
+export function legacyRoutes(config: ProducerConfig, service: ProducerService): Hono {
   const prefix = config.daemon.legacyPrefix;
   const options: LegacyServiceOptions = { downloadPath: null, filesUrlPrefix: `${prefix}/files`, deprecationWarnings: false };
   const automation = new ProducerAIService(service, options);

@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Env, Hono } from "hono";
-import { ForbiddenError, NotFoundError, UnavailableError } from "@producer/utils";
+import { Hono } from "hono";
+import { UnavailableError } from "@producer/utils";
+import type { AppEnv } from "../app-deps.js";
 
 /** The folder of the page's script and style sheet: `static/` at the package root, found from here or from dist/. */
 function staticDir(): string | undefined {
@@ -23,12 +24,6 @@ const ASSETS = {
 /** The page's own files, its API and its media only: no inline script, no other origin. */
 const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; media-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-const ARTIFACT_TYPES: Record<string, string> = {
-  ".png": "image/png",
-  ".html": "text/plain; charset=utf-8",
-  ".zip": "application/zip",
-};
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -96,18 +91,14 @@ const PAGE = `<!doctype html>
 
 /**
  * The status page at `/`: a static page whose script reads the daemon's own API (queue, jobs with their live
- * step, songs with players, accounts) and cancels jobs; and `/v1/artifacts/…`, the screenshots and page HTML of
- * failed steps, from the artifacts folder only.
+ * step, songs with players, accounts) and cancels jobs; and the page's script and style sheet.
  */
-export function addStatusPage<E extends Env>(
-  app: Hono<E>,
-  artifactsDir: string,
-  options: { holdsSecret?: (file: string) => Promise<boolean> } = {},
-): void {
+export function statusPageRoutes(): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   const dir = staticDir();
   // A package that lost its page's files still runs; only the page says so.
   if (!dir) {
-    app.get("/", () => {
+    routes.get("/", () => {
       throw new UnavailableError("The status page's files (static/status.js) are missing from the installed package; reinstall @producer/daemon.", {
         retryable: false,
       });
@@ -117,24 +108,9 @@ export function addStatusPage<E extends Env>(
     ? new Map(Object.entries(ASSETS).map(([route, asset]) => [route, { body: fs.readFileSync(path.join(dir, asset.file), "utf8"), type: asset.type }]))
     : new Map<string, { body: string; type: string }>();
 
-  if (dir) app.get("/", (c) => c.html(PAGE, 200, { "content-security-policy": CONTENT_SECURITY_POLICY, "cache-control": "no-store" }));
+  if (dir) routes.get("/", (c) => c.html(PAGE, 200, { "content-security-policy": CONTENT_SECURITY_POLICY, "cache-control": "no-store" }));
   for (const [route, asset] of assets) {
-    app.get(route, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "no-cache" }));
+    routes.get(route, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "no-cache" }));
   }
-
-  app.get("/v1/artifacts/:folder/:file", async (c) => {
-    const root = path.resolve(artifactsDir);
-    const file = path.resolve(root, c.req.param("folder"), c.req.param("file"));
-    const type = ARTIFACT_TYPES[path.extname(file)];
-    if (!file.startsWith(`${root}${path.sep}`) || path.dirname(path.dirname(file)) !== root || !type || !fs.existsSync(file)) {
-      throw new NotFoundError("No such failure artifact.");
-    }
-    // Artifacts are scrubbed as they are written; one that still holds a live credential (a token the scrub could
-    // not know, an artifact from before) is never served.
-    if (await (options.holdsSecret?.(file) ?? Promise.resolve(false)).catch(() => true)) {
-      throw new ForbiddenError("This failure artifact holds a credential of the signed-in session, so it is not served; read it on the daemon's machine.");
-    }
-    // The page's HTML is shown as text: it is the site's markup, never run here.
-    return c.body(fs.readFileSync(file), 200, { "content-type": type, "x-content-type-options": "nosniff", "content-security-policy": "default-src 'none'" });
-  });
+  return routes;
 }

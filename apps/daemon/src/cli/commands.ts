@@ -1,0 +1,33 @@
+import { accountsCommand } from "./accounts.js";
+import { cancelCommand } from "./cancel.js";
+import type { Command } from "./command.js";
+import { configCommand } from "./config.js";
+import { daemonCommand } from "./daemon.js";
+import { doctorCommand } from "./doctor.js";
+import { generateCommand } from "./generate.js";
+import { jobCommand } from "./job.js";
+import { jobsCommand } from "./jobs.js";
+import { mcpCommand } from "./mcp.js";
+import { openCommand } from "./open.js";
+import { sessionCommand } from "./session.js";
+import { siteCommand } from "./site.js";
+import { tracksCommand } from "./tracks.js";
+
+/** Every `producer` command, in the order the help lists them. */
+export const COMMANDS: readonly Command[] = [
+  daemonCommand,
+  generateCommand,
+  jobsCommand,
+  jobCommand,
+  cancelCommand,
+  tracksCommand,
+  sessionCommand,
+  accountsCommand,
+  siteCommand,
+  mcpCommand,
+  openCommand,
+  configCommand,
+  doctorCommand,
+];
+
+export const COMMAND_BY_NAME: ReadonlyMap<string, Command> = new Map(COMMANDS.map((command) => [command.name, command]));

@@ -1,0 +1,62 @@
+import { parseArgs } from "node:util";
+import { effectiveProfile, loadConfig, profileEntries } from "@producer/config";
+import type { Command } from "./command.js";
+import { json, print } from "./output.js";
+import { UsageError } from "./usage-error.js";
+
+/** `producer site profile`: the JSON is a profile file; edit it, then point site.profile at it. */
+function printProfile(asJson: boolean | undefined): number {
+  const resolved = loadConfig();
+  if (asJson) json(effectiveProfile(resolved.config.site));
+  else {
+    const entries = profileEntries(resolved);
+    const width = Math.max(...entries.map((entry) => entry.key.length));
+    print(`profile ${resolved.config.site.profile} (${resolved.config.site.flow}); save --json as a file and set site.profile to it to edit`);
+    for (const entry of entries) print(`  ${entry.key.padEnd(width)}  ${JSON.stringify(entry.value)}  (${entry.source})`);
+  }
+  return 0;
+}
+
+/** `producer site check`: every locator of the profile looked for on the site, which is opened but spent nothing on. */
+async function checkSite(asJson: boolean | undefined): Promise<number> {
+  const { config } = loadConfig();
+  const { BrowserSession } = await import("@producer/session");
+  const { createDaemonLogger } = await import("../logger.js");
+  const browser = new BrowserSession({ config, logger: createDaemonLogger(config.log.level === "info" ? "warn" : config.log.level) });
+  try {
+    const report = await browser.checkSite();
+    if (asJson) json(report);
+    else {
+      print(`profile ${report.profile} on ${report.baseUrl}${report.credits !== undefined ? ` — ${report.credits} credits` : ""}`);
+      const width = Math.max(...report.checks.map((check) => check.locator.length));
+      for (const check of report.checks) {
+        const mark = check.found === true ? "found    " : check.found === false ? "NOT FOUND" : "—        ";
+        print(`  ${check.locator.padEnd(width)}  ${mark}  ${check.where}${check.note ? ` (${check.note})` : ""}${check.found === false ? `  ${check.value}` : ""}`);
+        for (const candidate of check.candidates ?? []) print(`  ${"".padEnd(width)}    nearest on the page: ${JSON.stringify(candidate.locator)}`);
+      }
+      print(report.ok ? "the site matches the profile" : "the site no longer matches the profile: override the locators marked NOT FOUND (site.locators)");
+    }
+    return report.ok ? 0 : 6;
+  } finally {
+    await browser.close();
+  }
+}
+
+export const siteCommand: Command = {
+  name: "site",
+  help: `producer site check [--json] — opens the site with the active profile and checks that every locator it
+needs is found where it lives (studio, model menu, library row menu, Download submenu). Reads the credit
+balance; submits nothing. Exit 6 when any locator is not found.`,
+  subcommandHelp: {
+    check: `producer site check [--json] — see producer site --help.`,
+    profile: `producer site profile [--json] — the effective site profile (the named profile with every override of the
+configuration), each value with where it came from (built-in, profile file, config file, env, option). --json prints a
+valid profile file: save it, edit a drifted locator, and set site.profile to its path.`,
+  },
+  async run(args) {
+    const [action, ...rest] = args;
+    if (action !== "check" && action !== "profile") throw new UsageError("producer site check [--json] | producer site profile [--json]");
+    const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
+    return action === "profile" ? printProfile(values.json) : checkSite(values.json);
+  },
+};

@@ -1,0 +1,23 @@
+import { parseArgs } from "node:util";
+import type { Command } from "./command.js";
+import { daemonClient } from "./daemon-client.js";
+import { describeTrack } from "./describe.js";
+import { flagOptions, valueOptions } from "./options.js";
+import { printPage } from "./output.js";
+
+export const tracksCommand: Command = {
+  name: "tracks",
+  help: `producer tracks [--project P] [--user U] [--job J] [--account A] [--limit N] [--json] — stored tracks, newest first`,
+  async run(args) {
+    const { values } = parseArgs({ args, options: { ...valueOptions("project", "user", "job", "account", "limit"), ...flagOptions("json") } });
+    const page = await daemonClient().listTracks({
+      ...(values.project ? { projectId: values.project } : {}),
+      ...(values.user ? { userId: values.user } : {}),
+      ...(values.job ? { jobId: values.job } : {}),
+      ...(values.account ? { account: values.account } : {}),
+      ...(values.limit ? { limit: Number(values.limit) } : {}),
+    });
+    printPage(page, page.tracks, { asJson: values.json, none: "no tracks", line: describeTrack });
+    return 0;
+  },
+};
