@@ -9,15 +9,11 @@
  * console.log(formatConfig(resolved)); // every key, its value and its source, secrets masked
  * ```
  */
-export {
-  configSchema,
-  AUDIO_FORMATS,
-  DEFAULT_BROWSER_ARGS,
-  FORBIDDEN_BROWSER_ARGS,
-  ACCOUNT_NAME,
-  KEY_TEMPLATE_FIELDS,
-} from "./schema.js";
-export type { AccountConfig, AudioFormat, ParsedConfig, ProducerConfig, ProducerConfigInput } from "./schema.js";
+export { configSchema, type AccountConfig, type ParsedConfig, type ProducerConfig, type ProducerConfigInput } from "./schema.js";
+export { AUDIO_FORMATS, type AudioFormat } from "./schema/site.js";
+export { DEFAULT_BROWSER_ARGS, FORBIDDEN_BROWSER_ARGS } from "./schema/browser.js";
+export { ACCOUNT_NAME } from "./schema/accounts.js";
+export { KEY_TEMPLATE_FIELDS } from "./schema/storage.js";
 export {
   FLOW_NEEDS,
   GENERATION_MODES,
@@ -26,31 +22,22 @@ export {
   SITE_CONTROLS,
   SITE_FLOWS,
   siteProfileSchema,
+  type GenerationMode,
+  type LocatorSpec,
+  type MenuPlace,
+  type SiteControl,
+  type SiteFlow,
+  type SiteProfile,
+  type SiteProfileInput,
 } from "./site-profile.js";
-export type {
-  GenerationMode,
-  LocatorSpec,
-  MenuPlace,
-  SiteControl,
-  SiteFlow,
-  SiteProfile,
-  SiteProfileInput,
-} from "./site-profile.js";
-export type { ResolvedSite } from "./resolve-site.js";
-export { resolveSite } from "./resolve-site.js";
-export { effectiveProfile, profileEntries } from "./effective-profile.js";
-export type { ProfileEntry } from "./effective-profile.js";
-export { unsupportedControls } from "./site-controls.js";
-export type { ControlRequest } from "./site-controls.js";
-export { DEFAULT_PROFILE, SHIPPED_PROFILES } from "./profiles/index.js";
-export type { ShippedProfileName } from "./profiles/index.js";
-export { ConfigError } from "./config-error.js";
-export type { ConfigErrorCode, ConfigIssue } from "./config-error.js";
-export { CONFIG_FILE_NAME, loadConfig } from "./load.js";
-export type { LoadConfigOptions, ResolvedConfig } from "./load.js";
+export { resolveSite, type ResolvedSite } from "./resolve-site.js";
+export { effectiveProfile, profileEntries, type ProfileEntry } from "./effective-profile.js";
+export { unsupportedControls, type ControlRequest } from "./site-controls.js";
+export { DEFAULT_PROFILE, SHIPPED_PROFILES, type ShippedProfileName } from "./profiles/index.js";
+export { ConfigError, type ConfigErrorCode, type ConfigIssue } from "./config-error.js";
+export { CONFIG_FILE_NAME } from "./config-layers.js";
+export { loadConfig, type LoadConfigOptions, type ResolvedConfig } from "./load.js";
 export { LEGACY_ENV_ALIASES } from "./environment.js";
-export { envNameFor, listSettings, settingsMarkdownTable } from "./settings-table.js";
-export type { SettingInfo, SettingKind } from "./settings-table.js";
-export { describeConfig, formatConfig } from "./format-config.js";
-export type { ConfigEntry } from "./format-config.js";
+export { envNameFor, listSettings, settingsMarkdownTable, type SettingInfo, type SettingKind } from "./settings-table.js";
+export { describeConfig, formatConfig, type ConfigEntry } from "./format-config.js";
 export { ensureDataDirs, findBrowserExecutable } from "./machine.js";

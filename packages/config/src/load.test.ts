@@ -2,8 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError } from "./config-error.js";
+import { configError } from "./config-error.test-helper.js";
 import { loadConfig } from "./load.js";
+import type { ProducerConfigInput } from "./schema.js";
 
 let dir: string;
 beforeEach(() => {
@@ -16,16 +17,6 @@ const writeFile = (name: string, content: unknown) => {
   fs.writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
   return file;
 };
-
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("loadConfig defaults", () => {
   it("resolves every default from an empty environment", () => {
@@ -214,6 +205,9 @@ describe("legacy variable names", () => {
 });
 
 describe("errors", () => {
+  const overridesError = (overrides: ProducerConfigInput) =>
+    configError(() => loadConfig({ configFile: false, homeDir: dir, overrides }));
+
   it("lists every invalid key at once with its env var, source and value, and masks secrets", () => {
     const file = writeFile("producer.config.json", { queue: { concurency: 2 }, site: { downloadFormat: "flac" } });
     const error = configError(() =>
@@ -273,15 +267,9 @@ describe("errors", () => {
   });
 
   it("rejects key templates that escape their prefix or use unknown placeholders", () => {
-    const error = configError(() =>
-      loadConfig({
-        configFile: false,
-        homeDir: dir,
-        overrides: {
-          storage: { keyTemplates: { audio: "../{user_id}/{filename}", generic: "x/{secret}/{filename}", tracks: "x/y" } },
-        },
-      }),
-    );
+    const error = overridesError({
+      storage: { keyTemplates: { audio: "../{user_id}/{filename}", generic: "x/{secret}/{filename}", tracks: "x/y" } },
+    });
     expect(error.issues.map((issue) => issue.path).sort()).toEqual([
       "storage.keyTemplates.audio",
       "storage.keyTemplates.generic",
@@ -290,16 +278,10 @@ describe("errors", () => {
   });
 
   it("checks related values: pacing bounds and the socket path length", () => {
-    const error = configError(() =>
-      loadConfig({
-        configFile: false,
-        homeDir: dir,
-        overrides: {
-          site: { pacing: { submitGapMinMs: 5000, submitGapMaxMs: 1000 } },
-          daemon: { socketPath: `/tmp/${"s".repeat(120)}.sock` },
-        },
-      }),
-    );
+    const error = overridesError({
+      site: { pacing: { submitGapMinMs: 5000, submitGapMaxMs: 1000 } },
+      daemon: { socketPath: `/tmp/${"s".repeat(120)}.sock` },
+    });
     expect(error.issues.map((issue) => issue.path)).toEqual(["site.pacing.submitGapMaxMs", "daemon.socketPath"]);
   });
 });

@@ -1,14 +1,11 @@
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { z } from "zod";
 import { ConfigError, type ConfigIssue } from "./config-error.js";
-import { readEnvironment, type LayerValue } from "./environment.js";
-import { resolveSite } from "./resolve-site.js";
-import { configSchema, type AccountConfig, type ProducerConfig, type ProducerConfigInput } from "./schema.js";
-import { envNameFor, listSettings, settingAt } from "./settings-table.js";
-
-export const CONFIG_FILE_NAME = "producer.config.json";
+import { readLayers } from "./config-layers.js";
+import { resolveSite, type ResolvedSite } from "./resolve-site.js";
+import type { AccountConfig, ParsedConfig, ProducerConfig, ProducerConfigInput } from "./schema.js";
+import { validateLayers } from "./schema-issues.js";
+import { envNameFor } from "./settings-table.js";
 
 export interface LoadConfigOptions {
   /** Settings passed in code; they win over every other layer. */
@@ -30,115 +27,16 @@ export interface ResolvedConfig {
   configFile: string | undefined;
 }
 
-type Tree = Record<string, unknown>;
-
-const isTree = (value: unknown): value is Tree =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-function getPath(tree: unknown, dotted: string): unknown {
-  let current = tree;
-  for (const part of dotted.split(".")) {
-    if (!isTree(current)) return undefined;
-    current = current[part];
-  }
-  return current;
-}
-
-function setPath(tree: Tree, dotted: string, value: unknown): void {
-  const parts = dotted.split(".");
-  let current = tree;
-  for (const part of parts.slice(0, -1)) {
-    if (!isTree(current[part])) current[part] = {};
-    current = current[part] as Tree;
-  }
-  current[parts[parts.length - 1] as string] = value;
-}
-
-function mergeInto(target: Tree, layer: Tree): void {
-  for (const [key, value] of Object.entries(layer)) {
-    if (value === undefined) continue;
-    if (isTree(value) && isTree(target[key])) mergeInto(target[key] as Tree, value);
-    else target[key] = isTree(value) ? structuredClone(value) : value;
-  }
-}
-
-/** The known leaves a layer sets, for the sources map. */
-function leavesOf(tree: Tree, source: string): LayerValue[] {
-  return listSettings()
-    .map((info) => ({ path: info.path, value: getPath(tree, info.path), source }))
-    .filter((leaf) => leaf.value !== undefined);
-}
-
-function formatReceived(dotted: string, value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (settingAt(dotted)?.secret) return '"****"';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/** Wording of a schema issue as the thing that was expected; refinements already speak that way. */
-function expectedText(issue: z.core.$ZodRawIssue): string {
-  switch (issue.code) {
-    case "invalid_type":
-      return issue.expected === "int" ? "a whole number" : `a ${issue.expected}`;
-    case "too_small":
-    case "too_big": {
-      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
-      const word = issue.code === "too_small" ? "at least" : "at most";
-      if (issue.origin === "string") return `text of ${word} ${String(bound)} characters`;
-      if (issue.origin === "array") return `a list of ${word} ${String(bound)} items`;
-      return `a number ${issue.code === "too_small" ? ">=" : "<="} ${String(bound)}`;
-    }
-    case "invalid_value":
-      return `one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
-    case "invalid_format":
-      if (issue.format === "url") return "an http(s) URL";
-      if (issue.format === "starts_with") return `text starting with "${String(issue.prefix)}"`;
-      return `a valid ${issue.format}`;
-    default:
-      return issue.message ?? "a valid value";
-  }
-}
-
-function readConfigFile(file: string): Tree {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ConfigError(`Cannot read the config file ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`, {
-      cause: error,
-    });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`The config file ${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
-  if (!isTree(parsed)) throw new ConfigError(`The config file ${file} must hold a JSON object.`);
-  return parsed;
-}
-
-function locateConfigFile(options: LoadConfigOptions, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
-  if (options.configFile === false) return undefined;
-  const explicit = options.configFile ?? env.PRODUCER_CONFIG;
-  if (explicit) return path.resolve(cwd, explicit);
-  const candidate = path.join(cwd, CONFIG_FILE_NAME);
-  return fs.existsSync(candidate) ? candidate : undefined;
-}
-
-/** The setting at `dotted` or, inside a record setting such as `site.locators`, the record's. */
-function nearestSetting(dotted: string) {
-  const parts = dotted.split(".");
-  for (let length = parts.length; length > 0; length -= 1) {
-    const found = settingAt(parts.slice(0, length).join("."));
-    if (found) return found;
-  }
-  return undefined;
-}
-
 /** Longest Unix socket path Linux accepts (sun_path less its terminator). */
 const MAX_SOCKET_PATH_BYTES = 107;
+
+/** Where relative and `~` paths land, and the data dir every default path sits in. */
+interface Places {
+  dataDir: string;
+  absolute(value: string): string;
+  /** `value`, or `name` inside the data dir, made absolute. */
+  inDataDir(value: string | undefined, name: string): string;
+}
 
 /**
  * Reads every layer — defaults < config file < environment < options in code — validates the result once and
@@ -147,68 +45,56 @@ const MAX_SOCKET_PATH_BYTES = 107;
 export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env;
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const home = options.homeDir ?? os.homedir();
-  const sources = new Map<string, string>();
-  const raw: Tree = {};
-  const issues: ConfigIssue[] = [];
+  const layers = readLayers(options, env, cwd);
+  const { sources } = layers;
+  const parsed = validateLayers(layers);
+  const places = placesOf(parsed, env, cwd, options.homeDir ?? os.homedir());
 
-  const configFile = locateConfigFile(options, env, cwd);
-  if (configFile) {
-    const fileTree = readConfigFile(configFile);
-    mergeInto(raw, fileTree);
-    for (const leaf of leavesOf(fileTree, `file ${configFile}`)) {
-      sources.set(leaf.path, leaf.source);
-      if (settingAt(leaf.path)?.secret) {
-        issues.push({
-          path: leaf.path,
-          env: envNameFor(leaf.path),
-          source: leaf.source,
-          received: '"****"',
-          expected: "no secret in a config file (set it in the environment instead)",
-        });
-      }
-    }
-  }
-  for (const leaf of readEnvironment(env)) {
-    setPath(raw, leaf.path, leaf.value);
-    sources.set(leaf.path, leaf.source);
-  }
-  if (options.overrides) {
-    mergeInto(raw, options.overrides as Tree);
-    for (const leaf of leavesOf(options.overrides as Tree, "option")) sources.set(leaf.path, leaf.source);
-  }
+  const driver = parsed.storage.driver === "auto" ? (parsed.storage.s3.bucket ? "s3" : "local") : parsed.storage.driver;
+  const socketPath = places.inDataDir(parsed.daemon.socketPath, "producer.sock");
+  const issues = relatedIssues(parsed, sources, driver, socketPath);
+  const explicit = (dotted: string) => sources.has(dotted);
+  const site = resolveSite(parsed.site, { cwd, explicit });
+  if (Array.isArray(site)) issues.push(...site);
+  if (issues.length > 0 || Array.isArray(site)) throw ConfigError.fromIssues(issues);
+  const stateFile = places.inDataDir(parsed.paths.stateFile, "state.json");
+  const accounts = resolveAccounts(parsed, site, places, { cwd, explicit, stateFile });
 
-  const result = configSchema.safeParse(raw, { error: (issue) => expectedText(issue) });
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
-      for (const key of keys) {
-        const dotted = [...issue.path, ...(key === undefined ? [] : [key])].map(String).join(".");
-        issues.push({
-          path: dotted,
-          env: key === undefined ? (nearestSetting(dotted)?.env ?? envNameFor(dotted)) : "",
-          source: sources.get(dotted) ?? (key === undefined ? "default" : "an unknown key"),
-          received: formatReceived(dotted, getPath(raw, dotted)),
-          expected: key === undefined ? issue.message : "no such key (check its spelling)",
-        });
-      }
-    }
-  }
-  if (issues.length > 0 || !result.success) throw ConfigError.fromIssues(issues);
+  const config: ProducerConfig = {
+    ...parsed,
+    site,
+    paths: {
+      dataDir: places.dataDir,
+      downloadsDir: places.inDataDir(parsed.paths.downloadsDir, "downloads"),
+      artifactsDir: places.inDataDir(parsed.paths.artifactsDir, "artifacts"),
+      stateFile,
+    },
+    accounts,
+    storage: { ...parsed.storage, driver, localDir: places.inDataDir(parsed.storage.localDir, "storage") },
+    database: resolveDatabase(parsed.database, places),
+    daemon: { ...parsed.daemon, socketPath, tokenFile: path.join(places.dataDir, "daemon-token") },
+  };
+  return { config: deepFreeze(config), sources, configFile: layers.configFile };
+}
 
-  const parsed = result.data;
+function placesOf(parsed: ParsedConfig, env: NodeJS.ProcessEnv, cwd: string, home: string): Places {
   const absolute = (value: string) =>
     value === "~" ? home : value.startsWith("~/") ? path.join(home, value.slice(2)) : path.resolve(cwd, value);
   const dataDir = absolute(
-    parsed.paths.dataDir ?? (env.XDG_DATA_HOME ? path.join(env.XDG_DATA_HOME, "producer") : path.join(home, ".producer")),
+    parsed.paths.dataDir ??
+      (env.XDG_DATA_HOME ? path.join(env.XDG_DATA_HOME, "producer") : path.join(home, ".producer")),
   );
-  const inDataDir = (value: string | undefined, name: string) => absolute(value ?? path.join(dataDir, name));
+  return { dataDir, absolute, inDataDir: (value, name) => absolute(value ?? path.join(dataDir, name)) };
+}
 
-  const databaseUrl = parsed.database.url ?? `sqlite:${path.join(dataDir, "producer.db")}`;
-  const dialect = /^postgres(ql)?:\/\//.test(databaseUrl) ? "postgres" : "sqlite";
-  const sqlitePath = databaseUrl.replace(/^(sqlite|file):(\/\/)?/, "");
-
-  const driver = parsed.storage.driver === "auto" ? (parsed.storage.s3.bucket ? "s3" : "local") : parsed.storage.driver;
+/** Values valid alone but not together: S3 storage without a bucket, a socket path longer than Linux takes. */
+function relatedIssues(
+  parsed: ParsedConfig,
+  sources: ReadonlyMap<string, string>,
+  driver: "s3" | "local",
+  socketPath: string,
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
   if (driver === "s3" && !parsed.storage.s3.bucket) {
     issues.push({
       path: "storage.s3.bucket",
@@ -218,7 +104,6 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
       expected: "a bucket name (storage.driver is s3)",
     });
   }
-  const socketPath = inDataDir(parsed.daemon.socketPath, "producer.sock");
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
     issues.push({
       path: "daemon.socketPath",
@@ -228,13 +113,21 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
       expected: `a path of at most ${MAX_SOCKET_PATH_BYTES} bytes (set a shorter daemon.socketPath)`,
     });
   }
-  const site = resolveSite(parsed.site, { cwd, explicit: (dotted) => sources.has(dotted) });
-  if (Array.isArray(site)) issues.push(...site);
-  if (issues.length > 0 || Array.isArray(site)) throw ConfigError.fromIssues(issues);
+  return issues;
+}
+
+/** The declared accounts, each on its own site when it names a profile; without any, the implicit `default`. */
+function resolveAccounts(
+  parsed: ParsedConfig,
+  site: ResolvedSite,
+  places: Places,
+  context: { cwd: string; explicit: (dotted: string) => boolean; stateFile: string },
+): AccountConfig[] {
+  const issues: ConfigIssue[] = [];
   const accounts: AccountConfig[] = [];
   for (const [index, account] of parsed.accounts.entries()) {
     const own = account.profile
-      ? resolveSite({ ...parsed.site, profile: account.profile }, { cwd, explicit: (dotted) => sources.has(dotted) })
+      ? resolveSite({ ...parsed.site, profile: account.profile }, { cwd: context.cwd, explicit: context.explicit })
       : site;
     if (Array.isArray(own)) {
       issues.push(...own.map((issue) => ({ ...issue, path: `accounts.${index}.profile` })));
@@ -242,7 +135,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
     }
     accounts.push({
       name: account.name,
-      stateFile: absolute(account.stateFile ?? path.join(dataDir, "accounts", `${account.name}.json`)),
+      stateFile: places.absolute(account.stateFile ?? path.join(places.dataDir, "accounts", `${account.name}.json`)),
       site: own,
       maxConcurrency: account.maxConcurrency ?? parsed.browser.pageCount,
       weight: account.weight,
@@ -251,32 +144,32 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
     });
   }
   if (issues.length > 0) throw ConfigError.fromIssues(issues);
-  const stateFile = inDataDir(parsed.paths.stateFile, "state.json");
   if (accounts.length === 0) {
-    accounts.push({ name: "default", stateFile, site, maxConcurrency: parsed.browser.pageCount, weight: 1, paused: false, declared: false });
-  }
-
-  const config: ProducerConfig = {
-    ...parsed,
-    site,
-    paths: {
-      dataDir,
-      downloadsDir: inDataDir(parsed.paths.downloadsDir, "downloads"),
-      artifactsDir: inDataDir(parsed.paths.artifactsDir, "artifacts"),
+    const { stateFile } = context;
+    accounts.push({
+      name: "default",
       stateFile,
-    },
-    accounts,
-    storage: { ...parsed.storage, driver, localDir: inDataDir(parsed.storage.localDir, "storage") },
-    database: {
-      dialect,
-      poolSize: parsed.database.poolSize,
-      sqliteSynchronous: parsed.database.sqliteSynchronous,
-      url:
-        dialect === "postgres" || sqlitePath === ":memory:" ? databaseUrl : `sqlite:${absolute(sqlitePath)}`,
-    },
-    daemon: { ...parsed.daemon, socketPath, tokenFile: path.join(dataDir, "daemon-token") },
+      site,
+      maxConcurrency: parsed.browser.pageCount,
+      weight: 1,
+      paused: false,
+      declared: false,
+    });
+  }
+  return accounts;
+}
+
+/** A SQLite path made absolute (`:memory:` kept), the dialect read from the URL. */
+function resolveDatabase(database: ParsedConfig["database"], places: Places): ProducerConfig["database"] {
+  const databaseUrl = database.url ?? `sqlite:${path.join(places.dataDir, "producer.db")}`;
+  const dialect = /^postgres(ql)?:\/\//.test(databaseUrl) ? "postgres" : "sqlite";
+  const sqlitePath = databaseUrl.replace(/^(sqlite|file):(\/\/)?/, "");
+  return {
+    dialect,
+    poolSize: database.poolSize,
+    sqliteSynchronous: database.sqliteSynchronous,
+    url: dialect === "postgres" || sqlitePath === ":memory:" ? databaseUrl : `sqlite:${places.absolute(sqlitePath)}`,
   };
-  return { config: deepFreeze(config), sources, configFile };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError } from "./config-error.js";
+import { configError } from "./config-error.test-helper.js";
 import { loadConfig } from "./load.js";
 import { SHIPPED_PROFILES } from "./profiles/index.js";
 import { siteProfileSchema } from "./site-profile.js";
@@ -11,16 +11,6 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-profile-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const load = (overrides: object, env: NodeJS.ProcessEnv = {}) =>
   loadConfig({ env, cwd: dir, homeDir: dir, configFile: false, overrides }).config;
-
-function configError(work: () => unknown): ConfigError {
-  try {
-    work();
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("site profiles", () => {
   it("ships two valid profiles, each a plain JSON document", () => {

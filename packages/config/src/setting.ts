@@ -14,7 +14,7 @@ export interface SettingMeta {
 
 export const settingsRegistry = z.registry<SettingMeta>();
 
-/** Attaches documentation and flags to a leaf schema; the walk in `describe.ts` reads them back. */
+/** Attaches documentation and flags to a leaf schema; the walk in `settings-table.ts` reads them back. */
 export function setting<T extends z.ZodType>(schema: T, meta: SettingMeta): T {
   settingsRegistry.add(schema, meta);
   return schema;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ACCOUNT_NAME, AUDIO_FORMATS, unsupportedControls, type AudioFormat, type ResolvedSite } from "@producer/config";
-import { InvalidInputError } from "@producer/utils";
+import { InvalidInputError, type GenerationRequest } from "@producer/utils";
 import { webhookUrlProblem, type WebhookPolicy } from "./webhook-policy.js";
 
 export const LIMITS = {
@@ -92,24 +92,17 @@ export const generateMusicInputSchema = z.strictObject({
 /** What `generateMusic` takes: the earlier service's call, in TypeScript. */
 export type GenerateMusicInput = z.input<typeof generateMusicInputSchema>;
 
-/** The input once checked: defaults applied, text trimmed. */
-export interface JobInput {
-  prompt: string;
-  title?: string;
+/**
+ * The input once checked: defaults applied, text trimmed. What the site is asked, and what only the queue and
+ * storage need.
+ */
+export interface JobInput extends GenerationRequest {
   projectId?: string;
   userId?: string;
-  lyrics?: string;
   instrumental: boolean;
-  format: AudioFormat;
   priority: number;
   /** The account the job must run on. */
   account?: string;
-  mode?: "compose" | "chat";
-  model?: string;
-  bpm?: number;
-  durationSecs?: number;
-  seed?: number;
-  stems?: boolean;
 }
 
 /** Zod issues as `{ path, message }` fields; an unknown key is named on its own. */

@@ -27,8 +27,8 @@ export {
 export { isTerminal, JOB_STATUSES, RUNNING_STATUSES, TERMINAL_STATUSES } from "./job.js";
 export type { DirectResult, GenerateMusicResult, Job, JobError, JobRecovery, JobStatus, QueuedResult, Track } from "./job.js";
 export { JobEvents } from "./job-events.js";
-export { PAUSING_CODES } from "./worker.js";
-export type { PauseState } from "./worker.js";
+export { PAUSING_CODES } from "./queue-pause.js";
+export type { PauseState } from "./queue-pause.js";
 export { deliverWebhook, signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./webhook.js";
 export type { WebhookPolicy } from "./webhook-policy.js";
 export { openDatabase } from "./store/database.js";
@@ -37,7 +37,7 @@ export { migrateToLatest } from "./store/migrations.js";
 /** The queue itself, for custom workers and tools; most code wants `ProducerService`. */
 export { AccountSlotStore } from "./store/account-slot-store.js";
 export { JobStore } from "./store/job-store.js";
-export type { DownloadedSong, JobRow } from "./store/job-store.js";
+export type { DownloadedSong, JobRow } from "./store/job-row.js";
 export type { TrackPage } from "./store/track-store.js";
 export { producer, ProducerClient } from "./client/producer-client.js";
 export type { ClientGenerateInput, ProducerClientOptions } from "./client/producer-client.js";

@@ -1,32 +1,12 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Job } from "./job.js";
 import { JobEvents } from "./job-events.js";
 import { JobFeed } from "./job-feed.js";
-import { openDatabase, type ProducerDatabase } from "./store/database.js";
-import { JobStore, toJob } from "./store/job-store.js";
-import { migrateToLatest } from "./store/migrations.js";
+import { toJob } from "./store/job-row.js";
+import { sqliteJobStores } from "./store/job-store.test-helper.js";
 
-let dir: string;
-let handles: ProducerDatabase[];
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "job-feed-"));
-  handles = [];
-});
-afterEach(async () => {
-  await Promise.all(handles.map((handle) => handle.close()));
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** A connection of its own to one SQLite file, as another process would have. */
-async function store(): Promise<JobStore> {
-  const handle = openDatabase({ database: { url: `sqlite:${path.join(dir, "queue.db")}`, dialect: "sqlite" } });
-  handles.push(handle);
-  await migrateToLatest(handle.db, handle.dialect);
-  return new JobStore(handle.db, handle.dialect);
-}
+/** Each store is a connection of its own to one SQLite file, as another process would have. */
+const store = sqliteJobStores("job-feed-");
 
 describe("JobFeed", () => {
   it("tells thousands of watchers of a change made by another process with one query a tick", async () => {

@@ -1,5 +1,5 @@
 import type { AudioFormat } from "@producer/config";
-import type { GenerationProgress, SubmissionRecord } from "@producer/utils";
+import type { AudioFacts, GenerationProgress, SubmissionRecord } from "@producer/utils";
 import type { JobInput } from "./generate-input.js";
 
 /** Each step of a job is a persisted state. */
@@ -20,8 +20,8 @@ export const RUNNING_STATUSES: readonly JobStatus[] = ["generating", "downloadin
 
 export const isTerminal = (status: JobStatus) => TERMINAL_STATUSES.includes(status);
 
-/** One stored song: the audio facts, where it is stored, and where it came from. */
-export interface Track {
+/** One stored song: the audio facts (as its file gave them), where it is stored, and where it came from. */
+export interface Track extends Omit<AudioFacts, "format"> {
   id: string;
   jobId: string;
   songIndex: number;
@@ -30,14 +30,6 @@ export interface Track {
   title: string;
   prompt: string;
   format: AudioFormat | string;
-  codec: string;
-  container: string;
-  durationSecs: number;
-  sampleRate: number;
-  channels: number;
-  bitrate: number;
-  sizeBytes: number;
-  sha256: string;
   storage: { kind: "s3" | "local"; bucket: string | null; key: string; url: string };
   clipId: string | null;
   /** For a stem: vocals, drums, bass or other, and the clip it was split from. */

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { SessionStatus } from "@producer/utils";
 import type { GenerateMusicInput } from "./generate-input.js";
 import type { GenerateMusicResult, Job, JobStatus, Track } from "./job.js";
-import type { PauseState } from "./worker.js";
+import type { PauseState } from "./queue-pause.js";
 
 export interface QueueStatus {
   paused: PauseState | null;

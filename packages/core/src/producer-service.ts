@@ -1,5 +1,4 @@
 import {
-  abortReason,
   AUDIO_CONTENT_TYPES,
   ConflictError,
   createStorage,
@@ -18,14 +17,18 @@ import { parseGenerateInput, type GenerateMusicInput } from "./generate-input.js
 import { isTerminal, type DirectResult, type GenerateMusicResult, type Job, type JobStatus, type QueuedResult, type Track } from "./job.js";
 import { JobEvents } from "./job-events.js";
 import { JobFeed } from "./job-feed.js";
+import { waitForJobEnd, watchJobChanges } from "./job-watch.js";
 import { AccountSlotStore } from "./store/account-slot-store.js";
 import { openDatabase, type ProducerDatabase } from "./store/database.js";
-import { JobStore, toJob, type JobRow } from "./store/job-store.js";
+import { toJob, type JobRow } from "./store/job-row.js";
+import { JobStore } from "./store/job-store.js";
 import { migrateToLatest } from "./store/migrations.js";
 import { TrackStore, type TrackPage } from "./store/track-store.js";
-import { deliverWebhook } from "./webhook.js";
+import { WebhookDeliveries } from "./webhook-deliveries.js";
 import type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "./producer-backend.js";
 import { QueuedCounts } from "./queued-counts.js";
+import { retryRefusal } from "./retry-refusal.js";
+import { RunEstimate } from "./run-estimate.js";
 import { Worker } from "./worker.js";
 
 export interface ProducerServiceOptions {
@@ -46,7 +49,6 @@ export interface ProducerServiceOptions {
 export type ServiceStatus = QueueStatus;
 
 const DIRECT_PRIORITY = 1000;
-const DEFAULT_RUN_MS = 90_000;
 
 /**
  * Turns prompts into stored tracks. Jobs live in the database (SQLite by default, PostgreSQL for many daemons),
@@ -65,11 +67,11 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   private readonly tracks: TrackStore;
   private readonly worker: Worker | undefined;
   private readonly logger: Logger;
-  private readonly webhookDeliveries = new Set<Promise<unknown>>();
+  private readonly webhooks: WebhookDeliveries;
   private readonly queued: QueuedCounts;
   /** Every event stream and wait of this process watches jobs through this one feed. */
   private readonly feed: JobFeed;
-  private averageRun: { ms: number; at: number } | undefined;
+  private readonly runEstimate: RunEstimate;
   private closed = false;
   private workerStarted = false;
   /** Each account's running jobs, shared by every daemon on this database (see `AccountPool.useSlots`). */
@@ -86,7 +88,9 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     this.jobs = new JobStore(database.db, database.dialect);
     this.accountSlots = new AccountSlotStore(database.db, database.dialect);
     this.queued = new QueuedCounts(this.jobs);
+    this.runEstimate = new RunEstimate(this.jobs);
     this.tracks = new TrackStore(database.db);
+    this.webhooks = new WebhookDeliveries(config.webhooks, logger, (jobId, status) => this.jobs.setWebhookStatus(jobId, status));
     this.feed = new JobFeed({
       events: this.events,
       changeStamps: (ids) => this.jobs.changeStamps(ids),
@@ -153,7 +157,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
       ...(parsed.webhookUrl ? { webhookUrl: parsed.webhookUrl } : {}),
       maxAttempts: this.config.queue.maxAttempts,
       maxQueued: this.config.queue.maxQueued,
-      retryAfterMs: async () => Math.ceil((await this.jobs.averageRunMs(DEFAULT_RUN_MS)) / this.config.queue.concurrency),
+      retryAfterMs: async () => Math.ceil((await this.runEstimate.latestMs()) / this.config.queue.concurrency),
       countQueued: () => this.queued.total(this.config.queue.maxQueued),
     });
     if (!reused) {
@@ -164,7 +168,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     if (direct) return this.runDirect(row);
     this.worker?.wake();
     const position = reused ? await this.jobs.position(row) : await this.queued.positionOfNew(row.priority);
-    const averageMs = await this.averageRunMs();
+    const averageMs = await this.runEstimate.recentMs();
     const result: QueuedResult = {
       jobId: row.id,
       status: "queued",
@@ -173,14 +177,6 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
       reused,
     };
     return result;
-  }
-
-  /** The mean run time of recent jobs, for estimates; read at most once a second. */
-  private async averageRunMs(): Promise<number> {
-    if (!this.averageRun || Date.now() - this.averageRun.at > 1000) {
-      this.averageRun = { ms: await this.jobs.averageRunMs(DEFAULT_RUN_MS), at: Date.now() };
-    }
-    return this.averageRun.ms;
   }
 
   private async runDirect(row: JobRow): Promise<DirectResult> {
@@ -213,46 +209,8 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
    * Every change of the job, from its state now until it ends (or `signal` aborts). Events cover this process;
    * a poll each second covers jobs run by another process on a shared database.
    */
-  async *watchJob(id: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<Job> {
-    let last = "";
-    const fresh = (job: Job): boolean => {
-      const text = JSON.stringify(job);
-      if (text === last) return false;
-      last = text;
-      return true;
-    };
-    const first = await this.getJob(id);
-    fresh(first);
-    yield first;
-    if (isTerminal(first.status)) return;
-    const pending: Job[] = [];
-    let wake: (() => void) | undefined;
-    const push = (job: Job) => {
-      pending.push(job);
-      wake?.();
-    };
-    const onAbort = () => wake?.();
-    const unwatch = this.feed.watch(id, push, first);
-    options.signal?.addEventListener("abort", onAbort);
-    try {
-      for (;;) {
-        if (options.signal?.aborted) return;
-        const job = pending.shift();
-        if (!job) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          wake = undefined;
-          continue;
-        }
-        if (!fresh(job)) continue;
-        yield job;
-        if (isTerminal(job.status)) return;
-      }
-    } finally {
-      unwatch();
-      options.signal?.removeEventListener("abort", onAbort);
-    }
+  watchJob(id: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<Job> {
+    return watchJobChanges(this.feed, (jobId) => this.getJob(jobId), id, options);
   }
 
   /** A queued job waiting on a paused queue says so, with the pause's code and reason. */
@@ -268,42 +226,8 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   }
 
   /** Resolves with the job once it has ended; rejects with `TIMEOUT` (the job in `details.job`) past `timeoutMs`. */
-  async waitForJob(id: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Job> {
-    const first = await this.getJob(id);
-    if (isTerminal(first.status)) return first;
-    const timeoutMs = options.timeoutMs ?? 30 * 60_000;
-    return new Promise<Job>((resolve, reject) => {
-      let settled = false;
-      const finish = (outcome: () => void) => {
-        if (settled) return;
-        settled = true;
-        unwatch();
-        clearTimeout(timer);
-        options.signal?.removeEventListener("abort", onAbort);
-        outcome();
-      };
-      const check = (job: Job) => {
-        if (job.id === id && isTerminal(job.status)) finish(() => resolve(job));
-      };
-      const onAbort = () => finish(() => reject(abortReason(options.signal as AbortSignal)));
-      const timer = setTimeout(
-        () =>
-          void this.getJob(id).then((job) =>
-            finish(() =>
-              reject(
-                new TimeoutError(`Job ${id} is still ${job.status} after ${timeoutMs} ms.`, {
-                  details: { jobId: id, status: job.status, job },
-                }),
-              ),
-            ),
-          ),
-        timeoutMs,
-      );
-      // Events cover this process; the feed's one shared query covers jobs run by other processes.
-      const unwatch = this.feed.watch(id, check, first);
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-      if (options.signal?.aborted) onAbort();
-    });
+  waitForJob(id: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Job> {
+    return waitForJobEnd(this.feed, (jobId) => this.getJob(jobId), id, options);
   }
 
   /**
@@ -315,18 +239,8 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
    */
   async retry(id: string, options: { resubmit?: boolean } = {}): Promise<Job> {
     const job = await this.getJob(id);
-    if (job.status === "succeeded") {
-      throw new ConflictError(`Job ${id} succeeded: its songs are stored, there is nothing to retry.`, { details: { jobId: id, status: job.status } });
-    }
-    if (!isTerminal(job.status)) {
-      throw new ConflictError(`Job ${id} is still ${job.status}; only an ended job can be retried.`, { details: { jobId: id, status: job.status } });
-    }
-    if (!job.recoverable && !options.resubmit) {
-      throw new ConflictError(
-        `Job ${id} ended before its prompt reached the site, so there are no songs to fetch. Retrying it submits the prompt again and spends credits: ask again with resubmit.`,
-        { details: { jobId: id, status: job.status, resubmitNeeded: true } },
-      );
-    }
+    const refusal = retryRefusal(job, options);
+    if (refusal) throw refusal;
     const reopened = await this.jobs.reopen(id, { clearSubmission: !job.recoverable });
     if (!reopened) {
       throw new ConflictError(`Job ${id} changed while it was being retried; look at it again.`, { details: { jobId: id } });
@@ -402,7 +316,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     this.closed = true;
     this.feed.close();
     await this.worker?.stop(options.graceMs ?? this.config.daemon.shutdownGraceMs);
-    await Promise.allSettled(this.webhookDeliveries);
+    await this.webhooks.settled();
     await this.database.close();
   }
 
@@ -419,22 +333,9 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     try {
       const job = await this.getJob(jobId);
       this.events.emit("job", job);
-      if (isTerminal(job.status) && job.webhookUrl && job.webhookStatus === "pending") this.sendWebhook(job);
+      if (isTerminal(job.status) && job.webhookUrl && job.webhookStatus === "pending") this.webhooks.send(job);
     } catch (error) {
       this.logger.debug({ jobId, error: (error as Error).message }, "could not publish a job change");
     }
-  }
-
-  private sendWebhook(job: Job): void {
-    const { webhooks } = this.config;
-    const delivery = deliverWebhook(job, {
-      secret: webhooks.secret,
-      maxAttempts: webhooks.maxAttempts,
-      timeoutMs: webhooks.timeoutMs,
-      policy: { allowPrivateAddresses: webhooks.allowPrivateAddresses, allowedHosts: webhooks.allowedHosts },
-      logger: this.logger,
-    }).then((delivered) => this.jobs.setWebhookStatus(job.id, delivered ? "delivered" : "failed"));
-    this.webhookDeliveries.add(delivery);
-    void delivery.finally(() => this.webhookDeliveries.delete(delivery));
   }
 }

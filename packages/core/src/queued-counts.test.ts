@@ -1,30 +1,10 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { JobInput } from "./generate-input.js";
 import { QueuedCounts } from "./queued-counts.js";
-import { openDatabase, type ProducerDatabase } from "./store/database.js";
-import { JobStore } from "./store/job-store.js";
-import { migrateToLatest } from "./store/migrations.js";
+import type { JobStore } from "./store/job-store.js";
+import { sqliteJobStores } from "./store/job-store.test-helper.js";
 
-let dir: string;
-let handles: ProducerDatabase[];
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "queued-counts-"));
-  handles = [];
-});
-afterEach(async () => {
-  await Promise.all(handles.map((handle) => handle.close()));
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function store(): Promise<JobStore> {
-  const handle = openDatabase({ database: { url: `sqlite:${path.join(dir, "queue.db")}`, dialect: "sqlite" } });
-  handles.push(handle);
-  await migrateToLatest(handle.db, handle.dialect);
-  return new JobStore(handle.db, handle.dialect);
-}
+const store = sqliteJobStores("queued-counts-");
 const input = (priority = 0): JobInput => ({ prompt: "p", instrumental: false, format: "wav", priority });
 const insert = (jobs: JobStore, priority = 0) => jobs.insert({ input: input(priority), maxAttempts: 3, maxQueued: 100_000, retryAfterMs: async () => 0 });
 

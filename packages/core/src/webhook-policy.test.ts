@@ -18,17 +18,24 @@ describe("webhookUrlProblem", () => {
   });
 
   it("refuses a literal address in a refused range, however it is spelled", () => {
-    expect(problem("http://127.0.0.1:8080/hook")).toBe("must not point at a loopback address (127.0.0.1)");
-    expect(problem("http://0x7f000001/")).toBe("must not point at a loopback address (127.0.0.1)");
-    expect(problem("http://2130706433/")).toBe("must not point at a loopback address (127.0.0.1)");
-    expect(problem("http://0177.0.0.1/")).toBe("must not point at a loopback address (127.0.0.1)");
-    expect(problem("http://127.1/")).toBe("must not point at a loopback address (127.0.0.1)");
-    expect(problem("http://[::1]:9000/")).toBe("must not point at a loopback address (::1)");
-    expect(problem("http://[::ffff:127.0.0.1]/")).toBe("must not point at a loopback address (::ffff:7f00:1)");
-    expect(problem("http://169.254.169.254/latest/meta-data")).toBe("must not point at a cloud metadata address (169.254.169.254)");
-    expect(problem("http://[fd00:ec2::254]/")).toBe("must not point at a cloud metadata address (fd00:ec2::254)");
-    expect(problem("http://10.0.0.1/")).toBe("must not point at a private address (10.0.0.1)");
-    expect(problem("http://0.0.0.0/")).toBe("must not point at an unspecified address (0.0.0.0)");
+    const spellings = {
+      "must not point at a loopback address (127.0.0.1)": [
+        "http://127.0.0.1:8080/hook",
+        "http://0x7f000001/",
+        "http://2130706433/",
+        "http://0177.0.0.1/",
+        "http://127.1/",
+      ],
+      "must not point at a loopback address (::1)": ["http://[::1]:9000/"],
+      "must not point at a loopback address (::ffff:7f00:1)": ["http://[::ffff:127.0.0.1]/"],
+      "must not point at a cloud metadata address (169.254.169.254)": ["http://169.254.169.254/latest/meta-data"],
+      "must not point at a cloud metadata address (fd00:ec2::254)": ["http://[fd00:ec2::254]/"],
+      "must not point at a private address (10.0.0.1)": ["http://10.0.0.1/"],
+      "must not point at an unspecified address (0.0.0.0)": ["http://0.0.0.0/"],
+    };
+    for (const [expected, urls] of Object.entries(spellings)) {
+      for (const url of urls) expect(problem(url), url).toBe(expected);
+    }
   });
 
   it("lets loopback and private literals through when allowed, never metadata", () => {

@@ -1,24 +1,20 @@
-import { createHash, randomUUID } from "node:crypto";
-import os from "node:os";
 import type { ProducerConfig } from "@producer/config";
 import {
-  backoffDelay,
   CancelledError,
-  ProducerError,
-  toProducerError,
   type GenerationProgress,
   type Logger,
   type MusicGenerator,
   type Storage,
   type SubmissionRecord,
 } from "@producer/utils";
-import type { JobError, JobStatus } from "./job.js";
+import type { JobStatus } from "./job.js";
+import { LeaseLost, settleFailure } from "./job-failure.js";
 import { runPipeline } from "./pipeline.js";
-import type { DownloadedSong, JobRow, JobStore } from "./store/job-store.js";
+import { QueuePause, type PauseState } from "./queue-pause.js";
+import type { DownloadedSong, JobRow } from "./store/job-row.js";
+import type { JobStore } from "./store/job-store.js";
 import type { TrackStore } from "./store/track-store.js";
-
-/** Errors that say the account cannot generate right now: the queue pauses instead of burning every job. */
-export const PAUSING_CODES = new Set(["SESSION_EXPIRED", "CHALLENGE", "QUOTA_EXHAUSTED", "LOGIN_FAILED", "NO_ACCOUNT"]);
+import { LIVE_WORKERS, orphanedOwners, workerOwnerId } from "./worker-owner.js";
 
 export interface WorkerDeps {
   config: ProducerConfig;
@@ -31,36 +27,6 @@ export interface WorkerDeps {
   onChange: (jobId: string) => void;
   /** Called when the queue pauses or resumes. */
   onPauseChange?: () => void;
-}
-
-export interface PauseState {
-  code: string;
-  reason: string;
-  since: string;
-}
-
-class LeaseLost extends Error {}
-
-/** Workers alive in this process, so a restart in one process never takes a live sibling's jobs. */
-const LIVE_WORKERS = new Set<string>();
-
-/**
- * A worker's lease name says where it runs: `<host>:<pid>:<data dir tag>:<uuid>`. After a crash, the next worker
- * of the same data dir on the same host sees that the process is gone and takes its jobs back at once.
- */
-export function workerOwnerId(dataDir: string, pid = process.pid, host = os.hostname()): string {
-  return `${host}:${pid}:${dataDirTag(dataDir)}:${randomUUID()}`;
-}
-
-const dataDirTag = (dataDir: string) => createHash("sha256").update(dataDir).digest("hex").slice(0, 12);
-
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
 }
 
 interface ActiveJob {
@@ -82,19 +48,24 @@ export class Worker {
   private loop: Promise<void> | undefined;
   private readonly active = new Map<string, ActiveJob>();
   private wakeUp: (() => void) | undefined;
-  private pausedBy: PauseState | undefined;
-  private recheckTimer: NodeJS.Timeout | undefined;
-  /** The wait before the next check of a paused queue: doubles from `pauseRecheckMs` up to `pauseRecheckMaxMs`. */
-  private recheckDelayMs = 0;
+  private readonly pause: QueuePause;
   /** Completed step durations, for metrics: status → total ms and count. */
   readonly stepDurations = new Map<string, { totalMs: number; count: number }>();
 
   constructor(private readonly deps: WorkerDeps) {
     this.id = workerOwnerId(deps.config.paths.dataDir);
+    this.pause = new QueuePause({
+      config: deps.config,
+      generator: deps.generator,
+      logger: deps.logger,
+      running: () => this.running,
+      onChange: deps.onPauseChange,
+      onResume: () => this.wake(),
+    });
   }
 
   get paused(): PauseState | undefined {
-    return this.pausedBy;
+    return this.pause.state;
   }
 
   get activeCount(): number {
@@ -113,15 +84,9 @@ export class Worker {
    * gone, so waiting out the lease would only delay them. They resume by the submission rule (never re-sent).
    */
   private async reclaimOrphans(): Promise<void> {
-    const [host, , tag] = this.id.split(":");
+    const [host] = this.id.split(":");
     const owners = await this.deps.jobs.runningOwners(`${host}:`).catch(() => [] as string[]);
-    const orphans = owners.filter((owner) => {
-      const [ownerHost, pidText, ownerTag] = owner.split(":");
-      if (ownerHost !== host || ownerTag !== tag) return false;
-      const pid = Number(pidText);
-      if (!Number.isInteger(pid) || pid <= 0) return false;
-      return pid === process.pid ? !LIVE_WORKERS.has(owner) : processGone(pid);
-    });
+    const orphans = orphanedOwners(this.id, owners);
     if (orphans.length === 0) return;
     const count = await this.deps.jobs.expireLeases(orphans);
     this.deps.logger.warn({ jobs: count, owners: orphans.length }, "took back the jobs of a worker that is gone");
@@ -136,7 +101,7 @@ export class Worker {
   async stop(graceMs: number): Promise<void> {
     this.running = false;
     this.wake();
-    clearTimeout(this.recheckTimer);
+    this.pause.stop();
     await this.loop;
     LIVE_WORKERS.delete(this.id);
     const all = Promise.all([...this.active.values()].map((entry) => entry.done));
@@ -148,12 +113,7 @@ export class Worker {
 
   /** Resume claiming after a pause (for example once a new login state was imported). */
   resume(): void {
-    if (!this.pausedBy) return;
-    this.deps.logger.info({ was: this.pausedBy.code }, "queue resumed");
-    this.pausedBy = undefined;
-    this.deps.onPauseChange?.();
-    clearTimeout(this.recheckTimer);
-    this.wake();
+    this.pause.resume();
   }
 
   /** Stops a job this worker is running; false when it runs elsewhere (its worker sees the request at renewal). */
@@ -175,7 +135,7 @@ export class Worker {
     while (this.running) {
       const queuedSlots = [...this.active.values()].filter((entry) => !entry.direct).length;
       let claimed: JobRow | undefined;
-      if (!this.pausedBy && queuedSlots < queue.concurrency) {
+      if (!this.pause.state && queuedSlots < queue.concurrency) {
         claimed = await this.deps.jobs.claim(this.id, queue.leaseMs).catch((error: unknown) => {
           this.deps.logger.error({ error: (error as Error).message }, "claiming failed");
           return undefined;
@@ -281,100 +241,16 @@ export class Worker {
       log.info("job succeeded");
     } catch (caught) {
       const reason = controller.signal.aborted ? (controller.signal.reason as unknown) : caught;
-      await this.settleFailure(row, reason, log, entry.cancelledByRequest);
+      await settleFailure(
+        { config, jobs, owner: this.id, pause: (error) => this.pause.pause(error) },
+        row,
+        reason,
+        log,
+        entry.cancelledByRequest,
+      );
     } finally {
       clearInterval(heartbeat);
       this.deps.onChange(jobId);
-    }
-  }
-
-  private async settleFailure(row: JobRow, caught: unknown, log: Logger, cancelledByRequest: boolean): Promise<void> {
-    const { jobs, config } = this.deps;
-    const jobId = row.id;
-    if (caught instanceof LeaseLost) {
-      log.warn("lease lost: another worker has the job now");
-      return;
-    }
-    const error = toProducerError(caught);
-    const asJobError: JobError = {
-      code: error.code,
-      message: error.message,
-      retryable: error.retryable,
-      ...(Object.keys(error.details).length > 0 ? { details: error.details } : {}),
-    };
-    const attempts = Number(row.attempts);
-    if (cancelledByRequest) {
-      await jobs.finish(jobId, this.id, "cancelled");
-      return;
-    }
-    if (error.code === "CANCELLED") {
-      // Stopped by a shutdown (ours, or the browser pool's), not by a request: back to the queue untouched.
-      await jobs.requeue(jobId, this.id, { delayMs: 0, refundAttempt: true });
-      return;
-    }
-    if (PAUSING_CODES.has(error.code)) {
-      await jobs.requeue(jobId, this.id, { delayMs: 0, error: asJobError, refundAttempt: true });
-      this.pause(error);
-      return;
-    }
-    if (error.code === "ACCOUNT_WALLED") {
-      // The job's account is walled (it holds the job's songs, or the job named it): the job waits for it, looking
-      // again every pauseRecheckMs (a new login state lifts the wall before its time), its attempts untouched.
-      const delayMs = Math.min(config.queue.pauseRecheckMs, Math.max(250, Number(error.details.retryAfterMs ?? 0)));
-      log.warn({ account: error.details.account, delayMs }, "the job's account is walled; the job waits for it");
-      await jobs.requeue(jobId, this.id, { delayMs, error: asJobError, refundAttempt: true });
-      return;
-    }
-    if (error.code === "STORAGE_FAILED" && error.retryable) {
-      // Nothing was spent: the audio is kept and the next attempt only uploads.
-      const delayMs = backoffDelay(Math.min(attempts, 6), { baseDelayMs: config.queue.backoffBaseMs, maxDelayMs: config.queue.backoffMaxMs });
-      log.warn({ delayMs }, "storage unavailable; the job waits with its audio kept");
-      await jobs.requeue(jobId, this.id, { delayMs, error: asJobError, refundAttempt: true });
-      return;
-    }
-    if (error.retryable && attempts < Number(row.max_attempts)) {
-      const delayMs = backoffDelay(attempts, { baseDelayMs: config.queue.backoffBaseMs, maxDelayMs: config.queue.backoffMaxMs });
-      log.warn({ code: error.code, delayMs }, "job failed; it will be retried");
-      await jobs.requeue(jobId, this.id, { delayMs, error: asJobError });
-      return;
-    }
-    log.error({ code: error.code, message: error.message }, "job failed");
-    await jobs.finish(jobId, this.id, "failed", asJobError);
-  }
-
-  private pause(error: ProducerError): void {
-    if (!this.pausedBy) {
-      this.pausedBy = { code: error.code, reason: error.message, since: new Date().toISOString() };
-      this.deps.logger.warn({ code: error.code }, "queue paused until the session is usable again");
-      this.deps.onPauseChange?.();
-    }
-    this.recheckDelayMs = this.deps.config.queue.pauseRecheckMs;
-    this.scheduleRecheck();
-  }
-
-  private scheduleRecheck(): void {
-    clearTimeout(this.recheckTimer);
-    this.recheckTimer = setTimeout(() => void this.recheck(), this.recheckDelayMs);
-    this.recheckTimer.unref();
-  }
-
-  private async recheck(): Promise<void> {
-    if (!this.pausedBy || !this.running) return;
-    // Through the page already open on the site: a pause costs the site no page loads.
-    const status = await this.deps.generator.checkSession({ force: true, viaOpenPage: true }).catch(() => undefined);
-    const { site } = this.deps.config;
-    const price = site.creditsPerSong * site.songsPerGeneration;
-    // Out of credits stays paused while the balance is still under one generation's price.
-    const stillShort = this.pausedBy.code === "QUOTA_EXHAUSTED" && status?.credits !== undefined && status.credits < price;
-    if (status?.valid && !stillShort) this.resume();
-    else {
-      if (status) {
-        const reason = stillShort ? `The account has ${status.credits} credits; one generation costs about ${price}.` : status.reason;
-        this.pausedBy = { ...this.pausedBy, reason };
-      }
-      const { pauseRecheckMs, pauseRecheckMaxMs } = this.deps.config.queue;
-      this.recheckDelayMs = Math.min(Math.max(pauseRecheckMs, pauseRecheckMaxMs), this.recheckDelayMs * 2);
-      this.scheduleRecheck();
     }
   }
 

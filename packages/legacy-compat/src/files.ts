@@ -7,7 +7,7 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import type { Job, ProducerBackend, Track, TrackAudio } from "@producer/core";
 import { toSeconds } from "./v1/ids.js";
-import { fileNameOf } from "./v1/unified-map.js";
+import { fileNameOf } from "./v1/map.js";
 import type { AvailableFile } from "./v1/shapes.js";
 
 /** The audio files the earlier service listed and served. */

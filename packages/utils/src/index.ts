@@ -40,24 +40,38 @@ export {
   ForbiddenError,
   RateLimitedError,
   UnavailableError,
+  type ProducerErrorCode,
+  type ProducerErrorOptions,
+  type SerializedProducerError,
 } from "./errors.js";
-export type { ProducerErrorCode, ProducerErrorOptions, SerializedProducerError } from "./errors.js";
 export { ConfigError } from "@producer/config";
-export { abortReason, backoffDelay, retry, sleep } from "./retry.js";
+export { abortReason, backoffDelay, retry, sleep, type RetryOptions } from "./retry.js";
 export { readSecretFile } from "./secret-file.js";
-export type { RetryOptions } from "./retry.js";
-export { AUDIO_CONTENT_TYPES, AUDIO_FILE_FORMATS, readAudioFacts, sha256File } from "./audio-facts.js";
-export type { AudioFacts, AudioFileFormat } from "./audio-facts.js";
+export {
+  AUDIO_CONTENT_TYPES,
+  AUDIO_FILE_FORMATS,
+  readAudioFacts,
+  sha256File,
+  type AudioFacts,
+  type AudioFileFormat,
+} from "./audio-facts.js";
 export { checkAudioSignature, sniffAudioFormat } from "./audio-signature.js";
-export { createTempDir, withTempDir } from "./temp-dir.js";
-export type { TempDir } from "./temp-dir.js";
-export { REDACTED, redactingLogger, redactSecrets, redactText, silentLogger } from "./logger.js";
-export type { LogFn, Logger } from "./logger.js";
-export { decodeMetadata, encodeMetadata, fitMetadata, METADATA_CUT_KEY, METADATA_CUT_MARK } from "./storage/storage.js";
-export type { ByteRange, ObjectHead, PutOptions, Storage, StoredObject } from "./storage/storage.js";
+export { createTempDir, withTempDir, type TempDir } from "./temp-dir.js";
+export { REDACTED, redactingLogger, redactSecrets, redactText, silentLogger, type LogFn, type Logger } from "./logger.js";
+export {
+  decodeMetadata,
+  encodeMetadata,
+  fitMetadata,
+  METADATA_CUT_KEY,
+  METADATA_CUT_MARK,
+  type ByteRange,
+  type ObjectHead,
+  type PutOptions,
+  type Storage,
+  type StoredObject,
+} from "./storage/storage.js";
 export { LocalStorage } from "./storage/local-storage.js";
-export { S3Storage } from "./storage/s3-storage.js";
-export type { S3StorageOptions } from "./storage/s3-storage.js";
+export { S3Storage, type S3StorageOptions } from "./storage/s3-storage.js";
 export { createStorage } from "./storage/create-storage.js";
 export {
   assertSafeKey,
@@ -65,21 +79,21 @@ export {
   MAX_SEGMENT_BYTES,
   renderStorageKey,
   sanitizeKeySegment,
+  type KeyField,
 } from "./storage/storage-key.js";
-export type { KeyField } from "./storage/storage-key.js";
-export type {
-  AccountReport,
-  AccountSlots,
-  AccountWall,
-  GenerateOptions,
-  GeneratedSong,
-  GenerationProgress,
-  GenerationRequest,
-  GenerationStage,
-  MusicGenerator,
-  SessionCheckOptions,
-  SessionStatus,
-  StemPart,
-  SubmissionRecord,
+export {
+  STEM_PARTS,
+  type AccountReport,
+  type AccountSlots,
+  type AccountWall,
+  type GenerateOptions,
+  type GeneratedSong,
+  type GenerationProgress,
+  type GenerationRequest,
+  type GenerationStage,
+  type MusicGenerator,
+  type SessionCheckOptions,
+  type SessionStatus,
+  type StemPart,
+  type SubmissionRecord,
 } from "./music-generator.js";
-export { STEM_PARTS } from "./music-generator.js";

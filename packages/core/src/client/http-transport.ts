@@ -101,6 +101,17 @@ export async function requestStream(
   return { status, contentType: String(response.headers["content-type"] ?? "application/octet-stream"), stream: response };
 }
 
+/** One event of a Server-Sent Events stream (the lines before a blank one): its name and its data lines. */
+function readEventBlock(block: string): { event: string; data: string[] } {
+  let event = "message";
+  const data: string[] = [];
+  for (const line of block.split("\n")) {
+    if (line.startsWith("event:")) event = line.slice(6).trim();
+    else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
+  }
+  return { event, data };
+}
+
 /** Server-Sent Events from `path`, each as its event name and parsed JSON data, until the stream ends. */
 export async function* streamEvents(
   endpoint: Endpoint,
@@ -116,14 +127,8 @@ export async function* streamEvents(
       buffer += chunk as string;
       let boundary = buffer.indexOf("\n\n");
       while (boundary !== -1) {
-        const block = buffer.slice(0, boundary);
+        const { event, data } = readEventBlock(buffer.slice(0, boundary));
         buffer = buffer.slice(boundary + 2);
-        let event = "message";
-        const data: string[] = [];
-        for (const line of block.split("\n")) {
-          if (line.startsWith("event:")) event = line.slice(6).trim();
-          else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
-        }
         if (data.length > 0) yield { event, data: JSON.parse(data.join("\n")) as unknown };
         boundary = buffer.indexOf("\n\n");
       }

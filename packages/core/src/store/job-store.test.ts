@@ -1,29 +1,9 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { JobInput } from "../generate-input.js";
-import { openDatabase, type ProducerDatabase } from "./database.js";
-import { JobStore } from "./job-store.js";
-import { migrateToLatest } from "./migrations.js";
+import type { JobStore } from "./job-store.js";
+import { sqliteJobStores } from "./job-store.test-helper.js";
 
-let dir: string;
-let handles: ProducerDatabase[];
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "job-store-"));
-  handles = [];
-});
-afterEach(async () => {
-  await Promise.all(handles.map((handle) => handle.close()));
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function store(now: () => number = Date.now): Promise<JobStore> {
-  const handle = openDatabase({ database: { url: `sqlite:${path.join(dir, "queue.db")}`, dialect: "sqlite" } });
-  handles.push(handle);
-  await migrateToLatest(handle.db, handle.dialect);
-  return new JobStore(handle.db, handle.dialect, now);
-}
+const store = sqliteJobStores("job-store-");
 
 const input = (prompt: string, priority = 0): JobInput => ({ prompt, instrumental: false, format: "wav", priority });
 const insert = (jobs: JobStore, prompt: string, priority = 0) =>

@@ -3,116 +3,126 @@ import { Migrator, type Migration, type MigrationProvider } from "kysely";
 import { ProducerError } from "@producer/utils";
 import type { Database, Dialect } from "./database.js";
 
+/** Column types that differ between the two dialects. */
+interface ColumnTypes {
+  dialect: Dialect;
+  bigint: string;
+  real: string;
+}
+
 /** Every migration, in order. Never edit one that has shipped: add the next. */
 function migrations(dialect: Dialect): Record<string, Migration> {
-  const bigint = dialect === "postgres" ? "bigint" : "integer";
-  const real = dialect === "postgres" ? "double precision" : "real";
-  return {
-    "0001_jobs_and_tracks": {
-      async up(db: Kysely<unknown>) {
-        await db.schema
-          .createTable("jobs")
-          .addColumn("id", "text", (column) => column.primaryKey())
-          .addColumn("status", "text", (column) => column.notNull())
-          .addColumn("input", "text", (column) => column.notNull())
-          .addColumn("prompt", "text", (column) => column.notNull())
-          .addColumn("project_id", "text")
-          .addColumn("user_id", "text")
-          .addColumn("priority", "integer", (column) => column.notNull().defaultTo(0))
-          .addColumn("idempotency_key", "text", (column) => column.unique())
-          .addColumn("input_hash", "text", (column) => column.notNull())
-          .addColumn("attempts", "integer", (column) => column.notNull().defaultTo(0))
-          .addColumn("max_attempts", "integer", (column) => column.notNull())
-          .addColumn("run_after", sql.raw(bigint), (column) => column.notNull())
-          .addColumn("lease_owner", "text")
-          .addColumn("lease_expires_at", sql.raw(bigint))
-          .addColumn("progress", "text")
-          .addColumn("downloaded", "text")
-          .addColumn("error_code", "text")
-          .addColumn("error_message", "text")
-          .addColumn("error_retryable", "integer")
-          .addColumn("cancel_requested", "integer", (column) => column.notNull().defaultTo(0))
-          .addColumn("webhook_url", "text")
-          .addColumn("webhook_status", "text")
-          .addColumn("created_at", sql.raw(bigint), (column) => column.notNull())
-          .addColumn("updated_at", sql.raw(bigint), (column) => column.notNull())
-          .addColumn("started_at", sql.raw(bigint))
-          .addColumn("finished_at", sql.raw(bigint))
-          .execute();
-        await db.schema.createIndex("jobs_claim").on("jobs").columns(["status", "priority", "created_at"]).execute();
-        await db.schema.createIndex("jobs_lease").on("jobs").columns(["status", "lease_expires_at"]).execute();
-        await db.schema
-          .createTable("tracks")
-          .addColumn("seq", dialect === "postgres" ? "bigserial" : "integer", (column) =>
-            dialect === "postgres" ? column.primaryKey() : column.primaryKey().autoIncrement(),
-          )
-          .addColumn("id", "text", (column) => column.notNull().unique())
-          .addColumn("job_id", "text", (column) => column.notNull().references("jobs.id"))
-          .addColumn("song_index", "integer", (column) => column.notNull())
-          .addColumn("project_id", "text")
-          .addColumn("user_id", "text")
-          .addColumn("title", "text", (column) => column.notNull())
-          .addColumn("prompt", "text", (column) => column.notNull())
-          .addColumn("format", "text", (column) => column.notNull())
-          .addColumn("codec", "text", (column) => column.notNull())
-          .addColumn("container", "text", (column) => column.notNull())
-          .addColumn("duration_secs", sql.raw(real), (column) => column.notNull())
-          .addColumn("sample_rate", "integer", (column) => column.notNull())
-          .addColumn("channels", "integer", (column) => column.notNull())
-          .addColumn("bitrate", "integer", (column) => column.notNull())
-          .addColumn("size_bytes", sql.raw(bigint), (column) => column.notNull())
-          .addColumn("sha256", "text", (column) => column.notNull())
-          .addColumn("storage_kind", "text", (column) => column.notNull())
-          .addColumn("storage_bucket", "text")
-          .addColumn("storage_key", "text", (column) => column.notNull())
-          .addColumn("storage_url", "text", (column) => column.notNull())
-          .addColumn("clip_id", "text")
-          .addColumn("created_at", sql.raw(bigint), (column) => column.notNull())
-          .addUniqueConstraint("tracks_job_song", ["job_id", "song_index"])
-          .execute();
-        await db.schema.createIndex("tracks_project").on("tracks").columns(["project_id", "seq"]).execute();
-        await db.schema.createIndex("tracks_user").on("tracks").columns(["user_id", "seq"]).execute();
-      },
-    },
-    "0002_submissions_and_song_facts": {
-      async up(db: Kysely<unknown>) {
-        // What was submitted to the site for a job, so a retry finds those songs instead of paying again.
-        await db.schema.alterTable("jobs").addColumn("submission", "text").execute();
-        await db.schema.alterTable("jobs").addColumn("error_details", "text").execute();
-        for (const [name, type] of [
-          ["stem", "text"],
-          ["parent_clip_id", "text"],
-          ["model", "text"],
-          ["seed", bigint],
-          ["bpm", "integer"],
-          ["credits_charged", real],
-          ["site_duration_secs", real],
-        ] as const) {
-          await db.schema.alterTable("tracks").addColumn(name, sql.raw(type)).execute();
-        }
-      },
-    },
-    "0003_account_slots": {
-      async up(db: Kysely<unknown>) {
-        // One row per job running on an account, across every daemon on this database.
-        await db.schema
-          .createTable("account_slots")
-          .addColumn("holder", "text", (column) => column.primaryKey())
-          .addColumn("account", "text", (column) => column.notNull())
-          .addColumn("expires_at", sql.raw(bigint), (column) => column.notNull())
-          .execute();
-        await db.schema.createIndex("account_slots_account").on("account_slots").columns(["account", "expires_at"]).execute();
-      },
-    },
-    "0004_account_columns": {
-      async up(db: Kysely<unknown>) {
-        // The account a job was submitted on, and so every track of it.
-        await db.schema.alterTable("jobs").addColumn("account", "text").execute();
-        await db.schema.alterTable("tracks").addColumn("account", "text").execute();
-        await db.schema.createIndex("tracks_account").on("tracks").columns(["account", "seq"]).execute();
-      },
-    },
+  const types: ColumnTypes = {
+    dialect,
+    bigint: dialect === "postgres" ? "bigint" : "integer",
+    real: dialect === "postgres" ? "double precision" : "real",
   };
+  return {
+    "0001_jobs_and_tracks": { up: (db) => createJobsAndTracks(db, types) },
+    "0002_submissions_and_song_facts": { up: (db) => addSubmissionsAndSongFacts(db, types) },
+    "0003_account_slots": { up: (db) => createAccountSlots(db, types) },
+    "0004_account_columns": { up: (db) => addAccountColumns(db) },
+  };
+}
+
+async function createJobsAndTracks(db: Kysely<unknown>, { dialect, bigint, real }: ColumnTypes): Promise<void> {
+  await db.schema
+    .createTable("jobs")
+    .addColumn("id", "text", (column) => column.primaryKey())
+    .addColumn("status", "text", (column) => column.notNull())
+    .addColumn("input", "text", (column) => column.notNull())
+    .addColumn("prompt", "text", (column) => column.notNull())
+    .addColumn("project_id", "text")
+    .addColumn("user_id", "text")
+    .addColumn("priority", "integer", (column) => column.notNull().defaultTo(0))
+    .addColumn("idempotency_key", "text", (column) => column.unique())
+    .addColumn("input_hash", "text", (column) => column.notNull())
+    .addColumn("attempts", "integer", (column) => column.notNull().defaultTo(0))
+    .addColumn("max_attempts", "integer", (column) => column.notNull())
+    .addColumn("run_after", sql.raw(bigint), (column) => column.notNull())
+    .addColumn("lease_owner", "text")
+    .addColumn("lease_expires_at", sql.raw(bigint))
+    .addColumn("progress", "text")
+    .addColumn("downloaded", "text")
+    .addColumn("error_code", "text")
+    .addColumn("error_message", "text")
+    .addColumn("error_retryable", "integer")
+    .addColumn("cancel_requested", "integer", (column) => column.notNull().defaultTo(0))
+    .addColumn("webhook_url", "text")
+    .addColumn("webhook_status", "text")
+    .addColumn("created_at", sql.raw(bigint), (column) => column.notNull())
+    .addColumn("updated_at", sql.raw(bigint), (column) => column.notNull())
+    .addColumn("started_at", sql.raw(bigint))
+    .addColumn("finished_at", sql.raw(bigint))
+    .execute();
+  await db.schema.createIndex("jobs_claim").on("jobs").columns(["status", "priority", "created_at"]).execute();
+  await db.schema.createIndex("jobs_lease").on("jobs").columns(["status", "lease_expires_at"]).execute();
+  await db.schema
+    .createTable("tracks")
+    .addColumn("seq", dialect === "postgres" ? "bigserial" : "integer", (column) =>
+      dialect === "postgres" ? column.primaryKey() : column.primaryKey().autoIncrement(),
+    )
+    .addColumn("id", "text", (column) => column.notNull().unique())
+    .addColumn("job_id", "text", (column) => column.notNull().references("jobs.id"))
+    .addColumn("song_index", "integer", (column) => column.notNull())
+    .addColumn("project_id", "text")
+    .addColumn("user_id", "text")
+    .addColumn("title", "text", (column) => column.notNull())
+    .addColumn("prompt", "text", (column) => column.notNull())
+    .addColumn("format", "text", (column) => column.notNull())
+    .addColumn("codec", "text", (column) => column.notNull())
+    .addColumn("container", "text", (column) => column.notNull())
+    .addColumn("duration_secs", sql.raw(real), (column) => column.notNull())
+    .addColumn("sample_rate", "integer", (column) => column.notNull())
+    .addColumn("channels", "integer", (column) => column.notNull())
+    .addColumn("bitrate", "integer", (column) => column.notNull())
+    .addColumn("size_bytes", sql.raw(bigint), (column) => column.notNull())
+    .addColumn("sha256", "text", (column) => column.notNull())
+    .addColumn("storage_kind", "text", (column) => column.notNull())
+    .addColumn("storage_bucket", "text")
+    .addColumn("storage_key", "text", (column) => column.notNull())
+    .addColumn("storage_url", "text", (column) => column.notNull())
+    .addColumn("clip_id", "text")
+    .addColumn("created_at", sql.raw(bigint), (column) => column.notNull())
+    .addUniqueConstraint("tracks_job_song", ["job_id", "song_index"])
+    .execute();
+  await db.schema.createIndex("tracks_project").on("tracks").columns(["project_id", "seq"]).execute();
+  await db.schema.createIndex("tracks_user").on("tracks").columns(["user_id", "seq"]).execute();
+}
+
+async function addSubmissionsAndSongFacts(db: Kysely<unknown>, { bigint, real }: ColumnTypes): Promise<void> {
+  // What was submitted to the site for a job, so a retry finds those songs instead of paying again.
+  await db.schema.alterTable("jobs").addColumn("submission", "text").execute();
+  await db.schema.alterTable("jobs").addColumn("error_details", "text").execute();
+  for (const [name, type] of [
+    ["stem", "text"],
+    ["parent_clip_id", "text"],
+    ["model", "text"],
+    ["seed", bigint],
+    ["bpm", "integer"],
+    ["credits_charged", real],
+    ["site_duration_secs", real],
+  ] as const) {
+    await db.schema.alterTable("tracks").addColumn(name, sql.raw(type)).execute();
+  }
+}
+
+async function createAccountSlots(db: Kysely<unknown>, { bigint }: ColumnTypes): Promise<void> {
+  // One row per job running on an account, across every daemon on this database.
+  await db.schema
+    .createTable("account_slots")
+    .addColumn("holder", "text", (column) => column.primaryKey())
+    .addColumn("account", "text", (column) => column.notNull())
+    .addColumn("expires_at", sql.raw(bigint), (column) => column.notNull())
+    .execute();
+  await db.schema.createIndex("account_slots_account").on("account_slots").columns(["account", "expires_at"]).execute();
+}
+
+async function addAccountColumns(db: Kysely<unknown>): Promise<void> {
+  // The account a job was submitted on, and so every track of it.
+  await db.schema.alterTable("jobs").addColumn("account", "text").execute();
+  await db.schema.alterTable("tracks").addColumn("account", "text").execute();
+  await db.schema.createIndex("tracks_account").on("tracks").columns(["account", "seq"]).execute();
 }
 
 /** Brings the schema up to date; safe to call from several processes at once (kysely takes a lock). */

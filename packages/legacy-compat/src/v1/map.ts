@@ -37,29 +37,41 @@ export function toGenerateInput(params: LegacyGenerateParams, useQueue: boolean)
   };
 }
 
+/** The file name a track was stored under (the last segment of its key). */
+export const fileNameOf = (track: Track): string => track.storage.key.split("/").pop() ?? track.storage.key;
+
+/** A track's audio facts and place in its generation, under the earlier names. */
+export function songFactsOf(track: Track) {
+  return {
+    format: track.format,
+    codec: track.codec,
+    duration: track.durationSecs,
+    sample_rate: track.sampleRate,
+    channels: track.channels,
+    bitrate: track.bitrate,
+    sha256: track.sha256,
+    song_index: track.songIndex,
+    clip_id: track.clipId,
+  };
+}
+
+/** What the site says of a track, under the earlier names. */
+export function siteFactsOf(track: Track) {
+  return { model: track.model, seed: track.seed, stem: track.stem, credits_charged: track.creditsCharged };
+}
+
 export function toUploadedFile(track: Track): LegacyUploadedFile {
   return {
-    filename: track.storage.key.split("/").pop() ?? track.storage.key,
+    filename: fileNameOf(track),
     s3_url: track.storage.url,
     s3_key: track.storage.key,
     file_size: track.sizeBytes,
     file_metadata: {
       title: track.title,
-      format: track.format,
-      codec: track.codec,
-      duration: track.durationSecs,
-      sample_rate: track.sampleRate,
-      channels: track.channels,
-      bitrate: track.bitrate,
-      sha256: track.sha256,
-      song_index: track.songIndex,
-      clip_id: track.clipId,
+      ...songFactsOf(track),
       project_id: track.projectId,
       user_id: track.userId,
-      model: track.model,
-      seed: track.seed,
-      stem: track.stem,
-      credits_charged: track.creditsCharged,
+      ...siteFactsOf(track),
       size_mb: Math.round((track.sizeBytes / (1024 * 1024)) * 100) / 100,
     },
   };

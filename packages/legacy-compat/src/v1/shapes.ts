@@ -45,8 +45,29 @@ export interface AvailableFile {
 
 // ---- UnifiedProducerAIService (unified_producer_service) and ProducerAIMusicClipService -------------------------
 
+/** A stored song's audio facts and place in its generation, under the earlier names. */
+interface SongFacts {
+  format: string;
+  codec: string;
+  duration: number;
+  sample_rate: number;
+  channels: number;
+  bitrate: number;
+  sha256: string;
+  song_index: number;
+  clip_id: string | null;
+}
+
+/** What the site says of the song (null where the site profile does not say). */
+interface SiteFacts {
+  model: string | null;
+  seed: number | null;
+  stem: string | null;
+  credits_charged: number | null;
+}
+
 /** The track row the earlier service recorded for an uploaded song, in snake_case. */
-export interface TrackRecord {
+export interface TrackRecord extends SongFacts, SiteFacts {
   id: string;
   job_id: string;
   generation_id: string;
@@ -58,21 +79,8 @@ export interface TrackRecord {
   s3_url: string;
   bucket: string | null;
   file_size: number;
-  duration: number;
-  format: string;
-  codec: string;
-  sample_rate: number;
-  channels: number;
-  bitrate: number;
-  sha256: string;
-  song_index: number;
-  clip_id: string | null;
-  stem: string | null;
   parent_clip_id: string | null;
-  model: string | null;
-  seed: number | null;
   bpm: number | null;
-  credits_charged: number | null;
   created_at: number;
 }
 
@@ -182,26 +190,13 @@ export interface LegacyUploadedFile {
   s3_url: string;
   s3_key: string;
   file_size: number;
-  file_metadata: {
-    title: string;
-    format: string;
-    codec: string;
-    duration: number;
-    sample_rate: number;
-    channels: number;
-    bitrate: number;
-    sha256: string;
-    song_index: number;
-    clip_id: string | null;
-    project_id: string | null;
-    user_id: string | null;
-    /** What the site says of the song (null where the site profile does not say). */
-    model: string | null;
-    seed: number | null;
-    stem: string | null;
-    credits_charged: number | null;
-    size_mb: number;
-  };
+  file_metadata: SongFacts &
+    SiteFacts & {
+      title: string;
+      project_id: string | null;
+      user_id: string | null;
+      size_mb: number;
+    };
 }
 
 /** A direct generation that worked (the session manager's `generate_music_direct`). */

@@ -1,6 +1,6 @@
 import type { GenerateMusicInput, Job, SessionReport, Track } from "@producer/core";
 import { generationId, nowSeconds, toSeconds, windowId } from "./ids.js";
-import { jobErrorText, toLegacyState } from "./map.js";
+import { fileNameOf, jobErrorText, siteFactsOf, songFactsOf, toLegacyState } from "./map.js";
 import type {
   AutomationFailure,
   AutomationSuccess,
@@ -13,9 +13,6 @@ import type {
   UnifiedGenerateParams,
   UnifiedSuccess,
 } from "./shapes.js";
-
-/** The file name a track was stored under (the last segment of its key). */
-export const fileNameOf = (track: Track): string => track.storage.key.split("/").pop() ?? track.storage.key;
 
 /** Arguments given in the earlier order, or as one object by name, as the object. */
 export function unifiedParams(args: [UnifiedGenerateParams] | UnifiedGenerateArgs): UnifiedGenerateParams {
@@ -53,21 +50,10 @@ export function toTrackRecord(track: Track, job: Pick<Job, "id" | "createdAt">):
     s3_url: track.storage.url,
     bucket: track.storage.bucket,
     file_size: track.sizeBytes,
-    duration: track.durationSecs,
-    format: track.format,
-    codec: track.codec,
-    sample_rate: track.sampleRate,
-    channels: track.channels,
-    bitrate: track.bitrate,
-    sha256: track.sha256,
-    song_index: track.songIndex,
-    clip_id: track.clipId,
-    stem: track.stem,
+    ...songFactsOf(track),
+    ...siteFactsOf(track),
     parent_clip_id: track.parentClipId,
-    model: track.model,
-    seed: track.seed,
     bpm: track.bpm,
-    credits_charged: track.creditsCharged,
     created_at: toSeconds(track.createdAt),
   };
 }

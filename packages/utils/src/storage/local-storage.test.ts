@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InvalidInputError, StorageError } from "../errors.js";
 import { createTempDir, type TempDir } from "../temp-dir.js";
 import { LocalStorage } from "./local-storage.js";
+import { putSmallWav } from "./storage.test-helper.js";
 
 let dir: TempDir;
 let storage: LocalStorage;
@@ -20,18 +21,16 @@ const listFiles = (root: string): string[] =>
 
 describe("LocalStorage", () => {
   it("stores bytes with their type and Unicode metadata, and reads them back", async () => {
-    const body = Buffer.from("RIFF....WAVEfmt ");
-    const stored = await storage.put("users/u1/a.wav", body, {
-      contentType: "audio/wav",
-      metadata: { prompt: "Une chanson d'été — 夏", sha256: "abc" },
-    });
+    const metadata = { prompt: "Une chanson d'été — 夏", sha256: "abc" };
+    const { body, stored } = await putSmallWav(storage, "users/u1/a.wav", "RIFF....WAVEfmt ", metadata);
+    const location = path.join(dir.path, "users/u1/a.wav");
     expect(stored).toMatchObject({
       key: "users/u1/a.wav",
       size: body.length,
       etag: createHash("md5").update(body).digest("hex"),
-      location: path.join(dir.path, "users/u1/a.wav"),
+      location,
     });
-    expect(stored.url).toBe(`file://${path.join(dir.path, "users/u1/a.wav")}`);
+    expect(stored.url).toBe(`file://${location}`);
     expect(fs.readFileSync(stored.location)).toEqual(body);
     const head = await storage.head("users/u1/a.wav");
     expect(head).toEqual({

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StorageError } from "../errors.js";
 import { createTempDir, type TempDir } from "../temp-dir.js";
 import { S3Storage } from "./s3-storage.js";
+import { putSmallWav } from "./storage.test-helper.js";
 
 const MIB = 1024 * 1024;
 let server: S3Server;
@@ -51,11 +52,8 @@ async function downloadSha256(key: string): Promise<string> {
 
 describe("S3Storage against an S3-protocol server", () => {
   it("stores a small object with metadata, heads it and deletes it", async () => {
-    const body = Buffer.from("small object");
-    const stored = await storage.put("music/generated/g1/a.wav", body, {
-      contentType: "audio/wav",
-      metadata: { prompt: "Création — 夏の歌", durationSecs: "3.5" },
-    });
+    const metadata = { prompt: "Création — 夏の歌", durationSecs: "3.5" };
+    const { body, stored } = await putSmallWav(storage, "music/generated/g1/a.wav", "small object", metadata);
     expect(stored).toMatchObject({
       key: "music/generated/g1/a.wav",
       bucket: "producer-songs",

@@ -26,13 +26,13 @@ export interface ObjectHead {
   metadata: Record<string, string>;
 }
 
-/** Where generated audio is kept. Every method throws `StorageError` (or `InvalidInputError` for a bad key). */
 /** Bytes `start` to `end` of an object, both included. */
 export interface ByteRange {
   start: number;
   end: number;
 }
 
+/** Where generated audio is kept. Every method throws `StorageError` (or `InvalidInputError` for a bad key). */
 export interface Storage {
   readonly kind: "s3" | "local";
   /** Stores a stream or bytes under `key`; memory use does not grow with the size of a stream. */
