@@ -98,6 +98,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
       pacer: new SubmissionPacer({ minMs: this.account.site.pacing.submitGapMinMs, maxMs: this.account.site.pacing.submitGapMaxMs }),
       downloadsDir: config.paths.downloadsDir,
       artifactsDir: config.paths.artifactsDir,
+      studioReuseMs: config.browser.studioReuseMs,
       signIn: this.signIn,
       logger: this.logger.child({ component: "site-driver" }),
     });

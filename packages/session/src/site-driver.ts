@@ -32,6 +32,7 @@ import type { Site } from "./site.js";
 import { abortable, isPlaywrightTimeout } from "./playwright-helpers.js";
 import { SongActions } from "./song-actions.js";
 import { StepClock } from "./step-clock.js";
+import { StudioPages } from "./studio-pages.js";
 import { actionPause, type SubmissionPacer } from "./submission-pacer.js";
 
 export interface SiteDriverOptions {
@@ -40,6 +41,8 @@ export interface SiteDriverOptions {
   pacer: SubmissionPacer;
   downloadsDir: string;
   artifactsDir: string;
+  /** How long a page that loaded the studio may take jobs without loading it again (0: never). */
+  studioReuseMs?: number;
   /** Present when credentials are configured: signs in again when the session has expired. */
   signIn?: SignInCoordinator;
   logger?: Logger;
@@ -58,10 +61,12 @@ export interface StudioStatus {
 export class SiteDriver {
   private readonly site: Site;
   private readonly logger: Logger;
+  private readonly studioPages: StudioPages;
 
   constructor(private readonly options: SiteDriverOptions) {
     this.site = options.site;
     this.logger = options.logger ?? silentLogger;
+    this.studioPages = new StudioPages(options.site, options.studioReuseMs ?? 0);
   }
 
   async generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GeneratedSong[]> {
@@ -78,6 +83,7 @@ export class SiteDriver {
     const step = new StepClock("open");
     let broken = false;
     let record: SubmissionRecord | undefined = options.resume;
+    let endedWell = false;
     try {
       const directory = options.downloadDir ?? path.join(this.options.downloadsDir, randomUUID());
       fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
@@ -87,6 +93,7 @@ export class SiteDriver {
       const flow = this.site.flow === "compose-2026" ? new ComposeFlow(context) : new ChatFlow(context);
       const songs = options.resume ? await flow.resume(options.resume, request) : await flow.run(request);
       this.logger.debug({ steps: step.timings() }, "generation steps");
+      endedWell = true;
       return songs;
     } catch (error) {
       // This attempt recorded a send but the page never sent the generation request: nothing reached the site.
@@ -103,6 +110,7 @@ export class SiteDriver {
       broken = !(pageLived && explained.code === "QUOTA_EXHAUSTED");
       throw explained;
     } finally {
+      this.studioPages.ended(pooled.page, endedWell);
       traffic.detach();
       // Saved after every job, whatever its end: the page may have renewed the login (a rotated refresh token).
       if (this.options.pool.isAlive(pooled)) await this.options.pool.saveState().catch(() => undefined);
@@ -147,6 +155,7 @@ export class SiteDriver {
     const guard = new PageGuard(this.site, page, this.logger);
     const url = siteUrl(this.site, "studio");
     const response = await this.navigate(page, url, signal);
+    this.studioPages.loaded(page);
     const status = response?.status() ?? 200;
     if (status >= 500 && !(await guard.exists("challenge"))) {
       throw new UnavailableError(`ProducerAI answered HTTP ${status} for ${this.site.paths.studio}.`, { details: { httpStatus: status } });
@@ -207,7 +216,7 @@ export class SiteDriver {
       directory,
       step,
       openStudio: async () => {
-        await this.ensureSignedIn(page, signal);
+        if (!(await this.studioPages.reuse(page, guard, traffic))) await this.ensureSignedIn(page, signal);
         await guard.dismissOverlays();
       },
       sleep: (ms) => sleep(ms, signal),

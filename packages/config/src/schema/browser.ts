@@ -42,6 +42,10 @@ export const browserSchema = z.strictObject({
   idleCloseSecs: setting(z.number().int().min(0).default(900), {
     doc: "Close idle pages after this long (0 keeps them open).",
   }),
+  studioReuseMs: milliseconds(
+    600_000,
+    "A page that loaded the studio this recently, and whose last job ended well, takes the next job as it stands (its login checked by an in-page call) instead of loading the studio again; 0 loads it for every job.",
+  ),
   launchTimeoutMs: milliseconds(30_000, "Chromium launch timeout."),
   trace: setting(z.boolean().default(false), { doc: "Record a Playwright trace of each generation, kept on failure." }),
 });
