@@ -71,7 +71,7 @@ async function main(): Promise<void> {
         if (line !== shown) say(line);
         shown = line;
       }
-      if (!job || job.status !== "succeeded") {
+      if (job?.status !== "succeeded") {
         throw new Error(`the job ended ${job?.status ?? "unknown"}${job?.error ? `: ${job.error.code} ${job.error.message}` : ""}`);
       }
       say("\nStored tracks:");

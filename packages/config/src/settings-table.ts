@@ -103,13 +103,13 @@ export function settingAt(path: string): SettingInfo | undefined {
 
 /** The settings table in Markdown, as published in the package README. */
 export function settingsMarkdownTable(): string {
-  const escape = (text: string) => text.replaceAll("|", "\\|");
+  const escapePipes = (text: string) => text.replaceAll("|", "\\|");
   const rows = listSettings().map((info) => {
     const shown =
-      info.defaultText === undefined ? "—" : info.defaultText === "" ? '`""`' : `\`${escape(info.defaultText)}\``;
+      info.defaultText === undefined ? "—" : info.defaultText === "" ? '`""`' : `\`${escapePipes(info.defaultText)}\``;
     const type = info.kind === "enum" ? (info.values ?? []).join(" \\| ") : info.kind;
     const secret = info.secret ? " **Secret**: environment or code only." : "";
-    return `| \`${info.path}\` | \`${info.env}\` | ${type} | ${shown} | ${escape(info.doc)}${secret} |`;
+    return `| \`${info.path}\` | \`${info.env}\` | ${type} | ${shown} | ${escapePipes(info.doc)}${secret} |`;
   });
   return ["| key | environment | type | default | meaning |", "|---|---|---|---|---|", ...rows].join("\n");
 }

@@ -13,6 +13,7 @@ export const LIMITS = {
 } as const;
 
 // Control characters other than tab and newline have no place in user text.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern exists to find them
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const ID_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}._:@-]*$/u;
 

@@ -28,8 +28,8 @@ export class JobFeed {
   /** Calls `listener` with each new state of job `id` after `known` (the state the caller has); the function stops it. */
   watch(id: string, listener: Listener, known?: Job): () => void {
     if (known && !this.stamps.has(id)) this.stamps.set(id, Date.parse(known.updatedAt));
-    let set = this.listeners.get(id);
-    if (!set) this.listeners.set(id, (set = new Set()));
+    const set = this.listeners.get(id) ?? new Set();
+    this.listeners.set(id, set);
     set.add(listener);
     if (this.listeners.size === 1 && set.size === 1) this.start();
     return () => {

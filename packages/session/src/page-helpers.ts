@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: these functions run inside the page, whose global object holds the helpers they install
 import type { Page } from "playwright";
 
 /** The binding through which a stream read inside the page hands each event to the driver. */

@@ -97,7 +97,7 @@ export function clipsOf(answer: unknown): ClipState[] {
 /** A tool-return part (its content an object or a JSON string); undefined for any other part. */
 export function parseToolReturn(rawPart: unknown): ToolReturn | undefined {
   const part = object(rawPart);
-  if (!part || part.part_kind !== "tool-return") return undefined;
+  if (part?.part_kind !== "tool-return") return undefined;
   let content: unknown = part.content;
   if (typeof content === "string") {
     try {

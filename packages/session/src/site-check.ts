@@ -73,11 +73,13 @@ export class SiteChecker {
   private async look(key: string, root: Page | Locator, where: string, vars: Record<string, string> = {}): Promise<boolean> {
     const target = locate(this.site, root, key, vars);
     const deadline = Date.now() + this.waitMs;
-    let found = false;
-    while (!(found = (await target.count().catch(() => 0)) > 0) && Date.now() < deadline) {
+    const present = async () => (await target.count().catch(() => 0)) > 0;
+    let found = await present();
+    while (!found && Date.now() < deadline) {
       // A dialog that covers the page hides everything else from role locators: close it, then look again.
       await this.guard.dismissOverlays();
       await this.page.waitForTimeout(100);
+      found = await present();
     }
     const candidates = found ? [] : await this.guard.candidates(key).catch(() => []);
     this.checks.push({ locator: key, value: describeLocator(this.site.locators[key]), found, where, ...(candidates.length > 0 ? { candidates } : {}) });

@@ -66,7 +66,7 @@ export async function readAudioFacts(filePath: string): Promise<AudioFacts> {
   if (sizeBytes === 0) throw new AudioInvalidError(`Audio file ${name} is empty`, { details: { filePath } });
 
   const { parseFile } = await import("music-metadata");
-  let format;
+  let format: Awaited<ReturnType<typeof parseFile>>["format"];
   try {
     ({ format } = await parseFile(filePath, { duration: true, skipCovers: true }));
   } catch (error) {

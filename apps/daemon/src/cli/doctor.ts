@@ -19,7 +19,7 @@ function report(results: CheckResult[]): number {
 
 async function doctor(): Promise<number> {
   const results: CheckResult[] = [];
-  const check = async (what: string, run: () => Promise<string | void>, hint: string) => {
+  const check = async (what: string, run: () => Promise<string | undefined>, hint: string) => {
     try {
       const detail = await run();
       results.push({ ok: true, what: detail ? `${what}: ${detail}` : what });
@@ -28,7 +28,10 @@ async function doctor(): Promise<number> {
     }
   };
   let resolved: ResolvedConfig | undefined;
-  await check("configuration is valid", async () => void (resolved = loadConfig()), "fix the settings named above");
+  await check("configuration is valid", async () => {
+    resolved = loadConfig();
+    return undefined;
+  }, "fix the settings named above");
   if (!resolved) return report(results);
   const { config } = resolved;
   const { checkLoginState, formatDuration } = await import("@producer/session");

@@ -36,8 +36,10 @@ const originHost = (origin: string): string | undefined => {
 export function hostGuard(options: { host: string; extra: readonly string[] }): MiddlewareHandler {
   const byPort = new Map<number, Set<string>>();
   const namesFor = (port: number) => {
-    let names = byPort.get(port);
-    if (!names) byPort.set(port, (names = allowedHostNames({ port, ...options })));
+    const known = byPort.get(port);
+    if (known) return known;
+    const names = allowedHostNames({ port, ...options });
+    byPort.set(port, names);
     return names;
   };
   return async (c, next) => {

@@ -5,7 +5,7 @@ const chatHistory = document.getElementById("history");
 const banners = document.getElementById("banners");
 const input = /** @type {HTMLTextAreaElement} */ (document.getElementById("prompt"));
 const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-const toSignIn = () => { location.href = "/login?next=" + encodeURIComponent(location.pathname); };
+const toSignIn = () => { location.href = `/login?next=${encodeURIComponent(location.pathname)}`; };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 input.addEventListener("keydown", (event) => {
@@ -43,7 +43,7 @@ async function send(text) {
 async function follow(id, text) {
   let reply;
   for (;;) {
-    const response = await fetch("/api/generations/" + id);
+    const response = await fetch(`/api/generations/${id}`);
     if (response.status === 401) return toSignIn();
     if (response.ok) {
       const state = await response.json();
@@ -61,14 +61,14 @@ async function follow(id, text) {
 function renderReply(state, text) {
   const reply = document.createElement("div");
   reply.className = COMPOSER.replyClass;
-  reply.innerHTML = "<p>Here are " + state.songs.length + " takes on &ldquo;" + escapeHtml(text) + "&rdquo;.</p><div class=cards></div>";
+  reply.innerHTML = `<p>Here are ${state.songs.length} takes on &ldquo;${escapeHtml(text)}&rdquo;.</p><div class=cards></div>`;
   const cards = reply.querySelector(".cards");
   for (const song of state.songs) {
     const card = document.createElement("div");
-    card.className = COMPOSER.cardClass + " " + COMPOSER.pendingClass + " card waiting";
+    card.className = `${COMPOSER.cardClass} ${COMPOSER.pendingClass} card waiting`;
     card.dataset.songId = song.id;
     card.dataset.state = "generating";
-    card.innerHTML = '<div class="' + COMPOSER.titleClass + '">Generating&hellip;</div>';
+    card.innerHTML = `<div class="${COMPOSER.titleClass}">Generating&hellip;</div>`;
     cards.append(card);
   }
   chatHistory.append(reply);
@@ -77,20 +77,20 @@ function renderReply(state, text) {
 
 function formatDuration(seconds) {
   const whole = Math.round(seconds);
-  return Math.floor(whole / 60) + ":" + String(whole % 60).padStart(2, "0");
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
 function updateCards(reply, state) {
   for (const song of state.songs) {
-    const card = reply.querySelector('[data-song-id="' + song.id + '"]');
+    const card = reply.querySelector(`[data-song-id="${song.id}"]`);
     if (!card || card.dataset.state === song.status || song.status === "generating") continue;
     card.dataset.state = song.status;
     if (song.status === "failed") {
-      card.className = COMPOSER.cardClass + " " + COMPOSER.failedClass + " card";
-      card.innerHTML = '<div class="' + COMPOSER.titleClass + '">' + escapeHtml(song.title) + "</div><p>This song could not be generated.</p>";
+      card.className = `${COMPOSER.cardClass} ${COMPOSER.failedClass} card`;
+      card.innerHTML = `<div class="${COMPOSER.titleClass}">${escapeHtml(song.title)}</div><p>This song could not be generated.</p>`;
       continue;
     }
-    card.className = COMPOSER.cardClass + " card";
+    card.className = `${COMPOSER.cardClass} card`;
     card.innerHTML =
       '<a class="song-link" href="' + COMPOSER.songPath + song.id + '"><span class="' + COMPOSER.titleClass + '">' + escapeHtml(song.title) + "</span></a>" +
       ' <span class="duration">' + formatDuration(song.durationSecs) + "</span>" +
@@ -155,7 +155,7 @@ function openDownloadMenu(menu, song) {
 }
 
 async function exportAndDownload(song, format) {
-  const response = await fetch("/api/songs/" + song.id + "/export?format=" + format, { method: "POST" });
+  const response = await fetch(`/api/songs/${song.id}/export?format=${format}`, { method: "POST" });
   if (response.status === 401) return toSignIn();
   if (!response.ok) return;
   const { url } = await response.json();
@@ -176,7 +176,7 @@ function showOverlay() {
   overlay.className = "overlay";
   overlay.setAttribute("role", "dialog");
   overlay.setAttribute("aria-modal", "true");
-  overlay.innerHTML = '<div class="dialog"><h2>What\u2019s new</h2><p>Stems are here! Split any song into parts.</p><button type="button" aria-label="' + COMPOSER.closeLabel + '">&times;</button></div>';
+  overlay.innerHTML = `<div class="dialog"><h2>What\u2019s new</h2><p>Stems are here! Split any song into parts.</p><button type="button" aria-label="${COMPOSER.closeLabel}">&times;</button></div>`;
   overlay.querySelector("button").addEventListener("click", () => overlay.remove());
   document.body.append(overlay);
 }

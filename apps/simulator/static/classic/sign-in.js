@@ -7,5 +7,5 @@ document.getElementById("sign-in").addEventListener("submit", async (event) => {
   const response = await fetch("/auth/sign-in", { method: "POST", body: new URLSearchParams(/** @type {any} */ (form)) });
   if (response.ok) { location.href = String(form.get("next") || "/create"); return; }
   const message = (await response.json()).error || "Sign-in failed";
-  document.getElementById("sign-in-error").innerHTML = '<p role="alert">' + message + '</p>';
+  document.getElementById("sign-in-error").innerHTML = `<p role="alert">${message}</p>`;
 });

@@ -14,7 +14,7 @@ function cookieJar() {
 function readSession() {
   const jar = cookieJar();
   let value = "";
-  for (let index = 0; jar[FLOW.cookieBase + "." + index] !== undefined; index += 1) value += jar[FLOW.cookieBase + "." + index];
+  for (let index = 0; jar[`${FLOW.cookieBase}.${index}`] !== undefined; index += 1) value += jar[`${FLOW.cookieBase}.${index}`];
   if (!value.startsWith("base64-")) return null;
   const b64 = value.slice(7).replace(/-/g, "+").replace(/_/g, "/");
   try {
@@ -26,15 +26,15 @@ function writeSession(session) {
   const bytes = new TextEncoder().encode(JSON.stringify(session));
   let binary = "";
   for (let at = 0; at < bytes.length; at += 0x8000) binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
-  const value = "base64-" + btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const value = `base64-${btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}`;
   const jar = cookieJar();
   let index = 0;
   for (let at = 0; at < value.length; at += FLOW.cookieChunkChars, index += 1) {
     // biome-ignore lint/suspicious/noDocumentCookie: the page keeps its login in this cookie, as supabase-js does
-    document.cookie = FLOW.cookieBase + "." + index + "=" + value.slice(at, at + FLOW.cookieChunkChars) + "; path=/; max-age=" + FLOW.cookieMaxAgeSecs + "; samesite=lax";
+    document.cookie = `${FLOW.cookieBase}.${index}=${value.slice(at, at + FLOW.cookieChunkChars)}; path=/; max-age=${FLOW.cookieMaxAgeSecs}; samesite=lax`;
   }
   // biome-ignore lint/suspicious/noDocumentCookie: the page keeps its login in this cookie, as supabase-js does
-  for (; jar[FLOW.cookieBase + "." + index] !== undefined; index += 1) document.cookie = FLOW.cookieBase + "." + index + "=; path=/; max-age=0";
+  for (; jar[`${FLOW.cookieBase}.${index}`] !== undefined; index += 1) document.cookie = `${FLOW.cookieBase}.${index}=; path=/; max-age=0`;
 }
 const refreshMarginSecs = (session) => Math.min(60, Math.max(1, Math.floor((session.expires_in || 60) / 4)));
 
@@ -75,7 +75,7 @@ async function keepSessionFresh() {
 
 async function api(path, init = {}, retried = false) {
   const token = readSession()?.access_token || "";
-  const response = await fetch(path, { ...init, headers: { "content-type": "application/json", authorization: "Bearer " + token, ...(init.headers || {}) } });
+  const response = await fetch(path, { ...init, headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...(init.headers || {}) } });
   if (response.status !== 401) return response;
   const renewed = retried ? null : await refreshSession(token).catch(() => null);
   if (!renewed) { signOut(); throw new Error("signed out"); }
@@ -98,7 +98,7 @@ function showNotice(text) {
 }
 async function refreshCredits() {
   const { data } = await (await api("/__api/billing/credits")).json();
-  document.getElementById("credits").textContent = data.credits_remaining + " credits";
+  document.getElementById("credits").textContent = `${data.credits_remaining} credits`;
 }
 
 // Overlays: while one is open the app is aria-hidden (role locators find nothing in it); Escape closes the promo.
@@ -143,12 +143,12 @@ async function submitGeneration(path, body) {
   if (!response.ok) { showAlert("Something went wrong. Please try again."); return null; }
   return (await response.json()).job_id;
 }
-const newToolCallId = () => "call_" + [...crypto.getRandomValues(new Uint8Array(12))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+const newToolCallId = () => `call_${[...crypto.getRandomValues(new Uint8Array(12))].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
 
 // Reads a job's Server-Sent Events as they arrive (a chat's never end).
 async function readStream(jobId, onEvent) {
-  const response = await api("/__api/messages/" + jobId + "/stream?last_id=0", { headers: { accept: "text/event-stream" } });
-  if (!response.ok) throw new Error("stream " + response.status);
+  const response = await api(`/__api/messages/${jobId}/stream?last_id=0`, { headers: { accept: "text/event-stream" } });
+  if (!response.ok) throw new Error(`stream ${response.status}`);
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -203,7 +203,7 @@ async function follow(jobId, handlers = {}) {
     const list = Object.values(clips);
     for (const clip of list) opIds.add(clip.op_id);
     const statuses = [];
-    for (const opId of opIds) statuses.push(await (await api("/__api/audio-create-song-status/" + opId)).json());
+    for (const opId of opIds) statuses.push(await (await api(`/__api/audio-create-song-status/${opId}`)).json());
     if (handlers.onClips) handlers.onClips(list, statuses);
     const failure = statuses.find((status) => status.error_message || /fail|error/.test(status.status));
     if (failure) { showAlert(failure.error_message || "Generation failed"); return; }
@@ -211,7 +211,7 @@ async function follow(jobId, handlers = {}) {
     if (settled && statuses.every((status) => status.status === "complete")) { refreshCredits().catch(() => {}); return; }
   }
 }
-const clipState = (clip) => clip.duration.status === "completed" ? clip.duration.value + " s" : /fail|error/.test(clip.duration.status) || clip.deleted_at ? "Failed" : "Generating…";
+const clipState = (clip) => clip.duration.status === "completed" ? `${clip.duration.value} s` : /fail|error/.test(clip.duration.status) || clip.deleted_at ? "Failed" : "Generating…";
 
 refreshCredits().catch(() => {});
 keepSessionFresh();

@@ -10,7 +10,7 @@ let offset = 0;
 let exhausted = false;
 let loading = null;
 function place(clip, atTop) {
-  const existing = songs.querySelector('[data-row="' + clip.id + '"]');
+  const existing = songs.querySelector(`[data-row="${clip.id}"]`);
   if (existing) { existing.querySelector(".state").textContent = clipState(clip); return; }
   const row = songRow(clip, rowTag);
   if (atTop) songs.prepend(row); else songs.append(row);
@@ -18,7 +18,7 @@ function place(clip, atTop) {
 function loadPage() {
   if (exhausted) return Promise.resolve();
   loading = loading || (async () => {
-    const { clips } = await (await api("/__api/clips/auth-user?limit=" + PAGE_SIZE + "&offset=" + offset + "&filter=generations")).json();
+    const { clips } = await (await api(`/__api/clips/auth-user?limit=${PAGE_SIZE}&offset=${offset}&filter=generations`)).json();
     for (const clip of clips) place(clip, false);
     offset += clips.length;
     if (clips.length < PAGE_SIZE) exhausted = true;
@@ -36,7 +36,7 @@ async function watchPending() {
   for (;;) {
     await sleep(Math.max(1000, FLOW.statusPollMs));
     if (!songs.querySelector(".state") || ![...songs.querySelectorAll(".state")].some((state) => state.textContent === "Generating…")) continue;
-    const { clips } = await (await api("/__api/clips/auth-user?limit=" + PAGE_SIZE + "&offset=0&filter=generations")).json();
+    const { clips } = await (await api(`/__api/clips/auth-user?limit=${PAGE_SIZE}&offset=0&filter=generations`)).json();
     for (const clip of clips) place(clip, false);
   }
 }

@@ -39,14 +39,14 @@ function openMenu(trigger, entries, level = 0, shape = FLOW.menuShape) {
   menu.dataset.menuLevel = String(level);
   if (portal) {
     menuCount += 1;
-    menu.id = "radix-menu-" + menuCount;
+    menu.id = `radix-menu-${menuCount}`;
     menu.setAttribute("role", "menu");
     menu.setAttribute("aria-orientation", "vertical");
     menu.dataset.state = "open";
     menu.tabIndex = -1;
     const box = trigger.getBoundingClientRect();
-    menu.style.top = (box.top + window.scrollY + (level === 0 ? box.height + 4 : 0)) + "px";
-    menu.style.left = Math.max(4, box.left + window.scrollX - (level === 0 ? 0 : 196)) + "px";
+    menu.style.top = `${box.top + window.scrollY + (level === 0 ? box.height + 4 : 0)}px`;
+    menu.style.left = `${Math.max(4, box.left + window.scrollX - (level === 0 ? 0 : 196))}px`;
     trigger.setAttribute("aria-controls", menu.id);
   } else {
     menu.className = "inline-menu";
@@ -95,6 +95,7 @@ function focusFirstItem(menu) {
  * Where a page shows the clips a stem split made (the library and the studio set it); elsewhere they show nowhere.
  * @type {(clips: Clip[]) => void}
  */
+// biome-ignore lint/style/useConst: the library and studio pages' own scripts replace it
 let showNewClips = () => {};
 
 function filenameOf(disposition, fallback) {
@@ -106,12 +107,12 @@ function filenameOf(disposition, fallback) {
 // A song's "More options" menu. Download asks the server's transcode with the Bearer token and saves the blob.
 function songMenu(button, clip) {
   const download = (format) => async () => {
-    const response = await api("/__api/download/audio/" + clip.id + "?format=" + format);
+    const response = await api(`/__api/download/audio/${clip.id}?format=${format}`);
     if (!response.ok) { showAlert("Download failed. Please try again."); return; }
     const url = URL.createObjectURL(await response.blob());
     const link = document.createElement("a");
     link.href = url;
-    link.download = filenameOf(response.headers.get("content-disposition"), clip.title + "." + format);
+    link.download = filenameOf(response.headers.get("content-disposition"), `${clip.title}.${format}`);
     document.body.append(link);
     link.click();
     link.remove();
@@ -124,7 +125,7 @@ function songMenu(button, clip) {
       client_context: {},
     });
     if (!jobId) return;
-    showNotice("Splitting stems of " + clip.title + "…");
+    showNotice(`Splitting stems of ${clip.title}…`);
     follow(jobId, { onClips: (clips) => showNewClips(clips) });
   };
   const remix = ["Start session", "Cover", "Replace", "Extend", "Use prompt", "Variation", "Trim"].map((label) => ({ label }));

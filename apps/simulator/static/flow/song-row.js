@@ -15,7 +15,7 @@ function songRow(clip, tag) {
     + '<a href="/song/' + clip.id + '">' + title + '</a><span class="state">' + clipState(clip) + "</span>"
     + '<button type="button" aria-label="More options for ' + title + '" aria-haspopup="menu" aria-expanded="false"><svg aria-hidden="true" width="14" height="4" viewBox="0 0 14 4"><circle cx="2" cy="2" r="1.5"/><circle cx="7" cy="2" r="1.5"/><circle cx="12" cy="2" r="1.5"/></svg></button>';
   const [details, more] = row.querySelectorAll("button");
-  details.addEventListener("click", () => { location.href = "/song/" + clip.id; });
+  details.addEventListener("click", () => { location.href = `/song/${clip.id}`; });
   more.addEventListener("click", (event) => {
     event.stopPropagation();
     if (more.getAttribute("aria-expanded") === "true") closeMenus(); else songMenu(more, clip);

@@ -44,7 +44,7 @@ $("model").addEventListener("click", (event) => {
   const menu = openMenu($("model"), FLOW.models.map((model) => ({ label: model.publicName, action: () => { state.model = model.publicName; save(); render(); } })), 0, "portal");
   for (const item of menu.querySelectorAll("[role=menuitem]")) {
     const model = FLOW.models.find((entry) => entry.publicName === item.textContent);
-    item.innerHTML = "<span>" + escapeHtml(model.publicName) + "</span> <span>" + escapeHtml(model.blurb) + "</span>";
+    item.innerHTML = `<span>${escapeHtml(model.publicName)}</span> <span>${escapeHtml(model.blurb)}</span>`;
   }
   focusFirstItem(menu);
 });
@@ -56,9 +56,9 @@ api("/__api/models").then((response) => response.json()).then(({ models }) => {
 function showRecent(clips) {
   const list = $("recent");
   for (const clip of clips) {
-    let row = /** @type {HTMLElement | null} */ (list.querySelector('[data-clip="' + clip.id + '"]'));
+    let row = /** @type {HTMLElement | null} */ (list.querySelector(`[data-clip="${clip.id}"]`));
     if (!row) { row = document.createElement("div"); row.className = "song-row"; row.dataset.clip = clip.id; list.prepend(row); }
-    row.innerHTML = '<a href="/song/' + clip.id + '">' + escapeHtml(clip.title) + "</a> <span>" + clipState(clip) + "</span>";
+    row.innerHTML = `<a href="/song/${clip.id}">${escapeHtml(clip.title)}</a> <span>${clipState(clip)}</span>`;
   }
 }
 showNewClips = showRecent;
@@ -75,14 +75,14 @@ $("generate").addEventListener("click", async () => {
   const seed = advanced ? fields.seed.value.trim() : "";
   const prompt = fields.sound.value.trim();
   let lyrics = isOn("instrumental") ? "[Instrumental]" : fields.lyrics.value.trim();
-  if (length) lyrics = (lyrics ? lyrics + "\n" : "") + "[End - " + length + "]";
+  if (length) lyrics = `${lyrics ? `${lyrics}\n` : ""}[End - ${length}]`;
   const lyricsId = lyrics ? crypto.randomUUID() : null;
   $("progress").textContent = "Starting…";
   const jobId = await submitGeneration("/__api/producer/tool-call", {
     conversation_id: await conversationId(),
     part: {
       tool_name: "audio__create_song",
-      args: { sound_prompt: bpm ? prompt + ", " + bpm + " bpm" : prompt, lyrics_id: lyricsId, title: fields.title.value.trim() || null, seed: seed ? Number(seed) : null, image_id: null },
+      args: { sound_prompt: bpm ? `${prompt}, ${bpm} bpm` : prompt, lyrics_id: lyricsId, title: fields.title.value.trim() || null, seed: seed ? Number(seed) : null, image_id: null },
       part_kind: "tool-call",
       tool_call_id: newToolCallId(),
     },

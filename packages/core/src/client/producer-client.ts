@@ -207,7 +207,14 @@ export class ProducerClient implements ProducerBackend {
       if (isTerminal(job.status)) return job;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 1000);
-        signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+        signal.addEventListener(
+          "abort",
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
       });
       if (signal.aborted) throw abortReason(signal);
     }

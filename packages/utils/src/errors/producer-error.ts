@@ -75,6 +75,8 @@ export class ProducerError extends Error {
   ): error is T {
     if (typeof error !== "object" || error === null) return false;
     if ((error as Record<symbol, unknown>)[PRODUCER_ERROR] !== true) return false;
+    // `this` is the class the check was called on: `GenerationFailedError.isInstance` asks for its own code.
+    // biome-ignore lint/complexity/noThisInStatic: the subclass's code is the point of the check
     return this.code === undefined || (error as { code?: unknown }).code === this.code;
   }
 

@@ -1,11 +1,11 @@
 import fs from "node:fs";
-import { Readable, Transform } from "node:stream";
+import { type Readable, Transform } from "node:stream";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   S3Client,
-  S3ServiceException,
+  type S3ServiceException,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
@@ -84,7 +84,7 @@ export class S3Storage implements Storage {
     if (this.endpoint) {
       return this.forcePathStyle
         ? `${this.endpoint}/${this.bucket}/${encodedKey}`
-        : this.endpoint.replace("://", `://${this.bucket}.`) + `/${encodedKey}`;
+        : `${this.endpoint.replace("://", `://${this.bucket}.`)}/${encodedKey}`;
     }
     return `https://${this.bucket}.s3.${this.region}.amazonaws.com/${encodedKey}`;
   }
@@ -92,10 +92,10 @@ export class S3Storage implements Storage {
   async put(key: string, body: Readable | Uint8Array, options: PutOptions): Promise<StoredObject> {
     assertSafeKey(key);
     if (options.signal?.aborted) throw abortReason(options.signal);
-    let size = 0;
+    let size = body instanceof Uint8Array ? body.byteLength : 0;
     const counted =
       body instanceof Uint8Array
-        ? ((size = body.byteLength), body)
+        ? body
         : body.pipe(
             new Transform({
               transform(chunk: Buffer, _encoding, callback) {

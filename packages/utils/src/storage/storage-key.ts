@@ -8,6 +8,7 @@ export const MAX_SEGMENT_BYTES = 100;
 /** S3's limit on a whole key. */
 export const MAX_KEY_BYTES = 1024;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern exists to find them
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/gu;
 
 function truncateUtf8(text: string, maxBytes: number): string {
