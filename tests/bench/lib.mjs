@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { findBrowserExecutable, loadConfig } from "@producer/config";
 import { start } from "@producer/simulator";
+import { FAST_SIMULATOR, makeTempDir, producerEnvironment, removeDir } from "@producer/test-utils";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 export const PRODUCER_BIN = path.join(ROOT, "apps", "daemon", "bin", "producer.js");
@@ -29,19 +30,18 @@ export function machine() {
 /** Folders made for a run: removed when the run ends, so no stored song outlives it. */
 const made = [];
 process.once("exit", () => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of made) removeDir(dir);
 });
 
 export const tempDir = (name) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `producer-bench-${name}-`));
+  const dir = makeTempDir(`producer-bench-${name}-`);
   made.push(dir);
   return dir;
 };
 
-/** The simulated 2026 app answering at once, and a signed-in storage state for it. */
+/** The simulated 2026 app answering at once, with songs a little longer than the tests' and credits to spare. */
 export async function startSite(options = {}) {
-  const site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [2, 3], startingCredits: 1_000_000, ...options });
-  return site;
+  return start({ ...FAST_SIMULATOR, songDurationSecs: [2, 3], startingCredits: 1_000_000, ...options });
 }
 
 /**
@@ -67,20 +67,7 @@ export async function startSiteProcess(options = {}) {
 
 /** The environment a daemon process needs to drive `site`, keeping everything under `dataDir`. */
 export function daemonEnv(site, dataDir, extra = {}) {
-  return {
-    ...process.env,
-    PRODUCER_PATHS_DATA_DIR: dataDir,
-    PRODUCER_SITE_BASE_URL: site.url,
-    PRODUCER_SITE_PACING_SUBMIT_GAP_MIN_MS: "0",
-    PRODUCER_SITE_PACING_SUBMIT_GAP_MAX_MS: "0",
-    PRODUCER_SITE_PACING_ACTION_DELAY_MIN_MS: "0",
-    PRODUCER_SITE_PACING_ACTION_DELAY_MAX_MS: "0",
-    PRODUCER_STORAGE_DRIVER: "local",
-    PRODUCER_QUEUE_POLL_INTERVAL_MS: "100",
-    PRODUCER_QUEUE_MAX_QUEUED: "100000",
-    PRODUCER_LOG_LEVEL: "warn",
-    ...extra,
-  };
+  return producerEnvironment({ dataDir, siteUrl: site.url }, { PRODUCER_QUEUE_MAX_QUEUED: "100000", PRODUCER_LOG_LEVEL: "warn", ...extra });
 }
 
 export function chromiumPath() {

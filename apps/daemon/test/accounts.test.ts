@@ -1,39 +1,28 @@
-import { execFile, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "@producer/config";
 import { ProducerClient } from "@producer/core/client";
 import { writeLoginState } from "@producer/session";
-import { start, type RunningSimulator } from "@producer/simulator";
-import { startS3Server, type S3Server } from "@producer/test-utils";
+import { createTeardown } from "@producer/test-utils";
 import { bin, processEnvironment, startDaemonProcess } from "./process-harness.js";
+import { createSiteStack } from "./stack.js";
 import { stopProcess } from "./stop-process.js";
 
 const run = promisify(execFile);
 const EMAILS = { main: "main@accounts.test", spare: "spare@accounts.test" } as const;
 
-let site: RunningSimulator | undefined;
-let s3: S3Server | undefined;
-let daemon: ChildProcess | undefined;
-let dataDir: string | undefined;
-
-afterEach(async () => {
-  if (daemon) await stopProcess(daemon);
-  await site?.close();
-  await s3?.close();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  daemon = site = s3 = dataDir = undefined;
-});
+const teardown = createTeardown();
+afterEach(() => teardown.run());
 
 describe("a daemon with two accounts", () => {
   it("lists, pauses and resumes its accounts over HTTP and the CLI, and reports each in /readyz and /metrics", async () => {
-    site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 2], startingCredits: 500 });
-    s3 = await startS3Server({ bucket: "producer-accounts-daemon" });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-accounts-daemon-"));
-    const env = processEnvironment(site, s3, dataDir, {
+    const stack = await createSiteStack({ name: "accounts-daemon", simulator: { startingCredits: 500 }, signedIn: false });
+    teardown.add(stack.close);
+    const { site, dataDir } = stack;
+    const env = processEnvironment(stack, {
       PRODUCER_ACCOUNTS: JSON.stringify([{ name: "main", weight: 2 }, { name: "spare" }]),
       PRODUCER_DAEMON_SHUTDOWN_GRACE_MS: "2000",
     });
@@ -46,7 +35,8 @@ describe("a daemon with two accounts", () => {
     writeLoginState(config.accounts[1]?.stateFile as string, site.issueSession(EMAILS.spare));
     expect(fs.statSync(path.join(dataDir, "accounts", "main.json")).mode & 0o777).toBe(0o600);
 
-    ({ child: daemon } = await startDaemonProcess(env));
+    const { child: daemon } = await startDaemonProcess(env);
+    teardown.add(() => stopProcess(daemon));
     const client = new ProducerClient({ socketPath: config.daemon.socketPath });
     const direct = async (input: { prompt: string; account?: string }) => {
       const result = await client.generateMusic({ ...input, useQueue: false });
@@ -101,7 +91,7 @@ describe("a daemon with two accounts", () => {
   });
 
   it("adds and removes accounts in the config file, refusing a bad name", async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-accounts-cli-"));
+    const dataDir = teardown.tempDir("producer-accounts-cli-");
     const env = { ...process.env, PRODUCER_PATHS_DATA_DIR: dataDir, PRODUCER_CONFIG: path.join(dataDir, "producer.config.json") };
     fs.writeFileSync(env.PRODUCER_CONFIG, JSON.stringify({ log: { level: "warn" } }));
     const added = await run(process.execPath, [bin, "accounts", "add", "second", "--max-concurrency", "2", "--weight", "3"], { env, cwd: dataDir });

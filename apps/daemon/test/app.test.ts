@@ -1,8 +1,7 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { loadConfig, type ProducerConfig } from "@producer/config";
 import { ProducerService } from "@producer/core";
+import { createTeardown } from "@producer/test-utils";
 import { LocalStorage } from "@producer/utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/index.js";
@@ -11,18 +10,17 @@ let dir: string;
 let config: ProducerConfig;
 let service: ProducerService;
 let app: ReturnType<typeof createApp>;
+const teardown = createTeardown();
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-app-"));
+  dir = teardown.tempDir("producer-app-");
   config = loadConfig({ env: {}, configFile: false, overrides: { paths: { dataDir: dir }, daemon: { bodyLimitBytes: 16 * 1024 } } }).config;
   // No generator: this daemon only queues, so every job stays where the routes put it.
   service = await ProducerService.create({ config });
+  teardown.add(() => service.close({ graceMs: 0 }));
   app = createApp({ config, service, storage: new LocalStorage({ dir: path.join(dir, "storage") }) });
 });
-afterAll(async () => {
-  await service.close({ graceMs: 0 });
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => teardown.run());
 
 const post = (body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) =>
   app.request("/v1/generations", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });

@@ -1,16 +1,14 @@
 import { execFile, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { loadConfig } from "@producer/config";
 import { ProducerClient, type Job } from "@producer/core";
-import { importLoginState } from "@producer/session";
-import { start, type RunningSimulator } from "@producer/simulator";
-import { postgresUrl, startS3Server, type S3Server } from "@producer/test-utils";
+import type { RunningSimulator } from "@producer/simulator";
+import { createPostgresSchema, postgresUrl, type PostgresSchema, type S3Server } from "@producer/test-utils";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bin, processEnvironment, startDaemonProcess } from "./process-harness.js";
+import { createSiteStack, type SiteStack } from "./stack.js";
 import { stopProcess } from "./stop-process.js";
 
 // Chaos, bounded and on loopback only: each case breaks one real part while jobs run, then checks that every job
@@ -18,6 +16,7 @@ import { stopProcess } from "./stop-process.js";
 // prints its figures in one line.
 
 const run = promisify(execFile);
+let stack: SiteStack;
 let site: RunningSimulator;
 let s3: S3Server;
 let dataDir: string;
@@ -30,7 +29,7 @@ let daemonLogs: string[][] = [];
 async function startDaemon(extra: NodeJS.ProcessEnv = {}): Promise<number> {
   const started = Date.now();
   // A press Chromium died on is looked for in the library this long before it counts as never sent.
-  env = processEnvironment(site, s3, dataDir, {
+  env = processEnvironment(stack, {
     PRODUCER_QUEUE_BACKOFF_BASE_MS: "200",
     PRODUCER_QUEUE_BACKOFF_MAX_MS: "1000",
     PRODUCER_SITE_TIMEOUTS_SONG_START_MS: "4000",
@@ -38,6 +37,7 @@ async function startDaemon(extra: NodeJS.ProcessEnv = {}): Promise<number> {
   });
   const launched = await startDaemonProcess(env);
   daemon = launched.child;
+  stack.teardown.add(() => stopProcess(launched.child));
   daemonLogs.push(launched.log);
   client = new ProducerClient({ socketPath: path.join(dataDir, "producer.sock") });
   return Date.now() - started;
@@ -100,23 +100,19 @@ async function killChromium(dir = dataDir): Promise<number> {
 }
 
 beforeEach(async () => {
-  site = await start({ generationMs: 300, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 2] });
-  s3 = await startS3Server({ bucket: "producer-chaos" });
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-chaos-"));
-  importLoginState({ config: loadConfig({ env: processEnvironment(site, s3, dataDir), configFile: false }).config, source: site.issueSession() });
+  stack = await createSiteStack({ name: "chaos", simulator: { generationMs: 300 } });
+  ({ site, s3, dataDir } = stack);
+  // A Chromium being launched as the daemon stopped may still be writing its profile.
+  const dir = dataDir;
+  stack.teardown.add(() => killChromium(dir));
 });
 afterEach(async (context) => {
   if (context.task.result?.state === "fail") {
     for (const log of daemonLogs) console.error(`daemon log of "${context.task.name}":\n${log.join("").split("\n").slice(-80).join("\n")}`);
   }
   daemonLogs = [];
-  await stopProcess(daemon);
   daemon = undefined;
-  await site.close();
-  await s3.close();
-  // A Chromium being launched as the daemon stopped may still be writing its profile.
-  await killChromium();
-  fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  await stack.close();
 });
 
 describe("chaos", () => {
@@ -253,51 +249,39 @@ describe("chaos", () => {
 });
 
 describe.skipIf(!postgresUrl)("chaos on PostgreSQL", () => {
-  let schema: string;
-  let admin: pg.Client;
-  const others: Array<{ child: ChildProcess; dataDir: string }> = [];
+  let schema: PostgresSchema<pg.Client>;
 
   beforeEach(async () => {
-    schema = `producer_chaos_${Date.now()}_${process.pid}`;
-    admin = new pg.Client({ connectionString: postgresUrl });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-  });
-  afterEach(async () => {
-    for (const other of others.splice(0)) {
-      await stopProcess(other.child);
-      await killChromium(other.dataDir);
-      fs.rmSync(other.dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
-    }
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
+    schema = await createPostgresSchema(pg.Client, "producer_chaos");
+    // Dropped once the test's daemons have stopped.
+    stack.teardown.add(schema.drop);
   });
 
   /** A daemon of its own data dir on the shared database, signed in to the same account. */
-  async function startSharedDaemon(name: string, databaseUrl: string): Promise<{ child: ChildProcess; client: ProducerClient; dataDir: string }> {
-    const ownDir = fs.mkdtempSync(path.join(os.tmpdir(), `producer-chaos-${name}-`));
-    const ownEnv = processEnvironment(site, s3, ownDir, { PRODUCER_DATABASE_URL: databaseUrl, PRODUCER_QUEUE_BACKOFF_BASE_MS: "200" });
-    importLoginState({ config: loadConfig({ env: ownEnv, configFile: false }).config, source: site.issueSession() });
+  async function startSharedDaemon(name: string): Promise<{ child: ChildProcess; client: ProducerClient; dataDir: string }> {
+    const ownDir = stack.teardown.tempDir(`producer-chaos-${name}-`);
+    stack.signIn(stack.configWith({ paths: { dataDir: ownDir } }));
+    const ownEnv = processEnvironment({ ...stack, dataDir: ownDir }, { PRODUCER_DATABASE_URL: schema.url, PRODUCER_QUEUE_BACKOFF_BASE_MS: "200" });
     const launched = await startDaemonProcess(ownEnv);
     daemonLogs.push(launched.log);
-    others.push({ child: launched.child, dataDir: ownDir });
+    stack.teardown.add(async () => {
+      await stopProcess(launched.child);
+      await killChromium(ownDir);
+    });
     return { child: launched.child, client: new ProducerClient({ socketPath: path.join(ownDir, "producer.sock") }), dataDir: ownDir };
   }
 
   it("two daemons on one PostgreSQL, one killed with SIGKILL after its submission: the other takes its job over within seconds", async () => {
-    const url = new URL(postgresUrl as string);
-    url.searchParams.set("options", `-c search_path=${schema}`);
-    const databaseUrl = url.toString();
     site.settings.generationMs = 2500;
-    const [first, second] = await Promise.all([startSharedDaemon("one", databaseUrl), startSharedDaemon("two", databaseUrl)]);
+    const [first, second] = await Promise.all([startSharedDaemon("one"), startSharedDaemon("two")]);
     const before = site.stats.generations;
     const ids: string[] = [];
     for (let index = 0; index < 2; index += 1) ids.push((await first.client.generateMusic({ prompt: `takeover ${index}` })).jobId);
     // The first daemon's running job, once its submission is recorded (its lease names the daemon's pid).
     let victim: string | undefined;
     await until("the first daemon to submit a job", async () => {
-      const { rows } = await admin.query<{ id: string }>(
-        `select id from ${schema}.jobs where lease_owner like $1 and submission like '%"accepted"%' and status not in ('succeeded','failed','cancelled')`,
+      const { rows } = await schema.admin.query<{ id: string }>(
+        `select id from ${schema.name}.jobs where lease_owner like $1 and submission like '%"accepted"%' and status not in ('succeeded','failed','cancelled')`,
         [`%:${first.child.pid}:%`],
       );
       victim = rows[0]?.id;
@@ -317,7 +301,7 @@ describe.skipIf(!postgresUrl)("chaos on PostgreSQL", () => {
     expect(tracks).toHaveLength(4);
     expect(new Set(tracks.map((track) => track.clipId)).size).toBe(4);
     for (const track of tracks) expect(track.sha256).toBe(site.servedSha256(track.clipId as string, track.format as "wav"));
-    const { rows } = await admin.query<{ count: string }>(`select count(*) from ${schema}.tracks`);
+    const { rows } = await schema.admin.query<{ count: string }>(`select count(*) from ${schema.name}.tracks`);
     expect(Number(rows[0]?.count)).toBe(4);
     const taken = jobs.find((job) => job.id === victim);
     expect(taken?.attempts).toBe(2);

@@ -1,56 +1,48 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { loadConfig } from "@producer/config";
-import { BrowserSession, importLoginState } from "@producer/session";
-import { profileFor, start, type RunningSimulator, type SiteVariantName } from "@producer/simulator";
+import { BrowserSession } from "@producer/session";
+import { profileFor, type RunningSimulator, type SiteVariantName } from "@producer/simulator";
+import { createTeardown, producerEnvironment } from "@producer/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
-import { stopProcess } from "./stop-process.js";
 import { COMMAND_HELP } from "../src/cli/help.js";
+import { startDaemonProcess } from "./process-harness.js";
+import { createSiteStack } from "./stack.js";
+import { stopProcess } from "./stop-process.js";
 
 const run = promisify(execFile);
 const bin = path.join(import.meta.dirname, "..", "bin", "producer.js");
 let site: RunningSimulator | undefined;
 let dataDir: string | undefined;
-let daemon: ChildProcess | undefined;
 
+const teardown = createTeardown();
 afterEach(async () => {
-  await stopProcess(daemon);
-  daemon = undefined;
-  await site?.close();
-  site = undefined;
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
-  dataDir = undefined;
+  await teardown.run();
+  site = dataDir = undefined;
 });
 
 function environment(variant: SiteVariantName = "flow-2026"): NodeJS.ProcessEnv {
   const { profile, locators } = profileFor(variant);
-  return {
-    ...process.env,
-    PRODUCER_PATHS_DATA_DIR: dataDir,
-    PRODUCER_SITE_PROFILE: profile,
-    ...(locators ? { PRODUCER_SITE_LOCATORS: JSON.stringify(locators) } : {}),
-    PRODUCER_SITE_BASE_URL: site?.url,
-    PRODUCER_SITE_TIMEOUTS_ELEMENT_MS: "3000",
-    PRODUCER_SITE_PACING_SUBMIT_GAP_MIN_MS: "0",
-    PRODUCER_SITE_PACING_SUBMIT_GAP_MAX_MS: "0",
-    PRODUCER_SITE_PACING_ACTION_DELAY_MIN_MS: "0",
-    PRODUCER_SITE_PACING_ACTION_DELAY_MAX_MS: "0",
-    PRODUCER_QUEUE_POLL_INTERVAL_MS: "100",
-    PRODUCER_QUEUE_PAUSE_RECHECK_MS: "500",
-    PRODUCER_QUEUE_PAUSE_RECHECK_MAX_MS: "2000",
-    PRODUCER_BROWSER_PAGE_COUNT: "1",
-    PRODUCER_LOG_LEVEL: "info",
-  };
+  return producerEnvironment(
+    { dataDir: dataDir as string, siteUrl: site?.url },
+    {
+      PRODUCER_SITE_PROFILE: profile,
+      ...(locators ? { PRODUCER_SITE_LOCATORS: JSON.stringify(locators) } : {}),
+      PRODUCER_SITE_TIMEOUTS_ELEMENT_MS: "3000",
+      PRODUCER_QUEUE_PAUSE_RECHECK_MS: "500",
+      PRODUCER_QUEUE_PAUSE_RECHECK_MAX_MS: "2000",
+      PRODUCER_BROWSER_PAGE_COUNT: "1",
+    },
+  );
 }
 
+/** The `variant` site and a data dir signed in to it, for the CLI to drive. */
 async function setUp(variant: SiteVariantName): Promise<void> {
-  site = await start({ variant, generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 2] });
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-cli-"));
-  const { config } = loadConfig({ env: environment(variant), configFile: false });
-  importLoginState({ config, source: site.issueSession() });
+  const stack = await createSiteStack({ name: "cli", storage: "local", simulator: { variant } });
+  teardown.add(stack.close);
+  ({ site, dataDir } = stack);
 }
 
 type Exit = { code: number; stdout: string; stderr: string };
@@ -74,7 +66,7 @@ describe("producer --help", () => {
 
 describe("producer site profile", () => {
   it("prints the effective profile as a profile file, and each value's source", async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-cli-"));
+    dataDir = teardown.tempDir("producer-cli-");
     const env = { ...environment(), PRODUCER_SITE_BASE_URL: "http://127.0.0.1:4173", PRODUCER_SITE_LOCATORS: JSON.stringify({ libraryRow: "li.song" }) };
     const { stdout } = await run(process.execPath, [bin, "site", "profile", "--json"], { env, timeout: 30_000 });
     const file = path.join(dataDir, "p.json");
@@ -163,16 +155,8 @@ describe("producer generate --wait on a paused queue", () => {
   it("says why at once and exits 4, leaving the job queued with the way to resume", async () => {
     await setUp("flow-2026");
     site?.expireSessions();
-    const child = spawn(process.execPath, [bin, "daemon"], { env: environment(), stdio: ["ignore", "ignore", "pipe"] });
-    daemon = child;
-    await new Promise<void>((resolve, reject) => {
-      let log = "";
-      child.stderr?.on("data", (chunk: Buffer) => {
-        log += chunk.toString();
-        if (log.includes("producer daemon ready")) resolve();
-      });
-      child.once("exit", () => reject(new Error(log)));
-    });
+    const { child } = await startDaemonProcess(environment());
+    teardown.add(() => stopProcess(child));
     const started = Date.now();
     const failed: Exit = await run(process.execPath, [bin, "generate", "while paused", "--wait"], { env: environment(), timeout: 60_000 }).then(
       (out) => ({ code: 0, ...out }),

@@ -1,46 +1,34 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { loadConfig } from "@producer/config";
 import { ProducerClient, ProducerService } from "@producer/core";
-import { importLoginState } from "@producer/session";
-import { start, type RunningSimulator } from "@producer/simulator";
-import { startS3Server, type S3Server } from "@producer/test-utils";
+import type { RunningSimulator } from "@producer/simulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bin, processEnvironment, startDaemonProcess as startDaemon } from "./process-harness.js";
+import { createSiteStack, type SiteStack } from "./stack.js";
 import { stopProcess } from "./stop-process.js";
 
 const run = promisify(execFile);
+let stack: SiteStack;
 let site: RunningSimulator;
-let s3: S3Server;
 let dataDir: string;
-let daemon: ChildProcess | undefined;
 
-const environment = (): NodeJS.ProcessEnv => processEnvironment(site, s3, dataDir);
+const environment = (): NodeJS.ProcessEnv => processEnvironment(stack);
 
-/** Starts `producer daemon` and resolves once it is ready; the test's afterEach stops it. */
+/** Starts `producer daemon` and resolves once it is ready; it is stopped after the test. */
 async function startDaemonProcess(): Promise<{ child: ChildProcess; log: string[] }> {
   const started = await startDaemon(environment());
-  daemon = started.child;
+  stack.teardown.add(() => stopProcess(started.child));
   return started;
 }
 
 beforeEach(async () => {
-  site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 2] });
-  s3 = await startS3Server({ bucket: "producer-daemon" });
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-daemon-"));
-  const { config } = loadConfig({ env: environment(), configFile: false });
-  importLoginState({ config, source: site.issueSession() });
+  stack = await createSiteStack({ name: "daemon" });
+  ({ site, dataDir } = stack);
 });
-afterEach(async () => {
-  await stopProcess(daemon);
-  daemon = undefined;
-  await site.close();
-  await s3.close();
-  fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
-});
+afterEach(() => stack.close());
 
 describe("the daemon process", () => {
   it("serves an app that only has @producer/core, over its Unix socket", async () => {

@@ -1,14 +1,15 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { createTeardown } from "@producer/test-utils";
 import { afterAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const demo = path.join(import.meta.dirname, "..", "dist", "demo.js");
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-demo-test-"));
-afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+const teardown = createTeardown();
+const dataDir = teardown.tempDir("producer-demo-test-");
+afterAll(() => teardown.run());
 
 describe("the demo (the README's main job)", () => {
   it("generates through the daemon and prints the stored tracks, twice on the same data dir", async () => {

@@ -1,45 +1,34 @@
 import { createHash } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { loadConfig, type ProducerConfig, type ProducerConfigInput } from "@producer/config";
 import { ProducerClient, ProducerService } from "@producer/core";
-import { BrowserSession, writeLoginState } from "@producer/session";
-import { siteSettingsFor, start, type RunningSimulator } from "@producer/simulator";
-import { golden, normalize, startS3Server, type S3Server } from "@producer/test-utils";
+import type { RunningSimulator } from "@producer/simulator";
+import { golden, normalize } from "@producer/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeServer, createApp, createDaemonLogger, listenOnTcp } from "../src/index.js";
 import type { HttpServer } from "../src/listen.js";
+import { createStack } from "./stack.js";
 
 const FIXTURES = path.join(import.meta.dirname, "fixtures", "legacy-http");
 const token = "legacy-routes-test-token";
 const password = "hunter2-never-logged";
 
+let stack: Awaited<ReturnType<typeof createStack>>;
 let site: RunningSimulator;
-let s3: S3Server;
-let dir: string;
 let config: ProducerConfig;
-let session: BrowserSession;
 let service: ProducerService;
 let server: HttpServer;
 let base: string;
 const logLines: string[] = [];
 
-function configWith(overrides: ProducerConfigInput): ProducerConfig {
-  return loadConfig({
-    env: {},
-    configFile: false,
-    overrides: {
-      site: siteSettingsFor(site),
-      paths: { dataDir: dir },
-      storage: { driver: "s3", s3: s3.s3Config },
-      queue: { pollIntervalMs: 100, maxAttempts: 1 },
-      ...overrides,
-      daemon: { token, ...overrides.daemon },
-    },
-  }).config;
-}
+/** The engine's settings (one attempt a job) with these daemon settings, behind the token. */
+const settings = (overrides: ProducerConfigInput): ProducerConfigInput => ({
+  queue: { maxAttempts: 1 },
+  ...overrides,
+  daemon: { token, ...overrides.daemon },
+});
+const configWith = (overrides: ProducerConfigInput): ProducerConfig => stack.configWith(settings(overrides));
 
 async function listen(appConfig: ProducerConfig): Promise<{ server: HttpServer; base: string }> {
   const logs = new PassThrough();
@@ -50,23 +39,16 @@ async function listen(appConfig: ProducerConfig): Promise<{ server: HttpServer; 
 }
 
 beforeAll(async () => {
-  site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 2] });
-  s3 = await startS3Server({ bucket: "legacy-http" });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-legacy-http-"));
-  config = configWith({ daemon: { legacyRoutes: true } });
-  writeLoginState(config.paths.stateFile, site.issueSession());
-  session = new BrowserSession({ config });
-  service = await ProducerService.create({ config, generator: session });
+  stack = await createStack({
+    name: "legacy-http",
+    bucket: "legacy-http", // as the golden files have it
+    config: settings({ daemon: { legacyRoutes: true } }),
+  });
+  ({ site, config, service } = stack);
   ({ server, base } = await listen(config));
+  stack.teardown.add(() => closeServer(server));
 });
-afterAll(async () => {
-  if (server) await closeServer(server);
-  await service?.close({ graceMs: 1000 });
-  await session?.close();
-  await site?.close();
-  await s3?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stack?.close());
 
 const auth = { authorization: `Bearer ${token}` };
 async function call(method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) {
@@ -211,7 +193,7 @@ describe("the earlier HTTP routes", () => {
 
 describe("the earlier routes under load", () => {
   it("answer a full queue with 429 and Retry-After, and a body that is not JSON with 415", async () => {
-    const fullDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-legacy-full-"));
+    const fullDir = stack.teardown.tempDir("producer-legacy-full-");
     const fullConfig = loadConfig({
       env: {},
       configFile: false,
@@ -231,7 +213,6 @@ describe("the earlier routes under load", () => {
       expect((await post(JSON.stringify({ prompt: "as text" }), "text/plain")).status).toBe(415);
     } finally {
       await queueOnly.close({ graceMs: 0 });
-      fs.rmSync(fullDir, { recursive: true, force: true });
     }
   });
 });

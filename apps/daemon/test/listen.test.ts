@@ -1,17 +1,18 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
+import { createTeardown } from "@producer/test-utils";
 import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { closeServer, isLoopback, listenOnSocket, listenOnTcp } from "../src/index.js";
 
 let dir: string;
+const teardown = createTeardown();
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-listen-"));
+  dir = teardown.tempDir("producer-listen-");
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => teardown.run());
 
 const app = new Hono().get("/healthz", (c) => c.json({ ok: true })) as never;
 

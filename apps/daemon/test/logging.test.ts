@@ -1,15 +1,16 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { PassThrough } from "node:stream";
 import { loadConfig } from "@producer/config";
 import { ProducerService } from "@producer/core";
-import { describe, expect, it } from "vitest";
+import { createTeardown } from "@producer/test-utils";
+import { afterEach, describe, expect, it } from "vitest";
 import { createApp, createDaemonLogger } from "../src/index.js";
+
+const teardown = createTeardown();
+afterEach(() => teardown.run());
 
 describe("daemon logs", () => {
   it("carry the request id of each request and never a secret", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-logs-"));
+    const dir = teardown.tempDir("producer-logs-");
     const token = "a-very-secret-daemon-token";
     const lines: Array<Record<string, unknown>> = [];
     const stream = new PassThrough();
@@ -18,23 +19,19 @@ describe("daemon logs", () => {
     });
     const { config } = loadConfig({ env: {}, configFile: false, overrides: { paths: { dataDir: dir }, daemon: { token } } });
     const service = await ProducerService.create({ config });
-    try {
-      const app = createApp({ config, service, logger: createDaemonLogger("debug", stream) });
-      const response = await app.request("/v1/generations", {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-request-id": "req-123" },
-        body: JSON.stringify({ prompt: "", webhookUrl: `http://user:${token}@127.0.0.1/hook?token=${token}` }),
-      });
-      expect(response.status).toBe(400);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const mine = lines.filter((line) => line.requestId === "req-123");
-      expect(mine.length).toBeGreaterThanOrEqual(2); // the refusal and the request line
-      expect(mine.some((line) => line.code === "INVALID_INPUT")).toBe(true);
-      expect(JSON.stringify(lines)).not.toContain(token);
-    } finally {
-      await service.close({ graceMs: 0 });
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    teardown.add(() => service.close({ graceMs: 0 }));
+    const app = createApp({ config, service, logger: createDaemonLogger("debug", stream) });
+    const response = await app.request("/v1/generations", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-request-id": "req-123" },
+      body: JSON.stringify({ prompt: "", webhookUrl: `http://user:${token}@127.0.0.1/hook?token=${token}` }),
+    });
+    expect(response.status).toBe(400);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const mine = lines.filter((line) => line.requestId === "req-123");
+    expect(mine.length).toBeGreaterThanOrEqual(2); // the refusal and the request line
+    expect(mine.some((line) => line.code === "INVALID_INPUT")).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain(token);
   });
 
   it("redacts secrets by key and by pattern before they are written", async () => {

@@ -1,12 +1,10 @@
 import { createHash } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
+import { withSettings } from "@producer/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, startTestDaemon, type TestDaemon } from "./process-harness.js";
 
@@ -121,29 +119,29 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
   it("answers a bounded wait with the state so far, and cancels a queued job without submitting it", async () => {
     const client = await connect(httpTransport());
     const before = daemon.site.stats.generations;
-    daemon.site.settings.generationMs = 6000;
     try {
-      const running = structured(await client.callTool({ name: "generate_music", arguments: { prompt: "slow one" } })) as { jobId: string };
-      const queued = structured(await client.callTool({ name: "generate_music", arguments: { prompt: "never sent" } })) as { jobId: string; position: number };
-      const started = Date.now();
-      const waited = structured(await client.callTool({ name: "wait_for_generation", arguments: { jobId: running.jobId, timeoutSecs: 1 } })) as { done: boolean; status: string };
-      expect(Date.now() - started).toBeLessThan(5000);
-      expect(waited.done).toBe(false);
-      expect(["queued", "generating", "downloading"]).toContain(waited.status);
+      await withSettings(daemon.site.settings, { generationMs: 6000 }, async () => {
+        const running = structured(await client.callTool({ name: "generate_music", arguments: { prompt: "slow one" } })) as { jobId: string };
+        const queued = structured(await client.callTool({ name: "generate_music", arguments: { prompt: "never sent" } })) as { jobId: string; position: number };
+        const started = Date.now();
+        const waited = structured(await client.callTool({ name: "wait_for_generation", arguments: { jobId: running.jobId, timeoutSecs: 1 } })) as { done: boolean; status: string };
+        expect(Date.now() - started).toBeLessThan(5000);
+        expect(waited.done).toBe(false);
+        expect(["queued", "generating", "downloading"]).toContain(waited.status);
 
-      const seen = structured(await client.callTool({ name: "get_generation", arguments: { jobId: queued.jobId } })) as { status: string; position: number; step: string };
-      expect(seen).toMatchObject({ status: "queued", position: 1 });
-      expect(seen.step).toMatch(/queued \(position 1\)/);
-      const cancelled = structured(await client.callTool({ name: "cancel_generation", arguments: { jobId: queued.jobId } })) as { status: string };
-      expect(cancelled.status).toBe("cancelled");
-      const finished = structured(
-        await client.callTool({ name: "wait_for_generation", arguments: { jobId: running.jobId, timeoutSecs: 60 } }, undefined, { timeout: 90_000 }),
-      ) as { done: boolean; status: string };
-      expect(finished).toMatchObject({ done: true, status: "succeeded" });
-      expect(daemon.site.stats.generations - before).toBe(1);
-      expect(daemon.site.stats.prompts).not.toContain("never sent");
+        const seen = structured(await client.callTool({ name: "get_generation", arguments: { jobId: queued.jobId } })) as { status: string; position: number; step: string };
+        expect(seen).toMatchObject({ status: "queued", position: 1 });
+        expect(seen.step).toMatch(/queued \(position 1\)/);
+        const cancelled = structured(await client.callTool({ name: "cancel_generation", arguments: { jobId: queued.jobId } })) as { status: string };
+        expect(cancelled.status).toBe("cancelled");
+        const finished = structured(
+          await client.callTool({ name: "wait_for_generation", arguments: { jobId: running.jobId, timeoutSecs: 60 } }, undefined, { timeout: 90_000 }),
+        ) as { done: boolean; status: string };
+        expect(finished).toMatchObject({ done: true, status: "succeeded" });
+        expect(daemon.site.stats.generations - before).toBe(1);
+        expect(daemon.site.stats.prompts).not.toContain("never sent");
+      });
     } finally {
-      daemon.site.settings.generationMs = 1500;
       await client.close();
     }
   }, 120_000);
@@ -179,23 +177,19 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
 
 describe("producer mcp (stdio)", () => {
   it("starts without a daemon, and each tool says the daemon is not running", async () => {
-    const lonely = fs.mkdtempSync(path.join(os.tmpdir(), "producer-mcp-lonely-"));
-    try {
-      const transport = new StdioClientTransport({
-        command: process.execPath,
-        args: [bin, "mcp"],
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PRODUCER_PATHS_DATA_DIR: lonely },
-        stderr: "pipe",
-      });
-      const client = await connect(transport);
-      expect((await client.listTools()).tools).toHaveLength(8);
-      const answer = await client.callTool({ name: "account_status", arguments: {} });
-      expect(answer.isError).toBe(true);
-      expect(structured(answer)).toMatchObject({ error: { code: "UNAVAILABLE", retryable: true } });
-      await client.close();
-    } finally {
-      fs.rmSync(lonely, { recursive: true, force: true });
-    }
+    const lonely = daemon.teardown.tempDir("producer-mcp-lonely-");
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin, "mcp"],
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PRODUCER_PATHS_DATA_DIR: lonely },
+      stderr: "pipe",
+    });
+    const client = await connect(transport);
+    expect((await client.listTools()).tools).toHaveLength(8);
+    const answer = await client.callTool({ name: "account_status", arguments: {} });
+    expect(answer.isError).toBe(true);
+    expect(structured(answer)).toMatchObject({ error: { code: "UNAVAILABLE", retryable: true } });
+    await client.close();
   });
 
   it("serves the same tools through the daemon's client, and does the round trip", async () => {

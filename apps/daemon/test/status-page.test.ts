@@ -5,6 +5,7 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright";
 import { findBrowserExecutable, loadConfig } from "@producer/config";
 import { ProducerClient } from "@producer/core/client";
+import { withSettings } from "@producer/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestDaemon, type TestDaemon } from "./process-harness.js";
 
@@ -107,21 +108,21 @@ describe("the status page", () => {
   it("cancels a queued job from the keyboard, and nothing of it reaches the site", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page);
-    daemon.site.settings.generationMs = 5000;
     try {
-      await client.generateMusic({ prompt: "keeps the worker busy" });
-      const cancelled = await client.generateMusic({ prompt: "cancel me please" });
-      const button = page.getByRole("button", { name: "Cancel job: cancel me please" }).first();
-      await expect.poll(() => button.count(), { timeout: 15_000 }).toBeGreaterThan(0);
-      await button.focus();
-      await page.keyboard.press("Enter");
-      await expect.poll(() => jobRow(page, "cancel me please").locator('[data-cell="status"]').textContent(), { timeout: 15_000 }).toBe("cancelled");
-      expect(await page.getByRole("status").textContent()).toMatch(/cancelled/i);
-      expect((await client.getJob((cancelled as { jobId: string }).jobId)).status).toBe("cancelled");
-      await expect.poll(() => jobRow(page, "keeps the worker busy").locator('[data-cell="status"]').textContent(), { timeout: 60_000 }).toBe("succeeded");
-      expect(daemon.site.stats.prompts).not.toContain("cancel me please");
+      await withSettings(daemon.site.settings, { generationMs: 5000 }, async () => {
+        await client.generateMusic({ prompt: "keeps the worker busy" });
+        const cancelled = await client.generateMusic({ prompt: "cancel me please" });
+        const button = page.getByRole("button", { name: "Cancel job: cancel me please" }).first();
+        await expect.poll(() => button.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+        await button.focus();
+        await page.keyboard.press("Enter");
+        await expect.poll(() => jobRow(page, "cancel me please").locator('[data-cell="status"]').textContent(), { timeout: 15_000 }).toBe("cancelled");
+        expect(await page.getByRole("status").textContent()).toMatch(/cancelled/i);
+        expect((await client.getJob((cancelled as { jobId: string }).jobId)).status).toBe("cancelled");
+        await expect.poll(() => jobRow(page, "keeps the worker busy").locator('[data-cell="status"]').textContent(), { timeout: 60_000 }).toBe("succeeded");
+        expect(daemon.site.stats.prompts).not.toContain("cancel me please");
+      });
     } finally {
-      daemon.site.settings.generationMs = 2500;
       await page.close();
     }
   }, 120_000);

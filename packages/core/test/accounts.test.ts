@@ -1,54 +1,24 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ProducerConfig } from "@producer/config";
-import { AccountPool, writeLoginState } from "@producer/session";
-import { start, type RunningSimulator } from "@producer/simulator";
+import { AccountPool } from "@producer/session";
 import pg from "pg";
-import { postgresUrl, startS3Server, type S3Server } from "@producer/test-utils";
+import { createPostgresSchema, createTeardown, postgresUrl } from "@producer/test-utils";
 import { ProducerService, type Job } from "../src/index.js";
-import { coreConfig } from "./harness.js";
+import { createSiteStack, createStack } from "./stack.js";
 
 const EMAILS = { a: "a@accounts.test", b: "b@accounts.test", c: "c@accounts.test" } as const;
 /** One generation: 2 songs at 5 credits. */
 const PRICE = 10;
 
-interface AccountsHarness {
-  site: RunningSimulator;
-  s3: S3Server;
-  dataDir: string;
-  config: ProducerConfig;
-  pool: AccountPool;
-  service: ProducerService;
-}
+const teardown = createTeardown();
+afterEach(() => teardown.run());
 
-let h: AccountsHarness | undefined;
-afterEach(async () => {
-  if (!h) return;
-  await h.service.close({ graceMs: 1000 });
-  await h.pool.close();
-  await h.site.close();
-  await h.s3.close();
-  fs.rmSync(h.dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-  h = undefined;
-});
-
-/** Three accounts on the simulator, each signed in as its own email, in one Chromium. */
-async function createAccountsHarness(): Promise<AccountsHarness> {
-  const site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 2], startingCredits: 1000 });
-  const s3 = await startS3Server({ bucket: "producer-accounts" });
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-accounts-"));
-  const config = coreConfig(site, s3, dataDir, {
-    accounts: Object.keys(EMAILS).map((name) => ({ name, maxConcurrency: 1 })),
-    queue: { concurrency: 1 },
-  });
-  for (const account of config.accounts) {
-    writeLoginState(account.stateFile, site.issueSession(EMAILS[account.name as keyof typeof EMAILS]));
-  }
-  const pool = new AccountPool({ config });
-  const service = await ProducerService.create({ config, generator: pool });
-  return { site, s3, dataDir, config, pool, service };
+/** Three accounts on the simulator, each signed in as its own email, in one Chromium; one job at a time. */
+async function createAccountsStack() {
+  const stack = await createStack({ name: "accounts", simulator: { startingCredits: 1000 }, accounts: EMAILS, config: { queue: { concurrency: 1 } } });
+  teardown.add(stack.close);
+  return stack;
 }
 
 async function finish(service: ProducerService, id: string): Promise<Job> {
@@ -57,7 +27,7 @@ async function finish(service: ProducerService, id: string): Promise<Job> {
 
 describe("several accounts in one daemon", () => {
   it("keeps going on the good account when one expires mid-run and one runs out of credits, one submission a job", async () => {
-    h = await createAccountsHarness();
+    const h = await createAccountsStack();
     const { site, service, pool } = h;
     // b can pay for exactly one generation.
     site.setCredits(PRICE, EMAILS.b);
@@ -96,7 +66,7 @@ describe("several accounts in one daemon", () => {
   });
 
   it("makes a job pinned to a walled account wait, and runs it there once a new login state is imported", async () => {
-    h = await createAccountsHarness();
+    const h = await createAccountsStack();
     const { site, service, pool, config } = h;
     site.expireSessions(EMAILS.a);
     const pinned = await service.generateMusic({ prompt: "pinned to a", account: "a" });
@@ -129,7 +99,7 @@ describe("several accounts in one daemon", () => {
   });
 
   it("opens every account in one Chromium, each in a context of its own", async () => {
-    h = await createAccountsHarness();
+    const h = await createAccountsStack();
     const { pool, site, service } = h;
     await pool.start();
     const pids = new Set(pool.sessions.map((session) => session.pool.browserProcessId()));
@@ -145,68 +115,60 @@ describe("several accounts in one daemon", () => {
 
 describe.skipIf(!postgresUrl)("PostgreSQL: two daemons sharing two accounts", () => {
   it("never runs an account beyond its concurrency across both daemons, and runs every job once", async () => {
-    const schema = `producer_accounts_${Date.now()}_${process.pid}`;
-    const admin = new pg.Client({ connectionString: postgresUrl });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    const url = new URL(postgresUrl as string);
-    url.searchParams.set("options", `-c search_path=${schema}`);
-    const site = await start({ generationMs: 1200, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 1.5], startingCredits: 1000 });
-    const s3 = await startS3Server({ bucket: "producer-accounts-pg" });
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "producer-accounts-pg-"));
+    const schema = await createPostgresSchema(pg.Client, "producer_accounts");
+    teardown.add(schema.drop);
+    const stack = await createSiteStack({
+      name: "accounts-pg",
+      simulator: { generationMs: 1200, songDurationSecs: [1, 1.5], startingCredits: 1000 },
+      accounts: { a: EMAILS.a, b: EMAILS.b },
+      database: schema.url,
+      signedIn: false,
+    });
+    teardown.add(stack.close);
+    const { site } = stack;
     const daemons: Array<{ pool: AccountPool; service: ProducerService }> = [];
-    try {
-      for (const name of ["one", "two"]) {
-        const config = coreConfig(site, s3, path.join(root, name), {
-          database: { url: url.toString() },
-          // Both daemons use the same login state files, as on one machine.
-          accounts: (["a", "b"] as const).map((account) => ({ name: account, maxConcurrency: 1, stateFile: path.join(root, `${account}.json`) })),
-          queue: { concurrency: 2 },
-        });
-        for (const account of config.accounts) writeLoginState(account.stateFile, site.issueSession(EMAILS[account.name as "a" | "b"]));
-        const pool = new AccountPool({ config });
-        const service = await ProducerService.create({ config, generator: pool, startWorker: false });
-        pool.useSlots(service.accountSlots, config.queue.leaseMs);
-        daemons.push({ pool, service });
-      }
-      const [first, second] = daemons as [(typeof daemons)[0], (typeof daemons)[0]];
-      expect(first.service.dialect).toBe("postgres");
-      const ids: string[] = [];
-      for (let index = 0; index < 6; index += 1) ids.push((await first.service.generateMusic({ prompt: `shared account ${index}` })).jobId);
-      let peak: Record<string, number> = {};
-      const sampler = setInterval(() => {
-        void first.service.accountSlots.held().then((held) => {
-          for (const [account, count] of Object.entries(held)) peak = { ...peak, [account]: Math.max(peak[account] ?? 0, count) };
-        });
-      }, 50);
-      for (const { service } of daemons) service.startWorker();
-      const jobs = await Promise.all(ids.map((id) => first.service.waitForJob(id, { timeoutMs: 120_000 })));
-      clearInterval(sampler);
-      expect(jobs.map((job) => job.status)).toEqual(Array(6).fill("succeeded"));
-      expect(site.stats.generations).toBe(6);
-      // The site's own record: an account's generations never overlap (each takes 1.2 s there, plus the download).
-      for (const email of [EMAILS.a, EMAILS.b]) {
-        const starts = [...new Set(site.flowClips().filter((clip) => clip.account === email && clip.opType === "audio__create_song").map((clip) => clip.createdAt))].sort((x, y) => x - y);
-        expect(starts.length).toBeGreaterThan(0);
-        for (let index = 1; index < starts.length; index += 1) expect((starts[index] as number) - (starts[index - 1] as number)).toBeGreaterThanOrEqual(1200);
-      }
-      expect(peak).toEqual({ a: 1, b: 1 });
-      // Both daemons did work, and with both accounts between them.
-      const generations = (pool: AccountPool) => pool.accounts().reduce((sum, account) => sum + account.generations, 0);
-      expect(generations(first.pool) + generations(second.pool)).toBe(6);
-      expect(generations(first.pool)).toBeGreaterThan(0);
-      expect(generations(second.pool)).toBeGreaterThan(0);
-      expect(await first.service.accountSlots.held()).toEqual({});
-    } finally {
-      for (const { service, pool } of daemons) {
-        await service.close({ graceMs: 1000 });
-        await pool.close();
-      }
-      await site.close();
-      await s3.close();
-      fs.rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-      await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
+    for (const name of ["one", "two"]) {
+      const config = stack.configWith({
+        paths: { dataDir: path.join(stack.dataDir, name) },
+        // Both daemons use the same login state files, as on one machine.
+        accounts: (["a", "b"] as const).map((account) => ({ name: account, maxConcurrency: 1, stateFile: path.join(stack.dataDir, `${account}.json`) })),
+        queue: { concurrency: 2 },
+      });
+      stack.signIn(config);
+      const pool = new AccountPool({ config });
+      teardown.add(() => pool.close());
+      const service = await ProducerService.create({ config, generator: pool, startWorker: false });
+      teardown.add(() => service.close({ graceMs: 1000 }));
+      pool.useSlots(service.accountSlots, config.queue.leaseMs);
+      daemons.push({ pool, service });
     }
+    const [first, second] = daemons as [(typeof daemons)[0], (typeof daemons)[0]];
+    expect(first.service.dialect).toBe("postgres");
+    const ids: string[] = [];
+    for (let index = 0; index < 6; index += 1) ids.push((await first.service.generateMusic({ prompt: `shared account ${index}` })).jobId);
+    let peak: Record<string, number> = {};
+    const sampler = setInterval(() => {
+      void first.service.accountSlots.held().then((held) => {
+        for (const [account, count] of Object.entries(held)) peak = { ...peak, [account]: Math.max(peak[account] ?? 0, count) };
+      });
+    }, 50);
+    for (const { service } of daemons) service.startWorker();
+    const jobs = await Promise.all(ids.map((id) => first.service.waitForJob(id, { timeoutMs: 120_000 })));
+    clearInterval(sampler);
+    expect(jobs.map((job) => job.status)).toEqual(Array(6).fill("succeeded"));
+    expect(site.stats.generations).toBe(6);
+    // The site's own record: an account's generations never overlap (each takes 1.2 s there, plus the download).
+    for (const email of [EMAILS.a, EMAILS.b]) {
+      const starts = [...new Set(site.flowClips().filter((clip) => clip.account === email && clip.opType === "audio__create_song").map((clip) => clip.createdAt))].sort((x, y) => x - y);
+      expect(starts.length).toBeGreaterThan(0);
+      for (let index = 1; index < starts.length; index += 1) expect((starts[index] as number) - (starts[index - 1] as number)).toBeGreaterThanOrEqual(1200);
+    }
+    expect(peak).toEqual({ a: 1, b: 1 });
+    // Both daemons did work, and with both accounts between them.
+    const generations = (pool: AccountPool) => pool.accounts().reduce((sum, account) => sum + account.generations, 0);
+    expect(generations(first.pool) + generations(second.pool)).toBe(6);
+    expect(generations(first.pool)).toBeGreaterThan(0);
+    expect(generations(second.pool)).toBeGreaterThan(0);
+    expect(await first.service.accountSlots.held()).toEqual({});
   }, 180_000);
 });

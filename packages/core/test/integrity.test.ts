@@ -1,19 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { writeLoginState } from "@producer/session";
-import { siteSettingsFor } from "@producer/simulator";
+import { listFiles } from "@producer/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Job } from "../src/index.js";
-import { createCoreHarness, listFiles, type CoreHarness } from "./harness.js";
-import { startWorkerProcess, type WorkerProcess } from "./worker-processes.js";
+import { createStack, type CoreStack } from "./stack.js";
+import { startWorkerProcess } from "./worker-processes.js";
 
-let harness: CoreHarness | undefined;
-const workers: WorkerProcess[] = [];
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((worker) => worker.stop()));
-  await harness?.close();
-  harness = undefined;
-});
+let harness: CoreStack | undefined;
+afterEach(() => harness?.close());
 
 const jobIdOf = (result: unknown) => (result as { jobId: string }).jobId;
 
@@ -26,7 +21,7 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number)
 }
 
 /** Every stored object is byte-equal to what the site served for that song. */
-async function expectStoredAsServed(h: CoreHarness, job: Job): Promise<void> {
+async function expectStoredAsServed(h: CoreStack, job: Job): Promise<void> {
   const hashes = new Set<string>();
   for (const track of job.tracks) {
     expect(track.sha256, `track ${track.songIndex}`).toBe(h.site.servedSha256(track.clipId as string, track.format as "wav"));
@@ -39,8 +34,7 @@ async function expectStoredAsServed(h: CoreHarness, job: Job): Promise<void> {
 
 describe("one request, one submission", () => {
   it("resumes after Chromium is killed once the prompt was submitted: one submission, the same songs", async () => {
-    harness = await createCoreHarness({ simulator: { generationMs: 2500 } });
-    const h = harness;
+    const h = (harness = await createStack({ simulator: { generationMs: 2500 } }));
     await h.session.start();
     const id = jobIdOf(await h.service.generateMusic({ prompt: "crash after submit" }));
     await until(() => h.site.stats.generations === 1, 20_000);
@@ -55,8 +49,7 @@ describe("one request, one submission", () => {
   }, 90_000);
 
   it("when the site takes the generation but its answer is lost on the way back, looks for the songs instead of sending again", async () => {
-    harness = await createCoreHarness();
-    const h = harness;
+    const h = (harness = await createStack());
     h.site.faults.set("reply-lost", { times: 1 });
     const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "answer lost" })), { timeoutMs: 60_000 });
     expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
@@ -68,27 +61,18 @@ describe("one request, one submission", () => {
   }, 90_000);
 
   it("after a SIGKILL of the worker's process, the next one of the same data dir takes the job back at once and resumes it", async () => {
-    harness = await createCoreHarness({ withGenerator: false, simulator: { generationMs: 3000 } });
-    const h = harness;
-    const workerSettings = {
-      site: siteSettingsFor(h.site),
-      browser: { pageCount: 1 },
-      paths: { dataDir: h.dataDir },
-      storage: { driver: "s3" as const, s3: h.s3.s3Config },
-      database: { url: h.config.database.url },
-      queue: { pollIntervalMs: 100, leaseMs: 60_000 },
-    };
+    const h = (harness = await createStack({ generator: false, simulator: { generationMs: 3000 } }));
+    const workerSettings = h.overridesWith({ database: { url: h.config.database.url }, queue: { leaseMs: 60_000 } });
     const first = await startWorkerProcess(workerSettings);
-    workers.push(first);
+    h.teardown.add(first.stop);
     const id = jobIdOf(await h.service.generateMusic({ prompt: "survive kill -9" }));
     await until(async () => (await h.service.getJob(id)).submission?.state === "accepted", 20_000);
     await first.kill();
-    workers.splice(workers.indexOf(first), 1);
     const browserRoot = path.join(h.dataDir, "browser");
     const leftBehind = fs.readdirSync(browserRoot).filter((name) => name.startsWith(`${first.child.pid}-`));
     expect(leftBehind).toHaveLength(1);
     const restartedAt = Date.now();
-    workers.push(await startWorkerProcess(workerSettings));
+    h.teardown.add((await startWorkerProcess(workerSettings)).stop);
     // The killed process's profile and downloads folder is gone once the next one launched its browser.
     expect(fs.existsSync(path.join(browserRoot, leftBehind[0] as string))).toBe(false);
     const job = await h.service.waitForJob(id, { timeoutMs: 45_000 });
@@ -102,8 +86,7 @@ describe("one request, one submission", () => {
   it("fails with SITE_CHANGED, once, naming a locator that matches nothing after submission, with the submission on the job", async () => {
     // Neither storage links (MP3 has none) nor the download endpoint give the file: only the library menu can.
     const site = { locators: { songLink: 'a[data-song="{id}"]' }, api: { download: "/__api/gone/{clipId}?format={format}" } };
-    harness = await createCoreHarness({ config: { site } });
-    const h = harness;
+    const h = (harness = await createStack({ config: { site } }));
     const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "library drifted", format: "mp3" })), { timeoutMs: 60_000 });
     expect(job).toMatchObject({ status: "failed", attempts: 1, error: { code: "SITE_CHANGED", retryable: false } });
     expect(job.error?.details).toMatchObject({ step: "download", locator: "songLink", songNumber: 1 });
@@ -116,8 +99,7 @@ describe("one request, one submission", () => {
   }, 90_000);
 
   it("never stores two songs that are the same bytes: DUPLICATE_AUDIO, not retried, nothing stored", async () => {
-    harness = await createCoreHarness();
-    const h = harness;
+    const h = (harness = await createStack());
     h.site.faults.set("duplicate-audio", { times: 1 });
     const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "twins" })), { timeoutMs: 60_000 });
     expect(job).toMatchObject({ status: "failed", attempts: 1, error: { code: "DUPLICATE_AUDIO", retryable: false } });
@@ -127,8 +109,7 @@ describe("one request, one submission", () => {
   }, 60_000);
 
   it("never stores a file whose bytes are not the asked format: AUDIO_INVALID, not retried", async () => {
-    harness = await createCoreHarness();
-    const h = harness;
+    const h = (harness = await createStack());
     h.site.faults.set("wrong-format");
     const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "not a wav", format: "wav" })), { timeoutMs: 60_000 });
     expect(job).toMatchObject({ status: "failed", attempts: 1, error: { code: "AUDIO_INVALID", retryable: false } });
@@ -137,8 +118,7 @@ describe("one request, one submission", () => {
   }, 60_000);
 
   it("stores every control's facts with the track and in the object's metadata", async () => {
-    harness = await createCoreHarness();
-    const h = harness;
+    const h = (harness = await createStack());
     const job = await h.service.waitForJob(
       jobIdOf(await h.service.generateMusic({ prompt: "facts", model: "lyria-3-pro", bpm: 128, seed: 99, durationSecs: 30, format: "mp3", stems: true })),
       { timeoutMs: 90_000 },
@@ -157,7 +137,7 @@ describe("one request, one submission", () => {
   }, 120_000);
 
   it("refuses a control the profile does not have before queueing anything", async () => {
-    harness = await createCoreHarness({ simulator: { variant: "producerai-2025" } });
+    harness = await createStack({ simulator: { variant: "producerai-2025" } });
     await expect(harness.service.generateMusic({ prompt: "x", model: "lyria-3.5" })).rejects.toMatchObject({
       code: "INVALID_INPUT",
       details: { fields: [{ path: "model", message: "is not a control of this site profile" }] },
@@ -168,8 +148,7 @@ describe("one request, one submission", () => {
 
 describe("out of credits", () => {
   it("pauses without submitting, re-checks inside the open page with no page load, backing off, and resumes once credits come", async () => {
-    harness = await createCoreHarness({ config: { queue: { pauseRecheckMs: 250, pauseRecheckMaxMs: 2000 } } });
-    const h = harness;
+    const h = (harness = await createStack({ config: { queue: { pauseRecheckMs: 250, pauseRecheckMaxMs: 2000 } } }));
     h.site.setCredits(3);
     const id = jobIdOf(await h.service.generateMusic({ prompt: "no credits" }));
     await until(async () => (await h.service.getJob(id)).waiting?.code === "QUOTA_EXHAUSTED", 20_000);
@@ -199,8 +178,7 @@ describe("out of credits", () => {
 
 describe("the site's own word on credits and logins", () => {
   it("pauses on HTTP 402 from the generation call, charged nothing, and resumes once credits come", async () => {
-    harness = await createCoreHarness();
-    const h = harness;
+    const h = (harness = await createStack());
     // The balance read before submitting was enough; the site says otherwise when asked to generate.
     h.site.faults.set("quota-exhausted", { times: 1 });
     const id = jobIdOf(await h.service.generateMusic({ prompt: "402 then credits" }));
@@ -212,8 +190,7 @@ describe("the site's own word on credits and logins", () => {
   }, 60_000);
 
   it("runs on a login whose access token expired an hour ago: the page renews it", async () => {
-    harness = await createCoreHarness();
-    const h = harness;
+    const h = (harness = await createStack());
     writeLoginState(h.config.paths.stateFile, h.site.issueSession(undefined, { ttlSecs: -3600 }));
     const id = jobIdOf(await h.service.generateMusic({ prompt: "an hour later" }));
     const job = await h.service.waitForJob(id, { timeoutMs: 45_000 });
@@ -223,8 +200,7 @@ describe("the site's own word on credits and logins", () => {
   }, 60_000);
 
   it("pauses with SESSION_EXPIRED when the refresh token is dead too, submitting nothing", async () => {
-    harness = await createCoreHarness();
-    const h = harness;
+    const h = (harness = await createStack());
     writeLoginState(h.config.paths.stateFile, h.site.issueSession(undefined, { ttlSecs: -3600, refreshTokenDead: true }));
     const id = jobIdOf(await h.service.generateMusic({ prompt: "dead refresh token" }));
     await until(async () => (await h.service.getJob(id)).waiting?.code === "SESSION_EXPIRED", 30_000);
@@ -235,8 +211,7 @@ describe("the site's own word on credits and logins", () => {
 
 describe("a job says what happened", () => {
   it("shows a queued job waiting on a paused queue, with the pause's code and reason", async () => {
-    harness = await createCoreHarness();
-    const h = harness;
+    const h = (harness = await createStack());
     h.site.expireSessions();
     const id = jobIdOf(await h.service.generateMusic({ prompt: "waiting" }));
     await until(async () => (await h.service.getJob(id)).waiting !== null, 20_000);

@@ -1,55 +1,40 @@
-import pg from "pg";
-import { loadConfig } from "@producer/config";
-import { siteSettingsFor, start, type RunningSimulator } from "@producer/simulator";
-import { postgresUrl, startS3Server, type S3Server } from "@producer/test-utils";
-import { writeLoginState } from "@producer/session";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import type { RunningSimulator } from "@producer/simulator";
+import { createPostgresSchema, postgresUrl } from "@producer/test-utils";
+import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ProducerService, type Job } from "../src/index.js";
+import { createSiteStack, type SiteStack } from "./stack.js";
 import { startWorkerProcess, type WorkerProcess } from "./worker-processes.js";
 
+let stack: SiteStack;
 let site: RunningSimulator;
-let s3: S3Server;
-let root: string;
-const workers: WorkerProcess[] = [];
 let submitter: ProducerService | undefined;
 
 beforeEach(async () => {
-  site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [1, 1.5] });
-  s3 = await startS3Server({ bucket: "producer-multi" });
-  root = fs.mkdtempSync(path.join(os.tmpdir(), "producer-multi-"));
+  stack = await createSiteStack({ name: "multi", simulator: { songDurationSecs: [1, 1.5] }, signedIn: false });
+  site = stack.site;
 });
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((worker) => worker.stop()));
-  await submitter?.close({ graceMs: 0 });
-  submitter = undefined;
-  await site.close();
-  await s3.close();
-  fs.rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-});
+afterEach(() => stack.close());
 
-/** The settings every process shares: one site, one bucket, one database; each its own data dir. */
-function overrides(name: string, databaseUrl: string, queue: Record<string, number> = {}) {
-  const dataDir = path.join(root, name);
-  return {
-    site: siteSettingsFor(site),
-    browser: { pageCount: 1 },
-    paths: { dataDir },
-    storage: { driver: "s3" as const, s3: s3.s3Config },
-    database: { url: databaseUrl },
-    queue: { pollIntervalMs: 100, backoffBaseMs: 200, backoffMaxMs: 1000, ...queue },
-  };
-}
+/** A process's settings over the stack's site and bucket: the shared database, and a data dir of its own. */
+const own = (name: string, databaseUrl: string, queue: Record<string, number> = {}) => ({
+  paths: { dataDir: path.join(stack.dataDir, name) },
+  database: { url: databaseUrl },
+  queue,
+});
 
 async function startWorker(name: string, databaseUrl: string, queue: Record<string, number> = {}): Promise<WorkerProcess> {
-  const settings = overrides(name, databaseUrl, queue);
-  const { config } = loadConfig({ env: {}, configFile: false, overrides: settings });
-  writeLoginState(config.paths.stateFile, site.issueSession());
-  const worker = await startWorkerProcess(settings);
-  workers.push(worker);
+  stack.signIn(stack.configWith(own(name, databaseUrl, queue)));
+  const worker = await startWorkerProcess(stack.overridesWith(own(name, databaseUrl, queue)));
+  stack.teardown.add(worker.stop);
   return worker;
+}
+
+async function startSubmitter(databaseUrl: string, queue: Record<string, number> = {}): Promise<ProducerService> {
+  const service = await ProducerService.create({ config: stack.configWith(own("submitter", databaseUrl, queue)) });
+  stack.teardown.add(() => service.close({ graceMs: 0 }));
+  return service;
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -62,10 +47,10 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 
 describe("workers in separate processes on one queue", () => {
   it("finishes a job whose worker was killed with SIGKILL mid-job, once the lease runs out", async () => {
-    const databaseUrl = `sqlite:${path.join(root, "shared.db")}`;
+    const databaseUrl = `sqlite:${path.join(stack.dataDir, "shared.db")}`;
     const lease = { leaseMs: 2000 };
     const first = await startWorker("first", databaseUrl, lease);
-    submitter = await ProducerService.create({ config: loadConfig({ env: {}, configFile: false, overrides: overrides("submitter", databaseUrl, lease) }).config });
+    submitter = await startSubmitter(databaseUrl, lease);
     site.settings.generationMs = 5000;
     site.settings.replyDelayMs = 200;
     const { jobId } = (await submitter.generateMusic({ prompt: "survive a crash" })) as { jobId: string };
@@ -87,27 +72,18 @@ describe("workers in separate processes on one queue", () => {
 });
 
 describe.skipIf(!postgresUrl)("PostgreSQL: many daemons on one queue", () => {
-  let schema: string;
   let databaseUrl: string;
-  let admin: pg.Client;
 
   beforeEach(async () => {
-    schema = `producer_test_${Date.now()}_${process.pid}`;
-    admin = new pg.Client({ connectionString: postgresUrl });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    const url = new URL(postgresUrl as string);
-    url.searchParams.set("options", `-c search_path=${schema}`);
-    databaseUrl = url.toString();
-  });
-  afterEach(async () => {
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
+    const schema = await createPostgresSchema(pg.Client, "producer_test");
+    // Dropped once the test's workers and submitter have stopped, before the site and storage close.
+    stack.teardown.add(schema.drop);
+    databaseUrl = schema.url;
   });
 
   it("runs every job exactly once across two worker processes", async () => {
     const [one, two] = await Promise.all([startWorker("one", databaseUrl), startWorker("two", databaseUrl)]);
-    submitter = await ProducerService.create({ config: loadConfig({ env: {}, configFile: false, overrides: overrides("submitter", databaseUrl) }).config });
+    submitter = await startSubmitter(databaseUrl);
     expect(submitter.dialect).toBe("postgres");
     const ids: string[] = [];
     for (let index = 0; index < 8; index += 1) ids.push(((await submitter.generateMusic({ prompt: `shared ${index}` })) as { jobId: string }).jobId);

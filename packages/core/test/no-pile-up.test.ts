@@ -2,11 +2,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createCoreHarness, listFiles, type CoreHarness } from "./harness.js";
+import { listFiles } from "@producer/test-utils";
+import { createStack, type CoreStack } from "./stack.js";
 
 const GENERATIONS = Number(process.env.PRODUCER_TEST_GENERATIONS ?? 200);
 const AUDIO = /\.(wav|mp3|m4a)$/i;
-let harness: CoreHarness | undefined;
+let harness: CoreStack | undefined;
 afterAll(() => harness?.close());
 
 /**
@@ -32,7 +33,7 @@ function tempDirSnapshot() {
 
 describe("nothing piles up", () => {
   it(`keeps no audio and no browser files behind after ${GENERATIONS} generations in one service`, async () => {
-    harness = await createCoreHarness({ simulator: { songDurationSecs: [0.3, 0.6], statusPollMs: 100 } });
+    harness = await createStack({ simulator: { songDurationSecs: [0.3, 0.6], statusPollMs: 100 } });
     const h = harness;
     await h.session.start();
     h.site.setCredits(GENERATIONS * 10 + 100);

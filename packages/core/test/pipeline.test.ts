@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { listFiles } from "@producer/test-utils";
 import { S3Storage } from "@producer/utils";
 import type { Job } from "../src/index.js";
-import { createCoreHarness, listFiles, type CoreHarness } from "./harness.js";
+import { createStack, type CoreStack } from "./stack.js";
 
-let harness: CoreHarness;
+let harness: CoreStack;
 beforeAll(async () => {
-  harness = await createCoreHarness();
+  harness = await createStack();
 });
 afterAll(() => harness?.close());
-beforeEach(() => {
-  harness.site.faults.clear();
-  harness.site.resetStats();
-});
+beforeEach(() => harness.resetSite());
 
 describe("the generation pipeline on real parts", () => {
   it("queues a job, runs it to stored tracks and removes the local audio", async () => {

@@ -1,41 +1,45 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { BrowserSession, writeLoginState } from "@producer/session";
-import { postgresUrl } from "@producer/test-utils";
+import { BrowserSession } from "@producer/session";
+import { createPostgresSchema, postgresUrl, type PostgresSchema } from "@producer/test-utils";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ProducerService, type Job } from "../src/index.js";
-import { coreConfig, createCoreHarness, type CoreHarness } from "./harness.js";
+import { createStack, type CoreStack } from "./stack.js";
 
-let harness: CoreHarness | undefined;
-const extra: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of extra.splice(0).reverse()) await close().catch(() => undefined);
-  await harness?.close();
-  harness = undefined;
-});
+let harness: CoreStack | undefined;
+afterEach(() => harness?.close());
 
 const jobIdOf = (result: unknown) => (result as { jobId: string }).jobId;
-const calls = (h: CoreHarness) => Object.values(h.site.stats.flow.generationCalls).reduce((sum, count) => sum + count, 0);
+const calls = (h: CoreStack) => Object.values(h.site.stats.flow.generationCalls).reduce((sum, count) => sum + count, 0);
 /** Neither storage links (MP3 has none) nor the endpoint give the file, and the library's song links drifted. */
 const drifted = { locators: { songLink: 'a[data-song="{id}"]' }, api: { download: "/__api/gone/{clipId}?format={format}" } };
 
-/** A second service on the same data dir (and database), as after a restart with a fixed configuration. */
-async function restartedService(h: CoreHarness): Promise<ProducerService> {
+/**
+ * A second service, as after a restart with a fixed configuration: on the same data dir and database, or on a
+ * machine of its own (data dir, browser, login) when `dataDir` is given.
+ */
+async function restartedService(h: CoreStack, dataDir?: string): Promise<ProducerService> {
   await h.service.close({ graceMs: 500 });
   await h.session.close();
-  const config = coreConfig(h.site, h.s3, h.dataDir);
+  const config = h.configWith(dataDir ? { paths: { dataDir } } : {});
+  if (dataDir) h.signIn(config);
   const session = new BrowserSession({ config });
   const service = await ProducerService.create({ config, generator: session });
-  extra.push(async () => {
-    await service.close({ graceMs: 500 });
-    await session.close();
-  });
+  h.teardown.add(() => session.close());
+  h.teardown.add(() => service.close({ graceMs: 500 }));
   return service;
 }
 
-function expectAsServed(h: CoreHarness, job: Job): void {
+/** The retried job stored the songs of the first submission, as served, with no new generation. */
+async function expectRecovered(h: CoreStack, service: ProducerService, failed: Job, callsBefore: number): Promise<void> {
+  const done = await service.waitForJob(failed.id, { timeoutMs: 60_000 });
+  expect(done.status).toBe("succeeded");
+  expect(done.tracks.map((track) => track.clipId).sort()).toEqual([...(failed.recovery?.clipIds ?? [])].sort());
+  expectAsServed(h, done);
+  expect(calls(h)).toBe(callsBefore);
+  expect(h.site.stats.generations).toBe(1);
+}
+
+function expectAsServed(h: CoreStack, job: Job): void {
   const hashes = new Set(job.tracks.map((track) => track.sha256));
   expect(hashes.size).toBe(job.tracks.length);
   for (const track of job.tracks) expect(track.sha256).toBe(h.site.servedSha256(track.clipId as string, track.format as "mp3"));
@@ -43,8 +47,7 @@ function expectAsServed(h: CoreHarness, job: Job): void {
 
 describe("paid work is never lost", () => {
   it("ends a job that failed after its submission recoverable, and a retry after the fix stores the same songs without a new generation", async () => {
-    harness = await createCoreHarness({ config: { site: drifted } });
-    const h = harness;
+    const h = (harness = await createStack({ config: { site: drifted } }));
     const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "paid for", format: "mp3" })), { timeoutMs: 60_000 });
     expect(failed).toMatchObject({ status: "failed", recoverable: true, error: { code: "SITE_CHANGED" } });
     expect(failed.recovery?.clipIds).toHaveLength(2);
@@ -56,18 +59,12 @@ describe("paid work is never lost", () => {
     const retried = await service.retry(failed.id);
     expect(retried).toMatchObject({ recoverable: false, error: null });
     expect(["queued", "generating", "downloading", "uploading", "recording", "succeeded"]).toContain(retried.status);
-    const done = await service.waitForJob(failed.id, { timeoutMs: 60_000 });
-    expect(done.status).toBe("succeeded");
-    expect(done.tracks.map((track) => track.clipId).sort()).toEqual([...(failed.recovery?.clipIds ?? [])].sort());
-    expectAsServed(h, done);
-    expect(calls(h)).toBe(callsBefore);
-    expect(h.site.stats.generations).toBe(1);
+    await expectRecovered(h, service, failed, callsBefore);
     await expect(service.retry(failed.id)).rejects.toMatchObject({ code: "CONFLICT" });
   }, 120_000);
 
   it("does not run again a job that failed before anything reached the site, unless asked to resubmit", async () => {
-    harness = await createCoreHarness({ config: { site: { locators: { generateButton: { role: "button", name: "Create song" } } } } });
-    const h = harness;
+    const h = (harness = await createStack({ config: { site: { locators: { generateButton: { role: "button", name: "Create song" } } } } }));
     const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "never sent", format: "mp3" })), { timeoutMs: 60_000 });
     expect(failed).toMatchObject({ status: "failed", recoverable: false, recovery: null, error: { code: "SITE_CHANGED" } });
     expect(calls(h)).toBe(0);
@@ -83,8 +80,7 @@ describe("paid work is never lost", () => {
   }, 120_000);
 
   it("offers nothing to recover when the site itself failed the generation", async () => {
-    harness = await createCoreHarness();
-    const h = harness;
+    const h = (harness = await createStack());
     h.site.faults.set("song-failed", { times: 1 });
     const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "the site says no" })), { timeoutMs: 60_000 });
     expect(failed).toMatchObject({ status: "failed", recoverable: false, recovery: null, error: { code: "GENERATION_FAILED" } });
@@ -92,8 +88,7 @@ describe("paid work is never lost", () => {
   }, 90_000);
 
   it("refuses to retry a job that has not ended", async () => {
-    harness = await createCoreHarness({ simulator: { generationMs: 4000 } });
-    const h = harness;
+    const h = (harness = await createStack({ simulator: { generationMs: 4000 } }));
     const id = jobIdOf(await h.service.generateMusic({ prompt: "still running" }));
     await expect(h.service.retry(id)).rejects.toMatchObject({ code: "CONFLICT" });
     await h.service.waitForJob(id, { timeoutMs: 60_000 });
@@ -101,53 +96,24 @@ describe("paid work is never lost", () => {
 });
 
 describe.skipIf(!postgresUrl)("paid work is never lost, on PostgreSQL", () => {
-  let schema: string;
-  let databaseUrl: string;
-  let admin: pg.Client;
-
+  let schema: PostgresSchema<pg.Client>;
   beforeEach(async () => {
-    schema = `producer_recovery_${Date.now()}_${process.pid}`;
-    admin = new pg.Client({ connectionString: postgresUrl });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    const url = new URL(postgresUrl as string);
-    url.searchParams.set("options", `-c search_path=${schema}`);
-    databaseUrl = url.toString();
+    schema = await createPostgresSchema(pg.Client, "producer_recovery");
   });
   afterEach(async () => {
-    for (const close of extra.splice(0).reverse()) await close().catch(() => undefined);
     await harness?.close();
-    harness = undefined;
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
+    await schema.drop();
   });
 
   it("retries on another daemon of the same database: the songs of the first one's submission, no new generation", async () => {
-    harness = await createCoreHarness({ config: { site: drifted, database: { url: databaseUrl } } });
-    const h = harness;
+    const h = (harness = await createStack({ database: schema.url, config: { site: drifted } }));
     expect(h.service.dialect).toBe("postgres");
     const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "paid on one daemon", format: "mp3" })), { timeoutMs: 60_000 });
     expect(failed).toMatchObject({ status: "failed", recoverable: true });
     const callsBefore = calls(h);
     // The first daemon stops; another one, on its own machine (data dir, browser, login) with the fixed profile, retries.
-    await h.service.close({ graceMs: 500 });
-    await h.session.close();
-    const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-other-"));
-    const config = coreConfig(h.site, h.s3, otherDir, { database: { url: databaseUrl } });
-    writeLoginState(config.paths.stateFile, h.site.issueSession());
-    const session = new BrowserSession({ config });
-    const service = await ProducerService.create({ config, generator: session });
-    extra.push(async () => {
-      await service.close({ graceMs: 500 });
-      await session.close();
-      fs.rmSync(otherDir, { recursive: true, force: true });
-    });
+    const service = await restartedService(h, h.teardown.tempDir("producer-other-"));
     await service.retry(failed.id);
-    const done = await service.waitForJob(failed.id, { timeoutMs: 60_000 });
-    expect(done.status).toBe("succeeded");
-    expect(done.tracks.map((track) => track.clipId).sort()).toEqual([...(failed.recovery?.clipIds ?? [])].sort());
-    expectAsServed(h, done);
-    expect(calls(h)).toBe(callsBefore);
-    expect(h.site.stats.generations).toBe(1);
+    await expectRecovered(h, service, failed, callsBefore);
   }, 120_000);
 });

@@ -1,20 +1,18 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { listFiles } from "@producer/test-utils";
 import { ProducerService, signWebhook, type Job } from "../src/index.js";
-import { createCoreHarness, listFiles, type CoreHarness } from "./harness.js";
+import { createStack, type CoreStack } from "./stack.js";
 
-let harness: CoreHarness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+let harness: CoreStack | undefined;
+afterEach(() => harness?.close());
 
 const jobIdOf = (result: unknown) => (result as { jobId: string }).jobId;
 
 describe("jobs that meet trouble", () => {
   it("retries a failure before submission with backoff and succeeds on the next attempt, submitting once", async () => {
-    harness = await createCoreHarness();
+    harness = await createStack();
     harness.site.faults.set("http-500", { times: 1, paths: ["/session"] });
     const job = await harness.service.waitForJob(jobIdOf(await harness.service.generateMusic({ prompt: "second time lucky" })), {
       timeoutMs: 60_000,
@@ -25,7 +23,7 @@ describe("jobs that meet trouble", () => {
   });
 
   it("fails at once on an error that is not retryable, keeping its code", async () => {
-    harness = await createCoreHarness({ simulator: { variant: "renamed" }, config: { site: { locators: {} } } });
+    harness = await createStack({ simulator: { variant: "renamed" }, config: { site: { locators: {} } } });
     const job = await harness.service.waitForJob(jobIdOf(await harness.service.generateMusic({ prompt: "site changed" })), {
       timeoutMs: 60_000,
     });
@@ -33,7 +31,7 @@ describe("jobs that meet trouble", () => {
   });
 
   it("completes every job when storage goes down mid-run and comes back, generating each once and losing no audio", async () => {
-    harness = await createCoreHarness({ config: { queue: { backoffBaseMs: 300, backoffMaxMs: 600 } } });
+    harness = await createStack({ config: { queue: { backoffBaseMs: 300, backoffMaxMs: 600 } } });
     const { service, s3, site } = harness;
     await s3.stop();
     const ids = [];
@@ -56,7 +54,7 @@ describe("jobs that meet trouble", () => {
   }, 120_000);
 
   it("pauses the queue on an expired session, keeps the jobs queued, and resumes once the session is valid", async () => {
-    harness = await createCoreHarness();
+    harness = await createStack();
     const { service, site, session } = harness;
     site.expireSessions();
     const ids = [jobIdOf(await service.generateMusic({ prompt: "paused 1" })), jobIdOf(await service.generateMusic({ prompt: "paused 2" }))];
@@ -76,7 +74,7 @@ describe("jobs that meet trouble", () => {
   }, 90_000);
 
   it("hands back a direct job still running past its wait, and finishes it anyway", async () => {
-    harness = await createCoreHarness({
+    harness = await createStack({
       simulator: { generationMs: 3000, replyDelayMs: 100 },
       config: { queue: { directWaitMs: 500 } },
     });
@@ -89,7 +87,7 @@ describe("jobs that meet trouble", () => {
   });
 
   it("lists jobs newest first a page at a time, and by status", async () => {
-    harness = await createCoreHarness({ withGenerator: false });
+    harness = await createStack({ generator: false });
     const ids = [];
     for (let index = 0; index < 5; index += 1) ids.push(jobIdOf(await harness.service.generateMusic({ prompt: `list ${index}` })));
     await harness.service.cancel(ids[0] as string);
@@ -102,7 +100,7 @@ describe("jobs that meet trouble", () => {
   });
 
   it("estimates a queued job's wait from the measured run times of the jobs before it, not a constant", async () => {
-    harness = await createCoreHarness({ simulator: { generationMs: 1500 } });
+    harness = await createStack({ simulator: { generationMs: 1500 } });
     const h = harness;
     const measured = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "sets the pace" })), { timeoutMs: 60_000 });
     expect(measured.status).toBe("succeeded");
@@ -116,7 +114,7 @@ describe("jobs that meet trouble", () => {
   }, 90_000);
 
   it("refuses work past maxQueued with QUEUE_FULL and a retry-after hint", async () => {
-    harness = await createCoreHarness({ config: { queue: { maxQueued: 2 } }, withGenerator: false });
+    harness = await createStack({ config: { queue: { maxQueued: 2 } }, generator: false });
     await harness.service.generateMusic({ prompt: "one" });
     await harness.service.generateMusic({ prompt: "two" });
     const error = await harness.service.generateMusic({ prompt: "three" }).catch((caught: unknown) => caught);
@@ -125,7 +123,7 @@ describe("jobs that meet trouble", () => {
   });
 
   it("cancels a queued job, which then never runs", async () => {
-    harness = await createCoreHarness({ withGenerator: false });
+    harness = await createStack({ generator: false });
     const id = jobIdOf(await harness.service.generateMusic({ prompt: "never mind" }));
     const job = await harness.service.cancel(id);
     expect(job.status).toBe("cancelled");
@@ -133,7 +131,7 @@ describe("jobs that meet trouble", () => {
   });
 
   it("cancels a running job at its next step", async () => {
-    harness = await createCoreHarness({ simulator: { generationMs: 3000, replyDelayMs: 100 } });
+    harness = await createStack({ simulator: { generationMs: 3000, replyDelayMs: 100 } });
     const id = jobIdOf(await harness.service.generateMusic({ prompt: "stop midway" }));
     const deadline = Date.now() + 20_000;
     while ((await harness.service.getJob(id)).status === "queued" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -144,7 +142,7 @@ describe("jobs that meet trouble", () => {
   });
 
   it("puts a job still running at shutdown back in the queue, its attempt given back", async () => {
-    harness = await createCoreHarness({ simulator: { generationMs: 5000, replyDelayMs: 100 } });
+    harness = await createStack({ simulator: { generationMs: 5000, replyDelayMs: 100 } });
     const id = jobIdOf(await harness.service.generateMusic({ prompt: "interrupted by a restart" }));
     const deadline = Date.now() + 20_000;
     while ((await harness.service.getJob(id)).status === "queued" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -181,7 +179,7 @@ describe("jobs that meet trouble", () => {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/producer`;
     try {
       const secret = "a-webhook-secret-of-some-length";
-      harness = await createCoreHarness({ config: { webhooks: { secret, allowPrivateAddresses: true } } });
+      harness = await createStack({ config: { webhooks: { secret, allowPrivateAddresses: true } } });
       const id = jobIdOf(await harness.service.generateMusic({ prompt: "tell me when done", webhookUrl: url }));
       await harness.service.waitForJob(id, { timeoutMs: 60_000 });
       const deadline = Date.now() + 20_000;

@@ -1,13 +1,11 @@
 import type { SiteVariantName } from "@producer/simulator";
 import { afterEach, describe, expect, it } from "vitest";
+import { listFiles } from "@producer/test-utils";
 import type { GenerateMusicInput, Job } from "../src/index.js";
-import { createCoreHarness, listFiles, type CoreHarness } from "./harness.js";
+import { createStack, type CoreStack } from "./stack.js";
 
-let harness: CoreHarness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+let harness: CoreStack | undefined;
+afterEach(() => harness?.close());
 
 /** The whole pipeline — queue → site → download → checks → S3 → track rows — on each generation of the site. */
 const cases: Array<{ variant: SiteVariantName; input: GenerateMusicInput; songs: number }> = [
@@ -21,7 +19,7 @@ const cases: Array<{ variant: SiteVariantName; input: GenerateMusicInput; songs:
 describe("every generation of the site, through the whole pipeline", () => {
   for (const { variant, input, songs } of cases) {
     it(`${variant}: ${JSON.stringify(input)}`, async () => {
-      harness = await createCoreHarness({ simulator: { variant } });
+      harness = await createStack({ simulator: { variant } });
       const h = harness;
       const { jobId } = (await h.service.generateMusic({ ...input, projectId: "p-1", userId: "u-1" })) as { jobId: string };
       const job: Job = await h.service.waitForJob(jobId, { timeoutMs: 90_000 });
@@ -44,7 +42,7 @@ describe("every generation of the site, through the whole pipeline", () => {
 
   for (const variant of ["producerai-2025", "renamed"] as const) {
     it(`${variant}: a download that never comes after submission is resumed from each song's page, not sent again`, async () => {
-      harness = await createCoreHarness({ simulator: { variant }, config: { queue: { backoffBaseMs: 100, backoffMaxMs: 200 } } });
+      harness = await createStack({ simulator: { variant }, config: { queue: { backoffBaseMs: 100, backoffMaxMs: 200 } } });
       const h = harness;
       h.site.faults.set("download-never", { times: 1 });
       const { jobId } = (await h.service.generateMusic({ prompt: `resume on ${variant}`, format: "wav" })) as { jobId: string };

@@ -1,15 +1,13 @@
-import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import tls from "node:tls";
 import { loadConfig } from "@producer/config";
+import { createTeardown } from "@producer/test-utils";
 import { InvalidInputError, type Logger } from "@producer/utils";
 import { afterEach, describe, expect, it } from "vitest";
 import { deliverWebhook, ProducerService, type Job } from "../src/index.js";
 import type { WebhookPolicy } from "../src/webhook-policy.js";
-import { createCoreHarness, type CoreHarness } from "./harness.js";
+import { createStack, type CoreStack } from "./stack.js";
 
 /** A real HTTP server that counts what reaches it; `answer` decides the reply. */
 interface Receiver {
@@ -87,24 +85,22 @@ function finishedJob(webhookUrl: string): Job {
 const deliver = (url: string, policy: WebhookPolicy, logger?: Logger) =>
   deliverWebhook(finishedJob(url), { secret: undefined, maxAttempts: 3, timeoutMs: 5000, baseDelayMs: 10, policy, ...(logger ? { logger } : {}) });
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const teardown = createTeardown();
+afterEach(() => teardown.run());
 
 async function receiver(host?: string, answer?: (response: http.ServerResponse) => void): Promise<Receiver> {
   const started = await startReceiver(host, answer);
-  closers.push(started.close);
+  teardown.add(started.close);
   return started;
 }
 
-async function harnessWith(options: Parameters<typeof createCoreHarness>[0]): Promise<CoreHarness> {
-  const harness = await createCoreHarness(options);
-  closers.push(() => harness.close());
+async function harnessWith(options: Parameters<typeof createStack>[0]): Promise<CoreStack> {
+  const harness = await createStack(options);
+  teardown.add(harness.close);
   return harness;
 }
 
-async function webhookStatusSettles(harness: CoreHarness, id: string): Promise<Job["webhookStatus"]> {
+async function webhookStatusSettles(harness: CoreStack, id: string): Promise<Job["webhookStatus"]> {
   await harness.service.waitForJob(id, { timeoutMs: 60_000 });
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -118,7 +114,7 @@ describe("webhooks under the default outbound policy", () => {
   it("refuses internal literals and credentials at submission, naming webhookUrl, and nothing reaches a receiver", async () => {
     const v4 = await receiver("127.0.0.1");
     const v6 = await receiver("::1");
-    const harness = await harnessWith({ withGenerator: false });
+    const harness = await harnessWith({ generator: false });
     const cases: Array<[string, RegExp]> = [
       [`http://127.0.0.1:${v4.port}/hook`, /^Invalid generation request: webhookUrl must not point at a loopback address \(127\.0\.0\.1\)\.$/],
       [`http://0x7f000001:${v4.port}/`, /webhookUrl must not point at a loopback address \(127\.0\.0\.1\)/],
@@ -148,7 +144,7 @@ describe("webhooks under the default outbound policy", () => {
   });
 
   it("names every bad field at once, the webhook among them", async () => {
-    const harness = await harnessWith({ withGenerator: false });
+    const harness = await harnessWith({ generator: false });
     const error = await harness.service.generateMusic({ prompt: "", webhookUrl: "http://10.1.2.3/" }).catch((caught: unknown) => caught);
     expect((error as InvalidInputError).fields.map((field) => field.path)).toEqual(["prompt", "webhookUrl"]);
   });
@@ -217,7 +213,7 @@ describe("webhooks with private addresses allowed", () => {
     });
     server.on("tlsClientError", () => undefined);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    teardown.add(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const { port } = server.address() as AddressInfo;
     expect(await deliver(`https://localhost:${port}/hook`, allowPrivate)).toBe(false);
     expect(names.length).toBeGreaterThan(0);
@@ -285,12 +281,11 @@ describe("webhook URLs in logs", () => {
   it("never carry a password, a path or a query: at submission, at delivery, delivered or failed", async () => {
     const password = "hunter2-webhook-password";
     const query = "query-token-4711";
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-webhook-logs-"));
-    closers.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const dataDir = teardown.tempDir("producer-webhook-logs-");
     const { logger, lines } = capturingLogger();
     const { config } = loadConfig({ env: {}, configFile: false, overrides: { paths: { dataDir }, storage: { driver: "local" } } });
     const service = await ProducerService.create({ config, logger });
-    closers.push(() => service.close({ graceMs: 0 }));
+    teardown.add(() => service.close({ graceMs: 0 }));
     const error = await service.generateMusic({ prompt: "x", webhookUrl: `https://user:${password}@hooks.example.com/in?t=${query}` }).catch(
       (caught: unknown) => caught,
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ProducerIntegration } from "../src/index.js";
-import { downBackend as down } from "./harness.js";
+import { downBackend as down } from "./down-backend.js";
 
 describe("deprecation warnings", () => {
   it("come once per process per method, with a code, naming the new call", async () => {

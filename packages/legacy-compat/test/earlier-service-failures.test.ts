@@ -6,13 +6,15 @@ import {
   type UnifiedFailure,
 } from "../src/index.js";
 import { checkDocumented } from "./documented-fields.js";
-import { createLegacyHarness, downBackend, golden, normalize, type LegacyHarness } from "./harness.js";
+import { downBackend } from "./down-backend.js";
+import { golden, normalize } from "./golden.js";
+import { createLegacyStack, type LegacyStack } from "./stack.js";
 
-let harness: LegacyHarness;
+let harness: LegacyStack;
 const quiet = { downloadPath: null, deprecationWarnings: false } as const;
 
 beforeAll(async () => {
-  harness = await createLegacyHarness();
+  harness = await createLegacyStack();
 });
 afterAll(() => harness?.close());
 

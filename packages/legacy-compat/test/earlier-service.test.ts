@@ -11,26 +11,24 @@ import {
   type UnifiedSuccess,
 } from "../src/index.js";
 import { checkDocumented } from "./documented-fields.js";
-import { createLegacyHarness, golden, normalize, tempFolder, type LegacyHarness } from "./harness.js";
+import { golden, normalize } from "./golden.js";
+import { createLegacyStack, type LegacyStack } from "./stack.js";
 
-let harness: LegacyHarness;
+let harness: LegacyStack;
 let downloads: string;
 let unified: UnifiedProducerAIService;
 let clips: ProducerAIMusicClipService;
 let automation: ProducerAIService;
 
 beforeAll(async () => {
-  harness = await createLegacyHarness();
-  downloads = tempFolder("downloads");
+  harness = await createLegacyStack();
+  downloads = harness.teardown.tempDir("producer-legacy-downloads-");
   const options = { downloadPath: downloads, waitTimeoutSecs: 120 };
   unified = new UnifiedProducerAIService(harness.service, options);
   clips = new ProducerAIMusicClipService(harness.service, options);
   automation = new ProducerAIService(harness.service, options);
 });
-afterAll(async () => {
-  await harness?.close();
-  fs.rmSync(downloads, { recursive: true, force: true });
-});
+afterAll(() => harness?.close());
 beforeEach(() => harness.site.faults.clear());
 
 const sha256 = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
@@ -121,30 +119,26 @@ describe("producer_music_clip_service", () => {
 
 describe("producer_service (the browser automation)", () => {
   it("generate_music(prompt, title, download_path): the automation result, the files in that folder, listed and served", async () => {
-    const folder = tempFolder("automation");
-    try {
-      const result = await automation.generate_music("Create a happy pop song", "My New Song", folder);
-      expect(result.success).toBe(true);
-      const success = result as AutomationSuccess;
-      expect(checkDocumented("automation-success", success)).toEqual([]);
-      expect(normalize(success)).toEqual(golden("automation-success", success));
-      expect(success.download_path).toBe(success.network_urls[0]);
-      expect(fs.readdirSync(folder).sort()).toEqual([...success.downloaded_files].sort());
+    const folder = harness.teardown.tempDir("producer-legacy-automation-");
+    const result = await automation.generate_music("Create a happy pop song", "My New Song", folder);
+    expect(result.success).toBe(true);
+    const success = result as AutomationSuccess;
+    expect(checkDocumented("automation-success", success)).toEqual([]);
+    expect(normalize(success)).toEqual(golden("automation-success", success));
+    expect(success.download_path).toBe(success.network_urls[0]);
+    expect(fs.readdirSync(folder).sort()).toEqual([...success.downloaded_files].sort());
 
-      const listed = await automation.get_available_files(folder);
-      expect(listed.map((file) => file.filename).sort()).toEqual([...success.downloaded_files].sort());
-      for (const file of listed) {
-        expect(checkDocumented("available-file", file)).toEqual([]);
-        expect(file.url).toBe(`/api/ai/producer/files/${file.filename}`);
-        expect(file.path).toBe(path.join(folder, file.filename));
-      }
-      expect(listed.map((file) => file.modified)).toEqual([...listed.map((file) => file.modified)].sort((a, b) => b - a));
-      const first = success.downloaded_files[0] as string;
-      expect(await automation.serve_file(first, folder)).toBe(path.join(folder, first));
-      for (const bad of ["../../etc/passwd", ".hidden.wav", "missing.wav", ""]) expect(await automation.serve_file(bad, folder)).toBeNull();
-    } finally {
-      fs.rmSync(folder, { recursive: true, force: true });
+    const listed = await automation.get_available_files(folder);
+    expect(listed.map((file) => file.filename).sort()).toEqual([...success.downloaded_files].sort());
+    for (const file of listed) {
+      expect(checkDocumented("available-file", file)).toEqual([]);
+      expect(file.url).toBe(`/api/ai/producer/files/${file.filename}`);
+      expect(file.path).toBe(path.join(folder, file.filename));
     }
+    expect(listed.map((file) => file.modified)).toEqual([...listed.map((file) => file.modified)].sort((a, b) => b - a));
+    const first = success.downloaded_files[0] as string;
+    expect(await automation.serve_file(first, folder)).toBe(path.join(folder, first));
+    for (const bad of ["../../etc/passwd", ".hidden.wav", "missing.wav", ""]) expect(await automation.serve_file(bad, folder)).toBeNull();
   });
 
   it("without a download folder, lists and serves the stored songs themselves", async () => {

@@ -1,13 +1,15 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { createTeardown } from "@producer/test-utils";
+import { afterEach, describe, expect, it } from "vitest";
 import * as legacy from "../src/index.js";
 import { checkDocumented } from "./documented-fields.js";
 
+const teardown = createTeardown();
+afterEach(() => teardown.run());
+
 describe("the earlier module-level instances", () => {
   it("exist with the earlier names and classes, and answer failures as values when no daemon runs", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-legacy-instances-"));
+    const dir = teardown.tempDir("producer-legacy-instances-");
     process.env.PRODUCER_DAEMON_SOCKET_PATH = path.join(dir, "nobody.sock");
     process.env.PRODUCER_AI_DOWNLOAD_PATH = path.join(dir, "downloads");
     try {
@@ -26,7 +28,6 @@ describe("the earlier module-level instances", () => {
     } finally {
       delete process.env.PRODUCER_DAEMON_SOCKET_PATH;
       delete process.env.PRODUCER_AI_DOWNLOAD_PATH;
-      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -2,13 +2,14 @@ import type { ProducerBackend } from "@producer/core";
 import { ProducerClient } from "@producer/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ProducerIntegration, ProducerMusicClipService } from "../src/index.js";
-import { createLegacyHarness, golden, normalize, type LegacyHarness } from "./harness.js";
+import { golden, normalize } from "./golden.js";
+import { createLegacyStack, type LegacyStack } from "./stack.js";
 
-let harness: LegacyHarness;
+let harness: LegacyStack;
 let integration: ProducerIntegration;
 let clips: ProducerMusicClipService;
 beforeAll(async () => {
-  harness = await createLegacyHarness();
+  harness = await createLegacyStack();
   integration = new ProducerIntegration(harness.service);
   clips = new ProducerMusicClipService(harness.service);
 });
@@ -45,7 +46,7 @@ describe("the earlier result shapes, exactly", () => {
 
   it("a cancelled request", async () => {
     await harness.close();
-    harness = await createLegacyHarness();
+    harness = await createLegacyStack();
     integration = new ProducerIntegration(harness.service);
     clips = new ProducerMusicClipService(harness.service);
     // Nothing claims while the session is expired and the queue paused: the request stays pending.
@@ -76,7 +77,7 @@ describe("the earlier result shapes, exactly", () => {
 describe("the same scenario through the old and the new API", () => {
   it("agrees: same songs, same formats, same durations, same key layout", async () => {
     await harness.close();
-    harness = await createLegacyHarness();
+    harness = await createLegacyStack();
     clips = new ProducerMusicClipService(harness.service);
     const prompt = "A calm piano piece for the credits";
     const old = await clips.generate_music_clip({ prompt, title: "Credits", project_id: "p-9", user_id: "u-9", format: "mp3" });

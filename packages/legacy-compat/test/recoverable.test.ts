@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UnifiedProducerAIService, type UnifiedFailure } from "../src/index.js";
-import { createLegacyHarness, type LegacyHarness } from "./harness.js";
+import { createLegacyStack, type LegacyStack } from "./stack.js";
 
-let harness: LegacyHarness;
+let harness: LegacyStack;
 const quiet = { downloadPath: null, deprecationWarnings: false } as const;
 
 beforeAll(async () => {
   // The library's song links and the download endpoint drifted: a song whose storage link fails cannot be fetched.
-  harness = await createLegacyHarness({
+  harness = await createLegacyStack({
     site: { locators: { songLink: 'a[data-song="{id}"]' }, api: { download: "/__api/gone/{clipId}?format={format}" } },
   });
 });

@@ -1,13 +1,11 @@
 import fs from "node:fs";
+import { timed } from "@producer/test-utils";
 import { findPoolProcesses } from "../src/index.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, timed, type Harness } from "./harness.js";
+import { createStack, type SessionStack } from "./stack.js";
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+let harness: SessionStack | undefined;
+afterEach(() => harness?.close());
 
 const waitFor = async (check: () => boolean, timeoutMs = 10_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -19,7 +17,7 @@ const waitFor = async (check: () => boolean, timeoutMs = 10_000) => {
 
 describe("the browser pool", () => {
   it("fails the running job with a retryable BROWSER_CRASHED when Chromium is killed, then relaunches", async () => {
-    harness = await createHarness({ simulator: { generationMs: 4000, replyDelayMs: 100, variant: "producerai-2025" } });
+    harness = await createStack({ simulator: { generationMs: 4000, replyDelayMs: 100, variant: "producerai-2025" } });
     const { session } = harness;
     await session.start();
     const pid = session.pool.browserProcessId();
@@ -48,15 +46,15 @@ describe("the browser pool", () => {
   });
 
   it("recycles a page after recycleAfterGenerations uses", async () => {
-    harness = await createHarness({ config: { browser: { recycleAfterGenerations: 2 } } });
+    harness = await createStack({ config: { browser: { recycleAfterGenerations: 2 } } });
     for (let run = 0; run < 5; run += 1) await harness.session.generate({ prompt: `run ${run}`, format: "wav" });
     // uses 1–2 on page 1, 3–4 on page 2, 5 on page 3
     expect(harness.session.pool.pagesOpened).toBe(3);
     expect(harness.session.pool.pagesOpen).toBe(1);
-  });
+  }, 90_000);
 
   it("replaces the context after renewContextAfterGenerations, signed in, once the old one's pages are done", async () => {
-    harness = await createHarness({
+    harness = await createStack({
       simulator: { generationMs: 300, replyDelayMs: 50 },
       config: { browser: { renewContextAfterGenerations: 3, pageCount: 2 } },
     });
@@ -75,10 +73,10 @@ describe("the browser pool", () => {
     const state = JSON.parse(fs.readFileSync(harness.config.paths.stateFile, "utf8")) as { cookies: unknown[] };
     expect(state.cookies.length).toBeGreaterThan(0);
     expect(fs.statSync(harness.config.paths.stateFile).mode & 0o777).toBe(0o600);
-  });
+  }, 90_000);
 
   it("runs pageCount generations at once and makes the next one wait", async () => {
-    harness = await createHarness({
+    harness = await createStack({
       simulator: { generationMs: 1500, replyDelayMs: 100 },
       config: { browser: { pageCount: 2 } },
     });
@@ -95,20 +93,20 @@ describe("the browser pool", () => {
     }
     expect(peak).toBe(2);
     expect(harness.session.pool.pagesOpened).toBe(2);
-  });
+  }, 90_000);
 
   it("closes pages left idle for idleCloseSecs and opens a new one when needed", async () => {
-    harness = await createHarness({ config: { browser: { idleCloseSecs: 1 } } });
+    harness = await createStack({ config: { browser: { idleCloseSecs: 1 } } });
     await harness.session.generate({ prompt: "then idle", format: "wav" });
     expect(harness.session.pool.pagesOpen).toBe(1);
     await waitFor(() => harness?.session.pool.pagesOpen === 0, 5_000);
     expect(harness.session.pool.status).toBe("ready"); // the browser stays warm
     await harness.session.generate({ prompt: "after idle", format: "wav" });
     expect(harness.session.pool.pagesOpened).toBe(2);
-  });
+  }, 90_000);
 
   it("keeps a Playwright trace of a failed generation when tracing is on", async () => {
-    harness = await createHarness({ config: { browser: { trace: true } } });
+    harness = await createStack({ config: { browser: { trace: true } } });
     harness.site.faults.set("quota-exhausted", { times: 1 });
     const { error } = await timed(() => harness!.session.generate({ prompt: "traced", format: "wav" }));
     const artifacts = (error as { details: { artifacts: { trace?: string } } }).details.artifacts;
@@ -117,7 +115,7 @@ describe("the browser pool", () => {
   });
 
   it("leaves no Chromium process behind after close()", async () => {
-    harness = await createHarness();
+    harness = await createStack();
     await harness.session.generate({ prompt: "then close", format: "wav" });
     const { poolId } = harness.session.pool;
     expect(findPoolProcesses(poolId).length).toBeGreaterThan(1);

@@ -1,28 +1,25 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import type { ProducerError } from "@producer/utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { timed } from "@producer/test-utils";
 import { artifactHoldsSecret, type FailureArtifacts } from "../src/index.js";
 import { decodeSessionValue, readLoginState, type LoginState } from "../src/login-state.js";
-import { createHarness, timed, type Harness } from "./harness.js";
+import { createStack, type SessionStack } from "./stack.js";
 
 /** Shorter than any credential here; what is shorter is not looked for. */
 const MIN_CHARS = 8;
 
-let harness: Harness;
+let harness: SessionStack;
 let scratch: string;
 beforeAll(async () => {
   // Access tokens that live 4 s: the page refreshes them (and rotates the refresh token) all through each job.
-  harness = await createHarness({ simulator: { accessTokenTtlSecs: 4 }, config: { browser: { trace: true } } });
-  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "raw-trace-"));
+  harness = await createStack({ simulator: { accessTokenTtlSecs: 4 }, config: { browser: { trace: true } } });
+  scratch = harness.teardown.tempDir("raw-trace-");
   await harness.session.start();
 });
-afterAll(async () => {
-  await harness?.close();
-  if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-});
+afterAll(() => harness?.close());
 
 /** A file's contents to search: a zip's entries decompressed, anything else as it is. */
 function contentsOf(file: string): Array<{ name: string; bytes: Buffer }> {

@@ -1,19 +1,20 @@
 import fs from "node:fs";
 import { ProducerError, readAudioFacts } from "@producer/utils";
-import type { Fault } from "@producer/simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createHarness, TEST_TIMEOUTS, timed, type Harness } from "./harness.js";
+import { siteSettingsFor, type Fault } from "@producer/simulator";
+import { timed, withSettings } from "@producer/test-utils";
+import { createStack, type SessionStack } from "./stack.js";
 
-let harness: Harness;
+let harness: SessionStack;
 beforeAll(async () => {
-  harness = await createHarness({ simulator: { slowExportMs: 1500, variant: "producerai-2025" } });
+  harness = await createStack({ simulator: { slowExportMs: 1500, variant: "producerai-2025" } });
   await harness.session.start();
 });
 afterAll(() => harness?.close());
-beforeEach(() => {
-  harness.site.faults.clear();
-  harness.site.resetStats();
-});
+beforeEach(() => harness.resetSite());
+
+/** The simulator's test timeouts: short enough that a fault which waited for one would show. */
+const TEST_TIMEOUTS = siteSettingsFor({ url: "" }).timeouts;
 
 /**
  * Each fault must end in its own error, and blockers must be seen on sight: `within` is the longest the
@@ -59,14 +60,11 @@ describe("faults the driver works through", () => {
   });
 
   it("fails with GENERATION_FAILED, not retried (a retry would pay again), when no song has audio", async () => {
-    harness.site.settings.songsPerGeneration = 1;
     harness.site.faults.set("song-without-audio", { times: 1 });
-    try {
+    await withSettings(harness.site.settings, { songsPerGeneration: 1 }, async () => {
       const { error } = await timed(() => harness.session.generate({ prompt: "nothing", format: "wav" }));
       expect(error).toMatchObject({ code: "GENERATION_FAILED", retryable: false });
-    } finally {
-      harness.site.settings.songsPerGeneration = 2;
-    }
+    });
   });
 
   it("waits through a slow export", async () => {

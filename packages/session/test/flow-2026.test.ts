@@ -1,34 +1,24 @@
 import fs from "node:fs";
-import { ProducerError, readAudioFacts, sha256File, type GeneratedSong, type SubmissionRecord } from "@producer/utils";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createHarness, timed, type Harness } from "./harness.js";
+import { ProducerError, readAudioFacts, type SubmissionRecord } from "@producer/utils";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { timed, withSettings } from "@producer/test-utils";
+import { expectExactSongs } from "./exact-songs.js";
+import { createStack, type SessionStack } from "./stack.js";
 
-let harness: Harness;
+let harness: SessionStack;
 beforeAll(async () => {
-  harness = await createHarness({ simulator: { slowExportMs: 8000 } });
+  harness = await createStack({ simulator: { slowExportMs: 8000 } });
   await harness.session.start();
 });
 afterAll(() => harness?.close());
 beforeEach(() => {
-  harness.site.faults.clear();
-  harness.site.resetStats();
+  harness.resetSite();
   harness.site.setCredits(500);
   harness.site.settings.generationMs = 0;
 });
 
 const calls = () => harness.site.stats.flow.generationCalls["producer@example.test"] ?? 0;
 const started = () => harness.site.stats.flow.generationsStarted["producer@example.test"] ?? 0;
-
-/** Every stored song is byte-equal to what the site served for that very song, and no two are the same. */
-async function expectExactSongs(songs: GeneratedSong[], on: Harness = harness): Promise<void> {
-  const hashes = new Set<string>();
-  for (const song of songs) {
-    const sha = await sha256File(song.filePath);
-    expect(sha, `song ${song.index + 1}`).toBe(on.site.servedSha256(song.clipId as string, song.format));
-    hashes.add(sha);
-  }
-  expect(hashes.size).toBe(songs.length);
-}
 
 describe("the 2026 Flow app, driven with its own controls and traffic", () => {
   it("composes with every control the way the web form sends them, learns the songs from the stream, and stores the WAV links' bytes", async () => {
@@ -38,7 +28,7 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
       { onSubmission: async (record) => void records.push(record) },
     );
     expect(songs).toHaveLength(2);
-    await expectExactSongs(songs);
+    await expectExactSongs(harness.site, songs);
     for (const song of songs) {
       expect(song.title).toBe("My New Song");
       expect(song.model).toBe("lyria-3-pro");
@@ -79,7 +69,7 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
     expect(harness.site.stats.flow.chatMessages).toEqual(["a sea shanty about servers"]);
     expect(harness.site.stats.flow.composeRequests).toEqual([]);
     expect(songs).toHaveLength(2);
-    await expectExactSongs(songs);
+    await expectExactSongs(harness.site, songs);
     expect(calls()).toBe(1);
   });
 
@@ -91,7 +81,7 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
     expect(new Set(stems.map((song) => song.parentClipId))).toEqual(new Set(songs.filter((song) => !song.stem).map((song) => song.clipId)));
     expect(harness.site.stats.flow.stemSplits).toBe(2);
     expect(songs.map((song) => song.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    await expectExactSongs(songs);
+    await expectExactSongs(harness.site, songs);
     expect(calls()).toBe(1);
   });
 
@@ -100,7 +90,7 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
     harness.site.faults.set("promo-dialog", { times: 1 });
     const songs = await harness.session.generate({ prompt: "covered", format: "mp3" });
     expect(songs).toHaveLength(2);
-    await expectExactSongs(songs);
+    await expectExactSongs(harness.site, songs);
     expect(calls()).toBe(1);
   });
 
@@ -113,17 +103,14 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
   });
 
   it("keeps both songs of an A/B pair: two operations, named in one tool-return", async () => {
-    harness.site.settings.songPairs = "ab-test";
-    try {
+    await withSettings(harness.site.settings, { songPairs: "ab-test" }, async () => {
       const songs = await harness.session.generate({ prompt: "a or b", format: "wav" });
       expect(songs).toHaveLength(2);
-      await expectExactSongs(songs);
+      await expectExactSongs(harness.site, songs);
       const ops = harness.site.flowClips().filter((clip) => songs.some((song) => song.clipId === clip.id)).map((clip) => clip.opId);
       expect(new Set(ops).size).toBe(2);
       expect(calls()).toBe(1);
-    } finally {
-      harness.site.settings.songPairs = "one-operation";
-    }
+    });
   });
 
   it("waits out HTTP 429 (busy) as the site asks, then submits once", async () => {
@@ -188,21 +175,18 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
   });
 
   it("asks a WAV link that answers 404 again until it gives the file", async () => {
-    harness.site.settings.wavDelayMs = 1500;
-    try {
+    await withSettings(harness.site.settings, { wavDelayMs: 1500 }, async () => {
       const songs = await harness.session.generate({ prompt: "wav later", format: "wav" });
-      await expectExactSongs(songs);
+      await expectExactSongs(harness.site, songs);
       expect(harness.site.stats.served.map((entry) => entry.via)).toEqual(["storage", "storage"]);
-    } finally {
-      harness.site.settings.wavDelayMs = 0;
-    }
+    });
   });
 
   it("takes the download endpoint when a WAV link never gives the file", async () => {
     harness.site.faults.set("wav-missing");
     try {
       const songs = await harness.session.generate({ prompt: "no wav link", format: "wav" });
-      await expectExactSongs(songs);
+      await expectExactSongs(harness.site, songs);
       expect(harness.site.stats.served.map((entry) => entry.via)).toEqual(["endpoint", "endpoint"]);
     } finally {
       harness.site.faults.clear("wav-missing");
@@ -219,7 +203,7 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
     const again = await harness.session.generate({ prompt: "resume me", format: "wav" }, { resume: record as SubmissionRecord });
     expect(calls()).toBe(0);
     expect(again.map((song) => song.clipId)).toEqual(first.map((song) => song.clipId));
-    await expectExactSongs(again);
+    await expectExactSongs(harness.site, again);
   });
 
   it("finds a submission by the title it was sent with in the library when it has no ids yet (never by prompt)", async () => {
@@ -255,7 +239,7 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
     expect(harness.site.stats.flow.creditsCharged).toBe(10);
     expect(records[0]).toMatchObject({ state: "refused", submittedAt });
     expect(records.at(-1)).toMatchObject({ state: "accepted", creditsBefore: 500, creditsAfter: 490 });
-    await expectExactSongs(songs);
+    await expectExactSongs(harness.site, songs);
   });
 
   it("says the generation may exist when such a press left no song but the balance moved", async () => {
@@ -279,12 +263,12 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
 });
 
 describe("the 2026 Flow app at its own pace", () => {
-  let local: Harness | undefined;
-  afterAll(() => local?.close());
+  let local: SessionStack | undefined;
+  afterEach(() => local?.close());
 
   it("never waits out the song-start window when the stream names the songs: render time + 5 s at most", async () => {
     const renderMs = 3000;
-    local = await createHarness({
+    local = await createStack({
       simulator: { generationMs: renderMs, statusPollMs: 3000 },
       config: { site: { timeouts: { songStartMs: 60_000, generationMs: 60_000 } } },
     });
@@ -297,43 +281,38 @@ describe("the 2026 Flow app at its own pace", () => {
 });
 
 describe("the 2026 Flow app when the page does not match, or the login has moved on", () => {
-  let local: Harness | undefined;
-  afterAll(() => local?.close());
+  let local: SessionStack | undefined;
+  afterEach(() => local?.close());
   const localCalls = () => local?.site.stats.flow.generationCalls["producer@example.test"] ?? 0;
   /** A download endpoint that answers 404, so that only the library menu can give the file. */
   const noEndpoint = { api: { download: "/__api/gone/{clipId}?format={format}" } };
 
-  it("downloads through a song's menu when neither link nor endpoint gives the file (portaled Radix menus, by keyboard)", async () => {
-    local = await createHarness({ config: { site: noEndpoint } });
-    const songs = await local.session.generate({ prompt: "menu only", title: "Same Title", format: "mp3" });
+  /** Two songs of one title, each fetched byte-exact through its own row's menu, from one submission. */
+  async function expectMenuDownloads(options: Parameters<typeof createStack>[0], prompt: string): Promise<void> {
+    local = await createStack(options);
+    const songs = await local.session.generate({ prompt, title: "Same Title", format: "mp3" });
     expect(songs).toHaveLength(2);
-    await expectExactSongs(songs, local);
+    await expectExactSongs(local.site, songs);
     expect(localCalls()).toBe(1);
-    await local.close();
-    local = undefined;
+  }
+
+  it("downloads through a song's menu when neither link nor endpoint gives the file (portaled Radix menus, by keyboard)", async () => {
+    await expectMenuDownloads({ config: { site: noEndpoint } }, "menu only");
   });
 
   it("finds a song's menu items inside its own row when the menu is a plain list of menuitems", async () => {
-    local = await createHarness({ simulator: { menuShape: "inline", libraryRows: "li" }, config: { site: noEndpoint } });
-    const songs = await local.session.generate({ prompt: "inline menus", title: "Same Title", format: "mp3" });
-    expect(songs).toHaveLength(2);
-    await expectExactSongs(songs, local);
-    expect(localCalls()).toBe(1);
-    await local.close();
-    local = undefined;
+    await expectMenuDownloads({ simulator: { menuShape: "inline", libraryRows: "li" }, config: { site: noEndpoint } }, "inline menus");
   });
 
   it("shows that a pointer click on a Radix submenu item does nothing: SITE_CHANGED-free, but no file within the download time", async () => {
-    local = await createHarness({ config: { site: { ...noEndpoint, submenuPick: "pointer", timeouts: { downloadMs: 1500 } } } });
+    local = await createStack({ config: { site: { ...noEndpoint, submenuPick: "pointer", timeouts: { downloadMs: 1500 } } } });
     const { error } = await timed(() => local!.session.generate({ prompt: "pointer", format: "mp3" }));
     expect(error).toMatchObject({ code: "TIMEOUT", details: { step: "download" } });
     expect(localCalls()).toBe(1);
-    await local.close();
-    local = undefined;
   });
 
   it("ends in SITE_CHANGED naming a locator that matches nothing, submits nothing, and leaves a screenshot and the HTML", async () => {
-    local = await createHarness({ config: { site: { locators: { generateButton: { role: "button", name: "Create song" } } } } });
+    local = await createStack({ config: { site: { locators: { generateButton: { role: "button", name: "Create song" } } } } });
     const { error } = await timed(() => local!.session.generate({ prompt: "drifted", format: "wav" }));
     expect(error).toMatchObject({ code: "SITE_CHANGED", retryable: false, details: { locator: "generateButton" } });
     expect((error as Error).message).toContain('site.locators.generateButton = {"role":"button","name":"Create song"}');
@@ -344,12 +323,10 @@ describe("the 2026 Flow app when the page does not match, or the login has moved
     const candidates = (error as ProducerError).details.candidates as Array<{ locator: unknown }>;
     expect(candidates.map((candidate) => candidate.locator)).toContainEqual({ role: "button", name: "Generate", exact: true });
     expect(local.site.stats.flow.generationCalls).toEqual({});
-    await local.close();
-    local = undefined;
   });
 
   it("takes an access token past its expires_at for what it is: the page refreshes it, the job succeeds, the rotated token is saved", async () => {
-    local = await createHarness({ signedIn: false });
+    local = await createStack({ signedIn: false });
     const { readLoginState, writeLoginState } = await import("../src/login-state.js");
     const stateFile = local.config.paths.stateFile;
     writeLoginState(stateFile, local.site.issueSession(undefined, { ttlSecs: -60 }));
@@ -365,12 +342,10 @@ describe("the 2026 Flow app when the page does not match, or the login has moved
     expect(after).not.toBe(before);
     expect(local.site.liveRefreshTokens()).toContain(after);
     expect(fs.statSync(stateFile).mode & 0o777).toBe(0o600);
-    await local.close();
-    local = undefined;
   });
 
   it("sees a login whose refresh token is dead as expired, without submitting", async () => {
-    local = await createHarness({ signedIn: false });
+    local = await createStack({ signedIn: false });
     const { writeLoginState } = await import("../src/login-state.js");
     writeLoginState(local.config.paths.stateFile, local.site.issueSession(undefined, { ttlSecs: -60, refreshTokenDead: true }));
     const status = await local.session.checkSession({ force: true });

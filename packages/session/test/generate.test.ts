@@ -1,18 +1,17 @@
 import fs from "node:fs";
-import { readAudioFacts, sha256File, type GenerationProgress } from "@producer/utils";
+import { readAudioFacts, type GenerationProgress } from "@producer/utils";
+import { withSettings } from "@producer/test-utils";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createHarness, type Harness } from "./harness.js";
+import { expectExactSongs } from "./exact-songs.js";
+import { createStack, type SessionStack } from "./stack.js";
 
-let harness: Harness;
+let harness: SessionStack;
 beforeAll(async () => {
-  harness = await createHarness({ simulator: { variant: "producerai-2025" } });
+  harness = await createStack({ simulator: { variant: "producerai-2025" } });
   await harness.session.start();
 });
 afterAll(() => harness?.close());
-beforeEach(() => {
-  harness.site.faults.clear();
-  harness.site.resetStats();
-});
+beforeEach(() => harness.resetSite());
 
 describe("generating against the simulator with real Chromium", () => {
   it("downloads both songs of a generation as WAV, with their titles, clip ids and audio facts", async () => {
@@ -66,21 +65,12 @@ describe("generating against the simulator with real Chromium", () => {
 
   it("downloads each song through its own card's menu while earlier menus stay open: distinct, byte-exact files", async () => {
     harness.site.faults.set("menu-stays-open");
-    harness.site.settings.songsPerGeneration = 3;
-    try {
+    await withSettings(harness.site.settings, { songsPerGeneration: 3 }, async () => {
       const songs = await harness.session.generate({ prompt: "open menus everywhere", format: "wav" });
       expect(songs).toHaveLength(3);
-      const hashes = new Set<string>();
-      for (const song of songs) {
-        const sha = await sha256File(song.filePath);
-        expect(sha).toBe(harness.site.servedSha256(song.clipId as string, "wav"));
-        hashes.add(sha);
-      }
-      expect(hashes.size).toBe(3);
+      await expectExactSongs(harness.site, songs);
       expect(harness.site.stats.served.map((entry) => entry.clipId)).toEqual(songs.map((song) => song.clipId));
-    } finally {
-      harness.site.settings.songsPerGeneration = 2;
-    }
+    });
   });
 
   it("stops at once when the caller aborts", async () => {

@@ -1,25 +1,25 @@
 import fs from "node:fs";
+import path from "node:path";
 import { AUTH_COOKIE } from "@producer/simulator";
+import { createTeardown } from "@producer/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkLoginState, importLoginState, initLoginState } from "../src/index.js";
-import { createHarness, type Harness } from "./harness.js";
+import { authCookieOf, normalizeLoginState, readLoginState, writeLoginState } from "../src/login-state.js";
+import { createStack, type SessionStack } from "./stack.js";
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+let harness: SessionStack | undefined;
+afterEach(() => harness?.close());
 
 describe("login state", () => {
   it("is reported missing with the command that fixes it", async () => {
-    harness = await createHarness({ signedIn: false, simulator: { variant: "producerai-2025" } });
+    harness = await createStack({ signedIn: false, simulator: { variant: "producerai-2025" } });
     const status = await harness.session.checkSession();
     expect(status).toMatchObject({ valid: false, code: "SESSION_EXPIRED" });
     expect(status.reason).toContain("producer session init");
   });
 
   it("imports a browser-extension cookie export, saved 0600, and checks valid", async () => {
-    harness = await createHarness({ signedIn: false, simulator: { variant: "producerai-2025" } });
+    harness = await createStack({ signedIn: false, simulator: { variant: "producerai-2025" } });
     const issued = harness.site.issueSession().cookies[0]!;
     const extensionExport = [
       {
@@ -45,7 +45,7 @@ describe("login state", () => {
   });
 
   it("notices a session that expired on the site, and caches the answer", async () => {
-    harness = await createHarness({ simulator: { variant: "producerai-2025" } });
+    harness = await createStack({ simulator: { variant: "producerai-2025" } });
     expect((await harness.session.checkSession()).valid).toBe(true);
     harness.site.expireSessions();
     expect((await harness.session.checkSession()).valid).toBe(true); // cached
@@ -58,7 +58,7 @@ describe("login state", () => {
   });
 
   it("reports an auth cookie past its expiry without opening the site", async () => {
-    harness = await createHarness({ signedIn: false, simulator: { variant: "producerai-2025" } });
+    harness = await createStack({ signedIn: false, simulator: { variant: "producerai-2025" } });
     const state = harness.site.issueSession();
     state.cookies[0]!.expires = Math.floor(Date.now() / 1000) - 60;
     importLoginState({ config: harness.config, source: state });
@@ -70,7 +70,7 @@ describe("login state", () => {
   });
 
   it("init waits for a sign-in by hand on the sign-in page, then saves the state 0600", async () => {
-    harness = await createHarness({ signedIn: false, simulator: { variant: "producerai-2025" } });
+    harness = await createStack({ signedIn: false, simulator: { variant: "producerai-2025" } });
     const summary = await initLoginState({
       config: harness.config,
       headless: true,
@@ -88,7 +88,7 @@ describe("login state", () => {
   });
 
   it("init says what to do instead on a machine with no display", async () => {
-    harness = await createHarness({ signedIn: false, simulator: { variant: "producerai-2025" } });
+    harness = await createStack({ signedIn: false, simulator: { variant: "producerai-2025" } });
     const display = process.env.DISPLAY;
     delete process.env.DISPLAY;
     try {
@@ -111,7 +111,7 @@ describe("login state", () => {
 
 describe("automatic re-login with configured credentials", () => {
   it("signs in once, saves the state and finishes the generation", async () => {
-    harness = await createHarness({
+    harness = await createStack({
       simulator: { variant: "producerai-2025" },
       config: { session: { email: "producer@example.test", password: "correct horse battery" }, browser: { pageCount: 2 } },
     });
@@ -129,7 +129,7 @@ describe("automatic re-login with configured credentials", () => {
   });
 
   it("stops at a refused password and never tries it again blindly", async () => {
-    harness = await createHarness({
+    harness = await createStack({
       simulator: { variant: "producerai-2025" },
       config: { session: { email: "producer@example.test", password: "wrong password" } },
     });
@@ -143,7 +143,7 @@ describe("automatic re-login with configured credentials", () => {
   });
 
   it("ends in CHALLENGE when a challenge appears during sign-in", async () => {
-    harness = await createHarness({
+    harness = await createStack({
       simulator: { variant: "producerai-2025" },
       config: { session: { email: "producer@example.test", password: "correct horse battery" } },
     });
@@ -155,6 +155,85 @@ describe("automatic re-login with configured credentials", () => {
     expect((error as Error).message).toContain("during sign-in");
     expect(harness.site.stats.signIns.password).toBe(1);
     expect(harness.site.stats.challenges).toBeGreaterThan(0);
+  });
+});
 
+describe("login state files", () => {
+  const teardown = createTeardown();
+  afterEach(() => teardown.run());
+
+  it("are written atomically with mode 0600 and read back", () => {
+    const dir = teardown.tempDir("state-");
+    const file = path.join(dir, "nested", "state.json");
+    const state = normalizeLoginState([{ name: "sb-x-auth-token", value: "v", domain: ".producer.ai" }]);
+    writeLoginState(file, state);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(readLoginState(file)).toEqual(state);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(["state.json"]);
+    expect(readLoginState(path.join(dir, "absent.json"))).toBeUndefined();
+  });
+
+  it("normalizes cookie exports: session cookies, sameSite words, missing paths", () => {
+    const state = normalizeLoginState([
+      { name: "a", value: "1", domain: "x", session: true, sameSite: "no_restriction", secure: true },
+      { name: "b", value: "2", domain: "x", expirationDate: 1893456000.5, sameSite: "strict", path: "/p" },
+      { name: "c", value: "3", domain: "x", sameSite: null },
+    ]);
+    expect(state.cookies.map(({ name, expires, sameSite, path: cookiePath }) => [name, expires, sameSite, cookiePath])).toEqual([
+      ["a", -1, "None", "/"],
+      ["b", 1893456000, "Strict", "/p"],
+      ["c", -1, "Lax", "/"],
+    ]);
+  });
+
+  it("finds the Supabase auth cookie, split or whole, and its expiry", () => {
+    const now = Date.UTC(2026, 0, 1) / 1000;
+    const state = normalizeLoginState({
+      cookies: [
+        { name: "other", value: "x", domain: "d", expires: now - 10 },
+        { name: "sb-abc-auth-token.0", value: "x", domain: "d", expires: now + 100 },
+        { name: "sb-abc-auth-token.1", value: "y", domain: "d", expires: now + 200 },
+      ],
+    });
+    expect(authCookieOf(state, now * 1000)).toEqual({
+      name: "sb-abc-auth-token",
+      domain: "d",
+      source: "cookie",
+      expiresAt: new Date((now + 200) * 1000).toISOString(),
+      expired: false,
+      refreshable: false,
+    });
+    expect(authCookieOf(state, (now + 500) * 1000)?.expired).toBe(true);
+    expect(authCookieOf(normalizeLoginState([]), now)).toBeUndefined();
+  });
+
+  it("reads expires_at from a chunked base64- session cookie, for either host", () => {
+    const now = Date.UTC(2026, 0, 1) / 1000;
+    const json = JSON.stringify({ access_token: "t", expires_at: now + 3600, user: { pad: "p".repeat(5000) } });
+    const value = `base64-${Buffer.from(json).toString("base64url")}`;
+    for (const domain of [".flowmusic.app", "www.producer.ai"]) {
+      const state = normalizeLoginState([
+        { name: "sb-ref-auth-token.1", value: value.slice(3180), domain, expirationDate: now + 400 * 86400 },
+        { name: "sb-ref-auth-token.0", value: value.slice(0, 3180), domain, expirationDate: now + 400 * 86400 },
+      ]);
+      expect(authCookieOf(state, now * 1000)).toEqual({
+        name: "sb-ref-auth-token",
+        domain,
+        source: "expires_at",
+        expiresAt: new Date((now + 3600) * 1000).toISOString(),
+        expired: false,
+        refreshable: false,
+      });
+      expect(authCookieOf(state, (now + 3601) * 1000)?.expired).toBe(true);
+    }
+  });
+
+  it("tells an access token that the page renews (a refresh token in the session) from a login that ends", () => {
+    const now = Date.UTC(2026, 0, 1) / 1000;
+    const json = JSON.stringify({ access_token: "t", refresh_token: "r1", expires_at: now - 60 });
+    const state = normalizeLoginState([
+      { name: "sb-sb-auth-token.0", value: `base64-${Buffer.from(json).toString("base64url")}`, domain: ".flowmusic.app", expirationDate: now + 400 * 86400 },
+    ]);
+    expect(authCookieOf(state, now * 1000)).toMatchObject({ name: "sb-sb-auth-token", expired: true, refreshable: true });
   });
 });

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { makeTempDir, removeDir } from "./temp-dir.js";
 
 export interface S3Server {
   /** `http://127.0.0.1:<port>` */
@@ -64,7 +63,7 @@ function terminate(child: ChildProcess | undefined): Promise<void> {
 /** A real S3-protocol server (s3rver, in its own process) on 127.0.0.1 with one bucket, in a temporary folder. */
 export async function startS3Server(options: { bucket?: string } = {}): Promise<S3Server> {
   const bucket = options.bucket ?? "producer-test";
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), "producer-s3-"));
+  const directory = makeTempDir("producer-s3-");
   let { child, port } = await launch(0, directory, bucket);
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async () => terminate(child);
@@ -97,7 +96,7 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
     },
     async close() {
       await stop();
-      fs.rmSync(directory, { recursive: true, force: true });
+      removeDir(directory);
     },
   };
 }

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
 import path from "node:path";
+import { createTempDir, type TempDir } from "@producer/utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packument, startRegistry, type LocalRegistry } from "./registry.js";
 
@@ -29,6 +29,7 @@ const workspaces: Workspace[] = WORKSPACE_GROUPS.flatMap((group) =>
 const published = workspaces.filter((workspace) => !workspace.private);
 const LIBRARIES = ["@producer/config", "@producer/utils", "@producer/session", "@producer/core", "@producer/legacy-compat", "@producer/simulator"];
 
+let workDir: TempDir | undefined;
 let work: string;
 let registry: LocalRegistry;
 let repo: string;
@@ -75,6 +76,13 @@ function npmEnv(): NodeJS.ProcessEnv {
   };
 }
 
+/** A `files` entry up to its first glob part: the folder a pattern picks files from. */
+function folderOf(entry: string): string {
+  const parts = entry.split("/");
+  const glob = parts.findIndex((part) => /[*?[{]/.test(part));
+  return (glob === -1 ? parts : parts.slice(0, glob)).join("/");
+}
+
 /** The publishable part of the monorepo, copied so `changeset version` never touches the working tree. */
 function copyRepo(target: string): void {
   fs.mkdirSync(target, { recursive: true });
@@ -83,7 +91,8 @@ function copyRepo(target: string): void {
   for (const workspace of workspaces) {
     // What npm packs: the manifest, the readme, license and changelog, and every folder its `files` names.
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, workspace.dir, "package.json"), "utf8")) as { files?: string[] };
-    const shipped = (manifest.files ?? []).filter((entry) => !entry.startsWith("!"));
+    // A pattern is copied from its folder down: npm applies the pattern itself when it packs.
+    const shipped = (manifest.files ?? []).filter((entry) => !entry.startsWith("!")).map(folderOf).filter(Boolean);
     for (const entry of new Set(["package.json", "README.md", "LICENSE", "CHANGELOG.md", ...shipped])) {
       const source = path.join(ROOT, workspace.dir, entry);
       if (fs.existsSync(source)) fs.cpSync(source, path.join(target, workspace.dir, entry), { recursive: true });
@@ -113,7 +122,8 @@ async function commitAll(dir: string, message: string): Promise<void> {
 const changeset = (args: string[]) => run(path.join(ROOT, "node_modules", ".bin", "changeset"), args, { cwd: repo, env: publishEnv() });
 
 beforeAll(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "producer-release-"));
+  workDir = await createTempDir("producer-release-");
+  work = workDir.path;
   registry = await startRegistry(work);
   repo = path.join(work, "repo");
   copyRepo(repo);
@@ -126,7 +136,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await registry?.close();
-  if (work) fs.rmSync(work, { recursive: true, force: true });
+  await workDir?.cleanup();
 });
 
 describe("a release through a real npm registry", () => {
