@@ -165,7 +165,7 @@ describe("a daemon on TCP", () => {
 
   it("refuses webhooks to this machine, the LAN, the metadata service or with credentials; the receiver is never reached", async () => {
     let hits = 0;
-    const receiver = http.createServer((request, response) => {
+    const receiver = http.createServer((_request, response) => {
       hits += 1;
       response.end("ok");
     });

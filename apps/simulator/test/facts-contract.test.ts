@@ -55,7 +55,9 @@ function checkField(where: string, value: unknown, field: F.Field, errs: string[
     errs.push(`${where}: ${preview(v)} does not match ${field.pattern} — fact: ${field.fact}`);
   }
   if (t === "object" && field.shape) checkShape(where, v as Record<string, unknown>, field.shape, errs);
-  if (t === "array" && field.items) (v as unknown[]).forEach((x, i) => checkField(`${where}[${i}]`, x, field.items!, errs));
+  if (t === "array" && field.items) {
+    for (const [i, x] of (v as unknown[]).entries()) checkField(`${where}[${i}]`, x, field.items, errs);
+  }
 }
 
 function checkShape(where: string, obj: unknown, shape: F.Shape, errs: string[]): void {
@@ -128,7 +130,6 @@ class Findings {
 
 let site: RunningSimulator;
 let token: string;
-let refreshToken: string;
 let userId: string;
 
 interface Answer {
@@ -710,7 +711,6 @@ beforeAll(async () => {
   site.setCredits(100);
   const session = readSession(site.issueSession());
   token = session.json?.access_token;
-  refreshToken = session.json?.refresh_token;
   userId = session.json?.user?.id ?? "";
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listFiles } from "@producer/test-utils";
-import { S3Storage } from "@producer/utils";
+import type { S3Storage } from "@producer/utils";
 import type { Job } from "../src/index.js";
 import { createStack, type CoreStack } from "./stack.js";
 

@@ -16,6 +16,7 @@ export const downBackend: ProducerBackend = (() => {
     openTrackAudio: down,
     session: down,
     upNext: down,
+    // biome-ignore lint/correctness/useYield: a feed of a daemon that is down ends before its first event
     watchJob: async function* () {
       await down();
     },

@@ -149,7 +149,7 @@ describe("the artifacts of a failed job", () => {
     expect(fromTrace.filter((secret) => secret.length >= MIN_CHARS).length).toBeGreaterThan(5);
     expect(await artifactHoldsSecret(rawTrace, secrets)).toBe(true);
     // The page refreshed its token while the job ran: the saved state is not the one the job started with.
-    const refreshTokenOf = (state: LoginState | undefined) => (decodeSessionValue(valuesOfState(state)[state?.cookies.length ?? 0] ?? "") ?? {}).refresh_token;
+    const refreshTokenOf = (state: LoginState | undefined) => decodeSessionValue(valuesOfState(state)[state?.cookies.length ?? 0] ?? "")?.refresh_token;
     expect(refreshTokenOf(after)).toEqual(expect.any(String));
     expect(refreshTokenOf(after)).not.toBe(refreshTokenOf(issued));
 

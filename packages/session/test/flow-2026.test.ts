@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { ProducerError, readAudioFacts, type SubmissionRecord } from "@producer/utils";
+import { type ProducerError, readAudioFacts, type SubmissionRecord } from "@producer/utils";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { timed, withSettings } from "@producer/test-utils";
 import { expectExactSongs } from "./exact-songs.js";

@@ -16,12 +16,12 @@ function fullBox(type: string, version: number, flags: number, ...payload: Buffe
 
 const u32 = (...values: number[]) => {
   const out = Buffer.alloc(values.length * 4);
-  values.forEach((value, index) => out.writeUInt32BE(value >>> 0, index * 4));
+  for (const [index, value] of values.entries()) out.writeUInt32BE(value >>> 0, index * 4);
   return out;
 };
 const u16 = (...values: number[]) => {
   const out = Buffer.alloc(values.length * 2);
-  values.forEach((value, index) => out.writeUInt16BE(value & 0xffff, index * 2));
+  for (const [index, value] of values.entries()) out.writeUInt16BE(value & 0xffff, index * 2);
   return out;
 };
 const UNITY_MATRIX = u32(0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000);

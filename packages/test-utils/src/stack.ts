@@ -68,7 +68,7 @@ type ServiceOf<P> = P extends { ProducerService: { create(options: never): Promi
 type WithAccounts = { accounts: Readonly<Record<string, string>> };
 
 /** What `createStack` starts, typed by the parts it was bound to and the options it was given. */
-export interface Stack<P extends StackParts, O = {}> {
+export interface Stack<P extends StackParts, O = Record<never, never>> {
   site: SiteOf<P>;
   s3: O extends { storage: "local" } ? undefined : S3Server;
   dataDir: string;
@@ -111,7 +111,7 @@ type Sections = Record<string, Record<string, unknown> | undefined> & { accounts
  * `defaults` holds options every stack of the package shares (`name`, `bucket`).
  */
 export function defineStack<P extends StackParts>(parts: P, defaults: Pick<StackOptions, "name" | "bucket"> = {}) {
-  return async function createStack<O extends StackOptions<SiteOptionsOf<P>, ConfigInputOf<P>> = {}>(
+  return async function createStack<O extends StackOptions<SiteOptionsOf<P>, ConfigInputOf<P>> = Record<never, never>>(
     options: O = {} as O,
   ): Promise<Stack<P, O>> {
     const teardown = createTeardown();
