@@ -23,7 +23,11 @@ function dependencyDir(name, fromDir) {
 
 const readManifest = (dir) => JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
 const workspaceDirs = ["packages", "apps", "tests"]
-  .flatMap((group) => (fs.existsSync(path.join(root, group)) ? fs.readdirSync(path.join(root, group)).map((name) => path.join(root, group, name)) : []))
+  .flatMap((group) =>
+    fs.existsSync(path.join(root, group))
+      ? fs.readdirSync(path.join(root, group)).map((name) => path.join(root, group, name))
+      : [],
+  )
   .filter((dir) => fs.existsSync(path.join(dir, "package.json")));
 
 const problems = [];
@@ -37,13 +41,16 @@ function visit(dir, via) {
   checked += 1;
   const excluded = range ? versions.filter((version) => !semver.satisfies(version, range)) : [];
   if (excluded.length > 0) {
-    problems.push(`${manifest.name}@${manifest.version} wants node ${range}, not ${excluded.join(" / ")} (via ${via.join(" > ")})`);
+    problems.push(
+      `${manifest.name}@${manifest.version} wants node ${range}, not ${excluded.join(" / ")} (via ${via.join(" > ")})`,
+    );
   }
   const deps = { ...manifest.dependencies, ...manifest.optionalDependencies };
   for (const name of Object.keys(deps)) {
     const child = dependencyDir(name, dir);
     if (child) visit(child, [...via, name]);
-    else if (!manifest.optionalDependencies?.[name]) problems.push(`${name} (needed by ${manifest.name}) is not installed`);
+    else if (!manifest.optionalDependencies?.[name])
+      problems.push(`${name} (needed by ${manifest.name}) is not installed`);
   }
 }
 

@@ -23,10 +23,13 @@ function* walk(dir) {
 }
 
 const roots = ["packages", "apps", "tests"].flatMap((top) =>
-  fs.existsSync(path.join(root, top)) ? fs.readdirSync(path.join(root, top)).map((name) => path.join(root, top, name)) : [],
+  fs.existsSync(path.join(root, top))
+    ? fs.readdirSync(path.join(root, top)).map((name) => path.join(root, top, name))
+    : [],
 );
 
-const isTestFile = (file) => /[/\\](test|tests|fixtures)[/\\]|\.test\.[tj]s$/.test(file) || file.includes(`${path.sep}tests${path.sep}`);
+const isTestFile = (file) =>
+  /[/\\](test|tests|fixtures)[/\\]|\.test\.[tj]s$/.test(file) || file.includes(`${path.sep}tests${path.sep}`);
 
 const problems = [];
 const sizes = [];
@@ -36,7 +39,8 @@ for (const dir of roots) {
     const text = fs.readFileSync(file, "utf8");
     const lines = text.split("\n").length;
     sizes.push([lines, relative]);
-    if (!isTestFile(relative) && lines > MAX_FILE_LINES) problems.push(`${relative}: ${lines} lines (at most ${MAX_FILE_LINES})`);
+    if (!isTestFile(relative) && lines > MAX_FILE_LINES)
+      problems.push(`${relative}: ${lines} lines (at most ${MAX_FILE_LINES})`);
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
     const visit = (node) => {
       if (ts.isFunctionLike(node) && "body" in node && node.body) {
@@ -44,10 +48,18 @@ for (const dir of roots) {
         const end = source.getLineAndCharacterOfPosition(node.end).line;
         const length = end - start + 1;
         // A test file's describe/it callbacks hold many cases; only its helpers and the cases themselves count.
-        const isSuiteBody = isTestFile(relative) && ts.isCallExpression(node.parent) && /^(describe|it|test)$/.test(node.parent.expression.getText(source).split(".")[0]) && node.parent.expression.getText(source).startsWith("describe");
+        const isSuiteBody =
+          isTestFile(relative) &&
+          ts.isCallExpression(node.parent) &&
+          /^(describe|it|test)$/.test(node.parent.expression.getText(source).split(".")[0]) &&
+          node.parent.expression.getText(source).startsWith("describe");
         if (length > MAX_FUNCTION_LINES && !isSuiteBody) {
-          const name = node.name?.getText(source) ?? (ts.isVariableDeclaration(node.parent) ? node.parent.name.getText(source) : "(anonymous)");
-          problems.push(`${relative}:${start + 1}: function ${name} is ${length} lines (at most ${MAX_FUNCTION_LINES})`);
+          const name =
+            node.name?.getText(source) ??
+            (ts.isVariableDeclaration(node.parent) ? node.parent.name.getText(source) : "(anonymous)");
+          problems.push(
+            `${relative}:${start + 1}: function ${name} is ${length} lines (at most ${MAX_FUNCTION_LINES})`,
+          );
         }
       }
       ts.forEachChild(node, visit);
@@ -57,7 +69,8 @@ for (const dir of roots) {
 }
 
 if (process.argv.includes("--list")) {
-  for (const [lines, file] of sizes.sort((a, b) => b[0] - a[0]).slice(0, 25)) console.log(`${String(lines).padStart(5)} ${file}`);
+  for (const [lines, file] of sizes.sort((a, b) => b[0] - a[0]).slice(0, 25))
+    console.log(`${String(lines).padStart(5)} ${file}`);
 }
 if (problems.length > 0) {
   console.error(`Code sizes over the house limits:\n  ${problems.join("\n  ")}`);

@@ -19,12 +19,24 @@ export function quantile(values, q) {
 }
 
 /** Median and interquartile range. */
-export const summary = (values) => ({ median: quantile(values, 0.5), q1: quantile(values, 0.25), q3: quantile(values, 0.75), n: values.length });
+export const summary = (values) => ({
+  median: quantile(values, 0.5),
+  q1: quantile(values, 0.25),
+  q3: quantile(values, 0.75),
+  n: values.length,
+});
 export const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "—");
-export const fmtSummary = (s, unit = "", digits = 0) => `${fmt(s.median, digits)}${unit} (IQR ${fmt(s.q1, digits)}–${fmt(s.q3, digits)})`;
+export const fmtSummary = (s, unit = "", digits = 0) =>
+  `${fmt(s.median, digits)}${unit} (IQR ${fmt(s.q1, digits)}–${fmt(s.q3, digits)})`;
 
 export function machine() {
-  return { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? "unknown", loadavg: os.loadavg().map((load) => Number(load.toFixed(2))), node: process.version, memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)) };
+  return {
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    loadavg: os.loadavg().map((load) => Number(load.toFixed(2))),
+    node: process.version,
+    memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+  };
 }
 
 /** Folders made for a run: removed when the run ends, so no stored song outlives it. */
@@ -49,9 +61,13 @@ export async function startSite(options = {}) {
  * measure the bench process's own memory.
  */
 export async function startSiteProcess(options = {}) {
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, "scenarios", "site-process.mjs"), JSON.stringify(options)], {
-    stdio: ["ignore", "pipe", "inherit", "ipc"],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(import.meta.dirname, "scenarios", "site-process.mjs"), JSON.stringify(options)],
+    {
+      stdio: ["ignore", "pipe", "inherit", "ipc"],
+    },
+  );
   const line = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (chunk) => {
@@ -67,18 +83,27 @@ export async function startSiteProcess(options = {}) {
 
 /** The environment a daemon process needs to drive `site`, keeping everything under `dataDir`. */
 export function daemonEnv(site, dataDir, extra = {}) {
-  return producerEnvironment({ dataDir, siteUrl: site.url }, { PRODUCER_QUEUE_MAX_QUEUED: "100000", PRODUCER_LOG_LEVEL: "warn", ...extra });
+  return producerEnvironment(
+    { dataDir, siteUrl: site.url },
+    { PRODUCER_QUEUE_MAX_QUEUED: "100000", PRODUCER_LOG_LEVEL: "warn", ...extra },
+  );
 }
 
 export function chromiumPath() {
   return findBrowserExecutable(loadConfig({ env: {}, configFile: false }).config);
 }
-export const chromiumArgs = () => [...loadConfig({ env: {}, configFile: false }).config.browser.args, ...(process.getuid?.() === 0 ? ["--no-sandbox"] : [])];
+export const chromiumArgs = () => [
+  ...loadConfig({ env: {}, configFile: false }).config.browser.args,
+  ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
+];
 
 /** Starts `producer daemon` and resolves once it is ready, with the time that took. */
 export async function startDaemonProcess(env, { logLevel = "info" } = {}) {
   const started = performance.now();
-  const child = spawn(process.execPath, [PRODUCER_BIN, "daemon"], { env: { ...env, PRODUCER_LOG_LEVEL: logLevel }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [PRODUCER_BIN, "daemon"], {
+    env: { ...env, PRODUCER_LOG_LEVEL: logLevel },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let log = "";
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`daemon not ready:\n${log}`)), 60_000);

@@ -31,7 +31,8 @@ const sizes = {
 const results = { when: new Date().toISOString(), machine: machine(), sizes };
 const rows = [];
 let scenario = "";
-const row = (what, target, measured, met, why) => rows.push({ scenario, what, target, measured, met, ...(why ? { why } : {}) });
+const row = (what, target, measured, met, why) =>
+  rows.push({ scenario, what, target, measured, met, ...(why ? { why } : {}) });
 const step = (name) => console.error(`· ${name} …`);
 
 if (only.has("e2e")) {
@@ -39,10 +40,18 @@ if (only.has("e2e")) {
   results.endToEnd = {};
   // At zero page costs the simulator answers at once; at realistic ones each page load and listing takes what a
   // loaded site's does.
-  for (const [label, pageCostMs] of [["zero page costs", 0], [`page costs ${REALISTIC_PAGE_COST_MS} ms`, REALISTIC_PAGE_COST_MS]]) {
+  for (const [label, pageCostMs] of [
+    ["zero page costs", 0],
+    [`page costs ${REALISTIC_PAGE_COST_MS} ms`, REALISTIC_PAGE_COST_MS],
+  ]) {
     step(`end to end at ${label}: daemon / bare floor / cold script, interleaved`);
-    const r = (results.endToEnd[pageCostMs === 0 ? "zero" : "realistic"] = await endToEnd({ rounds: sizes.e2eRounds, pageCostMs }));
-    const steps = Object.entries(r.breakdownMs).map(([name, ms]) => `${name} ${fmt(ms)}`).join(", ");
+    const r = (results.endToEnd[pageCostMs === 0 ? "zero" : "realistic"] = await endToEnd({
+      rounds: sizes.e2eRounds,
+      pageCostMs,
+    }));
+    const steps = Object.entries(r.breakdownMs)
+      .map(([name, ms]) => `${name} ${fmt(ms)}`)
+      .join(", ");
     const browserMs = r.breakdownMs.generating ?? 0;
     row(
       `daemon end to end ÷ bare Playwright floor on an open page (${label})`,
@@ -69,7 +78,12 @@ if (only.has("library")) {
   scenario = "library";
   step("a generation with 0, 1,000 and 5,000 songs in the library, interleaved");
   const r = (results.library = await librarySize({ rounds: sizes.libraryRounds, sizes: [0, 1000, 5000] }));
-  row("generation time at 5,000 library songs ÷ at 0", "≤ 1.1×", `${fmtSummary(r.ratio5000, "×", 2)}; ${r.sizes.map((size) => `${size}: ${fmt(r.ms[size].median)} ms`).join(", ")}`, r.ratio5000.median <= 1.1);
+  row(
+    "generation time at 5,000 library songs ÷ at 0",
+    "≤ 1.1×",
+    `${fmtSummary(r.ratio5000, "×", 2)}; ${r.sizes.map((size) => `${size}: ${fmt(r.ms[size].median)} ms`).join(", ")}`,
+    r.ratio5000.median <= 1.1,
+  );
 }
 save();
 if (only.has("pages")) {
@@ -91,25 +105,60 @@ if (only.has("memory")) {
   scenario = "memory";
   step(`memory over ${sizes.generations} generations`);
   const r = (results.memory = await memory({ generations: sizes.generations }));
-  row(`JS heap after GC, generation 50 → ${r.generations}`, "≤ +2 MiB", `${fmt(r.at50.heapMiB, 1)} → ${fmt(r.atEnd.heapMiB, 1)} MiB (${r.heapGrowthMiB >= 0 ? "+" : ""}${fmt(r.heapGrowthMiB, 2)})`, r.heapGrowthMiB <= 2);
-  row(`Chromium PSS, generation 50 → ${r.generations}`, "within 10 %", `${fmt(r.at50.chromiumPssMiB)} → ${fmt(r.atEnd.chromiumPssMiB)} MiB (${fmt(r.pssGrowthPct, 1)} %)`, Math.abs(r.pssGrowthPct) <= 10);
-  row("audio left outside storage after every job ended", "0 files", `${r.audioLeftBehind} (data dir besides storage ${fmt(r.atEnd.dataDirMiB, 1)} MiB; Chromium temp ${fmt(r.atEnd.tmpLeftoverBytes / 2 ** 20, 1)} MiB; ${r.storedSongs} songs stored)`, r.audioLeftBehind === 0);
+  row(
+    `JS heap after GC, generation 50 → ${r.generations}`,
+    "≤ +2 MiB",
+    `${fmt(r.at50.heapMiB, 1)} → ${fmt(r.atEnd.heapMiB, 1)} MiB (${r.heapGrowthMiB >= 0 ? "+" : ""}${fmt(r.heapGrowthMiB, 2)})`,
+    r.heapGrowthMiB <= 2,
+  );
+  row(
+    `Chromium PSS, generation 50 → ${r.generations}`,
+    "within 10 %",
+    `${fmt(r.at50.chromiumPssMiB)} → ${fmt(r.atEnd.chromiumPssMiB)} MiB (${fmt(r.pssGrowthPct, 1)} %)`,
+    Math.abs(r.pssGrowthPct) <= 10,
+  );
+  row(
+    "audio left outside storage after every job ended",
+    "0 files",
+    `${r.audioLeftBehind} (data dir besides storage ${fmt(r.atEnd.dataDirMiB, 1)} MiB; Chromium temp ${fmt(r.atEnd.tmpLeftoverBytes / 2 ** 20, 1)} MiB; ${r.storedSongs} songs stored)`,
+    r.audioLeftBehind === 0,
+  );
 }
 save();
 if (only.has("submits")) {
   scenario = "submits";
   step(`durable submits to ${sizes.submits} queued`);
   const r = (results.submits = await submits({ total: sizes.submits, connections: 16, fullTotal: sizes.fullSubmits }));
-  row("accepted submits/s, 16 connections (SQLite, synchronous NORMAL)", "≥ 2,000/s", `${fmt(r.normal.overallPerSec)}/s overall; ${fmt(r.normal.at1000PerSec)}/s near 1,000 queued`, r.normal.overallPerSec >= 2000);
-  row(`submit rate at ${r.normal.queued} queued ÷ at 1,000`, "≥ 0.8×", `${fmt(r.endOverStart, 2)}× (${fmt(r.normal.atEndPerSec)}/s)`, r.endOverStart >= 0.8);
-  row("the same with synchronous FULL (every commit synced)", "— (trade-off)", `${fmt(r.full.overallPerSec)}/s over ${r.full.queued}`, true);
+  row(
+    "accepted submits/s, 16 connections (SQLite, synchronous NORMAL)",
+    "≥ 2,000/s",
+    `${fmt(r.normal.overallPerSec)}/s overall; ${fmt(r.normal.at1000PerSec)}/s near 1,000 queued`,
+    r.normal.overallPerSec >= 2000,
+  );
+  row(
+    `submit rate at ${r.normal.queued} queued ÷ at 1,000`,
+    "≥ 0.8×",
+    `${fmt(r.endOverStart, 2)}× (${fmt(r.normal.atEndPerSec)}/s)`,
+    r.endOverStart >= 0.8,
+  );
+  row(
+    "the same with synchronous FULL (every commit synced)",
+    "— (trade-off)",
+    `${fmt(r.full.overallPerSec)}/s over ${r.full.queued}`,
+    true,
+  );
 }
 save();
 if (only.has("streams")) {
   scenario = "streams";
   step(`GET /v1/queue with ${sizes.streams} event streams open`);
   const r = (results.streams = await streams({ count: sizes.streams }));
-  row(`GET /v1/queue with ${r.count} event streams open`, "≤ 50 ms", `${fmtSummary(r.queueWithStreamsMs, " ms", 1)} (alone ${fmtSummary(r.queueAloneMs, " ms", 1)}); ${r.opened} streams open`, r.opened === r.count && r.queueWithStreamsMs.median <= 50);
+  row(
+    `GET /v1/queue with ${r.count} event streams open`,
+    "≤ 50 ms",
+    `${fmtSummary(r.queueWithStreamsMs, " ms", 1)} (alone ${fmtSummary(r.queueAloneMs, " ms", 1)}); ${r.opened} streams open`,
+    r.opened === r.count && r.queueWithStreamsMs.median <= 50,
+  );
   row("one event stream past the cap", "429", String(r.pastCapStatus), r.pastCapStatus === 429);
 }
 save();
@@ -117,9 +166,25 @@ if (only.has("startup")) {
   scenario = "startup";
   step("daemon start, CLI start, exit");
   const r = (results.startup = await startup({ rounds: sizes.startupRounds }));
-  row("daemon start to ready (taking jobs) ÷ a bare script's start (Node, Playwright, launch, first page), both from spawn", "≤ 1.5×", `${fmtSummary(r.readyOverBare, "×", 2)}; ${fmt(r.daemonReadyMs.median)} vs ${fmt(r.bareLaunchMs.median)} ms`, r.readyOverBare.median <= 1.5);
-  row("daemon start to warm (Chromium up, studio opened, session checked) ÷ the same bare start", "— (what the first job waits for)", `${fmtSummary(r.warmOverBare, "×", 2)}; ${fmt(r.daemonWarmMs.median)} ms`, true);
-  for (const [name, s] of Object.entries(r.cliMs)) row(`CLI \`producer ${name === "help" ? "--help" : name}\` start to exit`, "≤ 300 ms", fmtSummary(s, " ms"), s.median <= 300);
+  row(
+    "daemon start to ready (taking jobs) ÷ a bare script's start (Node, Playwright, launch, first page), both from spawn",
+    "≤ 1.5×",
+    `${fmtSummary(r.readyOverBare, "×", 2)}; ${fmt(r.daemonReadyMs.median)} vs ${fmt(r.bareLaunchMs.median)} ms`,
+    r.readyOverBare.median <= 1.5,
+  );
+  row(
+    "daemon start to warm (Chromium up, studio opened, session checked) ÷ the same bare start",
+    "— (what the first job waits for)",
+    `${fmtSummary(r.warmOverBare, "×", 2)}; ${fmt(r.daemonWarmMs.median)} ms`,
+    true,
+  );
+  for (const [name, s] of Object.entries(r.cliMs))
+    row(
+      `CLI \`producer ${name === "help" ? "--help" : name}\` start to exit`,
+      "≤ 300 ms",
+      fmtSummary(s, " ms"),
+      s.median <= 300,
+    );
   row("exit after SIGTERM, once the last job ended", "≤ 300 ms", fmtSummary(r.exitMs, " ms"), r.exitMs.median <= 300);
 }
 
@@ -136,7 +201,15 @@ function save() {
   const out = path.join(import.meta.dirname, "results");
   const previousFile = path.join(out, "latest.json");
   const previous = fs.existsSync(previousFile) ? JSON.parse(fs.readFileSync(previousFile, "utf8")) : undefined;
-  const SCENARIO_RESULT = { e2e: "endToEnd", library: "library", pages: "pages", memory: "memory", submits: "submits", streams: "streams", startup: "startup" };
+  const SCENARIO_RESULT = {
+    e2e: "endToEnd",
+    library: "library",
+    pages: "pages",
+    memory: "memory",
+    submits: "submits",
+    streams: "streams",
+    startup: "startup",
+  };
   const order = Object.keys(SCENARIO_RESULT);
   const measured = (name) => rows.some((r) => r.scenario === name);
   const written = { ...results, runs: {} };
@@ -150,7 +223,14 @@ function save() {
     const when = previous.runs?.[name] ?? previous.when.slice(0, 10);
     written[key] = previous[key];
     written.runs[name] = when;
-    allRows.push(...(previous.rows ?? []).filter((r) => r.scenario === name).map((r) => ({ ...r, measured: r.measured.includes("(run of") ? r.measured : `${r.measured} (run of ${when})` })));
+    allRows.push(
+      ...(previous.rows ?? [])
+        .filter((r) => r.scenario === name)
+        .map((r) => ({
+          ...r,
+          measured: r.measured.includes("(run of") ? r.measured : `${r.measured} (run of ${when})`,
+        })),
+    );
   }
   allRows.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
   const { cores, loadavg, cpu, node } = results.machine;
@@ -160,7 +240,14 @@ function save() {
     "| what | target | measured | |",
     "|---|---|---|---|",
     ...allRows.map((r) => `| ${r.what} | ${r.target} | ${r.measured} | ${r.met ? "met" : "**missed**"} |`),
-    ...(allRows.some((r) => !r.met && r.why) ? ["", "Why a target is missed:", "", ...allRows.filter((r) => !r.met && r.why).map((r) => `- ${r.what}: ${r.why}`)] : []),
+    ...(allRows.some((r) => !r.met && r.why)
+      ? [
+          "",
+          "Why a target is missed:",
+          "",
+          ...allRows.filter((r) => !r.met && r.why).map((r) => `- ${r.what}: ${r.why}`),
+        ]
+      : []),
   ].join("\n");
   written.rows = allRows;
   fs.mkdirSync(out, { recursive: true });
@@ -170,7 +257,8 @@ function save() {
     const readme = path.join(ROOT, "README.md");
     const text = fs.readFileSync(readme, "utf8");
     const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
-    if (marked.test(text)) fs.writeFileSync(readme, text.replace(marked, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`));
+    if (marked.test(text))
+      fs.writeFileSync(readme, text.replace(marked, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`));
   }
   return { table, met: allRows.every((r) => r.met) };
 }

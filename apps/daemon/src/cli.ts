@@ -44,7 +44,11 @@ const EXIT_BY_CODE: Record<ProducerErrorCode, number> = {
 /** Bad usage, including what `parseArgs` refuses (an unknown or ambiguous option). */
 function isUsageError(error: unknown): error is Error {
   if (error instanceof UsageError) return true;
-  return error instanceof TypeError && "code" in error && String((error as { code: unknown }).code).startsWith("ERR_PARSE_ARGS");
+  return (
+    error instanceof TypeError &&
+    "code" in error &&
+    String((error as { code: unknown }).code).startsWith("ERR_PARSE_ARGS")
+  );
 }
 
 /** Prints what failed and answers the exit code it stands for. */

@@ -27,8 +27,13 @@ export interface RunningDaemon {
 export async function startDaemon(config: ProducerConfig, logger: Logger): Promise<RunningDaemon> {
   ensureDataDirs(config);
   // One account: its session drives the site. Several: one Chromium, a context per account, and a pool that picks.
-  const accounts = config.accounts.length > 1 ? new AccountPool({ config, logger: logger.child({ component: "accounts" }) }) : undefined;
-  const session = accounts ? (accounts.sessions[0] as BrowserSession) : new BrowserSession({ config, logger: logger.child({ component: "session" }) });
+  const accounts =
+    config.accounts.length > 1
+      ? new AccountPool({ config, logger: logger.child({ component: "accounts" }) })
+      : undefined;
+  const session = accounts
+    ? (accounts.sessions[0] as BrowserSession)
+    : new BrowserSession({ config, logger: logger.child({ component: "session" }) });
   const generator: MusicGenerator = accounts ?? session;
   const servers: HttpServer[] = [];
   let service: ProducerService | undefined;
@@ -36,8 +41,16 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
   const warm = (async () => {
     await (accounts ?? session).start();
     const status = await generator.checkSession({ force: true });
-    if (status.valid) logger.info({ expiresAt: status.expiresAt, warmMs: Date.now() - started }, "ProducerAI session is valid; the browser is warm");
-    else logger.warn({ code: status.code, reason: status.reason, warmMs: Date.now() - started }, "ProducerAI session is not usable yet; jobs wait");
+    if (status.valid)
+      logger.info(
+        { expiresAt: status.expiresAt, warmMs: Date.now() - started },
+        "ProducerAI session is valid; the browser is warm",
+      );
+    else
+      logger.warn(
+        { code: status.code, reason: status.reason, warmMs: Date.now() - started },
+        "ProducerAI session is not usable yet; jobs wait",
+      );
   })();
   warm.catch(() => undefined);
   let closed = false;
@@ -101,11 +114,18 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
     });
     servers.push(await listenOnSocket(app, config.daemon.socketPath));
     if (config.daemon.port !== undefined) {
-      const tcp = await listenOnTcp(app, { host: config.daemon.host, port: config.daemon.port, tokenConfigured: Boolean(config.daemon.token) });
+      const tcp = await listenOnTcp(app, {
+        host: config.daemon.host,
+        port: config.daemon.port,
+        tokenConfigured: Boolean(config.daemon.token),
+      });
       servers.push(tcp.server);
       port = tcp.port;
       if (token?.generated) {
-        logger.info({ tokenFile: config.daemon.tokenFile }, "TCP requests need the token in the token file; the CLI and the client read it there, `producer open` signs the status page in");
+        logger.info(
+          { tokenFile: config.daemon.tokenFile },
+          "TCP requests need the token in the token file; the CLI and the client read it there, `producer open` signs the status page in",
+        );
       }
     }
     logger.info({ socketPath: config.daemon.socketPath, port }, "producer daemon ready");
@@ -157,9 +177,14 @@ function poolAccounts(pool: AccountPool): AccountsControl {
 function singleAccount(session: BrowserSession): AccountsControl {
   const only = (name: string) => {
     if (name !== session.account.name) {
-      throw new NotFoundError(`There is no account ${JSON.stringify(name)}; the only account is ${session.account.name}.`, { details: { account: name } });
+      throw new NotFoundError(
+        `There is no account ${JSON.stringify(name)}; the only account is ${session.account.name}.`,
+        { details: { account: name } },
+      );
     }
-    throw new ConflictError("A single-account daemon has no account to pause or free: pause the queue instead, or declare `accounts`.");
+    throw new ConflictError(
+      "A single-account daemon has no account to pause or free: pause the queue instead, or declare `accounts`.",
+    );
   };
   return {
     list: async (): Promise<AccountReport[]> => {
@@ -179,7 +204,14 @@ function singleAccount(session: BrowserSession): AccountsControl {
           sessionExpiresInSecs: status.expiresInSecs ?? null,
           credits: latest?.credits ?? status.credits ?? null,
           creditsReadAt: latest?.at ?? (status.credits !== undefined ? status.checkedAt : null),
-          wall: status.valid ? null : { code: status.code ?? "SESSION_EXPIRED", reason: status.reason, since: status.checkedAt, until: status.checkedAt },
+          wall: status.valid
+            ? null
+            : {
+                code: status.code ?? "SESSION_EXPIRED",
+                reason: status.reason,
+                since: status.checkedAt,
+                until: status.checkedAt,
+              },
           generations: 0,
           failures: {},
           creditsSpent: 0,

@@ -64,25 +64,32 @@ async function main(): Promise<void> {
       let shown = "";
       for await (const update of producer.events(queued.jobId)) {
         job = update;
-        const step = update.progress && !isTerminal(update.status)
-          ? `${update.progress.stage}${update.progress.songNumber ? ` ${update.progress.songNumber}/${update.progress.songCount}` : ""}`
-          : "";
+        const step =
+          update.progress && !isTerminal(update.status)
+            ? `${update.progress.stage}${update.progress.songNumber ? ` ${update.progress.songNumber}/${update.progress.songCount}` : ""}`
+            : "";
         const line = `  ${update.status}${step ? ` (${step})` : ""}`;
         if (line !== shown) say(line);
         shown = line;
       }
       if (job?.status !== "succeeded") {
-        throw new Error(`the job ended ${job?.status ?? "unknown"}${job?.error ? `: ${job.error.code} ${job.error.message}` : ""}`);
+        throw new Error(
+          `the job ended ${job?.status ?? "unknown"}${job?.error ? `: ${job.error.code} ${job.error.message}` : ""}`,
+        );
       }
       say("\nStored tracks:");
       for (const track of job.tracks) {
         say(`  key      ${track.storage.key}`);
         say(`  title    ${track.title}`);
-        say(`  duration ${track.durationSecs.toFixed(2)} s  (${track.codec}, ${track.sampleRate} Hz, ${track.channels} ch, ${track.sizeBytes} bytes)`);
+        say(
+          `  duration ${track.durationSecs.toFixed(2)} s  (${track.codec}, ${track.sampleRate} Hz, ${track.channels} ch, ${track.sizeBytes} bytes)`,
+        );
         say(`  sha256   ${track.sha256}\n`);
       }
       const page = await producer.listTracks({ projectId: README_REQUEST.projectId });
-      say(`${README_REQUEST.projectId} now holds ${page.tracks.length}${page.nextCursor ? "+" : ""} tracks in the track store.`);
+      say(
+        `${README_REQUEST.projectId} now holds ${page.tracks.length}${page.nextCursor ? "+" : ""} tracks in the track store.`,
+      );
 
       const base = `http://127.0.0.1:${daemon.port}`;
       // TCP wants the token the daemon keeps in its data dir; an agent on this machine is given it.
@@ -90,7 +97,9 @@ async function main(): Promise<void> {
       say(`\nstatus page           ${(await producer.signInLink()).url}  (signs in once)`);
       say(`MCP (Streamable HTTP) ${base}/mcp`);
       if (process.env.PRODUCER_DEMO_STAY === "1") {
-        say("\nThe demo keeps running (PRODUCER_DEMO_STAY=1): open the status page, or point an MCP client at /mcp. Ctrl-C stops it.");
+        say(
+          "\nThe demo keeps running (PRODUCER_DEMO_STAY=1): open the status page, or point an MCP client at /mcp. Ctrl-C stops it.",
+        );
         await new Promise<void>((resolve) => {
           process.once("SIGINT", () => resolve());
           process.once("SIGTERM", () => resolve());
@@ -112,34 +121,53 @@ async function agentRoundTrip(base: string, token: string): Promise<void> {
     import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
   ]);
   const agent = new Client({ name: "producer-demo-agent", version: "1.0.0" });
-  await agent.connect(new StreamableHTTPClientTransport(new URL("/mcp", base), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await agent.connect(
+    new StreamableHTTPClientTransport(new URL("/mcp", base), {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
   try {
     say(`\nAn agent over MCP (${base}/mcp):`);
     const { tools } = await agent.listTools();
     say(`  tools: ${tools.map((tool) => tool.name).join(", ")}`);
-    const queued = (await agent.callTool({ name: "generate_music", arguments: { prompt: "A calm piano piece", title: "For the Agent", projectId: "agents" } }))
-      .structuredContent as { jobId: string; position: number };
+    const queued = (
+      await agent.callTool({
+        name: "generate_music",
+        arguments: { prompt: "A calm piano piece", title: "For the Agent", projectId: "agents" },
+      })
+    ).structuredContent as { jobId: string; position: number };
     say(`  generate_music       job ${queued.jobId}, position ${queued.position}`);
     let lastMessage = "";
-    const waited = await agent.callTool({ name: "wait_for_generation", arguments: { jobId: queued.jobId, timeoutSecs: 120 } }, undefined, {
-      timeout: 180_000,
-      onprogress: (progress) => {
-        if (progress.message && progress.message !== lastMessage) say(`    progress: ${progress.message}`);
-        lastMessage = progress.message ?? lastMessage;
+    const waited = await agent.callTool(
+      { name: "wait_for_generation", arguments: { jobId: queued.jobId, timeoutSecs: 120 } },
+      undefined,
+      {
+        timeout: 180_000,
+        onprogress: (progress) => {
+          if (progress.message && progress.message !== lastMessage) say(`    progress: ${progress.message}`);
+          lastMessage = progress.message ?? lastMessage;
+        },
       },
-    });
+    );
     const job = waited.structuredContent as { status: string; tracks: unknown[] };
     if (job.status !== "succeeded") throw new Error(`the agent's job ended ${job.status}`);
     say(`  wait_for_generation  ${job.status}, ${job.tracks.length} tracks`);
-    const listed = (await agent.callTool({ name: "list_tracks", arguments: { projectId: "agents" } })).structuredContent as { tracks: Array<{ title: string; durationSecs: number }> };
-    say(`  list_tracks          ${listed.tracks.map((track) => `"${track.title}" ${track.durationSecs.toFixed(2)} s`).join(", ")}`);
+    const listed = (await agent.callTool({ name: "list_tracks", arguments: { projectId: "agents" } }))
+      .structuredContent as { tracks: Array<{ title: string; durationSecs: number }> };
+    say(
+      `  list_tracks          ${listed.tracks.map((track) => `"${track.title}" ${track.durationSecs.toFixed(2)} s`).join(", ")}`,
+    );
   } finally {
     await agent.close();
   }
 }
 
 main().catch((error: unknown) => {
-  const message = ProducerError.isInstance(error) ? `[${error.code}] ${error.message}` : error instanceof Error ? error.message : String(error);
+  const message = ProducerError.isInstance(error)
+    ? `[${error.code}] ${error.message}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
   process.stderr.write(`producer demo failed: ${message}\n`);
   process.exitCode = 1;
 });

@@ -8,7 +8,15 @@ export function createDaemonLogger(level: string, destination: NodeJS.WritableSt
       level,
       base: { name: "producer" },
       redact: {
-        paths: ["*.password", "*.token", "*.authorization", "*.cookie", "*.cookies", "*.secretAccessKey", "req.headers.authorization"],
+        paths: [
+          "*.password",
+          "*.token",
+          "*.authorization",
+          "*.cookie",
+          "*.cookies",
+          "*.secretAccessKey",
+          "req.headers.authorization",
+        ],
         censor: "[redacted]",
       },
     },

@@ -30,7 +30,11 @@ async function api(path, init) {
     throw new Error("signed out");
   }
   const body = await response.json().catch(() => null);
-  if (!response.ok) throw Object.assign(new Error(body?.error?.message ?? `HTTP ${response.status}`), { status: response.status, body });
+  if (!response.ok)
+    throw Object.assign(new Error(body?.error?.message ?? `HTTP ${response.status}`), {
+      status: response.status,
+      body,
+    });
   return body;
 }
 
@@ -42,7 +46,8 @@ function stepOf(job) {
   if (job.status === "queued") return job.waiting ? `waiting: ${job.waiting.reason}` : "queued";
   const progress = job.progress;
   if (!progress || DONE.has(job.status)) return job.status;
-  const song = progress.songNumber && progress.songCount ? `, song ${progress.songNumber} of ${progress.songCount}` : "";
+  const song =
+    progress.songNumber && progress.songCount ? `, song ${progress.songNumber} of ${progress.songCount}` : "";
   return progress.stage === job.status ? `${job.status}${song}` : `${job.status}: ${progress.stage}${song}`;
 }
 
@@ -112,7 +117,9 @@ function announce(text) {
  * (`update`), new ones are built (`build`), and rows whose item is gone are removed.
  */
 function syncRows(container, items, key, build, update) {
-  const existing = new Map([...container.children].filter((row) => row.dataset.key).map((row) => [row.dataset.key, row]));
+  const existing = new Map(
+    [...container.children].filter((row) => row.dataset.key).map((row) => [row.dataset.key, row]),
+  );
   let previous = null;
   for (const item of items) {
     const id = key(item);
@@ -183,7 +190,13 @@ function renderRunning(jobs) {
         "li",
         { "data-job": job.id },
         el("div", { class: "prompt", text: job.input.prompt }),
-        el("div", {}, el("span", { class: "step", "data-cell": "step", text: stepOf(job) }), ` · attempt ${job.attempts} · started ${when(job.startedAt)} `, cancelButton(job)),
+        el(
+          "div",
+          {},
+          el("span", { class: "step", "data-cell": "step", text: stepOf(job) }),
+          ` · attempt ${job.attempts} · started ${when(job.startedAt)} `,
+          cancelButton(job),
+        ),
       );
     },
     (row, job) => setCell(row, "step", stepOf(job)),
@@ -216,7 +229,9 @@ function follow(id) {
 function errorCell(job) {
   if (!job.error) return [];
   const artifacts = job.error.details?.artifacts ?? {};
-  const links = [artifactLink(artifacts.screenshot, "screenshot"), artifactLink(artifacts.html, "page HTML")].filter(Boolean);
+  const links = [artifactLink(artifacts.screenshot, "screenshot"), artifactLink(artifacts.html, "page HTML")].filter(
+    Boolean,
+  );
   const parts = [el("span", { class: "error", text: `${job.error.code}: ${job.error.message}` })];
   for (const link of links) parts.push(" ", link);
   return parts;
@@ -255,7 +270,15 @@ function renderJobs(jobs) {
         el("td", { "data-label": "Attempts", "data-cell": "attempts", text: job.attempts }),
         el("td", { "data-label": "Error", "data-cell": "error" }),
         el("td", { "data-label": "Finished", "data-cell": "finished", text: when(job.finishedAt) }),
-        el("td", { "data-label": "Action", "data-cell": "action", "data-action": !DONE.has(job.status) ? "cancel" : job.recoverable ? "retry" : "" }, actionFor(job)),
+        el(
+          "td",
+          {
+            "data-label": "Action",
+            "data-cell": "action",
+            "data-action": !DONE.has(job.status) ? "cancel" : job.recoverable ? "retry" : "",
+          },
+          actionFor(job),
+        ),
       );
       row.dataset.error = "";
       updateJobRow(row, job);
@@ -306,10 +329,26 @@ function renderAccounts(accounts) {
   );
   for (const account of accounts) {
     const row = $("account-rows").querySelector(`[data-key="${CSS.escape(account.name)}"]`);
-    const state = account.paused ? "paused" : account.wall ? `walled: ${account.wall.code} (${account.wall.reason})` : account.signedIn ? "ready" : "signed out";
+    const state = account.paused
+      ? "paused"
+      : account.wall
+        ? `walled: ${account.wall.code} (${account.wall.reason})`
+        : account.signedIn
+          ? "ready"
+          : "signed out";
     setCell(row, "state", state);
-    setCell(row, "credits", account.credits === null ? "unknown" : `${account.credits} credits${account.creditsReadAt ? ` (read ${when(account.creditsReadAt)})` : ""}`);
-    setCell(row, "session", account.sessionExpiresAt ? `until ${new Date(account.sessionExpiresAt).toLocaleString()}` : "—");
+    setCell(
+      row,
+      "credits",
+      account.credits === null
+        ? "unknown"
+        : `${account.credits} credits${account.creditsReadAt ? ` (read ${when(account.creditsReadAt)})` : ""}`,
+    );
+    setCell(
+      row,
+      "session",
+      account.sessionExpiresAt ? `until ${new Date(account.sessionExpiresAt).toLocaleString()}` : "—",
+    );
     setCell(row, "running", String(account.running));
   }
 }

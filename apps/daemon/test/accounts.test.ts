@@ -19,7 +19,11 @@ afterEach(() => teardown.run());
 
 describe("a daemon with two accounts", () => {
   it("lists, pauses and resumes its accounts over HTTP and the CLI, and reports each in /readyz and /metrics", async () => {
-    const stack = await createSiteStack({ name: "accounts-daemon", simulator: { startingCredits: 500 }, signedIn: false });
+    const stack = await createSiteStack({
+      name: "accounts-daemon",
+      simulator: { startingCredits: 500 },
+      signedIn: false,
+    });
     teardown.add(stack.close);
     const { site, dataDir } = stack;
     const env = processEnvironment(stack, {
@@ -44,7 +48,11 @@ describe("a daemon with two accounts", () => {
       return result;
     };
     // Ready comes before the browser is warm: each account's session is checked just after.
-    await expect.poll(async () => (await client.listAccounts()).every((account) => account.signedIn !== null), { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(async () => (await client.listAccounts()).every((account) => account.signedIn !== null), {
+        timeout: 60_000,
+      })
+      .toBe(true);
     const accounts = await client.listAccounts();
     expect(accounts.map((account) => [account.name, account.signedIn, account.credits, account.wall])).toEqual([
       ["main", true, 500, null],
@@ -73,9 +81,13 @@ describe("a daemon with two accounts", () => {
     const spareTracks = await client.listTracks({ account: "spare" });
     expect(spareTracks.tracks.map((track) => track.account)).toEqual(["spare", "spare", "spare", "spare"]);
     const mainTracks = await run(process.execPath, [bin, "tracks", "--account", "main", "--json"], { env });
-    expect((JSON.parse(mainTracks.stdout) as { tracks: Array<{ jobId: string }> }).tracks.map((track) => track.jobId)).toEqual([second.jobId, second.jobId]);
+    expect(
+      (JSON.parse(mainTracks.stdout) as { tracks: Array<{ jobId: string }> }).tracks.map((track) => track.jobId),
+    ).toEqual([second.jobId, second.jobId]);
 
-    const ready = (await (await fetchOverSocket(config.daemon.socketPath, "/readyz")).json()) as { accounts: Array<{ name: string; generations: number }> };
+    const ready = (await (await fetchOverSocket(config.daemon.socketPath, "/readyz")).json()) as {
+      accounts: Array<{ name: string; generations: number }>;
+    };
     expect(ready.accounts.map((account) => [account.name, account.generations])).toEqual([
       ["main", 1],
       ["spare", 2],
@@ -86,28 +98,49 @@ describe("a daemon with two accounts", () => {
     expect(metrics).toContain('producer_account_credits{account="spare"} 480');
 
     await expect(client.accountAction("nobody", "pause")).rejects.toMatchObject({ code: "NOT_FOUND" });
-    const unknown = await run(process.execPath, [bin, "accounts", "pause", "nobody"], { env }).catch((error: { code: number; stderr: string }) => error);
+    const unknown = await run(process.execPath, [bin, "accounts", "pause", "nobody"], { env }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining("the accounts are main, spare") });
   });
 
   it("adds and removes accounts in the config file, refusing a bad name", async () => {
     const dataDir = teardown.tempDir("producer-accounts-cli-");
-    const env = { ...process.env, PRODUCER_PATHS_DATA_DIR: dataDir, PRODUCER_CONFIG: path.join(dataDir, "producer.config.json") };
+    const env = {
+      ...process.env,
+      PRODUCER_PATHS_DATA_DIR: dataDir,
+      PRODUCER_CONFIG: path.join(dataDir, "producer.config.json"),
+    };
     fs.writeFileSync(env.PRODUCER_CONFIG, JSON.stringify({ log: { level: "warn" } }));
-    const added = await run(process.execPath, [bin, "accounts", "add", "second", "--max-concurrency", "2", "--weight", "3"], { env, cwd: dataDir });
+    const added = await run(
+      process.execPath,
+      [bin, "accounts", "add", "second", "--max-concurrency", "2", "--weight", "3"],
+      { env, cwd: dataDir },
+    );
     expect(added.stdout).toContain(path.join(dataDir, "accounts", "second.json"));
     await run(process.execPath, [bin, "accounts", "add", "third"], { env, cwd: dataDir });
     const file = JSON.parse(fs.readFileSync(env.PRODUCER_CONFIG, "utf8")) as { log: unknown; accounts: unknown };
-    expect(file).toEqual({ log: { level: "warn" }, accounts: [{ name: "second", maxConcurrency: 2, weight: 3 }, { name: "third" }] });
-    const bad = await run(process.execPath, [bin, "accounts", "add", "Bad Name"], { env, cwd: dataDir }).catch((error: { code: number; stderr: string }) => error);
+    expect(file).toEqual({
+      log: { level: "warn" },
+      accounts: [{ name: "second", maxConcurrency: 2, weight: 3 }, { name: "third" }],
+    });
+    const bad = await run(process.execPath, [bin, "accounts", "add", "Bad Name"], { env, cwd: dataDir }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining("lowercase letters") });
     await run(process.execPath, [bin, "accounts", "remove", "second"], { env, cwd: dataDir });
-    expect(JSON.parse(fs.readFileSync(env.PRODUCER_CONFIG, "utf8"))).toEqual({ log: { level: "warn" }, accounts: [{ name: "third" }] });
+    expect(JSON.parse(fs.readFileSync(env.PRODUCER_CONFIG, "utf8"))).toEqual({
+      log: { level: "warn" },
+      accounts: [{ name: "third" }],
+    });
   });
 });
 
 /** A plain GET over the daemon's Unix socket. */
-async function fetchOverSocket(socketPath: string, urlPath: string): Promise<{ json(): Promise<unknown>; text(): Promise<string> }> {
+async function fetchOverSocket(
+  socketPath: string,
+  urlPath: string,
+): Promise<{ json(): Promise<unknown>; text(): Promise<string> }> {
   const http = await import("node:http");
   const body = await new Promise<string>((resolve, reject) => {
     const request = http.request({ socketPath, path: urlPath, method: "GET" }, (response) => {

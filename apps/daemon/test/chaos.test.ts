@@ -45,10 +45,12 @@ async function startDaemon(extra: NodeJS.ProcessEnv = {}): Promise<number> {
 
 const queue = async (count: number, label: string): Promise<string[]> => {
   const ids: string[] = [];
-  for (let index = 0; index < count; index += 1) ids.push((await client.generateMusic({ prompt: `${label} ${index}` })).jobId);
+  for (let index = 0; index < count; index += 1)
+    ids.push((await client.generateMusic({ prompt: `${label} ${index}` })).jobId);
   return ids;
 };
-const waitAll = (ids: string[], timeoutMs = 120_000): Promise<Job[]> => Promise.all(ids.map((id) => client.waitForJob(id, { timeoutMs })));
+const waitAll = (ids: string[], timeoutMs = 120_000): Promise<Job[]> =>
+  Promise.all(ids.map((id) => client.waitForJob(id, { timeoutMs })));
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -67,11 +69,14 @@ function audioLeft(): string[] {
 
 /** The invariants every case ends with: each job succeeded with 2 songs, one submission each, nothing left. */
 function expectWhole(jobs: Job[], submissionsBefore: number): void {
-  expect(jobs.map((job) => `${job.status}${job.error ? ` ${job.error.code}: ${job.error.message}` : ""}`)).toEqual(jobs.map(() => "succeeded"));
+  expect(jobs.map((job) => `${job.status}${job.error ? ` ${job.error.code}: ${job.error.message}` : ""}`)).toEqual(
+    jobs.map(() => "succeeded"),
+  );
   expect(jobs.every((job) => job.tracks.length === 2)).toBe(true);
   expect(new Set(jobs.flatMap((job) => job.tracks.map((track) => track.sha256))).size).toBe(jobs.length * 2);
   // Byte-exact: each stored song is what the site served for that clip.
-  for (const track of jobs.flatMap((job) => job.tracks)) expect(track.sha256).toBe(site.servedSha256(track.clipId as string, track.format as "wav"));
+  for (const track of jobs.flatMap((job) => job.tracks))
+    expect(track.sha256).toBe(site.servedSha256(track.clipId as string, track.format as "wav"));
   expect(site.stats.generations - submissionsBefore).toBe(jobs.length);
   expect(audioLeft()).toEqual([]);
 }
@@ -108,7 +113,8 @@ beforeEach(async () => {
 });
 afterEach(async (context) => {
   if (context.task.result?.state === "fail") {
-    for (const log of daemonLogs) console.error(`daemon log of "${context.task.name}":\n${log.join("").split("\n").slice(-80).join("\n")}`);
+    for (const log of daemonLogs)
+      console.error(`daemon log of "${context.task.name}":\n${log.join("").split("\n").slice(-80).join("\n")}`);
   }
   daemonLogs = [];
   daemon = undefined;
@@ -146,28 +152,36 @@ describe("chaos", () => {
     await startDaemon();
     const before = site.stats.generations;
     const ids = await queue(30, "daemon-kill");
-    await until("a few jobs to finish", async () => (await Promise.all(ids.slice(0, 3).map((id) => client.getJob(id)))).every((job) => job.status === "succeeded"));
+    await until("a few jobs to finish", async () =>
+      (await Promise.all(ids.slice(0, 3).map((id) => client.getJob(id)))).every((job) => job.status === "succeeded"),
+    );
     daemon?.kill("SIGKILL");
     await new Promise((resolve) => daemon?.once("exit", resolve));
     const restartMs = await startDaemon();
     const restarted = Date.now();
     const jobs = await waitAll(ids, 150_000);
     expectWhole(jobs, before);
-    console.log(`chaos: daemon kill -9 with 30 jobs: ready again in ${restartMs} ms, all 30 succeeded ${Date.now() - restarted} ms after restart, ${site.stats.generations - before} submissions, ${jobs.reduce((sum, job) => sum + job.tracks.length, 0)} track rows`);
+    console.log(
+      `chaos: daemon kill -9 with 30 jobs: ready again in ${restartMs} ms, all 30 succeeded ${Date.now() - restarted} ms after restart, ${site.stats.generations - before} submissions, ${jobs.reduce((sum, job) => sum + job.tracks.length, 0)} track rows`,
+    );
   }, 240_000);
 
   it("the S3 server down for 20 s mid-run", async () => {
     await startDaemon();
     const before = site.stats.generations;
     const ids = await queue(3, "s3-down");
-    await until("the first job to download", async () => ["downloading", "uploading"].includes((await client.getJob(ids[0] as string)).status));
+    await until("the first job to download", async () =>
+      ["downloading", "uploading"].includes((await client.getJob(ids[0] as string)).status),
+    );
     await s3.stop();
     const down = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 20_000));
     await s3.restart();
     const jobs = await waitAll(ids);
     expectWhole(jobs, before);
-    console.log(`chaos: S3 down 20 s: 3/3 jobs succeeded ${Date.now() - down - 20_000} ms after it came back, ${site.stats.generations - before} submissions, ${jobs.reduce((sum, job) => sum + job.attempts, 0)} attempts`);
+    console.log(
+      `chaos: S3 down 20 s: 3/3 jobs succeeded ${Date.now() - down - 20_000} ms after it came back, ${site.stats.generations - before} submissions, ${jobs.reduce((sum, job) => sum + job.attempts, 0)} attempts`,
+    );
   }, 120_000);
 
   it("the session expiring mid-run, then a new one imported", async () => {
@@ -183,14 +197,20 @@ describe("chaos", () => {
     await run(process.execPath, [bin, "session", "import", file], { env });
     const jobs = await waitAll(ids);
     expectWhole(jobs, before);
-    console.log(`chaos: session expiry then import: 4/4 jobs succeeded ${Date.now() - imported} ms after the import, ${site.stats.generations - before} submissions`);
+    console.log(
+      `chaos: session expiry then import: 4/4 jobs succeeded ${Date.now() - imported} ms after the import, ${site.stats.generations - before} submissions`,
+    );
   }, 120_000);
 
   it("300 concurrent submits with idempotency keys, sent twice", async () => {
     site.expireSessions(); // nothing runs: the queue pauses, so only the submits are measured
     await startDaemon();
     const send = () =>
-      Promise.all(Array.from({ length: 300 }, (_, index) => client.generateMusic({ prompt: `idempotent ${index}`, idempotencyKey: `chaos-${index}` })));
+      Promise.all(
+        Array.from({ length: 300 }, (_, index) =>
+          client.generateMusic({ prompt: `idempotent ${index}`, idempotencyKey: `chaos-${index}` }),
+        ),
+      );
     let started = Date.now();
     const first = await send();
     const firstMs = Date.now() - started;
@@ -225,7 +245,9 @@ describe("chaos", () => {
     const jobs = await waitAll(await queue(1, "download-never"));
     expectWhole(jobs, before);
     const via = site.stats.served.slice(-2).map((entry) => entry.via);
-    console.log(`chaos: download never fires: the job succeeded in ${Date.now() - started} ms, the songs fetched by ${[...new Set(via)].join(", ")}, ${site.stats.generations - before} submission`);
+    console.log(
+      `chaos: download never fires: the job succeeded in ${Date.now() - started} ms, the songs fetched by ${[...new Set(via)].join(", ")}, ${site.stats.generations - before} submission`,
+    );
   }, 120_000);
 
   it("a profile locator that matches nothing", async () => {
@@ -244,7 +266,9 @@ describe("chaos", () => {
     expect(fs.existsSync(artifacts.html ?? "")).toBe(true);
     expect(site.stats.generations).toBe(before);
     expect(audioLeft()).toEqual([]);
-    console.log(`chaos: a locator matching nothing: SITE_CHANGED (generateButton) in ${Date.now() - started} ms, ${job?.attempts} attempt, 0 submissions, screenshot and HTML kept`);
+    console.log(
+      `chaos: a locator matching nothing: SITE_CHANGED (generateButton) in ${Date.now() - started} ms, ${job?.attempts} attempt, 0 submissions, screenshot and HTML kept`,
+    );
   }, 120_000);
 });
 
@@ -258,17 +282,26 @@ describe.skipIf(!postgresUrl)("chaos on PostgreSQL", () => {
   });
 
   /** A daemon of its own data dir on the shared database, signed in to the same account. */
-  async function startSharedDaemon(name: string): Promise<{ child: ChildProcess; client: ProducerClient; dataDir: string }> {
+  async function startSharedDaemon(
+    name: string,
+  ): Promise<{ child: ChildProcess; client: ProducerClient; dataDir: string }> {
     const ownDir = stack.teardown.tempDir(`producer-chaos-${name}-`);
     stack.signIn(stack.configWith({ paths: { dataDir: ownDir } }));
-    const ownEnv = processEnvironment({ ...stack, dataDir: ownDir }, { PRODUCER_DATABASE_URL: schema.url, PRODUCER_QUEUE_BACKOFF_BASE_MS: "200" });
+    const ownEnv = processEnvironment(
+      { ...stack, dataDir: ownDir },
+      { PRODUCER_DATABASE_URL: schema.url, PRODUCER_QUEUE_BACKOFF_BASE_MS: "200" },
+    );
     const launched = await startDaemonProcess(ownEnv);
     daemonLogs.push(launched.log);
     stack.teardown.add(async () => {
       await stopProcess(launched.child);
       await killChromium(ownDir);
     });
-    return { child: launched.child, client: new ProducerClient({ socketPath: path.join(ownDir, "producer.sock") }), dataDir: ownDir };
+    return {
+      child: launched.child,
+      client: new ProducerClient({ socketPath: path.join(ownDir, "producer.sock") }),
+      dataDir: ownDir,
+    };
   }
 
   it("two daemons on one PostgreSQL, one killed with SIGKILL after its submission: the other takes its job over within seconds", async () => {
@@ -276,7 +309,8 @@ describe.skipIf(!postgresUrl)("chaos on PostgreSQL", () => {
     const [first, second] = await Promise.all([startSharedDaemon("one"), startSharedDaemon("two")]);
     const before = site.stats.generations;
     const ids: string[] = [];
-    for (let index = 0; index < 2; index += 1) ids.push((await first.client.generateMusic({ prompt: `takeover ${index}` })).jobId);
+    for (let index = 0; index < 2; index += 1)
+      ids.push((await first.client.generateMusic({ prompt: `takeover ${index}` })).jobId);
     // The first daemon's running job, once its submission is recorded (its lease names the daemon's pid).
     let victim: string | undefined;
     await until("the first daemon to submit a job", async () => {
@@ -300,11 +334,14 @@ describe.skipIf(!postgresUrl)("chaos on PostgreSQL", () => {
     const tracks = jobs.flatMap((job) => job.tracks);
     expect(tracks).toHaveLength(4);
     expect(new Set(tracks.map((track) => track.clipId)).size).toBe(4);
-    for (const track of tracks) expect(track.sha256).toBe(site.servedSha256(track.clipId as string, track.format as "wav"));
+    for (const track of tracks)
+      expect(track.sha256).toBe(site.servedSha256(track.clipId as string, track.format as "wav"));
     const { rows } = await schema.admin.query<{ count: string }>(`select count(*) from ${schema.name}.tracks`);
     expect(Number(rows[0]?.count)).toBe(4);
     const taken = jobs.find((job) => job.id === victim);
     expect(taken?.attempts).toBe(2);
-    console.log(`chaos: two daemons on PostgreSQL, one killed with SIGKILL after its submission: both jobs done ${doneAfterMs} ms after the kill, ${site.stats.generations - before} submissions, ${tracks.length} songs stored once`);
+    console.log(
+      `chaos: two daemons on PostgreSQL, one killed with SIGKILL after its submission: both jobs done ${doneAfterMs} ms after the kill, ${site.stats.generations - before} submissions, ${tracks.length} songs stored once`,
+    );
   }, 120_000);
 });

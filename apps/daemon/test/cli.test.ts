@@ -57,7 +57,10 @@ describe("producer --help", () => {
       expect(stdout.length, words.join(" ")).toBeGreaterThan(40);
       if (words.length > 0) expect(stdout).toContain(`producer ${words.join(" ")}`);
     }
-    const failed: Exit = await run(process.execPath, [bin, "generate", "--bogus"]).then((out) => ({ code: 0, ...out }), exitOf);
+    const failed: Exit = await run(process.execPath, [bin, "generate", "--bogus"]).then(
+      (out) => ({ code: 0, ...out }),
+      exitOf,
+    );
     expect(failed).toMatchObject({ code: 2 });
     expect(failed.stderr).toMatch(/^producer: .*bogus/);
     expect(failed.stderr).not.toMatch(/\n\s+at /);
@@ -67,7 +70,11 @@ describe("producer --help", () => {
 describe("producer site profile", () => {
   it("prints the effective profile as a profile file, and each value's source", async () => {
     dataDir = teardown.tempDir("producer-cli-");
-    const env = { ...environment(), PRODUCER_SITE_BASE_URL: "http://127.0.0.1:4173", PRODUCER_SITE_LOCATORS: JSON.stringify({ libraryRow: "li.song" }) };
+    const env = {
+      ...environment(),
+      PRODUCER_SITE_BASE_URL: "http://127.0.0.1:4173",
+      PRODUCER_SITE_LOCATORS: JSON.stringify({ libraryRow: "li.song" }),
+    };
     const { stdout } = await run(process.execPath, [bin, "site", "profile", "--json"], { env, timeout: 30_000 });
     const file = path.join(dataDir, "p.json");
     fs.writeFileSync(file, stdout);
@@ -85,14 +92,25 @@ describe("producer site profile", () => {
 describe("producer site profile, round trip", () => {
   it("writes a profile file that drives the site exactly as the built-in profile does", async () => {
     await setUp("flow-2026");
-    const { stdout } = await run(process.execPath, [bin, "site", "profile", "--json"], { env: environment(), timeout: 30_000 });
+    const { stdout } = await run(process.execPath, [bin, "site", "profile", "--json"], {
+      env: environment(),
+      timeout: 30_000,
+    });
     const file = path.join(dataDir as string, "p.json");
     fs.writeFileSync(file, stdout);
     const builtIn = loadConfig({ env: environment(), configFile: false }).config;
     const fromFile = loadConfig({ env: { ...environment(), PRODUCER_SITE_PROFILE: file }, configFile: false }).config;
     // Everything the driver reads is the same; only the record of where each value came from differs.
-    const { overridden: _a, profileSource: shipped, ...builtInSite } = builtIn.site as typeof builtIn.site & { overridden?: unknown };
-    const { overridden: _b, profileSource: written, ...fileSite } = fromFile.site as typeof fromFile.site & { overridden?: unknown };
+    const {
+      overridden: _a,
+      profileSource: shipped,
+      ...builtInSite
+    } = builtIn.site as typeof builtIn.site & { overridden?: unknown };
+    const {
+      overridden: _b,
+      profileSource: written,
+      ...fileSite
+    } = fromFile.site as typeof fromFile.site & { overridden?: unknown };
     expect([shipped, written]).toEqual(["shipped", file]);
     expect(fileSite).toEqual(builtInSite);
     // And the site takes a generation through it: two songs, one submission.
@@ -122,14 +140,32 @@ describe("producer site check", () => {
         // A promo dialog on every page load, hiding the app from role locators until it is closed.
         site?.faults.set("promo-dialog");
       }
-      const { stdout } = await run(process.execPath, [bin, "site", "check", "--json"], { env: environment(variant), timeout: 60_000 });
-      const report = JSON.parse(stdout) as { ok: boolean; credits?: number; checks: Array<{ locator: string; found: boolean | null }> };
+      const { stdout } = await run(process.execPath, [bin, "site", "check", "--json"], {
+        env: environment(variant),
+        timeout: 60_000,
+      });
+      const report = JSON.parse(stdout) as {
+        ok: boolean;
+        credits?: number;
+        checks: Array<{ locator: string; found: boolean | null }>;
+      };
       expect(report.checks.filter((check) => check.found === false)).toEqual([]);
       expect(report.ok).toBe(true);
       if (variant === "flow-2026") {
         expect(report.credits).toBe(490);
         const found = report.checks.filter((check) => check.found).map((check) => check.locator);
-        expect(found).toEqual(expect.arrayContaining(["generateButton", "bpmInput", "modelOption", "titleInput", "moreOptions", "menuDownload", "formatWav", "splitStems"]));
+        expect(found).toEqual(
+          expect.arrayContaining([
+            "generateButton",
+            "bpmInput",
+            "modelOption",
+            "titleInput",
+            "moreOptions",
+            "menuDownload",
+            "formatWav",
+            "splitStems",
+          ]),
+        );
       } else {
         expect(report.checks.find((check) => check.locator === "promptInput")?.found).toBe(true);
       }
@@ -140,13 +176,23 @@ describe("producer site check", () => {
 
   it("exits 6 and names the locator when the profile no longer matches", async () => {
     await setUp("flow-2026");
-    const env = { ...environment(), PRODUCER_SITE_LOCATORS: JSON.stringify({ advancedSwitch: { role: "switch", name: "Pro mode" } }) };
-    const failed: Exit = await run(process.execPath, [bin, "site", "check"], { env, timeout: 60_000 }).then((out) => ({ code: 0, ...out }), exitOf);
+    const env = {
+      ...environment(),
+      PRODUCER_SITE_LOCATORS: JSON.stringify({ advancedSwitch: { role: "switch", name: "Pro mode" } }),
+    };
+    const failed: Exit = await run(process.execPath, [bin, "site", "check"], { env, timeout: 60_000 }).then(
+      (out) => ({ code: 0, ...out }),
+      exitOf,
+    );
     expect(failed.code).toBe(6);
-    expect(failed.stdout).toMatch(/advancedSwitch\s+NOT FOUND\s+studio: compose panel\s+\{"role":"switch","name":"Pro mode"\}/);
+    expect(failed.stdout).toMatch(
+      /advancedSwitch\s+NOT FOUND\s+studio: compose panel\s+\{"role":"switch","name":"Pro mode"\}/,
+    );
     expect(failed.stdout).toContain("no longer matches");
     // The nearest switch on the page is the right one.
-    expect(failed.stdout).toContain('nearest on the page: {"role":"switch","name":"Toggle advanced sound mode","exact":true}');
+    expect(failed.stdout).toContain(
+      'nearest on the page: {"role":"switch","name":"Toggle advanced sound mode","exact":true}',
+    );
     expect(site?.stats.generations).toBe(0);
   }, 60_000);
 });
@@ -158,10 +204,10 @@ describe("producer generate --wait on a paused queue", () => {
     const { child } = await startDaemonProcess(environment());
     teardown.add(() => stopProcess(child));
     const started = Date.now();
-    const failed: Exit = await run(process.execPath, [bin, "generate", "while paused", "--wait"], { env: environment(), timeout: 60_000 }).then(
-      (out) => ({ code: 0, ...out }),
-      exitOf,
-    );
+    const failed: Exit = await run(process.execPath, [bin, "generate", "while paused", "--wait"], {
+      env: environment(),
+      timeout: 60_000,
+    }).then((out) => ({ code: 0, ...out }), exitOf);
     expect(failed.code).toBe(4);
     expect(failed.stdout).toMatch(/waiting: the queue is paused \(SESSION_EXPIRED\)/);
     const jobId = /Job ([0-9a-f-]{36}) stays queued/.exec(failed.stderr)?.[1];

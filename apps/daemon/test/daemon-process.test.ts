@@ -59,22 +59,43 @@ describe("the daemon process", () => {
     await startDaemonProcess();
     const downloads = path.join(dataDir, "earlier-downloads");
     const before = site.stats.generations;
-    const { stdout } = await run(process.execPath, ["--no-deprecation", path.join(import.meta.dirname, "fixtures", "earlier-caller.mjs")], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PRODUCER_PATHS_DATA_DIR: dataDir, PRODUCER_AI_DOWNLOAD_PATH: downloads },
-      timeout: 120_000,
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ["--no-deprecation", path.join(import.meta.dirname, "fixtures", "earlier-caller.mjs")],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          PRODUCER_PATHS_DATA_DIR: dataDir,
+          PRODUCER_AI_DOWNLOAD_PATH: downloads,
+        },
+        timeout: 120_000,
+      },
+    );
     const out = JSON.parse(stdout) as Record<string, Record<string, unknown> & { success?: boolean }>;
-    expect(out.result).toMatchObject({ success: true, method: "producer_ai_queue", lyrics: "Sunshine on the water", prompt: "Create a happy pop song" });
+    expect(out.result).toMatchObject({
+      success: true,
+      method: "producer_ai_queue",
+      lyrics: "Sunshine on the water",
+      prompt: "Create a happy pop song",
+    });
     expect(site.stats.prompts).toContain("Create a happy pop song\n\nLyrics:\nSunshine on the water");
     const uploaded = out.result?.uploaded_files as Array<{ filename: string; local_path: string; size: number }>;
     expect(uploaded).toHaveLength(2);
     for (const file of uploaded) expect(fs.statSync(file.local_path).size).toBe(file.size);
     expect(path.dirname(uploaded[0]?.local_path ?? "")).toBe(downloads);
-    expect(out.request).toMatchObject({ success: true, status: { status: "completed", request_id: out.result?.request_id } });
+    expect(out.request).toMatchObject({
+      success: true,
+      status: { status: "completed", request_id: out.result?.request_id },
+    });
     expect(out.session).toMatchObject({ is_authenticated: true });
     expect(out.clip).toMatchObject({ success: true, is_instrumental: true, project_id: "project_123" });
     expect(out.automation).toMatchObject({ success: true, method: "producer_ai_automation", title: "Credits" });
-    expect(out.files).toEqual(expect.arrayContaining([expect.objectContaining({ url: expect.stringMatching(/^\/api\/ai\/producer\/files\//) })]));
+    expect(out.files).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ url: expect.stringMatching(/^\/api\/ai\/producer\/files\//) }),
+      ]),
+    );
     expect(typeof out.served).toBe("string");
     expect(out.failed).toMatchObject({ success: false, error_type: "GenerationError" });
     expect(out.missing).toEqual({ success: false, error: "Request not found" });
@@ -86,7 +107,21 @@ describe("the daemon process", () => {
     await startDaemonProcess();
     const { stdout } = await run(
       process.execPath,
-      [bin, "generate", "A calm piano piece", "--title", "Credits", "--project", "p-1", "--user", "u-1", "--format", "mp3", "--wait", "--json"],
+      [
+        bin,
+        "generate",
+        "A calm piano piece",
+        "--title",
+        "Credits",
+        "--project",
+        "p-1",
+        "--user",
+        "u-1",
+        "--format",
+        "mp3",
+        "--wait",
+        "--json",
+      ],
       { env: environment(), timeout: 90_000 },
     );
     const job = JSON.parse(stdout) as { status: string; tracks: Array<{ storage: { key: string }; format: string }> };
@@ -94,9 +129,9 @@ describe("the daemon process", () => {
     expect(job.tracks.map((track) => track.format)).toEqual(["mp3", "mp3"]);
     const listed = await run(process.execPath, [bin, "tracks", "--project", "p-1"], { env: environment() });
     for (const track of job.tracks) expect(listed.stdout).toContain(track.storage.key);
-    const refused = await run(process.execPath, [bin, "generate", "x", "--format", "flac"], { env: environment() }).catch(
-      (caught: { code: number; stderr: string }) => caught,
-    );
+    const refused = await run(process.execPath, [bin, "generate", "x", "--format", "flac"], {
+      env: environment(),
+    }).catch((caught: { code: number; stderr: string }) => caught);
     expect((refused as { code: number }).code).toBe(2);
     expect((refused as { stderr: string }).stderr).toContain("format: must be one of wav, mp3, m4a");
   }, 120_000);
@@ -107,7 +142,8 @@ describe("the daemon process", () => {
     site.expireSessions();
     const { jobId } = await client.generateMusic({ prompt: "after the new login" });
     const deadline = Date.now() + 20_000;
-    while (!(await client.status()).paused && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!(await client.status()).paused && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await client.status()).paused?.code).toBe("SESSION_EXPIRED");
     expect((await client.session()).paused?.code).toBe("SESSION_EXPIRED");
     const stateFile = path.join(dataDir, "fresh-cookies.json");
@@ -179,14 +215,24 @@ describe("a daemon killed with SIGKILL mid-job", () => {
 
 describe("the producer CLI", () => {
   it("says the daemon is not running, with exit code 3, and checks the machine with doctor", async () => {
-    const error = await run(process.execPath, [bin, "jobs"], { env: environment() }).catch((caught: { code: number; stderr: string }) => caught);
+    const error = await run(process.execPath, [bin, "jobs"], { env: environment() }).catch(
+      (caught: { code: number; stderr: string }) => caught,
+    );
     expect((error as { code: number }).code).toBe(3);
     expect((error as { stderr: string }).stderr).toMatch(/\[UNAVAILABLE\].*producer daemon/);
     const doctor = await run(process.execPath, [bin, "doctor"], { env: environment(), timeout: 60_000 }).catch(
       (caught: { stdout: string; code: number }) => caught,
     );
     const text = (doctor as { stdout: string }).stdout;
-    for (const line of ["✓ configuration is valid", "✓ Chromium found", "✓ data dir writable", "✓ database migrates: sqlite", "✓ storage reachable", "✓ session valid", "✓ socket: free"]) {
+    for (const line of [
+      "✓ configuration is valid",
+      "✓ Chromium found",
+      "✓ data dir writable",
+      "✓ database migrates: sqlite",
+      "✓ storage reachable",
+      "✓ session valid",
+      "✓ socket: free",
+    ]) {
       expect(text).toContain(line);
     }
   }, 90_000);
@@ -200,7 +246,9 @@ describe("the producer CLI", () => {
     expect(stderr).toContain("Invalid producer configuration (2 problems)");
     expect(stderr).toContain("browser.pageCount");
     expect(stderr).not.toMatch(/\n\s+at /);
-    const { stdout } = await run(process.execPath, [bin, "config"], { env: { ...environment(), PRODUCER_DAEMON_TOKEN: "a-secret-token-for-tests" } });
+    const { stdout } = await run(process.execPath, [bin, "config"], {
+      env: { ...environment(), PRODUCER_DAEMON_TOKEN: "a-secret-token-for-tests" },
+    });
     expect(stdout).toMatch(/daemon\.token\s+= "\*\*\*\*"/);
     expect(stdout).not.toContain("a-secret-token-for-tests");
   });

@@ -21,7 +21,11 @@ describe("the demo (the README's main job)", () => {
       expect(stderr).toBe("");
       expect(stdout).toContain(`${dataDir}/producer.sock`);
       expect(stdout).toMatch(/^ {2}succeeded$/m);
-      const keys = [...stdout.matchAll(/key\s+(users\/user_456\/projects\/music-clip\/project_123\/audio\/[0-9a-f-]{36}-[12]\.wav)/g)];
+      const keys = [
+        ...stdout.matchAll(
+          /key\s+(users\/user_456\/projects\/music-clip\/project_123\/audio\/[0-9a-f-]{36}-[12]\.wav)/g,
+        ),
+      ];
       expect(keys, stdout).toHaveLength(2);
       expect([...stdout.matchAll(/duration \d+\.\d{2} s/g)]).toHaveLength(2);
       expect([...stdout.matchAll(/sha256\s+[0-9a-f]{64}/g)]).toHaveLength(2);

@@ -84,19 +84,35 @@ describe("the earlier HTTP routes", () => {
     const response = await call(
       "POST",
       "/api/ai/producer/music-clip/generate",
-      { prompt: "A warm folk song", title: "Harbor", is_instrumental: false, lyrics: "oh the sea", project_id: "project_123", email: "me@example.com", password },
+      {
+        prompt: "A warm folk song",
+        title: "Harbor",
+        is_instrumental: false,
+        lyrics: "oh the sea",
+        project_id: "project_123",
+        email: "me@example.com",
+        password,
+      },
       { "x-user-id": "user_456" },
     );
     expect(response.status).toBe(200);
     expect(normalize(response.body)).toEqual(golden(FIXTURES, "music-clip-generate", response.body));
     expect(site.stats.generations).toBe(before + 1);
     expect(site.stats.prompts.at(-1)).toBe("A warm folk song\n\nLyrics:\noh the sea");
-    const files = response.body.uploaded_files as Array<{ filename: string; local_path: null; track_record: { s3_key: string; sha256: string; id: string } }>;
-    for (const file of files) expect(file.track_record.s3_key).toBe(`users/user_456/projects/music-clip/project_123/audio/${file.filename}`);
+    const files = response.body.uploaded_files as Array<{
+      filename: string;
+      local_path: null;
+      track_record: { s3_key: string; sha256: string; id: string };
+    }>;
+    for (const file of files)
+      expect(file.track_record.s3_key).toBe(`users/user_456/projects/music-clip/project_123/audio/${file.filename}`);
 
     // The request status, by its id, in the earlier envelope; an unknown one as before.
     const status = await call("GET", `/api/ai/producer/music-clip/request-status/${String(response.body.request_id)}`);
-    expect(status.body).toMatchObject({ success: true, status: { status: "completed", request_id: response.body.request_id } });
+    expect(status.body).toMatchObject({
+      success: true,
+      status: { status: "completed", request_id: response.body.request_id },
+    });
     expect(await call("GET", "/api/ai/producer/music-clip/request-status/nope")).toMatchObject({
       status: 200,
       body: { success: false, error: "Request not found" },
@@ -122,12 +138,23 @@ describe("the earlier HTTP routes", () => {
   });
 
   it("takes the user from the body's user_id, and answers 401 / 422 as the earlier routes did", async () => {
-    const fromBody = await call("POST", "/api/ai/producer/music-clip/generate", { prompt: "Lo-fi beat", project_id: "p-1", user_id: "u-body" });
+    const fromBody = await call("POST", "/api/ai/producer/music-clip/generate", {
+      prompt: "Lo-fi beat",
+      project_id: "p-1",
+      user_id: "u-body",
+    });
     expect(fromBody.status).toBe(200);
-    expect((fromBody.body.uploaded_files as Array<{ track_record: { user_id: string } }>)[0]?.track_record.user_id).toBe("u-body");
+    expect(
+      (fromBody.body.uploaded_files as Array<{ track_record: { user_id: string } }>)[0]?.track_record.user_id,
+    ).toBe("u-body");
     const noUser = await call("POST", "/api/ai/producer/music-clip/generate", { prompt: "who am I" });
     expect(noUser).toMatchObject({ status: 401, body: { detail: "Not authenticated" } });
-    const noPrompt = await call("POST", "/api/ai/producer/music-clip/generate", { title: "no prompt" }, { "x-user-id": "u" });
+    const noPrompt = await call(
+      "POST",
+      "/api/ai/producer/music-clip/generate",
+      { title: "no prompt" },
+      { "x-user-id": "u" },
+    );
     expect(noPrompt.status).toBe(422);
     expect(normalize(noPrompt.body)).toEqual(golden(FIXTURES, "music-clip-generate-422", noPrompt.body));
   });
@@ -144,7 +171,12 @@ describe("the earlier HTTP routes", () => {
 
   it("POST /generate (the generic router) and GET /files, email and password accepted and ignored", async () => {
     const before = site.stats.generations;
-    const response = await call("POST", "/api/ai/producer/generate", { prompt: "Create a happy pop song", title: "My New Song", email: "me@example.com", password });
+    const response = await call("POST", "/api/ai/producer/generate", {
+      prompt: "Create a happy pop song",
+      title: "My New Song",
+      email: "me@example.com",
+      password,
+    });
     expect(response.status).toBe(200);
     expect(normalize(response.body)).toEqual(golden(FIXTURES, "generic-generate", response.body));
     expect(response.body.audio_url).toBe((response.body.network_urls as string[])[0]);
@@ -165,7 +197,12 @@ describe("the earlier HTTP routes", () => {
   it("failures are HTTP 500 { detail }, exactly as before", async () => {
     site.faults.set("song-failed");
     try {
-      const clip = await call("POST", "/api/ai/producer/music-clip/generate", { prompt: "fails", project_id: "p" }, { "x-user-id": "u" });
+      const clip = await call(
+        "POST",
+        "/api/ai/producer/music-clip/generate",
+        { prompt: "fails", project_id: "p" },
+        { "x-user-id": "u" },
+      );
       expect(clip.status).toBe(500);
       expect(normalize(clip.body)).toEqual(golden(FIXTURES, "music-clip-generate-500", clip.body));
       const generic = await call("POST", "/api/ai/producer/generate", { prompt: "fails too" });
@@ -181,7 +218,9 @@ describe("the earlier HTTP routes", () => {
     try {
       const simple = await fetch(`${moved.base}/legacy/producer/music-clip/simple-test`, { headers: auth });
       expect(simple.status).toBe(200);
-      const files = (await (await fetch(`${moved.base}/legacy/producer/files`, { headers: auth })).json()) as { files: Array<{ url: string }> };
+      const files = (await (await fetch(`${moved.base}/legacy/producer/files`, { headers: auth })).json()) as {
+        files: Array<{ url: string }>;
+      };
       expect(files.files.length).toBeGreaterThan(0);
       for (const file of files.files) expect(file.url).toMatch(/^\/legacy\/producer\/files\//);
       expect((await fetch(`${moved.base}/api/ai/producer/files`, { headers: auth })).status).toBe(404);
@@ -204,7 +243,11 @@ describe("the earlier routes under load", () => {
     try {
       const app = createApp({ config: fullConfig, service: queueOnly });
       const post = (body: string, type = "application/json") =>
-        app.request("/api/ai/producer/music-clip/generate", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": type, "x-user-id": "u1" }, body });
+        app.request("/api/ai/producer/music-clip/generate", {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": type, "x-user-id": "u1" },
+          body,
+        });
       await queueOnly.generateMusic({ prompt: "fills the queue" });
       const full = await post(JSON.stringify({ prompt: "one too many" }));
       expect(full.status).toBe(429);

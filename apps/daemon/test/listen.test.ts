@@ -30,9 +30,13 @@ describe("the Unix socket", () => {
   it("replaces a stale socket left by a crashed daemon", async () => {
     const socketPath = path.join(dir, "stale.sock");
     // A process that listens and is killed leaves the socket file behind, as a crashed daemon does.
-    const crashed = spawn(process.execPath, ["-e", `require("net").createServer().listen(${JSON.stringify(socketPath)}, () => console.log("up"))`], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const crashed = spawn(
+      process.execPath,
+      ["-e", `require("net").createServer().listen(${JSON.stringify(socketPath)}, () => console.log("up"))`],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     await new Promise((resolve) => crashed.stdout.once("data", resolve));
     crashed.kill("SIGKILL");
     await new Promise((resolve) => crashed.once("exit", resolve));
@@ -40,7 +44,9 @@ describe("the Unix socket", () => {
     const server = await listenOnSocket(app, socketPath);
     try {
       const answer = await new Promise<string>((resolve, reject) => {
-        const client = net.connect(socketPath, () => client.write("GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"));
+        const client = net.connect(socketPath, () =>
+          client.write("GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"),
+        );
         let text = "";
         client.on("data", (chunk) => (text += chunk));
         client.on("end", () => resolve(text));
@@ -74,7 +80,9 @@ describe("the Unix socket", () => {
 describe("TCP", () => {
   it("knows loopback exactly: not a name that merely starts with 127.", () => {
     expect(["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]", "LOCALHOST"].filter(isLoopback)).toHaveLength(6);
-    expect(["127.evil.example", "127.0.0.1.nip.io", "0.0.0.0", "::", "128.0.0.1", "localhost.example"].filter(isLoopback)).toEqual([]);
+    expect(
+      ["127.evil.example", "127.0.0.1.nip.io", "0.0.0.0", "::", "128.0.0.1", "localhost.example"].filter(isLoopback),
+    ).toEqual([]);
   });
 
   it("listens on loopback without a token", async () => {

@@ -15,9 +15,14 @@ describe("daemon logs", () => {
     const lines: Array<Record<string, unknown>> = [];
     const stream = new PassThrough();
     stream.on("data", (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString().split("\n").filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
     });
-    const { config } = loadConfig({ env: {}, configFile: false, overrides: { paths: { dataDir: dir }, daemon: { token } } });
+    const { config } = loadConfig({
+      env: {},
+      configFile: false,
+      overrides: { paths: { dataDir: dir }, daemon: { token } },
+    });
     const service = await ProducerService.create({ config });
     teardown.add(() => service.close({ graceMs: 0 }));
     const app = createApp({ config, service, logger: createDaemonLogger("debug", stream) });
@@ -40,7 +45,11 @@ describe("daemon logs", () => {
     stream.on("data", (chunk: Buffer) => chunks.push(chunk.toString()));
     const logger = createDaemonLogger("info", stream).child({ component: "test" });
     logger.info(
-      { headers: { authorization: "Bearer abc.def.ghi" }, cookie: "sb-x-auth-token=cookie-value", aws: { secretAccessKey: "wJalrXUtnFEMI" } },
+      {
+        headers: { authorization: "Bearer abc.def.ghi" },
+        cookie: "sb-x-auth-token=cookie-value",
+        aws: { secretAccessKey: "wJalrXUtnFEMI" },
+      },
       "retrying with Bearer live-token-123 and key AKIAIOSFODNN7EXAMPLE",
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -56,7 +65,9 @@ describe("daemon logs", () => {
     const chunks: string[] = [];
     const stream = new PassThrough();
     stream.on("data", (chunk: Buffer) => chunks.push(chunk.toString()));
-    const logger = createDaemonLogger("info", stream).child({ component: "service", jobId: "a" }).child({ component: "worker", jobId: "b" });
+    const logger = createDaemonLogger("info", stream)
+      .child({ component: "service", jobId: "a" })
+      .child({ component: "worker", jobId: "b" });
     logger.info({ attempt: 1 }, "job started");
     await new Promise((resolve) => setTimeout(resolve, 50));
     const line = chunks.join("").trim();

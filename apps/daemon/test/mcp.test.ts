@@ -24,7 +24,12 @@ const httpTransport = (token: string | undefined = TOKEN) =>
   });
 
 const stdioTransport = () =>
-  new StdioClientTransport({ command: process.execPath, args: [bin, "mcp"], env: daemon.env as Record<string, string>, stderr: "pipe" });
+  new StdioClientTransport({
+    command: process.execPath,
+    args: [bin, "mcp"],
+    env: daemon.env as Record<string, string>,
+    stderr: "pipe",
+  });
 
 async function connect(transport: Transport): Promise<Client> {
   const client = new Client({ name: "producer-test-agent", version: "1.0.0" });
@@ -39,25 +44,39 @@ const text = (result: unknown) => ((result as CallToolResult).content[0] as { te
 /** An agent's round trip: generate, wait (with progress), list the tracks, read one. */
 async function roundTrip(client: Client, prompt: string) {
   const submissionsBefore = daemon.site.stats.generations;
-  const queued = await client.callTool({ name: "generate_music", arguments: { prompt, title: "Agent Song", projectId: "agents" } });
+  const queued = await client.callTool({
+    name: "generate_music",
+    arguments: { prompt, title: "Agent Song", projectId: "agents" },
+  });
   expect(queued.isError).toBeFalsy();
   const { jobId, position } = structured(queued) as { jobId: string; position: number };
   expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
   expect(position).toBeGreaterThanOrEqual(1);
 
   const progress: Progress[] = [];
-  const waited = await client.callTool({ name: "wait_for_generation", arguments: { jobId, timeoutSecs: 60 } }, undefined, {
-    onprogress: (update) => progress.push(update),
-    timeout: 90_000,
-  });
-  const job = structured(waited) as { done: boolean; status: string; tracks: Array<{ trackId: string; sha256: string; durationSecs: number; audioPath: string }> };
+  const waited = await client.callTool(
+    { name: "wait_for_generation", arguments: { jobId, timeoutSecs: 60 } },
+    undefined,
+    {
+      onprogress: (update) => progress.push(update),
+      timeout: 90_000,
+    },
+  );
+  const job = structured(waited) as {
+    done: boolean;
+    status: string;
+    tracks: Array<{ trackId: string; sha256: string; durationSecs: number; audioPath: string }>;
+  };
   expect(job).toMatchObject({ done: true, status: "succeeded" });
   expect(job.tracks).toHaveLength(2);
   expect(progress.length).toBeGreaterThanOrEqual(1);
-  for (let index = 1; index < progress.length; index += 1) expect(progress[index]?.progress).toBeGreaterThan(progress[index - 1]?.progress as number);
+  for (let index = 1; index < progress.length; index += 1)
+    expect(progress[index]?.progress).toBeGreaterThan(progress[index - 1]?.progress as number);
   expect(progress.map((update) => update.message).join(" | ")).toMatch(/generating|downloading|uploading/);
 
-  const listed = structured(await client.callTool({ name: "list_tracks", arguments: { jobId } })) as { tracks: Array<{ trackId: string }> };
+  const listed = structured(await client.callTool({ name: "list_tracks", arguments: { jobId } })) as {
+    tracks: Array<{ trackId: string }>;
+  };
   expect(listed.tracks.map((track) => track.trackId).sort()).toEqual(job.tracks.map((track) => track.trackId).sort());
 
   const first = job.tracks[0] as { trackId: string; sha256: string };
@@ -82,13 +101,25 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
     const client = await connect(httpTransport());
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(
-      ["account_status", "cancel_generation", "generate_music", "get_generation", "get_track", "list_tracks", "retry_generation", "wait_for_generation"].sort(),
+      [
+        "account_status",
+        "cancel_generation",
+        "generate_music",
+        "get_generation",
+        "get_track",
+        "list_tracks",
+        "retry_generation",
+        "wait_for_generation",
+      ].sort(),
     );
     const generate = tools.find((tool) => tool.name === "generate_music");
     expect(generate?.description).toMatch(/Costs 10 credits/);
-    expect(Object.keys(generate?.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(["prompt", "title", "projectId", "lyrics", "waitSecs", "idempotencyKey"]));
+    expect(Object.keys(generate?.inputSchema.properties ?? {})).toEqual(
+      expect.arrayContaining(["prompt", "title", "projectId", "lyrics", "waitSecs", "idempotencyKey"]),
+    );
     expect(generate?.inputSchema.required).toEqual(["prompt"]);
-    for (const tool of tools.filter((one) => one.name !== "generate_music")) expect(tool.description).toMatch(/^Free\b|Cancels/);
+    for (const tool of tools.filter((one) => one.name !== "generate_music"))
+      expect(tool.description).toMatch(/^Free\b|Cancels/);
     expect(client.getInstructions()).toMatch(/wait_for_generation/);
     await client.close();
   });
@@ -121,21 +152,35 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
     const before = daemon.site.stats.generations;
     try {
       await withSettings(daemon.site.settings, { generationMs: 6000 }, async () => {
-        const running = structured(await client.callTool({ name: "generate_music", arguments: { prompt: "slow one" } })) as { jobId: string };
-        const queued = structured(await client.callTool({ name: "generate_music", arguments: { prompt: "never sent" } })) as { jobId: string; position: number };
+        const running = structured(
+          await client.callTool({ name: "generate_music", arguments: { prompt: "slow one" } }),
+        ) as { jobId: string };
+        const queued = structured(
+          await client.callTool({ name: "generate_music", arguments: { prompt: "never sent" } }),
+        ) as { jobId: string; position: number };
         const started = Date.now();
-        const waited = structured(await client.callTool({ name: "wait_for_generation", arguments: { jobId: running.jobId, timeoutSecs: 1 } })) as { done: boolean; status: string };
+        const waited = structured(
+          await client.callTool({ name: "wait_for_generation", arguments: { jobId: running.jobId, timeoutSecs: 1 } }),
+        ) as { done: boolean; status: string };
         expect(Date.now() - started).toBeLessThan(5000);
         expect(waited.done).toBe(false);
         expect(["queued", "generating", "downloading"]).toContain(waited.status);
 
-        const seen = structured(await client.callTool({ name: "get_generation", arguments: { jobId: queued.jobId } })) as { status: string; position: number; step: string };
+        const seen = structured(
+          await client.callTool({ name: "get_generation", arguments: { jobId: queued.jobId } }),
+        ) as { status: string; position: number; step: string };
         expect(seen).toMatchObject({ status: "queued", position: 1 });
         expect(seen.step).toMatch(/queued \(position 1\)/);
-        const cancelled = structured(await client.callTool({ name: "cancel_generation", arguments: { jobId: queued.jobId } })) as { status: string };
+        const cancelled = structured(
+          await client.callTool({ name: "cancel_generation", arguments: { jobId: queued.jobId } }),
+        ) as { status: string };
         expect(cancelled.status).toBe("cancelled");
         const finished = structured(
-          await client.callTool({ name: "wait_for_generation", arguments: { jobId: running.jobId, timeoutSecs: 60 } }, undefined, { timeout: 90_000 }),
+          await client.callTool(
+            { name: "wait_for_generation", arguments: { jobId: running.jobId, timeoutSecs: 60 } },
+            undefined,
+            { timeout: 90_000 },
+          ),
         ) as { done: boolean; status: string };
         expect(finished).toMatchObject({ done: true, status: "succeeded" });
         expect(daemon.site.stats.generations - before).toBe(1);
@@ -153,7 +198,10 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
     expect(refused.isError).toBe(true);
     expect(text(refused)).toMatch(/at most 3000 characters/);
     expect(text(refused)).not.toMatch(/\n\s+at |ZodError|"code":/);
-    const unknown = await client.callTool({ name: "get_generation", arguments: { jobId: "00000000-0000-4000-8000-000000000000" } });
+    const unknown = await client.callTool({
+      name: "get_generation",
+      arguments: { jobId: "00000000-0000-4000-8000-000000000000" },
+    });
     expect(unknown.isError).toBe(true);
     expect(structured(unknown)).toMatchObject({ error: { code: "NOT_FOUND" } });
     expect(daemon.site.stats.generations).toBe(before);

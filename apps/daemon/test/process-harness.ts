@@ -71,5 +71,12 @@ export async function startTestDaemon(
     .split("\n")
     .map((line) => (line.startsWith("{") ? (JSON.parse(line) as { msg?: string; port?: number }) : {}))
     .find((entry) => entry.msg === "producer daemon ready");
-  return { ...stack, env, child: started.child, log: started.log, baseUrl: `http://127.0.0.1:${ready?.port}`, token: options.token };
+  return {
+    ...stack,
+    env,
+    child: started.child,
+    log: started.log,
+    baseUrl: `http://127.0.0.1:${ready?.port}`,
+    token: options.token,
+  };
 }

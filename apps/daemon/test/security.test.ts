@@ -17,7 +17,11 @@ let token: string;
 beforeAll(async () => {
   daemon = await startTestDaemon({
     name: "security",
-    env: { PRODUCER_DAEMON_MAX_EVENT_STREAMS_PER_CLIENT: "3", PRODUCER_DAEMON_SIGN_IN_ATTEMPTS_PER_MINUTE: "5", PRODUCER_DAEMON_LEGACY_ROUTES: "true" },
+    env: {
+      PRODUCER_DAEMON_MAX_EVENT_STREAMS_PER_CLIENT: "3",
+      PRODUCER_DAEMON_SIGN_IN_ATTEMPTS_PER_MINUTE: "5",
+      PRODUCER_DAEMON_LEGACY_ROUTES: "true",
+    },
   });
   const file = path.join(daemon.dataDir, "daemon-token");
   expect(fs.statSync(file).mode & 0o777).toBe(0o600);
@@ -28,14 +32,22 @@ afterAll(async () => {
 });
 
 /** A raw HTTP request to the daemon's TCP port, with any Host header (fetch will not send a forged one). */
-function raw(options: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string }): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function raw(options: {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   const { port } = new URL(daemon.baseUrl);
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: "127.0.0.1", port, method: options.method ?? "GET", path: options.path, headers: options.headers }, (response) => {
-      let body = "";
-      response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
-    });
+    const request = http.request(
+      { host: "127.0.0.1", port, method: options.method ?? "GET", path: options.path, headers: options.headers },
+      (response) => {
+        let body = "";
+        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
+      },
+    );
     request.on("error", reject);
     request.end(options.body);
   });
@@ -53,14 +65,39 @@ describe("a daemon on TCP", () => {
     expect((await raw({ path: "/v1/session", headers: rebound })).status).toBe(403);
     expect((await raw({ path: "/v1/session", headers: { ...rebound, ...bearer() } })).status).toBe(403);
     const { body, ...type } = json({ prompt: "paid by a stranger" });
-    expect((await raw({ method: "POST", path: "/v1/generations", headers: { ...rebound, ...bearer(), ...type }, body })).status).toBe(403);
-    const call = json({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "generate_music", arguments: { prompt: "via mcp" } } });
-    const mcp = await raw({ method: "POST", path: "/mcp", headers: { ...rebound, ...bearer(), "content-type": call["content-type"], accept: "application/json, text/event-stream" }, body: call.body });
+    expect(
+      (await raw({ method: "POST", path: "/v1/generations", headers: { ...rebound, ...bearer(), ...type }, body }))
+        .status,
+    ).toBe(403);
+    const call = json({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "generate_music", arguments: { prompt: "via mcp" } },
+    });
+    const mcp = await raw({
+      method: "POST",
+      path: "/mcp",
+      headers: {
+        ...rebound,
+        ...bearer(),
+        "content-type": call["content-type"],
+        accept: "application/json, text/event-stream",
+      },
+      body: call.body,
+    });
     expect(mcp.status).toBe(403);
     // A right Host with a foreign Origin (a page of another site) is refused too; the daemon's own names pass.
-    expect((await raw({ path: "/v1/queue", headers: { host: own(), origin: "http://evil.example", ...bearer() } })).status).toBe(403);
-    expect((await raw({ path: "/v1/queue", headers: { host: own(), origin: `http://${own()}`, ...bearer() } })).status).toBe(200);
-    expect((await raw({ path: "/v1/queue", headers: { host: `localhost:${new URL(daemon.baseUrl).port}`, ...bearer() } })).status).toBe(200);
+    expect(
+      (await raw({ path: "/v1/queue", headers: { host: own(), origin: "http://evil.example", ...bearer() } })).status,
+    ).toBe(403);
+    expect(
+      (await raw({ path: "/v1/queue", headers: { host: own(), origin: `http://${own()}`, ...bearer() } })).status,
+    ).toBe(200);
+    expect(
+      (await raw({ path: "/v1/queue", headers: { host: `localhost:${new URL(daemon.baseUrl).port}`, ...bearer() } }))
+        .status,
+    ).toBe(200);
     expect(daemon.site.stats.generations).toBe(before);
   });
 
@@ -84,7 +121,10 @@ describe("a daemon on TCP", () => {
     let browser: Browser | undefined;
     try {
       const root = typeof process.getuid === "function" && process.getuid() === 0;
-      browser = await chromium.launch({ executablePath: findBrowserExecutable(loadConfig({ env: daemon.env, configFile: false }).config), args: root ? ["--no-sandbox"] : [] });
+      browser = await chromium.launch({
+        executablePath: findBrowserExecutable(loadConfig({ env: daemon.env, configFile: false }).config),
+        args: root ? ["--no-sandbox"] : [],
+      });
       const page = await browser.newPage();
       await page.goto(link);
       await expect.poll(() => page.getByRole("heading", { level: 1, name: "producer" }).isVisible()).toBe(true);
@@ -109,17 +149,29 @@ describe("a daemon on TCP", () => {
   it("refuses a body that is not UTF-8 with 400 INVALID_INPUT, submitting nothing", async () => {
     const before = daemon.site.stats.generations;
     const body = Buffer.concat([Buffer.from('{"prompt":"caf'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
-    const answer = await raw({ method: "POST", path: "/v1/generations", headers: { host: own(), ...bearer(), "content-type": "application/json" }, body });
+    const answer = await raw({
+      method: "POST",
+      path: "/v1/generations",
+      headers: { host: own(), ...bearer(), "content-type": "application/json" },
+      body,
+    });
     expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "INVALID_INPUT", message: "The body is not valid UTF-8." } });
+    expect(JSON.parse(answer.body)).toMatchObject({
+      error: { code: "INVALID_INPUT", message: "The body is not valid UTF-8." },
+    });
     expect(daemon.site.stats.generations).toBe(before);
   });
 
   it("caps the event streams a client holds open (429 past it) and gives a place back when one closes", async () => {
-    const { jobId } = (await new ProducerClient({ baseUrl: daemon.baseUrl, token }).generateMusic({ prompt: "watched a lot" })) as { jobId: string };
+    const { jobId } = (await new ProducerClient({ baseUrl: daemon.baseUrl, token }).generateMusic({
+      prompt: "watched a lot",
+    })) as { jobId: string };
     const controllers = Array.from({ length: 4 }, () => new AbortController());
     const open = (index: number) =>
-      fetch(new URL(`/v1/generations/${jobId}/events`, daemon.baseUrl), { headers: bearer(), signal: (controllers[index] as AbortController).signal });
+      fetch(new URL(`/v1/generations/${jobId}/events`, daemon.baseUrl), {
+        headers: bearer(),
+        signal: (controllers[index] as AbortController).signal,
+      });
     const first = await Promise.all([0, 1, 2].map(open));
     expect(first.map((response) => response.status)).toEqual([200, 200, 200]);
     const fourth = await open(3);
@@ -142,12 +194,18 @@ describe("a daemon on TCP", () => {
     expect(answer.body).not.toContain(daemon.dataDir);
     const artifacts = (failed.error?.details?.artifacts ?? {}) as Record<string, string>;
     expect(artifacts.screenshot).toMatch(/^\/v1\/artifacts\/[^/]+\/page\.png$/);
-    expect((await raw({ path: artifacts.screenshot as string, headers: { host: own(), ...bearer() } })).status).toBe(200);
-    const overSocket = await new ProducerClient({ socketPath: path.join(daemon.dataDir, "producer.sock") }).getJob(jobId);
+    expect((await raw({ path: artifacts.screenshot as string, headers: { host: own(), ...bearer() } })).status).toBe(
+      200,
+    );
+    const overSocket = await new ProducerClient({ socketPath: path.join(daemon.dataDir, "producer.sock") }).getJob(
+      jobId,
+    );
     const html = ((overSocket.error?.details?.artifacts ?? {}) as Record<string, string>).html as string;
     expect(html.startsWith(daemon.dataDir)).toBe(true);
     // The page HTML was scrubbed as it was written: no cookie value of the session is in it, and it is served.
-    const state = JSON.parse(fs.readFileSync(path.join(daemon.dataDir, "state.json"), "utf8")) as { cookies: Array<{ value: string }> };
+    const state = JSON.parse(fs.readFileSync(path.join(daemon.dataDir, "state.json"), "utf8")) as {
+      cookies: Array<{ value: string }>;
+    };
     const secrets = state.cookies.map((cookie) => cookie.value).filter((value) => value.length >= 8);
     expect(secrets.length).toBeGreaterThan(0);
     const written = fs.readFileSync(html, "utf8");
@@ -157,7 +215,11 @@ describe("a daemon on TCP", () => {
     // A file that does hold one (say, left by an older version) is never served.
     const planted = path.join(daemon.dataDir, "artifacts", "planted");
     fs.mkdirSync(planted, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(path.join(planted, "page.html"), `<html><script>const session = "${secrets[0]}";</script></html>`, { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(planted, "page.html"),
+      `<html><script>const session = "${secrets[0]}";</script></html>`,
+      { mode: 0o600 },
+    );
     const refused = await raw({ path: "/v1/artifacts/planted/page.html", headers: { host: own(), ...bearer() } });
     expect(refused.status).toBe(403);
     expect(refused.body).not.toContain(secrets[0]);
@@ -173,9 +235,20 @@ describe("a daemon on TCP", () => {
     const port = (receiver.address() as { port: number }).port;
     try {
       const before = daemon.site.stats.generations;
-      for (const webhookUrl of [`http://127.0.0.1:${port}/hook`, `http://0x7f000001:${port}/`, "http://169.254.169.254/latest/meta-data", "http://10.0.0.1/", `http://user:pw@example.test/`]) {
+      for (const webhookUrl of [
+        `http://127.0.0.1:${port}/hook`,
+        `http://0x7f000001:${port}/`,
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.1/",
+        `http://user:pw@example.test/`,
+      ]) {
         const { body, ...type } = json({ prompt: "with a webhook", webhookUrl });
-        const answer = await raw({ method: "POST", path: "/v1/generations", headers: { host: own(), ...bearer(), ...type }, body });
+        const answer = await raw({
+          method: "POST",
+          path: "/v1/generations",
+          headers: { host: own(), ...bearer(), ...type },
+          body,
+        });
         expect(answer.status, webhookUrl).toBe(400);
         const error = (JSON.parse(answer.body) as { error: { code: string; message: string } }).error;
         expect(error.code).toBe("INVALID_INPUT");
@@ -185,7 +258,10 @@ describe("a daemon on TCP", () => {
       expect(daemon.site.stats.generations).toBe(before);
       // A name that resolves to loopback passes the form, and is refused when the address is known.
       const overTcp = new ProducerClient({ baseUrl: daemon.baseUrl, token });
-      const { jobId } = (await overTcp.generateMusic({ prompt: "a named loopback webhook", webhookUrl: `http://localhost:${port}/hook` })) as { jobId: string };
+      const { jobId } = (await overTcp.generateMusic({
+        prompt: "a named loopback webhook",
+        webhookUrl: `http://localhost:${port}/hook`,
+      })) as { jobId: string };
       await overTcp.waitForJob(jobId, { timeoutMs: 60_000 });
       await expect.poll(async () => (await overTcp.getJob(jobId)).webhookStatus, { timeout: 15_000 }).toBe("failed");
       expect(hits).toBe(0);
@@ -198,19 +274,43 @@ describe("a daemon on TCP", () => {
     // The used-up link of the earlier case was one failure already: four more are heard, then 429.
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 6; attempt += 1) {
-      const answer = await raw({ method: "POST", path: "/login", headers: { host: own(), "content-type": "application/x-www-form-urlencoded" }, body: "token=not-the-token-at-all" });
+      const answer = await raw({
+        method: "POST",
+        path: "/login",
+        headers: { host: own(), "content-type": "application/x-www-form-urlencoded" },
+        body: "token=not-the-token-at-all",
+      });
       statuses.push(answer.status);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
     // Even the right token waits out the minute.
-    expect((await raw({ method: "POST", path: "/login", headers: { host: own(), "content-type": "application/x-www-form-urlencoded" }, body: `token=${token}` })).status).toBe(429);
+    expect(
+      (
+        await raw({
+          method: "POST",
+          path: "/login",
+          headers: { host: own(), "content-type": "application/x-www-form-urlencoded" },
+          body: `token=${token}`,
+        })
+      ).status,
+    ).toBe(429);
   });
 
   it("the earlier routes read JSON bodies only, and UTF-8 only", async () => {
-    const plain = await raw({ method: "POST", path: "/api/ai/producer/generate", headers: { host: own(), ...bearer(), "content-type": "text/plain" }, body: '{"prompt":"as text"}' });
+    const plain = await raw({
+      method: "POST",
+      path: "/api/ai/producer/generate",
+      headers: { host: own(), ...bearer(), "content-type": "text/plain" },
+      body: '{"prompt":"as text"}',
+    });
     expect(plain.status).toBe(415);
     const broken = Buffer.concat([Buffer.from('{"prompt":"x'), Buffer.from([0xff]), Buffer.from('"}')]);
-    const notUtf8 = await raw({ method: "POST", path: "/api/ai/producer/generate", headers: { host: own(), ...bearer(), "content-type": "application/json" }, body: broken });
+    const notUtf8 = await raw({
+      method: "POST",
+      path: "/api/ai/producer/generate",
+      headers: { host: own(), ...bearer(), "content-type": "application/json" },
+      body: broken,
+    });
     expect(notUtf8.status).toBe(400);
   });
 });

@@ -25,7 +25,14 @@ beforeAll(async () => {
   const root = typeof process.getuid === "function" && process.getuid() === 0;
   browser = await chromium.launch({
     executablePath: findBrowserExecutable(loadConfig({ env: daemon.env, configFile: false }).config),
-    args: ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required", ...(root ? ["--no-sandbox"] : [])],
+    args: [
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-dev-shm-usage",
+      "--autoplay-policy=no-user-gesture-required",
+      ...(root ? ["--no-sandbox"] : []),
+    ],
   });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
@@ -56,13 +63,17 @@ describe("the status page", () => {
     // Queued, with its position, while the first runs with its live step.
     const queuedRow = page.locator("#queue-rows tr", { hasText: "second in line" });
     await expect.poll(() => queuedRow.textContent(), { timeout: 15_000 }).toMatch(/^1.*queued/);
-    await expect.poll(() => page.locator("#running-rows li", { hasText: "first in line" }).locator(".step").textContent(), { timeout: 15_000 }).toMatch(
-      /^(generating|downloading|uploading|recording)/,
-    );
+    await expect
+      .poll(() => page.locator("#running-rows li", { hasText: "first in line" }).locator(".step").textContent(), {
+        timeout: 15_000,
+      })
+      .toMatch(/^(generating|downloading|uploading|recording)/);
     await page.screenshot({ path: path.join(ARTIFACTS, "status-page-running.png"), fullPage: true });
 
     // Done: the row says so, the queue is empty, and the song plays.
-    await expect.poll(() => jobRow(page, "second in line").locator('[data-cell="status"]').textContent(), { timeout: 60_000 }).toBe("succeeded");
+    await expect
+      .poll(() => jobRow(page, "second in line").locator('[data-cell="status"]').textContent(), { timeout: 60_000 })
+      .toBe("succeeded");
     expect(await jobRow(page, "first in line").locator('[data-cell="status"]').textContent()).toBe("succeeded");
     await expect.poll(() => page.locator("#queue-rows tr").count()).toBe(0);
     const job = await client.getJob("jobId" in second ? second.jobId : "");
@@ -76,7 +87,9 @@ describe("the status page", () => {
         new Promise<number>((resolve, reject) => {
           if (element.readyState >= 1) resolve(element.duration);
           element.addEventListener("loadedmetadata", () => resolve(element.duration), { once: true });
-          element.addEventListener("error", () => reject(new Error(`audio error ${element.error?.code}`)), { once: true });
+          element.addEventListener("error", () => reject(new Error(`audio error ${element.error?.code}`)), {
+            once: true,
+          });
         }),
     );
     expect(duration).toBeGreaterThan(0.5);
@@ -89,7 +102,12 @@ describe("the status page", () => {
       // Seeking works (the daemon answers byte ranges).
       element.currentTime = element.duration / 2;
       await new Promise((resolve) => element.addEventListener("seeked", resolve, { once: true }));
-      return { playedTo, seekable: element.seekable.length > 0 ? element.seekable.end(0) : 0, at: element.currentTime, duration: element.duration };
+      return {
+        playedTo,
+        seekable: element.seekable.length > 0 ? element.seekable.end(0) : 0,
+        at: element.currentTime,
+        duration: element.duration,
+      };
     });
     expect(played.playedTo).toBeGreaterThan(0);
     expect(played.seekable).toBeCloseTo(played.duration, 1);
@@ -97,7 +115,9 @@ describe("the status page", () => {
     expect(daemon.site.stats.generations - before).toBe(2);
     // The balance the last generation left (480 after two at 10), not the one read when the daemon started.
     expect(daemon.site.credits()).toBe(480);
-    await expect.poll(() => page.locator("#account-rows tr", { hasText: "default" }).textContent(), { timeout: 10_000 }).toMatch(/480 credits/);
+    await expect
+      .poll(() => page.locator("#account-rows tr", { hasText: "default" }).textContent(), { timeout: 10_000 })
+      .toMatch(/480 credits/);
     expect("jobId" in first).toBe(true);
 
     await page.screenshot({ path: path.join(ARTIFACTS, "status-page.png"), fullPage: true });
@@ -116,10 +136,18 @@ describe("the status page", () => {
         await expect.poll(() => button.count(), { timeout: 15_000 }).toBeGreaterThan(0);
         await button.focus();
         await page.keyboard.press("Enter");
-        await expect.poll(() => jobRow(page, "cancel me please").locator('[data-cell="status"]').textContent(), { timeout: 15_000 }).toBe("cancelled");
+        await expect
+          .poll(() => jobRow(page, "cancel me please").locator('[data-cell="status"]').textContent(), {
+            timeout: 15_000,
+          })
+          .toBe("cancelled");
         expect(await page.getByRole("status").textContent()).toMatch(/cancelled/i);
         expect((await client.getJob((cancelled as { jobId: string }).jobId)).status).toBe("cancelled");
-        await expect.poll(() => jobRow(page, "keeps the worker busy").locator('[data-cell="status"]').textContent(), { timeout: 60_000 }).toBe("succeeded");
+        await expect
+          .poll(() => jobRow(page, "keeps the worker busy").locator('[data-cell="status"]').textContent(), {
+            timeout: 60_000,
+          })
+          .toBe("succeeded");
         expect(daemon.site.stats.prompts).not.toContain("cancel me please");
       });
     } finally {
@@ -145,7 +173,9 @@ describe("the status page", () => {
     expect(image.headers()["content-type"]).toBe("image/png");
     expect((await image.body()).subarray(1, 4).toString()).toBe("PNG");
     // Nothing outside the artifacts folder is served.
-    expect((await page.request.get(new URL("/v1/artifacts/..%2F..%2Fetc/passwd", daemon.baseUrl).href)).status()).toBe(404);
+    expect((await page.request.get(new URL("/v1/artifacts/..%2F..%2Fetc/passwd", daemon.baseUrl).href)).status()).toBe(
+      404,
+    );
 
     const account = page.locator("#account-rows tr", { hasText: "default" });
     await expect.poll(() => account.textContent(), { timeout: 10_000 }).toMatch(/ready\d+ credits \(read /);
@@ -170,7 +200,8 @@ describe("the status page", () => {
     expect(await row.getByRole("button", { name: /^Retry/ }).count()).toBe(0);
     const job = await client.getJob(jobId);
     expect(job.tracks).toHaveLength(2);
-    for (const track of job.tracks) expect(track.sha256).toBe(daemon.site.servedSha256(track.clipId as string, track.format as "wav"));
+    for (const track of job.tracks)
+      expect(track.sha256).toBe(daemon.site.servedSha256(track.clipId as string, track.format as "wav"));
     expect(daemon.site.stats.generations).toBe(before);
     await page.close();
   }, 120_000);
@@ -181,8 +212,11 @@ describe("the status page", () => {
     await expect.poll(() => page.locator("#track-rows li").count(), { timeout: 10_000 }).toBeGreaterThan(0);
     // Nothing wider than the screen: no sideways scrolling.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    const unnamed = await page.evaluate(() =>
-      [...document.querySelectorAll("button, audio, a, input")].filter((element) => !(element.getAttribute("aria-label") || element.textContent?.trim() || element.id)).length,
+    const unnamed = await page.evaluate(
+      () =>
+        [...document.querySelectorAll("button, audio, a, input")].filter(
+          (element) => !(element.getAttribute("aria-label") || element.textContent?.trim() || element.id),
+        ).length,
     );
     expect(unnamed).toBe(0);
     expect(await page.locator("table:not(:has(caption))").count()).toBe(0);
@@ -191,11 +225,18 @@ describe("the status page", () => {
     // The page is served on the Unix socket too.
     const http = await import("node:http");
     const overSocket = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = http.request({ socketPath: path.join(daemon.dataDir, "producer.sock"), path: "/", headers: { authorization: `Bearer ${TOKEN}` } }, (response) => {
-        let body = "";
-        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-      });
+      const request = http.request(
+        {
+          socketPath: path.join(daemon.dataDir, "producer.sock"),
+          path: "/",
+          headers: { authorization: `Bearer ${TOKEN}` },
+        },
+        (response) => {
+          let body = "";
+          response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
       request.on("error", reject);
       request.end();
     });
@@ -203,7 +244,9 @@ describe("the status page", () => {
     expect(overSocket.body).toContain('<script src="/status.js" defer></script>');
 
     // A page of another origin cannot use the visitor's cookie to drive the daemon.
-    const forged = await fetch(new URL("/v1/queue", daemon.baseUrl), { headers: { origin: "http://evil.example", authorization: `Bearer ${TOKEN}` } });
+    const forged = await fetch(new URL("/v1/queue", daemon.baseUrl), {
+      headers: { origin: "http://evil.example", authorization: `Bearer ${TOKEN}` },
+    });
     expect(forged.status).toBe(403);
     await page.close();
   }, 60_000);
@@ -215,7 +258,9 @@ describe("the status page", () => {
     await client.generateMusic({ prompt: "waits for a new session" });
     await expect.poll(() => page.locator("#summary").textContent(), { timeout: 30_000 }).toMatch(/^Paused: /);
     await client.session({ force: true });
-    await expect.poll(() => page.locator("#account-rows tr", { hasText: "default" }).textContent(), { timeout: 10_000 }).toMatch(/walled: SESSION_EXPIRED/);
+    await expect
+      .poll(() => page.locator("#account-rows tr", { hasText: "default" }).textContent(), { timeout: 10_000 })
+      .toMatch(/walled: SESSION_EXPIRED/);
     const queued = page.locator("#queue-rows tr", { hasText: "waits for a new session" });
     await expect.poll(() => queued.textContent(), { timeout: 10_000 }).toMatch(/waiting: /);
     await page.close();

@@ -9,7 +9,15 @@ import { SITE_VARIANTS } from "./variants.js";
 /** What the admin API does through the running simulator's own methods. */
 export type SimulatorControls = Pick<
   RunningSimulator,
-  "issueSession" | "revokeRefreshTokens" | "liveRefreshTokens" | "seedLibrary" | "flowClips" | "expireSessions" | "setCredits" | "credits" | "resetStats"
+  | "issueSession"
+  | "revokeRefreshTokens"
+  | "liveRefreshTokens"
+  | "seedLibrary"
+  | "flowClips"
+  | "expireSessions"
+  | "setCredits"
+  | "credits"
+  | "resetStats"
 >;
 
 const readBody = async <T>(c: Context): Promise<T> => (await c.req.json().catch(() => ({}))) as T;
@@ -68,10 +76,13 @@ export function createAdminApi(state: SimulatorState, adminToken: string, contro
     controls.revokeRefreshTokens(emailIn(await readBody<{ email?: unknown }>(c)));
     return c.json({ ok: true });
   });
-  admin.get("/sessions/refresh-tokens", (c) => c.json({ refreshTokens: controls.liveRefreshTokens(c.req.query("email")) }));
+  admin.get("/sessions/refresh-tokens", (c) =>
+    c.json({ refreshTokens: controls.liveRefreshTokens(c.req.query("email")) }),
+  );
   admin.post("/library/seed", async (c) => {
     const body = await readBody<{ email?: unknown; count?: unknown }>(c);
-    if (typeof body.count !== "number" || !Number.isInteger(body.count) || body.count < 0) return c.json({ error: "count must be an integer >= 0" }, 400);
+    if (typeof body.count !== "number" || !Number.isInteger(body.count) || body.count < 0)
+      return c.json({ error: "count must be an integer >= 0" }, 400);
     controls.seedLibrary(emailIn(body), body.count);
     return c.json({ ok: true, clips: controls.flowClips().length });
   });
@@ -80,16 +91,20 @@ export function createAdminApi(state: SimulatorState, adminToken: string, contro
     return c.json({ ok: true });
   });
   admin.get("/settings", (c) => c.json(settings));
-  admin.get("/credits/:email", (c) => c.json({ email: c.req.param("email"), credits: controls.credits(c.req.param("email")) }));
+  admin.get("/credits/:email", (c) =>
+    c.json({ email: c.req.param("email"), credits: controls.credits(c.req.param("email")) }),
+  );
   admin.put("/credits/:email", async (c) => {
     const body = await readBody<{ credits?: unknown }>(c);
-    if (typeof body.credits !== "number" || body.credits < 0) return c.json({ error: "credits must be a number >= 0" }, 400);
+    if (typeof body.credits !== "number" || body.credits < 0)
+      return c.json({ error: "credits must be a number >= 0" }, 400);
     controls.setCredits(body.credits, c.req.param("email"));
     return c.json({ email: c.req.param("email"), credits: controls.credits(c.req.param("email")) });
   });
   admin.patch("/settings", async (c) => {
     const body = await readBody<Partial<SimulatorSettings>>(c);
-    if (body.variant !== undefined && !SITE_VARIANTS.includes(body.variant)) return c.json({ error: "unknown variant" }, 400);
+    if (body.variant !== undefined && !SITE_VARIANTS.includes(body.variant))
+      return c.json({ error: "unknown variant" }, 400);
     for (const key of LIVE_SETTINGS) {
       if (body[key] !== undefined) (settings as Record<string, unknown>)[key] = body[key];
     }

@@ -22,7 +22,18 @@ export interface SimulatedGeneration {
 }
 
 const WORDS_A = ["Golden", "Neon", "Velvet", "Paper", "Electric", "Quiet", "Crimson", "Silver", "Midnight", "Summer"];
-const WORDS_B = ["Tides", "Skyline", "Echoes", "Lanterns", "Horizon", "Static", "Gardens", "Rivers", "Signals", "Motel"];
+const WORDS_B = [
+  "Tides",
+  "Skyline",
+  "Echoes",
+  "Lanterns",
+  "Horizon",
+  "Static",
+  "Gardens",
+  "Rivers",
+  "Signals",
+  "Motel",
+];
 
 /** Titles and durations that vary from song to song but are fixed by the prompt, so runs are repeatable. */
 export function planSongs(
@@ -58,7 +69,8 @@ export class AudioCache {
     let bytes = this.files.get(key);
     if (!bytes) {
       const options = { seed: `${song.id}:${song.title}`, durationSecs: song.durationSecs };
-      bytes = format === "wav" ? synthesizeWav(options) : format === "mp3" ? synthesizeMp3(options) : synthesizeM4a(options);
+      bytes =
+        format === "wav" ? synthesizeWav(options) : format === "mp3" ? synthesizeMp3(options) : synthesizeM4a(options);
       this.files.set(key, bytes);
     }
     return bytes;

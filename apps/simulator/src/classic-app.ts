@@ -39,7 +39,14 @@ function addPages(app: Hono, state: SimulatorState): void {
     // A song's own page shows its card, with the same More options menu as in the chat.
     return c.html(
       composerPage(variant(), {
-        preload: [{ id: song.id, title: song.title, durationSecs: song.durationSecs, status: song.hasAudio ? "ready" : "failed" }],
+        preload: [
+          {
+            id: song.id,
+            title: song.title,
+            durationSecs: song.durationSecs,
+            status: song.hasAudio ? "ready" : "failed",
+          },
+        ],
         bareMenus: settings.menuShape === "inline",
       }),
     );
@@ -76,7 +83,12 @@ function addPages(app: Hono, state: SimulatorState): void {
   app.get("/create", (c) => {
     state.countPageLoad("/create");
     if (!state.signedIn(c)) return requireSignIn(c);
-    return c.html(composerPage(variant(), { menusStayOpen: state.faults.isOn("menu-stays-open"), bareMenus: settings.menuShape === "inline" }));
+    return c.html(
+      composerPage(variant(), {
+        menusStayOpen: state.faults.isOn("menu-stays-open"),
+        bareMenus: settings.menuShape === "inline",
+      }),
+    );
   });
   app.get("/library/my-songs", (c) => {
     state.countPageLoad("/library/my-songs");

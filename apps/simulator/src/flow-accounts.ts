@@ -54,7 +54,9 @@ export function decodeSessionCookie(cookies: Record<string, string>): Partial<Fl
   const value = chunks.join("") || cookies[FLOW_COOKIE_BASE];
   if (!value?.startsWith("base64-")) return undefined;
   try {
-    return JSON.parse(Buffer.from(value.slice("base64-".length), "base64url").toString("utf8")) as Partial<FlowSessionJson>;
+    return JSON.parse(
+      Buffer.from(value.slice("base64-".length), "base64url").toString("utf8"),
+    ) as Partial<FlowSessionJson>;
   } catch {
     return undefined;
   }
@@ -66,7 +68,9 @@ export function decodeSessionCookie(cookies: Record<string, string>): Partial<Fl
  */
 export function sessionSetCookieLines(session: FlowSessionJson, previousCookies: Record<string, string>): string[] {
   const chunks = encodeSessionCookie(session);
-  const lines = chunks.map((chunk) => `${chunk.name}=${chunk.value}; Path=/; Max-Age=${COOKIE_MAX_AGE_SECS}; SameSite=Lax`);
+  const lines = chunks.map(
+    (chunk) => `${chunk.name}=${chunk.value}; Path=/; Max-Age=${COOKIE_MAX_AGE_SECS}; SameSite=Lax`,
+  );
   for (let index = chunks.length; previousCookies[`${FLOW_COOKIE_BASE}.${index}`] !== undefined; index += 1) {
     lines.push(`${FLOW_COOKIE_BASE}.${index}=; Path=/; Max-Age=0; SameSite=Lax`);
   }

@@ -6,7 +6,8 @@ import { batchDownload, downloadEndpoint } from "./flow-storage.js";
 import { FLOW_MODELS, type FlowClip } from "./flow-store.js";
 import { streamJob } from "./flow-stream.js";
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const readJson = async (c: Context): Promise<Record<string, unknown>> => {
   const body: unknown = await c.req.json().catch(() => undefined);
   return isRecord(body) ? body : {};
@@ -35,9 +36,13 @@ export function createFlowApi(context: FlowContext): Hono {
 
   api.get("/billing/credits", (c) => {
     context.stats().creditsReads += 1;
-    return c.json({ data: { credits_remaining: store.balance(accountOf(c)), tokens_remaining: 0, subscription_tier: "pro" } });
+    return c.json({
+      data: { credits_remaining: store.balance(accountOf(c)), tokens_remaining: 0, subscription_tier: "pro" },
+    });
   });
-  api.get("/models", (c) => c.json({ models: FLOW_MODELS.map((model) => ({ public_name: model.public_name, is_default: model.is_default })) }));
+  api.get("/models", (c) =>
+    c.json({ models: FLOW_MODELS.map((model) => ({ public_name: model.public_name, is_default: model.is_default })) }),
+  );
   api.post("/conversation/create", async (c) => {
     await readJson(c);
     const conversationId = randomUUID();
@@ -58,8 +63,12 @@ export function createFlowApi(context: FlowContext): Hono {
     context.stats().clipsLookups += 1;
     const body = await readJson(c);
     const ids = Array.isArray(body.clip_ids) ? body.clip_ids.map(String) : [];
-    const found = ids.map((id) => store.clips.get(id)).filter((clip): clip is FlowClip => clip?.account === accountOf(c));
-    return c.json({ clips: Object.fromEntries(found.map((clip) => [clip.id, store.clipJson(clip, context.storageOrigin())])) });
+    const found = ids
+      .map((id) => store.clips.get(id))
+      .filter((clip): clip is FlowClip => clip?.account === accountOf(c));
+    return c.json({
+      clips: Object.fromEntries(found.map((clip) => [clip.id, store.clipJson(clip, context.storageOrigin())])),
+    });
   });
   api.get("/clips/auth-user", (c) => listing(context, c, store.clipsOf(accountOf(c))));
   api.get("/clips/user/:userId", (c) => {
@@ -96,20 +105,34 @@ async function toolCall(context: FlowContext, c: Context): Promise<Response> {
   }
   if (part.tool_name !== "audio__create_song") return c.json({ detail: `Unknown tool ${String(part.tool_name)}` }, 422);
   const selectedModel = clientContext.selected_model ?? FLOW_MODELS[0].public_name;
-  if (!FLOW_MODELS.some((model) => model.public_name === selectedModel)) return c.json({ detail: `Unknown model ${String(selectedModel)}` }, 422);
+  if (!FLOW_MODELS.some((model) => model.public_name === selectedModel))
+    return c.json({ detail: `Unknown model ${String(selectedModel)}` }, 422);
   const lyricsMap = isRecord(clientContext.lyrics_id_map) ? clientContext.lyrics_id_map : {};
   const lyricsId = typeof args.lyrics_id === "string" && args.lyrics_id ? args.lyrics_id : null;
-  if (lyricsId !== null && typeof lyricsMap[lyricsId] !== "string") return c.json({ detail: "lyrics_id is not in client_context.lyrics_id_map" }, 422);
+  if (lyricsId !== null && typeof lyricsMap[lyricsId] !== "string")
+    return c.json({ detail: "lyrics_id is not in client_context.lyrics_id_map" }, 422);
   const lyricsText = lyricsId === null ? "" : (lyricsMap[lyricsId] as string);
   const soundPrompt = typeof args.sound_prompt === "string" ? args.sound_prompt.trim() : "";
   if (!soundPrompt && !lyricsText.trim()) return c.json({ detail: "A sound description or lyrics is required" }, 422);
-  if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) return c.json({ detail: "seed must be an integer" }, 422);
+  if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed))
+    return c.json({ detail: "seed must be an integer" }, 422);
   const title = typeof args.title === "string" ? args.title.trim() : "";
   const seed = typeof args.seed === "number" ? args.seed : null;
-  context.stats().composeRequests.push({ body, soundPrompt, lyrics: lyricsText, title, seed, selectedModel: String(selectedModel) });
+  context
+    .stats()
+    .composeRequests.push({ body, soundPrompt, lyrics: lyricsText, title, seed, selectedModel: String(selectedModel) });
   const busy = refuseIfBusy(context, c);
   if (busy) return busy;
-  return createSong(context, c, accountOf(c), { soundPrompt, lyricsId, lyricsText, title, seed, toolCallId, args, conversationId });
+  return createSong(context, c, accountOf(c), {
+    soundPrompt,
+    lyricsId,
+    lyricsText,
+    title,
+    seed,
+    toolCallId,
+    args,
+    conversationId,
+  });
 }
 
 /** A chat message (`POST /__api/conversation`): a song made from the user's words, its stream left open. */
@@ -148,13 +171,24 @@ function operationStatus(context: FlowContext, c: Context): Response {
   if (!operation || operation.account !== accountOf(c)) return c.json({ detail: "Operation not found" }, 404);
   const now = Date.now();
   const done = now >= operation.readyAt;
-  const status = done ? (operation.failure ? "failed" : "complete") : now >= operation.startedAt ? "running" : "pending";
+  const status = done
+    ? operation.failure
+      ? "failed"
+      : "complete"
+    : now >= operation.startedAt
+      ? "running"
+      : "pending";
   const span = Math.max(1, operation.readyAt - operation.startedAt);
   return c.json({
     status,
     ...(done && operation.failure ? operation.failure : {}),
     ...(context.settings.statusExtras
-      ? { clip_ids: operation.clipIds, progress: done ? 1 : Math.max(0, Math.min(0.99, Math.round(((now - operation.startedAt) / span) * 100) / 100)) }
+      ? {
+          clip_ids: operation.clipIds,
+          progress: done
+            ? 1
+            : Math.max(0, Math.min(0.99, Math.round(((now - operation.startedAt) / span) * 100) / 100)),
+        }
       : {}),
   });
 }
@@ -165,5 +199,7 @@ async function listing(context: FlowContext, c: Context, clips: FlowClip[]): Pro
   if (context.settings.pageCostMs > 0) await sleep(context.settings.pageCostMs);
   const limit = Math.max(1, Math.min(Number(c.req.query("limit") ?? 20) || 20, 100));
   const offset = Math.max(0, Number(c.req.query("offset") ?? 0) || 0);
-  return c.json({ clips: clips.slice(offset, offset + limit).map((clip) => context.store.clipJson(clip, context.storageOrigin())) });
+  return c.json({
+    clips: clips.slice(offset, offset + limit).map((clip) => context.store.clipJson(clip, context.storageOrigin())),
+  });
 }

@@ -3,11 +3,24 @@ import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AudioCache } from "./catalog.js";
 import type { FaultSwitchboard } from "./faults.js";
-import { clearSessionCookieLines, decodeSessionCookie, sessionSetCookieLines, type FlowSessionJson } from "./flow-accounts.js";
+import {
+  clearSessionCookieLines,
+  decodeSessionCookie,
+  sessionSetCookieLines,
+  type FlowSessionJson,
+} from "./flow-accounts.js";
 import { createFlowApi } from "./flow-api.js";
 import { FlowAuth } from "./flow-auth.js";
 import { sleep, type FlowContext, type FlowSettings } from "./flow-context.js";
-import { flowChooserPage, flowLibraryPage, flowLoginPage, flowSettingsPage, flowSongPage, flowStudioPage, type PageOptions } from "./flow-pages.js";
+import {
+  flowChooserPage,
+  flowLibraryPage,
+  flowLoginPage,
+  flowSettingsPage,
+  flowSongPage,
+  flowStudioPage,
+  type PageOptions,
+} from "./flow-pages.js";
 import { createStorageApp } from "./flow-storage.js";
 import { FlowStore, type FlowClip, type FlowStats, type ServedAudio } from "./flow-store.js";
 import type { FlowJob } from "./flow-stream.js";
@@ -135,10 +148,15 @@ function addSignIn(app: Hono, context: FlowContext): void {
   });
   // Supabase's token endpoint: a refresh token for a new session; the old refresh token is then used up.
   app.post("/auth/v1/token", async (c) => {
-    if (c.req.query("grant_type") !== "refresh_token") return c.json({ error: "unsupported_grant_type", error_description: "Unsupported grant type" }, 400);
+    if (c.req.query("grant_type") !== "refresh_token")
+      return c.json({ error: "unsupported_grant_type", error_description: "Unsupported grant type" }, 400);
     const body = (await c.req.json().catch(() => ({}))) as { refresh_token?: unknown };
     const session = grant(context, typeof body.refresh_token === "string" ? body.refresh_token : undefined);
-    if (!session) return c.json({ error: "invalid_grant", error_description: "Invalid Refresh Token: Refresh Token Not Found" }, 400);
+    if (!session)
+      return c.json(
+        { error: "invalid_grant", error_description: "Invalid Refresh Token: Refresh Token Not Found" },
+        400,
+      );
     return c.json({ ...session, expires_in: Math.max(0, session.expires_at - Math.floor(Date.now() / 1000)) });
   });
 }
@@ -179,7 +197,9 @@ function addPages(app: Hono, context: FlowContext): void {
 function seedLibrary(context: FlowContext, email: string, count: number): void {
   const { settings, store } = context;
   // Numbered on from earlier seeds, so every title is its own.
-  const seeded = [...store.clips.values()].filter((clip) => clip.account === email && clip.title.startsWith("Archive Song ")).length;
+  const seeded = [...store.clips.values()].filter(
+    (clip) => clip.account === email && clip.title.startsWith("Archive Song "),
+  ).length;
   const oldest = Math.min(Date.now(), ...[...store.clips.values()].map((clip) => clip.createdAt));
   for (let index = 0; index < count; index += 1) {
     const createdAt = oldest - (index + 1) * 60_000;
@@ -187,7 +207,15 @@ function seedLibrary(context: FlowContext, email: string, count: number): void {
     const [shortest, longest] = settings.songDurationSecs;
     const durationSecs = Math.round((shortest + ((longest - shortest) * (index % 10)) / 9) * 10) / 10;
     store.addOperation(
-      { opId, opType: "audio__create_song", account: email, createdAt, startedAt: createdAt, readyAt: createdAt, clipIds: [] },
+      {
+        opId,
+        opType: "audio__create_song",
+        account: email,
+        createdAt,
+        startedAt: createdAt,
+        readyAt: createdAt,
+        clipIds: [],
+      },
       [
         {
           id: randomUUID(),

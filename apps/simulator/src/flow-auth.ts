@@ -46,7 +46,16 @@ export class FlowAuth {
       const id = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-4${digest.slice(13, 16)}-a${digest.slice(17, 20)}-${digest.slice(20, 32)}`;
       // The real user object is long (metadata, identities, avatar URLs): long enough that the cookie needs two chunks.
       const avatarUrl = `https://lh3.googleusercontent.com/a/${createHash("sha512").update(email).digest("base64url").repeat(6)}=s96-c`;
-      const metadata = { avatar_url: avatarUrl, email, email_verified: true, full_name: "Simulated Producer", name: "Simulated Producer", picture: avatarUrl, provider_id: digest.slice(0, 21), sub: digest.slice(0, 21) };
+      const metadata = {
+        avatar_url: avatarUrl,
+        email,
+        email_verified: true,
+        full_name: "Simulated Producer",
+        name: "Simulated Producer",
+        picture: avatarUrl,
+        provider_id: digest.slice(0, 21),
+        sub: digest.slice(0, 21),
+      };
       user = {
         id,
         aud: "authenticated",
@@ -54,7 +63,15 @@ export class FlowAuth {
         email,
         app_metadata: { provider: "google", providers: ["google"] },
         user_metadata: metadata,
-        identities: [{ identity_id: digest.slice(32, 64), id: digest.slice(0, 21), user_id: id, identity_data: metadata, provider: "google" }],
+        identities: [
+          {
+            identity_id: digest.slice(32, 64),
+            id: digest.slice(0, 21),
+            user_id: id,
+            identity_data: metadata,
+            provider: "google",
+          },
+        ],
         created_at: "2025-11-02T10:00:00.000Z",
       };
       this.users.set(email, user);
@@ -63,10 +80,15 @@ export class FlowAuth {
   }
 
   /** A new login: a fresh access token (living `accessTtlSecs`) and refresh token, as sign-in gives. */
-  issue(email: string, options: { accessTtlSecs?: number; refreshTokenDead?: boolean; providerToken?: boolean } = {}): FlowSessionJson {
+  issue(
+    email: string,
+    options: { accessTtlSecs?: number; refreshTokenDead?: boolean; providerToken?: boolean } = {},
+  ): FlowSessionJson {
     const session = this.newPair(email, options.accessTtlSecs ?? this.settings.accessTokenTtlSecs);
     if (options.refreshTokenDead) (this.refreshTokens.get(session.refresh_token) as RefreshRecord).state = "revoked";
-    return options.providerToken === false ? session : { ...session, provider_token: randomBytes(900).toString("base64url") };
+    return options.providerToken === false
+      ? session
+      : { ...session, provider_token: randomBytes(900).toString("base64url") };
   }
 
   /** The account whose access token this is, while it lives. */
@@ -92,19 +114,26 @@ export class FlowAuth {
 
   /** Ends every login (or one account's): access tokens expire and refresh tokens are revoked. */
   expire(email?: string): void {
-    for (const record of this.accessTokens.values()) if (email === undefined || record.email === email) record.expiresAtSecs = 0;
+    for (const record of this.accessTokens.values())
+      if (email === undefined || record.email === email) record.expiresAtSecs = 0;
     this.revokeRefreshTokens(email);
   }
 
   /** Revokes refresh tokens only: pages keep working until the access token ends, then sign out. */
   revokeRefreshTokens(email?: string): void {
-    for (const record of this.refreshTokens.values()) if (email === undefined || record.email === email) record.state = "revoked";
+    for (const record of this.refreshTokens.values())
+      if (email === undefined || record.email === email) record.state = "revoked";
   }
 
   /** The refresh tokens that would be honoured now (not rotated, revoked, or expired), oldest first. */
   liveRefreshTokens(email?: string): string[] {
     return [...this.refreshTokens]
-      .filter(([, record]) => (email === undefined || record.email === email) && record.state === "live" && record.expiresAtSecs > nowSecs())
+      .filter(
+        ([, record]) =>
+          (email === undefined || record.email === email) &&
+          record.state === "live" &&
+          record.expiresAtSecs > nowSecs(),
+      )
       .map(([token]) => token);
   }
 
@@ -113,7 +142,11 @@ export class FlowAuth {
     const refreshToken = randomBytes(9).toString("base64url");
     const expiresAt = nowSecs() + accessTtlSecs;
     this.accessTokens.set(accessToken, { email, expiresAtSecs: expiresAt });
-    this.refreshTokens.set(refreshToken, { email, expiresAtSecs: nowSecs() + this.settings.sessionTtlSecs, state: "live" });
+    this.refreshTokens.set(refreshToken, {
+      email,
+      expiresAtSecs: nowSecs() + this.settings.sessionTtlSecs,
+      state: "live",
+    });
     return {
       access_token: accessToken,
       token_type: "bearer",

@@ -43,7 +43,15 @@ export function refuseIfBusy(context: FlowContext, c: Context): Response | undef
 
 function newOperation(context: FlowContext, account: string, opType: FlowOpType, now: number): FlowOperation {
   const startedAt = now + context.settings.toolReturnDelayMs;
-  return { opId: randomUUID(), opType, account, createdAt: now, startedAt, readyAt: startedAt + context.settings.generationMs, clipIds: [] };
+  return {
+    opId: randomUUID(),
+    opType,
+    account,
+    createdAt: now,
+    startedAt,
+    readyAt: startedAt + context.settings.generationMs,
+    clipIds: [],
+  };
 }
 
 /** Sends a tool-return the ways the settings ask: a `part` event, a `message` event, or both. */
@@ -93,7 +101,12 @@ function cutAnswer(c: Context): Promise<Response> | undefined {
 }
 
 /** A create-song call (compose or chat): counted, priced, and — when taken — a job whose stream names the clips. */
-export function createSong(context: FlowContext, c: Context, account: string, request: SongRequest): Response | Promise<Response> {
+export function createSong(
+  context: FlowContext,
+  c: Context,
+  account: string,
+  request: SongRequest,
+): Response | Promise<Response> {
   const { settings, faults, store } = context;
   const stats = context.stats();
   bump(stats.generationCalls, account);
@@ -107,7 +120,12 @@ export function createSong(context: FlowContext, c: Context, account: string, re
   const job = new FlowJob(account);
   context.jobs.set(job.id, job);
   const chat = request.chatMessage !== undefined;
-  const call: ToolPart = { part_kind: "tool-call", tool_name: "audio__create_song", args: request.args, tool_call_id: request.toolCallId };
+  const call: ToolPart = {
+    part_kind: "tool-call",
+    tool_name: "audio__create_song",
+    args: request.args,
+    tool_call_id: request.toolCallId,
+  };
   openStream(job, request.conversationId, request.chatMessage);
   if (faults.fire("no-start")) {
     // Taken, but nothing starts and nothing is charged: the stream shows the call and never its return.
@@ -117,7 +135,11 @@ export function createSong(context: FlowContext, c: Context, account: string, re
   if (faults.fire("stream-error")) {
     // Refused by moderation before any tool call: an error event, no ids, nothing charged.
     job.later(settings.toolReturnDelayMs, () => {
-      job.push("error", { type: "moderation", message: "Your request was flagged by our content filter. Try a different description.", raw_error: "moderation: prompt flagged" });
+      job.push("error", {
+        type: "moderation",
+        message: "Your request was flagged by our content filter. Try a different description.",
+        raw_error: "moderation: prompt flagged",
+      });
       closeStream(context, job, false);
     });
     return c.json({ job_id: job.id });
@@ -132,10 +154,17 @@ export function createSong(context: FlowContext, c: Context, account: string, re
   const failure = faults.fire("song-failed")
     ? { error_type: "generation_failed", error_message: "This song could not be generated. Try another description." }
     : undefined;
-  const planned = planSongs(`${request.soundPrompt}\n${request.lyricsText}\n${seed}`, { count: songs, durationSecs: settings.songDurationSecs });
+  const planned = planSongs(`${request.soundPrompt}\n${request.lyricsText}\n${seed}`, {
+    count: songs,
+    durationSecs: settings.songDurationSecs,
+  });
   const operations: FlowOperation[] = [];
   const clips = planned.map((song, index): FlowClip => {
-    if (index === 0 || settings.songPairs === "ab-test") operations.push({ ...newOperation(context, account, "audio__create_song", now), ...(failure ? { failure } : {}) });
+    if (index === 0 || settings.songPairs === "ab-test")
+      operations.push({
+        ...newOperation(context, account, "audio__create_song", now),
+        ...(failure ? { failure } : {}),
+      });
     const durationSecs = asked ?? song.durationSecs;
     return {
       id: song.id,
@@ -155,7 +184,11 @@ export function createSong(context: FlowContext, c: Context, account: string, re
       createdAt: now,
     };
   });
-  for (const operation of operations) store.addOperation(operation, clips.filter((clip) => clip.opId === operation.opId));
+  for (const operation of operations)
+    store.addOperation(
+      operation,
+      clips.filter((clip) => clip.opId === operation.opId),
+    );
   if (clips.length > 1 && faults.fire("duplicate-audio")) {
     const [first, second] = clips as [FlowClip, FlowClip];
     second.audioOf = { id: first.id, title: first.title, durationSecs: first.audioSecs };
@@ -186,7 +219,14 @@ export function createSong(context: FlowContext, c: Context, account: string, re
 }
 
 /** `audio__split_stems`: free; four stem clips of the parent, named "<title> - vocals" and so on. */
-export function splitStems(context: FlowContext, c: Context, account: string, parentId: string, toolCallId: string, conversationId: string): Response {
+export function splitStems(
+  context: FlowContext,
+  c: Context,
+  account: string,
+  parentId: string,
+  toolCallId: string,
+  conversationId: string,
+): Response {
   const parent = context.store.clips.get(parentId);
   if (!parent || parent.account !== account) return c.json({ detail: "Clip not found" }, 404);
   if (!context.store.isDone(parent)) return c.json({ detail: "The song is not ready yet" }, 400);
@@ -195,24 +235,31 @@ export function splitStems(context: FlowContext, c: Context, account: string, pa
   context.jobs.set(job.id, job);
   openStream(job, conversationId, undefined);
   const operation = newOperation(context, account, "audio__split_stems", Date.now());
-  const stems = STEM_PARTS.map((part): FlowClip => ({
-    id: randomUUID(),
-    title: `${parent.title} - ${part}`,
-    opId: operation.opId,
-    opType: "audio__split_stems",
-    account,
-    durationSecs: parent.durationSecs,
-    audioSecs: parent.audioSecs,
-    hasAudio: true,
-    soundPrompt: parent.soundPrompt,
-    lyricsId: null,
-    lyricsText: "",
-    seed: parent.seed,
-    createdAt: operation.createdAt,
-    parentId: parent.id,
-  }));
+  const stems = STEM_PARTS.map(
+    (part): FlowClip => ({
+      id: randomUUID(),
+      title: `${parent.title} - ${part}`,
+      opId: operation.opId,
+      opType: "audio__split_stems",
+      account,
+      durationSecs: parent.durationSecs,
+      audioSecs: parent.audioSecs,
+      hasAudio: true,
+      soundPrompt: parent.soundPrompt,
+      lyricsId: null,
+      lyricsText: "",
+      seed: parent.seed,
+      createdAt: operation.createdAt,
+      parentId: parent.id,
+    }),
+  );
   context.store.addOperation(operation, stems);
-  const call: ToolPart = { part_kind: "tool-call", tool_name: "audio__split_stems", args: { clip_id: parent.id }, tool_call_id: toolCallId };
+  const call: ToolPart = {
+    part_kind: "tool-call",
+    tool_name: "audio__split_stems",
+    args: { clip_id: parent.id },
+    tool_call_id: toolCallId,
+  };
   sendToolCall(job, call);
   job.later(context.settings.toolReturnDelayMs, () => {
     sendToolReturn(context, job, call, {

@@ -42,7 +42,10 @@ const STYLE = `
 `;
 
 export const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
 
 function layout(title: string, body: string, scripts: string[] = []): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
@@ -73,7 +76,12 @@ function appPage(title: string, options: PageOptions, main: string, pageScripts:
   return layout(
     title,
     `<div id="app">${header}<main>${main}</main></div>${options.consent ? CONSENT : ""}${options.promo ? PROMO : ""}`,
-    [`const FLOW = ${scriptJson(config)};\nconst PROMO_HTML = ${scriptJson(PROMO)};`, pageScript("flow/common.js"), pageScript("flow/menus.js"), ...pageScripts],
+    [
+      `const FLOW = ${scriptJson(config)};\nconst PROMO_HTML = ${scriptJson(PROMO)};`,
+      pageScript("flow/common.js"),
+      pageScript("flow/menus.js"),
+      ...pageScripts,
+    ],
   );
 }
 
@@ -128,7 +136,12 @@ export function flowStudioPage(options: PageOptions): string {
 
 export function flowLibraryPage(options: PageOptions): string {
   const list = options.libraryRows === "li" ? `<ul id="songs" aria-label="My songs"></ul>` : `<div id="songs"></div>`;
-  return appPage("My songs · Flow Music", options, `<h1>My songs</h1>${list}<div id="more" aria-hidden="true" style="height:40px"></div>`, [pageScript("flow/song-row.js"), pageScript("flow/library.js")]);
+  return appPage(
+    "My songs · Flow Music",
+    options,
+    `<h1>My songs</h1>${list}<div id="more" aria-hidden="true" style="height:40px"></div>`,
+    [pageScript("flow/song-row.js"), pageScript("flow/library.js")],
+  );
 }
 
 export function flowSongPage(options: PageOptions, clip: FlowClipJson | undefined): string {
@@ -141,5 +154,10 @@ export function flowSongPage(options: PageOptions, clip: FlowClipJson | undefine
 }
 
 export function flowSettingsPage(options: PageOptions, account: string): string {
-  return appPage("Settings · Flow Music", options, `<h1>Settings</h1><p>${escapeHtml(account)}</p><p><a href="/auth/sign-out">Sign out</a></p>`, []);
+  return appPage(
+    "Settings · Flow Music",
+    options,
+    `<h1>Settings</h1><p>${escapeHtml(account)}</p><p><a href="/auth/sign-out">Sign out</a></p>`,
+    [],
+  );
 }

@@ -8,7 +8,12 @@ export const CONTENT_TYPES: Record<SimulatedFormat, string> = { wav: "audio/wav"
 export const FORMATS: readonly SimulatedFormat[] = ["wav", "mp3", "m4a"];
 
 /** The bytes the site serves for a clip in a format, recorded in `stats.served`. */
-export function audioBytes(context: FlowContext, clip: FlowClip, format: SimulatedFormat, via: "storage" | "endpoint"): Buffer {
+export function audioBytes(
+  context: FlowContext,
+  clip: FlowClip,
+  format: SimulatedFormat,
+  via: "storage" | "endpoint",
+): Buffer {
   const source = clip.audioOf ?? { id: clip.id, title: clip.title, durationSecs: clip.audioSecs };
   const servedFormat = context.faults.isOn("wrong-format") ? "mp3" : format;
   const bytes = context.audio.get(source, servedFormat);
@@ -44,12 +49,19 @@ export function createStorageApp(context: FlowContext): Hono {
       if (Date.now() < readyAt || context.faults.isOn("wav-missing")) return notFound(c);
     }
     const bytes = audioBytes(context, clip, format, "storage");
-    return c.body(new Uint8Array(bytes), 200, { "content-type": CONTENT_TYPES[format], "content-length": String(bytes.length) });
+    return c.body(new Uint8Array(bytes), 200, {
+      "content-type": CONTENT_TYPES[format],
+      "content-length": String(bytes.length),
+    });
   });
   storage.get("/images/:file", (c) =>
-    c.body('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#3d6bff"/></svg>', 200, {
-      "content-type": "image/svg+xml",
-    }),
+    c.body(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#3d6bff"/></svg>',
+      200,
+      {
+        "content-type": "image/svg+xml",
+      },
+    ),
   );
   storage.all("*", (c) => notFound(c));
   return storage;
@@ -57,16 +69,21 @@ export function createStorageApp(context: FlowContext): Hono {
 
 /** The bucket's answer for a missing object: XML, 404. */
 const notFound = (c: Context) =>
-  c.body('<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>', 404, {
-    "content-type": "application/xml",
-  });
+  c.body(
+    '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
+    404,
+    {
+      "content-type": "application/xml",
+    },
+  );
 
 /** `GET /__api/download/audio/<clip_id>?format=`: the server's transcode, as a download. */
 export async function downloadEndpoint(context: FlowContext, c: Context, account: string): Promise<Response> {
   const clip = context.store.clips.get(c.req.param("id") ?? "");
   const format = (c.req.query("format") ?? "m4a") as SimulatedFormat;
   if (!FORMATS.includes(format)) return c.json({ detail: "Unsupported format" }, 400);
-  if (!clip || clip.account !== account || !context.store.isDone(clip)) return c.json({ detail: "Clip not found" }, 404);
+  if (!clip || clip.account !== account || !context.store.isDone(clip))
+    return c.json({ detail: "Clip not found" }, 404);
   if (context.faults.fire("slow-export")) await sleep(context.settings.slowExportMs);
   const bytes = audioBytes(context, clip, format, "endpoint");
   return c.body(new Uint8Array(bytes), 200, {
@@ -80,7 +97,9 @@ export async function downloadEndpoint(context: FlowContext, c: Context, account
 export async function batchDownload(context: FlowContext, c: Context, account: string): Promise<Response> {
   const body = (await c.req.json().catch(() => ({}))) as { clip_ids?: unknown };
   const ids = Array.isArray(body.clip_ids) ? body.clip_ids.map(String) : [];
-  const clips = ids.map((id) => context.store.clips.get(id)).filter((clip): clip is FlowClip => clip?.account === account && context.store.isDone(clip));
+  const clips = ids
+    .map((id) => context.store.clips.get(id))
+    .filter((clip): clip is FlowClip => clip?.account === account && context.store.isDone(clip));
   if (clips.length === 0) return c.json({ detail: "No clips to download" }, 400);
   const used = new Set<string>();
   const files = clips.map((clip) => {
@@ -90,7 +109,11 @@ export async function batchDownload(context: FlowContext, c: Context, account: s
     return { name, bytes: audioBytes(context, clip, "m4a", "endpoint") };
   });
   const zip = storedZip(files);
-  return c.body(new Uint8Array(zip), 200, { "content-type": "application/zip", "content-length": String(zip.length), "content-disposition": attachment("songs.zip") });
+  return c.body(new Uint8Array(zip), 200, {
+    "content-type": "application/zip",
+    "content-length": String(zip.length),
+    "content-disposition": attachment("songs.zip"),
+  });
 }
 
 /** A zip archive with every file stored (method 0): enough for any unzip tool. */

@@ -130,7 +130,9 @@ export class FlowStore {
 
   /** The account's clips, newest first (the library's order). */
   clipsOf(account: string): FlowClip[] {
-    return [...this.clips.values()].filter((clip) => clip.account === account).sort((a, b) => b.createdAt - a.createdAt);
+    return [...this.clips.values()]
+      .filter((clip) => clip.account === account)
+      .sort((a, b) => b.createdAt - a.createdAt);
   }
 
   /** Whether a clip's audio exists now: its operation is done, did not fail, and the clip has audio. */

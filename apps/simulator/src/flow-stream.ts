@@ -36,10 +36,13 @@ export class FlowJob {
 
   /** Runs `step` after `delayMs`; timers never keep the process alive. */
   later(delayMs: number, step: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      step();
-    }, Math.max(0, delayMs));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        step();
+      },
+      Math.max(0, delayMs),
+    );
     timer.unref();
     this.timers.add(timer);
   }

@@ -34,7 +34,10 @@ export function pageScript(name: PageScript): string {
   const known = loaded.get(name);
   if (known !== undefined) return known;
   const dir = staticDir();
-  if (!dir) throw new Error(`The simulator's page scripts (static/${name}) are missing from the installed package; reinstall @producer/simulator.`);
+  if (!dir)
+    throw new Error(
+      `The simulator's page scripts (static/${name}) are missing from the installed package; reinstall @producer/simulator.`,
+    );
   const text = fs.readFileSync(path.join(dir, name), "utf8");
   loaded.set(name, text);
   return text;

@@ -60,7 +60,9 @@ export interface ComposerOptions {
 function composerConfig(variant: DomVariant, options: ComposerOptions): ComposerScriptConfig {
   return {
     replyClass: variant.replyClass,
-    userClass: variant.replyClass.startsWith("chat-history-part") ? "chat-history-part user-part" : "user-turn user-part",
+    userClass: variant.replyClass.startsWith("chat-history-part")
+      ? "chat-history-part user-part"
+      : "user-turn user-part",
     cardClass: variant.cardClass,
     pendingClass: variant.pendingClass,
     failedClass: variant.failedClass,

@@ -23,7 +23,16 @@ export interface FlowScriptConfig {
 export interface ComposerScriptConfig
   extends Pick<
     DomVariant,
-    "replyClass" | "cardClass" | "pendingClass" | "failedClass" | "titleClass" | "songPath" | "moreOptionsLabel" | "downloadLabel" | "formatLabels" | "closeLabel"
+    | "replyClass"
+    | "cardClass"
+    | "pendingClass"
+    | "failedClass"
+    | "titleClass"
+    | "songPath"
+    | "moreOptionsLabel"
+    | "downloadLabel"
+    | "formatLabels"
+    | "closeLabel"
   > {
   /** The class of the user's own messages. */
   userClass: string;

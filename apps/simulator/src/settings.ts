@@ -64,7 +64,9 @@ export interface SimulatorOptions {
 }
 
 /** Every option given or defaulted, less the ports and with the credentials: what `RunningSimulator.settings` holds. */
-export type SimulatorSettings = Required<Omit<SimulatorOptions, "port" | "adminPort" | "storagePort" | "credentials">> & {
+export type SimulatorSettings = Required<
+  Omit<SimulatorOptions, "port" | "adminPort" | "storagePort" | "credentials">
+> & {
   credentials: { email: string; password: string };
 };
 

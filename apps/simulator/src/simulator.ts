@@ -60,7 +60,15 @@ export interface RunningSimulator {
   /** The sha256 of what the site serves for a song in a format: what a stored file must equal. */
   servedSha256(clipId: string, format: SimulatedFormat): string | undefined;
   /** Every clip of the 2026 app, oldest first. */
-  flowClips(): Array<{ id: string; title: string; opId: string; opType: string; parentId?: string; account: string; createdAt: number }>;
+  flowClips(): Array<{
+    id: string;
+    title: string;
+    opId: string;
+    opType: string;
+    parentId?: string;
+    account: string;
+    createdAt: number;
+  }>;
   /** Ends every session, or only those of one account's email (2026 app: access and refresh tokens both). */
   expireSessions(email?: string): void;
   resetStats(): void;
@@ -68,7 +76,10 @@ export interface RunningSimulator {
 }
 
 /** What the running simulator does beyond its addresses, counters and settings. */
-type SimulatorMethods = Omit<RunningSimulator, "url" | "adminUrl" | "adminToken" | "storageUrl" | "faults" | "stats" | "settings" | "close">;
+type SimulatorMethods = Omit<
+  RunningSimulator,
+  "url" | "adminUrl" | "adminToken" | "storageUrl" | "faults" | "stats" | "settings" | "close"
+>;
 
 type Server = ReturnType<typeof createAdaptorServer>;
 
@@ -158,7 +169,8 @@ function createSite(state: SimulatorState, flow: FlowApp, classic: Hono): Hono {
 function simulatorMethods(state: SimulatorState, flow: FlowApp): SimulatorMethods {
   const { settings } = state;
   return {
-    issueSession: (email = settings.credentials.email, sessionOptions = {}) => issueSession(state, flow, email, sessionOptions),
+    issueSession: (email = settings.credentials.email, sessionOptions = {}) =>
+      issueSession(state, flow, email, sessionOptions),
     setCredits(credits, email = settings.credentials.email) {
       flow.setCredits(email, credits);
     },
@@ -227,7 +239,10 @@ function issueSession(
       refreshTokenDead: options.refreshTokenDead === true,
     });
     const expires = Math.floor(Date.now() / 1000) + COOKIE_MAX_AGE_SECS;
-    return { cookies: encodeSessionCookie(session).map((chunk) => cookie(chunk.name, chunk.value, expires)), origins: [] };
+    return {
+      cookies: encodeSessionCookie(session).map((chunk) => cookie(chunk.name, chunk.value, expires)),
+      origins: [],
+    };
   }
   const { token, expiresAt } = state.newSession(email, options.ttlSecs ?? settings.sessionTtlSecs);
   return { cookies: [{ ...cookie(AUTH_COOKIE, token, Math.floor(expiresAt / 1000)), httpOnly: true }], origins: [] };

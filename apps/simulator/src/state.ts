@@ -88,7 +88,8 @@ export class SimulatorState {
 
   /** Ends every 2025 sign-in, or those of one email. */
   expireSessions(email?: string): void {
-    for (const session of this.sessions.values()) if (email === undefined || session.email === email) session.expiresAt = 0;
+    for (const session of this.sessions.values())
+      if (email === undefined || session.email === email) session.expiresAt = 0;
   }
 
   songById(id: string): SimulatedSong | undefined {

@@ -49,7 +49,9 @@ function checkField(where: string, value: unknown, field: F.Field, errs: string[
     return;
   }
   if (field.oneOf && !field.oneOf.includes(v as never)) {
-    errs.push(`${where}: ${preview(v)} is not one of ${field.oneOf.map((x) => JSON.stringify(x)).join(" | ")} — fact: ${field.fact}`);
+    errs.push(
+      `${where}: ${preview(v)} is not one of ${field.oneOf.map((x) => JSON.stringify(x)).join(" | ")} — fact: ${field.fact}`,
+    );
   }
   if (field.pattern && typeof v === "string" && !field.pattern.test(v)) {
     errs.push(`${where}: ${preview(v)} does not match ${field.pattern} — fact: ${field.fact}`);
@@ -76,7 +78,8 @@ function checkShape(where: string, obj: unknown, shape: F.Shape, errs: string[])
   for (const [k, fact] of Object.entries(shape.absent ?? {})) {
     if (k in o) errs.push(`${where}.${k}: present (${preview(o[k])}) but must be absent — fact: ${fact}`);
   }
-  if (shape.values) for (const [k, v] of Object.entries(o)) checkField(`${where}[${JSON.stringify(k)}]`, v, shape.values, errs);
+  if (shape.values)
+    for (const [k, v] of Object.entries(o)) checkField(`${where}[${JSON.stringify(k)}]`, v, shape.values, errs);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -174,7 +177,13 @@ const api = (method: string, path: string, body?: unknown, bearer: string | null
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Retries an API call while it answers 429 (which means wait, not fail), honouring `retry-after`. */
-async function apiPatient(method: string, path: string, body?: unknown, bearer: string | null = token, s: RunningSimulator = site) {
+async function apiPatient(
+  method: string,
+  path: string,
+  body?: unknown,
+  bearer: string | null = token,
+  s: RunningSimulator = site,
+) {
   for (let i = 0; ; i++) {
     const a = await call(s.url, method, path, body, {}, bearer);
     if (a.status !== 429 || i > 10) return a;
@@ -348,7 +357,8 @@ function toolReturns(events: SseEvent[], tool: string): ToolReturn[] {
   const seen = new Set<string>();
   const out: ToolReturn[] = [];
   for (const p of partsOf(events)) {
-    if (!p || typeof p !== "object" || p.tool_name !== tool || p.part_kind === "tool-call" || p.content === undefined) continue;
+    if (!p || typeof p !== "object" || p.tool_name !== tool || p.part_kind === "tool-call" || p.content === undefined)
+      continue;
     let content = p.content;
     if (typeof content === "string") {
       try {
@@ -368,7 +378,9 @@ function toolReturns(events: SseEvent[], tool: string): ToolReturn[] {
 
 /** Checks every event the stream carried against the facts: names, `part`, `message`, `error`. */
 function checkStreamEvents(f: Findings, endpoint: string, events: SseEvent[]) {
-  note(`stream event names seen: ${[...new Set(events.map((e) => (e.named ? e.event : `${e.event} (unnamed)`)))].sort().join(", ")}`);
+  note(
+    `stream event names seen: ${[...new Set(events.map((e) => (e.named ? e.event : `${e.event} (unnamed)`)))].sort().join(", ")}`,
+  );
   for (const [i, ev] of events.entries()) {
     f.ok(
       endpoint,
@@ -376,7 +388,8 @@ function checkStreamEvents(f: Findings, endpoint: string, events: SseEvent[]) {
       `event #${i} "${ev.event}" is not one of the events the facts list (${F.STREAM.events.join(", ")}) — fact: ${F.STREAM.fact}`,
     );
     if (ev.event === "part") f.shape(endpoint, `event #${i} part`, ev.data, F.STREAM_PART_EVENT);
-    if (ev.event === "message") f.shape(endpoint, `event #${i} message${ev.named ? "" : " (unnamed event)"}`, ev.data, F.STREAM_MESSAGE_EVENT);
+    if (ev.event === "message")
+      f.shape(endpoint, `event #${i} message${ev.named ? "" : " (unnamed event)"}`, ev.data, F.STREAM_MESSAGE_EVENT);
     if (ev.event === "error") f.shape(endpoint, `event #${i} error`, ev.data, F.STREAM_ERROR_EVENT);
   }
 }
@@ -445,7 +458,13 @@ function createSongBody(conversationId: string, req: SongRequest) {
     conversation_id: conversationId,
     part: {
       tool_name: "audio__create_song",
-      args: { sound_prompt: req.sound_prompt, lyrics_id: req.lyrics_id, title: req.title, seed: req.seed, image_id: null },
+      args: {
+        sound_prompt: req.sound_prompt,
+        lyrics_id: req.lyrics_id,
+        title: req.title,
+        seed: req.seed,
+        image_id: null,
+      },
       part_kind: "tool-call",
       tool_call_id: randomUUID(),
     },
@@ -463,23 +482,48 @@ function createSongBody(conversationId: string, req: SongRequest) {
 function splitStemsBody(conversationId: string, clipId: string) {
   return {
     conversation_id: conversationId,
-    part: { tool_name: "audio__split_stems", args: { clip_id: clipId }, part_kind: "tool-call", tool_call_id: randomUUID() },
-    client_context: { current_song_id: clipId, song_queue: [], project_id: null, selected_model: defaultModel, lyrics_id_map: {} },
+    part: {
+      tool_name: "audio__split_stems",
+      args: { clip_id: clipId },
+      part_kind: "tool-call",
+      tool_call_id: randomUUID(),
+    },
+    client_context: {
+      current_song_id: clipId,
+      song_queue: [],
+      project_id: null,
+      selected_model: defaultModel,
+      lyrics_id_map: {},
+    },
   };
 }
 
 /** Reads a create_song stream up to its tool-return(s): the first, then briefly more (an A/B pair comes as two). */
-async function readCreateSongReturns(f: Findings, reader: SseReader, endpointTag: string = EP.streamCreate): Promise<ToolReturn[]> {
+async function readCreateSongReturns(
+  f: Findings,
+  reader: SseReader,
+  endpointTag: string = EP.streamCreate,
+): Promise<ToolReturn[]> {
   f.ok(EP.stream, reader.res.status === 200, `answered HTTP ${reader.res.status}`);
   f.ok(
     EP.stream,
     F.STREAM.contentType.test(reader.res.headers.get("content-type") ?? ""),
     `content-type ${reader.res.headers.get("content-type")} is not text/event-stream — fact: ${F.STREAM.fact}`,
   );
-  const first = await reader.waitFor((evs) => (toolReturns(evs, "audio__create_song").length ? true : undefined), 30_000);
-  f.ok(endpointTag, first, `no audio__create_song tool-return arrived within 30 s (events: ${reader.events.map((e) => e.event).join(", ")}) — fact: ${F.TOOL_RETURN_PART.fact}`);
+  const first = await reader.waitFor(
+    (evs) => (toolReturns(evs, "audio__create_song").length ? true : undefined),
+    30_000,
+  );
+  f.ok(
+    endpointTag,
+    first,
+    `no audio__create_song tool-return arrived within 30 s (events: ${reader.events.map((e) => e.event).join(", ")}) — fact: ${F.TOOL_RETURN_PART.fact}`,
+  );
   // An A/B pair: a second return may follow; stop at `complete`/`final`, the end, or after 1.5 s.
-  await reader.waitFor((evs) => (evs.some((e) => e.event === "complete" || e.event === "final") ? true : undefined), 1500);
+  await reader.waitFor(
+    (evs) => (evs.some((e) => e.event === "complete" || e.event === "final") ? true : undefined),
+    1500,
+  );
   const rets = toolReturns(reader.events, "audio__create_song");
   for (const [i, r] of rets.entries()) {
     f.shape(endpointTag, `tool-return #${i} part`, r.part, F.TOOL_RETURN_PART.shape);
@@ -490,7 +534,12 @@ async function readCreateSongReturns(f: Findings, reader: SseReader, endpointTag
 }
 
 /** Asks for a song on the conversation: its job id, or undefined (a finding) when the call was not taken. */
-async function requestSong(f: Findings, endpoint: string, conversationId: string, title: string): Promise<string | undefined> {
+async function requestSong(
+  f: Findings,
+  endpoint: string,
+  conversationId: string,
+  title: string,
+): Promise<string | undefined> {
   const a = await apiPatient("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest(title)));
   const jobId = a.json?.job_id;
   f.ok(endpoint, typeof jobId === "string", `the call answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
@@ -498,7 +547,12 @@ async function requestSong(f: Findings, endpoint: string, conversationId: string
 }
 
 /** Opens a create_song job's stream, reads it to its tool-return(s) (checking it all), and closes it. */
-async function readTake(f: Findings, jobId: string, s: RunningSimulator = site, bearer = token): Promise<{ rets: ToolReturn[]; events: SseEvent[] }> {
+async function readTake(
+  f: Findings,
+  jobId: string,
+  s: RunningSimulator = site,
+  bearer = token,
+): Promise<{ rets: ToolReturn[]; events: SseEvent[] }> {
   const reader = await SseReader.open(s, jobId, bearer);
   try {
     return { rets: await readCreateSongReturns(f, reader), events: reader.events };
@@ -514,23 +568,43 @@ async function readTake(f: Findings, jobId: string, s: RunningSimulator = site, 
 function opIdMatches(rets: ToolReturn[], c: Json): boolean {
   if (rets.some((r) => r.content.operation_id === c.op_id)) return true;
   const abB = rets.some((r) => r.content.clip_id_b === c.id && typeof r.content.a_b_test_id === "string");
-  if (abB) note(`A/B pair: clip_id_b ${c.id} has op_id ${c.op_id}, not the tool-return's operation_id ${preview(rets.map((r) => r.content.operation_id))} (accepted: the pair's B song may be its own operation)`);
+  if (abB)
+    note(
+      `A/B pair: clip_id_b ${c.id} has op_id ${c.op_id}, not the tool-return's operation_id ${preview(rets.map((r) => r.content.operation_id))} (accepted: the pair's B song may be its own operation)`,
+    );
   return abB;
 }
 
-const clipIdsOf = (rets: ToolReturn[]) =>
-  [...new Set(rets.flatMap((r) => [r.content.clip_id, r.content.clip_id_b]).filter((x): x is string => typeof x === "string"))];
+const clipIdsOf = (rets: ToolReturn[]) => [
+  ...new Set(
+    rets.flatMap((r) => [r.content.clip_id, r.content.clip_id_b]).filter((x): x is string => typeof x === "string"),
+  ),
+];
 
 /** Polls the operation status (checking every answer) until complete or failed. */
-async function pollStatus(f: Findings, operationId: string, s: RunningSimulator = site, bearer = token, timeoutMs = 40_000) {
+async function pollStatus(
+  f: Findings,
+  operationId: string,
+  s: RunningSimulator = site,
+  bearer = token,
+  timeoutMs = 40_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const a = await call(s.url, "GET", `/__api/audio-create-song-status/${encodeURIComponent(operationId)}`, undefined, {}, bearer);
+    const a = await call(
+      s.url,
+      "GET",
+      `/__api/audio-create-song-status/${encodeURIComponent(operationId)}`,
+      undefined,
+      {},
+      bearer,
+    );
     if (a.status === 429) {
       await sleep(Math.min(5000, (Number(a.headers.get("retry-after")) || 1) * 1000));
       continue;
     }
-    if (!f.ok(EP.statusComplete, a.status === F.STATUS.httpStatus, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`)) return undefined;
+    if (!f.ok(EP.statusComplete, a.status === F.STATUS.httpStatus, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`))
+      return undefined;
     const st = a.json ?? {};
     if (F.STATUS.isComplete(st)) {
       f.shape(EP.statusComplete, "body", st, F.STATUS.complete);
@@ -550,26 +624,45 @@ async function pollStatus(f: Findings, operationId: string, s: RunningSimulator 
 }
 
 /** Asks `POST /__api/clips` (checking every answer) until every clip is done (or one failed). */
-async function waitClips(f: Findings, ids: string[], timeoutMs = 40_000, s: RunningSimulator = site): Promise<Record<string, Json> | undefined> {
+async function waitClips(
+  f: Findings,
+  ids: string[],
+  timeoutMs = 40_000,
+  s: RunningSimulator = site,
+): Promise<Record<string, Json> | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const a = await apiPatientOn(s, "POST", "/__api/clips", { clip_ids: ids });
-    if (!f.ok(EP.clips, a.status === F.CLIPS.status, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`)) return undefined;
+    if (!f.ok(EP.clips, a.status === F.CLIPS.status, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`))
+      return undefined;
     f.shape(EP.clips, "body", a.json, F.CLIPS.body);
     const clips = (a.json?.clips ?? {}) as Record<string, Json>;
     for (const id of ids) {
       f.ok(EP.clips, clips[id], `clips["${id}"]: missing — fact: ${F.CLIPS.fact} (keyed by id)`);
-      if (clips[id]) f.ok(EP.clips, clips[id].id === id, `clips["${id}"].id is ${preview(clips[id].id)}, not the key it is filed under`);
+      if (clips[id])
+        f.ok(
+          EP.clips,
+          clips[id].id === id,
+          `clips["${id}"].id is ${preview(clips[id].id)}, not the key it is filed under`,
+        );
     }
     const found = ids.map((id) => clips[id]);
     const failed = found.find((c) => c && F.CLIP_STATE.failed(c));
     if (failed) {
-      f.ok(EP.clips, false, `clip ${failed.id} failed: deleted_at=${failed.deleted_at} duration=${preview(failed.duration)}`);
+      f.ok(
+        EP.clips,
+        false,
+        `clip ${failed.id} failed: deleted_at=${failed.deleted_at} duration=${preview(failed.duration)}`,
+      );
       return clips;
     }
     if (found.every((c) => c && F.CLIP_STATE.done(c))) return clips;
     if (Date.now() > deadline) {
-      f.ok(EP.clips, false, `clips not done after ${timeoutMs / 1000} s (${found.map((c) => `${c?.id}:${c?.duration?.status}/${c?.audio_url ? "audio" : "no audio"}`).join(" ")}) — fact: ${F.CLIP_STATE.fact}`);
+      f.ok(
+        EP.clips,
+        false,
+        `clips not done after ${timeoutMs / 1000} s (${found.map((c) => `${c?.id}:${c?.duration?.status}/${c?.audio_url ? "audio" : "no audio"}`).join(" ")}) — fact: ${F.CLIP_STATE.fact}`,
+      );
       return clips;
     }
     await sleep(250);
@@ -604,7 +697,12 @@ function setFault(f: Findings, endpoint: string, name: string, opts: { times?: n
 }
 
 /** Runs `take` on a new conversation with 100 credits while `fault` is set for one call; clears the faults after. */
-async function withFault(f: Findings, endpoint: string, fault: string, take: (conversationId: string) => Promise<void>): Promise<void> {
+async function withFault(
+  f: Findings,
+  endpoint: string,
+  fault: string,
+  take: (conversationId: string) => Promise<void>,
+): Promise<void> {
   site.setCredits(100);
   const conversationId = (await newConversation(f)) ?? "missing";
   setFault(f, endpoint, fault, { times: 1 });
@@ -615,7 +713,8 @@ async function withFault(f: Findings, endpoint: string, fault: string, take: (co
   }
 }
 
-const apiPatientOn = (s: RunningSimulator, method: string, path: string, body?: unknown) => apiPatient(method, path, body, token, s);
+const apiPatientOn = (s: RunningSimulator, method: string, path: string, body?: unknown) =>
+  apiPatient(method, path, body, token, s);
 
 /** Checks a finished clip's links and its fields against what the facts say. */
 function checkDoneClip(f: Findings, c: Json, s: RunningSimulator = site) {
@@ -633,14 +732,30 @@ function checkDoneClip(f: Findings, c: Json, s: RunningSimulator = site) {
     try {
       url = new URL(u);
     } catch {
-      f.ok(EP.storage, false, `clip ${c.id}.${key} "${u}" is not an absolute public storage link — fact: ${F.STORAGE.fact}`);
+      f.ok(
+        EP.storage,
+        false,
+        `clip ${c.id}.${key} "${u}" is not an absolute public storage link — fact: ${F.STORAGE.fact}`,
+      );
     }
     if (url) {
-      f.ok(EP.clips, re.test(url.pathname), `clip ${c.id}.${key} "${u}" does not end in ${re.source.replace(/\\/g, "")} — fact: ${F.CLIP.fact}`);
-      f.ok(EP.storage, url.origin !== siteOrigin, `clip ${c.id}.${key} "${u}" is on the page's own origin; the facts describe storage links a cross-origin fetch reaches — fact: ${F.STORAGE.fact}`);
+      f.ok(
+        EP.clips,
+        re.test(url.pathname),
+        `clip ${c.id}.${key} "${u}" does not end in ${re.source.replace(/\\/g, "")} — fact: ${F.CLIP.fact}`,
+      );
+      f.ok(
+        EP.storage,
+        url.origin !== siteOrigin,
+        `clip ${c.id}.${key} "${u}" is on the page's own origin; the facts describe storage links a cross-origin fetch reaches — fact: ${F.STORAGE.fact}`,
+      );
     }
   }
-  f.ok(EP.clips, typeof c.duration?.value === "string" && Number(c.duration.value) > 0, `clip ${c.id}.duration.value ${preview(c.duration?.value)} is not a positive numeric string like "152.8"`);
+  f.ok(
+    EP.clips,
+    typeof c.duration?.value === "string" && Number(c.duration.value) > 0,
+    `clip ${c.id}.duration.value ${preview(c.duration?.value)} is not a positive numeric string like "152.8"`,
+  );
 }
 
 /** Fetches a storage link without cookies (and with a foreign Origin) and checks status, type, first bytes and CORS. */
@@ -668,14 +783,28 @@ async function checkStorageLink(
     return;
   }
   const bytes = new Uint8Array(await res.arrayBuffer());
-  f.ok(EP.storage, res.status === 200, `${opts.label} ${abs}: HTTP ${res.status} without cookies — fact: ${F.STORAGE.fact}`);
+  f.ok(
+    EP.storage,
+    res.status === 200,
+    `${opts.label} ${abs}: HTTP ${res.status} without cookies — fact: ${F.STORAGE.fact}`,
+  );
   if (res.status !== 200) return;
   const ct = res.headers.get("content-type") ?? "";
-  f.ok(EP.storage, F.AUDIO_CONTENT_TYPES[format].test(ct), `${opts.label}: content-type "${ct}" is not a ${format} type`);
-  f.ok(EP.storage, F.MAGIC.check(format, bytes), `${opts.label}: first bytes ${Buffer.from(bytes.subarray(0, 12)).toString("hex")} are not ${format} — fact: ${F.MAGIC.fact}`);
+  f.ok(
+    EP.storage,
+    F.AUDIO_CONTENT_TYPES[format].test(ct),
+    `${opts.label}: content-type "${ct}" is not a ${format} type`,
+  );
+  f.ok(
+    EP.storage,
+    F.MAGIC.check(format, bytes),
+    `${opts.label}: first bytes ${Buffer.from(bytes.subarray(0, 12)).toString("hex")} are not ${format} — fact: ${F.MAGIC.fact}`,
+  );
   const acao = res.headers.get("access-control-allow-origin");
   const acac = res.headers.get("access-control-allow-credentials");
-  note(`storage ${format}: content-type ${preview(ct)}, Access-Control-Allow-Origin ${preview(acao)}, Access-Control-Allow-Credentials ${preview(acac)}`);
+  note(
+    `storage ${format}: content-type ${preview(ct)}, Access-Control-Allow-Origin ${preview(acao)}, Access-Control-Allow-Credentials ${preview(acac)}`,
+  );
   f.ok(
     EP.storage,
     F.STORAGE.corsUncredentialedOk(acao, origin),
@@ -695,7 +824,8 @@ async function checkStorageLink(
 /** Where the simulator hosts Supabase's auth endpoints: its own listener if it names one, else the site. */
 function supabaseBase(s: RunningSimulator): string {
   const x = s as unknown as Record<string, unknown>;
-  for (const k of ["supabaseUrl", "authUrl", "supabaseURL"]) if (typeof x[k] === "string") return (x[k] as string).replace(/\/$/, "");
+  for (const k of ["supabaseUrl", "authUrl", "supabaseURL"])
+    if (typeof x[k] === "string") return (x[k] as string).replace(/\/$/, "");
   return s.url;
 }
 
@@ -717,9 +847,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.close();
   const lines = [...ledger.entries()].map(
-    ([ep, e]) => `${e.failures.length ? "FAIL" : "pass"}  ${ep}: ${e.checks} checks, ${e.failures.length} failed${e.failures.length ? `\n        - ${e.failures.join("\n        - ")}` : ""}`,
+    ([ep, e]) =>
+      `${e.failures.length ? "FAIL" : "pass"}  ${ep}: ${e.checks} checks, ${e.failures.length} failed${e.failures.length ? `\n        - ${e.failures.join("\n        - ")}` : ""}`,
   );
-  console.log(`facts contract: ${totalChecks} checks\n${lines.join("\n")}${observations.length ? `\nobservations:\n  - ${observations.join("\n  - ")}` : ""}`);
+  console.log(
+    `facts contract: ${totalChecks} checks\n${lines.join("\n")}${observations.length ? `\nobservations:\n  - ${observations.join("\n  - ")}` : ""}`,
+  );
 });
 
 describe("the shape checker", () => {
@@ -730,7 +863,12 @@ describe("the shape checker", () => {
     expect(errs.some((e) => e.startsWith("status.progress: expected number | null"))).toBe(true);
     expect(errs.some((e) => e.startsWith("status.job_id: present"))).toBe(true);
     const clipErrs: string[] = [];
-    checkShape("body", { clips: { a: { id: "a", op_type: "audio__remix", duration: { status: "completed", value: 12 } } } }, F.CLIPS.body, clipErrs);
+    checkShape(
+      "body",
+      { clips: { a: { id: "a", op_type: "audio__remix", duration: { status: "completed", value: 12 } } } },
+      F.CLIPS.body,
+      clipErrs,
+    );
     expect(clipErrs.some((e) => e.includes('body.clips["a"].op_type') && e.includes("is not one of"))).toBe(true);
     expect(clipErrs.some((e) => e.includes('body.clips["a"].duration.value: expected string | null'))).toBe(true);
     expect(clipErrs.some((e) => e.includes('body.clips["a"].audio_url: missing'))).toBe(true);
@@ -751,16 +889,36 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     const s = readSession(state);
     f.ok(EP.cookie, s.chunks.length > 0, `no sb-<ref>-auth-token cookie among ${preview(s.names)}`);
     for (const c of s.chunks) {
-      f.ok(EP.cookie, F.SESSION_COOKIE.namePattern.test(c.name), `cookie "${c.name}" is not named sb-sb-auth-token.N — fact: ${F.SESSION_COOKIE.fact}`);
-      f.ok(EP.cookie, c.value.length <= F.SESSION_COOKIE.maxChunkBytes, `cookie "${c.name}" holds ${c.value.length} bytes, more than one 4 KB chunk`);
+      f.ok(
+        EP.cookie,
+        F.SESSION_COOKIE.namePattern.test(c.name),
+        `cookie "${c.name}" is not named sb-sb-auth-token.N — fact: ${F.SESSION_COOKIE.fact}`,
+      );
+      f.ok(
+        EP.cookie,
+        c.value.length <= F.SESSION_COOKIE.maxChunkBytes,
+        `cookie "${c.name}" holds ${c.value.length} bytes, more than one 4 KB chunk`,
+      );
     }
     const indices = s.chunks.map((c) => Number(/\.(\d+)$/.exec(c.name)?.[1]));
-    f.ok(EP.cookie, indices.every((n, i) => n === i), `chunk suffixes ${preview(indices)} are not .0, .1, …`);
-    f.ok(EP.cookie, decodeURIComponent(s.joined).startsWith(F.SESSION_COOKIE.prefix), `joined value starts "${s.joined.slice(0, 12)}", not "base64-"`);
+    f.ok(
+      EP.cookie,
+      indices.every((n, i) => n === i),
+      `chunk suffixes ${preview(indices)} are not .0, .1, …`,
+    );
+    f.ok(
+      EP.cookie,
+      decodeURIComponent(s.joined).startsWith(F.SESSION_COOKIE.prefix),
+      `joined value starts "${s.joined.slice(0, 12)}", not "base64-"`,
+    );
     f.shape(EP.cookie, "cookie JSON", s.json, F.SESSION_COOKIE.json);
     const left = (s.json?.expires_at ?? 0) - Date.now() / 1000;
     const [lo, hi] = F.SESSION_COOKIE.accessTokenLifetimeSecs;
-    f.ok(EP.cookie, left >= lo && left <= hi, `expires_at is ${Math.round(left)} s from now; the access token lasts "about 1 hour" — fact: ${F.EXPIRED_ACCESS_TOKEN.fact}`);
+    f.ok(
+      EP.cookie,
+      left >= lo && left <= hi,
+      `expires_at is ${Math.round(left)} s from now; the access token lasts "about 1 hour" — fact: ${F.EXPIRED_ACCESS_TOKEN.fact}`,
+    );
     f.done();
   });
 
@@ -770,7 +928,11 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     const a = await api("GET", F.CREDITS.path);
     f.ok(EP.credits, a.status === F.CREDITS.status, `answered HTTP ${a.status} ${a.text.slice(0, 200)}`);
     f.shape(EP.credits, "body", a.json, F.CREDITS.body);
-    f.ok(EP.credits, a.json?.data?.credits_remaining === 37, `data.credits_remaining is ${preview(a.json?.data?.credits_remaining)} after setCredits(37)`);
+    f.ok(
+      EP.credits,
+      a.json?.data?.credits_remaining === 37,
+      `data.credits_remaining is ${preview(a.json?.data?.credits_remaining)} after setCredits(37)`,
+    );
     const anon = await api("GET", F.CREDITS.path, undefined, null);
     f.ok(EP.credits, anon.status === 401, `without a Bearer token it answered HTTP ${anon.status}, not 401`);
     site.setCredits(100);
@@ -814,10 +976,20 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
 
     for (const op of ops) {
       const st = await pollStatus(f, op);
-      f.ok(EP.statusComplete, st?.state === "complete", `operation ${op} ended ${st?.state ?? "nowhere"}: ${preview(st?.body)}`);
+      f.ok(
+        EP.statusComplete,
+        st?.state === "complete",
+        `operation ${op} ended ${st?.state ?? "nowhere"}: ${preview(st?.body)}`,
+      );
       if (st && Array.isArray(st.body.clip_ids)) {
-        const mine = ids.filter((id) => rets.some((r) => r.content.operation_id === op && (r.content.clip_id === id || r.content.clip_id_b === id)));
-        f.ok(EP.statusComplete, mine.every((id) => st.body.clip_ids.includes(id)), `status clip_ids ${preview(st.body.clip_ids)} lacks the tool-return's ${preview(mine)}`);
+        const mine = ids.filter((id) =>
+          rets.some((r) => r.content.operation_id === op && (r.content.clip_id === id || r.content.clip_id_b === id)),
+        );
+        f.ok(
+          EP.statusComplete,
+          mine.every((id) => st.body.clip_ids.includes(id)),
+          `status clip_ids ${preview(st.body.clip_ids)} lacks the tool-return's ${preview(mine)}`,
+        );
       }
       if (st && st.body.job_id === jobId) f.ok(EP.statusComplete, false, "status carries the call's job_id");
     }
@@ -827,36 +999,79 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
       for (const id of ids) {
         const c = clips[id];
         if (!c) continue;
-        f.ok(EP.clips, c.op_type === "audio__create_song", `clip ${id}.op_type is ${preview(c.op_type)}, not "audio__create_song"`);
-        f.ok(EP.clips, opIdMatches(rets, c), `clip ${id}.op_id ${preview(c.op_id)} is not the tool-return's operation_id ${preview(ops)}`);
-        f.ok(EP.clips, c.operation?.sound_prompt === req.sound_prompt, `clip ${id}.operation.sound_prompt is ${preview(c.operation?.sound_prompt)}, not what the call sent ${preview(req.sound_prompt)} — fact: "a clip's operation.sound_prompt is not the typed prompt when BPM was set"`);
-        f.ok(EP.clips, c.operation?.title === req.title || c.title === req.title, `clip ${id} title ${preview(c.title)} / operation.title ${preview(c.operation?.title)}: neither is the sent title ${preview(req.title)}`);
-        f.ok(EP.clips, c.deleted_at === null || c.deleted_at === undefined, `clip ${id}.deleted_at is set on a done clip`);
+        f.ok(
+          EP.clips,
+          c.op_type === "audio__create_song",
+          `clip ${id}.op_type is ${preview(c.op_type)}, not "audio__create_song"`,
+        );
+        f.ok(
+          EP.clips,
+          opIdMatches(rets, c),
+          `clip ${id}.op_id ${preview(c.op_id)} is not the tool-return's operation_id ${preview(ops)}`,
+        );
+        f.ok(
+          EP.clips,
+          c.operation?.sound_prompt === req.sound_prompt,
+          `clip ${id}.operation.sound_prompt is ${preview(c.operation?.sound_prompt)}, not what the call sent ${preview(req.sound_prompt)} — fact: "a clip's operation.sound_prompt is not the typed prompt when BPM was set"`,
+        );
+        f.ok(
+          EP.clips,
+          c.operation?.title === req.title || c.title === req.title,
+          `clip ${id} title ${preview(c.title)} / operation.title ${preview(c.operation?.title)}: neither is the sent title ${preview(req.title)}`,
+        );
+        f.ok(
+          EP.clips,
+          c.deleted_at === null || c.deleted_at === undefined,
+          `clip ${id}.deleted_at is set on a done clip`,
+        );
         const lt = c.lyrics?.value?.text;
-        f.ok(EP.clips, typeof lt === "string" && lt.trim() === req.lyrics.trim(), `clip ${id}.lyrics.value.text ${preview(lt)} is not the lyrics sent by id (lyrics_id_map)`);
+        f.ok(
+          EP.clips,
+          typeof lt === "string" && lt.trim() === req.lyrics.trim(),
+          `clip ${id}.lyrics.value.text ${preview(lt)} is not the lyrics sent by id (lyrics_id_map)`,
+        );
         f.field(EP.clips, `clip ${id}.lyrics.value`, c.lyrics?.value, {
           type: "object",
           fact: "`lyrics { status, value { id, text } }` on a song with lyrics",
-          shape: { required: { id: { type: ["string", "null"], fact: "`lyrics.value.id`" }, text: { type: "string", fact: "`lyrics.value.text`" } } },
+          shape: {
+            required: {
+              id: { type: ["string", "null"], fact: "`lyrics.value.id`" },
+              text: { type: "string", fact: "`lyrics.value.text`" },
+            },
+          },
         });
         checkDoneClip(f, c);
       }
       // The facts list `operation.seed` but do not say each song of a take keeps the sent seed: one song of the
       // take must carry it; a different seed on the other is only noted.
       const seeds = ids.map((id) => clips[id]?.operation?.seed);
-      f.ok(EP.clips, seeds.some((x) => String(x) === String(req.seed)), `no clip of the take has operation.seed = the sent ${req.seed} (seeds ${preview(seeds)})`);
+      f.ok(
+        EP.clips,
+        seeds.some((x) => String(x) === String(req.seed)),
+        `no clip of the take has operation.seed = the sent ${req.seed} (seeds ${preview(seeds)})`,
+      );
       for (const id of ids) {
         const c = clips[id];
         if (c && String(c.operation?.seed) !== String(req.seed)) {
-          observations.push(`POST /__api/clips: clip ${id} (op_id ${c.op_id}) has operation.seed ${preview(c.operation?.seed)} while the call sent ${req.seed}; the take's op_ids are ${preview(ids.map((i) => clips[i]?.op_id))}`);
+          observations.push(
+            `POST /__api/clips: clip ${id} (op_id ${c.op_id}) has operation.seed ${preview(c.operation?.seed)} while the call sent ${req.seed}; the take's op_ids are ${preview(ids.map((i) => clips[i]?.op_id))}`,
+          );
         }
       }
       song = { conversationId, clipIds: ids, clips, req };
     }
     const left = site.credits();
-    f.ok(EP.credits, left < 100 && 100 - left <= F.OUT_OF_CREDITS.budgetPerTake, `a take of ${ids.length} song(s) cost ${100 - left} credits — fact: ${F.OUT_OF_CREDITS.fact}`);
+    f.ok(
+      EP.credits,
+      left < 100 && 100 - left <= F.OUT_OF_CREDITS.budgetPerTake,
+      `a take of ${ids.length} song(s) cost ${100 - left} credits — fact: ${F.OUT_OF_CREDITS.fact}`,
+    );
     const bill = await api("GET", F.CREDITS.path);
-    f.ok(EP.credits, bill.json?.data?.credits_remaining === left, `data.credits_remaining ${preview(bill.json?.data?.credits_remaining)} is not the balance ${left}`);
+    f.ok(
+      EP.credits,
+      bill.json?.data?.credits_remaining === left,
+      `data.credits_remaining ${preview(bill.json?.data?.credits_remaining)} is not the balance ${left}`,
+    );
     f.done();
   });
 
@@ -865,9 +1080,11 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     expect(song, "needs the compose generation").toBeDefined();
     for (const id of song!.clipIds) {
       const c = song!.clips[id];
-      if (typeof c?.audio_url === "string") await checkStorageLink(f, c.audio_url, "m4a", { on404: "fail", label: `clip ${id} audio_url` });
+      if (typeof c?.audio_url === "string")
+        await checkStorageLink(f, c.audio_url, "m4a", { on404: "fail", label: `clip ${id} audio_url` });
       else f.ok(EP.storage, false, `clip ${id} has no audio_url`);
-      if (typeof c?.wav_url === "string") await checkStorageLink(f, c.wav_url, "wav", { on404: "retry", label: `clip ${id} wav_url` });
+      if (typeof c?.wav_url === "string")
+        await checkStorageLink(f, c.wav_url, "wav", { on404: "retry", label: `clip ${id} wav_url` });
     }
     f.done();
   });
@@ -877,17 +1094,31 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     expect(song, "needs the compose generation").toBeDefined();
     const id = song!.clipIds[0]!;
     for (const format of F.DOWNLOAD.formats) {
-      const res = await fetch(`${site.url}/__api/download/audio/${id}?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${site.url}/__api/download/audio/${id}?format=${format}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       const bytes = new Uint8Array(await res.arrayBuffer());
-      f.ok(EP.download, res.status === F.DOWNLOAD.status, `format=${format}: HTTP ${res.status} — fact: ${F.DOWNLOAD.fact}`);
+      f.ok(
+        EP.download,
+        res.status === F.DOWNLOAD.status,
+        `format=${format}: HTTP ${res.status} — fact: ${F.DOWNLOAD.fact}`,
+      );
       if (res.status !== 200) continue;
       const ct = res.headers.get("content-type") ?? "";
       f.ok(EP.download, F.AUDIO_CONTENT_TYPES[format].test(ct), `format=${format}: content-type "${ct}"`);
-      f.ok(EP.download, F.MAGIC.check(format, bytes), `format=${format}: first bytes ${Buffer.from(bytes.subarray(0, 12)).toString("hex")} — fact: ${F.MAGIC.fact}`);
+      f.ok(
+        EP.download,
+        F.MAGIC.check(format, bytes),
+        `format=${format}: first bytes ${Buffer.from(bytes.subarray(0, 12)).toString("hex")} — fact: ${F.MAGIC.fact}`,
+      );
     }
     const anon = await fetch(`${site.url}/__api/download/audio/${id}?format=mp3`);
     await anon.arrayBuffer();
-    f.ok(EP.download, F.DOWNLOAD.unauthorizedStatuses.includes(anon.status), `without Bearer: HTTP ${anon.status} — fact: "(Bearer)"`);
+    f.ok(
+      EP.download,
+      F.DOWNLOAD.unauthorizedStatuses.includes(anon.status),
+      `without Bearer: HTTP ${anon.status} — fact: "(Bearer)"`,
+    );
     f.done();
   });
 
@@ -900,10 +1131,22 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
       body: JSON.stringify({ clip_ids: song!.clipIds }),
     });
     const bytes = Buffer.from(await res.arrayBuffer());
-    f.ok(EP.batch, res.status === F.BATCH_DOWNLOAD.status, `HTTP ${res.status} ${bytes.toString("utf8", 0, 120)} — fact: ${F.BATCH_DOWNLOAD.fact}`);
+    f.ok(
+      EP.batch,
+      res.status === F.BATCH_DOWNLOAD.status,
+      `HTTP ${res.status} ${bytes.toString("utf8", 0, 120)} — fact: ${F.BATCH_DOWNLOAD.fact}`,
+    );
     if (res.status === 200) {
-      f.ok(EP.batch, bytes.toString("latin1", 0, 4) === F.BATCH_DOWNLOAD.magic, `first bytes ${bytes.subarray(0, 8).toString("hex")} are not a zip`);
-      f.ok(EP.batch, F.BATCH_DOWNLOAD.contentType.test(res.headers.get("content-type") ?? ""), `content-type "${res.headers.get("content-type")}" is not a zip type`);
+      f.ok(
+        EP.batch,
+        bytes.toString("latin1", 0, 4) === F.BATCH_DOWNLOAD.magic,
+        `first bytes ${bytes.subarray(0, 8).toString("hex")} are not a zip`,
+      );
+      f.ok(
+        EP.batch,
+        F.BATCH_DOWNLOAD.contentType.test(res.headers.get("content-type") ?? ""),
+        `content-type "${res.headers.get("content-type")}" is not a zip type`,
+      );
     }
     f.done();
   });
@@ -915,7 +1158,11 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     const parentTitle = song!.clips[parent]?.title ?? song!.req.title;
     site.setCredits(0);
     const a = await apiPatient("POST", F.TOOL_CALL.path, splitStemsBody(song!.conversationId, parent));
-    f.ok(EP.toolStems, a.status === F.TOOL_CALL.status, `with 0 credits answered HTTP ${a.status} ${a.text.slice(0, 200)} — fact: split stems is "(free)"`);
+    f.ok(
+      EP.toolStems,
+      a.status === F.TOOL_CALL.status,
+      `with 0 credits answered HTTP ${a.status} ${a.text.slice(0, 200)} — fact: split stems is "(free)"`,
+    );
     f.shape(EP.toolStems, "body", a.json, F.TOOL_CALL.body);
     const jobId = a.json?.job_id;
     if (typeof jobId !== "string") {
@@ -930,21 +1177,37 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     } finally {
       reader.close();
     }
-    f.ok(EP.streamStems, ret, `no audio__split_stems tool-return within 30 s (events: ${reader.events.map((e) => e.event).join(", ")})`);
+    f.ok(
+      EP.streamStems,
+      ret,
+      `no audio__split_stems tool-return within 30 s (events: ${reader.events.map((e) => e.event).join(", ")})`,
+    );
     if (ret) {
       f.shape(EP.streamStems, "tool-return part", ret.part, F.TOOL_RETURN_PART.shape);
       f.shape(EP.streamStems, "tool-return content", ret.content, F.SPLIT_STEMS_RETURN);
       const stems: Json[] = Array.isArray(ret.content.stems) ? ret.content.stems : [];
       const types = stems.map((s) => s.stem_type).sort();
-      f.ok(EP.streamStems, JSON.stringify(types) === JSON.stringify([...F.STEM_TYPES].sort()), `stems are ${preview(types)}, not the four vocals, drums, bass, other`);
+      f.ok(
+        EP.streamStems,
+        JSON.stringify(types) === JSON.stringify([...F.STEM_TYPES].sort()),
+        `stems are ${preview(types)}, not the four vocals, drums, bass, other`,
+      );
       stemIds = stems.map((s) => s.clip_id).filter((x) => typeof x === "string");
       const clips = stemIds.length ? await waitClips(f, stemIds) : undefined;
       if (clips) {
         for (const s of stems) {
           const c = clips[s.clip_id];
           if (!c) continue;
-          f.ok(EP.clips, c.op_type === "audio__split_stems", `stem ${s.clip_id}.op_type is ${preview(c.op_type)}, not "audio__split_stems"`);
-          f.ok(EP.clips, c.operation?.source_clip_id === parent, `stem ${s.clip_id}.operation.source_clip_id is ${preview(c.operation?.source_clip_id)}, not the parent ${parent} — fact: "source_clip_id (stems: the parent song)"`);
+          f.ok(
+            EP.clips,
+            c.op_type === "audio__split_stems",
+            `stem ${s.clip_id}.op_type is ${preview(c.op_type)}, not "audio__split_stems"`,
+          );
+          f.ok(
+            EP.clips,
+            c.operation?.source_clip_id === parent,
+            `stem ${s.clip_id}.operation.source_clip_id is ${preview(c.operation?.source_clip_id)}, not the parent ${parent} — fact: "source_clip_id (stems: the parent song)"`,
+          );
           f.ok(
             EP.clips,
             typeof c.title === "string" && c.title.toLowerCase().endsWith(` - ${s.stem_type}`),
@@ -953,12 +1216,17 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
           if (F.CLIP_STATE.done(c)) {
             checkDoneClip(f, c);
             await checkStorageLink(f, c.audio_url, "m4a", { on404: "fail", label: `stem ${s.stem_type} audio_url` });
-            if (typeof c.wav_url === "string") await checkStorageLink(f, c.wav_url, "wav", { on404: "accept", label: `stem ${s.stem_type} wav_url` });
+            if (typeof c.wav_url === "string")
+              await checkStorageLink(f, c.wav_url, "wav", { on404: "accept", label: `stem ${s.stem_type} wav_url` });
           }
         }
       }
     }
-    f.ok(EP.toolStems, site.credits() === 0, `split stems charged credits: balance ${site.credits()} after starting at 0 — fact: split stems is "(free)"`);
+    f.ok(
+      EP.toolStems,
+      site.credits() === 0,
+      `split stems charged credits: balance ${site.credits()} after starting at 0 — fact: split stems is "(free)"`,
+    );
     site.setCredits(100);
     f.done();
   });
@@ -966,22 +1234,38 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
   it("library listings answer { clips: [...] } holding the new clips", { timeout: TEST_MS }, async () => {
     const f = new Findings();
     expect(song, "needs the compose generation").toBeDefined();
-    const user = await apiPatient("GET", `/__api/clips/user/${encodeURIComponent(userId)}?limit=100&offset=0&public_only=false`);
+    const user = await apiPatient(
+      "GET",
+      `/__api/clips/user/${encodeURIComponent(userId)}?limit=100&offset=0&public_only=false`,
+    );
     f.ok(EP.listUser, user.status === 200, `HTTP ${user.status} ${user.text.slice(0, 200)} (user_id ${userId})`);
     f.shape(EP.listUser, "body", user.json, F.LIST_USER.body);
     const auth = await apiPatient("GET", "/__api/clips/auth-user?limit=100&offset=0&filter=generations");
     f.ok(EP.listAuth, auth.status === 200, `HTTP ${auth.status} ${auth.text.slice(0, 200)}`);
     f.shape(EP.listAuth, "body", auth.json, F.LIST_AUTH_USER.body);
-    const idsIn = (a: Answer) => new Set<string>((Array.isArray(a.json?.clips) ? a.json.clips : []).map((c: Json) => c?.id));
+    const idsIn = (a: Answer) =>
+      new Set<string>((Array.isArray(a.json?.clips) ? a.json.clips : []).map((c: Json) => c?.id));
     const u = idsIn(user);
     const au = idsIn(auth);
     for (const id of song!.clipIds) {
       f.ok(EP.listUser, u.has(id), `song ${id} is not in clips/user/<user_id>`);
       f.ok(EP.listAuth, au.has(id), `song ${id} is not in clips/auth-user?filter=generations`);
     }
-    for (const id of stemIds) f.ok(EP.listUser, u.has(id) || au.has(id), `stem ${id} is in neither listing (the facts: stems appear in the library)`);
-    const one = await apiPatient("GET", `/__api/clips/user/${encodeURIComponent(userId)}?limit=1&offset=0&public_only=false`);
-    f.ok(EP.listUser, Array.isArray(one.json?.clips) && one.json.clips.length <= 1, `limit=1 answered ${one.json?.clips?.length} clips`);
+    for (const id of stemIds)
+      f.ok(
+        EP.listUser,
+        u.has(id) || au.has(id),
+        `stem ${id} is in neither listing (the facts: stems appear in the library)`,
+      );
+    const one = await apiPatient(
+      "GET",
+      `/__api/clips/user/${encodeURIComponent(userId)}?limit=1&offset=0&public_only=false`,
+    );
+    f.ok(
+      EP.listUser,
+      Array.isArray(one.json?.clips) && one.json.clips.length <= 1,
+      `limit=1 answered ${one.json?.clips?.length} clips`,
+    );
     f.done();
   });
 
@@ -992,7 +1276,13 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     const a = await apiPatient("POST", F.CHAT.path, {
       conversation_id: conversationId,
       parts: [{ content: "Make a short upbeat synth-pop song about night trains", part_kind: "user-prompt" }],
-      client_context: { current_song_id: null, song_queue: [], project_id: null, selected_model: defaultModel, lyrics_id_map: {} },
+      client_context: {
+        current_song_id: null,
+        song_queue: [],
+        project_id: null,
+        selected_model: defaultModel,
+        lyrics_id_map: {},
+      },
       model_name: null,
       mode: "standard",
     });
@@ -1006,7 +1296,11 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
       if (rets.length) {
         await sleep(2000);
         note(`chat stream open 2 s after its tool-return: ${!reader.ended}`);
-        f.ok(EP.chat, !reader.ended, `the chat stream ended ${reader.endedAt ? `${Date.now() - reader.endedAt} ms before` : ""} 2 s after its tool-return (facts: "its message stream can stay open for a long time"; the brief asks for it to stay open)`);
+        f.ok(
+          EP.chat,
+          !reader.ended,
+          `the chat stream ended ${reader.endedAt ? `${Date.now() - reader.endedAt} ms before` : ""} 2 s after its tool-return (facts: "its message stream can stay open for a long time"; the brief asks for it to stay open)`,
+        );
         const op = rets[0]!.content.operation_id;
         if (typeof op === "string") {
           const st = await pollStatus(f, op);
@@ -1049,28 +1343,60 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
         const { rets, events } = await readTake(f, a.json.job_id, other, bearer);
         const ids = clipIdsOf(rets);
         const expected = reading.songsPerGeneration === 1 ? 1 : 2;
-        f.ok(EP.streamCreate, ids.length === expected, `the stream named ${ids.length} clip(s) ${preview(ids)}; this take makes ${expected}`);
+        f.ok(
+          EP.streamCreate,
+          ids.length === expected,
+          `the stream named ${ids.length} clip(s) ${preview(ids)}; this take makes ${expected}`,
+        );
         if (reading.songPairs === "ab-test") {
           // The facts leave open how an A/B pair shows: one content with `clip_id_b` and `a_b_test_id`, or two
           // tool-returns sharing an `a_b_test_id`. Either must name both clips and the test id.
-          const one = rets.length === 1 && typeof rets[0]!.content.clip_id_b === "string" && typeof rets[0]!.content.a_b_test_id === "string";
-          const two = rets.length === 2 && rets.every((r) => typeof r.content.a_b_test_id === "string") && rets[0]!.content.a_b_test_id === rets[1]!.content.a_b_test_id;
-          f.ok(EP.streamCreate, one || two, `an A/B pair: ${rets.length} tool-return(s), a_b_test_id ${preview(rets.map((r) => r.content.a_b_test_id))}; stream: ${events.map((e) => `${e.event} ${e.raw.slice(0, 400)}`).join(" | ")}`);
+          const one =
+            rets.length === 1 &&
+            typeof rets[0]!.content.clip_id_b === "string" &&
+            typeof rets[0]!.content.a_b_test_id === "string";
+          const two =
+            rets.length === 2 &&
+            rets.every((r) => typeof r.content.a_b_test_id === "string") &&
+            rets[0]!.content.a_b_test_id === rets[1]!.content.a_b_test_id;
+          f.ok(
+            EP.streamCreate,
+            one || two,
+            `an A/B pair: ${rets.length} tool-return(s), a_b_test_id ${preview(rets.map((r) => r.content.a_b_test_id))}; stream: ${events.map((e) => `${e.event} ${e.raw.slice(0, 400)}`).join(" | ")}`,
+          );
         }
         for (const op of new Set(rets.map((r) => r.content.operation_id))) {
           const st = await pollStatus(f, op, other, bearer);
           f.ok(EP.statusComplete, st?.state === "complete", `operation ${op} ended ${st?.state ?? "nowhere"}`);
         }
-        const clips = await pollClips(f, ids, F.CLIP_STATE.done, { label: "body", timeoutMs: 30_000, s: other, bearer });
+        const clips = await pollClips(f, ids, F.CLIP_STATE.done, {
+          label: "body",
+          timeoutMs: 30_000,
+          s: other,
+          bearer,
+        });
         for (const id of ids) {
           const c = clips[id];
-          f.ok(EP.clips, F.CLIP_STATE.done(c), `clip ${id} not done: ${preview(c?.duration)} — fact: ${F.CLIP_STATE.fact}`);
+          f.ok(
+            EP.clips,
+            F.CLIP_STATE.done(c),
+            `clip ${id} not done: ${preview(c?.duration)} — fact: ${F.CLIP_STATE.fact}`,
+          );
           if (!F.CLIP_STATE.done(c)) continue;
-          f.ok(EP.clips, c.operation?.sound_prompt === req.sound_prompt, `clip ${id}.operation.sound_prompt ${preview(c.operation?.sound_prompt)} is not the sent ${preview(req.sound_prompt)}`);
-          f.ok(EP.clips, opIdMatches(rets, c), `clip ${id}.op_id ${preview(c.op_id)} is not a tool-return's operation_id`);
+          f.ok(
+            EP.clips,
+            c.operation?.sound_prompt === req.sound_prompt,
+            `clip ${id}.operation.sound_prompt ${preview(c.operation?.sound_prompt)} is not the sent ${preview(req.sound_prompt)}`,
+          );
+          f.ok(
+            EP.clips,
+            opIdMatches(rets, c),
+            `clip ${id}.op_id ${preview(c.op_id)} is not a tool-return's operation_id`,
+          );
           checkDoneClip(f, c, other);
           await checkStorageLink(f, c.audio_url, "m4a", { on404: "fail", label: `clip ${id} audio_url`, s: other });
-          if (typeof c.wav_url === "string") await checkStorageLink(f, c.wav_url, "wav", { on404: "retry", label: `clip ${id} wav_url`, s: other });
+          if (typeof c.wav_url === "string")
+            await checkStorageLink(f, c.wav_url, "wav", { on404: "retry", label: `clip ${id} wav_url`, s: other });
         }
       } finally {
         await other.close();
@@ -1087,7 +1413,14 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
       const st = readSession(slow.issueSession());
       const bearer = st.json?.access_token;
       const conversationId = (await newConversation(f, slow, bearer)) ?? "missing";
-      const a = await call(slow.url, "POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Slow")), {}, bearer);
+      const a = await call(
+        slow.url,
+        "POST",
+        F.TOOL_CALL.path,
+        createSongBody(conversationId, songRequest("Contract Slow")),
+        {},
+        bearer,
+      );
       f.ok(EP.toolCreate, a.status === 200, `answered HTTP ${a.status}`);
       const jobId = a.json?.job_id;
       if (typeof jobId === "string") {
@@ -1097,13 +1430,21 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
           const s = await call(slow.url, "GET", `/__api/audio-create-song-status/${op}`, undefined, {}, bearer);
           f.ok(EP.statusRunning, s.status === 200, `HTTP ${s.status}`);
           f.shape(EP.statusRunning, "body", s.json, F.STATUS.running);
-          f.ok(EP.statusRunning, !F.STATUS.isComplete(s.json ?? {}) && !F.STATUS.isFailed(s.json ?? {}), `a 20 s generation reads ${preview(s.json)} right after it started`);
+          f.ok(
+            EP.statusRunning,
+            !F.STATUS.isComplete(s.json ?? {}) && !F.STATUS.isFailed(s.json ?? {}),
+            `a 20 s generation reads ${preview(s.json)} right after it started`,
+          );
           const ids = clipIdsOf(rets);
           const c = await call(slow.url, "POST", "/__api/clips", { clip_ids: ids }, {}, bearer);
           f.shape(EP.clips, "body (running)", c.json, F.CLIPS.body);
           for (const id of ids) {
             const clip = c.json?.clips?.[id];
-            f.ok(EP.clips, clip && !F.CLIP_STATE.done(clip) && !F.CLIP_STATE.failed(clip), `running clip ${id} reads done or failed: ${preview(clip?.duration)}`);
+            f.ok(
+              EP.clips,
+              clip && !F.CLIP_STATE.done(clip) && !F.CLIP_STATE.failed(clip),
+              `running clip ${id} reads done or failed: ${preview(clip?.duration)}`,
+            );
           }
         }
       }
@@ -1122,13 +1463,21 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
       const op = rets[0]?.content.operation_id;
       if (typeof op !== "string") return;
       const st = await pollStatus(f, op);
-      f.ok(EP.statusFailed, st?.state === "failed", `a failed song's status ended ${st?.state ?? "nowhere"}: ${preview(st?.body)} — fact: ${F.STATUS.fact}`);
+      f.ok(
+        EP.statusFailed,
+        st?.state === "failed",
+        `a failed song's status ended ${st?.state ?? "nowhere"}: ${preview(st?.body)} — fact: ${F.STATUS.fact}`,
+      );
       // Its clips must read failed too ("it failed when `deleted_at` is set or `duration.status` says fail/error"),
       // or a driver that polls clips would wait forever.
       const ids = clipIdsOf(rets);
       const clips = await pollClips(f, ids, F.CLIP_STATE.failed, { label: "body (failed song)", timeoutMs: 10_000 });
       for (const id of ids) {
-        f.ok(EP.clips, F.CLIP_STATE.failed(clips[id]), `the failed song's clip ${id} does not read failed: ${clips[id] ? `deleted_at ${preview(clips[id].deleted_at)}, duration ${preview(clips[id].duration)}` : "absent from clips"} — fact: ${F.CLIP_STATE.fact}`);
+        f.ok(
+          EP.clips,
+          F.CLIP_STATE.failed(clips[id]),
+          `the failed song's clip ${id} does not read failed: ${clips[id] ? `deleted_at ${preview(clips[id].deleted_at)}, duration ${preview(clips[id].duration)}` : "absent from clips"} — fact: ${F.CLIP_STATE.fact}`,
+        );
         f.ok(EP.clips, !F.CLIP_STATE.done(clips[id]), `the failed song's clip ${id} reads done`);
       }
     });
@@ -1139,13 +1488,25 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     const f = new Findings();
     await withFault(f, EP.busy, "busy", async (conversationId) => {
       const a = await api("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Busy")));
-      f.ok(EP.busy, a.status === F.BUSY.status, `the busy fault answered HTTP ${a.status} ${a.text.slice(0, 200)} — fact: ${F.BUSY.fact}`);
+      f.ok(
+        EP.busy,
+        a.status === F.BUSY.status,
+        `the busy fault answered HTTP ${a.status} ${a.text.slice(0, 200)} — fact: ${F.BUSY.fact}`,
+      );
       const ra = a.headers.get(F.BUSY.header);
       note(`429 busy: retry-after ${preview(ra)}, body ${a.text.slice(0, 160)}`);
       f.ok(EP.busy, F.BUSY.headerValue(ra), `retry-after is ${preview(ra)} — fact: ${F.BUSY.fact}`);
       await sleep(Math.min(20_000, (Number(ra) || 1) * 1000));
-      const b = await apiPatient("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Busy")));
-      f.ok(EP.busy, b.status === 200 && typeof b.json?.job_id === "string", `after waiting, the call answered HTTP ${b.status} (429 means wait, not fail)`);
+      const b = await apiPatient(
+        "POST",
+        F.TOOL_CALL.path,
+        createSongBody(conversationId, songRequest("Contract Busy")),
+      );
+      f.ok(
+        EP.busy,
+        b.status === 200 && typeof b.json?.job_id === "string",
+        `after waiting, the call answered HTTP ${b.status} (429 means wait, not fail)`,
+      );
     });
     f.done();
   });
@@ -1156,10 +1517,18 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     site.setCredits(F.OUT_OF_CREDITS.creditsPerSong - 1);
     try {
       const a = await api("POST", F.TOOL_CALL.path, createSongBody(conversationId, songRequest("Contract Broke")));
-      f.ok(EP.credits402, a.status === F.OUT_OF_CREDITS.status, `with ${F.OUT_OF_CREDITS.creditsPerSong - 1} credits the call answered HTTP ${a.status} ${a.text.slice(0, 200)} — fact: ${F.OUT_OF_CREDITS.fact}`);
+      f.ok(
+        EP.credits402,
+        a.status === F.OUT_OF_CREDITS.status,
+        `with ${F.OUT_OF_CREDITS.creditsPerSong - 1} credits the call answered HTTP ${a.status} ${a.text.slice(0, 200)} — fact: ${F.OUT_OF_CREDITS.fact}`,
+      );
       f.ok(EP.credits402, a.json?.job_id === undefined, "a refused call still carries a job_id");
       note(`402 body: ${a.text.slice(0, 160)}`);
-      f.ok(EP.credits402, site.credits() === F.OUT_OF_CREDITS.creditsPerSong - 1, `a refused call charged credits (balance ${site.credits()})`);
+      f.ok(
+        EP.credits402,
+        site.credits() === F.OUT_OF_CREDITS.creditsPerSong - 1,
+        `a refused call charged credits (balance ${site.credits()})`,
+      );
     } finally {
       site.setCredits(100);
     }
@@ -1174,7 +1543,11 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
       const reader = await SseReader.open(site, jobId);
       try {
         const err = await reader.waitFor((evs) => evs.find((e) => e.event === "error"), 20_000);
-        f.ok(EP.streamError, err, `no error event within 20 s with the stream-error fault (events: ${reader.events.map((e) => e.event).join(", ")})`);
+        f.ok(
+          EP.streamError,
+          err,
+          `no error event within 20 s with the stream-error fault (events: ${reader.events.map((e) => e.event).join(", ")})`,
+        );
         if (err) f.shape(EP.streamError, "error event", err.data, F.STREAM_ERROR_EVENT);
         if (err) note(`stream error event data: ${err.raw.slice(0, 200)}`);
         checkStreamEvents(f, EP.stream, reader.events);
@@ -1189,11 +1562,23 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     const f = new Findings();
     const s = readSession(site.issueSession(undefined, { ttlSecs: -60 }));
     f.ok(EP.expired, typeof s.json?.access_token === "string", "an expired session has no access_token");
-    f.ok(EP.expired, (s.json?.expires_at ?? Infinity) < Date.now() / 1000, `expires_at ${s.json?.expires_at} is not in the past`);
+    f.ok(
+      EP.expired,
+      (s.json?.expires_at ?? Infinity) < Date.now() / 1000,
+      `expires_at ${s.json?.expires_at} is not in the past`,
+    );
     const a = await api("GET", F.CREDITS.path, undefined, s.json?.access_token);
-    f.ok(EP.expired, a.status === F.EXPIRED_ACCESS_TOKEN.status, `an expired access token got HTTP ${a.status} from ${F.CREDITS.path} — fact: ${F.EXPIRED_ACCESS_TOKEN.fact}`);
+    f.ok(
+      EP.expired,
+      a.status === F.EXPIRED_ACCESS_TOKEN.status,
+      `an expired access token got HTTP ${a.status} from ${F.CREDITS.path} — fact: ${F.EXPIRED_ACCESS_TOKEN.fact}`,
+    );
     const r = await refresh(site, s.json?.refresh_token);
-    f.ok(EP.refresh, r.status === F.REFRESH.status, `refreshing an expired session answered HTTP ${r.status} ${r.text.slice(0, 200)} at ${supabaseBase(site)} — fact: "an expires_at in the past does not mean signed out"`);
+    f.ok(
+      EP.refresh,
+      r.status === F.REFRESH.status,
+      `refreshing an expired session answered HTTP ${r.status} ${r.text.slice(0, 200)} at ${supabaseBase(site)} — fact: "an expires_at in the past does not mean signed out"`,
+    );
     f.shape(EP.refresh, "body", r.json, F.REFRESH.body);
     if (typeof r.json?.access_token === "string") {
       const b = await api("GET", F.CREDITS.path, undefined, r.json.access_token);
@@ -1207,7 +1592,11 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     const s = readSession(site.issueSession());
     const old = s.json?.refresh_token as string;
     const r = await refresh(site, old);
-    f.ok(EP.refresh, r.status === F.REFRESH.status, `HTTP ${r.status} ${r.text.slice(0, 200)} at ${supabaseBase(site)}${F.REFRESH.path} — fact: ${F.REFRESH.fact}`);
+    f.ok(
+      EP.refresh,
+      r.status === F.REFRESH.status,
+      `HTTP ${r.status} ${r.text.slice(0, 200)} at ${supabaseBase(site)}${F.REFRESH.path} — fact: ${F.REFRESH.fact}`,
+    );
     f.shape(EP.refresh, "body", r.json, F.REFRESH.body);
     const next = r.json?.refresh_token;
     if (typeof next !== "string") return f.done();
@@ -1223,14 +1612,20 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
       if (oldAnswer.status !== 200 || Date.now() >= deadline) break;
       await sleep(2000);
     }
-    note(`refresh: the rotated-out token was refused (HTTP ${oldAnswer.status}) about ${Math.round((Date.now() - rotatedAt) / 1000)} s after rotation; body ${oldAnswer.text.slice(0, 160)}`);
+    note(
+      `refresh: the rotated-out token was refused (HTTP ${oldAnswer.status}) about ${Math.round((Date.now() - rotatedAt) / 1000)} s after rotation; body ${oldAnswer.text.slice(0, 160)}`,
+    );
     f.ok(
       EP.refresh,
       F.REFRESH.oldTokenRefusedStatuses.includes(oldAnswer.status),
       `the rotated-out refresh token still answers HTTP ${oldAnswer.status} after ${F.REFRESH.reuseWindowSecs + 5} s — fact: "the old one stops working"`,
     );
     const again = await refresh(site, next);
-    f.ok(EP.refresh, again.status === 200 && typeof again.json?.refresh_token === "string", `the new refresh token does not refresh: HTTP ${again.status}`);
+    f.ok(
+      EP.refresh,
+      again.status === 200 && typeof again.json?.refresh_token === "string",
+      `the new refresh token does not refresh: HTTP ${again.status}`,
+    );
     f.done();
   });
 });

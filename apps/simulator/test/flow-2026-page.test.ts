@@ -7,14 +7,28 @@ import { start, type RunningSimulator } from "../src/index.js";
 
 let site: RunningSimulator;
 let browser: Browser;
-const DEFAULTS = { generationMs: 300, toolReturnDelayMs: 100, statusPollMs: 200, menuShape: "portal", libraryRows: "div", accessTokenTtlSecs: 3600, promoDelayMs: 300 } as const;
+const DEFAULTS = {
+  generationMs: 300,
+  toolReturnDelayMs: 100,
+  statusPollMs: 200,
+  menuShape: "portal",
+  libraryRows: "div",
+  accessTokenTtlSecs: 3600,
+  promoDelayMs: 300,
+} as const;
 
 beforeAll(async () => {
   site = await start({ ...DEFAULTS });
   const root = typeof process.getuid === "function" && process.getuid() === 0;
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", ...(root ? ["--no-sandbox"] : [])],
+    args: [
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-dev-shm-usage",
+      ...(root ? ["--no-sandbox"] : []),
+    ],
   });
 }, 60_000);
 afterAll(async () => {
@@ -29,7 +43,10 @@ beforeEach(() => {
 });
 
 async function signedIn(options: { ttlSecs?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ storageState: site.issueSession(undefined, options), acceptDownloads: true });
+  const context = await browser.newContext({
+    storageState: site.issueSession(undefined, options),
+    acceptDownloads: true,
+  });
   return { context, page: await context.newPage() };
 }
 const poll = (check: () => unknown | Promise<unknown>, timeout = 15_000) => expect.poll(check, { timeout });
@@ -59,11 +76,27 @@ describe("the 2026 studio page", () => {
     await poll(() => page.locator("#recent").textContent()).toMatch(/Window Rain.*65\.0 s.*Window Rain.*65\.0 s/);
 
     const request = site.stats.flow.composeRequests[0];
-    expect(request).toMatchObject({ soundPrompt: "dusty lofi, 96 bpm", lyrics: "rain on the window\n[End - 1:05]", title: "Window Rain", seed: 42, selectedModel: "Lyria 3 Pro" });
-    const body = request?.body as { conversation_id: string; part: { args: Record<string, unknown>; part_kind: string; tool_name: string; tool_call_id: string }; client_context: { lyrics_id_map: Record<string, string> } };
-    expect(body.part).toMatchObject({ tool_name: "audio__create_song", part_kind: "tool-call", tool_call_id: expect.stringMatching(/^call_/) });
+    expect(request).toMatchObject({
+      soundPrompt: "dusty lofi, 96 bpm",
+      lyrics: "rain on the window\n[End - 1:05]",
+      title: "Window Rain",
+      seed: 42,
+      selectedModel: "Lyria 3 Pro",
+    });
+    const body = request?.body as {
+      conversation_id: string;
+      part: { args: Record<string, unknown>; part_kind: string; tool_name: string; tool_call_id: string };
+      client_context: { lyrics_id_map: Record<string, string> };
+    };
+    expect(body.part).toMatchObject({
+      tool_name: "audio__create_song",
+      part_kind: "tool-call",
+      tool_call_id: expect.stringMatching(/^call_/),
+    });
     expect(Object.keys(body.part.args)).toEqual(["sound_prompt", "lyrics_id", "title", "seed", "image_id"]);
-    expect(body.client_context.lyrics_id_map[body.part.args.lyrics_id as string]).toBe("rain on the window\n[End - 1:05]");
+    expect(body.client_context.lyrics_id_map[body.part.args.lyrics_id as string]).toBe(
+      "rain on the window\n[End - 1:05]",
+    );
     expect(site.stats.flow.streamReaders).toBe(1);
     expect(site.stats.flow.clipsLookups).toBeGreaterThan(0);
 
@@ -83,7 +116,9 @@ describe("the 2026 studio page", () => {
     await page.getByRole("textbox", { name: "Chat message" }).fill("a song about tea");
     site.faults.set("busy", { times: 1 });
     await page.getByRole("button", { name: "Send message" }).click();
-    await poll(() => page.getByRole("alert").allTextContents()).toEqual([expect.stringContaining("Producer is busy helping others")]);
+    await poll(() => page.getByRole("alert").allTextContents()).toEqual([
+      expect.stringContaining("Producer is busy helping others"),
+    ]);
     site.setCredits(3);
     await page.getByRole("textbox", { name: "Chat message" }).fill("a song about tea");
     await page.getByRole("button", { name: "Send message" }).click();
@@ -131,13 +166,21 @@ describe("the 2026 studio page", () => {
     expect(site.stats.flow.refreshes).toEqual({ granted: 1, refused: 0 });
     expect(new URL(otherTab.url()).pathname).toBe("/library/my-songs");
     const state = await context.storageState();
-    const value = state.cookies.filter((cookie) => cookie.name.startsWith("sb-sb-auth-token.")).sort((a, b) => a.name.localeCompare(b.name)).map((cookie) => cookie.value).join("");
+    const value = state.cookies
+      .filter((cookie) => cookie.name.startsWith("sb-sb-auth-token."))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((cookie) => cookie.value)
+      .join("");
     const saved = JSON.parse(Buffer.from(value.slice(7), "base64url").toString()) as { refresh_token: string };
     expect(issued).not.toContain(saved.refresh_token);
     expect(site.liveRefreshTokens()).toContain(saved.refresh_token);
     // A 401 makes the page refresh once and retry; a refused refresh sends it to /login.
     const credits = await page.evaluate(async () => {
-      const scope = window as unknown as { readSession: () => Record<string, unknown>; writeSession: (session: unknown) => void; api: (path: string) => Promise<Response> };
+      const scope = window as unknown as {
+        readSession: () => Record<string, unknown>;
+        writeSession: (session: unknown) => void;
+        api: (path: string) => Promise<Response>;
+      };
       scope.writeSession({ ...scope.readSession(), access_token: "not-a-live-token" });
       return (await scope.api("/__api/billing/credits")).status;
     });
@@ -155,7 +198,11 @@ describe("the 2026 studio page", () => {
     const clip = site.flowClips()[0] as { id: string };
     await page.goto(`${site.url}/session`);
     const results = await page.evaluate(async (link) => {
-      const attempt = (init: RequestInit) => fetch(link, init).then((response) => response.status, () => "failed");
+      const attempt = (init: RequestInit) =>
+        fetch(link, init).then(
+          (response) => response.status,
+          () => "failed",
+        );
       return { credentialed: await attempt({ credentials: "include" }), plain: await attempt({ credentials: "omit" }) };
     }, `${site.storageUrl}/clips/${clip.id}.m4a`);
     expect(results).toEqual({ credentialed: "failed", plain: 200 });
@@ -168,7 +215,10 @@ describe("the 2026 library page", () => {
     const { context, page } = await signedIn();
     site.seedLibrary(undefined, 60);
     await page.goto(`${site.url}/library/my-songs`);
-    const title = (await page.getByRole("link", { name: /^Archive Song/ }).first().textContent()) as string;
+    const title = (await page
+      .getByRole("link", { name: /^Archive Song/ })
+      .first()
+      .textContent()) as string;
     const more = page.getByRole("button", { name: `More options for ${title}`, exact: true });
     await more.click();
     expect(await page.getByRole("link", { name: title, exact: true }).getAttribute("href")).toMatch(/^\/song\//);
@@ -211,7 +261,10 @@ describe("the 2026 library page", () => {
     site.seedLibrary(undefined, 2);
     const { context, page } = await signedIn();
     await page.goto(`${site.url}/library/my-songs`);
-    const title = (await page.getByRole("link", { name: /^Archive Song/ }).first().textContent()) as string;
+    const title = (await page
+      .getByRole("link", { name: /^Archive Song/ })
+      .first()
+      .textContent()) as string;
     const row = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: title, exact: true }) });
     await row.getByRole("button", { name: /^More options for/ }).click();
     expect(await page.getByRole("menu").count()).toBe(0);

@@ -40,7 +40,9 @@ describe("the simulated site", () => {
     expect(refused.status).toBe(401);
     const accepted = await form(site.settings.credentials.email, site.settings.credentials.password);
     expect(accepted.status).toBe(200);
-    expect(accepted.headers.get("set-cookie")).toMatch(new RegExp(`^${AUTH_COOKIE}=[^;]+; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax`));
+    expect(accepted.headers.get("set-cookie")).toMatch(
+      new RegExp(`^${AUTH_COOKIE}=[^;]+; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax`),
+    );
     expect(site.stats.signIns).toEqual({ password: 1, oauth: 0, refused: 1 });
   });
 
@@ -59,7 +61,9 @@ describe("the simulated site", () => {
       ["mp3", "\u00ff"],
       ["m4a", "ftyp"],
     ] as const) {
-      const exported = (await (await post(`/api/songs/${song.id}/export?format=${format}`, {})).json()) as { url: string };
+      const exported = (await (await post(`/api/songs/${song.id}/export?format=${format}`, {})).json()) as {
+        url: string;
+      };
       const audio = Buffer.from(await (await get(exported.url)).arrayBuffer());
       const head = format === "m4a" ? audio.toString("latin1", 4, 8) : audio.toString("latin1", 0, magic.length);
       expect(head, format).toBe(magic);
@@ -90,7 +94,9 @@ describe("the simulated site", () => {
 
     site.faults.set("song-without-audio", { times: 1 });
     const { id } = (await (await post("/api/generate", { prompt: "y" })).json()) as { id: string };
-    const state = (await (await get(`/api/generations/${id}`)).json()) as { songs: Array<{ status: string; audio_url: string | null }> };
+    const state = (await (await get(`/api/generations/${id}`)).json()) as {
+      songs: Array<{ status: string; audio_url: string | null }>;
+    };
     expect(state.songs.map((song) => song.status)).toEqual(["failed", "ready"]);
     expect(state.songs[0]?.audio_url).toBeNull();
     expect(site.stats).toMatchObject({ challenges: 1, quotaRefusals: 2 });
@@ -114,7 +120,11 @@ describe("the admin API", () => {
     expect((await fetch(`${site.adminUrl}/faults`)).status).toBe(401);
     expect(new URL(site.adminUrl).port).not.toBe(new URL(site.url).port);
     const headers = { authorization: `Bearer ${site.adminToken}`, "content-type": "application/json" };
-    const set = await fetch(`${site.adminUrl}/faults/challenge`, { method: "PUT", headers, body: JSON.stringify({ times: 2 }) });
+    const set = await fetch(`${site.adminUrl}/faults/challenge`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify({ times: 2 }),
+    });
     expect(await set.json()).toEqual({ faults: [{ fault: "challenge", remaining: 2, paths: null }] });
     expect((await fetch(`${site.adminUrl}/faults/nonsense`, { method: "PUT", headers })).status).toBe(400);
     await fetch(`${site.adminUrl}/faults`, { method: "DELETE", headers });

@@ -7,7 +7,8 @@ import { loadConfig } from "./load.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-effective-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-const resolve = (overrides: object, env: NodeJS.ProcessEnv = {}) => loadConfig({ env, cwd: dir, homeDir: dir, configFile: false, overrides });
+const resolve = (overrides: object, env: NodeJS.ProcessEnv = {}) =>
+  loadConfig({ env, cwd: dir, homeDir: dir, configFile: false, overrides });
 /** The site as the driver sees it, without where it came from. */
 const siteOf = (resolved: ReturnType<typeof resolve>) => {
   const { profileSource, overridden, ...site } = resolved.config.site;
@@ -18,12 +19,17 @@ const siteOf = (resolved: ReturnType<typeof resolve>) => {
 
 describe("the effective profile", () => {
   const env = { PRODUCER_SITE_LOCATORS: JSON.stringify({ generateButton: { role: "button", name: "Create" } }) };
-  const overrides = { site: { baseUrl: "http://127.0.0.1:4173", api: { credits: "/__api/v2/credits" }, timeouts: { elementMs: 4000 } } };
+  const overrides = {
+    site: { baseUrl: "http://127.0.0.1:4173", api: { credits: "/__api/v2/credits" }, timeouts: { elementMs: 4000 } },
+  };
 
   it("says where each value came from: the built-in profile, the environment, or an option", () => {
     const entries = profileEntries(resolve(overrides, env));
     const source = (key: string) => entries.find((entry) => entry.key === key)?.source;
-    expect(entries.find((entry) => entry.key === "locators.generateButton")?.value).toEqual({ role: "button", name: "Create" });
+    expect(entries.find((entry) => entry.key === "locators.generateButton")?.value).toEqual({
+      role: "button",
+      name: "Create",
+    });
     const keysBySource = {
       "env PRODUCER_SITE_LOCATORS": ["locators.generateButton"],
       "built-in flow-2026": ["locators.soundDescription", "api.clips", "timeouts.songStartMs"],
@@ -41,6 +47,8 @@ describe("the effective profile", () => {
     const again = resolve({ site: { profile: file } });
     expect(again.config.site.profileSource).toBe(file);
     expect(siteOf(again)).toEqual(siteOf(resolved));
-    expect(profileEntries(again).find((entry) => entry.key === "locators.generateButton")?.source).toBe(`profile file ${file}`);
+    expect(profileEntries(again).find((entry) => entry.key === "locators.generateButton")?.source).toBe(
+      `profile file ${file}`,
+    );
   });
 });

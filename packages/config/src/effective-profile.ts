@@ -42,7 +42,8 @@ export function effectiveProfile(site: ResolvedSite): SiteProfileInput {
 /** Each value of the effective profile, with where it came from: the profile, or a configuration override. */
 export function profileEntries(resolved: ResolvedConfig): ProfileEntry[] {
   const site = resolved.config.site;
-  const profileSource = site.profileSource === "shipped" ? `built-in ${site.profile}` : `profile file ${site.profileSource}`;
+  const profileSource =
+    site.profileSource === "shipped" ? `built-in ${site.profile}` : `profile file ${site.profileSource}`;
   const shipped = (SHIPPED_PROFILES as Record<string, { timeouts?: Record<string, number> }>)[site.profile];
   const overridden = (setting: string) => resolved.sources.get(setting);
   const entries: ProfileEntry[] = [];
@@ -56,7 +57,11 @@ export function profileEntries(resolved: ResolvedConfig): ProfileEntry[] {
   // The override maps are one setting each: an entry the configuration set says so, the others are the profile's.
   for (const [key, value] of Object.entries(document.locators)) {
     const own = site.overridden.locators.includes(key);
-    entries.push({ key: `locators.${key}`, value, source: own ? (overridden("site.locators") ?? "option") : profileSource });
+    entries.push({
+      key: `locators.${key}`,
+      value,
+      source: own ? (overridden("site.locators") ?? "option") : profileSource,
+    });
   }
   for (const [key, value] of Object.entries(document.api ?? {})) {
     const own = site.overridden.api.includes(key);
@@ -66,7 +71,11 @@ export function profileEntries(resolved: ResolvedConfig): ProfileEntry[] {
   for (const [key, value] of Object.entries(document.timeouts ?? {})) {
     const fromProfile = shipped?.timeouts?.[key] !== undefined || site.profileSource !== "shipped";
     const setting = `site.timeouts.${key}`;
-    entries.push({ key: `timeouts.${key}`, value, source: overridden(setting) ?? (fromProfile ? profileSource : "default") });
+    entries.push({
+      key: `timeouts.${key}`,
+      value,
+      source: overridden(setting) ?? (fromProfile ? profileSource : "default"),
+    });
   }
   return entries;
 }

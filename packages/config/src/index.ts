@@ -9,7 +9,13 @@
  * console.log(formatConfig(resolved)); // every key, its value and its source, secrets masked
  * ```
  */
-export { configSchema, type AccountConfig, type ParsedConfig, type ProducerConfig, type ProducerConfigInput } from "./schema.js";
+export {
+  configSchema,
+  type AccountConfig,
+  type ParsedConfig,
+  type ProducerConfig,
+  type ProducerConfigInput,
+} from "./schema.js";
 export { AUDIO_FORMATS, type AudioFormat } from "./schema/site.js";
 export { DEFAULT_BROWSER_ARGS, FORBIDDEN_BROWSER_ARGS } from "./schema/browser.js";
 export { ACCOUNT_NAME } from "./schema/accounts.js";
@@ -38,6 +44,12 @@ export { ConfigError, type ConfigErrorCode, type ConfigIssue } from "./config-er
 export { CONFIG_FILE_NAME } from "./config-layers.js";
 export { loadConfig, type LoadConfigOptions, type ResolvedConfig } from "./load.js";
 export { LEGACY_ENV_ALIASES } from "./environment.js";
-export { envNameFor, listSettings, settingsMarkdownTable, type SettingInfo, type SettingKind } from "./settings-table.js";
+export {
+  envNameFor,
+  listSettings,
+  settingsMarkdownTable,
+  type SettingInfo,
+  type SettingKind,
+} from "./settings-table.js";
 export { describeConfig, formatConfig, type ConfigEntry } from "./format-config.js";
 export { ensureDataDirs, findBrowserExecutable } from "./machine.js";

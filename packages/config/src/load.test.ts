@@ -39,7 +39,12 @@ describe("loadConfig defaults", () => {
     expect(config.paths.stateFile).toBe(path.join(dir, ".producer", "state.json"));
     expect(config.storage.driver).toBe("local");
     expect(config.storage.keyTemplates.audio).toBe("users/{user_id}/projects/music-clip/{project_id}/audio/{filename}");
-    expect(config.database).toEqual({ dialect: "sqlite", url: `sqlite:${path.join(dir, ".producer", "producer.db")}`, poolSize: 10, sqliteSynchronous: "normal" });
+    expect(config.database).toEqual({
+      dialect: "sqlite",
+      url: `sqlite:${path.join(dir, ".producer", "producer.db")}`,
+      poolSize: 10,
+      sqliteSynchronous: "normal",
+    });
     expect(config.daemon.socketPath).toBe(path.join(dir, ".producer", "producer.sock"));
     expect(config.daemon.token).toBeUndefined();
     expect(config.session.password).toBeUndefined();
@@ -67,7 +72,12 @@ describe("loadConfig defaults", () => {
       configFile: false,
       homeDir: dir,
     });
-    expect(config.database).toEqual({ dialect: "postgres", url: "postgres://postgres@127.0.0.1:5432/test", poolSize: 10, sqliteSynchronous: "normal" });
+    expect(config.database).toEqual({
+      dialect: "postgres",
+      url: "postgres://postgres@127.0.0.1:5432/test",
+      poolSize: 10,
+      sqliteSynchronous: "normal",
+    });
   });
 });
 
@@ -99,7 +109,9 @@ describe("precedence: defaults < file < environment < options", () => {
     const file = writeFile("custom.json", { site: { baseUrl: "https://www.flowmusic.app/" } });
     const { config } = loadConfig({ env: { PRODUCER_CONFIG: file }, homeDir: dir, cwd: "/" });
     expect(config.site.baseUrl).toBe("https://www.flowmusic.app");
-    const error = configError(() => loadConfig({ env: { PRODUCER_CONFIG: path.join(dir, "nope.json") }, homeDir: dir }));
+    const error = configError(() =>
+      loadConfig({ env: { PRODUCER_CONFIG: path.join(dir, "nope.json") }, homeDir: dir }),
+    );
     expect(error.message).toContain("Cannot read the config file");
     expect(error.message).toContain("ENOENT");
   });
@@ -288,9 +300,22 @@ describe("errors", () => {
 
 describe("accounts", () => {
   it("without accounts, has one implicit account on paths.stateFile", () => {
-    const { config } = loadConfig({ env: {}, cwd: dir, homeDir: dir, configFile: false, overrides: { browser: { pageCount: 3 } } });
+    const { config } = loadConfig({
+      env: {},
+      cwd: dir,
+      homeDir: dir,
+      configFile: false,
+      overrides: { browser: { pageCount: 3 } },
+    });
     expect(config.accounts).toHaveLength(1);
-    expect(config.accounts[0]).toMatchObject({ name: "default", stateFile: config.paths.stateFile, maxConcurrency: 3, weight: 1, paused: false, declared: false });
+    expect(config.accounts[0]).toMatchObject({
+      name: "default",
+      stateFile: config.paths.stateFile,
+      maxConcurrency: 3,
+      weight: 1,
+      paused: false,
+      declared: false,
+    });
     expect(config.accounts[0]?.site).toBe(config.site);
   });
 
@@ -304,23 +329,50 @@ describe("accounts", () => {
     };
     const { config } = loadConfig({ env, cwd: dir, homeDir: dir, configFile: false });
     expect(config.accounts.map((account) => account.name)).toEqual(["main", "spare"]);
-    expect(config.accounts[0]).toMatchObject({ stateFile: path.join(dir, "accounts", "main.json"), weight: 3, maxConcurrency: 2, declared: true });
-    expect(config.accounts[1]).toMatchObject({ stateFile: path.join(dir, "spare.json"), maxConcurrency: 1, paused: true });
+    expect(config.accounts[0]).toMatchObject({
+      stateFile: path.join(dir, "accounts", "main.json"),
+      weight: 3,
+      maxConcurrency: 2,
+      declared: true,
+    });
+    expect(config.accounts[1]).toMatchObject({
+      stateFile: path.join(dir, "spare.json"),
+      maxConcurrency: 1,
+      paused: true,
+    });
     expect(config.accounts[0]?.site.profile).toBe("flow-2026");
     expect(config.accounts[1]?.site.profile).toBe("producerai-2025");
   });
 
   it("refuses a bad name, a repeated name and an unknown profile, naming each", () => {
     const error = configError(() =>
-      loadConfig({ env: {}, cwd: dir, homeDir: dir, configFile: false, overrides: { accounts: [{ name: "Main Account" }] } }),
+      loadConfig({
+        env: {},
+        cwd: dir,
+        homeDir: dir,
+        configFile: false,
+        overrides: { accounts: [{ name: "Main Account" }] },
+      }),
     );
     expect(error.issues[0]?.path).toBe("accounts.0.name");
     const twice = configError(() =>
-      loadConfig({ env: {}, cwd: dir, homeDir: dir, configFile: false, overrides: { accounts: [{ name: "a" }, { name: "a" }] } }),
+      loadConfig({
+        env: {},
+        cwd: dir,
+        homeDir: dir,
+        configFile: false,
+        overrides: { accounts: [{ name: "a" }, { name: "a" }] },
+      }),
     );
     expect(twice.message).toContain("account names must be unique");
     const profile = configError(() =>
-      loadConfig({ env: {}, cwd: dir, homeDir: dir, configFile: false, overrides: { accounts: [{ name: "a", profile: "no-such-profile" }] } }),
+      loadConfig({
+        env: {},
+        cwd: dir,
+        homeDir: dir,
+        configFile: false,
+        overrides: { accounts: [{ name: "a", profile: "no-such-profile" }] },
+      }),
     );
     expect(profile.issues[0]?.path).toBe("accounts.0.profile");
   });

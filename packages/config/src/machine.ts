@@ -3,7 +3,13 @@ import path from "node:path";
 import { ConfigError } from "./config-error.js";
 import type { ProducerConfig } from "./schema.js";
 
-const BROWSER_CANDIDATES = ["/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+const BROWSER_CANDIDATES = [
+  "/usr/bin/chromium",
+  "chromium",
+  "chromium-browser",
+  "google-chrome",
+  "google-chrome-stable",
+];
 
 function isExecutable(file: string): boolean {
   try {
@@ -41,7 +47,11 @@ export function findBrowserExecutable(
     );
   }
   for (const candidate of BROWSER_CANDIDATES) {
-    const found = candidate.includes("/") ? (isExecutable(candidate) ? candidate : undefined) : onPath(candidate, searchPath);
+    const found = candidate.includes("/")
+      ? isExecutable(candidate)
+        ? candidate
+        : undefined
+      : onPath(candidate, searchPath);
     if (found) return found;
   }
   throw new ConfigError(

@@ -35,8 +35,17 @@ describe("site profiles", () => {
     const custom = { ...structuredClone(SHIPPED_PROFILES["flow-2026"]), name: "custom", baseUrl: "http://127.0.0.1:9" };
     fs.writeFileSync(file, JSON.stringify(custom));
     const config = load(
-      { site: { profile: file, locators: { generateButton: { role: "button", name: "Create" } }, timeouts: { elementMs: 1234 } } },
-      { PRODUCER_SITE_API: JSON.stringify({ credits: "/__api/v2/credits" }), PRODUCER_SITE_BASE_URL: "http://127.0.0.1:10/" },
+      {
+        site: {
+          profile: file,
+          locators: { generateButton: { role: "button", name: "Create" } },
+          timeouts: { elementMs: 1234 },
+        },
+      },
+      {
+        PRODUCER_SITE_API: JSON.stringify({ credits: "/__api/v2/credits" }),
+        PRODUCER_SITE_BASE_URL: "http://127.0.0.1:10/",
+      },
     );
     expect(config.site.profile).toBe("custom");
     expect(config.site.profileSource).toBe(file);

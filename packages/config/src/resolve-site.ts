@@ -83,7 +83,9 @@ export function resolveSite(
 }
 
 function definedOnly(record: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 function profileIssue(issue: z.core.$ZodIssue, reference: string, source: string): ConfigIssue {

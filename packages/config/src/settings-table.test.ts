@@ -19,7 +19,14 @@ describe("the settings table", () => {
   it("never gives a secret a default", () => {
     const secrets = listSettings().filter((info) => info.secret);
     expect(secrets.map((info) => info.path).sort()).toEqual(
-      ["daemon.token", "session.email", "session.password", "storage.s3.accessKeyId", "storage.s3.secretAccessKey", "webhooks.secret"].sort(),
+      [
+        "daemon.token",
+        "session.email",
+        "session.password",
+        "storage.s3.accessKeyId",
+        "storage.s3.secretAccessKey",
+        "webhooks.secret",
+      ].sort(),
     );
     for (const info of secrets) expect(info.defaultText, info.path).toBeUndefined();
   });

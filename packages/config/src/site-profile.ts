@@ -17,7 +17,13 @@ const singleLocatorSchema = z.union([
     /** The accessible name starts with `name` (a model button named "Lyria 3.5" by its child span). */
     startsWith: z.boolean().optional(),
   }),
-  z.strictObject({ after: z.string().min(1), tag: z.string().regex(/^[a-z]+$/).default("input") }),
+  z.strictObject({
+    after: z.string().min(1),
+    tag: z
+      .string()
+      .regex(/^[a-z]+$/)
+      .default("input"),
+  }),
   z.strictObject({ text: z.string().min(1), exact: z.boolean().optional() }),
 ]);
 
@@ -135,7 +141,10 @@ export const siteProfileSchema = z
          * Where a song's menu is looked for, in order: the element its trigger names in `aria-controls`, a
          * `role="menu"` or bare menu items inside the song's own row or card, the newest `role="menu"` popup.
          */
-        find: z.array(z.enum(MENU_PLACES)).min(1).default([...MENU_PLACES]),
+        find: z
+          .array(z.enum(MENU_PLACES))
+          .min(1)
+          .default([...MENU_PLACES]),
       })
       .prefault({}),
     /** The page's tool names, as its generation calls and their streams carry them. */
@@ -159,7 +168,10 @@ export const siteProfileSchema = z
     modes: z.array(z.enum(GENERATION_MODES)).min(1).default(["chat"]),
     models: z.array(z.strictObject({ id: z.string().min(1), label: z.string().min(1) })).default([]),
     defaultModel: z.string().optional(),
-    formats: z.array(z.enum(["wav", "mp3", "m4a"])).min(1).default(["wav", "mp3", "m4a"]),
+    formats: z
+      .array(z.enum(["wav", "mp3", "m4a"]))
+      .min(1)
+      .default(["wav", "mp3", "m4a"]),
     /** Credits one song costs, and songs one generation makes: a balance under their product is refused up front. */
     creditsPerSong: z.number().min(0).default(0),
     songsPerGeneration: z.number().int().min(1).default(2),

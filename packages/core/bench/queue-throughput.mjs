@@ -38,7 +38,9 @@ const claimPerSec = JOBS / ((performance.now() - started) / 1000);
 await Promise.all(handles.map((handle) => handle.close()));
 fs.rmSync(dir, { recursive: true, force: true });
 
-console.log(`SQLite queue: ${insertPerSec.toFixed(0)} inserts/s, ${claimPerSec.toFixed(0)} claim+finish/s over ${JOBS} jobs, ${done.size} done, ${duplicates} run twice`);
+console.log(
+  `SQLite queue: ${insertPerSec.toFixed(0)} inserts/s, ${claimPerSec.toFixed(0)} claim+finish/s over ${JOBS} jobs, ${done.size} done, ${duplicates} run twice`,
+);
 const met = claimPerSec >= TARGET_PER_SEC && done.size === JOBS && duplicates === 0;
 console.log(`target: >= ${TARGET_PER_SEC} claim+finish/s, each job once — ${met ? "met" : "MISSED"}`);
 process.exitCode = met ? 0 : 1;

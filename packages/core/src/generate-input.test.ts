@@ -6,7 +6,14 @@ const parse = (input: unknown) => parseGenerateInput(input, { format: "wav" });
 
 describe("parseGenerateInput", () => {
   it("applies defaults and trims", () => {
-    expect(parse({ prompt: "  Create a happy pop song ", title: "My New Song", projectId: "project_123", userId: "user_456" })).toEqual({
+    expect(
+      parse({
+        prompt: "  Create a happy pop song ",
+        title: "My New Song",
+        projectId: "project_123",
+        userId: "user_456",
+      }),
+    ).toEqual({
       job: {
         prompt: "Create a happy pop song",
         title: "My New Song",
@@ -61,9 +68,23 @@ describe("parseGenerateInput", () => {
   }
 
   it("keeps every control of the site, and refuses one the site profile lacks", () => {
-    const { job } = parse({ prompt: "x", mode: "chat", model: "lyria-3-pro", bpm: 120, durationSecs: 95, seed: 7, stems: true });
+    const { job } = parse({
+      prompt: "x",
+      mode: "chat",
+      model: "lyria-3-pro",
+      bpm: 120,
+      durationSecs: 95,
+      seed: 7,
+      stems: true,
+    });
     expect(job).toMatchObject({ mode: "chat", model: "lyria-3-pro", bpm: 120, durationSecs: 95, seed: 7, stems: true });
-    const site = { profile: "producerai-2025", controls: ["lyrics", "instrumental", "title"] as const, modes: ["chat"] as const, models: [], formats: ["wav", "mp3", "m4a"] as const };
+    const site = {
+      profile: "producerai-2025",
+      controls: ["lyrics", "instrumental", "title"] as const,
+      modes: ["chat"] as const,
+      models: [],
+      formats: ["wav", "mp3", "m4a"] as const,
+    };
     try {
       parseGenerateInput({ prompt: "x", bpm: 120, mode: "compose" }, { format: "wav", site: site as never });
       expect.unreachable();

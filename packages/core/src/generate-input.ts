@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { ACCOUNT_NAME, AUDIO_FORMATS, unsupportedControls, type AudioFormat, type ResolvedSite } from "@producer/config";
+import {
+  ACCOUNT_NAME,
+  AUDIO_FORMATS,
+  unsupportedControls,
+  type AudioFormat,
+  type ResolvedSite,
+} from "@producer/config";
 import { InvalidInputError, type GenerationRequest } from "@producer/utils";
 import { webhookUrlProblem, type WebhookPolicy } from "./webhook-policy.js";
 
@@ -25,16 +31,26 @@ function text(maxChars: number, options: { required?: boolean; pattern?: RegExp;
   return z
     .string({ error: typeError("a string") })
     .transform((value) => value.normalize("NFC").trim())
-    .refine((value) => value !== "", options.required ? "must not be empty" : "must not be blank (leave it out instead)")
+    .refine(
+      (value) => value !== "",
+      options.required ? "must not be empty" : "must not be blank (leave it out instead)",
+    )
     .refine((value) => [...value].length <= maxChars, `must be at most ${maxChars} characters`)
     .refine((value) => !CONTROL.test(value), "must not contain control characters")
-    .refine((value) => !options.pattern || value === "" || options.pattern.test(value), options.patternMessage ?? "has an invalid form");
+    .refine(
+      (value) => !options.pattern || value === "" || options.pattern.test(value),
+      options.patternMessage ?? "has an invalid form",
+    );
 }
 
 /** A whole number in [min, max], with one message for every way to miss it. */
 const whole = (min: number, max: number, what = "a whole number") => {
   const message = `must be ${what} from ${min} to ${max}`;
-  return z.number({ error: typeError("a number") }).int(message).min(min, message).max(max, message);
+  return z
+    .number({ error: typeError("a number") })
+    .int(message)
+    .min(min, message)
+    .max(max, message);
 };
 
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
@@ -60,12 +76,14 @@ export const generateMusicInputSchema = z.strictObject({
       .transform((value) => value.toLowerCase())
       .pipe(z.enum(AUDIO_FORMATS, { error: `must be one of ${AUDIO_FORMATS.join(", ")}` })),
   ).describe("Audio format to download; the configured default when absent."),
-  mode: optional(
-    z.enum(["compose", "chat"], { error: "must be compose or chat" }),
-  ).describe("compose (the app's compose panel; the default where the site has one) or chat."),
+  mode: optional(z.enum(["compose", "chat"], { error: "must be compose or chat" })).describe(
+    "compose (the app's compose panel; the default where the site has one) or chat.",
+  ),
   model: optional(text(64)).describe("The model, one of the site profile's (lyria-3.5, lyria-3-pro on flow-2026)."),
   bpm: optional(whole(40, 300)).describe("Tempo in beats per minute."),
-  durationSecs: optional(whole(10, 600, "whole seconds")).describe("Song length in seconds; the site picks (Auto) when absent."),
+  durationSecs: optional(whole(10, 600, "whole seconds")).describe(
+    "Song length in seconds; the site picks (Auto) when absent.",
+  ),
   seed: optional(whole(0, 4_294_967_295)).describe("Seed, for repeatable generations."),
   stems: optional(z.boolean({ error: typeError("true or false") })).describe(
     "Also split every song into vocals, drums, bass and other, stored as tracks of their own.",
@@ -139,7 +157,11 @@ export function parseGenerateInput(
   const fields = result.success ? [] : issuesToFields(result.error.issues);
   // Checked here rather than in the schema: the policy is the daemon's configuration, not part of the published shape.
   const webhookUrl = (raw as { webhookUrl?: unknown }).webhookUrl;
-  if (typeof webhookUrl === "string" && !fields.some((field) => field.path === "webhookUrl") && URL.canParse(webhookUrl.trim())) {
+  if (
+    typeof webhookUrl === "string" &&
+    !fields.some((field) => field.path === "webhookUrl") &&
+    URL.canParse(webhookUrl.trim())
+  ) {
     const problem = webhookUrlProblem(new URL(webhookUrl.trim()), defaults.webhooks ?? {});
     if (problem) fields.push({ path: "webhookUrl", message: problem });
   }
@@ -166,9 +188,10 @@ export function parseGenerateInput(
   if (input.stems) job.stems = true;
   if (input.account) {
     if (defaults.accounts && !defaults.accounts.includes(input.account)) {
-      throw new InvalidInputError(`There is no account ${JSON.stringify(input.account)}; the accounts are ${defaults.accounts.join(", ")}.`, [
-        { path: "account", message: `must be one of ${defaults.accounts.join(", ")}` },
-      ]);
+      throw new InvalidInputError(
+        `There is no account ${JSON.stringify(input.account)}; the accounts are ${defaults.accounts.join(", ")}.`,
+        [{ path: "account", message: `must be one of ${defaults.accounts.join(", ")}` }],
+      );
     }
     job.account = input.account;
   }
@@ -176,7 +199,10 @@ export function parseGenerateInput(
     const unsupported = unsupportedControls(defaults.site, job);
     if (unsupported.length > 0) {
       const problems = unsupported.map((field) => `${field.path} ${field.message}`).join("; ");
-      throw new InvalidInputError(`Invalid generation request for the ${defaults.site.profile} site profile: ${problems}.`, unsupported);
+      throw new InvalidInputError(
+        `Invalid generation request for the ${defaults.site.profile} site profile: ${problems}.`,
+        unsupported,
+      );
     }
   }
   return {

@@ -25,7 +25,16 @@ export {
   upNextQuerySchema,
 } from "./query-schemas.js";
 export { isTerminal, JOB_STATUSES, RUNNING_STATUSES, TERMINAL_STATUSES } from "./job.js";
-export type { DirectResult, GenerateMusicResult, Job, JobError, JobRecovery, JobStatus, QueuedResult, Track } from "./job.js";
+export type {
+  DirectResult,
+  GenerateMusicResult,
+  Job,
+  JobError,
+  JobRecovery,
+  JobStatus,
+  QueuedResult,
+  Track,
+} from "./job.js";
 export { JobEvents } from "./job-events.js";
 export { PAUSING_CODES } from "./queue-pause.js";
 export type { PauseState } from "./queue-pause.js";

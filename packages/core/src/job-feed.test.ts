@@ -51,7 +51,12 @@ describe("JobFeed", () => {
   it("passes on this process's own events at once, to the watchers of that job only", async () => {
     const events = new JobEvents();
     const jobs = await store();
-    const feed = new JobFeed({ events, changeStamps: (ids) => jobs.changeStamps(ids), load: async (id) => toJob(await jobs.get(id)), intervalMs: 60_000 });
+    const feed = new JobFeed({
+      events,
+      changeStamps: (ids) => jobs.changeStamps(ids),
+      load: async (id) => toJob(await jobs.get(id)),
+      intervalMs: 60_000,
+    });
     const heard: string[] = [];
     const stop = feed.watch("a", (job) => heard.push(`${job.id}:${job.status}`));
     events.emit("job", { id: "b", status: "generating", updatedAt: new Date().toISOString() } as Job);

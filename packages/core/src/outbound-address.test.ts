@@ -88,7 +88,17 @@ describe("refusedKind", () => {
 
   it("lets this machine and the LAN through when private addresses are allowed, never metadata or the rest", () => {
     const policy = { allowPrivateAddresses: true };
-    for (const address of ["127.0.0.1", "::1", "10.1.2.3", "172.20.0.5", "192.168.1.2", "100.64.1.1", "fd12::1", "169.254.10.1", "fe80::1"]) {
+    for (const address of [
+      "127.0.0.1",
+      "::1",
+      "10.1.2.3",
+      "172.20.0.5",
+      "192.168.1.2",
+      "100.64.1.1",
+      "fd12::1",
+      "169.254.10.1",
+      "fe80::1",
+    ]) {
       expect(refusedKind(address, policy), address).toBeUndefined();
     }
     const stillRefused = {

@@ -65,7 +65,13 @@ const RANGES: ReadonlyArray<readonly [RefusedKind, readonly string[]]> = [
 ];
 
 /** The kinds `allowPrivateAddresses` lets through: a receiver on this machine or its network. */
-const PRIVATE_KINDS: ReadonlySet<RefusedKind> = new Set(["loopback", "link-local", "private", "shared", "unique-local"]);
+const PRIVATE_KINDS: ReadonlySet<RefusedKind> = new Set([
+  "loopback",
+  "link-local",
+  "private",
+  "shared",
+  "unique-local",
+]);
 
 const LISTS = RANGES.map(([kind, subnets]) => {
   const list = new net.BlockList();

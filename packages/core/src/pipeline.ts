@@ -29,7 +29,10 @@ export interface PipelineContext {
   saveSubmission(record: SubmissionRecord): Promise<void>;
   signal: AbortSignal;
   /** Persists a step; throws when the job is no longer ours. */
-  setStatus(status: JobStatus, patch?: { progress?: GenerationProgress | null; downloaded?: DownloadedSong[] }): Promise<void>;
+  setStatus(
+    status: JobStatus,
+    patch?: { progress?: GenerationProgress | null; downloaded?: DownloadedSong[] },
+  ): Promise<void>;
   onProgress(progress: GenerationProgress): void;
 }
 
@@ -85,7 +88,11 @@ async function obtainSongs(
   }
   await context.setStatus("generating", { progress: null });
   const resume = context.submission && context.submission.state !== "refused" ? context.submission : undefined;
-  if (resume) deps.logger.info({ jobId, submittedAt: resume.submittedAt }, "resuming the earlier submission; nothing is submitted again");
+  if (resume)
+    deps.logger.info(
+      { jobId, submittedAt: resume.submittedAt },
+      "resuming the earlier submission; nothing is submitted again",
+    );
   const generated: GeneratedSong[] = await deps.generator.generate(generationRequest(input), {
     signal,
     downloadDir: path.join(deps.config.paths.downloadsDir, jobId),
@@ -148,7 +155,20 @@ function generationRequest(input: JobInput): GenerationRequest {
 }
 
 function downloadedSong(song: GeneratedSong): DownloadedSong {
-  const { index, title, filePath, format, clipId, stem, parentClipId, model, seed, bpm, creditsCharged, siteDurationSecs } = song;
+  const {
+    index,
+    title,
+    filePath,
+    format,
+    clipId,
+    stem,
+    parentClipId,
+    model,
+    seed,
+    bpm,
+    creditsCharged,
+    siteDurationSecs,
+  } = song;
   return {
     index,
     title,

@@ -48,7 +48,11 @@ export interface ProducerBackend {
   cancel(id: string): Promise<Job>;
   /** Runs an ended job again: a recoverable one from its submission (nothing paid again); see `ProducerService.retry`. */
   retry(id: string, options?: { resubmit?: boolean }): Promise<Job>;
-  listJobs(options?: { status?: JobStatus; limit?: number; cursor?: string }): Promise<{ jobs: Job[]; nextCursor: string | null }>;
+  listJobs(options?: {
+    status?: JobStatus;
+    limit?: number;
+    cursor?: string;
+  }): Promise<{ jobs: Job[]; nextCursor: string | null }>;
   status(): Promise<QueueStatus>;
   listTracks(options?: TrackQuery): Promise<{ tracks: Track[]; nextCursor: string | null }>;
   getTrack(id: string): Promise<Track>;

@@ -14,7 +14,15 @@ import {
 } from "@producer/utils";
 import type { ProducerConfig } from "@producer/config";
 import { parseGenerateInput, type GenerateMusicInput } from "./generate-input.js";
-import { isTerminal, type DirectResult, type GenerateMusicResult, type Job, type JobStatus, type QueuedResult, type Track } from "./job.js";
+import {
+  isTerminal,
+  type DirectResult,
+  type GenerateMusicResult,
+  type Job,
+  type JobStatus,
+  type QueuedResult,
+  type Track,
+} from "./job.js";
 import { JobEvents } from "./job-events.js";
 import { JobFeed } from "./job-feed.js";
 import { waitForJobEnd, watchJobChanges } from "./job-watch.js";
@@ -90,7 +98,9 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     this.queued = new QueuedCounts(this.jobs);
     this.runEstimate = new RunEstimate(this.jobs);
     this.tracks = new TrackStore(database.db);
-    this.webhooks = new WebhookDeliveries(config.webhooks, logger, (jobId, status) => this.jobs.setWebhookStatus(jobId, status));
+    this.webhooks = new WebhookDeliveries(config.webhooks, logger, (jobId, status) =>
+      this.jobs.setWebhookStatus(jobId, status),
+    );
     this.feed = new JobFeed({
       events: this.events,
       changeStamps: (ids) => this.jobs.changeStamps(ids),
@@ -124,7 +134,13 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
       await database.close();
       throw error;
     }
-    const service = new ProducerService(config, database, options.storage ?? createStorage(config), options.generator, logger);
+    const service = new ProducerService(
+      config,
+      database,
+      options.storage ?? createStorage(config),
+      options.generator,
+      logger,
+    );
     if (options.startWorker !== false) service.startWorker();
     return service;
   }
@@ -186,10 +202,12 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     } else {
       this.worker?.wake();
     }
-    const job = await this.waitForJob(row.id, { timeoutMs: this.config.queue.directWaitMs }).catch(async (error: unknown) => {
-      if (TimeoutError.isInstance(error)) return this.getJob(row.id);
-      throw error;
-    });
+    const job = await this.waitForJob(row.id, { timeoutMs: this.config.queue.directWaitMs }).catch(
+      async (error: unknown) => {
+        if (TimeoutError.isInstance(error)) return this.getJob(row.id);
+        throw error;
+      },
+    );
     return { jobId: job.id, status: job.status, job, tracks: job.tracks, completed: isTerminal(job.status) };
   }
 
@@ -243,9 +261,14 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     if (refusal) throw refusal;
     const reopened = await this.jobs.reopen(id, { clearSubmission: !job.recoverable });
     if (!reopened) {
-      throw new ConflictError(`Job ${id} changed while it was being retried; look at it again.`, { details: { jobId: id } });
+      throw new ConflictError(`Job ${id} changed while it was being retried; look at it again.`, {
+        details: { jobId: id },
+      });
     }
-    this.logger.info({ jobId: id, resumes: job.recoverable }, job.recoverable ? "retrying the job from its submission" : "retrying the job: it is submitted again");
+    this.logger.info(
+      { jobId: id, resumes: job.recoverable },
+      job.recoverable ? "retrying the job from its submission" : "retrying the job: it is submitted again",
+    );
     this.worker?.wake();
     await this.publish(id);
     return this.getJob(id);
@@ -259,7 +282,9 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     return this.getJob(id);
   }
 
-  async listJobs(options: { status?: JobStatus; limit?: number; cursor?: string } = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+  async listJobs(
+    options: { status?: JobStatus; limit?: number; cursor?: string } = {},
+  ): Promise<{ jobs: Job[]; nextCursor: string | null }> {
     const { rows, nextCursor } = await this.jobs.list(options);
     return { jobs: rows.map((row) => this.withWaiting(toJob(row))), nextCursor };
   }
@@ -276,7 +301,10 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   async openTrackAudio(id: string, options: { range?: ByteRange } = {}): Promise<TrackAudio> {
     const track = await this.tracks.get(id);
     const stream = await this.storage.open(track.storage.key, options.range ? { range: options.range } : {});
-    if (!stream) throw new NotFoundError(`The audio of track ${id} is no longer in storage (${track.storage.key}).`, { details: { trackId: id, key: track.storage.key } });
+    if (!stream)
+      throw new NotFoundError(`The audio of track ${id} is no longer in storage (${track.storage.key}).`, {
+        details: { trackId: id, key: track.storage.key },
+      });
     const contentType = AUDIO_CONTENT_TYPES[track.format as AudioFileFormat] ?? "application/octet-stream";
     return { track, contentType, stream };
   }
@@ -285,7 +313,12 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   async session(options: { force?: boolean } = {}): Promise<SessionReport> {
     const paused = this.worker?.paused ?? null;
     if (!this.generator) {
-      return { valid: false, reason: "This process has no browser session.", checkedAt: new Date().toISOString(), paused };
+      return {
+        valid: false,
+        reason: "This process has no browser session.",
+        checkedAt: new Date().toISOString(),
+        paused,
+      };
     }
     return { ...(await this.generator.checkSession(options)), paused };
   }

@@ -6,7 +6,8 @@ import { sqliteJobStores } from "./store/job-store.test-helper.js";
 
 const store = sqliteJobStores("queued-counts-");
 const input = (priority = 0): JobInput => ({ prompt: "p", instrumental: false, format: "wav", priority });
-const insert = (jobs: JobStore, priority = 0) => jobs.insert({ input: input(priority), maxAttempts: 3, maxQueued: 100_000, retryAfterMs: async () => 0 });
+const insert = (jobs: JobStore, priority = 0) =>
+  jobs.insert({ input: input(priority), maxAttempts: 3, maxQueued: 100_000, retryAfterMs: async () => 0 });
 
 describe("QueuedCounts", () => {
   it("counts at most once per period, keeps its own submits, and catches up with other processes after it", async () => {

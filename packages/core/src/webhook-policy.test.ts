@@ -53,7 +53,9 @@ describe("webhookUrlProblem", () => {
     expect(problem("https://HOOKS.example.com./a", policy)).toBeUndefined();
     expect(problem("http://hooks.example.com:9999/a", policy)).toBeUndefined();
     expect(problem("https://other.example.com:8443/", policy)).toBeUndefined();
-    expect(problem("https://other.example.com/", policy)).toBe("must name a host in webhooks.allowedHosts (other.example.com is not one)");
+    expect(problem("https://other.example.com/", policy)).toBe(
+      "must name a host in webhooks.allowedHosts (other.example.com is not one)",
+    );
     expect(problem("https://xn--bcher-kva.example/", policy)).toBeUndefined();
     expect(problem("https://evil.example.com/", policy)).toMatch(/webhooks\.allowedHosts/);
     expect(problem("https://hooks.example.com.evil.test/", policy)).toMatch(/webhooks\.allowedHosts/);

@@ -37,7 +37,11 @@ export function webhookUrlProblem(url: URL, policy: WebhookPolicy): string | und
     const kind = refusedKind(host, policy);
     if (kind) return `must not point at ${describeKind(kind)} (${host})`;
   }
-  if (policy.allowedHosts && policy.allowedHosts.length > 0 && !policy.allowedHosts.some((entry) => allowedHostMatches(entry, url))) {
+  if (
+    policy.allowedHosts &&
+    policy.allowedHosts.length > 0 &&
+    !policy.allowedHosts.some((entry) => allowedHostMatches(entry, url))
+  ) {
     return `must name a host in webhooks.allowedHosts (${url.host} is not one)`;
   }
   return undefined;

@@ -48,12 +48,15 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 async function resolveChecked(url: URL, policy: WebhookPolicy, signal: AbortSignal): Promise<dns.LookupAddress[]> {
   const host = bareHostname(url);
   const family = net.isIP(host);
-  const addresses = family !== 0 ? [{ address: host, family }] : await untilAborted(dns.promises.lookup(host, { all: true }), signal);
+  const addresses =
+    family !== 0 ? [{ address: host, family }] : await untilAborted(dns.promises.lookup(host, { all: true }), signal);
   if (addresses.length === 0) throw new UnavailableError(`${host} has no address`);
   for (const { address } of addresses) {
     const kind = refusedKind(address, policy);
     if (!kind) continue;
-    throw refusal(family !== 0 ? `${host} is ${describeKind(kind)}` : `${host} resolves to ${describeKind(kind)} (${address})`);
+    throw refusal(
+      family !== 0 ? `${host} is ${describeKind(kind)}` : `${host} resolves to ${describeKind(kind)} (${address})`,
+    );
   }
   return addresses;
 }
@@ -63,7 +66,13 @@ async function resolveChecked(url: URL, policy: WebhookPolicy, signal: AbortSign
  * answer after the check still cannot lead elsewhere. The Host header and TLS server name stay the URL's name.
  * No agent: a pooled socket could have been opened by someone else, to somewhere unchecked.
  */
-function post(url: URL, addresses: dns.LookupAddress[], headers: Record<string, string>, body: string, signal: AbortSignal): Promise<number> {
+function post(
+  url: URL,
+  addresses: dns.LookupAddress[],
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+): Promise<number> {
   const pinned: net.LookupFunction = (_hostname, options, callback) => {
     const [first] = addresses as [dns.LookupAddress];
     if (options.all) callback(null, addresses);
@@ -131,7 +140,9 @@ export async function deliverWebhook(job: Job, options: WebhookDeliveryOptions):
         if (status >= 200 && status < 300) return;
         if (status >= 300 && status < 400) {
           // Following would re-POST (307/308) to wherever the receiver points, past every check made above.
-          throw new UnavailableError(`Webhook answered HTTP ${status}; redirects are not followed`, { retryable: false });
+          throw new UnavailableError(`Webhook answered HTTP ${status}; redirects are not followed`, {
+            retryable: false,
+          });
         }
         throw new UnavailableError(`Webhook answered HTTP ${status}`, { retryable: status >= 500 || status === 429 });
       },

@@ -154,7 +154,12 @@ export class Worker {
   }
 
   private execute(row: JobRow, direct: boolean): Promise<void> {
-    const entry: ActiveJob = { controller: new AbortController(), done: Promise.resolve(), direct, cancelledByRequest: false };
+    const entry: ActiveJob = {
+      controller: new AbortController(),
+      done: Promise.resolve(),
+      direct,
+      cancelledByRequest: false,
+    };
     this.active.set(row.id, entry);
     entry.done = this.runJob(row, entry).finally(() => {
       this.active.delete(row.id);
@@ -175,30 +180,43 @@ export class Worker {
       return;
     }
     if (attempts > Number(row.max_attempts)) {
-      const error = { code: row.error_code ?? "INTERNAL", message: row.error_message ?? "The job's worker stopped.", retryable: false };
-      await jobs.finish(jobId, this.id, "failed", { ...error, message: `Gave up after ${attempts - 1} attempts: ${error.message}` });
+      const error = {
+        code: row.error_code ?? "INTERNAL",
+        message: row.error_message ?? "The job's worker stopped.",
+        retryable: false,
+      };
+      await jobs.finish(jobId, this.id, "failed", {
+        ...error,
+        message: `Gave up after ${attempts - 1} attempts: ${error.message}`,
+      });
       this.deps.onChange(jobId);
       return;
     }
-    const heartbeat = setInterval(() => {
-      jobs
-        .renew(jobId, this.id, config.queue.leaseMs)
-        .then(({ held, cancelRequested }) => {
-          if (!held) controller.abort(new LeaseLost("lease lost"));
-          else if (cancelRequested) {
-            entry.cancelledByRequest = true;
-            controller.abort(new CancelledError("Cancelled by request."));
-          }
-        })
-        .catch(() => undefined);
-    }, Math.max(250, Math.floor(config.queue.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        jobs
+          .renew(jobId, this.id, config.queue.leaseMs)
+          .then(({ held, cancelRequested }) => {
+            if (!held) controller.abort(new LeaseLost("lease lost"));
+            else if (cancelRequested) {
+              entry.cancelledByRequest = true;
+              controller.abort(new CancelledError("Cancelled by request."));
+            }
+          })
+          .catch(() => undefined);
+      },
+      Math.max(250, Math.floor(config.queue.leaseMs / 3)),
+    );
     heartbeat.unref();
 
     let step: JobStatus = "generating";
     let stepStarted = Date.now();
     // Writes are serialized, so a late progress update can never overwrite a later step.
     let writes: Promise<void> = Promise.resolve();
-    const setStatus = (status: JobStatus, patch: { progress?: GenerationProgress | null; downloaded?: DownloadedSong[] } = {}) => {
+    const setStatus = (
+      status: JobStatus,
+      patch: { progress?: GenerationProgress | null; downloaded?: DownloadedSong[] } = {},
+    ) => {
       const write = writes.then(async () => {
         if (status !== step) {
           this.recordStep(step, Date.now() - stepStarted);

@@ -16,7 +16,12 @@ afterEach(() => teardown.run());
 
 /** Three accounts on the simulator, each signed in as its own email, in one Chromium; one job at a time. */
 async function createAccountsStack() {
-  const stack = await createStack({ name: "accounts", simulator: { startingCredits: 1000 }, accounts: EMAILS, config: { queue: { concurrency: 1 } } });
+  const stack = await createStack({
+    name: "accounts",
+    simulator: { startingCredits: 1000 },
+    accounts: EMAILS,
+    config: { queue: { concurrency: 1 } },
+  });
   teardown.add(stack.close);
   return stack;
 }
@@ -36,7 +41,8 @@ describe("several accounts in one daemon", () => {
     // a's login ends on the site while the daemon runs.
     site.expireSessions(EMAILS.a);
     const ids = [];
-    for (let index = 2; index <= 6; index += 1) ids.push((await service.generateMusic({ prompt: `accounts ${index}` })).jobId);
+    for (let index = 2; index <= 6; index += 1)
+      ids.push((await service.generateMusic({ prompt: `accounts ${index}` })).jobId);
     const jobs = await Promise.all(ids.map((id) => finish(service, id)));
     expect(jobs.map((job) => job.status)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded", "succeeded"]);
 
@@ -60,7 +66,12 @@ describe("several accounts in one daemon", () => {
     expect(accounts.a?.wall?.code).toBe("SESSION_EXPIRED");
     expect(accounts.a?.generations).toBe(1);
     expect(accounts.b).toMatchObject({ wall: null, credits: 0, generations: 1, creditsSpent: PRICE });
-    expect(accounts.c).toMatchObject({ wall: null, generations: 4, creditsSpent: 4 * PRICE, credits: 1000 - 4 * PRICE });
+    expect(accounts.c).toMatchObject({
+      wall: null,
+      generations: 4,
+      creditsSpent: 4 * PRICE,
+      credits: 1000 - 4 * PRICE,
+    });
     // The pool as a whole is usable: c can still take jobs.
     expect((await pool.checkSession({ force: true })).valid).toBe(true);
   });
@@ -131,7 +142,11 @@ describe.skipIf(!postgresUrl)("PostgreSQL: two daemons sharing two accounts", ()
       const config = stack.configWith({
         paths: { dataDir: path.join(stack.dataDir, name) },
         // Both daemons use the same login state files, as on one machine.
-        accounts: (["a", "b"] as const).map((account) => ({ name: account, maxConcurrency: 1, stateFile: path.join(stack.dataDir, `${account}.json`) })),
+        accounts: (["a", "b"] as const).map((account) => ({
+          name: account,
+          maxConcurrency: 1,
+          stateFile: path.join(stack.dataDir, `${account}.json`),
+        })),
         queue: { concurrency: 2 },
       });
       stack.signIn(config);
@@ -145,11 +160,13 @@ describe.skipIf(!postgresUrl)("PostgreSQL: two daemons sharing two accounts", ()
     const [first, second] = daemons as [(typeof daemons)[0], (typeof daemons)[0]];
     expect(first.service.dialect).toBe("postgres");
     const ids: string[] = [];
-    for (let index = 0; index < 6; index += 1) ids.push((await first.service.generateMusic({ prompt: `shared account ${index}` })).jobId);
+    for (let index = 0; index < 6; index += 1)
+      ids.push((await first.service.generateMusic({ prompt: `shared account ${index}` })).jobId);
     let peak: Record<string, number> = {};
     const sampler = setInterval(() => {
       void first.service.accountSlots.held().then((held) => {
-        for (const [account, count] of Object.entries(held)) peak = { ...peak, [account]: Math.max(peak[account] ?? 0, count) };
+        for (const [account, count] of Object.entries(held))
+          peak = { ...peak, [account]: Math.max(peak[account] ?? 0, count) };
       });
     }, 50);
     for (const { service } of daemons) service.startWorker();
@@ -159,9 +176,17 @@ describe.skipIf(!postgresUrl)("PostgreSQL: two daemons sharing two accounts", ()
     expect(site.stats.generations).toBe(6);
     // The site's own record: an account's generations never overlap (each takes 1.2 s there, plus the download).
     for (const email of [EMAILS.a, EMAILS.b]) {
-      const starts = [...new Set(site.flowClips().filter((clip) => clip.account === email && clip.opType === "audio__create_song").map((clip) => clip.createdAt))].sort((x, y) => x - y);
+      const starts = [
+        ...new Set(
+          site
+            .flowClips()
+            .filter((clip) => clip.account === email && clip.opType === "audio__create_song")
+            .map((clip) => clip.createdAt),
+        ),
+      ].sort((x, y) => x - y);
       expect(starts.length).toBeGreaterThan(0);
-      for (let index = 1; index < starts.length; index += 1) expect((starts[index] as number) - (starts[index - 1] as number)).toBeGreaterThanOrEqual(1200);
+      for (let index = 1; index < starts.length; index += 1)
+        expect((starts[index] as number) - (starts[index - 1] as number)).toBeGreaterThanOrEqual(1200);
     }
     expect(peak).toEqual({ a: 1, b: 1 });
     // Both daemons did work, and with both accounts between them.

@@ -24,7 +24,9 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number)
 async function expectStoredAsServed(h: CoreStack, job: Job): Promise<void> {
   const hashes = new Set<string>();
   for (const track of job.tracks) {
-    expect(track.sha256, `track ${track.songIndex}`).toBe(h.site.servedSha256(track.clipId as string, track.format as "wav"));
+    expect(track.sha256, `track ${track.songIndex}`).toBe(
+      h.site.servedSha256(track.clipId as string, track.format as "wav"),
+    );
     hashes.add(track.sha256);
     const object = await h.service.storage.head(track.storage.key);
     expect(object?.metadata.sha256).toBe(track.sha256);
@@ -51,12 +53,18 @@ describe("one request, one submission", () => {
   it("when the site takes the generation but its answer is lost on the way back, looks for the songs instead of sending again", async () => {
     const h = (harness = await createStack());
     h.site.faults.set("reply-lost", { times: 1 });
-    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "answer lost" })), { timeoutMs: 60_000 });
+    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "answer lost" })), {
+      timeoutMs: 60_000,
+    });
     expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
     expect(h.site.stats.generations).toBe(1);
     expect(h.site.stats.flow.creditsCharged).toBe(10);
     expect(job.tracks).toHaveLength(2);
-    expect(job.submission).toMatchObject({ state: "accepted", prompt: "answer lost", clipIds: job.tracks.map((track) => track.clipId) });
+    expect(job.submission).toMatchObject({
+      state: "accepted",
+      prompt: "answer lost",
+      clipIds: job.tracks.map((track) => track.clipId),
+    });
     await expectStoredAsServed(h, job);
   }, 90_000);
 
@@ -85,9 +93,15 @@ describe("one request, one submission", () => {
 
   it("fails with SITE_CHANGED, once, naming a locator that matches nothing after submission, with the submission on the job", async () => {
     // Neither storage links (MP3 has none) nor the download endpoint give the file: only the library menu can.
-    const site = { locators: { songLink: 'a[data-song="{id}"]' }, api: { download: "/__api/gone/{clipId}?format={format}" } };
+    const site = {
+      locators: { songLink: 'a[data-song="{id}"]' },
+      api: { download: "/__api/gone/{clipId}?format={format}" },
+    };
     const h = (harness = await createStack({ config: { site } }));
-    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "library drifted", format: "mp3" })), { timeoutMs: 60_000 });
+    const job = await h.service.waitForJob(
+      jobIdOf(await h.service.generateMusic({ prompt: "library drifted", format: "mp3" })),
+      { timeoutMs: 60_000 },
+    );
     expect(job).toMatchObject({ status: "failed", attempts: 1, error: { code: "SITE_CHANGED", retryable: false } });
     expect(job.error?.details).toMatchObject({ step: "download", locator: "songLink", songNumber: 1 });
     const artifacts = job.error?.details?.artifacts as { screenshot: string; html: string };
@@ -101,7 +115,9 @@ describe("one request, one submission", () => {
   it("never stores two songs that are the same bytes: DUPLICATE_AUDIO, not retried, nothing stored", async () => {
     const h = (harness = await createStack());
     h.site.faults.set("duplicate-audio", { times: 1 });
-    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "twins" })), { timeoutMs: 60_000 });
+    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "twins" })), {
+      timeoutMs: 60_000,
+    });
     expect(job).toMatchObject({ status: "failed", attempts: 1, error: { code: "DUPLICATE_AUDIO", retryable: false } });
     expect(job.error?.details).toMatchObject({ songNumbers: [1, 2] });
     expect((await h.service.listTracks({ jobId: job.id })).tracks).toEqual([]);
@@ -111,7 +127,10 @@ describe("one request, one submission", () => {
   it("never stores a file whose bytes are not the asked format: AUDIO_INVALID, not retried", async () => {
     const h = (harness = await createStack());
     h.site.faults.set("wrong-format");
-    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "not a wav", format: "wav" })), { timeoutMs: 60_000 });
+    const job = await h.service.waitForJob(
+      jobIdOf(await h.service.generateMusic({ prompt: "not a wav", format: "wav" })),
+      { timeoutMs: 60_000 },
+    );
     expect(job).toMatchObject({ status: "failed", attempts: 1, error: { code: "AUDIO_INVALID", retryable: false } });
     expect(job.error?.details).toMatchObject({ expectedFormat: "wav", foundFormat: "mp3", songNumber: 1 });
     expect(h.site.stats.generations).toBe(1);
@@ -120,18 +139,41 @@ describe("one request, one submission", () => {
   it("stores every control's facts with the track and in the object's metadata", async () => {
     const h = (harness = await createStack());
     const job = await h.service.waitForJob(
-      jobIdOf(await h.service.generateMusic({ prompt: "facts", model: "lyria-3-pro", bpm: 128, seed: 99, durationSecs: 30, format: "mp3", stems: true })),
+      jobIdOf(
+        await h.service.generateMusic({
+          prompt: "facts",
+          model: "lyria-3-pro",
+          bpm: 128,
+          seed: 99,
+          durationSecs: 30,
+          format: "mp3",
+          stems: true,
+        }),
+      ),
       { timeoutMs: 90_000 },
     );
     expect(job.status).toBe("succeeded");
     expect(job.tracks).toHaveLength(10);
     const song = job.tracks[0];
-    expect(song).toMatchObject({ model: "lyria-3-pro", bpm: 128, seed: 99, creditsCharged: 5, siteDurationSecs: 30, stem: null });
+    expect(song).toMatchObject({
+      model: "lyria-3-pro",
+      bpm: 128,
+      seed: 99,
+      creditsCharged: 5,
+      siteDurationSecs: 30,
+      stem: null,
+    });
     const stems = job.tracks.filter((track) => track.stem);
     expect(stems).toHaveLength(8);
     expect(stems[0]?.parentClipId).toBe(song?.clipId);
     const head = await h.service.storage.head(song?.storage.key as string);
-    expect(head?.metadata).toMatchObject({ model: "lyria-3-pro", bpm: "128", seed: "99", "credits-charged": "5", "clip-id": song?.clipId });
+    expect(head?.metadata).toMatchObject({
+      model: "lyria-3-pro",
+      bpm: "128",
+      seed: "99",
+      "credits-charged": "5",
+      "clip-id": song?.clipId,
+    });
     await expectStoredAsServed(h, job);
     expect(listFiles(h.config.paths.downloadsDir)).toEqual([]);
   }, 120_000);
@@ -201,7 +243,10 @@ describe("the site's own word on credits and logins", () => {
 
   it("pauses with SESSION_EXPIRED when the refresh token is dead too, submitting nothing", async () => {
     const h = (harness = await createStack());
-    writeLoginState(h.config.paths.stateFile, h.site.issueSession(undefined, { ttlSecs: -3600, refreshTokenDead: true }));
+    writeLoginState(
+      h.config.paths.stateFile,
+      h.site.issueSession(undefined, { ttlSecs: -3600, refreshTokenDead: true }),
+    );
     const id = jobIdOf(await h.service.generateMusic({ prompt: "dead refresh token" }));
     await until(async () => (await h.service.getJob(id)).waiting?.code === "SESSION_EXPIRED", 30_000);
     expect(await h.service.getJob(id)).toMatchObject({ status: "queued" });

@@ -12,7 +12,12 @@ const manifest = (name: string) =>
 describe("installing @producer/core", () => {
   it("never brings a browser or a native build: only config, utils, kysely and zod; drivers are optional peers", () => {
     const core = manifest("core");
-    expect(Object.keys(core.dependencies ?? {}).sort()).toEqual(["@producer/config", "@producer/utils", "kysely", "zod"]);
+    expect(Object.keys(core.dependencies ?? {}).sort()).toEqual([
+      "@producer/config",
+      "@producer/utils",
+      "kysely",
+      "zod",
+    ]);
     for (const driver of ["better-sqlite3", "pg"]) {
       expect(core.peerDependencies?.[driver]).toBeDefined();
       expect(core.peerDependenciesMeta?.[driver]?.optional).toBe(true);

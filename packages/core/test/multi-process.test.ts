@@ -24,7 +24,11 @@ const own = (name: string, databaseUrl: string, queue: Record<string, number> = 
   queue,
 });
 
-async function startWorker(name: string, databaseUrl: string, queue: Record<string, number> = {}): Promise<WorkerProcess> {
+async function startWorker(
+  name: string,
+  databaseUrl: string,
+  queue: Record<string, number> = {},
+): Promise<WorkerProcess> {
   stack.signIn(stack.configWith(own(name, databaseUrl, queue)));
   const worker = await startWorkerProcess(stack.overridesWith(own(name, databaseUrl, queue)));
   stack.teardown.add(worker.stop);
@@ -86,13 +90,15 @@ describe.skipIf(!postgresUrl)("PostgreSQL: many daemons on one queue", () => {
     submitter = await startSubmitter(databaseUrl);
     expect(submitter.dialect).toBe("postgres");
     const ids: string[] = [];
-    for (let index = 0; index < 8; index += 1) ids.push(((await submitter.generateMusic({ prompt: `shared ${index}` })) as { jobId: string }).jobId);
+    for (let index = 0; index < 8; index += 1)
+      ids.push(((await submitter.generateMusic({ prompt: `shared ${index}` })) as { jobId: string }).jobId);
     const jobs = await Promise.all(ids.map((id) => submitter!.waitForJob(id, { timeoutMs: 120_000 })));
     expect(jobs.map((job) => job.status)).toEqual(Array(8).fill("succeeded"));
     expect(jobs.map((job) => job.attempts)).toEqual(Array(8).fill(1));
     const prompts = [...site.stats.prompts].sort();
     expect(prompts).toEqual(ids.map((_, index) => `shared ${index}`).sort());
-    const ranBy = (worker: WorkerProcess) => new Set(worker.seen.filter((event) => event.status === "generating").map((event) => event.id));
+    const ranBy = (worker: WorkerProcess) =>
+      new Set(worker.seen.filter((event) => event.status === "generating").map((event) => event.id));
     const overlap = [...ranBy(one)].filter((id) => ranBy(two).has(id));
     expect(overlap).toEqual([]);
     expect(ranBy(one).size + ranBy(two).size).toBe(8);

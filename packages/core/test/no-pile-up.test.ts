@@ -42,11 +42,16 @@ describe("nothing piles up", () => {
     expect(browserDir.startsWith(path.join(h.dataDir, "browser"))).toBe(true);
     let largestBrowserDirBytes = 0;
     for (let index = 0; index < GENERATIONS; index += 1) {
-      const { jobId } = (await h.service.generateMusic({ prompt: `pile ${index}`, format: "mp3" })) as { jobId: string };
+      const { jobId } = (await h.service.generateMusic({ prompt: `pile ${index}`, format: "mp3" })) as {
+        jobId: string;
+      };
       const job = await h.service.waitForJob(jobId, { timeoutMs: 60_000 });
       expect(job.status, `job ${index}`).toBe("succeeded");
       if (index % 20 === 0) {
-        const size = listFiles(browserDir).reduce((total, file) => total + (fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0), 0);
+        const size = listFiles(browserDir).reduce(
+          (total, file) => total + (fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0),
+          0,
+        );
         largestBrowserDirBytes = Math.max(largestBrowserDirBytes, size);
       }
     }

@@ -42,9 +42,15 @@ describe("the generation pipeline on real parts", () => {
       expect(track.sha256).toMatch(/^[0-9a-f]{64}$/);
       const head = await (harness.service.storage as S3Storage).head(track.storage.key);
       expect(head?.size).toBe(track.sizeBytes);
-      expect(head?.metadata).toMatchObject({ sha256: track.sha256, "job-id": job.id, prompt: "Create a happy pop song" });
+      expect(head?.metadata).toMatchObject({
+        sha256: track.sha256,
+        "job-id": job.id,
+        prompt: "Create a happy pop song",
+      });
     }
-    expect(seen).toEqual(expect.arrayContaining(["queued", "generating", "downloading", "uploading", "recording", "succeeded"]));
+    expect(seen).toEqual(
+      expect.arrayContaining(["queued", "generating", "downloading", "uploading", "recording", "succeeded"]),
+    );
     expect(seen.indexOf("uploading")).toBeLessThan(seen.indexOf("recording"));
     expect(listFiles(harness.config.paths.downloadsDir)).toEqual([]);
     const page = await harness.service.listTracks({ projectId: "project_123" });
@@ -65,7 +71,9 @@ describe("the generation pipeline on real parts", () => {
     const again = await harness.service.generateMusic({ prompt: "once only", idempotencyKey: "order-42" });
     expect((again as { jobId: string }).jobId).toBe((first as { jobId: string }).jobId);
     expect(again).toMatchObject({ reused: true });
-    await expect(harness.service.generateMusic({ prompt: "something else", idempotencyKey: "order-42" })).rejects.toMatchObject({
+    await expect(
+      harness.service.generateMusic({ prompt: "something else", idempotencyKey: "order-42" }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
     });
     await harness.service.waitForJob((first as { jobId: string }).jobId, { timeoutMs: 60_000 });

@@ -11,7 +11,10 @@ afterEach(() => harness?.close());
 const jobIdOf = (result: unknown) => (result as { jobId: string }).jobId;
 const calls = (h: CoreStack) => Object.values(h.site.stats.flow.generationCalls).reduce((sum, count) => sum + count, 0);
 /** Neither storage links (MP3 has none) nor the endpoint give the file, and the library's song links drifted. */
-const drifted = { locators: { songLink: 'a[data-song="{id}"]' }, api: { download: "/__api/gone/{clipId}?format={format}" } };
+const drifted = {
+  locators: { songLink: 'a[data-song="{id}"]' },
+  api: { download: "/__api/gone/{clipId}?format={format}" },
+};
 
 /**
  * A second service, as after a restart with a fixed configuration: on the same data dir and database, or on a
@@ -30,7 +33,12 @@ async function restartedService(h: CoreStack, dataDir?: string): Promise<Produce
 }
 
 /** The retried job stored the songs of the first submission, as served, with no new generation. */
-async function expectRecovered(h: CoreStack, service: ProducerService, failed: Job, callsBefore: number): Promise<void> {
+async function expectRecovered(
+  h: CoreStack,
+  service: ProducerService,
+  failed: Job,
+  callsBefore: number,
+): Promise<void> {
   const done = await service.waitForJob(failed.id, { timeoutMs: 60_000 });
   expect(done.status).toBe("succeeded");
   expect(done.tracks.map((track) => track.clipId).sort()).toEqual([...(failed.recovery?.clipIds ?? [])].sort());
@@ -42,13 +50,17 @@ async function expectRecovered(h: CoreStack, service: ProducerService, failed: J
 function expectAsServed(h: CoreStack, job: Job): void {
   const hashes = new Set(job.tracks.map((track) => track.sha256));
   expect(hashes.size).toBe(job.tracks.length);
-  for (const track of job.tracks) expect(track.sha256).toBe(h.site.servedSha256(track.clipId as string, track.format as "mp3"));
+  for (const track of job.tracks)
+    expect(track.sha256).toBe(h.site.servedSha256(track.clipId as string, track.format as "mp3"));
 }
 
 describe("paid work is never lost", () => {
   it("ends a job that failed after its submission recoverable, and a retry after the fix stores the same songs without a new generation", async () => {
     const h = (harness = await createStack({ config: { site: drifted } }));
-    const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "paid for", format: "mp3" })), { timeoutMs: 60_000 });
+    const failed = await h.service.waitForJob(
+      jobIdOf(await h.service.generateMusic({ prompt: "paid for", format: "mp3" })),
+      { timeoutMs: 60_000 },
+    );
     expect(failed).toMatchObject({ status: "failed", recoverable: true, error: { code: "SITE_CHANGED" } });
     expect(failed.recovery?.clipIds).toHaveLength(2);
     expect(failed.recovery?.creditsCharged).toBe(10);
@@ -64,13 +76,26 @@ describe("paid work is never lost", () => {
   }, 120_000);
 
   it("does not run again a job that failed before anything reached the site, unless asked to resubmit", async () => {
-    const h = (harness = await createStack({ config: { site: { locators: { generateButton: { role: "button", name: "Create song" } } } } }));
-    const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "never sent", format: "mp3" })), { timeoutMs: 60_000 });
-    expect(failed).toMatchObject({ status: "failed", recoverable: false, recovery: null, error: { code: "SITE_CHANGED" } });
+    const h = (harness = await createStack({
+      config: { site: { locators: { generateButton: { role: "button", name: "Create song" } } } },
+    }));
+    const failed = await h.service.waitForJob(
+      jobIdOf(await h.service.generateMusic({ prompt: "never sent", format: "mp3" })),
+      { timeoutMs: 60_000 },
+    );
+    expect(failed).toMatchObject({
+      status: "failed",
+      recoverable: false,
+      recovery: null,
+      error: { code: "SITE_CHANGED" },
+    });
     expect(calls(h)).toBe(0);
 
     const service = await restartedService(h);
-    await expect(service.retry(failed.id)).rejects.toMatchObject({ code: "CONFLICT", details: { resubmitNeeded: true } });
+    await expect(service.retry(failed.id)).rejects.toMatchObject({
+      code: "CONFLICT",
+      details: { resubmitNeeded: true },
+    });
     expect((await service.getJob(failed.id)).status).toBe("failed");
     await service.retry(failed.id, { resubmit: true });
     const done = await service.waitForJob(failed.id, { timeoutMs: 60_000 });
@@ -82,8 +107,15 @@ describe("paid work is never lost", () => {
   it("offers nothing to recover when the site itself failed the generation", async () => {
     const h = (harness = await createStack());
     h.site.faults.set("song-failed", { times: 1 });
-    const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "the site says no" })), { timeoutMs: 60_000 });
-    expect(failed).toMatchObject({ status: "failed", recoverable: false, recovery: null, error: { code: "GENERATION_FAILED" } });
+    const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "the site says no" })), {
+      timeoutMs: 60_000,
+    });
+    expect(failed).toMatchObject({
+      status: "failed",
+      recoverable: false,
+      recovery: null,
+      error: { code: "GENERATION_FAILED" },
+    });
     await expect(h.service.retry(failed.id)).rejects.toMatchObject({ code: "CONFLICT" });
   }, 90_000);
 
@@ -108,7 +140,10 @@ describe.skipIf(!postgresUrl)("paid work is never lost, on PostgreSQL", () => {
   it("retries on another daemon of the same database: the songs of the first one's submission, no new generation", async () => {
     const h = (harness = await createStack({ database: schema.url, config: { site: drifted } }));
     expect(h.service.dialect).toBe("postgres");
-    const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "paid on one daemon", format: "mp3" })), { timeoutMs: 60_000 });
+    const failed = await h.service.waitForJob(
+      jobIdOf(await h.service.generateMusic({ prompt: "paid on one daemon", format: "mp3" })),
+      { timeoutMs: 60_000 },
+    );
     expect(failed).toMatchObject({ status: "failed", recoverable: true });
     const callsBefore = calls(h);
     // The first daemon stops; another one, on its own machine (data dir, browser, login) with the fixed profile, retries.

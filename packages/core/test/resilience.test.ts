@@ -14,9 +14,12 @@ describe("jobs that meet trouble", () => {
   it("retries a failure before submission with backoff and succeeds on the next attempt, submitting once", async () => {
     harness = await createStack();
     harness.site.faults.set("http-500", { times: 1, paths: ["/session"] });
-    const job = await harness.service.waitForJob(jobIdOf(await harness.service.generateMusic({ prompt: "second time lucky" })), {
-      timeoutMs: 60_000,
-    });
+    const job = await harness.service.waitForJob(
+      jobIdOf(await harness.service.generateMusic({ prompt: "second time lucky" })),
+      {
+        timeoutMs: 60_000,
+      },
+    );
     expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
     expect(job.tracks).toHaveLength(2);
     expect(harness.site.stats.generations).toBe(1);
@@ -24,9 +27,12 @@ describe("jobs that meet trouble", () => {
 
   it("fails at once on an error that is not retryable, keeping its code", async () => {
     harness = await createStack({ simulator: { variant: "renamed" }, config: { site: { locators: {} } } });
-    const job = await harness.service.waitForJob(jobIdOf(await harness.service.generateMusic({ prompt: "site changed" })), {
-      timeoutMs: 60_000,
-    });
+    const job = await harness.service.waitForJob(
+      jobIdOf(await harness.service.generateMusic({ prompt: "site changed" })),
+      {
+        timeoutMs: 60_000,
+      },
+    );
     expect(job).toMatchObject({ status: "failed", attempts: 1, error: { code: "SITE_CHANGED", retryable: false } });
   });
 
@@ -35,7 +41,8 @@ describe("jobs that meet trouble", () => {
     const { service, s3, site } = harness;
     await s3.stop();
     const ids = [];
-    for (let index = 0; index < 3; index += 1) ids.push(jobIdOf(await service.generateMusic({ prompt: `outage ${index}` })));
+    for (let index = 0; index < 3; index += 1)
+      ids.push(jobIdOf(await service.generateMusic({ prompt: `outage ${index}` })));
     // Wait until the audio of a job is down and its upload has failed.
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
@@ -57,9 +64,13 @@ describe("jobs that meet trouble", () => {
     harness = await createStack();
     const { service, site, session } = harness;
     site.expireSessions();
-    const ids = [jobIdOf(await service.generateMusic({ prompt: "paused 1" })), jobIdOf(await service.generateMusic({ prompt: "paused 2" }))];
+    const ids = [
+      jobIdOf(await service.generateMusic({ prompt: "paused 1" })),
+      jobIdOf(await service.generateMusic({ prompt: "paused 2" })),
+    ];
     const deadline = Date.now() + 30_000;
-    while (!(await service.status()).paused && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!(await service.status()).paused && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     const status = await service.status();
     expect(status.paused?.code).toBe("SESSION_EXPIRED");
     await new Promise((resolve) => setTimeout(resolve, 1500)); // several rechecks, still expired
@@ -89,7 +100,8 @@ describe("jobs that meet trouble", () => {
   it("lists jobs newest first a page at a time, and by status", async () => {
     harness = await createStack({ generator: false });
     const ids = [];
-    for (let index = 0; index < 5; index += 1) ids.push(jobIdOf(await harness.service.generateMusic({ prompt: `list ${index}` })));
+    for (let index = 0; index < 5; index += 1)
+      ids.push(jobIdOf(await harness.service.generateMusic({ prompt: `list ${index}` })));
     await harness.service.cancel(ids[0] as string);
     const first = await harness.service.listJobs({ limit: 3 });
     const second = await harness.service.listJobs({ limit: 3, cursor: first.nextCursor as string });
@@ -102,12 +114,17 @@ describe("jobs that meet trouble", () => {
   it("estimates a queued job's wait from the measured run times of the jobs before it, not a constant", async () => {
     harness = await createStack({ simulator: { generationMs: 1500 } });
     const h = harness;
-    const measured = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "sets the pace" })), { timeoutMs: 60_000 });
+    const measured = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "sets the pace" })), {
+      timeoutMs: 60_000,
+    });
     expect(measured.status).toBe("succeeded");
     const runMs = Date.parse(measured.finishedAt as string) - Date.parse(measured.startedAt as string);
     await new Promise((resolve) => setTimeout(resolve, 1100)); // past the estimate's one-second cache
     await h.service.generateMusic({ prompt: "runs now" });
-    const waiting = (await h.service.generateMusic({ prompt: "waits its turn" })) as { position: number; etaMs: number };
+    const waiting = (await h.service.generateMusic({ prompt: "waits its turn" })) as {
+      position: number;
+      etaMs: number;
+    };
     expect(waiting.position).toBeGreaterThanOrEqual(1);
     expect(waiting.etaMs).toBe(Math.round(waiting.position * runMs));
     expect(waiting.etaMs).toBeLessThan(90_000);
@@ -134,7 +151,8 @@ describe("jobs that meet trouble", () => {
     harness = await createStack({ simulator: { generationMs: 3000, replyDelayMs: 100 } });
     const id = jobIdOf(await harness.service.generateMusic({ prompt: "stop midway" }));
     const deadline = Date.now() + 20_000;
-    while ((await harness.service.getJob(id)).status === "queued" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while ((await harness.service.getJob(id)).status === "queued" && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     await harness.service.cancel(id);
     const job = await harness.service.waitForJob(id, { timeoutMs: 30_000 });
     expect(job.status).toBe("cancelled");
@@ -145,7 +163,8 @@ describe("jobs that meet trouble", () => {
     harness = await createStack({ simulator: { generationMs: 5000, replyDelayMs: 100 } });
     const id = jobIdOf(await harness.service.generateMusic({ prompt: "interrupted by a restart" }));
     const deadline = Date.now() + 20_000;
-    while ((await harness.service.getJob(id)).status === "queued" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while ((await harness.service.getJob(id)).status === "queued" && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const { config } = harness;
     await harness.service.close({ graceMs: 200 });
     const reopened = await ProducerService.create({ config });

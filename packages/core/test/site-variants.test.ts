@@ -9,10 +9,18 @@ afterEach(() => harness?.close());
 
 /** The whole pipeline — queue → site → download → checks → S3 → track rows — on each generation of the site. */
 const cases: Array<{ variant: SiteVariantName; input: GenerateMusicInput; songs: number }> = [
-  { variant: "flow-2026", input: { prompt: "compose on 2026", format: "wav", model: "lyria-3-pro", bpm: 100 }, songs: 2 },
+  {
+    variant: "flow-2026",
+    input: { prompt: "compose on 2026", format: "wav", model: "lyria-3-pro", bpm: 100 },
+    songs: 2,
+  },
   { variant: "flow-2026", input: { prompt: "chat on 2026", format: "m4a", mode: "chat" }, songs: 2 },
   { variant: "flow-2026", input: { prompt: "stems on 2026", format: "mp3", stems: true }, songs: 10 },
-  { variant: "producerai-2025", input: { prompt: "the 2025 page", title: "Old Page", format: "wav", instrumental: true }, songs: 2 },
+  {
+    variant: "producerai-2025",
+    input: { prompt: "the 2025 page", title: "Old Page", format: "wav", instrumental: true },
+    songs: 2,
+  },
   { variant: "renamed", input: { prompt: "the redesigned page", format: "mp3" }, songs: 2 },
 ];
 
@@ -21,7 +29,9 @@ describe("every generation of the site, through the whole pipeline", () => {
     it(`${variant}: ${JSON.stringify(input)}`, async () => {
       harness = await createStack({ simulator: { variant } });
       const h = harness;
-      const { jobId } = (await h.service.generateMusic({ ...input, projectId: "p-1", userId: "u-1" })) as { jobId: string };
+      const { jobId } = (await h.service.generateMusic({ ...input, projectId: "p-1", userId: "u-1" })) as {
+        jobId: string;
+      };
       const job: Job = await h.service.waitForJob(jobId, { timeoutMs: 90_000 });
       expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
       expect(job.attempts).toBe(1);
@@ -42,10 +52,15 @@ describe("every generation of the site, through the whole pipeline", () => {
 
   for (const variant of ["producerai-2025", "renamed"] as const) {
     it(`${variant}: a download that never comes after submission is resumed from each song's page, not sent again`, async () => {
-      harness = await createStack({ simulator: { variant }, config: { queue: { backoffBaseMs: 100, backoffMaxMs: 200 } } });
+      harness = await createStack({
+        simulator: { variant },
+        config: { queue: { backoffBaseMs: 100, backoffMaxMs: 200 } },
+      });
       const h = harness;
       h.site.faults.set("download-never", { times: 1 });
-      const { jobId } = (await h.service.generateMusic({ prompt: `resume on ${variant}`, format: "wav" })) as { jobId: string };
+      const { jobId } = (await h.service.generateMusic({ prompt: `resume on ${variant}`, format: "wav" })) as {
+        jobId: string;
+      };
       const job: Job = await h.service.waitForJob(jobId, { timeoutMs: 90_000 });
       expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
       expect(job.attempts).toBe(2);

@@ -83,7 +83,14 @@ function finishedJob(webhookUrl: string): Job {
 }
 
 const deliver = (url: string, policy: WebhookPolicy, logger?: Logger) =>
-  deliverWebhook(finishedJob(url), { secret: undefined, maxAttempts: 3, timeoutMs: 5000, baseDelayMs: 10, policy, ...(logger ? { logger } : {}) });
+  deliverWebhook(finishedJob(url), {
+    secret: undefined,
+    maxAttempts: 3,
+    timeoutMs: 5000,
+    baseDelayMs: 10,
+    policy,
+    ...(logger ? { logger } : {}),
+  });
 
 const teardown = createTeardown();
 afterEach(() => teardown.run());
@@ -116,11 +123,17 @@ describe("webhooks under the default outbound policy", () => {
     const v6 = await receiver("::1");
     const harness = await harnessWith({ generator: false });
     const cases: Array<[string, RegExp]> = [
-      [`http://127.0.0.1:${v4.port}/hook`, /^Invalid generation request: webhookUrl must not point at a loopback address \(127\.0\.0\.1\)\.$/],
+      [
+        `http://127.0.0.1:${v4.port}/hook`,
+        /^Invalid generation request: webhookUrl must not point at a loopback address \(127\.0\.0\.1\)\.$/,
+      ],
       [`http://0x7f000001:${v4.port}/`, /webhookUrl must not point at a loopback address \(127\.0\.0\.1\)/],
       [`http://2130706433:${v4.port}/`, /webhookUrl must not point at a loopback address \(127\.0\.0\.1\)/],
       [`http://[::ffff:127.0.0.1]:${v4.port}/`, /webhookUrl must not point at a loopback address/],
-      ["http://169.254.169.254/latest/meta-data", /webhookUrl must not point at a cloud metadata address \(169\.254\.169\.254\)/],
+      [
+        "http://169.254.169.254/latest/meta-data",
+        /webhookUrl must not point at a cloud metadata address \(169\.254\.169\.254\)/,
+      ],
       ["http://10.0.0.1/", /webhookUrl must not point at a private address \(10\.0\.0\.1\)/],
       [`http://[::1]:${v6.port}/`, /webhookUrl must not point at a loopback address \(::1\)/],
       ["http://user:pw-in-the-url@example.test/", /webhookUrl must not carry a user name or password/],
@@ -145,7 +158,9 @@ describe("webhooks under the default outbound policy", () => {
 
   it("names every bad field at once, the webhook among them", async () => {
     const harness = await harnessWith({ generator: false });
-    const error = await harness.service.generateMusic({ prompt: "", webhookUrl: "http://10.1.2.3/" }).catch((caught: unknown) => caught);
+    const error = await harness.service
+      .generateMusic({ prompt: "", webhookUrl: "http://10.1.2.3/" })
+      .catch((caught: unknown) => caught);
     expect((error as InvalidInputError).fields.map((field) => field.path)).toEqual(["prompt", "webhookUrl"]);
   });
 
@@ -156,7 +171,11 @@ describe("webhooks under the default outbound policy", () => {
     expect(target.hits).toEqual([]);
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0] as string) as Record<string, unknown>;
-    expect(line).toMatchObject({ level: "warn", jobId: "job-webhook-test", webhook: `http://localhost:${target.port}` });
+    expect(line).toMatchObject({
+      level: "warn",
+      jobId: "job-webhook-test",
+      webhook: `http://localhost:${target.port}`,
+    });
     expect(line.msg).toMatch(/^webhook refused: localhost resolves to a loopback address \((127\.0\.0\.1|::1)\)$/);
     expect(line.error).toBe(line.msg);
     expect(lines.join("\n")).not.toContain("query-secret");
@@ -185,7 +204,10 @@ describe("webhooks under the default outbound policy", () => {
   it("tells a job's refused webhook as failed, end to end, and the receiver sees nothing", async () => {
     const target = await receiver("127.0.0.1");
     const harness = await harnessWith({});
-    const { jobId } = (await harness.service.generateMusic({ prompt: "tell me", webhookUrl: `http://localhost:${target.port}/hook` })) as {
+    const { jobId } = (await harness.service.generateMusic({
+      prompt: "tell me",
+      webhookUrl: `http://localhost:${target.port}/hook`,
+    })) as {
       jobId: string;
     };
     expect(await webhookStatusSettles(harness, jobId)).toBe("failed");
@@ -283,19 +305,25 @@ describe("webhook URLs in logs", () => {
     const query = "query-token-4711";
     const dataDir = teardown.tempDir("producer-webhook-logs-");
     const { logger, lines } = capturingLogger();
-    const { config } = loadConfig({ env: {}, configFile: false, overrides: { paths: { dataDir }, storage: { driver: "local" } } });
+    const { config } = loadConfig({
+      env: {},
+      configFile: false,
+      overrides: { paths: { dataDir }, storage: { driver: "local" } },
+    });
     const service = await ProducerService.create({ config, logger });
     teardown.add(() => service.close({ graceMs: 0 }));
-    const error = await service.generateMusic({ prompt: "x", webhookUrl: `https://user:${password}@hooks.example.com/in?t=${query}` }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await service
+      .generateMusic({ prompt: "x", webhookUrl: `https://user:${password}@hooks.example.com/in?t=${query}` })
+      .catch((caught: unknown) => caught);
     expect(InvalidInputError.isInstance(error)).toBe(true);
     expect(JSON.stringify(error) + String((error as Error).message)).not.toContain(password);
 
     const good = await receiver("127.0.0.1");
     const failing = await receiver("127.0.0.1", (response) => response.writeHead(500).end());
     const allowPrivate = { allowPrivateAddresses: true };
-    expect(await deliver(`http://user:${password}@127.0.0.1:${good.port}/secret-path?t=${query}`, allowPrivate, logger)).toBe(false);
+    expect(
+      await deliver(`http://user:${password}@127.0.0.1:${good.port}/secret-path?t=${query}`, allowPrivate, logger),
+    ).toBe(false);
     expect(good.hits).toEqual([]);
     expect(await deliver(`http://127.0.0.1:${good.port}/secret-path?t=${query}`, allowPrivate, logger)).toBe(true);
     expect(await deliver(`http://127.0.0.1:${failing.port}/secret-path?t=${query}`, allowPrivate, logger)).toBe(false);

@@ -19,7 +19,11 @@ const UUID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-/;
 const isAudioName = (name: string) => AUDIO_EXTENSIONS.some((extension) => name.toLowerCase().endsWith(extension));
 /** A bare file name: no folder, nothing hidden, nothing that climbs out. */
 const isPlainFileName = (name: unknown): name is string =>
-  typeof name === "string" && name !== "" && name === path.basename(name) && !name.startsWith(".") && !name.includes("\0");
+  typeof name === "string" &&
+  name !== "" &&
+  name === path.basename(name) &&
+  !name.startsWith(".") &&
+  !name.includes("\0");
 
 async function writeCopy(stream: Readable, target: string): Promise<void> {
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
@@ -70,7 +74,14 @@ export class LegacyFiles {
       const file = path.resolve(folder, filename);
       const stat = await fs.promises.stat(file).catch(() => undefined);
       if (!stat?.isFile()) continue;
-      files.push({ filename, path: file, size: stat.size, created: stat.birthtimeMs / 1000, modified: stat.mtimeMs / 1000, url: this.url(filename) });
+      files.push({
+        filename,
+        path: file,
+        size: stat.size,
+        created: stat.birthtimeMs / 1000,
+        modified: stat.mtimeMs / 1000,
+        url: this.url(filename),
+      });
     }
     return files.sort((a, b) => b.modified - a.modified);
   }
@@ -84,7 +95,14 @@ export class LegacyFiles {
         const filename = fileNameOf(track);
         const created = toSeconds(track.createdAt);
         const where = track.storage.kind === "local" ? fileURLToPath(track.storage.url) : track.storage.url;
-        files.push({ filename, path: where, size: track.sizeBytes, created, modified: created, url: this.url(filename) });
+        files.push({
+          filename,
+          path: where,
+          size: track.sizeBytes,
+          created,
+          modified: created,
+          url: this.url(filename),
+        });
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor && files.length < MAX_LISTED);

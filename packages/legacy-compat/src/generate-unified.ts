@@ -21,7 +21,12 @@ function errorTypeOf(error: unknown, step: LegacyErrorType): LegacyErrorType {
 }
 
 /** A job that ended (or did not, within the wait) as the unified answer; songs are copied to the download folder. */
-async function answer(job: Job, method: UnifiedSuccess["method"], files: LegacyFiles, prompt: string): Promise<UnifiedResult> {
+async function answer(
+  job: Job,
+  method: UnifiedSuccess["method"],
+  files: LegacyFiles,
+  prompt: string,
+): Promise<UnifiedResult> {
   const requestId = method === "producer_ai_queue" ? job.id : undefined;
   const context = { method, prompt, ...(requestId ? { requestId } : {}) };
   if (job.status === "succeeded") {
@@ -29,16 +34,28 @@ async function answer(job: Job, method: UnifiedSuccess["method"], files: LegacyF
     return toUnifiedSuccess(job, method, kept);
   }
   if (job.status === "cancelled") {
-    return toUnifiedFailure(job.error ? `${job.error.code}: ${job.error.message}` : "CANCELLED: The request was cancelled.", "CancellationError", context);
+    return toUnifiedFailure(
+      job.error ? `${job.error.code}: ${job.error.message}` : "CANCELLED: The request was cancelled.",
+      "CancellationError",
+      context,
+    );
   }
   if (!isTerminal(job.status)) {
-    return toUnifiedFailure(`TIMEOUT: still ${job.status} after the wait; the generation goes on (request ${job.id}).`, "TimeoutError", {
-      ...context,
-      requestId: job.id,
-    });
+    return toUnifiedFailure(
+      `TIMEOUT: still ${job.status} after the wait; the generation goes on (request ${job.id}).`,
+      "TimeoutError",
+      {
+        ...context,
+        requestId: job.id,
+      },
+    );
   }
   const error = job.error ? `${job.error.code}: ${job.error.message}` : `The generation ${job.status}.`;
-  return toUnifiedFailure(error, method === "producer_ai_queue" ? "QueueGenerationError" : "DirectGenerationError", context);
+  return toUnifiedFailure(
+    error,
+    method === "producer_ai_queue" ? "QueueGenerationError" : "DirectGenerationError",
+    context,
+  );
 }
 
 /**
@@ -52,7 +69,10 @@ export async function generateUnified(
   options: { useQueue: boolean; timeoutSecs: number },
 ): Promise<UnifiedResult> {
   if (!params || typeof params !== "object" || typeof params.prompt !== "string") {
-    return toUnifiedFailure("INVALID_INPUT: prompt is required.", "GenerationError", { method: "producer_ai_unified", prompt: null });
+    return toUnifiedFailure("INVALID_INPUT: prompt is required.", "GenerationError", {
+      method: "producer_ai_unified",
+      prompt: null,
+    });
   }
   const { prompt } = params;
   const deadline = Date.now() + options.timeoutSecs * 1000;
@@ -61,20 +81,33 @@ export async function generateUnified(
   if (!options.useQueue) {
     try {
       const result = (await backend.generateMusic(input)) as DirectResult;
-      const job = isTerminal(result.job.status) ? result.job : await backend.waitForJob(result.jobId, { timeoutMs: remaining() });
+      const job = isTerminal(result.job.status)
+        ? result.job
+        : await backend.waitForJob(result.jobId, { timeoutMs: remaining() });
       return await answer(job, "producer_ai_direct", files, prompt);
     } catch (error) {
-      return toUnifiedFailure(describeError(error), errorTypeOf(error, "DirectGenerationError"), { method: "producer_ai_direct", prompt });
+      return toUnifiedFailure(describeError(error), errorTypeOf(error, "DirectGenerationError"), {
+        method: "producer_ai_direct",
+        prompt,
+      });
     }
   }
   let requestId: string;
   try {
     requestId = ((await backend.generateMusic(input)) as QueuedResult).jobId;
   } catch (error) {
-    return toUnifiedFailure(describeError(error), errorTypeOf(error, "QueueError"), { method: "producer_ai_queue", prompt });
+    return toUnifiedFailure(describeError(error), errorTypeOf(error, "QueueError"), {
+      method: "producer_ai_queue",
+      prompt,
+    });
   }
   try {
-    return await answer(await backend.waitForJob(requestId, { timeoutMs: remaining() }), "producer_ai_queue", files, prompt);
+    return await answer(
+      await backend.waitForJob(requestId, { timeoutMs: remaining() }),
+      "producer_ai_queue",
+      files,
+      prompt,
+    );
   } catch (error) {
     return toUnifiedFailure(describeError(error), errorTypeOf(error, "QueueGenerationError"), {
       method: "producer_ai_queue",

@@ -17,7 +17,13 @@ export { LegacyService, type LegacyServiceOptions } from "./legacy-service.js";
 export { GenerationError, ProducerAIError, S3UploadError } from "./errors.js";
 export { AUDIO_EXTENSIONS, LegacyFiles } from "./files.js";
 export { generationId, jobIdOf, nowSeconds } from "./v1/ids.js";
-export { toAutomationSuccess, toRequestStatusObject, toSessionStatusObject, toUnifiedInput, toUnifiedSuccess } from "./v1/unified-map.js";
+export {
+  toAutomationSuccess,
+  toRequestStatusObject,
+  toSessionStatusObject,
+  toUnifiedInput,
+  toUnifiedSuccess,
+} from "./v1/unified-map.js";
 export type * from "./v1/shapes.js";
 
 // Earlier layers of this package, kept for anyone who used them (deprecated).

@@ -32,8 +32,14 @@ export abstract class LegacyService {
     private readonly options: LegacyServiceOptions = {},
   ) {
     const downloadPath =
-      options.downloadPath === undefined ? (process.env.PRODUCER_AI_DOWNLOAD_PATH ?? "./downloads") : options.downloadPath;
-    this.files = new LegacyFiles(backend, downloadPath === null ? null : path.resolve(downloadPath), options.filesUrlPrefix ?? "/api/ai/producer/files");
+      options.downloadPath === undefined
+        ? (process.env.PRODUCER_AI_DOWNLOAD_PATH ?? "./downloads")
+        : options.downloadPath;
+    this.files = new LegacyFiles(
+      backend,
+      downloadPath === null ? null : path.resolve(downloadPath),
+      options.filesUrlPrefix ?? "/api/ai/producer/files",
+    );
     this.waitTimeoutSecs = options.waitTimeoutSecs ?? 1800;
   }
 

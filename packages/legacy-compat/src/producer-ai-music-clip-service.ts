@@ -16,8 +16,14 @@ export class ProducerAIMusicClipService extends LegacyService {
   protected readonly legacyName = "ProducerAIMusicClipService";
 
   async generate_music_for_clip(...args: [ClipParams] | ClipArgs): Promise<UnifiedResult> {
-    this.warn("generate_music_for_clip", "producer.generateMusic({ prompt, title, projectId, userId, useQueue: true })");
-    return generateUnified(this.backend, this.files, unifiedParams(args as UnifiedGenerateArgs), { useQueue: true, timeoutSecs: this.waitTimeoutSecs });
+    this.warn(
+      "generate_music_for_clip",
+      "producer.generateMusic({ prompt, title, projectId, userId, useQueue: true })",
+    );
+    return generateUnified(this.backend, this.files, unifiedParams(args as UnifiedGenerateArgs), {
+      useQueue: true,
+      timeoutSecs: this.waitTimeoutSecs,
+    });
   }
 
   /** Always true: local copies are managed by the download folder, and stored songs stay stored. */

@@ -25,17 +25,27 @@ export class ProducerAIService extends LegacyService {
     download_path: string | null = null,
   ): Promise<AutomationResult> {
     this.warn("generate_music", "producer.generateMusic({ prompt, title, useQueue: false })");
-    const params: AutomationParams = typeof first === "string" ? { prompt: first, title, download_path } : (first ?? { prompt: "" });
+    const params: AutomationParams =
+      typeof first === "string" ? { prompt: first, title, download_path } : (first ?? { prompt: "" });
     const prompt = typeof params?.prompt === "string" ? params.prompt : "";
     try {
-      const result = (await this.backend.generateMusic({ prompt, useQueue: false, ...(params.title ? { title: params.title } : {}) })) as DirectResult;
+      const result = (await this.backend.generateMusic({
+        prompt,
+        useQueue: false,
+        ...(params.title ? { title: params.title } : {}),
+      })) as DirectResult;
       const job = isTerminal(result.job.status)
         ? result.job
         : await this.backend.waitForJob(result.jobId, { timeoutMs: this.waitTimeoutSecs * 1000 });
       if (job.status !== "succeeded") {
-        return toAutomationFailure(job.error ? `${job.error.code}: ${job.error.message}` : `The generation ${job.status}.`, prompt);
+        return toAutomationFailure(
+          job.error ? `${job.error.code}: ${job.error.message}` : `The generation ${job.status}.`,
+          prompt,
+        );
       }
-      await (params.download_path ? this.files.withFolder(params.download_path) : this.files).keep(job).catch(() => undefined);
+      await (params.download_path ? this.files.withFolder(params.download_path) : this.files)
+        .keep(job)
+        .catch(() => undefined);
       return toAutomationSuccess(job);
     } catch (error) {
       return toAutomationFailure(describeError(error), prompt);

@@ -35,7 +35,10 @@ export class ProducerIntegration {
 
   /** Queued by default (`use_queue: true`), direct with `use_queue: false`. */
   async generate_music(params: LegacyGenerateParams): Promise<QueueAnswer | LegacyGenerationResult> {
-    warnDeprecated("ProducerIntegration.generate_music", "producer.generateMusic({ prompt, title, projectId, userId, useQueue })");
+    warnDeprecated(
+      "ProducerIntegration.generate_music",
+      "producer.generateMusic({ prompt, title, projectId, userId, useQueue })",
+    );
     return params?.use_queue === false ? this.direct(params) : this.queue(params);
   }
 
@@ -123,5 +126,8 @@ export function directAnswer(result: DirectResult): LegacyGenerationResult {
       job.id,
     );
   }
-  return toGenerationFailure(job.error ? `${job.error.code}: ${job.error.message}` : `The generation was ${job.status}.`, job.id);
+  return toGenerationFailure(
+    job.error ? `${job.error.code}: ${job.error.message}` : `The generation was ${job.status}.`,
+    job.id,
+  );
 }

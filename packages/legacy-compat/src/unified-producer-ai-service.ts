@@ -21,6 +21,9 @@ export class UnifiedProducerAIService extends LegacyService {
   async generate_music(...args: [UnifiedGenerateParams] | UnifiedGenerateArgs): Promise<UnifiedResult> {
     this.warn("generate_music", "producer.generateMusic({ prompt, title, projectId, userId, useQueue })");
     const params = unifiedParams(args);
-    return generateUnified(this.backend, this.files, params, { useQueue: params?.use_queue !== false, timeoutSecs: this.waitTimeoutSecs });
+    return generateUnified(this.backend, this.files, params, {
+      useQueue: params?.use_queue !== false,
+      timeoutSecs: this.waitTimeoutSecs,
+    });
   }
 }

@@ -19,8 +19,21 @@ export const DOCUMENTED: Record<string, FieldSpec> = {
     download_success: "boolean",
     network_urls: "array",
   },
-  "automation-failure": { success: [false], error: "string", method: ["producer_ai_automation"], timestamp: "number", prompt: "string" },
-  "available-file": { filename: "string", path: "string", size: "number", created: "number", modified: "number", url: "string" },
+  "automation-failure": {
+    success: [false],
+    error: "string",
+    method: ["producer_ai_automation"],
+    timestamp: "number",
+    prompt: "string",
+  },
+  "available-file": {
+    filename: "string",
+    path: "string",
+    size: "number",
+    created: "number",
+    modified: "number",
+    url: "string",
+  },
   "unified-success": {
     success: [true],
     message: ["Music generation completed successfully"],
@@ -38,11 +51,24 @@ export const DOCUMENTED: Record<string, FieldSpec> = {
     download_success: "boolean",
   },
   "unified-success-queue-only": { request_id: "string", tab_id: "string" },
-  "uploaded-file": { local_path: "string|null", s3_url: "string", filename: "string", size: "number", track_record: "object" },
+  "uploaded-file": {
+    local_path: "string|null",
+    s3_url: "string",
+    filename: "string",
+    size: "number",
+    track_record: "object",
+  },
   "unified-failure": {
     success: [false],
     error: "string",
-    error_type: ["GenerationError", "QueueError", "QueueGenerationError", "DirectGenerationError", "CancellationError", "TimeoutError"],
+    error_type: [
+      "GenerationError",
+      "QueueError",
+      "QueueGenerationError",
+      "DirectGenerationError",
+      "CancellationError",
+      "TimeoutError",
+    ],
     timestamp: "number",
   },
   "unified-failure-method": { method: ["producer_ai_unified", "producer_ai_queue", "producer_ai_direct"] },
@@ -50,7 +76,10 @@ export const DOCUMENTED: Record<string, FieldSpec> = {
   "session-status": { is_authenticated: "boolean" },
   "request-status-found": { success: [true], status: "object" },
   "request-status-missing": { success: [false], error: ["Request not found"] },
-  "request-status-object": { request_id: "string", status: ["pending", "processing", "completed", "failed", "cancelled"] },
+  "request-status-object": {
+    request_id: "string",
+    status: ["pending", "processing", "completed", "failed", "cancelled"],
+  },
   "session-manager-direct": {
     success: "boolean",
     generation_id: "string",
@@ -60,7 +89,13 @@ export const DOCUMENTED: Record<string, FieldSpec> = {
     message: "string",
     uploaded_files: "array",
   },
-  "session-manager-file": { filename: "string", s3_url: "string", s3_key: "string", file_size: "number", file_metadata: "object" },
+  "session-manager-file": {
+    filename: "string",
+    s3_url: "string",
+    s3_key: "string",
+    file_size: "number",
+    file_metadata: "object",
+  },
   "session-manager-metadata": { duration: "number", format: "string", size_mb: "number" },
   "queue-add": {
     success: "boolean",
@@ -92,7 +127,8 @@ export function checkDocumented(shape: string, value: unknown): string[] {
     }
     const actual = record[field];
     if (Array.isArray(expected)) {
-      if (!expected.includes(actual as string | boolean)) problems.push(`${shape}.${field}: ${JSON.stringify(actual)} is not one of ${expected.join(", ")}`);
+      if (!expected.includes(actual as string | boolean))
+        problems.push(`${shape}.${field}: ${JSON.stringify(actual)} is not one of ${expected.join(", ")}`);
     } else if (!(expected as string).split("|").includes(typeOf(actual))) {
       problems.push(`${shape}.${field}: ${typeOf(actual)} is not ${expected}`);
     }

@@ -2,7 +2,8 @@ import type { ProducerBackend } from "@producer/core";
 
 /** A backend that is down: every call fails as the daemon client does when nothing listens. */
 export const downBackend: ProducerBackend = (() => {
-  const down = async () => Promise.reject(Object.assign(new Error("The producer daemon is not running."), { code: "UNAVAILABLE" }));
+  const down = async () =>
+    Promise.reject(Object.assign(new Error("The producer daemon is not running."), { code: "UNAVAILABLE" }));
   return {
     generateMusic: down,
     getJob: down,

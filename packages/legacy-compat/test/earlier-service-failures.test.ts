@@ -45,9 +45,14 @@ describe("failures come back as values, with the earlier error types", () => {
     const unified = new UnifiedProducerAIService(harness.service, quiet);
     const invalid = expectFailure(await unified.generate_music("   "), "GenerationError");
     expect(invalid.error).toMatch(/^INVALID_INPUT: /);
-    expect(expectFailure(await unified.generate_music(null as never), "GenerationError").method).toBe("producer_ai_unified");
+    expect(expectFailure(await unified.generate_music(null as never), "GenerationError").method).toBe(
+      "producer_ai_unified",
+    );
 
-    const down = expectFailure(await new UnifiedProducerAIService(downBackend, quiet).generate_music("a song"), "QueueError");
+    const down = expectFailure(
+      await new UnifiedProducerAIService(downBackend, quiet).generate_music("a song"),
+      "QueueError",
+    );
     expect(normalize(down)).toEqual(golden("unified-failure-queue", down));
   });
 
@@ -56,11 +61,21 @@ describe("failures come back as values, with the earlier error types", () => {
     harness.site.faults.set("song-failed");
     try {
       let before = harness.site.stats.generations;
-      const queued = expectFailure(await unified.generate_music("fails in the queue", null, false, null, "p", "u"), "QueueGenerationError");
-      expect(queued).toMatchObject({ method: "producer_ai_queue", prompt: "fails in the queue", request_id: expect.any(String) });
+      const queued = expectFailure(
+        await unified.generate_music("fails in the queue", null, false, null, "p", "u"),
+        "QueueGenerationError",
+      );
+      expect(queued).toMatchObject({
+        method: "producer_ai_queue",
+        prompt: "fails in the queue",
+        request_id: expect.any(String),
+      });
       expect(harness.site.stats.generations).toBe(before + 1);
       before = harness.site.stats.generations;
-      const direct = expectFailure(await unified.generate_music({ prompt: "fails directly", use_queue: false }), "DirectGenerationError");
+      const direct = expectFailure(
+        await unified.generate_music({ prompt: "fails directly", use_queue: false }),
+        "DirectGenerationError",
+      );
       expect(direct.method).toBe("producer_ai_direct");
       expect(harness.site.stats.generations).toBe(before + 1);
       expect(normalize(direct)).toEqual(golden("unified-failure-direct", direct));
@@ -73,7 +88,10 @@ describe("failures come back as values, with the earlier error types", () => {
     harness.site.expireSessions();
     const before = harness.site.stats.generations;
     const impatient = new ProducerAIMusicClipService(harness.service, { ...quiet, waitTimeoutSecs: 1 });
-    const late = expectFailure(await impatient.generate_music_for_clip("waits too long", null, false, null, "p", "u"), "TimeoutError");
+    const late = expectFailure(
+      await impatient.generate_music_for_clip("waits too long", null, false, null, "p", "u"),
+      "TimeoutError",
+    );
     expect(late).toMatchObject({ method: "producer_ai_queue", request_id: expect.any(String) });
     // On a busy machine the wait can run out before the worker took the job; the queue pauses once it has.
     await queuePaused();
@@ -87,7 +105,11 @@ describe("failures come back as values, with the earlier error types", () => {
     expect(harness.site.stats.generations).toBe(before);
 
     const session = await unified.get_session_status();
-    expect(session).toMatchObject({ is_authenticated: false, status: "not_authenticated", error_code: "SESSION_EXPIRED" });
+    expect(session).toMatchObject({
+      is_authenticated: false,
+      status: "not_authenticated",
+      error_code: "SESSION_EXPIRED",
+    });
   });
 
   it("the automation, the session and the files answer their own failure shapes", async () => {
@@ -100,6 +122,9 @@ describe("failures come back as values, with the earlier error types", () => {
     expect(session).toEqual({ error: "UNAVAILABLE: The producer daemon is not running.", is_authenticated: false });
     expect(await automation.get_available_files()).toEqual([]);
     expect(await automation.serve_file("00000000-0000-4000-8000-000000000000-1.wav")).toBeNull();
-    expect(await automation.get_request_status("x")).toEqual({ success: false, error: "UNAVAILABLE: The producer daemon is not running." });
+    expect(await automation.get_request_status("x")).toEqual({
+      success: false,
+      error: "UNAVAILABLE: The producer daemon is not running.",
+    });
   });
 });

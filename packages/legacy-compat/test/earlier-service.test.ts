@@ -45,7 +45,14 @@ function expectUnifiedShape(result: UnifiedSuccess): void {
 describe("unified_producer_service.generate_music", () => {
   it("queued, with lyrics in the prompt as before: one submission, the songs the site served, copies on disk", async () => {
     const before = harness.site.stats.generations;
-    const result = await unified.generate_music("A warm folk song", "Harbor Lights", false, "la la la\nhey", "project_123", "user_456");
+    const result = await unified.generate_music(
+      "A warm folk song",
+      "Harbor Lights",
+      false,
+      "la la la\nhey",
+      "project_123",
+      "user_456",
+    );
     expect(result.success).toBe(true);
     const success = result as UnifiedSuccess;
     expectUnifiedShape(success);
@@ -53,7 +60,12 @@ describe("unified_producer_service.generate_music", () => {
     expect(normalize(success)).toEqual(golden("unified-success-queue", success));
     expect(harness.site.stats.generations).toBe(before + 1);
     expect(harness.site.stats.prompts.at(-1)).toBe("A warm folk song\n\nLyrics:\nla la la\nhey");
-    expect(success).toMatchObject({ method: "producer_ai_queue", prompt: "A warm folk song", lyrics: "la la la\nhey", is_instrumental: false });
+    expect(success).toMatchObject({
+      method: "producer_ai_queue",
+      prompt: "A warm folk song",
+      lyrics: "la la la\nhey",
+      is_instrumental: false,
+    });
     expect(jobIdOf(success.generation_id)).toBe(success.request_id);
     expect(success.tab_id).toBe(`job-${success.request_id}`);
     expect(success.uploaded_files.length).toBeGreaterThan(0);
@@ -100,11 +112,14 @@ describe("producer_music_clip_service", () => {
     expect(checkDocumented("request-status-found", byRequest)).toEqual([]);
     expect(checkDocumented("request-status-object", (byRequest as { status: unknown }).status)).toEqual([]);
     expect(normalize(byRequest)).toEqual(golden("request-status-answer", byRequest));
-    expect((byRequest as { status: { result: UnifiedSuccess } }).status.result.uploaded_files.map((file) => file.filename)).toEqual(
-      success.uploaded_files.map((file) => file.filename),
-    );
+    expect(
+      (byRequest as { status: { result: UnifiedSuccess } }).status.result.uploaded_files.map((file) => file.filename),
+    ).toEqual(success.uploaded_files.map((file) => file.filename));
     // The generation id leads to the same request.
-    expect((await clips.get_request_status(success.generation_id)) as unknown).toMatchObject({ success: true, status: { request_id: success.request_id } });
+    expect((await clips.get_request_status(success.generation_id)) as unknown).toMatchObject({
+      success: true,
+      status: { request_id: success.request_id },
+    });
     for (const unknown of ["00000000-0000-4000-8000-000000000000", "not-a-request", ""]) {
       const missing = await clips.get_request_status(unknown);
       expect(missing).toEqual({ success: false, error: "Request not found" });
@@ -138,7 +153,8 @@ describe("producer_service (the browser automation)", () => {
     expect(listed.map((file) => file.modified)).toEqual([...listed.map((file) => file.modified)].sort((a, b) => b - a));
     const first = success.downloaded_files[0] as string;
     expect(await automation.serve_file(first, folder)).toBe(path.join(folder, first));
-    for (const bad of ["../../etc/passwd", ".hidden.wav", "missing.wav", ""]) expect(await automation.serve_file(bad, folder)).toBeNull();
+    for (const bad of ["../../etc/passwd", ".hidden.wav", "missing.wav", ""])
+      expect(await automation.serve_file(bad, folder)).toBeNull();
   });
 
   it("without a download folder, lists and serves the stored songs themselves", async () => {
@@ -157,15 +173,35 @@ describe("producer_service (the browser automation)", () => {
 describe("the same scenario through the earlier names and the new API", () => {
   it("agrees field for field, as the migration guide maps them", async () => {
     const prompt = "A calm piano piece for the credits";
-    const old = (await unified.generate_music({ prompt, title: "Credits", project_id: "p-9", user_id: "u-9", use_queue: false })) as UnifiedSuccess;
-    const fresh = await harness.service.generateMusic({ prompt, title: "Credits", projectId: "p-9", userId: "u-9", useQueue: false });
+    const old = (await unified.generate_music({
+      prompt,
+      title: "Credits",
+      project_id: "p-9",
+      user_id: "u-9",
+      use_queue: false,
+    })) as UnifiedSuccess;
+    const fresh = await harness.service.generateMusic({
+      prompt,
+      title: "Credits",
+      projectId: "p-9",
+      userId: "u-9",
+      useQueue: false,
+    });
     expect(old.success).toBe(true);
     const tracks = (fresh as { tracks: Array<import("@producer/core").Track> }).tracks;
     expect(old.uploaded_files).toHaveLength(tracks.length);
     for (const [index, file] of old.uploaded_files.entries()) {
       const track = tracks[index];
       const record = file.track_record;
-      expect([record.title, record.format, record.channels, record.sample_rate, record.song_index, record.project_id, record.user_id]).toEqual([
+      expect([
+        record.title,
+        record.format,
+        record.channels,
+        record.sample_rate,
+        record.song_index,
+        record.project_id,
+        record.user_id,
+      ]).toEqual([
         track?.title,
         track?.format,
         track?.channels,

@@ -21,7 +21,11 @@ describe("the earlier module-level instances", () => {
       expect((automation as { error: string }).error).toMatch(/^UNAVAILABLE: Cannot reach the producer daemon/);
       const queued = await legacy.unified_producer_service.generate_music("Create a happy pop song");
       expect(queued).toMatchObject({ success: false, error_type: "QueueError", method: "producer_ai_queue" });
-      const clip = await legacy.producer_music_clip_service.generate_music_for_clip({ prompt: "x", project_id: "p", user_id: "u" });
+      const clip = await legacy.producer_music_clip_service.generate_music_for_clip({
+        prompt: "x",
+        project_id: "p",
+        user_id: "u",
+      });
       expect(clip).toMatchObject({ success: false, error_type: "QueueError" });
       expect(await legacy.producer_music_clip_service.get_session_status()).toMatchObject({ is_authenticated: false });
       expect(await legacy.producer_music_clip_service.cleanup_local_files("clip_1")).toBe(true);

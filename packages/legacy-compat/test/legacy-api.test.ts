@@ -32,14 +32,28 @@ describe("the earlier result shapes, exactly", () => {
   });
 
   it("queue submission, request status while pending and once completed, queue status", async () => {
-    const submission = await integration.submit_request({ prompt: "queued song", project_id: "project_123", user_id: "user_456" });
+    const submission = await integration.submit_request({
+      prompt: "queued song",
+      project_id: "project_123",
+      user_id: "user_456",
+    });
     expect(normalize(submission)).toEqual(golden("queue-submission", submission));
     const requestId = (submission as { request_id: string }).request_id;
     const finished = await integration.wait_for_request(requestId, 60);
     expect(normalize(finished)).toEqual(golden("request-status-completed", finished));
     const queue = await integration.get_queue_status();
     expect(Object.keys(queue).sort()).toEqual(
-      ["success", "queue_size", "pending", "processing", "completed", "failed", "cancelled", "paused", "pause_reason"].sort(),
+      [
+        "success",
+        "queue_size",
+        "pending",
+        "processing",
+        "completed",
+        "failed",
+        "cancelled",
+        "paused",
+        "pause_reason",
+      ].sort(),
     );
     expect(queue).toMatchObject({ success: true, paused: false, pause_reason: null, completed: expect.any(Number) });
   });
@@ -68,7 +82,11 @@ describe("the earlier result shapes, exactly", () => {
     const missing = await integration.get_request_status("00000000-0000-4000-8000-000000000000");
     expect(normalize(missing)).toEqual(golden("failure-not-found", missing));
     const noProject = await clips.generate_music_clip({ prompt: "a clip" });
-    expect(noProject).toEqual({ success: false, error: "project_id and user_id are required for a music clip.", generation_id: null });
+    expect(noProject).toEqual({
+      success: false,
+      error: "project_id and user_id are required for a music clip.",
+      generation_id: null,
+    });
     const nullParams = await integration.generate_music(null as never);
     expect(nullParams).toMatchObject({ success: false });
   });
@@ -80,18 +98,50 @@ describe("the same scenario through the old and the new API", () => {
     harness = await createLegacyStack();
     clips = new ProducerMusicClipService(harness.service);
     const prompt = "A calm piano piece for the credits";
-    const old = await clips.generate_music_clip({ prompt, title: "Credits", project_id: "p-9", user_id: "u-9", format: "mp3" });
-    const fresh = await harness.service.generateMusic({ prompt, title: "Credits", projectId: "p-9", userId: "u-9", format: "mp3", useQueue: false });
+    const old = await clips.generate_music_clip({
+      prompt,
+      title: "Credits",
+      project_id: "p-9",
+      user_id: "u-9",
+      format: "mp3",
+    });
+    const fresh = await harness.service.generateMusic({
+      prompt,
+      title: "Credits",
+      projectId: "p-9",
+      userId: "u-9",
+      format: "mp3",
+      useQueue: false,
+    });
     expect(old.success).toBe(true);
-    const oldFiles = (old as { uploaded_files: Array<{ s3_key: string; file_metadata: { title: string; duration: number; format: string; channels: number } }> }).uploaded_files;
-    const newTracks = (fresh as { tracks: Array<{ storage: { key: string }; title: string; durationSecs: number; format: string; channels: number }> }).tracks;
-    expect(oldFiles.map((file) => [file.file_metadata.title, file.file_metadata.format, file.file_metadata.channels])).toEqual(
-      newTracks.map((track) => [track.title, track.format, track.channels]),
-    );
+    const oldFiles = (
+      old as {
+        uploaded_files: Array<{
+          s3_key: string;
+          file_metadata: { title: string; duration: number; format: string; channels: number };
+        }>;
+      }
+    ).uploaded_files;
+    const newTracks = (
+      fresh as {
+        tracks: Array<{
+          storage: { key: string };
+          title: string;
+          durationSecs: number;
+          format: string;
+          channels: number;
+        }>;
+      }
+    ).tracks;
+    expect(
+      oldFiles.map((file) => [file.file_metadata.title, file.file_metadata.format, file.file_metadata.channels]),
+    ).toEqual(newTracks.map((track) => [track.title, track.format, track.channels]));
     for (const [index, file] of oldFiles.entries()) {
       expect(file.file_metadata.duration).toBeCloseTo(newTracks[index]?.durationSecs ?? 0, 1);
       expect(file.s3_key).toMatch(/^users\/u-9\/projects\/music-clip\/p-9\/audio\/[0-9a-f-]{36}-\d\.mp3$/);
-      expect(newTracks[index]?.storage.key).toMatch(/^users\/u-9\/projects\/music-clip\/p-9\/audio\/[0-9a-f-]{36}-\d\.mp3$/);
+      expect(newTracks[index]?.storage.key).toMatch(
+        /^users\/u-9\/projects\/music-clip\/p-9\/audio\/[0-9a-f-]{36}-\d\.mp3$/,
+      );
     }
     const again = await clips.get_generation((old as { generation_id: string }).generation_id);
     expect(again).toEqual(old);

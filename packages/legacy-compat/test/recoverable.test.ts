@@ -17,7 +17,9 @@ describe("a request that failed after its submission, on the earlier API", () =>
   it("says its songs can be fetched without paying again, and shows the retry through to completed", async () => {
     const unified = new UnifiedProducerAIService(harness.service, quiet);
     harness.site.faults.set("wav-missing");
-    const failed = (await unified.generate_music({ prompt: "paid, then lost on the way down" })) as UnifiedFailure & { request_id: string };
+    const failed = (await unified.generate_music({ prompt: "paid, then lost on the way down" })) as UnifiedFailure & {
+      request_id: string;
+    };
     expect(failed).toMatchObject({ success: false, error_type: "QueueGenerationError" });
     const before = await unified.get_request_status(failed.request_id);
     expect(before).toMatchObject({ success: true, status: { status: "failed" } });
@@ -29,7 +31,10 @@ describe("a request that failed after its submission, on the earlier API", () =>
     const during = await unified.get_request_status(failed.request_id);
     expect(["pending", "processing", "completed"]).toContain((during as { status: { status: string } }).status.status);
     await harness.service.waitForJob(failed.request_id, { timeoutMs: 60_000 });
-    const after = (await unified.get_request_status(failed.request_id)) as { success: true; status: { status: string; error: string | null; result: { uploaded_files: unknown[] } | null } };
+    const after = (await unified.get_request_status(failed.request_id)) as {
+      success: true;
+      status: { status: string; error: string | null; result: { uploaded_files: unknown[] } | null };
+    };
     expect(after.status).toMatchObject({ status: "completed", error: null });
     expect(after.status.result?.uploaded_files).toHaveLength(2);
     expect(harness.site.stats.generations).toBe(calls);

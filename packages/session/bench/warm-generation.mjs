@@ -12,7 +12,11 @@ const TARGET_MEDIAN_MS = 2000;
 
 const site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [2, 3] });
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-bench-"));
-const { config } = loadConfig({ env: {}, configFile: false, overrides: { site: siteSettingsFor(site), paths: { dataDir } } });
+const { config } = loadConfig({
+  env: {},
+  configFile: false,
+  overrides: { site: siteSettingsFor(site), paths: { dataDir } },
+});
 writeLoginState(config.paths.stateFile, site.issueSession());
 const session = new BrowserSession({ config });
 const coldStarted = performance.now();
@@ -34,6 +38,8 @@ try {
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
 const p90 = times[Math.floor(times.length * 0.9)];
-console.log(`warm generation (2 songs, WAV): median ${median.toFixed(0)} ms, p90 ${p90.toFixed(0)} ms over ${RUNS} runs; Chromium cold start ${coldMs.toFixed(0)} ms`);
+console.log(
+  `warm generation (2 songs, WAV): median ${median.toFixed(0)} ms, p90 ${p90.toFixed(0)} ms over ${RUNS} runs; Chromium cold start ${coldMs.toFixed(0)} ms`,
+);
 console.log(`target: median < ${TARGET_MEDIAN_MS} ms — ${median < TARGET_MEDIAN_MS ? "met" : "MISSED"}`);
 process.exitCode = median < TARGET_MEDIAN_MS ? 0 : 1;

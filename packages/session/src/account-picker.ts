@@ -19,9 +19,12 @@ export class AccountPicker {
   get(name: string): PoolAccount {
     const entry = this.accounts.get(name);
     if (!entry) {
-      throw new NotFoundError(`There is no account ${JSON.stringify(name)}; the accounts are ${[...this.accounts.keys()].join(", ")}.`, {
-        details: { account: name },
-      });
+      throw new NotFoundError(
+        `There is no account ${JSON.stringify(name)}; the accounts are ${[...this.accounts.keys()].join(", ")}.`,
+        {
+          details: { account: name },
+        },
+      );
     }
     return entry;
   }
@@ -55,7 +58,9 @@ export class AccountPicker {
       const maxAgeMs = this.config.accountPool.creditsMaxAgeSecs * 1000;
       await Promise.all(
         candidates
-          .filter((entry) => entry.running === 0 && (now - entry.creditsReadAt > maxAgeMs || entry.status?.valid === false))
+          .filter(
+            (entry) => entry.running === 0 && (now - entry.creditsReadAt > maxAgeMs || entry.status?.valid === false),
+          )
           .map(async (entry) => {
             const status = await entry.session.checkSession({ force: true, ...(signal ? { signal } : {}) });
             entry.noteStatus(status);
@@ -74,7 +79,10 @@ export class AccountPicker {
 
   /** `NO_ACCOUNT`, naming why each account cannot take the job. */
   noAccountError(tried: Set<string> = new Set()): NoAccountError {
-    const accounts = [...this.accounts.values()].map((entry) => ({ name: entry.name, state: entry.whyNot(tried.has(entry.name)) }));
+    const accounts = [...this.accounts.values()].map((entry) => ({
+      name: entry.name,
+      state: entry.whyNot(tried.has(entry.name)),
+    }));
     return new NoAccountError(
       `No account can take a job now: ${accounts.map((account) => `${account.name} ${account.state}`).join("; ")}.`,
       { details: { accounts } },

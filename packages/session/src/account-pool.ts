@@ -43,7 +43,12 @@ export class AccountPool implements MusicGenerator {
       logger: this.logger.child({ component: "chromium" }),
     });
     for (const account of config.accounts) {
-      const session = new BrowserSession({ config, account, host: this.host, logger: this.logger.child({ account: account.name }) });
+      const session = new BrowserSession({
+        config,
+        account,
+        host: this.host,
+        logger: this.logger.child({ account: account.name }),
+      });
       const entry = new PoolAccount(account, session, {
         wallSecs: config.accountPool.wallSecs,
         logger: this.logger,
@@ -99,7 +104,9 @@ export class AccountPool implements MusicGenerator {
     const tried = new Set<string>();
     for (;;) {
       const holder = randomUUID();
-      const entry = pinned ? await this.picker.pinned(pinned, holder, options.signal) : await this.picker.pick(tried, holder, options.signal);
+      const entry = pinned
+        ? await this.picker.pinned(pinned, holder, options.signal)
+        : await this.picker.pick(tried, holder, options.signal);
       let record: SubmissionRecord | undefined = options.resume;
       entry.running += 1;
       entry.lastUsed = Date.now();
@@ -123,7 +130,10 @@ export class AccountPool implements MusicGenerator {
           // The songs (or the job) belong to this account: the job waits for it rather than paying elsewhere.
           throw entry.walledError(failure);
         }
-        this.logger.warn({ account: entry.account.name, code: failure.code }, "nothing was submitted; moving the job to another account");
+        this.logger.warn(
+          { account: entry.account.name, code: failure.code },
+          "nothing was submitted; moving the job to another account",
+        );
         tried.add(entry.account.name);
       } finally {
         await giveBack();
@@ -159,7 +169,9 @@ export class AccountPool implements MusicGenerator {
         reason: `${usable.length} of ${this.entries.size} accounts can take jobs (${usable.map((entry) => entry.account.name).join(", ")}).`,
         checkedAt,
         ...(best.credits !== undefined ? { credits: best.credits } : {}),
-        ...(best.status?.expiresAt ? { expiresAt: best.status.expiresAt, expiresInSecs: best.status.expiresInSecs ?? 0 } : {}),
+        ...(best.status?.expiresAt
+          ? { expiresAt: best.status.expiresAt, expiresInSecs: best.status.expiresInSecs ?? 0 }
+          : {}),
       };
     }
     const error = this.picker.noAccountError();

@@ -28,7 +28,9 @@ export class AccountSlotGate {
   /** Keeps `holder`'s shared slot leased while its job runs; what it returns gives the slot back. */
   hold(holder: string): () => Promise<void> {
     const shared = this.shared;
-    const renewal = shared ? setInterval(() => void shared.store.renew(holder, shared.leaseMs).catch(() => undefined), shared.leaseMs / 3) : undefined;
+    const renewal = shared
+      ? setInterval(() => void shared.store.renew(holder, shared.leaseMs).catch(() => undefined), shared.leaseMs / 3)
+      : undefined;
     renewal?.unref();
     return async () => {
       clearInterval(renewal);

@@ -193,11 +193,7 @@ function stringEnd(text: string, start: number, backslashes: number): number {
 const isDepth = (backslashes: number) => ((backslashes + 1) & backslashes) === 0;
 
 /** Replaces the JSON string values that `match` finds the start of (its end is the string's first character). */
-function redactJsonStrings(
-  text: string,
-  pattern: RegExp,
-  accept: (match: RegExpExecArray) => boolean,
-): string {
+function redactJsonStrings(text: string, pattern: RegExp, accept: (match: RegExpExecArray) => boolean): string {
   let out = "";
   let last = 0;
   pattern.lastIndex = 0;

@@ -71,7 +71,8 @@ export class PageGuard {
     const covers = { covered: async () => (await this.dismissOverlays()) && false };
     const conditions = { ...this.conditions(), ...covers, ...goal } as Record<Name | Blocker, PageCondition>;
     const outcome: string = await waitForFirst(conditions, options);
-    if (outcome === "challenge" || outcome === "loginWall" || outcome === "outOfCredits") throw this.blockedError(outcome);
+    if (outcome === "challenge" || outcome === "loginWall" || outcome === "outOfCredits")
+      throw this.blockedError(outcome);
     return outcome as Name;
   }
 
@@ -138,13 +139,25 @@ export class PageGuard {
       const closeVisible = close ? close.filter({ visible: true }) : undefined;
       if (closeVisible && (dialog || !overlay) && (await closeVisible.count().catch(() => 0)) > 0) {
         this.logger.debug({ locator: "dialogClose" }, "closing a dialog that covers the page");
-        await closeVisible.first().click({ timeout }).catch(() => this.page.keyboard.press("Escape").catch(() => undefined));
+        await closeVisible
+          .first()
+          .click({ timeout })
+          .catch(() => this.page.keyboard.press("Escape").catch(() => undefined));
       } else if (dialog) {
         this.logger.debug({ locator: "overlay" }, "closing a dialog that covers the page with Escape");
         await this.page.keyboard.press("Escape").catch(() => undefined);
-      } else if (consent && (await consent.first().isVisible().catch(() => false))) {
+      } else if (
+        consent &&
+        (await consent
+          .first()
+          .isVisible()
+          .catch(() => false))
+      ) {
         this.logger.debug({ locator: "consentAgree" }, "agreeing to the consent notice that covers the page");
-        await consent.first().click({ timeout }).catch(() => undefined);
+        await consent
+          .first()
+          .click({ timeout })
+          .catch(() => undefined);
       }
       closed += 1;
       // Let the page take the dialog away before looking again.
@@ -170,18 +183,28 @@ export class PageGuard {
         const names = await this.page
           .getByRole(role as Parameters<Page["getByRole"]>[0])
           .evaluateAll((elements) =>
-            elements.slice(0, 50).map((element) => (element.getAttribute("aria-label") || element.textContent || element.getAttribute("title") || "").replace(/\s+/g, " ").trim()),
+            elements
+              .slice(0, 50)
+              .map((element) =>
+                (element.getAttribute("aria-label") || element.textContent || element.getAttribute("title") || "")
+                  .replace(/\s+/g, " ")
+                  .trim(),
+              ),
           )
           .catch(() => [] as string[]);
-        for (const name of names) if (name) found.set(`${role}|${name}`, { name, locator: { role, name, exact: true } });
+        for (const name of names)
+          if (name) found.set(`${role}|${name}`, { name, locator: { role, name, exact: true } });
       }
       if (wanted) {
         const word = wanted.split(/\s+/).sort((a, b) => b.length - a.length)[0] ?? wanted;
         const texts = await this.page
           .getByText(word)
-          .evaluateAll((elements) => elements.slice(0, 20).map((element) => (element.textContent || "").replace(/\s+/g, " ").trim()))
+          .evaluateAll((elements) =>
+            elements.slice(0, 20).map((element) => (element.textContent || "").replace(/\s+/g, " ").trim()),
+          )
           .catch(() => [] as string[]);
-        for (const text of texts) if (text && text.length <= 80) found.set(`text|${text}`, { name: text, locator: { text, exact: true } });
+        for (const text of texts)
+          if (text && text.length <= 80) found.set(`text|${text}`, { name: text, locator: { text, exact: true } });
       }
     }
     const name = (() => {
@@ -190,7 +213,11 @@ export class PageGuard {
     })().toLowerCase();
     // The nearest first: names sharing the most words with the one expected.
     const words = new Set(name.split(/\W+/).filter(Boolean));
-    const score = (candidate: string) => candidate.toLowerCase().split(/\W+/).filter((word) => words.has(word)).length;
+    const score = (candidate: string) =>
+      candidate
+        .toLowerCase()
+        .split(/\W+/)
+        .filter((word) => words.has(word)).length;
     return [...found.values()].sort((a, b) => score(b.name) - score(a.name)).slice(0, limit);
   }
 

@@ -90,12 +90,20 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     const { email, password } = config.session;
     this.signIn =
       email && password && !this.account.declared
-        ? new SignInCoordinator({ site: this.account.site, credentials: { email, password }, pool: this.pool, logger: this.logger })
+        ? new SignInCoordinator({
+            site: this.account.site,
+            credentials: { email, password },
+            pool: this.pool,
+            logger: this.logger,
+          })
         : undefined;
     this.driver = new SiteDriver({
       site: this.account.site,
       pool: this.pool,
-      pacer: new SubmissionPacer({ minMs: this.account.site.pacing.submitGapMinMs, maxMs: this.account.site.pacing.submitGapMaxMs }),
+      pacer: new SubmissionPacer({
+        minMs: this.account.site.pacing.submitGapMinMs,
+        maxMs: this.account.site.pacing.submitGapMaxMs,
+      }),
       downloadsDir: config.paths.downloadsDir,
       artifactsDir: config.paths.artifactsDir,
       studioReuseMs: config.browser.studioReuseMs,
@@ -119,7 +127,8 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     const watched: GenerateOptions = {
       ...options,
       onSubmission: async (record) => {
-        if (record.creditsAfter !== undefined) this.lastCredits = { credits: record.creditsAfter, at: new Date().toISOString() };
+        if (record.creditsAfter !== undefined)
+          this.lastCredits = { credits: record.creditsAfter, at: new Date().toISOString() };
         await onSubmission?.(record);
       },
     };

@@ -116,10 +116,15 @@ export class ChatFlow {
 
   private async open(url: string, expected: string): Promise<void> {
     const { site, page, guard, signal } = this.context;
-    const response = await abortable(page.goto(url, { timeout: site.timeouts.navigationMs, waitUntil: "domcontentloaded" }), signal);
+    const response = await abortable(
+      page.goto(url, { timeout: site.timeouts.navigationMs, waitUntil: "domcontentloaded" }),
+      signal,
+    );
     const status = response?.status() ?? 200;
     if (status >= 500 && !(await guard.exists("challenge"))) {
-      throw new UnavailableError(`ProducerAI answered HTTP ${status} for ${new URL(url).pathname}.`, { details: { httpStatus: status } });
+      throw new UnavailableError(`ProducerAI answered HTTP ${status} for ${new URL(url).pathname}.`, {
+        details: { httpStatus: status },
+      });
     }
     await guard.waitForElement(
       { ready: () => guard.exists(expected) },
@@ -127,7 +132,12 @@ export class ChatFlow {
     );
   }
 
-  private async downloadCards(cards: Locator, total: number, request: GenerationRequest, firstIndex = 0): Promise<GeneratedSong[]> {
+  private async downloadCards(
+    cards: Locator,
+    total: number,
+    request: GenerationRequest,
+    firstIndex = 0,
+  ): Promise<GeneratedSong[]> {
     const { site, actions } = this.context;
     this.context.step.name = "download";
     const songs: GeneratedSong[] = [];
@@ -141,12 +151,22 @@ export class ChatFlow {
       }
       this.context.progress({ stage: "downloading", songNumber, songCount: firstIndex + total });
       const title =
-        (await locate(site, card, "songTitle").first().textContent({ timeout: site.timeouts.elementMs }).catch(() => null))
+        (
+          await locate(site, card, "songTitle")
+            .first()
+            .textContent({ timeout: site.timeouts.elementMs })
+            .catch(() => null)
+        )
           ?.replace(/\s+/g, " ")
           .trim() || `Song ${songNumber}`;
       const clipId = await cardClipId(locate(site, card, "songLink").first());
       const context = { step: "download", songNumber };
-      const menu = await actions.openMenu(locate(site, card, "moreOptionsButton").first(), "moreOptionsButton", card, context);
+      const menu = await actions.openMenu(
+        locate(site, card, "moreOptionsButton").first(),
+        "moreOptionsButton",
+        card,
+        context,
+      );
       const target = path.join(this.context.directory, songFileName(index, title, request.format));
       const filePath = await actions.downloadFromMenu(menu, request.format, target, context, card);
       if (!filePath) {

@@ -84,7 +84,9 @@ export class ChromiumHost extends EventEmitter<HostEvents> {
 
   /** This host's folder under the work dir, or undefined when the system temp dir is used. */
   get browserDir(): string | undefined {
-    return this.options.workDir ? path.join(this.options.workDir, `${process.pid}-${this.hostId.slice(0, 8)}`) : undefined;
+    return this.options.workDir
+      ? path.join(this.options.workDir, `${process.pid}-${this.hostId.slice(0, 8)}`)
+      : undefined;
   }
 
   /** The PIDs of every process of this Chromium (Linux). */
@@ -188,7 +190,10 @@ export class ChromiumHost extends EventEmitter<HostEvents> {
         fs.rmSync(path.join(workDir, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
         this.logger.info({ folder: name }, "removed the browser files a stopped process left");
       } catch (error) {
-        this.logger.warn({ folder: name, error: (error as Error).message }, "could not remove a stopped process's browser files");
+        this.logger.warn(
+          { folder: name, error: (error as Error).message },
+          "could not remove a stopped process's browser files",
+        );
       }
     }
   }

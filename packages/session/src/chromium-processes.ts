@@ -9,7 +9,10 @@ export const POOL_ENVIRONMENT_KEY = "PRODUCER_BROWSER_POOL";
  * PID, to prove that nothing is left behind, and to kill leftovers after a crash. Returns [] where /proc does not
  * exist. With `prefix`, any pool whose id starts with `poolId`.
  */
-export function findPoolProcesses(poolId: string, options: { prefix?: boolean } = {}): Array<{ pid: number; isBrowser: boolean }> {
+export function findPoolProcesses(
+  poolId: string,
+  options: { prefix?: boolean } = {},
+): Array<{ pid: number; isBrowser: boolean }> {
   let entries: string[];
   try {
     entries = fs.readdirSync("/proc");
@@ -22,7 +25,8 @@ export function findPoolProcesses(poolId: string, options: { prefix?: boolean } 
     if (!/^\d+$/.test(entry)) continue;
     try {
       const environment = fs.readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
-      if (!(options.prefix ? environment.some((line) => line.startsWith(needle)) : environment.includes(needle))) continue;
+      if (!(options.prefix ? environment.some((line) => line.startsWith(needle)) : environment.includes(needle)))
+        continue;
       if (/^State:\s+Z/m.test(fs.readFileSync(`/proc/${entry}/status`, "utf8"))) continue; // dead, not yet reaped
       const args = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
       found.push({ pid: Number(entry), isBrowser: args.some((arg) => arg.startsWith(`--producer-pool=${poolId}`)) });

@@ -3,7 +3,8 @@ import { InvalidInputError, type GenerationRequest } from "@producer/utils";
 import type { FlowContext } from "./flow-context.js";
 import { locate } from "./locators.js";
 
-const lengthText = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, "0")}`;
+const lengthText = (seconds: number) =>
+  `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, "0")}`;
 
 /**
  * The 2026 compose panel: every control set on every generation (the panel keeps what the last one left), the
@@ -24,7 +25,12 @@ export class ComposeControls {
       await actions.click(this.locator("composeToggle"), "composeToggle", step);
       await guard.waitForElement(
         { open: () => guard.exists("soundDescription", { visible: true }) },
-        { timeoutMs: site.timeouts.elementMs, step: "compose", signal: this.context.signal, locator: "soundDescription" },
+        {
+          timeoutMs: site.timeouts.elementMs,
+          step: "compose",
+          signal: this.context.signal,
+          locator: "soundDescription",
+        },
       );
     }
     const wanted = {
@@ -66,13 +72,22 @@ export class ComposeControls {
   /** The current values of text controls, read together (undefined where one cannot be read). */
   private async read(keys: string[]): Promise<Record<string, string | undefined>> {
     await this.context.guard.dismissOverlays();
-    const values = await Promise.all(keys.map((key) => this.locator(key).inputValue({ timeout: 500 }).catch(() => undefined)));
+    const values = await Promise.all(
+      keys.map((key) =>
+        this.locator(key)
+          .inputValue({ timeout: 500 })
+          .catch(() => undefined),
+      ),
+    );
     return Object.fromEntries(keys.map((key, index) => [key, values[index]]));
   }
 
   private async switchOn(key: string): Promise<boolean> {
-    const state = await this.readThroughOverlays((timeout) => this.locator(key).getAttribute("aria-checked", { timeout }));
-    if (state === null || state === undefined) throw this.context.guard.siteChanged(key, "has no aria-checked state", { step: "compose" });
+    const state = await this.readThroughOverlays((timeout) =>
+      this.locator(key).getAttribute("aria-checked", { timeout }),
+    );
+    if (state === null || state === undefined)
+      throw this.context.guard.siteChanged(key, "has no aria-checked state", { step: "compose" });
     return state === "true";
   }
 
@@ -94,7 +109,8 @@ export class ComposeControls {
   }
 
   private async setSwitch(key: string, on: boolean): Promise<void> {
-    if ((await this.switchOn(key)) !== on) await this.context.actions.click(this.locator(key), key, { step: "compose" });
+    if ((await this.switchOn(key)) !== on)
+      await this.context.actions.click(this.locator(key), key, { step: "compose" });
   }
 
   /**
@@ -111,7 +127,10 @@ export class ComposeControls {
       ]);
     }
     const button = this.locator("modelButton");
-    const shown = async () => ((await this.readThroughOverlays((timeout) => button.textContent({ timeout }))) ?? "").replace(/\s+/g, " ").trim();
+    const shown = async () =>
+      ((await this.readThroughOverlays((timeout) => button.textContent({ timeout }))) ?? "")
+        .replace(/\s+/g, " ")
+        .trim();
     const labels = site.models.map((candidate) => candidate.label);
     if (shownModel(await shown(), labels) === model.label) return;
     await actions.click(button, "modelButton", { step: "compose" });
@@ -120,7 +139,11 @@ export class ComposeControls {
     await actions.click(option, "modelOption", { step: "compose" });
     const after = await shown();
     if (shownModel(after, labels) !== model.label) {
-      throw this.context.guard.siteChanged("modelOption", `did not select ${model.label} (the picker shows ${JSON.stringify(after)})`, { step: "compose" });
+      throw this.context.guard.siteChanged(
+        "modelOption",
+        `did not select ${model.label} (the picker shows ${JSON.stringify(after)})`,
+        { step: "compose" },
+      );
     }
   }
 }

@@ -26,7 +26,11 @@ import { Submitter } from "./submitter.js";
  */
 function submissionTitle(request: GenerationRequest): string {
   if (request.title?.trim()) return request.title.trim();
-  const words = request.prompt.replace(/\s+/g, " ").trim().slice(0, 40).replace(/\s\S*$/, "");
+  const words = request.prompt
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 40)
+    .replace(/\s\S*$/, "");
   return `${words || "Song"} · ${randomBytes(3).toString("hex")}`;
 }
 
@@ -68,7 +72,13 @@ export class ComposeFlow {
     this.context.step.name = "compose";
     const title = mode === "compose" ? submissionTitle(request) : undefined;
     if (mode === "compose") await new ComposeControls(this.context).set(request, title as string);
-    else await this.context.actions.fill(locate(site, this.context.page, "chatInput").first(), "chatInput", request.prompt, { step: "compose" });
+    else
+      await this.context.actions.fill(
+        locate(site, this.context.page, "chatInput").first(),
+        "chatInput",
+        request.prompt,
+        { step: "compose" },
+      );
 
     this.context.step.name = "submit";
     await this.context.waitTurn();
@@ -95,7 +105,11 @@ export class ComposeFlow {
     let clipIds = record.clipIds ?? [];
     if (clipIds.length === 0 && record.siteJobId) {
       // The stream replays from its start: the tool-return is there if the generation started.
-      const named = await songsFromStream(this.context, record.siteJobId, Math.min(this.context.site.timeouts.songStartMs, 10_000));
+      const named = await songsFromStream(
+        this.context,
+        record.siteJobId,
+        Math.min(this.context.site.timeouts.songStartMs, 10_000),
+      );
       clipIds = named?.clipIds ?? [];
       if (named?.operationId) record.opIds = [named.operationId];
     }
@@ -111,15 +125,29 @@ export class ComposeFlow {
       // show within songStartMs and its price would have left the balance: with neither, it never arrived.
       clipIds = await this.library.waitForSongsOf(record);
       if (clipIds.length === 0 && (await freshCredits(this.context.traffic)) === record.creditsBefore) {
-        this.context.logger.warn({ submittedAt: record.submittedAt }, "the earlier press never reached the site (no song, balance unchanged); submitting it now, once");
-        await this.context.record({ ...record, state: "refused", refusal: "never reached the site: no song, and the balance unchanged" });
+        this.context.logger.warn(
+          { submittedAt: record.submittedAt },
+          "the earlier press never reached the site (no song, balance unchanged); submitting it now, once",
+        );
+        await this.context.record({
+          ...record,
+          state: "refused",
+          refusal: "never reached the site: no song, and the balance unchanged",
+        });
         return this.run(request);
       }
     }
     if (clipIds.length === 0) {
       throw new GenerationMayExistError(
         `The prompt was submitted at ${record.submittedAt}, but the site shows no song of it; it was not submitted again. Look in the library before asking again.`,
-        { details: { step: "resume", submittedAt: record.submittedAt, siteJobId: record.siteJobId ?? null, state: record.state } },
+        {
+          details: {
+            step: "resume",
+            submittedAt: record.submittedAt,
+            siteJobId: record.siteJobId ?? null,
+            state: record.state,
+          },
+        },
       );
     }
     this.context.logger.info({ clipIds }, "found the songs of the earlier submission");
@@ -129,7 +157,11 @@ export class ComposeFlow {
   }
 
   /** Follows the accepted submission to its songs: Generate once more if none starts, then the library. */
-  private async follow(record: SubmissionRecord, request: GenerationRequest, submitKey: string): Promise<GeneratedSong[]> {
+  private async follow(
+    record: SubmissionRecord,
+    request: GenerationRequest,
+    submitKey: string,
+  ): Promise<GeneratedSong[]> {
     const { site } = this.context;
     this.context.step.name = "generation";
     let named = await songsFromStream(this.context, record.siteJobId as string, site.timeouts.songStartMs);
@@ -137,7 +169,10 @@ export class ComposeFlow {
     if (clipIds.length === 0) {
       clipIds = await this.library.songsOf(record);
       if (clipIds.length === 0 && !record.pressedAgain) {
-        this.context.logger.warn({ afterMs: site.timeouts.songStartMs }, "no song started; pressing Generate once more");
+        this.context.logger.warn(
+          { afterMs: site.timeouts.songStartMs },
+          "no song started; pressing Generate once more",
+        );
         record.pressedAgain = true;
         const firstJobId = record.siteJobId;
         await this.submitter.submit(record, submitKey);
@@ -149,7 +184,14 @@ export class ComposeFlow {
     if (clipIds.length === 0) {
       throw new GenerationMayExistError(
         `The site took the prompt (job ${record.siteJobId}) but no song started${record.pressedAgain ? ", even after pressing Generate once more" : ""}, and the library shows none.`,
-        { details: { step: "generation", submittedAt: record.submittedAt, siteJobId: record.siteJobId ?? null, pressedAgain: record.pressedAgain === true } },
+        {
+          details: {
+            step: "generation",
+            submittedAt: record.submittedAt,
+            siteJobId: record.siteJobId ?? null,
+            pressedAgain: record.pressedAgain === true,
+          },
+        },
       );
     }
     if (named?.operationId) record.opIds = [named.operationId];
@@ -160,31 +202,46 @@ export class ComposeFlow {
   }
 
   /** Waits for every song to settle, then downloads each (and its stems). */
-  private async collect(record: SubmissionRecord, request: GenerationRequest, clipIds: string[]): Promise<GeneratedSong[]> {
+  private async collect(
+    record: SubmissionRecord,
+    request: GenerationRequest,
+    clipIds: string[],
+  ): Promise<GeneratedSong[]> {
     this.context.step.name = "generation";
     const clips = await this.waiter.settled(clipIds, "generation", record.opIds ?? []);
     const creditsAfter = await freshCredits(this.context.traffic);
     if (creditsAfter !== undefined) await this.context.record({ ...record, creditsAfter });
     const charged =
-      record.creditsBefore !== undefined && creditsAfter !== undefined ? Math.max(0, record.creditsBefore - creditsAfter) : undefined;
+      record.creditsBefore !== undefined && creditsAfter !== undefined
+        ? Math.max(0, record.creditsBefore - creditsAfter)
+        : undefined;
     const playable = clips.filter((clip) => clip.done);
     if (playable.length === 0) {
       throw await this.waiter.failure(clips, record.opIds ?? [], "generation");
     }
     this.context.step.name = "download";
     for (const clip of clips.filter((candidate) => !candidate.done)) {
-      this.context.logger.warn({ songNumber: clips.indexOf(clip) + 1, clipId: clip.id }, "song came back without audio");
+      this.context.logger.warn(
+        { songNumber: clips.indexOf(clip) + 1, clipId: clip.id },
+        "song came back without audio",
+      );
     }
     const songs = await this.downloadAll(clips, request, charged === undefined ? undefined : charged / playable.length);
     if (request.stems) {
-      songs.push(...(await new StemSplitter(this.context, this.library, this.waiter, this.files).split(songs, request)));
+      songs.push(
+        ...(await new StemSplitter(this.context, this.library, this.waiter, this.files).split(songs, request)),
+      );
     }
     this.context.progress({ stage: "done", songCount: songs.length });
     return songs;
   }
 
   /** Downloads every playable song at once (links and the endpoint don't share a page's state), in order. */
-  private async downloadAll(clips: ClipState[], request: GenerationRequest, creditsEach: number | undefined): Promise<GeneratedSong[]> {
+  private async downloadAll(
+    clips: ClipState[],
+    request: GenerationRequest,
+    creditsEach: number | undefined,
+  ): Promise<GeneratedSong[]> {
     const results = await Promise.allSettled(
       clips.map(async (clip, index) => {
         if (!clip.done) return undefined;

@@ -14,7 +14,11 @@ import { abortable } from "./playwright-helpers.js";
 export function songRow(site: Site, page: Page, song: { id: string; title: string }): Locator {
   const link = locate(site, page, "songLink", { id: song.id });
   if ("libraryRow" in site.locators) return locate(site, page, "libraryRow").filter({ has: link }).first();
-  return page.locator("body *").filter({ has: link }).filter({ has: locate(site, page, "moreOptions", { title: song.title }) }).last();
+  return page
+    .locator("body *")
+    .filter({ has: link })
+    .filter({ has: locate(site, page, "moreOptions", { title: song.title }) })
+    .last();
 }
 
 /** How far before the recorded submission a song found in the library may be dated (clock skew, rounding). */
@@ -43,9 +47,15 @@ export class LibraryReader {
     if (!answer || answer.status >= 300) return [];
     const ids = new Set<string>();
     const json = answer.json as { clips?: unknown; data?: unknown } | null;
-    const list = Array.isArray(json?.clips) ? json.clips : Array.isArray(json?.data) ? json.data : Object.values((json?.clips ?? {}) as object);
+    const list = Array.isArray(json?.clips)
+      ? json.clips
+      : Array.isArray(json?.data)
+        ? json.data
+        : Object.values((json?.clips ?? {}) as object);
     for (const raw of list as Array<{ id?: unknown }>) if (typeof raw?.id === "string") ids.add(raw.id);
-    return [...ids].map((id) => this.context.traffic.clips.get(id)).filter((clip): clip is ClipState => clip !== undefined);
+    return [...ids]
+      .map((id) => this.context.traffic.clips.get(id))
+      .filter((clip): clip is ClipState => clip !== undefined);
   }
 
   /**
@@ -94,13 +104,22 @@ export class LibraryReader {
     const row = songRow(site, page, clip);
     if (!this.loaded || (await link.count().catch(() => 0)) === 0) {
       this.loaded = false;
-      await abortable(page.goto(siteUrl(site, "library"), { timeout: site.timeouts.navigationMs, waitUntil: "domcontentloaded" }), signal);
+      await abortable(
+        page.goto(siteUrl(site, "library"), { timeout: site.timeouts.navigationMs, waitUntil: "domcontentloaded" }),
+        signal,
+      );
       await guard.dismissOverlays();
       this.loaded = true;
     }
     await guard.waitForElement(
       { row: async () => (await row.count()) > 0 },
-      { timeoutMs: site.timeouts.elementMs, step, signal, locator: "libraryRow" in site.locators ? "libraryRow" : "songLink", songNumber },
+      {
+        timeoutMs: site.timeouts.elementMs,
+        step,
+        signal,
+        locator: "libraryRow" in site.locators ? "libraryRow" : "songLink",
+        songNumber,
+      },
     );
     return row;
   }

@@ -9,7 +9,11 @@ const fill = (text: string, vars: LocatorVars) =>
   text.replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
 
 const xpathLiteral = (text: string) =>
-  !text.includes('"') ? `"${text}"` : !text.includes("'") ? `'${text}'` : `concat("${text.replaceAll('"', `", '"', "`)}")`;
+  !text.includes('"')
+    ? `"${text}"`
+    : !text.includes("'")
+      ? `'${text}'`
+      : `concat("${text.replaceAll('"', `", '"', "`)}")`;
 
 /** Escapes a placeholder value for use inside a CSS attribute selector. */
 const cssValue = (value: string) => value.replace(/["\\]/g, "\\$&");
@@ -26,7 +30,8 @@ export function toLocator(root: Page | Locator, spec: LocatorSpec, vars: Locator
   if ("css" in spec) return root.locator(fill(spec.css, mapValues(vars, cssValue)));
   if ("role" in spec) {
     const role = spec.role as Parameters<Page["getByRole"]>[0];
-    if (spec.name && spec.startsWith) return root.getByRole(role, { name: new RegExp(`^\\s*${escapeRegExp(fill(spec.name, vars))}`) });
+    if (spec.name && spec.startsWith)
+      return root.getByRole(role, { name: new RegExp(`^\\s*${escapeRegExp(fill(spec.name, vars))}`) });
     const options: { name?: string; exact?: boolean } = {};
     if (spec.name) options.name = fill(spec.name, vars);
     if (spec.exact) options.exact = true;
@@ -42,7 +47,9 @@ export function toLocator(root: Page | Locator, spec: LocatorSpec, vars: Locator
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function mapValues(vars: LocatorVars, map: (value: string) => string): LocatorVars {
-  return Object.fromEntries(Object.entries(vars).map(([key, value]) => [key, value === undefined ? undefined : map(value)]));
+  return Object.fromEntries(
+    Object.entries(vars).map(([key, value]) => [key, value === undefined ? undefined : map(value)]),
+  );
 }
 
 /** A locator spec as a user reads it in an error: `{"role":"button","name":"Generate"}` or the CSS string. */
@@ -72,4 +79,5 @@ export function sitePath(site: Site, key: string, vars: LocatorVars = {}): strin
   return fill(value, mapValues(vars, encodeURIComponent));
 }
 
-export const siteUrl = (site: Site, key: string, vars: LocatorVars = {}) => `${site.baseUrl}${sitePath(site, key, vars)}`;
+export const siteUrl = (site: Site, key: string, vars: LocatorVars = {}) =>
+  `${site.baseUrl}${sitePath(site, key, vars)}`;

@@ -7,7 +7,9 @@ const TOKEN_FIELDS = ["access_token", "refresh_token", "provider_token", "provid
 function tokensOf(value: string): string[] {
   const session = decodeSessionValue(value) as Record<string, unknown> | undefined;
   if (!session) return [];
-  return TOKEN_FIELDS.map((field) => session[field]).filter((token): token is string => typeof token === "string" && token !== "");
+  return TOKEN_FIELDS.map((field) => session[field]).filter(
+    (token): token is string => typeof token === "string" && token !== "",
+  );
 }
 
 /**
@@ -42,7 +44,12 @@ export function secretsOfLoginStates(states: Iterable<LoginState | undefined>): 
     }
     const chunkNumber = (cookie: StateCookie) => Number(/\.(\d+)$/.exec(cookie.name)?.[1] ?? -1);
     for (const cookies of groups.values()) {
-      addSession([...cookies].sort((a, b) => chunkNumber(a) - chunkNumber(b)).map((cookie) => cookie.value).join(""));
+      addSession(
+        [...cookies]
+          .sort((a, b) => chunkNumber(a) - chunkNumber(b))
+          .map((cookie) => cookie.value)
+          .join(""),
+      );
     }
     for (const origin of state.origins ?? []) {
       for (const item of origin.localStorage ?? []) if (AUTH_COOKIE_PATTERN.test(item.name)) addSession(item.value);

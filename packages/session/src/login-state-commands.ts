@@ -2,7 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright";
 import { ensureDataDirs, findBrowserExecutable, type AccountConfig, type ProducerConfig } from "@producer/config";
-import { InvalidInputError, silentLogger, TimeoutError, UnavailableError, type Logger, type SessionStatus } from "@producer/utils";
+import {
+  InvalidInputError,
+  silentLogger,
+  TimeoutError,
+  UnavailableError,
+  type Logger,
+  type SessionStatus,
+} from "@producer/utils";
 import { BrowserSession } from "./browser-session.js";
 import { authCookieOf, normalizeLoginState, writeLoginState, type LoginState } from "./login-state.js";
 import { locate, siteUrl } from "./locators.js";
@@ -90,7 +97,9 @@ export async function initLoginState(options: {
       { timeoutMs, step: "sign-in by hand", intervalMs: 250 },
     ).catch((error: unknown) => {
       if (TimeoutError.isInstance(error)) {
-        throw new TimeoutError(`No sign-in within ${Math.round(timeoutMs / 1000)} s; nothing was saved.`, { cause: error });
+        throw new TimeoutError(`No sign-in within ${Math.round(timeoutMs / 1000)} s; nothing was saved.`, {
+          cause: error,
+        });
       }
       throw error;
     });
@@ -107,7 +116,11 @@ export async function initLoginState(options: {
  * `producer session import`: takes a Playwright storage state or a browser-extension cookie export (a file path,
  * JSON text, or the parsed value) and saves it as the login state with mode 0600.
  */
-export function importLoginState(options: { config: ProducerConfig; source: unknown; stateFile?: string }): LoginStateSummary {
+export function importLoginState(options: {
+  config: ProducerConfig;
+  source: unknown;
+  stateFile?: string;
+}): LoginStateSummary {
   const { config } = options;
   const stateFile = options.stateFile ?? config.paths.stateFile;
   let input = options.source;
@@ -139,7 +152,11 @@ function readFile(file: string): string {
 }
 
 /** `producer session check`: opens the site once and says whether the saved login state works, and why not. */
-export async function checkLoginState(options: { config: ProducerConfig; logger?: Logger; account?: AccountConfig }): Promise<SessionStatus> {
+export async function checkLoginState(options: {
+  config: ProducerConfig;
+  logger?: Logger;
+  account?: AccountConfig;
+}): Promise<SessionStatus> {
   const session = new BrowserSession(options);
   try {
     return await session.checkSession({ force: true });

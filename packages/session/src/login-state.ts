@@ -88,10 +88,9 @@ function normalizeCookie(raw: unknown, index: number, source: string): StateCook
 export function normalizeLoginState(input: unknown, source = "the login state"): LoginState {
   const cookies = Array.isArray(input) ? input : (input as { cookies?: unknown } | null)?.cookies;
   if (!Array.isArray(cookies)) {
-    throw new InvalidInputError(
-      `${source} is neither a storage state ({ "cookies": [...] }) nor a list of cookies.`,
-      [{ path: "cookies", message: "expected a list of cookies" }],
-    );
+    throw new InvalidInputError(`${source} is neither a storage state ({ "cookies": [...] }) nor a list of cookies.`, [
+      { path: "cookies", message: "expected a list of cookies" },
+    ]);
   }
   const origins = Array.isArray(input) ? [] : ((input as { origins?: LoginState["origins"] }).origins ?? []);
   return { cookies: cookies.map((cookie, index) => normalizeCookie(cookie, index, source)), origins };
@@ -120,9 +119,13 @@ export interface AuthCookieFacts {
  */
 export function decodeSessionValue(value: string): { expires_at?: number; refresh_token?: string } | undefined {
   try {
-    const text = value.startsWith("base64-") ? Buffer.from(value.slice(7), "base64url").toString("utf8") : decodeURIComponent(value);
+    const text = value.startsWith("base64-")
+      ? Buffer.from(value.slice(7), "base64url").toString("utf8")
+      : decodeURIComponent(value);
     const parsed = JSON.parse(text) as unknown;
-    return typeof parsed === "object" && parsed !== null ? (parsed as { expires_at?: number; refresh_token?: string }) : undefined;
+    return typeof parsed === "object" && parsed !== null
+      ? (parsed as { expires_at?: number; refresh_token?: string })
+      : undefined;
   } catch {
     return undefined;
   }
@@ -145,10 +148,16 @@ export function authCookieOf(state: LoginState, now = Date.now()): AuthCookieFac
   for (const [key, cookies] of groups) {
     const [domain = "", name = ""] = key.split("|");
     const chunkNumber = (cookie: StateCookie) => Number(/\.(\d+)$/.exec(cookie.name)?.[1] ?? -1);
-    const value = [...cookies].sort((a, b) => chunkNumber(a) - chunkNumber(b)).map((cookie) => cookie.value).join("");
+    const value = [...cookies]
+      .sort((a, b) => chunkNumber(a) - chunkNumber(b))
+      .map((cookie) => cookie.value)
+      .join("");
     const session = decodeSessionValue(value);
     const expiresAtSecs = typeof session?.expires_at === "number" ? session.expires_at : undefined;
-    const cookieExpiry = cookies.reduce((latest, cookie) => (cookie.expires === -1 || latest === -1 ? -1 : Math.max(latest, cookie.expires)), 0);
+    const cookieExpiry = cookies.reduce(
+      (latest, cookie) => (cookie.expires === -1 || latest === -1 ? -1 : Math.max(latest, cookie.expires)),
+      0,
+    );
     const end = expiresAtSecs ?? (cookieExpiry === -1 ? undefined : cookieExpiry);
     facts.push({
       name,
@@ -161,5 +170,7 @@ export function authCookieOf(state: LoginState, now = Date.now()): AuthCookieFac
   }
   if (facts.length === 0) return undefined;
   // The login that lasts longest is the one in use.
-  return facts.reduce((a, b) => (a.expiresAt === undefined || (b.expiresAt !== undefined && a.expiresAt >= b.expiresAt) ? a : b));
+  return facts.reduce((a, b) =>
+    a.expiresAt === undefined || (b.expiresAt !== undefined && a.expiresAt >= b.expiresAt) ? a : b,
+  );
 }

@@ -39,7 +39,9 @@ function installPageHelpers(bindingName: string): void {
     let json = value;
     if (value.startsWith("base64-")) {
       const b64 = value.slice(7).replace(/-/g, "+").replace(/_/g, "/");
-      const bytes = Uint8Array.from(page.atob(b64 + "===".slice((b64.length + 3) % 4)), (ch: string) => ch.charCodeAt(0));
+      const bytes = Uint8Array.from(page.atob(b64 + "===".slice((b64.length + 3) % 4)), (ch: string) =>
+        ch.charCodeAt(0),
+      );
       json = new TextDecoder().decode(bytes);
     }
     try {
@@ -201,7 +203,12 @@ export async function closeInPageStream(page: Page, key: string): Promise<void> 
 }
 
 /** Fetches a file with the page's Bearer token and hands it to the browser as a download named `fileName`. */
-export async function inPageDownload(page: Page, url: string, fileName: string, token = ""): Promise<{ status: number; bytes: number }> {
+export async function inPageDownload(
+  page: Page,
+  url: string,
+  fileName: string,
+  token = "",
+): Promise<{ status: number; bytes: number }> {
   return page.evaluate(
     ({ url, fileName, token }) => {
       return (globalThis as any).__producer.download(url, token, fileName);

@@ -112,7 +112,8 @@ export class PageLender {
   async serveWaiters(): Promise<void> {
     while (this.waiters.length > 0 && this.options.serving()) {
       const pooled =
-        this.takeIdle() ?? (this.openCount < this.options.pageCount ? await this.open().catch(() => undefined) : undefined);
+        this.takeIdle() ??
+        (this.openCount < this.options.pageCount ? await this.open().catch(() => undefined) : undefined);
       if (!pooled) return;
       const waiter = this.waiters.shift() as Waiter;
       waiter.signal?.removeEventListener("abort", waiter.onAbort);
@@ -209,6 +210,7 @@ async function closeWithin(page: Page, ms: number, logger: Logger): Promise<void
     timer = setTimeout(() => resolve("late"), ms);
     timer.unref();
   });
-  if ((await Promise.race([closing, late])) === "late") logger.warn({ afterMs: ms }, "a recycled page did not close in time; not waiting for it");
+  if ((await Promise.race([closing, late])) === "late")
+    logger.warn({ afterMs: ms }, "a recycled page did not close in time; not waiting for it");
   clearTimeout(timer);
 }

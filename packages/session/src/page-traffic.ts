@@ -1,6 +1,14 @@
 import type { Page, Request, Response } from "playwright";
 import { abortReason, silentLogger, type Logger } from "@producer/utils";
-import { closeInPageStream, inPageJson, inPageStream, preparePage, releasePage, type InPageAnswer, type StreamEventHandler } from "./page-helpers.js";
+import {
+  closeInPageStream,
+  inPageJson,
+  inPageStream,
+  preparePage,
+  releasePage,
+  type InPageAnswer,
+  type StreamEventHandler,
+} from "./page-helpers.js";
 import { throwIfClosed } from "./page-watch.js";
 import {
   clipsOf,
@@ -98,7 +106,9 @@ export class PageTraffic {
   /** The profile's API path `key` with `{name}` placeholders filled (URL-encoded). */
   apiUrl(key: string, vars: Record<string, string> = {}): string | undefined {
     const template = this.site.api[key];
-    return template?.replace(/\{(\w+)\}/g, (whole, name: string) => (vars[name] === undefined ? whole : encodeURIComponent(vars[name] as string)));
+    return template?.replace(/\{(\w+)\}/g, (whole, name: string) =>
+      vars[name] === undefined ? whole : encodeURIComponent(vars[name] as string),
+    );
   }
 
   /** Runs a `fetch` of the API path `key` inside the page (same origin, the page's Bearer); the answer is kept. */
@@ -123,7 +133,14 @@ export class PageTraffic {
   async openStream(jobId: string): Promise<StreamState> {
     const known = this.streams.get(jobId);
     if (known && !known.ended) return known;
-    const state: StreamState = { jobId, toolReturns: [], error: undefined, ended: false, failure: undefined, events: 0 };
+    const state: StreamState = {
+      jobId,
+      toolReturns: [],
+      error: undefined,
+      ended: false,
+      failure: undefined,
+      events: 0,
+    };
     this.streams.set(jobId, state);
     const url = this.apiUrl("stream", { jobId });
     if (!url) {
@@ -177,7 +194,9 @@ export class PageTraffic {
     const apiPath = this.site.api[key];
     if (!apiPath) return false;
     const bare = (apiPath.split("?")[0] as string).split("{")[0] as string;
-    return apiPath.split("?")[0]?.includes("{") || bare.endsWith("/") ? url.pathname.startsWith(bare) : url.pathname === bare;
+    return apiPath.split("?")[0]?.includes("{") || bare.endsWith("/")
+      ? url.pathname.startsWith(bare)
+      : url.pathname === bare;
   }
 
   private callKind(request: Request): GenerationCall["kind"] | undefined {
@@ -207,17 +226,27 @@ export class PageTraffic {
 
   private sent(request: Request): void {
     const authorization = request.headers().authorization;
-    if (authorization?.startsWith("Bearer ") && request.url().startsWith(this.site.baseUrl)) this.bearer = authorization.slice(7);
+    if (authorization?.startsWith("Bearer ") && request.url().startsWith(this.site.baseUrl))
+      this.bearer = authorization.slice(7);
     const kind = this.callKind(request);
     if (!kind) return;
-    this.calls.push({ kind, body: this.bodyOf(request), status: undefined, jobId: undefined, retryAfterSecs: undefined, failed: undefined });
+    this.calls.push({
+      kind,
+      body: this.bodyOf(request),
+      status: undefined,
+      jobId: undefined,
+      retryAfterSecs: undefined,
+      failed: undefined,
+    });
     this.changed();
   }
 
   private requestFailed(request: Request): void {
     const kind = this.callKind(request);
     if (!kind) return;
-    const call = this.calls.findLast((candidate) => candidate.kind === kind && candidate.status === undefined && candidate.failed === undefined);
+    const call = this.calls.findLast(
+      (candidate) => candidate.kind === kind && candidate.status === undefined && candidate.failed === undefined,
+    );
     if (call) call.failed = request.failure()?.errorText ?? "failed";
     this.changed();
   }
@@ -241,7 +270,9 @@ export class PageTraffic {
     const kind = this.callKind(request);
     if (kind) {
       const json = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-      const call = this.calls.findLast((candidate) => candidate.kind === kind && candidate.status === undefined && candidate.failed === undefined);
+      const call = this.calls.findLast(
+        (candidate) => candidate.kind === kind && candidate.status === undefined && candidate.failed === undefined,
+      );
       if (!call) return;
       call.status = response.status();
       call.jobId = text(json?.job_id);
@@ -249,7 +280,9 @@ export class PageTraffic {
       if (Number.isFinite(retryAfter)) call.retryAfterSecs = retryAfter;
       return;
     }
-    const key = (["credits", "status", "clips", "recentClips", "libraryClips"] as const).find((candidate) => this.matches(candidate, url));
+    const key = (["credits", "status", "clips", "recentClips", "libraryClips"] as const).find((candidate) =>
+      this.matches(candidate, url),
+    );
     if (!key || request.method() === "OPTIONS") return;
     const json = (await response.json().catch(() => undefined)) as unknown;
     this.keep(key, url, json);
@@ -293,9 +326,18 @@ export class PageTraffic {
     } else {
       for (const part of partsOf(event, json)) {
         const toolReturn = parseToolReturn(part);
-        if (toolReturn && !state.toolReturns.some((known) => known.clipIds.join() === toolReturn.clipIds.join() && known.operationId === toolReturn.operationId)) {
+        if (
+          toolReturn &&
+          !state.toolReturns.some(
+            (known) =>
+              known.clipIds.join() === toolReturn.clipIds.join() && known.operationId === toolReturn.operationId,
+          )
+        ) {
           state.toolReturns.push(toolReturn);
-          this.logger.debug({ jobId, operationId: toolReturn.operationId, clipIds: toolReturn.clipIds }, "the stream named the generation's songs");
+          this.logger.debug(
+            { jobId, operationId: toolReturn.operationId, clipIds: toolReturn.clipIds },
+            "the stream named the generation's songs",
+          );
         }
       }
     }

@@ -6,7 +6,8 @@ import { BrowserCrashedError, sleep, TimeoutError } from "@producer/utils";
  * crash, not read every failed look as "not there yet" until its deadline.
  */
 export function throwIfClosed(page: Page): void {
-  if (page.isClosed()) throw new BrowserCrashedError("Chromium crashed or disconnected: the page closed while it was watched.");
+  if (page.isClosed())
+    throw new BrowserCrashedError("Chromium crashed or disconnected: the page closed while it was watched.");
 }
 
 /** `fallback` for a look at the page that failed, unless it failed because the page is gone. */

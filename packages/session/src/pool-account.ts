@@ -84,7 +84,8 @@ export class PoolAccount {
     if (record?.creditsAfter !== undefined) {
       this.credits = record.creditsAfter;
       this.creditsReadAt = Date.now();
-      if (record.creditsBefore !== undefined) this.creditsSpent += Math.max(0, record.creditsBefore - record.creditsAfter);
+      if (record.creditsBefore !== undefined)
+        this.creditsSpent += Math.max(0, record.creditsBefore - record.creditsAfter);
     }
     this.status = this.status ? { ...this.status, valid: true } : undefined;
   }

@@ -85,7 +85,11 @@ export class PoolContexts {
   }
 
   /** Counts a generation given back on `context`, and replaces the current context once it is due. */
-  async countUse(context: BrowserContext, counted: boolean, closeIdlePages: (old: BrowserContext) => Promise<void>): Promise<void> {
+  async countUse(
+    context: BrowserContext,
+    counted: boolean,
+    closeIdlePages: (old: BrowserContext) => Promise<void>,
+  ): Promise<void> {
     if (counted && context === this.context) this.uses += 1;
     const renewAfter = this.options.renewAfterGenerations;
     if (renewAfter !== undefined && this.uses >= renewAfter && context === this.context && this.state === "ready") {
@@ -145,7 +149,9 @@ export class PoolContexts {
   }
 
   async shutDown(): Promise<void> {
-    const contexts = [this.context, ...this.retiring].filter((context): context is BrowserContext => context !== undefined);
+    const contexts = [this.context, ...this.retiring].filter(
+      (context): context is BrowserContext => context !== undefined,
+    );
     this.browser = undefined;
     this.context = undefined;
     this.retiring.clear();

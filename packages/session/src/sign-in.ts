@@ -29,9 +29,7 @@ export class SignInCoordinator {
   /** Sign-ins performed, for metrics and tests. */
   count = 0;
 
-  constructor(
-    private readonly options: { site: Site; credentials: Credentials; pool: BrowserPool; logger?: Logger },
-  ) {
+  constructor(private readonly options: { site: Site; credentials: Credentials; pool: BrowserPool; logger?: Logger }) {
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -84,7 +82,10 @@ export class SignInCoordinator {
         challenge: () => has("challenge"),
         refused: () =>
           "signInError" in site.locators
-            ? locate(site, page, "signInError").first().isVisible().catch(() => false)
+            ? locate(site, page, "signInError")
+                .first()
+                .isVisible()
+                .catch(() => false)
             : Promise.resolve(false),
         signedIn: async () =>
           new URL(page.url()).pathname !== site.paths.signIn &&
@@ -94,7 +95,12 @@ export class SignInCoordinator {
     );
     if (outcome === "challenge") throw new ChallengeError("A bot challenge appeared during sign-in.");
     if (outcome === "refused") {
-      const text = (await locate(site, page, "signInError").first().textContent().catch(() => null))?.trim();
+      const text = (
+        await locate(site, page, "signInError")
+          .first()
+          .textContent()
+          .catch(() => null)
+      )?.trim();
       this.refused = new LoginFailedError(
         `ProducerAI refused the configured credentials${text ? `: ${text}` : ""}. Fix PRODUCER_SESSION_EMAIL / PRODUCER_SESSION_PASSWORD; automatic sign-in is off until then.`,
       );

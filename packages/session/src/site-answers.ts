@@ -111,8 +111,16 @@ export function parseToolReturn(rawPart: unknown): ToolReturn | undefined {
     .map(object)
     .filter((stem): stem is Json => stem !== undefined && text(stem.clip_id) !== undefined)
     .map((stem) => ({ stemType: text(stem.stem_type) ?? "other", clipId: stem.clip_id as string }));
-  const outputs = (Array.isArray(body.clip_outputs) ? body.clip_outputs : []).map((output) => text(object(output)?.clip_id));
-  const clipIds = [text(body.clip_id), text(body.clip_id_b), text(body.result_clip_id), ...outputs, ...stems.map((stem) => stem.clipId)]
+  const outputs = (Array.isArray(body.clip_outputs) ? body.clip_outputs : []).map((output) =>
+    text(object(output)?.clip_id),
+  );
+  const clipIds = [
+    text(body.clip_id),
+    text(body.clip_id_b),
+    text(body.result_clip_id),
+    ...outputs,
+    ...stems.map((stem) => stem.clipId),
+  ]
     .filter((id): id is string => id !== undefined)
     .filter((id, index, all) => all.indexOf(id) === index);
   return {
@@ -139,7 +147,10 @@ export function partsOf(event: string, data: unknown): unknown[] {
 
 export function parseStreamError(data: unknown): StreamError {
   const json = object(data) ?? {};
-  return { type: text(json.type), message: text(json.message) ?? text(json.raw_error) ?? (typeof data === "string" ? data : undefined) };
+  return {
+    type: text(json.type),
+    message: text(json.message) ?? text(json.raw_error) ?? (typeof data === "string" ? data : undefined),
+  };
 }
 
 /** An operation's status answer; the operation is named by the URL it was asked at (the answer names none). */
@@ -154,7 +165,9 @@ export function parseStatus(opId: string, answer: unknown): OperationState | und
     status,
     done: status === "complete" || status === "completed",
     failed: errorType !== undefined || errorMessage !== undefined || FAILED.test(status),
-    clipIds: (Array.isArray(json.clip_ids) ? json.clip_ids : []).map(text).filter((id): id is string => id !== undefined),
+    clipIds: (Array.isArray(json.clip_ids) ? json.clip_ids : [])
+      .map(text)
+      .filter((id): id is string => id !== undefined),
     errorType,
     errorMessage,
   };

@@ -27,7 +27,19 @@ export interface SiteCheckReport {
 }
 
 /** Only shown at times (a notice, a blocker): not a drift when absent. */
-const SOMETIMES_SHOWN = ["consentAgree", "dialogClose", "overlay", "busy", "loginWall", "challenge", "outOfCredits", "signInEmail", "signInPassword", "signInSubmit", "signInError"];
+const SOMETIMES_SHOWN = [
+  "consentAgree",
+  "dialogClose",
+  "overlay",
+  "busy",
+  "loginWall",
+  "challenge",
+  "outOfCredits",
+  "signInEmail",
+  "signInPassword",
+  "signInSubmit",
+  "signInError",
+];
 
 /**
  * Walks the pages where the profile's locators live and looks for each: the studio's controls (opening the
@@ -56,7 +68,19 @@ export class SiteChecker {
       await this.library2026();
     } else {
       await this.look("promptInput", this.page, "studio");
-      for (const key of ["reply", "songCard", "songCardPending", "songCardFailed", "songTitle", "songLink", "moreOptionsButton", "menuDownload", "formatWav", "formatMp3", "formatM4a"]) {
+      for (const key of [
+        "reply",
+        "songCard",
+        "songCardPending",
+        "songCardFailed",
+        "songTitle",
+        "songLink",
+        "moreOptionsButton",
+        "menuDownload",
+        "formatWav",
+        "formatMp3",
+        "formatM4a",
+      ]) {
         this.skip(key, "studio", "seen only after a generation");
       }
     }
@@ -70,7 +94,12 @@ export class SiteChecker {
     };
   }
 
-  private async look(key: string, root: Page | Locator, where: string, vars: Record<string, string> = {}): Promise<boolean> {
+  private async look(
+    key: string,
+    root: Page | Locator,
+    where: string,
+    vars: Record<string, string> = {},
+  ): Promise<boolean> {
     const target = locate(this.site, root, key, vars);
     const deadline = Date.now() + this.waitMs;
     const present = async () => (await target.count().catch(() => 0)) > 0;
@@ -82,7 +111,13 @@ export class SiteChecker {
       found = await present();
     }
     const candidates = found ? [] : await this.guard.candidates(key).catch(() => []);
-    this.checks.push({ locator: key, value: describeLocator(this.site.locators[key]), found, where, ...(candidates.length > 0 ? { candidates } : {}) });
+    this.checks.push({
+      locator: key,
+      value: describeLocator(this.site.locators[key]),
+      found,
+      where,
+      ...(candidates.length > 0 ? { candidates } : {}),
+    });
     return found;
   }
 
@@ -99,12 +134,15 @@ export class SiteChecker {
     const step = { step: "site check" };
     await this.guard.dismissOverlays();
     if (!(await this.look("composeToggle", this.page, "studio"))) return;
-    if (!(await this.guard.exists("soundDescription", { visible: true }))) await this.actions.click(this.first("composeToggle"), "composeToggle", step);
-    for (const key of ["soundDescription", "lyricsInput", "instrumentalSwitch"]) await this.look(key, this.page, "studio: compose panel");
+    if (!(await this.guard.exists("soundDescription", { visible: true })))
+      await this.actions.click(this.first("composeToggle"), "composeToggle", step);
+    for (const key of ["soundDescription", "lyricsInput", "instrumentalSwitch"])
+      await this.look(key, this.page, "studio: compose panel");
     if (await this.look("advancedSwitch", this.page, "studio: compose panel")) {
       const wasOn = (await this.first("advancedSwitch").getAttribute("aria-checked")) === "true";
       if (!wasOn) await this.actions.click(this.first("advancedSwitch"), "advancedSwitch", step);
-      for (const key of ["bpmInput", "lengthInput", "seedInput"]) await this.look(key, this.page, "studio: advanced sound mode");
+      for (const key of ["bpmInput", "lengthInput", "seedInput"])
+        await this.look(key, this.page, "studio: advanced sound mode");
       if (!wasOn) await this.actions.click(this.first("advancedSwitch"), "advancedSwitch", step);
     }
     if (await this.look("modelButton", this.page, "studio: compose panel")) {
@@ -129,11 +167,21 @@ export class SiteChecker {
 
   private async library2026(): Promise<void> {
     const where = "library";
-    await this.page.goto(siteUrl(this.site, "library"), { timeout: this.site.timeouts.navigationMs, waitUntil: "domcontentloaded" });
+    await this.page.goto(siteUrl(this.site, "library"), {
+      timeout: this.site.timeouts.navigationMs,
+      waitUntil: "domcontentloaded",
+    });
     await this.guard.dismissOverlays();
-    const rowKeys = ["libraryRow", "songLink", "moreOptions", "menuDownload", "formatWav", "formatMp3", "formatM4a", "splitStems"].filter(
-      (key) => key in this.site.locators,
-    );
+    const rowKeys = [
+      "libraryRow",
+      "songLink",
+      "moreOptions",
+      "menuDownload",
+      "formatWav",
+      "formatMp3",
+      "formatM4a",
+      "splitStems",
+    ].filter((key) => key in this.site.locators);
     const links = this.page.locator('a[href*="/song/"]');
     const deadline = Date.now() + this.waitMs;
     while ((await links.count().catch(() => 0)) === 0 && Date.now() < deadline) {
@@ -145,7 +193,8 @@ export class SiteChecker {
       return;
     }
     const link = links.first();
-    const id = (await link.getAttribute("href").catch(() => null))?.split(/[?#]/)[0]?.split("/").filter(Boolean).pop() ?? "";
+    const id =
+      (await link.getAttribute("href").catch(() => null))?.split(/[?#]/)[0]?.split("/").filter(Boolean).pop() ?? "";
     const title = ((await link.textContent().catch(() => null)) ?? "").replace(/\s+/g, " ").trim();
     const song = `${where}: row of ${JSON.stringify(title)}`;
     if (!(await this.look("songLink", this.page, song, { id }))) return;
@@ -153,10 +202,18 @@ export class SiteChecker {
     const row = songRow(this.site, this.page, { id, title });
     if ("libraryRow" in this.site.locators) await this.look("libraryRow", this.page, where);
     const context = { step: "site check", songNumber: 1 };
-    const menu = await this.actions.openMenu(locate(this.site, row, "moreOptions", { title }).first(), "moreOptions", row, context);
+    const menu = await this.actions.openMenu(
+      locate(this.site, row, "moreOptions", { title }).first(),
+      "moreOptions",
+      row,
+      context,
+    );
     await this.look("splitStems", menu, "song menu");
     if (await this.look("menuDownload", menu, "song menu")) {
-      await this.actions.pick(locate(this.site, menu, "menuDownload").first(), "menuDownload", context, { submenu: false, opensSubmenu: true });
+      await this.actions.pick(locate(this.site, menu, "menuDownload").first(), "menuDownload", context, {
+        submenu: false,
+        opensSubmenu: true,
+      });
       const submenu = this.page.locator('[role="menu"]:visible').last();
       const inRow = (await submenu.count()) > 0 ? submenu : row;
       for (const key of ["formatM4a", "formatMp3", "formatWav"]) await this.look(key, inRow, "Download submenu");

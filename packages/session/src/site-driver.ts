@@ -100,7 +100,13 @@ export class SiteDriver {
       // Not so when Chromium died: the request may have left in its last moments, unseen here; the retry then
       // looks for its songs (and its price in the balance) before anything is sent again.
       const pageLived = this.options.pool.isAlive(pooled);
-      if (!options.resume && pageLived && record?.state === "sending" && this.site.flow === "compose-2026" && traffic.calls.length === 0) {
+      if (
+        !options.resume &&
+        pageLived &&
+        record?.state === "sending" &&
+        this.site.flow === "compose-2026" &&
+        traffic.calls.length === 0
+      ) {
         record = { ...record, state: "refused", refusal: "the request never left the page" };
         await options.onSubmission?.(record).catch(() => undefined);
       }
@@ -158,7 +164,9 @@ export class SiteDriver {
     this.studioPages.loaded(page);
     const status = response?.status() ?? 200;
     if (status >= 500 && !(await guard.exists("challenge"))) {
-      throw new UnavailableError(`ProducerAI answered HTTP ${status} for ${this.site.paths.studio}.`, { details: { httpStatus: status } });
+      throw new UnavailableError(`ProducerAI answered HTTP ${status} for ${this.site.paths.studio}.`, {
+        details: { httpStatus: status },
+      });
     }
     const studioKey = this.site.flow === "compose-2026" ? "composeToggle" : "promptInput";
     const screen = await guard
@@ -246,18 +254,28 @@ export class SiteDriver {
         ? new TimeoutError(`Step "${step}" timed out: ${message}`, { cause: error, details: { step } })
         : /net::ERR_|ECONNREFUSED|ENOTFOUND/.test(message ?? "")
           ? new UnavailableError(`ProducerAI cannot be reached: ${message}`, { cause: error, details: { step } })
-          : new GenerationFailedError(`Generation failed at step "${step}": ${message}`, { cause: error, details: { step } });
+          : new GenerationFailedError(`Generation failed at step "${step}": ${message}`, {
+              cause: error,
+              details: { step },
+            });
     }
     const producerError = failure as ProducerError;
     producerError.details.step ??= step;
     if (record && record.state !== "refused") {
-      producerError.details.submission = { state: record.state, submittedAt: record.submittedAt, siteJobId: record.siteJobId ?? null, clipIds: record.clipIds ?? [] };
+      producerError.details.submission = {
+        state: record.state,
+        submittedAt: record.submittedAt,
+        siteJobId: record.siteJobId ?? null,
+        clipIds: record.clipIds ?? [],
+      };
     }
     if (producerError.code === "CANCELLED" || producerError.code === "INVALID_INPUT") return producerError;
     const crashed = producerError.code === "BROWSER_CRASHED";
     if (producerError.code === "SITE_CHANGED" && typeof producerError.details.locator === "string" && !crashed) {
       // What the page has instead, so that the fix can be written without opening DevTools.
-      const candidates = await new PageGuard(this.site, pooled.page, this.logger).candidates(producerError.details.locator).catch(() => []);
+      const candidates = await new PageGuard(this.site, pooled.page, this.logger)
+        .candidates(producerError.details.locator)
+        .catch(() => []);
       if (candidates.length > 0) producerError.details.candidates = candidates;
     }
     const pool = this.options.pool;
@@ -274,7 +292,10 @@ export class SiteDriver {
             ...(pool.browserDir ? { scratchDir: pool.browserDir } : {}),
           },
     );
-    this.logger.warn({ code: producerError.code, step, artifacts: producerError.details.artifacts }, producerError.message);
+    this.logger.warn(
+      { code: producerError.code, step, artifacts: producerError.details.artifacts },
+      producerError.message,
+    );
     return producerError;
   }
 }

@@ -72,7 +72,12 @@ export class SongActions {
    * the trigger names in `aria-controls`, a menu or bare menu items inside the song's own row or card, the
    * newest open popup menu (menus are portaled to the end of the page).
    */
-  async openMenu(trigger: Locator, key: string, scope: Locator, context: { step: string; songNumber: number }): Promise<Locator> {
+  async openMenu(
+    trigger: Locator,
+    key: string,
+    scope: Locator,
+    context: { step: string; songNumber: number },
+  ): Promise<Locator> {
     await this.page.keyboard.press("Escape").catch(() => undefined);
     await this.click(trigger, key, context);
     const places = this.site.menus.find;
@@ -85,7 +90,11 @@ export class SongActions {
       if (Date.now() >= deadline) break;
       await this.page.waitForTimeout(100);
     }
-    throw this.guard.siteChanged(key, `opened no menu where the profile looks for one (menus.find: ${places.join(", ")})`, context);
+    throw this.guard.siteChanged(
+      key,
+      `opened no menu where the profile looks for one (menus.find: ${places.join(", ")})`,
+      context,
+    );
   }
 
   private async menuAt(place: MenuPlace, trigger: Locator, scope: Locator): Promise<Locator | undefined> {
@@ -98,7 +107,12 @@ export class SongActions {
     if (place === "in-row") {
       const inCard = scope.locator('[role="menu"]');
       if ((await inCard.count().catch(() => 0)) > 0) return inCard.last();
-      return (await scope.getByRole("menuitem").count().catch(() => 0)) > 0 ? scope : undefined;
+      return (await scope
+        .getByRole("menuitem")
+        .count()
+        .catch(() => 0)) > 0
+        ? scope
+        : undefined;
     }
     const popup = this.page.locator('[role="menu"]:visible').last();
     return (await popup.count().catch(() => 0)) > 0 ? popup : undefined;
@@ -121,20 +135,34 @@ export class SongActions {
         inRow: async () => (inRow ? (await inRow.count()) > 0 : false),
         portaled: async () => (await portaled.count()) > 0,
       },
-      { timeoutMs: this.site.timeouts.elementMs, step: context.step, signal: this.signal, locator: key, songNumber: context.songNumber },
+      {
+        timeoutMs: this.site.timeouts.elementMs,
+        step: context.step,
+        signal: this.signal,
+        locator: key,
+        songNumber: context.songNumber,
+      },
     );
     return (where === "inMenu" ? inMenu : where === "inRow" ? (inRow as Locator) : portaled).first();
   }
 
   /** Picks a menu item: a submenu item the profile's way (Radix menus need focus and Enter), others by pointer. */
-  async pick(item: Locator, key: string, context: { step: string; songNumber: number }, options: { submenu: boolean; opensSubmenu?: boolean }): Promise<void> {
+  async pick(
+    item: Locator,
+    key: string,
+    context: { step: string; songNumber: number },
+    options: { submenu: boolean; opensSubmenu?: boolean },
+  ): Promise<void> {
     if (!(options.submenu || options.opensSubmenu) || this.site.menus.submenuPick === "pointer") {
       await this.click(item, key, context);
       return;
     }
     try {
       await abortable(item.focus({ timeout: this.site.timeouts.elementMs }), this.signal);
-      await abortable(item.press(options.opensSubmenu ? "ArrowRight" : "Enter", { timeout: this.site.timeouts.elementMs }), this.signal);
+      await abortable(
+        item.press(options.opensSubmenu ? "ArrowRight" : "Enter", { timeout: this.site.timeouts.elementMs }),
+        this.signal,
+      );
     } catch (error) {
       if (!isPlaywrightTimeout(error)) throw error;
       throw this.guard.siteChanged(key, "could not be focused to pick it", { ...context, cause: error });
@@ -156,7 +184,8 @@ export class SongActions {
     // A late download of another song (its menu gave the file after we had moved on) is never taken for this one.
     const ours = (candidate: Download) => {
       const url = candidate.url();
-      if (!identity || url.includes(identity.clipId) || !identity.otherClipIds.some((id) => url.includes(id))) return true;
+      if (!identity || url.includes(identity.clipId) || !identity.otherClipIds.some((id) => url.includes(id)))
+        return true;
       this.logger.warn({ songNumber: context.songNumber }, "ignoring a late download of another song");
       void candidate.cancel().catch(() => undefined);
       void candidate.delete().catch(() => undefined);

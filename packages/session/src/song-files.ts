@@ -59,7 +59,10 @@ export class SongFiles {
       } catch (error) {
         if (!this.worthAnotherWay(error)) throw error;
         failures.push(error);
-        this.context.logger.info({ songNumber, reason: (error as Error).message }, "the storage link gave no file; trying the download endpoint");
+        this.context.logger.info(
+          { songNumber, reason: (error as Error).message },
+          "the storage link gave no file; trying the download endpoint",
+        );
       }
     }
     if (this.context.traffic.apiUrl("download", { clipId: clip.id, format })) {
@@ -68,7 +71,10 @@ export class SongFiles {
       } catch (error) {
         if (!this.worthAnotherWay(error)) throw error;
         failures.push(error);
-        this.context.logger.info({ songNumber, reason: (error as Error).message }, "the download endpoint gave no file; trying the library menu");
+        this.context.logger.info(
+          { songNumber, reason: (error as Error).message },
+          "the download endpoint gave no file; trying the library menu",
+        );
       }
     }
     try {
@@ -90,24 +96,37 @@ export class SongFiles {
   }
 
   /** Fetches a public storage link from here (no cookies); a 404 is asked again until `downloadMs` for a WAV. */
-  private async fromLink(link: string, target: string, format: AudioFormat, songNumber: number, waitForIt: boolean): Promise<string> {
+  private async fromLink(
+    link: string,
+    target: string,
+    format: AudioFormat,
+    songNumber: number,
+    waitForIt: boolean,
+  ): Promise<string> {
     const { site, signal } = this.context;
     const url = new URL(link, site.baseUrl).toString();
     const deadline = Date.now() + site.timeouts.downloadMs;
     for (;;) {
       const timeout = AbortSignal.timeout(Math.max(1000, deadline - Date.now()));
-      const response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: "follow" }).catch(
-        (error: unknown) => {
-          if (signal?.aborted) throw abortReason(signal);
-          throw new DownloadFailedError(`Song ${songNumber}'s storage link could not be fetched: ${(error as Error).message}`, {
+      const response = await fetch(url, {
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        redirect: "follow",
+      }).catch((error: unknown) => {
+        if (signal?.aborted) throw abortReason(signal);
+        throw new DownloadFailedError(
+          `Song ${songNumber}'s storage link could not be fetched: ${(error as Error).message}`,
+          {
             cause: error,
             details: { step: "download", songNumber },
-          });
-        },
-      );
+          },
+        );
+      });
       if (response.ok && response.body) {
         fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-        await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), fs.createWriteStream(target, { mode: 0o600 }));
+        await pipeline(
+          Readable.fromWeb(response.body as import("node:stream/web").ReadableStream),
+          fs.createWriteStream(target, { mode: 0o600 }),
+        );
         await checkAudioSignature(target, format, { step: "download", songNumber });
         return target;
       }
@@ -122,7 +141,12 @@ export class SongFiles {
   }
 
   /** The site's download endpoint, called inside the page with its Bearer, saved as a browser download. */
-  private async fromEndpoint(clip: ClipState, target: string, format: AudioFormat, songNumber: number): Promise<string> {
+  private async fromEndpoint(
+    clip: ClipState,
+    target: string,
+    format: AudioFormat,
+    songNumber: number,
+  ): Promise<string> {
     const { page, site, signal, traffic } = this.context;
     const url = traffic.apiUrl("download", { clipId: clip.id, format }) as string;
     const fileName = `producer-${clip.id}.${format}`;
@@ -134,19 +158,25 @@ export class SongFiles {
     started.catch(() => undefined);
     const answer = await abortable(inPageDownload(page, url, fileName), signal);
     if (answer.status < 200 || answer.status >= 300) {
-      throw new DownloadFailedError(`The site's download endpoint answered HTTP ${answer.status} for song ${songNumber}.`, {
-        details: { step: "download", songNumber, httpStatus: answer.status },
-      });
+      throw new DownloadFailedError(
+        `The site's download endpoint answered HTTP ${answer.status} for song ${songNumber}.`,
+        {
+          details: { step: "download", songNumber, httpStatus: answer.status },
+        },
+      );
     }
     let download: Download;
     try {
       download = await abortable(started, signal);
     } catch (error) {
       if (ProducerError.isInstance(error)) throw error;
-      throw new TimeoutError(`The file of song ${songNumber} was fetched but not saved within ${site.timeouts.downloadMs} ms.`, {
-        cause: error,
-        details: { step: "download", songNumber },
-      });
+      throw new TimeoutError(
+        `The file of song ${songNumber} was fetched but not saved within ${site.timeouts.downloadMs} ms.`,
+        {
+          cause: error,
+          details: { step: "download", songNumber },
+        },
+      );
     }
     return this.context.actions.save(download, target, format, songNumber);
   }
@@ -168,8 +198,11 @@ export class SongFiles {
     });
     if (saved) return saved;
     this.library.forget();
-    throw new TimeoutError(`No download of song ${songNumber} started within ${site.timeouts.downloadMs} ms, by link, endpoint or menu.`, {
-      details: { step: "download", songNumber, clipId: clip.id },
-    });
+    throw new TimeoutError(
+      `No download of song ${songNumber} started within ${site.timeouts.downloadMs} ms, by link, endpoint or menu.`,
+      {
+        details: { step: "download", songNumber, clipId: clip.id },
+      },
+    );
   }
 }

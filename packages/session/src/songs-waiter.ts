@@ -48,12 +48,15 @@ export class SongsWaiter {
           polls += 1;
           await traffic.fetchJson("clips", { method: "POST", body: { clip_ids: clipIds } });
           // The status carries the reason of a failure; asked now and then, in case the page does not poll it.
-          if (polls % 4 === 0) for (const opId of opIds) await traffic.fetchJson("status", { suffix: encodeURIComponent(opId) });
+          if (polls % 4 === 0)
+            for (const opId of opIds) await traffic.fetchJson("status", { suffix: encodeURIComponent(opId) });
         },
       },
     );
     if (!settled) {
-      throw new TimeoutError(`The songs were not done within ${site.timeouts.generationMs} ms.`, { details: { step, clipIds } });
+      throw new TimeoutError(`The songs were not done within ${site.timeouts.generationMs} ms.`, {
+        details: { step, clipIds },
+      });
     }
     return settled;
   }
@@ -63,9 +66,13 @@ export class SongsWaiter {
     const { traffic } = this.context;
     const ids = new Set([...opIds, ...clips.map((clip) => clip.opId).filter((id): id is string => id !== undefined)]);
     for (const opId of ids) {
-      if (!traffic.operations.get(opId)?.failed) await traffic.fetchJson("status", { suffix: encodeURIComponent(opId) }).catch(() => undefined);
+      if (!traffic.operations.get(opId)?.failed)
+        await traffic.fetchJson("status", { suffix: encodeURIComponent(opId) }).catch(() => undefined);
     }
-    const failed = this.failedOperation(clips.map((clip) => clip.id), [...ids]);
+    const failed = this.failedOperation(
+      clips.map((clip) => clip.id),
+      [...ids],
+    );
     if (failed) return this.siteFailure(failed, step);
     return new GenerationFailedError(`All ${clips.length} songs of the generation came back without audio.`, {
       retryable: false,
@@ -81,12 +88,16 @@ export class SongsWaiter {
       const opId = traffic.clips.get(id)?.opId;
       if (opId) ours.add(opId);
     }
-    return [...ours].map((opId) => traffic.operations.get(opId)).filter((operation): operation is OperationState => operation !== undefined);
+    return [...ours]
+      .map((opId) => traffic.operations.get(opId))
+      .filter((operation): operation is OperationState => operation !== undefined);
   }
 
   /** Our operations the page's own status answers call complete. */
   private completedOperations(clipIds: string[], opIds: string[]): string[] {
-    return this.operationsOf(clipIds, opIds).filter((operation) => operation.done).map((operation) => operation.opId);
+    return this.operationsOf(clipIds, opIds)
+      .filter((operation) => operation.done)
+      .map((operation) => operation.opId);
   }
 
   private failedOperation(clipIds: string[], opIds: string[]): OperationState | undefined {
@@ -97,7 +108,12 @@ export class SongsWaiter {
     const reason = (operation.errorMessage ?? operation.errorType ?? operation.status).replace(/\.$/, "");
     return new GenerationFailedError(`The site says the generation failed: ${reason}.`, {
       retryable: false,
-      details: { step, errorType: operation.errorType ?? null, errorMessage: operation.errorMessage ?? null, opId: operation.opId },
+      details: {
+        step,
+        errorType: operation.errorType ?? null,
+        errorMessage: operation.errorMessage ?? null,
+        opId: operation.opId,
+      },
     });
   }
 }

@@ -29,12 +29,19 @@ export class StemSplitter {
     for (const song of songs) {
       const parent = song.clipId as string;
       const stems = await this.stemsOf(parent, song.index + 1);
-      const clips = await this.waiter.settled(stems.map((stem) => stem.clipId), "stems");
+      const clips = await this.waiter.settled(
+        stems.map((stem) => stem.clipId),
+        "stems",
+      );
       for (const [position, clip] of clips.entries()) {
         if (!clip.done) continue;
         const part = (stems[position]?.stemType ?? STEM_TITLE.exec(clip.title)?.[1] ?? "other").toLowerCase();
         const filePath = await this.files.download(clip, index, request.format);
-        out.push({ ...songOf(clip, index, filePath, request), stem: (STEM_PARTS.includes(part as StemPart) ? part : "other") as StemPart, parentClipId: parent });
+        out.push({
+          ...songOf(clip, index, filePath, request),
+          stem: (STEM_PARTS.includes(part as StemPart) ? part : "other") as StemPart,
+          parentClipId: parent,
+        });
         index += 1;
       }
     }
@@ -45,23 +52,34 @@ export class StemSplitter {
   private async stemsOf(parent: string, songNumber: number): Promise<Array<{ stemType: string; clipId: string }>> {
     const { traffic, site, signal, actions } = this.context;
     const existing = (clips: ClipState[]) =>
-      clips.filter((clip) => clip.sourceClipId === parent && (clip.opType === undefined || clip.opType === site.tools.splitStems) && !clip.failed);
+      clips.filter(
+        (clip) =>
+          clip.sourceClipId === parent &&
+          (clip.opType === undefined || clip.opType === site.tools.splitStems) &&
+          !clip.failed,
+      );
     const known = existing(await this.library.recent());
-    if (known.length >= STEM_PARTS.length) return known.map((clip) => ({ stemType: STEM_TITLE.exec(clip.title)?.[1] ?? "other", clipId: clip.id }));
+    if (known.length >= STEM_PARTS.length)
+      return known.map((clip) => ({ stemType: STEM_TITLE.exec(clip.title)?.[1] ?? "other", clipId: clip.id }));
 
     const clip = traffic.clips.get(parent) as ClipState;
     const context = { step: "stems", songNumber };
     const before = traffic.calls.length;
     const { row, menu } = await this.library.openSongMenu(clip, songNumber, "stems");
-    await actions.pick(await actions.menuItem(menu, "splitStems", context, {}, row), "splitStems", context, { submenu: false });
+    await actions.pick(await actions.menuItem(menu, "splitStems", context, {}, row), "splitStems", context, {
+      submenu: false,
+    });
     const call = await traffic.waitFor(
-      () => traffic.calls.slice(before).find((candidate) => candidate.kind === "stems" && candidate.jobId !== undefined),
+      () =>
+        traffic.calls.slice(before).find((candidate) => candidate.kind === "stems" && candidate.jobId !== undefined),
       { timeoutMs: site.timeouts.replyMs, signal },
     );
     if (call?.jobId) {
       const stream = await traffic.openStream(call.jobId);
       const named = await traffic.waitFor(
-        () => stream.toolReturns.find((toolReturn) => toolReturn.stems.length > 0) ?? (stream.ended || stream.error ? null : undefined),
+        () =>
+          stream.toolReturns.find((toolReturn) => toolReturn.stems.length > 0) ??
+          (stream.ended || stream.error ? null : undefined),
         { timeoutMs: site.timeouts.songStartMs, signal },
       );
       await traffic.closeStream(call.jobId);
@@ -78,9 +96,12 @@ export class StemSplitter {
       },
     });
     if (found.length === 0) {
-      throw new SiteChangedError(`Split stems for song ${songNumber} started no stems within ${site.timeouts.songStartMs} ms.`, {
-        details: { step: "stems", songNumber, locator: "splitStems" },
-      });
+      throw new SiteChangedError(
+        `Split stems for song ${songNumber} started no stems within ${site.timeouts.songStartMs} ms.`,
+        {
+          details: { step: "stems", songNumber, locator: "splitStems" },
+        },
+      );
     }
     return found.map((stem) => ({ stemType: STEM_TITLE.exec(stem.title)?.[1] ?? "other", clipId: stem.id }));
   }

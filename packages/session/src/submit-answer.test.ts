@@ -14,12 +14,21 @@ const call = (answer: Partial<GenerationCall>): GenerationCall => ({
 
 describe("classifySubmitAnswer", () => {
   it("takes a 2xx that names a job as accepted, with the job's id", () => {
-    expect(classifySubmitAnswer(call({ status: 200, jobId: "job-1" }))).toEqual({ outcome: "accepted", jobId: "job-1" });
-    expect(classifySubmitAnswer(call({ status: 201, jobId: "job-2" }))).toEqual({ outcome: "accepted", jobId: "job-2" });
+    expect(classifySubmitAnswer(call({ status: 200, jobId: "job-1" }))).toEqual({
+      outcome: "accepted",
+      jobId: "job-1",
+    });
+    expect(classifySubmitAnswer(call({ status: 201, jobId: "job-2" }))).toEqual({
+      outcome: "accepted",
+      jobId: "job-2",
+    });
   });
 
   it("reads a 429 as busy, with the retry-after the site asked for when it gave one", () => {
-    expect(classifySubmitAnswer(call({ status: 429, retryAfterSecs: 7 }))).toEqual({ outcome: "busy", retryAfterSecs: 7 });
+    expect(classifySubmitAnswer(call({ status: 429, retryAfterSecs: 7 }))).toEqual({
+      outcome: "busy",
+      retryAfterSecs: 7,
+    });
     expect(classifySubmitAnswer(call({ status: 429 }))).toEqual({ outcome: "busy", retryAfterSecs: undefined });
   });
 
@@ -34,7 +43,12 @@ describe("classifySubmitAnswer", () => {
   });
 
   it("reads a network error that proves the request never left the browser as never delivered", () => {
-    for (const failed of ["net::ERR_CONNECTION_REFUSED", "net::ERR_NAME_NOT_RESOLVED", "net::ERR_INTERNET_DISCONNECTED", "net::ERR_BLOCKED_BY_CLIENT"]) {
+    for (const failed of [
+      "net::ERR_CONNECTION_REFUSED",
+      "net::ERR_NAME_NOT_RESOLVED",
+      "net::ERR_INTERNET_DISCONNECTED",
+      "net::ERR_BLOCKED_BY_CLIENT",
+    ]) {
       expect(classifySubmitAnswer(call({ failed }))).toEqual({ outcome: "never-delivered", failure: failed });
     }
   });
@@ -49,7 +63,9 @@ describe("classifySubmitAnswer", () => {
   });
 
   it("reads a network error as such even when a status came first", () => {
-    expect(classifySubmitAnswer(call({ status: 200, jobId: "job-1", failed: "net::ERR_CONNECTION_REFUSED" }))).toMatchObject({
+    expect(
+      classifySubmitAnswer(call({ status: 200, jobId: "job-1", failed: "net::ERR_CONNECTION_REFUSED" })),
+    ).toMatchObject({
       outcome: "never-delivered",
     });
   });

@@ -34,7 +34,8 @@ export function classifySubmitAnswer(call: GenerationCall): SubmitAnswer {
   const status = call.status;
   if (status === 429) return { outcome: "busy", retryAfterSecs: call.retryAfterSecs };
   if (status === 402) return { outcome: "out-of-credits" };
-  if (status !== undefined && status >= 200 && status < 300 && call.jobId) return { outcome: "accepted", jobId: call.jobId };
+  if (status !== undefined && status >= 200 && status < 300 && call.jobId)
+    return { outcome: "accepted", jobId: call.jobId };
   if (status !== undefined && ((status >= 200 && status < 300) || GATEWAY_STATUSES.has(status))) {
     return { outcome: "answer-lost", what: `HTTP ${status} came back without a readable answer` };
   }

@@ -40,11 +40,17 @@ export class Submitter {
           return;
         case "busy": {
           await this.refuse(record, "HTTP 429: the site is busy");
-          const waitMs = Math.min(BUSY_WAIT_MAX_MS, Math.max(1000, (answer.retryAfterSecs ?? BUSY_WAIT_DEFAULT_MS / 1000) * 1000));
+          const waitMs = Math.min(
+            BUSY_WAIT_MAX_MS,
+            Math.max(1000, (answer.retryAfterSecs ?? BUSY_WAIT_DEFAULT_MS / 1000) * 1000),
+          );
           if (Date.now() - busySince + waitMs > BUSY_TOTAL_MS) {
-            throw new UnavailableError(`The site stayed busy ("Producer is busy helping others") for ${Math.round((Date.now() - busySince) / 1000)} s; nothing was submitted.`, {
-              details: { step: "submit", httpStatus: 429 },
-            });
+            throw new UnavailableError(
+              `The site stayed busy ("Producer is busy helping others") for ${Math.round((Date.now() - busySince) / 1000)} s; nothing was submitted.`,
+              {
+                details: { step: "submit", httpStatus: 429 },
+              },
+            );
           }
           this.context.logger.info({ waitMs }, "the site is busy (HTTP 429); waiting as it asked, then pressing again");
           await this.context.sleep(waitMs);
@@ -58,16 +64,24 @@ export class Submitter {
           });
         case "never-delivered":
           await this.refuse(record, answer.failure);
-          throw new UnavailableError(`The generation request never reached the site: ${answer.failure}.`, { details: { step: "submit" } });
-        case "answer-lost":
-          throw new UnavailableError(`The generation request reached the site, but ${answer.what}; its songs will be looked for, not asked for again.`, {
-            details: { step: "submit", answerLost: true },
+          throw new UnavailableError(`The generation request never reached the site: ${answer.failure}.`, {
+            details: { step: "submit" },
           });
+        case "answer-lost":
+          throw new UnavailableError(
+            `The generation request reached the site, but ${answer.what}; its songs will be looked for, not asked for again.`,
+            {
+              details: { step: "submit", answerLost: true },
+            },
+          );
         case "refused":
           await this.refuse(record, `HTTP ${answer.httpStatus}`);
-          throw new GenerationFailedError(`The site refused the generation request (HTTP ${answer.httpStatus}); nothing was made.`, {
-            details: { step: "submit", httpStatus: answer.httpStatus ?? null },
-          });
+          throw new GenerationFailedError(
+            `The site refused the generation request (HTTP ${answer.httpStatus}); nothing was made.`,
+            {
+              details: { step: "submit", httpStatus: answer.httpStatus ?? null },
+            },
+          );
       }
     }
   }
@@ -79,16 +93,26 @@ export class Submitter {
     const kind = submitKey === "chatSend" ? "chat" : "compose";
     await actions.click(locate(site, this.context.page, submitKey).first(), submitKey, { step: "submit" });
     const call = await traffic.waitFor<GenerationCall>(
-      () => traffic.calls.slice(before).find((candidate) => candidate.kind === kind && (candidate.status !== undefined || candidate.failed !== undefined)),
+      () =>
+        traffic.calls
+          .slice(before)
+          .find(
+            (candidate) =>
+              candidate.kind === kind && (candidate.status !== undefined || candidate.failed !== undefined),
+          ),
       { timeoutMs: site.timeouts.replyMs, signal },
     );
     if (call) return call;
     if (!traffic.calls.slice(before).some((candidate) => candidate.kind === kind)) {
       // The click sent nothing: the prompt never left the page.
       await this.refuse(record, "no request was sent");
-      throw this.context.guard.siteChanged(submitKey, "was clicked but the page sent no generation request", { step: "submit" });
+      throw this.context.guard.siteChanged(submitKey, "was clicked but the page sent no generation request", {
+        step: "submit",
+      });
     }
-    throw new TimeoutError(`The site did not answer the generation request within ${site.timeouts.replyMs} ms.`, { details: { step: "submit" } });
+    throw new TimeoutError(`The site did not answer the generation request within ${site.timeouts.replyMs} ms.`, {
+      details: { step: "submit" },
+    });
   }
 
   /**

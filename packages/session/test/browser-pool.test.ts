@@ -62,7 +62,9 @@ describe("the browser pool", () => {
     const results = [];
     for (let round = 0; round < 4; round += 1) {
       results.push(
-        ...(await Promise.all([1, 2].map((run) => harness?.session.generate({ prompt: `renew ${round}.${run}`, format: "wav" })))),
+        ...(await Promise.all(
+          [1, 2].map((run) => harness?.session.generate({ prompt: `renew ${round}.${run}`, format: "wav" })),
+        )),
       );
     }
     // Eight generations, three to a context: renewed after the 3rd and the 6th; every one still signed in.

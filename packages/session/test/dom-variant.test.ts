@@ -9,7 +9,7 @@ let harness: SessionStack | undefined;
 afterEach(() => harness?.close());
 
 describe("a page whose song menus are plain lists of menu items inside each card", () => {
-  it("downloads every song byte-exact with one submission (no role=\"menu\", no aria-controls)", async () => {
+  it('downloads every song byte-exact with one submission (no role="menu", no aria-controls)', async () => {
     harness = await createStack({ simulator: { variant: "producerai-2025", menuShape: "inline" } });
     const songs = await harness.session.generate({ prompt: "bare menus", format: "wav" });
     expect(songs).toHaveLength(2);

@@ -25,7 +25,10 @@ afterAll(() => harness?.close());
 function contentsOf(file: string): Array<{ name: string; bytes: Buffer }> {
   const bytes = fs.readFileSync(file);
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
-    return Object.entries(unzipSync(bytes)).map(([name, entry]) => ({ name: `${file}!${name}`, bytes: Buffer.from(entry) }));
+    return Object.entries(unzipSync(bytes)).map(([name, entry]) => ({
+      name: `${file}!${name}`,
+      bytes: Buffer.from(entry),
+    }));
   }
   return [{ name: file, bytes }];
 }
@@ -37,7 +40,8 @@ function hitsIn(files: string[], secrets: string[]): string[] {
     for (const { name, bytes } of contentsOf(file)) {
       for (const secret of secrets) {
         for (const form of new Set([secret, encodeURIComponent(secret)])) {
-          for (let at = bytes.indexOf(form); at !== -1; at = bytes.indexOf(form, at + 1)) hits.push(`${name}: ${secret.slice(0, 12)}…`);
+          for (let at = bytes.indexOf(form); at !== -1; at = bytes.indexOf(form, at + 1))
+            hits.push(`${name}: ${secret.slice(0, 12)}…`);
         }
       }
     }
@@ -48,10 +52,18 @@ function hitsIn(files: string[], secrets: string[]): string[] {
 /** The values of a login state, and the tokens inside its auth cookie, read here without the code under test. */
 function valuesOfState(state: LoginState | undefined): string[] {
   if (!state) return [];
-  const chunks = state.cookies.filter((cookie) => /^sb-.+-auth-token\.\d+$/.test(cookie.name)).sort((a, b) => a.name.localeCompare(b.name));
+  const chunks = state.cookies
+    .filter((cookie) => /^sb-.+-auth-token\.\d+$/.test(cookie.name))
+    .sort((a, b) => a.name.localeCompare(b.name));
   const joined = chunks.map((cookie) => cookie.value).join("");
   const session = decodeSessionValue(joined) as Record<string, string> | undefined;
-  return [...state.cookies.map((cookie) => cookie.value), joined, session?.access_token ?? "", session?.refresh_token ?? "", session?.provider_token ?? ""];
+  return [
+    ...state.cookies.map((cookie) => cookie.value),
+    joined,
+    session?.access_token ?? "",
+    session?.refresh_token ?? "",
+    session?.provider_token ?? "",
+  ];
 }
 
 /**
@@ -61,10 +73,15 @@ function valuesOfState(state: LoginState | undefined): string[] {
 function credentialsIn(rawTrace: string): string[] {
   const entries = unzipSync(fs.readFileSync(rawTrace));
   const found: string[] = [];
-  for (const line of strFromU8(entries["trace.network"] as Uint8Array).split("\n").filter(Boolean)) {
+  for (const line of strFromU8(entries["trace.network"] as Uint8Array)
+    .split("\n")
+    .filter(Boolean)) {
     const snapshot = (JSON.parse(line) as { snapshot?: Record<string, any> }).snapshot;
     if (!snapshot) continue;
-    const headers = [...snapshot.request.headers, ...snapshot.response.headers] as Array<{ name: string; value: string }>;
+    const headers = [...snapshot.request.headers, ...snapshot.response.headers] as Array<{
+      name: string;
+      value: string;
+    }>;
     for (const header of headers) {
       if (/^authorization$/i.test(header.name)) found.push(header.value.replace(/^Bearer /i, ""));
       // A Cookie header is pairs; each Set-Cookie line is one pair, then attributes (`Max-Age=…`) that are no secret.
@@ -76,13 +93,27 @@ function credentialsIn(rawTrace: string): string[] {
       found.push(...pairs.map((pair) => pair.slice(pair.indexOf("=") + 1)));
     }
     const cookies = snapshot.request.cookies as Array<{ name: string; value: string }>;
-    found.push(...valuesOfState({ cookies: cookies.map((cookie) => ({ ...cookie, domain: "x", path: "/", expires: -1, httpOnly: false, secure: false, sameSite: "Lax" })), origins: [] }));
+    found.push(
+      ...valuesOfState({
+        cookies: cookies.map((cookie) => ({
+          ...cookie,
+          domain: "x",
+          path: "/",
+          expires: -1,
+          httpOnly: false,
+          secure: false,
+          sameSite: "Lax",
+        })),
+        origins: [],
+      }),
+    );
     for (const file of [snapshot.request.postData?._file, snapshot.response.content?._file]) {
       const body = file ? entries[file] : undefined;
       if (!body) continue;
       try {
         const json = JSON.parse(strFromU8(body)) as Record<string, unknown>;
-        for (const field of ["access_token", "refresh_token", "provider_token"]) if (typeof json[field] === "string") found.push(json[field] as string);
+        for (const field of ["access_token", "refresh_token", "provider_token"])
+          if (typeof json[field] === "string") found.push(json[field] as string);
       } catch {
         // not JSON
       }
@@ -149,7 +180,8 @@ describe("the artifacts of a failed job", () => {
     expect(fromTrace.filter((secret) => secret.length >= MIN_CHARS).length).toBeGreaterThan(5);
     expect(await artifactHoldsSecret(rawTrace, secrets)).toBe(true);
     // The page refreshed its token while the job ran: the saved state is not the one the job started with.
-    const refreshTokenOf = (state: LoginState | undefined) => decodeSessionValue(valuesOfState(state)[state?.cookies.length ?? 0] ?? "")?.refresh_token;
+    const refreshTokenOf = (state: LoginState | undefined) =>
+      decodeSessionValue(valuesOfState(state)[state?.cookies.length ?? 0] ?? "")?.refresh_token;
     expect(refreshTokenOf(after)).toEqual(expect.any(String));
     expect(refreshTokenOf(after)).not.toBe(refreshTokenOf(issued));
 
@@ -172,7 +204,9 @@ describe("the artifacts of a failed job", () => {
     expect(Object.keys(trace)).toEqual(expect.arrayContaining(["trace.trace", "trace.network", "trace.stacks"]));
     expect(Object.keys(trace).some((name) => name.startsWith("resources/"))).toBe(true);
     for (const name of ["trace.trace", "trace.network"]) {
-      const lines = strFromU8(trace[name] as Uint8Array).split("\n").filter(Boolean);
+      const lines = strFromU8(trace[name] as Uint8Array)
+        .split("\n")
+        .filter(Boolean);
       expect(lines.length).toBeGreaterThan(10);
       for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     }

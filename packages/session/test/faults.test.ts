@@ -26,7 +26,13 @@ const cases: Array<{ fault: Fault; code: string; retryable: boolean; within: num
   { fault: "quota-exhausted", code: "QUOTA_EXHAUSTED", retryable: false, within: TEST_TIMEOUTS.replyMs },
   { fault: "http-500", code: "UNAVAILABLE", retryable: true, within: TEST_TIMEOUTS.elementMs + 2000 },
   { fault: "reply-never", code: "SITE_CHANGED", retryable: false, within: TEST_TIMEOUTS.replyMs + 4000, step: "reply" },
-  { fault: "download-never", code: "TIMEOUT", retryable: true, within: TEST_TIMEOUTS.downloadMs + 4000, step: "download" },
+  {
+    fault: "download-never",
+    code: "TIMEOUT",
+    retryable: true,
+    within: TEST_TIMEOUTS.downloadMs + 4000,
+    step: "download",
+  },
 ];
 
 describe("every injected fault ends in its own error", () => {

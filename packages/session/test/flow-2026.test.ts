@@ -24,7 +24,16 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
   it("composes with every control the way the web form sends them, learns the songs from the stream, and stores the WAV links' bytes", async () => {
     const records: SubmissionRecord[] = [];
     const songs = await harness.session.generate(
-      { prompt: "Create a happy pop song", title: "My New Song", format: "wav", bpm: 120, seed: 42, durationSecs: 95, model: "lyria-3-pro", lyrics: "la la la" },
+      {
+        prompt: "Create a happy pop song",
+        title: "My New Song",
+        format: "wav",
+        bpm: 120,
+        seed: 42,
+        durationSecs: 95,
+        model: "lyria-3-pro",
+        lyrics: "la la la",
+      },
       { onSubmission: async (record) => void records.push(record) },
     );
     expect(songs).toHaveLength(2);
@@ -46,14 +55,31 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
     });
     expect(calls()).toBe(1);
     expect(harness.site.stats.served.map((entry) => entry.via)).toEqual(["storage", "storage"]);
-    expect(records[0]).toMatchObject({ state: "sending", prompt: "Create a happy pop song", title: "My New Song", creditsBefore: 500 });
-    expect(records.at(-1)).toMatchObject({ state: "accepted", clipIds: songs.map((song) => song.clipId), creditsAfter: 490 });
+    expect(records[0]).toMatchObject({
+      state: "sending",
+      prompt: "Create a happy pop song",
+      title: "My New Song",
+      creditsBefore: 500,
+    });
+    expect(records.at(-1)).toMatchObject({
+      state: "accepted",
+      clipIds: songs.map((song) => song.clipId),
+      creditsAfter: 490,
+    });
     expect(records.at(-1)?.siteJobId).toEqual(expect.any(String));
     expect(records.at(-1)?.opIds).toHaveLength(1);
   });
 
   it("sets every control again, because the panel keeps the last generation's values", async () => {
-    await harness.session.generate({ prompt: "first", title: "Kept", format: "m4a", bpm: 90, seed: 7, lyrics: "words", model: "lyria-3-pro" });
+    await harness.session.generate({
+      prompt: "first",
+      title: "Kept",
+      format: "m4a",
+      bpm: 90,
+      seed: 7,
+      lyrics: "words",
+      model: "lyria-3-pro",
+    });
     await harness.session.generate({ prompt: "second", format: "mp3", instrumental: true });
     const second = harness.site.stats.flow.composeRequests[1];
     expect(second).toMatchObject({ soundPrompt: "second", lyrics: "[Instrumental]", selectedModel: "Lyria 3.5" });
@@ -74,11 +100,27 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
   });
 
   it("splits every song into four stems and downloads each as its own song", async () => {
-    const songs = await harness.session.generate({ prompt: "stems please", title: "Stem Song", format: "wav", stems: true });
+    const songs = await harness.session.generate({
+      prompt: "stems please",
+      title: "Stem Song",
+      format: "wav",
+      stems: true,
+    });
     expect(songs).toHaveLength(10);
     const stems = songs.filter((song) => song.stem);
-    expect(stems.map((song) => song.stem).sort()).toEqual(["bass", "bass", "drums", "drums", "other", "other", "vocals", "vocals"]);
-    expect(new Set(stems.map((song) => song.parentClipId))).toEqual(new Set(songs.filter((song) => !song.stem).map((song) => song.clipId)));
+    expect(stems.map((song) => song.stem).sort()).toEqual([
+      "bass",
+      "bass",
+      "drums",
+      "drums",
+      "other",
+      "other",
+      "vocals",
+      "vocals",
+    ]);
+    expect(new Set(stems.map((song) => song.parentClipId))).toEqual(
+      new Set(songs.filter((song) => !song.stem).map((song) => song.clipId)),
+    );
     expect(harness.site.stats.flow.stemSplits).toBe(2);
     expect(songs.map((song) => song.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     await expectExactSongs(harness.site, songs);
@@ -97,7 +139,13 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
   it("closes a promo dialog that comes up while it works", async () => {
     harness.site.settings.promoDelayMs = 300;
     harness.site.faults.set("promo-later", { times: 1 });
-    const songs = await harness.session.generate({ prompt: "a promo later", title: "Later", format: "wav", bpm: 80, lyrics: "x" });
+    const songs = await harness.session.generate({
+      prompt: "a promo later",
+      title: "Later",
+      format: "wav",
+      bpm: 80,
+      lyrics: "x",
+    });
     expect(songs).toHaveLength(2);
     expect(calls()).toBe(1);
   });
@@ -107,7 +155,10 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
       const songs = await harness.session.generate({ prompt: "a or b", format: "wav" });
       expect(songs).toHaveLength(2);
       await expectExactSongs(harness.site, songs);
-      const ops = harness.site.flowClips().filter((clip) => songs.some((song) => song.clipId === clip.id)).map((clip) => clip.opId);
+      const ops = harness.site
+        .flowClips()
+        .filter((clip) => songs.some((song) => song.clipId === clip.id))
+        .map((clip) => clip.opId);
       expect(new Set(ops).size).toBe(2);
       expect(calls()).toBe(1);
     });
@@ -116,7 +167,10 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
   it("waits out HTTP 429 (busy) as the site asks, then submits once", async () => {
     harness.site.faults.set("busy", { times: 1 });
     const records: SubmissionRecord[] = [];
-    const songs = await harness.session.generate({ prompt: "busy site", format: "wav" }, { onSubmission: async (record) => void records.push(record) });
+    const songs = await harness.session.generate(
+      { prompt: "busy site", format: "wav" },
+      { onSubmission: async (record) => void records.push(record) },
+    );
     expect(songs).toHaveLength(2);
     expect(harness.site.stats.flow.busyRefusals).toBe(1);
     expect(calls()).toBe(1);
@@ -167,7 +221,10 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
     harness.site.faults.set("quota-exhausted", { times: 1 });
     const records: SubmissionRecord[] = [];
     const { error } = await timed(() =>
-      harness.session.generate({ prompt: "402", format: "wav" }, { onSubmission: async (record) => void records.push(record) }),
+      harness.session.generate(
+        { prompt: "402", format: "wav" },
+        { onSubmission: async (record) => void records.push(record) },
+      ),
     );
     expect(error).toMatchObject({ code: "QUOTA_EXHAUSTED" });
     expect(records.at(-1)).toMatchObject({ state: "refused", refusal: "HTTP 402" });
@@ -200,7 +257,10 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
       { onSubmission: async (next) => void (record = next) },
     );
     harness.site.resetStats();
-    const again = await harness.session.generate({ prompt: "resume me", format: "wav" }, { resume: record as SubmissionRecord });
+    const again = await harness.session.generate(
+      { prompt: "resume me", format: "wav" },
+      { resume: record as SubmissionRecord },
+    );
     expect(calls()).toBe(0);
     expect(again.map((song) => song.clipId)).toEqual(first.map((song) => song.clipId));
     await expectExactSongs(harness.site, again);
@@ -208,7 +268,12 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
 
   it("finds a submission by the title it was sent with in the library when it has no ids yet (never by prompt)", async () => {
     const submittedAt = new Date().toISOString();
-    const first = await harness.session.generate({ prompt: "only the title is known", title: "Marker 7f3a", format: "mp3", bpm: 100 });
+    const first = await harness.session.generate({
+      prompt: "only the title is known",
+      title: "Marker 7f3a",
+      format: "mp3",
+      bpm: 100,
+    });
     harness.site.resetStats();
     const again = await harness.session.generate(
       { prompt: "only the title is known", title: "Marker 7f3a", format: "mp3", bpm: 100 },
@@ -221,7 +286,10 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
   it("says the generation may exist, and submits nothing, when a resumed submission is nowhere on the site", async () => {
     const submittedAt = new Date().toISOString();
     const { error } = await timed(() =>
-      harness.session.generate({ prompt: "never made", format: "wav" }, { resume: { state: "sending", submittedAt, prompt: "never made" } }),
+      harness.session.generate(
+        { prompt: "never made", format: "wav" },
+        { resume: { state: "sending", submittedAt, prompt: "never made" } },
+      ),
     );
     expect(error).toMatchObject({ code: "GENERATION_MAY_EXIST", retryable: false, details: { submittedAt } });
     expect(calls()).toBe(0);
@@ -232,7 +300,10 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
     const records: SubmissionRecord[] = [];
     const songs = await harness.session.generate(
       { prompt: "pressed as Chromium died", format: "wav" },
-      { resume: { state: "sending", submittedAt, prompt: "pressed as Chromium died", creditsBefore: 500 }, onSubmission: async (record) => void records.push(record) },
+      {
+        resume: { state: "sending", submittedAt, prompt: "pressed as Chromium died", creditsBefore: 500 },
+        onSubmission: async (record) => void records.push(record),
+      },
     );
     expect(songs).toHaveLength(2);
     expect(calls()).toBe(1);
@@ -257,7 +328,9 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
   it("refuses a control the profile does not have, before opening the site", async () => {
     const { error } = await timed(() => harness.session.generate({ prompt: "x", format: "wav", model: "lyria-9" }));
     expect(error).toMatchObject({ code: "INVALID_INPUT" });
-    expect((error as ProducerError).details.fields).toEqual([{ path: "model", message: "must be one of lyria-3.5, lyria-3-pro" }]);
+    expect((error as ProducerError).details.fields).toEqual([
+      { path: "model", message: "must be one of lyria-3.5, lyria-3-pro" },
+    ]);
     expect(harness.site.stats.requests).toBe(0);
   });
 });
@@ -301,18 +374,25 @@ describe("the 2026 Flow app when the page does not match, or the login has moved
   });
 
   it("finds a song's menu items inside its own row when the menu is a plain list of menuitems", async () => {
-    await expectMenuDownloads({ simulator: { menuShape: "inline", libraryRows: "li" }, config: { site: noEndpoint } }, "inline menus");
+    await expectMenuDownloads(
+      { simulator: { menuShape: "inline", libraryRows: "li" }, config: { site: noEndpoint } },
+      "inline menus",
+    );
   });
 
   it("shows that a pointer click on a Radix submenu item does nothing: SITE_CHANGED-free, but no file within the download time", async () => {
-    local = await createStack({ config: { site: { ...noEndpoint, submenuPick: "pointer", timeouts: { downloadMs: 1500 } } } });
+    local = await createStack({
+      config: { site: { ...noEndpoint, submenuPick: "pointer", timeouts: { downloadMs: 1500 } } },
+    });
     const { error } = await timed(() => local!.session.generate({ prompt: "pointer", format: "mp3" }));
     expect(error).toMatchObject({ code: "TIMEOUT", details: { step: "download" } });
     expect(localCalls()).toBe(1);
   });
 
   it("ends in SITE_CHANGED naming a locator that matches nothing, submits nothing, and leaves a screenshot and the HTML", async () => {
-    local = await createStack({ config: { site: { locators: { generateButton: { role: "button", name: "Create song" } } } } });
+    local = await createStack({
+      config: { site: { locators: { generateButton: { role: "button", name: "Create song" } } } },
+    });
     const { error } = await timed(() => local!.session.generate({ prompt: "drifted", format: "wav" }));
     expect(error).toMatchObject({ code: "SITE_CHANGED", retryable: false, details: { locator: "generateButton" } });
     expect((error as Error).message).toContain('site.locators.generateButton = {"role":"button","name":"Create song"}');
@@ -321,7 +401,11 @@ describe("the 2026 Flow app when the page does not match, or the login has moved
     expect(fs.readFileSync(artifacts.html, "utf8")).toContain("Sound description");
     // The report names what the page has instead: the right button among them.
     const candidates = (error as ProducerError).details.candidates as Array<{ locator: unknown }>;
-    expect(candidates.map((candidate) => candidate.locator)).toContainEqual({ role: "button", name: "Generate", exact: true });
+    expect(candidates.map((candidate) => candidate.locator)).toContainEqual({
+      role: "button",
+      name: "Generate",
+      exact: true,
+    });
     expect(local.site.stats.flow.generationCalls).toEqual({});
   });
 
@@ -347,7 +431,10 @@ describe("the 2026 Flow app when the page does not match, or the login has moved
   it("sees a login whose refresh token is dead as expired, without submitting", async () => {
     local = await createStack({ signedIn: false });
     const { writeLoginState } = await import("../src/login-state.js");
-    writeLoginState(local.config.paths.stateFile, local.site.issueSession(undefined, { ttlSecs: -60, refreshTokenDead: true }));
+    writeLoginState(
+      local.config.paths.stateFile,
+      local.site.issueSession(undefined, { ttlSecs: -60, refreshTokenDead: true }),
+    );
     const status = await local.session.checkSession({ force: true });
     expect(status).toMatchObject({ valid: false, code: "SESSION_EXPIRED" });
     const { error } = await timed(() => local!.session.generate({ prompt: "expired", format: "wav" }));
@@ -364,5 +451,6 @@ function refreshTokenIn(state: { cookies: Array<{ name: string; value: string }>
     .map((cookie) => cookie.value)
     .join("");
   if (!chunks.startsWith("base64-")) return undefined;
-  return (JSON.parse(Buffer.from(chunks.slice(7), "base64url").toString("utf8")) as { refresh_token?: string }).refresh_token;
+  return (JSON.parse(Buffer.from(chunks.slice(7), "base64url").toString("utf8")) as { refresh_token?: string })
+    .refresh_token;
 }

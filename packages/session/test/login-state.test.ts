@@ -104,7 +104,9 @@ describe("login state", () => {
   it("refuses input that is not a login state, with a clear error", () => {
     const config = { paths: { stateFile: "/nonexistent/x", dataDir: "/nonexistent" } } as never;
     expect(() => importLoginState({ config, source: "{ not json" })).toThrow(/not JSON/);
-    expect(() => importLoginState({ config, source: { cookies: [{ name: "a" }] } })).toThrow(/needs a name, a value and a domain/);
+    expect(() => importLoginState({ config, source: { cookies: [{ name: "a" }] } })).toThrow(
+      /needs a name, a value and a domain/,
+    );
     expect(() => importLoginState({ config, source: { hello: 1 } })).toThrow(/neither a storage state/);
   });
 });
@@ -113,7 +115,10 @@ describe("automatic re-login with configured credentials", () => {
   it("signs in once, saves the state and finishes the generation", async () => {
     harness = await createStack({
       simulator: { variant: "producerai-2025" },
-      config: { session: { email: "producer@example.test", password: "correct horse battery" }, browser: { pageCount: 2 } },
+      config: {
+        session: { email: "producer@example.test", password: "correct horse battery" },
+        browser: { pageCount: 2 },
+      },
     });
     await harness.session.start();
     harness.site.expireSessions();
@@ -138,7 +143,9 @@ describe("automatic re-login with configured credentials", () => {
       code: "LOGIN_FAILED",
       retryable: false,
     });
-    await expect(harness.session.generate({ prompt: "y", format: "wav" })).rejects.toMatchObject({ code: "LOGIN_FAILED" });
+    await expect(harness.session.generate({ prompt: "y", format: "wav" })).rejects.toMatchObject({
+      code: "LOGIN_FAILED",
+    });
     expect(harness.site.stats.signIns.refused).toBe(1);
   });
 
@@ -179,7 +186,9 @@ describe("login state files", () => {
       { name: "b", value: "2", domain: "x", expirationDate: 1893456000.5, sameSite: "strict", path: "/p" },
       { name: "c", value: "3", domain: "x", sameSite: null },
     ]);
-    expect(state.cookies.map(({ name, expires, sameSite, path: cookiePath }) => [name, expires, sameSite, cookiePath])).toEqual([
+    expect(
+      state.cookies.map(({ name, expires, sameSite, path: cookiePath }) => [name, expires, sameSite, cookiePath]),
+    ).toEqual([
       ["a", -1, "None", "/"],
       ["b", 1893456000, "Strict", "/p"],
       ["c", -1, "Lax", "/"],
@@ -232,8 +241,17 @@ describe("login state files", () => {
     const now = Date.UTC(2026, 0, 1) / 1000;
     const json = JSON.stringify({ access_token: "t", refresh_token: "r1", expires_at: now - 60 });
     const state = normalizeLoginState([
-      { name: "sb-sb-auth-token.0", value: `base64-${Buffer.from(json).toString("base64url")}`, domain: ".flowmusic.app", expirationDate: now + 400 * 86400 },
+      {
+        name: "sb-sb-auth-token.0",
+        value: `base64-${Buffer.from(json).toString("base64url")}`,
+        domain: ".flowmusic.app",
+        expirationDate: now + 400 * 86400,
+      },
     ]);
-    expect(authCookieOf(state, now * 1000)).toMatchObject({ name: "sb-sb-auth-token", expired: true, refreshable: true });
+    expect(authCookieOf(state, now * 1000)).toMatchObject({
+      name: "sb-sb-auth-token",
+      expired: true,
+      refreshable: true,
+    });
   });
 });

@@ -10,7 +10,11 @@ export interface SynthesisOptions {
 }
 
 /** Interleaved 16-bit PCM, deterministic from the seed: a short melody of enveloped tones. */
-export function synthesizePcm(options: SynthesisOptions): { samples: Int16Array; sampleRate: number; channels: number } {
+export function synthesizePcm(options: SynthesisOptions): {
+  samples: Int16Array;
+  sampleRate: number;
+  channels: number;
+} {
   const sampleRate = options.sampleRate ?? 44_100;
   const channels = options.channels ?? 2;
   const frames = Math.max(1, Math.round((options.durationSecs ?? 2) * sampleRate));

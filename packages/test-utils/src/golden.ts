@@ -33,13 +33,15 @@ export function normalize(value: unknown, key = ""): unknown {
   if (typeof value !== "string") return value;
   if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return "<time>";
   if (/^[0-9a-f]{64}$/.test(value)) return "<sha256>";
-  return value
-    .replace(/^(clip|gen)_\d+_[0-9a-f]{32}$/, "$1_<unix seconds>_<hex>")
-    .replace(UUID, "<uuid>")
-    .replace(/http:\/\/127\.0\.0\.1:\d+/g, "http://<s3>")
-    .replace(/^\/.*\/producer-legacy-[^/]+\//, "<dir>/")
-    // The marker title a generation without a title is submitted with: `<first words> · <6 hex>`.
-    .replace(/ · [0-9a-f]{6}\b/g, " · <marker>");
+  return (
+    value
+      .replace(/^(clip|gen)_\d+_[0-9a-f]{32}$/, "$1_<unix seconds>_<hex>")
+      .replace(UUID, "<uuid>")
+      .replace(/http:\/\/127\.0\.0\.1:\d+/g, "http://<s3>")
+      .replace(/^\/.*\/producer-legacy-[^/]+\//, "<dir>/")
+      // The marker title a generation without a title is submitted with: `<first words> · <6 hex>`.
+      .replace(/ · [0-9a-f]{6}\b/g, " · <marker>")
+  );
 }
 
 /**

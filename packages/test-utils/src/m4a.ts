@@ -37,7 +37,17 @@ export function synthesizeM4a(options: SynthesisOptions): Buffer {
 
   const ftyp = box("ftyp", Buffer.from("M4A "), u32(0), Buffer.from("M4A mp42isom"));
   const build = (mdatOffset: number) => {
-    const mvhd = fullBox("mvhd", 0, 0, u32(0, 0, sampleRate, frames, 0x00010000), u16(0x0100, 0), u32(0, 0), UNITY_MATRIX, Buffer.alloc(24), u32(2));
+    const mvhd = fullBox(
+      "mvhd",
+      0,
+      0,
+      u32(0, 0, sampleRate, frames, 0x00010000),
+      u16(0x0100, 0),
+      u32(0, 0),
+      UNITY_MATRIX,
+      Buffer.alloc(24),
+      u32(2),
+    );
     const tkhd = fullBox("tkhd", 0, 3, u32(0, 0, 1, 0, frames, 0, 0), u16(0, 0, 0x0100, 0), UNITY_MATRIX, u32(0, 0));
     const mdhd = fullBox("mdhd", 0, 0, u32(0, 0, sampleRate, frames), u16(0x55c4, 0));
     const hdlr = fullBox("hdlr", 0, 0, u32(0), Buffer.from("soun"), u32(0, 0, 0), Buffer.from("SoundHandler\0"));

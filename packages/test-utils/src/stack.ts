@@ -58,8 +58,11 @@ export interface StackOptions<SiteOptions = unknown, ConfigInput = unknown> {
 type SiteOf<P extends StackParts> = Awaited<ReturnType<P["startSite"]>>;
 type SiteOptionsOf<P extends StackParts> = NonNullable<Parameters<P["startSite"]>[0]>;
 type ConfigOf<P extends StackParts> = ReturnType<P["loadConfig"]>["config"];
-type ConfigInputOf<P extends StackParts> =
-  Parameters<P["loadConfig"]>[0] extends { overrides?: infer Input } | undefined ? NonNullable<Input> : never;
+type ConfigInputOf<P extends StackParts> = Parameters<P["loadConfig"]>[0] extends
+  | { overrides?: infer Input }
+  | undefined
+  ? NonNullable<Input>
+  : never;
 type SessionOf<P> = P extends { BrowserSession: new (options: never) => infer Session } ? Session : undefined;
 type PoolOf<P> = P extends { AccountPool: new (options: never) => infer Pool } ? Pool : undefined;
 type ServiceOf<P> = P extends { ProducerService: { create(options: never): Promise<infer Service> } }

@@ -62,7 +62,10 @@ describe("readAudioFacts", () => {
     ["an empty file", () => write("empty.wav", Buffer.alloc(0))],
     ["random bytes", () => write("noise.wav", Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)))],
     ["an HTML error page saved as audio", () => write("error.mp3", "<html><body>502 Bad Gateway</body></html>")],
-    ["a WAV header with no samples", () => write("header-only.wav", synthesizeWav({ seed: "x", durationSecs: 1 }).subarray(0, 44))],
+    [
+      "a WAV header with no samples",
+      () => write("header-only.wav", synthesizeWav({ seed: "x", durationSecs: 1 }).subarray(0, 44)),
+    ],
     ["a truncated WAV header", () => write("cut.wav", synthesizeWav({ seed: "x", durationSecs: 1 }).subarray(0, 20))],
   ];
   for (const [what, make] of bad) {

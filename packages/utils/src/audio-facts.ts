@@ -87,7 +87,8 @@ export async function readAudioFacts(filePath: string): Promise<AudioFacts> {
     );
   }
   const bitrate =
-    format.bitrate ?? (format.bitsPerSample ? sampleRate * format.bitsPerSample * channels : (sizeBytes * 8) / duration);
+    format.bitrate ??
+    (format.bitsPerSample ? sampleRate * format.bitsPerSample * channels : (sizeBytes * 8) / duration);
   return {
     format: fileFormat,
     container,

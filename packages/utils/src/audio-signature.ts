@@ -34,7 +34,12 @@ export async function checkAudioSignature(
   }
   const found = sniffAudioFormat(head);
   if (found === expected) return;
-  const seen = head.length === 0 ? "an empty file" : found ? `${found.toUpperCase()} audio` : `bytes ${Buffer.from(head.subarray(0, 8)).toString("hex")}`;
+  const seen =
+    head.length === 0
+      ? "an empty file"
+      : found
+        ? `${found.toUpperCase()} audio`
+        : `bytes ${Buffer.from(head.subarray(0, 8)).toString("hex")}`;
   throw new AudioInvalidError(`Expected ${expected.toUpperCase()} audio but the file holds ${seen}.`, {
     details: { ...details, expectedFormat: expected, foundFormat: found ?? null },
   });

@@ -57,7 +57,15 @@ export {
 } from "./audio-facts.js";
 export { checkAudioSignature, sniffAudioFormat } from "./audio-signature.js";
 export { createTempDir, withTempDir, type TempDir } from "./temp-dir.js";
-export { REDACTED, redactingLogger, redactSecrets, redactText, silentLogger, type LogFn, type Logger } from "./logger.js";
+export {
+  REDACTED,
+  redactingLogger,
+  redactSecrets,
+  redactText,
+  silentLogger,
+  type LogFn,
+  type Logger,
+} from "./logger.js";
 export {
   decodeMetadata,
   encodeMetadata,

@@ -66,7 +66,12 @@ describe("redactingLogger", () => {
     logger.info({ email: "a@b.c", password: "pw" }, "signed in with Bearer abc.def");
     logger.warn("AKIAIOSFODNN7EXAMPLE leaked?");
     expect(records).toEqual([
-      ["info", { component: "session", token: REDACTED }, { email: "a@b.c", password: REDACTED }, "signed in with Bearer [redacted]"],
+      [
+        "info",
+        { component: "session", token: REDACTED },
+        { email: "a@b.c", password: REDACTED },
+        "signed in with Bearer [redacted]",
+      ],
       ["warn", { component: "session", token: REDACTED }, "[redacted] leaked?"],
     ]);
   });

@@ -23,7 +23,9 @@ async function stepBreakdown(socketPath) {
     sums[match[2]] ??= {};
     sums[match[2]][match[1]] = Number(match[3]);
   }
-  return Object.fromEntries(Object.entries(sums).map(([step, { sum, count }]) => [step, count ? (sum * 1000) / count : 0]));
+  return Object.fromEntries(
+    Object.entries(sums).map(([step, { sum, count }]) => [step, count ? (sum * 1000) / count : 0]),
+  );
 }
 
 export async function endToEnd({ rounds, pageCostMs = 0 }) {
@@ -41,7 +43,8 @@ export async function endToEnd({ rounds, pageCostMs = 0 }) {
   const variants = {
     daemon: async (prompt) => {
       const result = await client.generateMusic({ prompt, useQueue: false });
-      if (result.job.status !== "succeeded" || result.tracks.length !== 2) throw new Error(`daemon job ${result.job.status}`);
+      if (result.job.status !== "succeeded" || result.tracks.length !== 2)
+        throw new Error(`daemon job ${result.job.status}`);
     },
     floor: (prompt) => generateOnPages(pages, prompt, store),
     cold: (prompt) => coldGeneration(site, prompt, coldStore),

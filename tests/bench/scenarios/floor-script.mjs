@@ -12,7 +12,9 @@ export function openStore(dir) {
   fs.mkdirSync(dir, { recursive: true });
   const db = new Database(path.join(dir, "tracks.db"));
   db.pragma("journal_mode = WAL");
-  db.exec("create table if not exists tracks (id integer primary key, clip_id text, path text, sha256 text, size integer)");
+  db.exec(
+    "create table if not exists tracks (id integer primary key, clip_id text, path text, sha256 text, size integer)",
+  );
   const insert = db.prepare("insert into tracks (clip_id, path, sha256, size) values (?, ?, ?, ?)");
   return { dir, insert: (row) => insert.run(row.clipId, row.path, row.sha256, row.size), close: () => db.close() };
 }
@@ -48,9 +50,17 @@ export async function generateOnPages({ studio }, prompt, store) {
   await description.fill(prompt);
   // Generate, and once more if the click sent nothing (the panel was still opening).
   for (let attempt = 1; ; attempt += 1) {
-    const sent = studio.waitForResponse((response) => response.url().includes("/__api/producer/tool-call"), { timeout: 5000 });
+    const sent = studio.waitForResponse((response) => response.url().includes("/__api/producer/tool-call"), {
+      timeout: 5000,
+    });
     await studio.getByRole("button", { name: "Generate", exact: true }).click();
-    if (await sent.then(() => true, () => false)) break;
+    if (
+      await sent.then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     if (attempt === 2) throw new Error("Generate sent nothing");
   }
   // Follow the generation as a savvy script would: the account's newest clips, asked with the page's own access
@@ -75,7 +85,12 @@ export async function generateOnPages({ studio }, prompt, store) {
     const bytes = Buffer.from(await response.arrayBuffer());
     const file = path.join(store.dir, `${clip.id}.wav`);
     fs.writeFileSync(file, bytes);
-    store.insert({ clipId: clip.id, path: file, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length });
+    store.insert({
+      clipId: clip.id,
+      path: file,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      size: bytes.length,
+    });
   }
   const clipIds = done.map((clip) => clip.id);
   return clipIds.length;

@@ -19,7 +19,8 @@ export async function librarySize({ rounds, sizes }) {
     }
     const generate = async (setup, prompt) => {
       const result = await setup.client.generateMusic({ prompt, useQueue: false });
-      if (result.job.status !== "succeeded" || result.tracks.length !== 2) throw new Error(`library ${setup.size}: job ${result.job.status}`);
+      if (result.job.status !== "succeeded" || result.tracks.length !== 2)
+        throw new Error(`library ${setup.size}: job ${result.job.status}`);
     };
     for (const setup of setups) await generate(setup, `warm-up ${setup.size}`);
     const times = Object.fromEntries(sizes.map((size) => [size, []]));

@@ -18,7 +18,9 @@ function audioUnder(dir) {
 
 /** Bytes and audio files that Chromium or Playwright left in the shared temporary folder. */
 function tmpLeftovers() {
-  const dirs = fs.readdirSync(os.tmpdir()).filter((name) => /^playwright-artifacts|^\.org\.chromium|^playwright_chromiumdev/.test(name));
+  const dirs = fs
+    .readdirSync(os.tmpdir())
+    .filter((name) => /^playwright-artifacts|^\.org\.chromium|^playwright_chromiumdev/.test(name));
   return {
     bytes: dirs.reduce((sum, name) => sum + duBytes(path.join(os.tmpdir(), name)), 0),
     audio: dirs.flatMap((name) => audioUnder(path.join(os.tmpdir(), name))).length,
@@ -50,11 +52,15 @@ export async function memory({ generations }) {
   try {
     for (let index = 1; index <= generations; index += 1) {
       const result = await daemon.service.generateMusic({ prompt: `memory ${index}`, useQueue: false });
-      if (result.job.status !== "succeeded") throw new Error(`generation ${index}: ${result.job.status} ${result.job.error?.code ?? ""}`);
+      if (result.job.status !== "succeeded")
+        throw new Error(`generation ${index}: ${result.job.status} ${result.job.error?.code ?? ""}`);
       if (index === Math.min(50, generations)) at50 = sample(dataDir, storageDir);
     }
     const atEnd = sample(dataDir, storageDir);
-    const leftAudio = audioUnder(path.join(dataDir, "downloads")).length + audioUnder(path.join(dataDir, "browser")).length + (tmpLeftovers().audio - tmpBefore.audio);
+    const leftAudio =
+      audioUnder(path.join(dataDir, "downloads")).length +
+      audioUnder(path.join(dataDir, "browser")).length +
+      (tmpLeftovers().audio - tmpBefore.audio);
     return {
       generations,
       at50,

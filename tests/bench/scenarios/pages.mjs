@@ -16,7 +16,10 @@ function cpuTimes() {
 
 async function throughput(site, pages, jobs) {
   const dataDir = tempDir(`pages-${pages}`);
-  const env = daemonEnv(site, dataDir, { PRODUCER_BROWSER_PAGE_COUNT: String(pages), PRODUCER_QUEUE_CONCURRENCY: String(pages) });
+  const env = daemonEnv(site, dataDir, {
+    PRODUCER_BROWSER_PAGE_COUNT: String(pages),
+    PRODUCER_QUEUE_CONCURRENCY: String(pages),
+  });
   const { config } = loadConfig({ env, configFile: false });
   writeLoginState(config.paths.stateFile, site.issueSession());
   const { child } = await startDaemonProcess(env);
@@ -26,9 +29,11 @@ async function throughput(site, pages, jobs) {
     const started = performance.now();
     const cpuBefore = cpuTimes();
     const ids = [];
-    for (let index = 0; index < jobs; index += 1) ids.push((await client.generateMusic({ prompt: `job ${index}` })).jobId);
+    for (let index = 0; index < jobs; index += 1)
+      ids.push((await client.generateMusic({ prompt: `job ${index}` })).jobId);
     const ended = await Promise.all(ids.map((id) => client.waitForJob(id, { timeoutMs: 600_000 })));
-    if (!ended.every((job) => isTerminal(job.status) && job.status === "succeeded")) throw new Error("a job did not succeed");
+    if (!ended.every((job) => isTerminal(job.status) && job.status === "succeeded"))
+      throw new Error("a job did not succeed");
     const cpuAfter = cpuTimes();
     busyShares.push({ pages, busy: (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total) });
     return jobs / ((performance.now() - started) / 1000);

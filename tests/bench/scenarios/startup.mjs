@@ -12,9 +12,13 @@ import path from "node:path";
  */
 async function bareStart(site) {
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, "bare-start.mjs"), JSON.stringify({ url: site.url, session: site.issueSession() })], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(import.meta.dirname, "bare-start.mjs"), JSON.stringify({ url: site.url, session: site.issueSession() })],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   await new Promise((resolve, reject) => {
     child.stdout.on("data", (chunk) => chunk.toString().includes("ready") && resolve());
     child.once("exit", (code) => reject(new Error(`the bare script exited with ${code}`)));

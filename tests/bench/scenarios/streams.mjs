@@ -11,11 +11,20 @@ const SERVER = path.join(import.meta.dirname, "queue-only-daemon.mjs");
 function request(socketPath, method, urlPath, body) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = http.request({ socketPath, method, path: urlPath, headers: body ? { "content-type": "application/json" } : {} }, (response) => {
-      const chunks = [];
-      response.on("data", (chunk) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode, ms: performance.now() - started, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = http.request(
+      { socketPath, method, path: urlPath, headers: body ? { "content-type": "application/json" } : {} },
+      (response) => {
+        const chunks = [];
+        response.on("data", (chunk) => chunks.push(chunk));
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode,
+            ms: performance.now() - started,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
     req.on("error", reject);
     req.end(body ? JSON.stringify(body) : undefined);
   });
@@ -45,9 +54,13 @@ async function timeQueue(socketPath, times) {
 
 export async function streams({ count }) {
   const dataDir = tempDir("streams");
-  const child = spawn(process.execPath, [SERVER, dataDir, "normal", JSON.stringify({ maxEventStreams: count, maxEventStreamsPerClient: count })], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [SERVER, dataDir, "normal", JSON.stringify({ maxEventStreams: count, maxEventStreamsPerClient: count })],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const socketPath = await new Promise((resolve, reject) => {
     child.stdout.once("data", (chunk) => resolve(chunk.toString().trim()));
     child.once("exit", (code) => reject(new Error(`queue-only daemon exited with ${code}`)));
@@ -55,11 +68,20 @@ export async function streams({ count }) {
   child.removeAllListeners("exit");
   try {
     const jobs = [];
-    for (let index = 0; index < 100; index += 1) jobs.push(JSON.parse((await request(socketPath, "POST", "/v1/generations", { prompt: `followed ${index}` })).body).jobId);
+    for (let index = 0; index < 100; index += 1)
+      jobs.push(
+        JSON.parse((await request(socketPath, "POST", "/v1/generations", { prompt: `followed ${index}` })).body).jobId,
+      );
     const alone = await timeQueue(socketPath, 200);
     const open = [];
     for (let index = 0; index < count; index += 50) {
-      open.push(...(await Promise.all(Array.from({ length: Math.min(50, count - index) }, (_, offset) => openStream(socketPath, jobs[(index + offset) % jobs.length])))));
+      open.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(50, count - index) }, (_, offset) =>
+            openStream(socketPath, jobs[(index + offset) % jobs.length]),
+          ),
+        )),
+      );
     }
     const opened = open.filter((stream) => stream.status === 200).length;
     // A few of the shared feed's ticks pass with every stream open.

@@ -42,7 +42,11 @@ async function measure(synchronous, total, connections) {
   const overall = total / ((performance.now() - started) / 1000);
   child.kill("SIGTERM");
   await new Promise((resolve) => child.once("exit", resolve));
-  const near = (queued) => marks.reduce((best, mark) => (Math.abs(mark.queued - queued) < Math.abs(best.queued - queued) ? mark : best), marks[0]);
+  const near = (queued) =>
+    marks.reduce(
+      (best, mark) => (Math.abs(mark.queued - queued) < Math.abs(best.queued - queued) ? mark : best),
+      marks[0],
+    );
   return { overallPerSec: overall, at1000PerSec: near(1000).perSec, atEndPerSec: near(total).perSec, queued: total };
 }
 

@@ -46,14 +46,19 @@ export async function startRegistry(dir: string): Promise<LocalRegistry> {
     ].join("\n"),
   );
   const bin = path.join(import.meta.dirname, "..", "node_modules", ".bin", "verdaccio");
-  const child: ChildProcess = spawn(bin, ["--config", config, "--listen", `127.0.0.1:${port}`], { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(bin, ["--config", config, "--listen", `127.0.0.1:${port}`], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const log: string[] = [];
   child.stdout?.on("data", (chunk: Buffer) => log.push(chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => log.push(chunk.toString()));
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`verdaccio exited with ${child.exitCode}:\n${log.join("")}`);
-    const up = await fetch(`${url}-/ping`).then((response) => response.ok, () => false);
+    const up = await fetch(`${url}-/ping`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (up) break;
     if (Date.now() > deadline) throw new Error(`verdaccio did not answer within 60 s:\n${log.join("")}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -79,8 +84,14 @@ export async function startRegistry(dir: string): Promise<LocalRegistry> {
 }
 
 /** A package's document on the registry (all versions). */
-export async function packument(registry: LocalRegistry, name: string): Promise<{
-  versions: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; dist: { tarball: string } }>;
+export async function packument(
+  registry: LocalRegistry,
+  name: string,
+): Promise<{
+  versions: Record<
+    string,
+    { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; dist: { tarball: string } }
+  >;
   "dist-tags": Record<string, string>;
 }> {
   const response = await fetch(`${registry.url}${name.replace("/", "%2f")}`);

@@ -1,7 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ACCOUNT_NAME, CONFIG_FILE_NAME, loadConfig, type ProducerConfigInput, type ResolvedConfig } from "@producer/config";
+import {
+  ACCOUNT_NAME,
+  CONFIG_FILE_NAME,
+  loadConfig,
+  type ProducerConfigInput,
+  type ResolvedConfig,
+} from "@producer/config";
 import type { AccountReport } from "@producer/utils";
 import type { Command } from "./command.js";
 import { daemonClient } from "./daemon-client.js";
@@ -63,12 +69,14 @@ async function manageAccounts(args: string[]): Promise<number> {
       options: { ...valueOptions("state-file", "profile", "max-concurrency", "weight"), ...flagOptions("paused") },
     });
     const name = positionals[0];
-    if (!name || !ACCOUNT_NAME.test(name)) throw new UsageError("producer accounts add <name>: lowercase letters, digits, - and _, at most 40");
+    if (!name || !ACCOUNT_NAME.test(name))
+      throw new UsageError("producer accounts add <name>: lowercase letters, digits, - and _, at most 40");
     const resolved = loadConfig();
     const file = configFileOf(resolved);
     const tree = readTree(file);
     const accounts = (Array.isArray(tree.accounts) ? tree.accounts : []) as Array<{ name: string }>;
-    if (accounts.some((account) => account.name === name)) throw new UsageError(`There is already an account ${name} in ${file}.`);
+    if (accounts.some((account) => account.name === name))
+      throw new UsageError(`There is already an account ${name} in ${file}.`);
     const account = {
       name,
       ...(values["state-file"] ? { stateFile: values["state-file"] } : {}),
@@ -82,9 +90,13 @@ async function manageAccounts(args: string[]): Promise<number> {
     // The file's accounts, not the environment's, are what is being written.
     const env = { ...process.env };
     delete env.PRODUCER_ACCOUNTS;
-    const added = loadConfig({ configFile: false, overrides: next as ProducerConfigInput, env }).config.accounts.find((one) => one.name === name);
+    const added = loadConfig({ configFile: false, overrides: next as ProducerConfigInput, env }).config.accounts.find(
+      (one) => one.name === name,
+    );
     writeTree(file, next);
-    print(`added account ${name} to ${file}; its login state goes in ${added?.stateFile} (producer session import <file> --account ${name}); restart the daemon to use it`);
+    print(
+      `added account ${name} to ${file}; its login state goes in ${added?.stateFile} (producer session import <file> --account ${name}); restart the daemon to use it`,
+    );
     return 0;
   }
   if (action === "remove") {
@@ -93,7 +105,8 @@ async function manageAccounts(args: string[]): Promise<number> {
     const file = configFileOf(loadConfig());
     const tree = readTree(file);
     const accounts = (Array.isArray(tree.accounts) ? tree.accounts : []) as Array<{ name: string }>;
-    if (!accounts.some((account) => account.name === name)) throw new UsageError(`There is no account ${name} in ${file}.`);
+    if (!accounts.some((account) => account.name === name))
+      throw new UsageError(`There is no account ${name} in ${file}.`);
     writeTree(file, { ...tree, accounts: accounts.filter((account) => account.name !== name) });
     print(`removed account ${name} from ${file} (its login state file is kept); restart the daemon to stop using it`);
     return 0;

@@ -30,4 +30,6 @@ export const COMMANDS: readonly Command[] = [
   doctorCommand,
 ];
 
-export const COMMAND_BY_NAME: ReadonlyMap<string, Command> = new Map(COMMANDS.map((command) => [command.name, command]));
+export const COMMAND_BY_NAME: ReadonlyMap<string, Command> = new Map(
+  COMMANDS.map((command) => [command.name, command]),
+);

@@ -11,7 +11,9 @@ export function describeJob(job: Job): string {
     : "";
   const error = job.error ? ` — ${job.error.code}: ${job.error.message}` : "";
   const waiting = job.waiting ? ` — waiting: the queue is paused (${job.waiting.code})` : "";
-  const recoverable = job.recoverable ? " — recoverable: `producer job retry` fetches its songs without paying again" : "";
+  const recoverable = job.recoverable
+    ? " — recoverable: `producer job retry` fetches its songs without paying again"
+    : "";
   return `${job.id}  ${job.status}${progress}  attempts ${job.attempts}  ${JSON.stringify(job.input.prompt.slice(0, 50))}${error}${waiting}${recoverable}`;
 }
 
@@ -29,7 +31,9 @@ export function jobDetails(job: Job): string[] {
   }
   if (job.submission) {
     const ids = job.submission.clipIds?.length ? `, songs ${job.submission.clipIds.join(", ")}` : "";
-    lines.push(`  submitted ${job.submission.submittedAt} (${job.submission.state}${job.submission.siteJobId ? `, site job ${job.submission.siteJobId}` : ""}${ids})`);
+    lines.push(
+      `  submitted ${job.submission.submittedAt} (${job.submission.state}${job.submission.siteJobId ? `, site job ${job.submission.siteJobId}` : ""}${ids})`,
+    );
   }
   if (job.recovery) lines.push(`  ${job.recovery.message}`);
   return lines;

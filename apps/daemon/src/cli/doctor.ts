@@ -13,7 +13,8 @@ interface CheckResult {
 }
 
 function report(results: CheckResult[]): number {
-  for (const result of results) print(`${result.ok ? "✓" : "✗"} ${result.what}${result.ok || !result.hint ? "" : `\n    fix: ${result.hint}`}`);
+  for (const result of results)
+    print(`${result.ok ? "✓" : "✗"} ${result.what}${result.ok || !result.hint ? "" : `\n    fix: ${result.hint}`}`);
   return results.every((result) => result.ok) ? 0 : 1;
 }
 
@@ -28,73 +29,108 @@ async function doctor(): Promise<number> {
     }
   };
   let resolved: ResolvedConfig | undefined;
-  await check("configuration is valid", async () => {
-    resolved = loadConfig();
-    return undefined;
-  }, "fix the settings named above");
+  await check(
+    "configuration is valid",
+    async () => {
+      resolved = loadConfig();
+      return undefined;
+    },
+    "fix the settings named above",
+  );
   if (!resolved) return report(results);
   const { config } = resolved;
   const { checkLoginState, formatDuration } = await import("@producer/session");
   const { migrateToLatest, openDatabase } = await import("@producer/core");
   const { createStorage } = await import("@producer/utils");
-  await check("Chromium found", async () => findBrowserExecutable(config), "apt-get install chromium, or set PRODUCER_BROWSER_EXECUTABLE_PATH");
-  await check("data dir writable", async () => {
-    ensureDataDirs(config);
-    const probe = path.join(config.paths.dataDir, `.doctor-${process.pid}`);
-    fs.writeFileSync(probe, "ok", { mode: 0o600 });
-    fs.rmSync(probe);
-    return config.paths.dataDir;
-  }, "make the data dir writable, or set PRODUCER_PATHS_DATA_DIR");
-  await check("database migrates", async () => {
-    const database = openDatabase(config);
-    try {
-      await migrateToLatest(database.db, database.dialect);
-      return database.dialect;
-    } finally {
-      await database.close();
-    }
-  }, "check database.url (PRODUCER_DATABASE_URL) and that the server is reachable");
-  await check("storage reachable (put and delete a probe)", async () => {
-    const storage = createStorage(config);
-    const key = `producer-doctor/probe-${Date.now()}.txt`;
-    await storage.put(key, Buffer.from("producer doctor"), { contentType: "text/plain" });
-    await storage.delete(key);
-    return storage.kind;
-  }, "check the bucket, endpoint and credentials (storage.s3.*), or the local storage folder");
+  await check(
+    "Chromium found",
+    async () => findBrowserExecutable(config),
+    "apt-get install chromium, or set PRODUCER_BROWSER_EXECUTABLE_PATH",
+  );
+  await check(
+    "data dir writable",
+    async () => {
+      ensureDataDirs(config);
+      const probe = path.join(config.paths.dataDir, `.doctor-${process.pid}`);
+      fs.writeFileSync(probe, "ok", { mode: 0o600 });
+      fs.rmSync(probe);
+      return config.paths.dataDir;
+    },
+    "make the data dir writable, or set PRODUCER_PATHS_DATA_DIR",
+  );
+  await check(
+    "database migrates",
+    async () => {
+      const database = openDatabase(config);
+      try {
+        await migrateToLatest(database.db, database.dialect);
+        return database.dialect;
+      } finally {
+        await database.close();
+      }
+    },
+    "check database.url (PRODUCER_DATABASE_URL) and that the server is reachable",
+  );
+  await check(
+    "storage reachable (put and delete a probe)",
+    async () => {
+      const storage = createStorage(config);
+      const key = `producer-doctor/probe-${Date.now()}.txt`;
+      await storage.put(key, Buffer.from("producer doctor"), { contentType: "text/plain" });
+      await storage.delete(key);
+      return storage.kind;
+    },
+    "check the bucket, endpoint and credentials (storage.s3.*), or the local storage folder",
+  );
   const api = daemonClient(resolved);
-  const daemonUp = await api.health().then(() => true, () => false);
-  await check("session valid", async () => {
-    const status = daemonUp ? await api.session() : await checkLoginState({ config });
-    if (!status.valid) throw new Error(status.reason);
-    const ends = status.expiresAt
-      ? `; login ends ${status.expiresAt}${status.expiresInSecs ? ` (in ${formatDuration(status.expiresInSecs)})` : ""}`
-      : status.refreshable
-        ? "; kept alive by its refresh token"
-        : "";
-    if (status.warning) throw new Error(status.warning);
-    return `${daemonUp ? "checked by the running daemon" : "checked"}${ends}`;
-  }, "run `producer session init` (or `producer session import` on a server)");
+  const daemonUp = await api.health().then(
+    () => true,
+    () => false,
+  );
+  await check(
+    "session valid",
+    async () => {
+      const status = daemonUp ? await api.session() : await checkLoginState({ config });
+      if (!status.valid) throw new Error(status.reason);
+      const ends = status.expiresAt
+        ? `; login ends ${status.expiresAt}${status.expiresInSecs ? ` (in ${formatDuration(status.expiresInSecs)})` : ""}`
+        : status.refreshable
+          ? "; kept alive by its refresh token"
+          : "";
+      if (status.warning) throw new Error(status.warning);
+      return `${daemonUp ? "checked by the running daemon" : "checked"}${ends}`;
+    },
+    "run `producer session init` (or `producer session import` on a server)",
+  );
   if (config.accounts.length > 1) {
     const reports = daemonUp ? await api.listAccounts().catch(() => undefined) : undefined;
     for (const account of config.accounts) {
-      await check(`account ${account.name}`, async () => {
-        const seen = reports?.find((one) => one.name === account.name);
-        if (seen) {
-          if (seen.wall) throw new Error(`walled (${seen.wall.code}) until ${seen.wall.until}: ${seen.wall.reason}`);
-          return describeAccount(seen);
-        }
-        const status = await checkLoginState({ config, account });
-        if (!status.valid) throw new Error(status.reason);
-        return `signed in${status.credits !== undefined ? `; ${status.credits} credits` : ""}${status.expiresAt ? `; login ends ${status.expiresAt}` : ""}`;
-      }, `producer session import <file> --account ${account.name}`);
+      await check(
+        `account ${account.name}`,
+        async () => {
+          const seen = reports?.find((one) => one.name === account.name);
+          if (seen) {
+            if (seen.wall) throw new Error(`walled (${seen.wall.code}) until ${seen.wall.until}: ${seen.wall.reason}`);
+            return describeAccount(seen);
+          }
+          const status = await checkLoginState({ config, account });
+          if (!status.valid) throw new Error(status.reason);
+          return `signed in${status.credits !== undefined ? `; ${status.credits} credits` : ""}${status.expiresAt ? `; login ends ${status.expiresAt}` : ""}`;
+        },
+        `producer session import <file> --account ${account.name}`,
+      );
     }
   }
-  await check("socket", async () => {
-    if (daemonUp) return `a daemon is running on ${config.daemon.socketPath}`;
-    const existing = fs.lstatSync(config.daemon.socketPath, { throwIfNoEntry: false });
-    if (existing && !existing.isSocket()) throw new Error(`${config.daemon.socketPath} exists and is not a socket`);
-    return existing ? "a stale socket (the daemon replaces it at start)" : `free (${config.daemon.socketPath})`;
-  }, "remove the file at daemon.socketPath, or choose another path");
+  await check(
+    "socket",
+    async () => {
+      if (daemonUp) return `a daemon is running on ${config.daemon.socketPath}`;
+      const existing = fs.lstatSync(config.daemon.socketPath, { throwIfNoEntry: false });
+      if (existing && !existing.isSocket()) throw new Error(`${config.daemon.socketPath} exists and is not a socket`);
+      return existing ? "a stale socket (the daemon replaces it at start)" : `free (${config.daemon.socketPath})`;
+    },
+    "remove the file at daemon.socketPath, or choose another path",
+  );
   return report(results);
 }
 

@@ -11,7 +11,19 @@ import { UsageError } from "./usage-error.js";
 const NEEDS_A_PERSON = new Set(["SESSION_EXPIRED", "CHALLENGE", "QUOTA_EXHAUSTED", "LOGIN_FAILED"]);
 
 export const GENERATE_OPTIONS = {
-  ...valueOptions("title", "project", "user", "format", "lyrics", "mode", "model", "bpm", "duration-secs", "seed", "priority"),
+  ...valueOptions(
+    "title",
+    "project",
+    "user",
+    "format",
+    "lyrics",
+    "mode",
+    "model",
+    "bpm",
+    "duration-secs",
+    "seed",
+    "priority",
+  ),
   ...valueOptions("idempotency-key", "account", "pause-timeout"),
   ...flagOptions("instrumental", "stems", "direct", "wait", "json"),
 };
@@ -19,7 +31,10 @@ export const GENERATE_OPTIONS = {
 /** A number flag as given; a word stays a word, so the daemon's validation names the field. */
 const numberOrText = (value: string) => (/^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value);
 
-export function generateInput(values: Record<string, string | boolean | undefined>, prompt: string): GenerateMusicInput {
+export function generateInput(
+  values: Record<string, string | boolean | undefined>,
+  prompt: string,
+): GenerateMusicInput {
   const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
   const input: Record<string, unknown> = { prompt, useQueue: !values.direct };
   const strings: Array<[string, string]> = [
@@ -59,7 +74,11 @@ export class PausedExit extends Error {
  * Follows a job to its end, a line per change. While the queue is paused by a session problem the job's status
  * says so at once; after `pauseTimeoutMs` the command stops with `PausedExit`, the job left queued.
  */
-export async function follow(api: ProducerClient, jobId: string, options: { asJson: boolean; pauseTimeoutMs: number }): Promise<Job> {
+export async function follow(
+  api: ProducerClient,
+  jobId: string,
+  options: { asJson: boolean; pauseTimeoutMs: number },
+): Promise<Job> {
   const started = Date.now();
   let last: Job | undefined;
   let pausedSince: number | undefined;
@@ -75,7 +94,9 @@ export async function follow(api: ProducerClient, jobId: string, options: { asJs
             if (tty) process.stdout.write("\n");
             print(`  waiting: the queue is paused (${job.waiting.code}): ${job.waiting.reason}`);
           }
-          const waitMs = NEEDS_A_PERSON.has(job.waiting.code) ? options.pauseTimeoutMs : Math.max(options.pauseTimeoutMs, 60_000);
+          const waitMs = NEEDS_A_PERSON.has(job.waiting.code)
+            ? options.pauseTimeoutMs
+            : Math.max(options.pauseTimeoutMs, 60_000);
           timer = setTimeout(() => controller.abort(), waitMs);
         }
         continue;
@@ -111,7 +132,8 @@ async function generate(args: string[]): Promise<number> {
   const prompt = positionals.join(" ").trim();
   if (!prompt) throw new UsageError('producer generate needs a prompt: producer generate "a happy pop song"');
   const pauseTimeoutSecs = Number(values["pause-timeout"] ?? 0);
-  if (!Number.isFinite(pauseTimeoutSecs) || pauseTimeoutSecs < 0) throw new UsageError("--pause-timeout takes seconds (0 or more).");
+  if (!Number.isFinite(pauseTimeoutSecs) || pauseTimeoutSecs < 0)
+    throw new UsageError("--pause-timeout takes seconds (0 or more).");
   const client = daemonClient();
   const result = await client.generateMusic(generateInput(values, prompt));
   if (!values.wait && !values.direct) {

@@ -29,7 +29,10 @@ succeeded, or one that needs --resubmit).`;
 export const COMMAND_HELP: Record<string, string> = Object.fromEntries(
   COMMANDS.flatMap<[string, string]>((command) => [
     [command.name, command.help],
-    ...Object.entries(command.subcommandHelp ?? {}).map(([word, help]): [string, string] => [`${command.name} ${word}`, help]),
+    ...Object.entries(command.subcommandHelp ?? {}).map(([word, help]): [string, string] => [
+      `${command.name} ${word}`,
+      help,
+    ]),
   ]),
 );
 

@@ -27,7 +27,11 @@ succeeded cannot be retried (exit 7).`,
       if (values.json) json(job);
       else {
         print(describeJob(job));
-        print(job.submission ? "  fetching the songs of its submission: nothing is submitted again" : "  submitted again: this spends credits");
+        print(
+          job.submission
+            ? "  fetching the songs of its submission: nothing is submitted again"
+            : "  submitted again: this spends credits",
+        );
       }
       return 0;
     }

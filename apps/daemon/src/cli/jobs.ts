@@ -8,7 +8,10 @@ export const jobsCommand: Command = {
   name: "jobs",
   help: `producer jobs [--status queued|generating|…|succeeded|failed|cancelled] [--limit N] [--json] — newest first`,
   async run(args) {
-    const { values } = parseArgs({ args, options: { status: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } } });
+    const { values } = parseArgs({
+      args,
+      options: { status: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } },
+    });
     const page = await daemonClient().listJobs({
       ...(values.status ? { status: values.status as "queued" } : {}),
       ...(values.limit ? { limit: Number(values.limit) } : {}),

@@ -19,7 +19,12 @@ async function serveMcp(): Promise<number> {
   const server = createMcpServer({
     producer: api,
     // A daemon without a browser has no accounts to report.
-    accounts: () => api.listAccounts().catch((error: unknown) => (ProducerError.isInstance(error) && error.code === "NOT_FOUND" ? [] : Promise.reject(error))),
+    accounts: () =>
+      api
+        .listAccounts()
+        .catch((error: unknown) =>
+          ProducerError.isInstance(error) && error.code === "NOT_FOUND" ? [] : Promise.reject(error),
+        ),
     site: config.site,
     version: packageVersion(),
     ...(config.daemon.port !== undefined ? { audioBase: `http://${config.daemon.host}:${config.daemon.port}` } : {}),

@@ -6,8 +6,13 @@ import { json, print } from "./output.js";
 import { UsageError } from "./usage-error.js";
 
 /** How long a saved login lasts, as a user reads it after `session init` or `import`. */
-function loginEnd(summary: { expiresAt: string | undefined; refreshable: boolean; accessTokenExpiresAt: string | undefined }): string {
-  if (summary.refreshable) return `; access token until ${summary.accessTokenExpiresAt ?? "(unknown)"}, renewed by its refresh token`;
+function loginEnd(summary: {
+  expiresAt: string | undefined;
+  refreshable: boolean;
+  accessTokenExpiresAt: string | undefined;
+}): string {
+  if (summary.refreshable)
+    return `; access token until ${summary.accessTokenExpiresAt ?? "(unknown)"}, renewed by its refresh token`;
   return summary.expiresAt ? `; signed in until ${summary.expiresAt}` : "";
 }
 
@@ -46,16 +51,24 @@ www.producer.ai cookies; a running daemon picks it up at once.`,
       return 0;
     }
     if (action === "import") {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { account: { type: "string" } } });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { account: { type: "string" } },
+      });
       const source = positionals[0];
       if (!source) throw new UsageError("producer session import needs a file (or - for standard input).");
       const text = source === "-" ? fs.readFileSync(0, "utf8") : source;
       const account = values.account ? config.accounts.find((one) => one.name === values.account) : undefined;
       if (values.account && !account) {
-        throw new UsageError(`There is no account ${values.account}; the accounts are ${config.accounts.map((one) => one.name).join(", ")}.`);
+        throw new UsageError(
+          `There is no account ${values.account}; the accounts are ${config.accounts.map((one) => one.name).join(", ")}.`,
+        );
       }
       const summary = importLoginState({ config, source: text, ...(account ? { stateFile: account.stateFile } : {}) });
-      print(`saved ${summary.cookies} cookies to ${summary.stateFile} (mode 0600)${summary.authCookie ? `; auth cookie ${summary.authCookie}${loginEnd(summary)}` : "; no auth cookie found"}`);
+      print(
+        `saved ${summary.cookies} cookies to ${summary.stateFile} (mode 0600)${summary.authCookie ? `; auth cookie ${summary.authCookie}${loginEnd(summary)}` : "; no auth cookie found"}`,
+      );
       return 0;
     }
     if (action === "check") {
@@ -64,9 +77,14 @@ www.producer.ai cookies; a running daemon picks it up at once.`,
       if (values.json) json(status);
       else {
         print(`${status.valid ? "✓ valid" : "✗ needs re-auth"}: ${status.reason}`);
-        if (status.expiresAt) print(`  login ends ${status.expiresAt}${status.expiresInSecs ? ` (in ${formatDuration(status.expiresInSecs)})` : ""}`);
+        if (status.expiresAt)
+          print(
+            `  login ends ${status.expiresAt}${status.expiresInSecs ? ` (in ${formatDuration(status.expiresInSecs)})` : ""}`,
+          );
         if (status.refreshable) {
-          print(`  access token ends ${status.accessTokenExpiresAt ?? "(unknown)"}; the page renews it with the saved refresh token, which keeps the login alive`);
+          print(
+            `  access token ends ${status.accessTokenExpiresAt ?? "(unknown)"}; the page renews it with the saved refresh token, which keeps the login alive`,
+          );
         }
         if (status.credits !== undefined) print(`  credits: ${status.credits}`);
         if (status.warning) print(`  ! ${status.warning}`);

@@ -11,8 +11,11 @@ function printProfile(asJson: boolean | undefined): number {
   else {
     const entries = profileEntries(resolved);
     const width = Math.max(...entries.map((entry) => entry.key.length));
-    print(`profile ${resolved.config.site.profile} (${resolved.config.site.flow}); save --json as a file and set site.profile to it to edit`);
-    for (const entry of entries) print(`  ${entry.key.padEnd(width)}  ${JSON.stringify(entry.value)}  (${entry.source})`);
+    print(
+      `profile ${resolved.config.site.profile} (${resolved.config.site.flow}); save --json as a file and set site.profile to it to edit`,
+    );
+    for (const entry of entries)
+      print(`  ${entry.key.padEnd(width)}  ${JSON.stringify(entry.value)}  (${entry.source})`);
   }
   return 0;
 }
@@ -22,19 +25,31 @@ async function checkSite(asJson: boolean | undefined): Promise<number> {
   const { config } = loadConfig();
   const { BrowserSession } = await import("@producer/session");
   const { createDaemonLogger } = await import("../logger.js");
-  const browser = new BrowserSession({ config, logger: createDaemonLogger(config.log.level === "info" ? "warn" : config.log.level) });
+  const browser = new BrowserSession({
+    config,
+    logger: createDaemonLogger(config.log.level === "info" ? "warn" : config.log.level),
+  });
   try {
     const report = await browser.checkSite();
     if (asJson) json(report);
     else {
-      print(`profile ${report.profile} on ${report.baseUrl}${report.credits !== undefined ? ` — ${report.credits} credits` : ""}`);
+      print(
+        `profile ${report.profile} on ${report.baseUrl}${report.credits !== undefined ? ` — ${report.credits} credits` : ""}`,
+      );
       const width = Math.max(...report.checks.map((check) => check.locator.length));
       for (const check of report.checks) {
         const mark = check.found === true ? "found    " : check.found === false ? "NOT FOUND" : "—        ";
-        print(`  ${check.locator.padEnd(width)}  ${mark}  ${check.where}${check.note ? ` (${check.note})` : ""}${check.found === false ? `  ${check.value}` : ""}`);
-        for (const candidate of check.candidates ?? []) print(`  ${"".padEnd(width)}    nearest on the page: ${JSON.stringify(candidate.locator)}`);
+        print(
+          `  ${check.locator.padEnd(width)}  ${mark}  ${check.where}${check.note ? ` (${check.note})` : ""}${check.found === false ? `  ${check.value}` : ""}`,
+        );
+        for (const candidate of check.candidates ?? [])
+          print(`  ${"".padEnd(width)}    nearest on the page: ${JSON.stringify(candidate.locator)}`);
       }
-      print(report.ok ? "the site matches the profile" : "the site no longer matches the profile: override the locators marked NOT FOUND (site.locators)");
+      print(
+        report.ok
+          ? "the site matches the profile"
+          : "the site no longer matches the profile: override the locators marked NOT FOUND (site.locators)",
+      );
     }
     return report.ok ? 0 : 6;
   } finally {
@@ -55,7 +70,8 @@ valid profile file: save it, edit a drifted locator, and set site.profile to its
   },
   async run(args) {
     const [action, ...rest] = args;
-    if (action !== "check" && action !== "profile") throw new UsageError("producer site check [--json] | producer site profile [--json]");
+    if (action !== "check" && action !== "profile")
+      throw new UsageError("producer site check [--json] | producer site profile [--json]");
     const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
     return action === "profile" ? printProfile(values.json) : checkSite(values.json);
   },

@@ -9,7 +9,10 @@ export const tracksCommand: Command = {
   name: "tracks",
   help: `producer tracks [--project P] [--user U] [--job J] [--account A] [--limit N] [--json] — stored tracks, newest first`,
   async run(args) {
-    const { values } = parseArgs({ args, options: { ...valueOptions("project", "user", "job", "account", "limit"), ...flagOptions("json") } });
+    const { values } = parseArgs({
+      args,
+      options: { ...valueOptions("project", "user", "job", "account", "limit"), ...flagOptions("json") },
+    });
     const page = await daemonClient().listTracks({
       ...(values.project ? { projectId: values.project } : {}),
       ...(values.user ? { userId: values.user } : {}),

@@ -32,7 +32,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.onError((error, c) => errorResponse(error, c, c.get("logger") ?? logger));
   app.notFound((c) =>
-    c.json({ error: { code: "NOT_FOUND", message: `No route ${c.req.method} ${c.req.path}.`, retryable: false }, requestId: c.get("requestId") }, 404),
+    c.json(
+      {
+        error: { code: "NOT_FOUND", message: `No route ${c.req.method} ${c.req.path}.`, retryable: false },
+        requestId: c.get("requestId"),
+      },
+      404,
+    ),
   );
 
   app.use(requestId({ headerName: "x-request-id" }));
@@ -57,7 +63,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", jobRoutes(deps, redact));
   app.route("/", trackRoutes(deps));
   app.route("/", accountRoutes(deps));
-  app.route("/", signInLinkRoutes({ host: config.daemon.host, token: tcpToken, port: () => deps.tcpPort?.(), codes: signInCodes }));
+  app.route(
+    "/",
+    signInLinkRoutes({ host: config.daemon.host, token: tcpToken, port: () => deps.tcpPort?.(), codes: signInCodes }),
+  );
   if (config.daemon.legacyRoutes) app.route(config.daemon.legacyPrefix, legacyRoutes(config, deps.service));
   return app;
 }

@@ -76,15 +76,26 @@ export class SignInCodes {
  * `POST /login` takes the token from the status page's form; `GET /login?code=` a one-time code from
  * `producer open`. Either keeps the token in an HttpOnly, same-site cookie. Attempts are limited per client.
  */
-export function addSignIn<E extends Env>(app: Hono<E>, options: { token: string; attemptsPerMinute: number; codes: SignInCodes }): void {
+export function addSignIn<E extends Env>(
+  app: Hono<E>,
+  options: { token: string; attemptsPerMinute: number; codes: SignInCodes },
+): void {
   const limiter = new AttemptLimiter(options.attemptsPerMinute);
   const signIn = (c: Context<E>) => {
-    setCookie(c, TOKEN_COOKIE, options.token, { httpOnly: true, sameSite: "Strict", path: "/", secure: new URL(c.req.url).protocol === "https:" });
+    setCookie(c, TOKEN_COOKIE, options.token, {
+      httpOnly: true,
+      sameSite: "Strict",
+      path: "/",
+      secure: new URL(c.req.url).protocol === "https:",
+    });
     return c.redirect("/", 303);
   };
   const limit = (c: Context<E>) => {
     const waitMs = limiter.waitFor(requestSource(c).client);
-    if (waitMs !== undefined) throw new RateLimitedError("Too many failed sign-in attempts; wait a minute.", { details: { retryAfterMs: waitMs } });
+    if (waitMs !== undefined)
+      throw new RateLimitedError("Too many failed sign-in attempts; wait a minute.", {
+        details: { retryAfterMs: waitMs },
+      });
   };
   const refuse = (c: Context<E>, problem: string) => {
     limiter.failed(requestSource(c).client);
@@ -99,7 +110,8 @@ export function addSignIn<E extends Env>(app: Hono<E>, options: { token: string;
   });
   app.get("/login", (c) => {
     limit(c);
-    if (!options.codes.redeem(c.req.query("code") ?? "")) return refuse(c, "That sign-in link is used up or too old: run `producer open` again.");
+    if (!options.codes.redeem(c.req.query("code") ?? ""))
+      return refuse(c, "That sign-in link is used up or too old: run `producer open` again.");
     return signIn(c);
   });
 }

@@ -1,7 +1,13 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { InvalidInputError, toProducerError, type Logger, type ProducerError, type ProducerErrorCode } from "@producer/utils";
+import {
+  InvalidInputError,
+  toProducerError,
+  type Logger,
+  type ProducerError,
+  type ProducerErrorCode,
+} from "@producer/utils";
 import type { AppEnv } from "./app-deps.js";
 
 /** The one place an error code becomes an HTTP status: a new code not given one here fails the typecheck. */
@@ -65,8 +71,10 @@ export function errorResponse(error: unknown, c: Context<AppEnv>, logger: Logger
     logger.info({ requestId, code: failure.code, status }, failure.message);
   }
   const headers: Record<string, string> = {};
-  if (failure.code === "RATE_LIMITED") headers["retry-after"] = String(Math.max(1, Math.ceil(Number(failure.details.retryAfterMs ?? 1000) / 1000)));
-  if (failure.code === "QUEUE_FULL") headers["retry-after"] = String(Math.max(1, Math.ceil(Number(failure.details.retryAfterMs ?? 1000) / 1000)));
+  if (failure.code === "RATE_LIMITED")
+    headers["retry-after"] = String(Math.max(1, Math.ceil(Number(failure.details.retryAfterMs ?? 1000) / 1000)));
+  if (failure.code === "QUEUE_FULL")
+    headers["retry-after"] = String(Math.max(1, Math.ceil(Number(failure.details.retryAfterMs ?? 1000) / 1000)));
   if (failure.code === "UNAUTHORIZED") headers["www-authenticate"] = 'Bearer realm="producer"';
   return c.json({ error: body, requestId }, status, headers);
 }

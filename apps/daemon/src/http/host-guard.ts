@@ -48,8 +48,12 @@ export function hostGuard(options: { host: string; extra: readonly string[] }): 
     const origin = c.req.header("origin");
     if (source.transport === "tcp") {
       const names = namesFor(source.localPort ?? 0);
-      if (!names.has(host)) throw new ForbiddenError(`Requests for ${JSON.stringify(host)} are refused: this daemon answers to ${[...names].join(", ")} (daemon.allowedHosts adds names).`);
-      if (origin !== undefined && !names.has(originHost(origin) ?? "")) throw new ForbiddenError("Requests from another site's page are refused.");
+      if (!names.has(host))
+        throw new ForbiddenError(
+          `Requests for ${JSON.stringify(host)} are refused: this daemon answers to ${[...names].join(", ")} (daemon.allowedHosts adds names).`,
+        );
+      if (origin !== undefined && !names.has(originHost(origin) ?? ""))
+        throw new ForbiddenError("Requests from another site's page are refused.");
     } else if (origin !== undefined && originHost(origin) !== host) {
       throw new ForbiddenError("Requests from another site's page are refused.");
     }

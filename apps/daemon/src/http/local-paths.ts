@@ -12,7 +12,8 @@ export function pathRedactor(dirs: { dataDir: string; artifactsDir: string }): (
   const data = path.resolve(dirs.dataDir) + path.sep;
   const dataUrl = pathToFileURL(data).href;
   const text = (value: string): string => {
-    if (value.startsWith(artifacts)) return `/v1/artifacts/${value.slice(artifacts.length).split(path.sep).map(encodeURIComponent).join("/")}`;
+    if (value.startsWith(artifacts))
+      return `/v1/artifacts/${value.slice(artifacts.length).split(path.sep).map(encodeURIComponent).join("/")}`;
     if (value.startsWith(data)) return `<dataDir>/${value.slice(data.length)}`;
     if (value.startsWith(dataUrl)) return `file://<dataDir>/${value.slice(dataUrl.length)}`;
     // Paths inside messages ("… saved in /home/…/artifacts/…").
@@ -21,7 +22,8 @@ export function pathRedactor(dirs: { dataDir: string; artifactsDir: string }): (
   const walk = (value: unknown): unknown => {
     if (typeof value === "string") return text(value);
     if (Array.isArray(value)) return value.map(walk);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]));
+    if (value && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]));
     return value;
   };
   return walk;
@@ -31,7 +33,11 @@ export function pathRedactor(dirs: { dataDir: string; artifactsDir: string }): (
 export function redactLocalPaths(redact: (value: unknown) => unknown): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    if (requestSource(c).transport !== "tcp" || !(c.res.headers.get("content-type") ?? "").startsWith("application/json")) return;
+    if (
+      requestSource(c).transport !== "tcp" ||
+      !(c.res.headers.get("content-type") ?? "").startsWith("application/json")
+    )
+      return;
     const body = (await c.res.text()) || "null";
     const headers = new Headers(c.res.headers);
     headers.delete("content-length");

@@ -25,9 +25,11 @@ export async function renderMetrics(
 ): Promise<string> {
   const status = await service.status();
   const out: string[] = [];
-  const metric = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  const metric = (name: string, type: string, help: string) =>
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
   metric("producer_jobs", "gauge", "Jobs in the store by status.");
-  for (const jobStatus of JOB_STATUSES) out.push(line("producer_jobs", { status: jobStatus }, status.jobsByStatus[jobStatus] ?? 0));
+  for (const jobStatus of JOB_STATUSES)
+    out.push(line("producer_jobs", { status: jobStatus }, status.jobsByStatus[jobStatus] ?? 0));
   metric("producer_queue_depth", "gauge", "Jobs waiting to run.");
   out.push(line("producer_queue_depth", {}, status.queueDepth));
   metric("producer_jobs_active", "gauge", "Jobs this daemon is running.");
@@ -54,17 +56,38 @@ export async function renderMetrics(
       metric(name, type, help);
       for (const account of accounts) out.push(line(name, { account: account.name }, value(account)));
     };
-    each("producer_account_usable", "gauge", "1 while the account can take jobs (signed in, not walled, not paused).", (account) =>
-      account.signedIn !== false && !account.wall && !account.paused ? 1 : 0,
+    each(
+      "producer_account_usable",
+      "gauge",
+      "1 while the account can take jobs (signed in, not walled, not paused).",
+      (account) => (account.signedIn !== false && !account.wall && !account.paused ? 1 : 0),
     );
-    each("producer_account_walled", "gauge", "1 while the account is behind a wall.", (account) => (account.wall ? 1 : 0));
-    each("producer_account_credits", "gauge", "The account's last known credit balance (-1 when unknown).", (account) => account.credits ?? -1);
+    each("producer_account_walled", "gauge", "1 while the account is behind a wall.", (account) =>
+      account.wall ? 1 : 0,
+    );
+    each(
+      "producer_account_credits",
+      "gauge",
+      "The account's last known credit balance (-1 when unknown).",
+      (account) => account.credits ?? -1,
+    );
     each("producer_account_jobs_running", "gauge", "Generations running on the account.", (account) => account.running);
-    each("producer_account_generations_total", "counter", "Generations the account finished.", (account) => account.generations);
-    each("producer_account_credits_spent_total", "counter", "Credits the account's finished generations cost.", (account) => account.creditsSpent);
+    each(
+      "producer_account_generations_total",
+      "counter",
+      "Generations the account finished.",
+      (account) => account.generations,
+    );
+    each(
+      "producer_account_credits_spent_total",
+      "counter",
+      "Credits the account's finished generations cost.",
+      (account) => account.creditsSpent,
+    );
     metric("producer_account_failures_total", "counter", "Failed generations on the account, by error code.");
     for (const account of accounts) {
-      for (const [code, count] of Object.entries(account.failures)) out.push(line("producer_account_failures_total", { account: account.name, code }, count));
+      for (const [code, count] of Object.entries(account.failures))
+        out.push(line("producer_account_failures_total", { account: account.name, code }, count));
     }
   }
   metric("producer_http_responses_total", "counter", "HTTP responses by status code.");

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { createGenerationBodySchema, listGenerationsQuerySchema, listTracksQuerySchema } from "./schemas.js";
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "openapi-3.0" });
+const json = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "openapi-3.0" });
 
 const errorSchema = {
   type: "object",
@@ -49,7 +50,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
       "/v1/generations": {
         post: {
           summary: "Generate music (queued, or direct with useQueue: false)",
-          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/CreateGeneration" } } } },
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/CreateGeneration" } } },
+          },
           responses: {
             "200": { description: "The job ended within the wait; the tracks are in the answer." },
             "202": { description: "Queued (or still running past the wait)." },
@@ -59,15 +63,28 @@ export function openApiDocument(version: string): Record<string, unknown> {
             "429": errorResponse("The queue is full; see Retry-After."),
           },
         },
-        get: { summary: "List jobs", parameters: queryParameters(listGenerationsQuerySchema), responses: { "200": { description: "A page of jobs." } } },
+        get: {
+          summary: "List jobs",
+          parameters: queryParameters(listGenerationsQuerySchema),
+          responses: { "200": { description: "A page of jobs." } },
+        },
       },
       "/v1/generations/{id}": {
-        get: { summary: "One job", parameters: [idParameter], responses: { "200": { description: "The job." }, "404": errorResponse("No such job.") } },
-        delete: { summary: "Cancel a job", parameters: [idParameter], responses: { "200": { description: "The job, cancelled or stopping." } } },
+        get: {
+          summary: "One job",
+          parameters: [idParameter],
+          responses: { "200": { description: "The job." }, "404": errorResponse("No such job.") },
+        },
+        delete: {
+          summary: "Cancel a job",
+          parameters: [idParameter],
+          responses: { "200": { description: "The job, cancelled or stopping." } },
+        },
       },
       "/v1/jobs/{id}/retry": {
         post: {
-          summary: "Run an ended job again: a recoverable one from its submission (nothing paid again); { resubmit: true } submits anew",
+          summary:
+            "Run an ended job again: a recoverable one from its submission (nothing paid again); { resubmit: true } submits anew",
           parameters: [idParameter],
           responses: {
             "200": { description: "The job, queued again." },
@@ -83,16 +100,32 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { "200": { description: "text/event-stream" } },
         },
       },
-      "/v1/tracks": { get: { summary: "List tracks", parameters: queryParameters(listTracksQuerySchema), responses: { "200": { description: "A page of tracks." } } } },
-      "/v1/tracks/{id}": { get: { summary: "One track", parameters: [idParameter], responses: { "200": { description: "The track." } } } },
+      "/v1/tracks": {
+        get: {
+          summary: "List tracks",
+          parameters: queryParameters(listTracksQuerySchema),
+          responses: { "200": { description: "A page of tracks." } },
+        },
+      },
+      "/v1/tracks/{id}": {
+        get: { summary: "One track", parameters: [idParameter], responses: { "200": { description: "The track." } } },
+      },
       "/v1/tracks/{id}/audio": {
         get: {
           summary: "The track's audio, streamed from storage",
           parameters: [idParameter],
-          responses: { "200": { description: "The audio bytes (audio/wav, audio/mpeg, audio/mp4)." }, "404": { description: "No such track, or its object is gone." } },
+          responses: {
+            "200": { description: "The audio bytes (audio/wav, audio/mpeg, audio/mp4)." },
+            "404": { description: "No such track, or its object is gone." },
+          },
         },
       },
-      "/v1/queue": { get: { summary: "The queue: jobs by status, depth, pause", responses: { "200": { description: "The queue." } } } },
+      "/v1/queue": {
+        get: {
+          summary: "The queue: jobs by status, depth, pause",
+          responses: { "200": { description: "The queue." } },
+        },
+      },
       "/v1/queue/jobs": {
         get: {
           summary: "The queued jobs in the order they will run, each with its position",
@@ -100,12 +133,37 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { "200": { description: "{ jobs: Job[] }" } },
         },
       },
-      "/mcp": { post: { summary: "The MCP server (Streamable HTTP): the same tools as `producer mcp`", responses: { "200": { description: "JSON-RPC over HTTP" } } } },
-      "/": { get: { summary: "The status page: queue, jobs, tracks with players, accounts", responses: { "200": { description: "text/html" } } } },
-      "/v1/session": { get: { summary: "Whether the ProducerAI session is usable (the last check; never opens the site)", responses: { "200": { description: "The session." } } } },
-      "/v1/session/check": { post: { summary: "Check the ProducerAI session now (opens the site once)", responses: { "200": { description: "The session." } } } },
+      "/mcp": {
+        post: {
+          summary: "The MCP server (Streamable HTTP): the same tools as `producer mcp`",
+          responses: { "200": { description: "JSON-RPC over HTTP" } },
+        },
+      },
+      "/": {
+        get: {
+          summary: "The status page: queue, jobs, tracks with players, accounts",
+          responses: { "200": { description: "text/html" } },
+        },
+      },
+      "/v1/session": {
+        get: {
+          summary: "Whether the ProducerAI session is usable (the last check; never opens the site)",
+          responses: { "200": { description: "The session." } },
+        },
+      },
+      "/v1/session/check": {
+        post: {
+          summary: "Check the ProducerAI session now (opens the site once)",
+          responses: { "200": { description: "The session." } },
+        },
+      },
       "/healthz": { get: { summary: "Alive", responses: { "200": { description: "ok" } } } },
-      "/readyz": { get: { summary: "Ready: browser, session, database, storage", responses: { "200": { description: "ready" }, "503": { description: "not ready, with reasons" } } } },
+      "/readyz": {
+        get: {
+          summary: "Ready: browser, session, database, storage",
+          responses: { "200": { description: "ready" }, "503": { description: "not ready, with reasons" } },
+        },
+      },
       "/metrics": { get: { summary: "Prometheus metrics", responses: { "200": { description: "text/plain" } } } },
     },
   };

@@ -8,7 +8,10 @@ export function parseWith<Schema extends z.ZodType>(schema: Schema, value: unkno
   const result = schema.safeParse(value);
   if (!result.success) {
     const fields = issuesToFields(result.error.issues);
-    throw new InvalidInputError(`Invalid ${what}: ${[...new Set(fields.map((field) => field.path || what))].join(", ")}.`, fields);
+    throw new InvalidInputError(
+      `Invalid ${what}: ${[...new Set(fields.map((field) => field.path || what))].join(", ")}.`,
+      fields,
+    );
   }
   return result.data;
 }

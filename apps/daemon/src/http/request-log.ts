@@ -13,6 +13,9 @@ export function requestLog(logger: Logger, responses: Map<string, number>): Midd
     await next();
     const status = String(c.res.status);
     responses.set(status, (responses.get(status) ?? 0) + 1);
-    c.get("logger").debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started }, "request");
+    c.get("logger").debug(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started },
+      "request",
+    );
   };
 }

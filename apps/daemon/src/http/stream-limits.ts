@@ -18,14 +18,20 @@ export class StreamLimits {
   take(client: string): () => void {
     const held = this.byClient.get(client) ?? 0;
     if (this.total >= this.caps.total) {
-      throw new RateLimitedError(`${this.total} event streams are open, the most this daemon keeps (daemon.maxEventStreams); close one or poll the job.`, {
-        details: { retryAfterMs: 5000, open: this.total },
-      });
+      throw new RateLimitedError(
+        `${this.total} event streams are open, the most this daemon keeps (daemon.maxEventStreams); close one or poll the job.`,
+        {
+          details: { retryAfterMs: 5000, open: this.total },
+        },
+      );
     }
     if (held >= this.caps.perClient) {
-      throw new RateLimitedError(`This client holds ${held} event streams, the most one may (daemon.maxEventStreamsPerClient); close one or poll the job.`, {
-        details: { retryAfterMs: 5000, open: held },
-      });
+      throw new RateLimitedError(
+        `This client holds ${held} event streams, the most one may (daemon.maxEventStreamsPerClient); close one or poll the job.`,
+        {
+          details: { retryAfterMs: 5000, open: held },
+        },
+      );
     }
     this.total += 1;
     this.byClient.set(client, held + 1);

@@ -8,11 +8,23 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
  * notifications on that POST's own event stream. There is no stream to open with GET, nor a session to end with
  * DELETE.
  */
-export async function handleMcpRequest(c: Context, hostNames: string[] | undefined, createServer: (origin: string) => McpServer): Promise<Response> {
+export async function handleMcpRequest(
+  c: Context,
+  hostNames: string[] | undefined,
+  createServer: (origin: string) => McpServer,
+): Promise<Response> {
   if (c.req.method !== "POST") {
-    return c.json({ jsonrpc: "2.0", error: { code: -32000, message: "Method not allowed: this MCP server is stateless; POST each message." }, id: null }, 405, {
-      allow: "POST",
-    });
+    return c.json(
+      {
+        jsonrpc: "2.0",
+        error: { code: -32000, message: "Method not allowed: this MCP server is stateless; POST each message." },
+        id: null,
+      },
+      405,
+      {
+        allow: "POST",
+      },
+    );
   }
   const server = createServer(new URL(c.req.url).origin);
   // The SDK's own DNS-rebinding checks, on top of the daemon's: over TCP, Host and Origin must name the daemon.

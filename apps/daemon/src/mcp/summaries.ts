@@ -4,8 +4,24 @@ import type { AccountReport } from "@producer/utils";
 /** The facts of a stored song an agent is given as the track store has them. */
 type TrackFacts = Pick<
   Track,
-  "jobId" | "title" | "songIndex" | "format" | "durationSecs" | "sampleRate" | "channels" | "bitrate" | "sizeBytes" | "sha256"
-  | "model" | "seed" | "bpm" | "stem" | "projectId" | "userId" | "account" | "createdAt"
+  | "jobId"
+  | "title"
+  | "songIndex"
+  | "format"
+  | "durationSecs"
+  | "sampleRate"
+  | "channels"
+  | "bitrate"
+  | "sizeBytes"
+  | "sha256"
+  | "model"
+  | "seed"
+  | "bpm"
+  | "stem"
+  | "projectId"
+  | "userId"
+  | "account"
+  | "createdAt"
 >;
 
 /** What an agent needs of a stored song: where it is, what it is, how to play it. */
@@ -78,7 +94,10 @@ export function describeStep(job: Job): string {
   }
   const progress = job.progress;
   if (!progress || DONE.has(job.status)) return job.status;
-  const song = progress.songNumber !== undefined && progress.songCount !== undefined ? ` song ${progress.songNumber} of ${progress.songCount}` : "";
+  const song =
+    progress.songNumber !== undefined && progress.songCount !== undefined
+      ? ` song ${progress.songNumber} of ${progress.songCount}`
+      : "";
   return progress.stage === job.status ? `${job.status}${song}` : `${job.status}: ${progress.stage}${song}`;
 }
 
@@ -93,7 +112,10 @@ export function summarizeJob(job: Job, audioBase?: string): JobSummary {
     attempts: job.attempts,
     waiting: job.waiting,
     error: job.error ? { code: job.error.code, message: job.error.message, retryable: job.error.retryable } : null,
-    submitted: job.submission && job.submission.state !== "refused" ? { state: job.submission.state, at: job.submission.submittedAt } : null,
+    submitted:
+      job.submission && job.submission.state !== "refused"
+        ? { state: job.submission.state, at: job.submission.submittedAt }
+        : null,
     recoverable: job.recoverable,
     recovery: job.recovery,
     tracks: job.tracks.map((track) => summarizeTrack(track, audioBase)),
@@ -117,7 +139,13 @@ export function jobText(summary: JobSummary): string {
 }
 
 export function accountText(account: AccountReport): string {
-  const state = account.paused ? "paused" : account.wall ? `walled (${account.wall.code}: ${account.wall.reason})` : account.signedIn ? "ready" : "signed out";
+  const state = account.paused
+    ? "paused"
+    : account.wall
+      ? `walled (${account.wall.code}: ${account.wall.reason})`
+      : account.signedIn
+        ? "ready"
+        : "signed out";
   const credits = account.credits === null ? "balance unknown" : `${account.credits} credits`;
   return `- ${account.name}: ${state}, ${credits}, ${account.running} running`;
 }

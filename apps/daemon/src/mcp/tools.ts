@@ -13,7 +13,15 @@ import {
   type QueuedResult,
 } from "@producer/core";
 import { ProducerError, type AccountReport } from "@producer/utils";
-import { accountText, describeStep, jobText, summarizeJob, summarizeTrack, trackLine, type JobSummary } from "./summaries.js";
+import {
+  accountText,
+  describeStep,
+  jobText,
+  summarizeJob,
+  summarizeTrack,
+  trackLine,
+  type JobSummary,
+} from "./summaries.js";
 
 export interface McpToolsOptions {
   /** The queue: the daemon's service in the daemon, the daemon's client in `producer mcp`. */
@@ -66,7 +74,10 @@ function jobAnswer(job: Job, audioBase: string | undefined): { text: string; str
  */
 export function createMcpServer(options: McpToolsOptions): McpServer {
   const maxWaitSecs = options.maxWaitSecs ?? 600;
-  const server = new McpServer({ name: "producer", title: "ProducerAI music generation", version: options.version }, { instructions: INSTRUCTIONS });
+  const server = new McpServer(
+    { name: "producer", title: "ProducerAI music generation", version: options.version },
+    { instructions: INSTRUCTIONS },
+  );
   const context: ToolContext = {
     producer: options.producer,
     audioBase: options.audioBase,
@@ -97,7 +108,11 @@ function addGenerationTools(server: McpServer, context: ToolContext, site: McpTo
       title: "Generate music",
       description: `${cost}; splitting stems (stems: true) is charged by the site too. Queues one generation and answers at once with the job id and its place in the queue (or waits up to waitSecs for it). A job that fails before its prompt reaches the site costs nothing; one that reached it is never sent twice. Follow it with wait_for_generation.`,
       inputSchema: generateMusicInputSchema.omit({ useQueue: true }).extend({
-        waitSecs: waitSecs.optional().describe(`Wait this long for the job to end before answering (0, the default, answers at once; at most ${maxWaitSecs}).`),
+        waitSecs: waitSecs
+          .optional()
+          .describe(
+            `Wait this long for the job to end before answering (0, the default, answers at once; at most ${maxWaitSecs}).`,
+          ),
       }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
@@ -106,7 +121,13 @@ function addGenerationTools(server: McpServer, context: ToolContext, site: McpTo
         const { waitSecs: wait, ...input } = args;
         const queued = (await producer.generateMusic({ ...input, useQueue: true })) as QueuedResult;
         if (!wait) {
-          const summary = { jobId: queued.jobId, status: queued.status, position: queued.position, etaSecs: Math.round(queued.etaMs / 1000), reused: queued.reused };
+          const summary = {
+            jobId: queued.jobId,
+            status: queued.status,
+            position: queued.position,
+            etaSecs: Math.round(queued.etaMs / 1000),
+            reused: queued.reused,
+          };
           const text = queued.reused
             ? `Job ${queued.jobId} was already asked for with this idempotency key; nothing new was queued.`
             : `Queued job ${queued.jobId} at position ${queued.position} (about ${summary.etaSecs} s). Call wait_for_generation with this jobId.`;
@@ -122,7 +143,8 @@ function addGenerationTools(server: McpServer, context: ToolContext, site: McpTo
     "get_generation",
     {
       title: "Get a generation",
-      description: "Free. The job's state now: queued (with its position), running (with its step), or done (with its songs, or its error).",
+      description:
+        "Free. The job's state now: queued (with its position), running (with its step), or done (with its songs, or its error).",
       inputSchema: z.strictObject({ jobId: jobIdSchema.describe("The jobId generate_music answered.") }),
       annotations: READS_RECORDS,
     },
@@ -136,13 +158,19 @@ function addGenerationTools(server: McpServer, context: ToolContext, site: McpTo
       description: `Free. Waits for the job to end, at most timeoutSecs (default ${DEFAULT_WAIT_SECS}, at most ${maxWaitSecs}), sending progress notifications as it goes; answers with the state so far when the time runs out (done: false): call it again then. Songs take minutes on the real site.`,
       inputSchema: z.strictObject({
         jobId: jobIdSchema.describe("The jobId generate_music answered."),
-        timeoutSecs: waitSecs.min(1, "must be at least 1").optional().describe(`How long to wait (default ${DEFAULT_WAIT_SECS}).`),
+        timeoutSecs: waitSecs
+          .min(1, "must be at least 1")
+          .optional()
+          .describe(`How long to wait (default ${DEFAULT_WAIT_SECS}).`),
       }),
       annotations: READS_RECORDS,
     },
     ({ jobId, timeoutSecs }, extra) =>
       answer(async () => {
-        const { text, structured } = jobAnswer(await waitForJob(producer, jobId, timeoutSecs ?? DEFAULT_WAIT_SECS, extra), audioBase);
+        const { text, structured } = jobAnswer(
+          await waitForJob(producer, jobId, timeoutSecs ?? DEFAULT_WAIT_SECS, extra),
+          audioBase,
+        );
         return { text: structured.done ? text : `${text}\nNot done yet: call wait_for_generation again.`, structured };
       }),
   );
@@ -167,11 +195,15 @@ function addGenerationTools(server: McpServer, context: ToolContext, site: McpTo
         "Free for a job marked recoverable (its prompt reached the site before it ended): fetches that submission's songs by their ids, stores them and never submits again. A job that ended before anything reached the site is run again only with resubmit: true, which spends credits like a new generation (10 on the flow-2026 site). A job that succeeded cannot be retried.",
       inputSchema: z.strictObject({
         jobId: jobIdSchema.describe("The ended job to retry."),
-        resubmit: z.boolean().optional().describe("Submit the prompt again when nothing reached the site (spends credits)."),
+        resubmit: z
+          .boolean()
+          .optional()
+          .describe("Submit the prompt again when nothing reached the site (spends credits)."),
       }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    ({ jobId, resubmit }) => answer(async () => jobAnswer(await producer.retry(jobId, { resubmit: resubmit === true }), audioBase)),
+    ({ jobId, resubmit }) =>
+      answer(async () => jobAnswer(await producer.retry(jobId, { resubmit: resubmit === true }), audioBase)),
   );
 }
 
@@ -183,9 +215,16 @@ function addLibraryTools(server: McpServer, context: ToolContext, listAccounts: 
     "list_tracks",
     {
       title: "List stored songs",
-      description: "Free. The stored songs, newest first, with their URLs and audio facts; narrow by project, user, job or account. Page with nextCursor.",
+      description:
+        "Free. The stored songs, newest first, with their URLs and audio facts; narrow by project, user, job or account. Page with nextCursor.",
       inputSchema: trackQuerySchema.extend({
-        limit: z.number().int("must be a whole number").min(1, "must be at least 1").max(50, "must be at most 50").optional().describe("Songs per page (default 20)."),
+        limit: z
+          .number()
+          .int("must be a whole number")
+          .min(1, "must be at least 1")
+          .max(50, "must be at most 50")
+          .optional()
+          .describe("Songs per page (default 20)."),
       }),
       annotations: READS_RECORDS,
     },
@@ -193,7 +232,10 @@ function addLibraryTools(server: McpServer, context: ToolContext, listAccounts: 
       answer(async () => {
         const page = await producer.listTracks({ ...query, limit: query.limit ?? 20 });
         const tracks = page.tracks.map((track) => summarizeTrack(track, audioBase));
-        const text = tracks.length === 0 ? "No stored songs match." : `${tracks.length} songs:\n${tracks.map(trackLine).join("\n")}${page.nextCursor ? "\nMore: pass cursor." : ""}`;
+        const text =
+          tracks.length === 0
+            ? "No stored songs match."
+            : `${tracks.length} songs:\n${tracks.map(trackLine).join("\n")}${page.nextCursor ? "\nMore: pass cursor." : ""}`;
         return { text, structured: { tracks, nextCursor: page.nextCursor } };
       }),
   );
@@ -202,7 +244,8 @@ function addLibraryTools(server: McpServer, context: ToolContext, listAccounts: 
     "get_track",
     {
       title: "Get a stored song",
-      description: "Free. One stored song: its stored URL, the daemon's audio URL, and its audio facts (format, duration, sample rate, channels, bitrate, size, SHA-256).",
+      description:
+        "Free. One stored song: its stored URL, the daemon's audio URL, and its audio facts (format, duration, sample rate, channels, bitrate, size, SHA-256).",
       inputSchema: z.strictObject({ trackId: trackIdSchema.describe("A trackId from get_generation or list_tracks.") }),
       annotations: READS_RECORDS,
     },
@@ -218,7 +261,8 @@ function addLibraryTools(server: McpServer, context: ToolContext, listAccounts: 
     "account_status",
     {
       title: "Accounts and queue",
-      description: "Free. Each ProducerAI account (signed in, session time left, credit balance, wall and its reason, jobs running) and the queue (depth, running, whether it is paused and why).",
+      description:
+        "Free. Each ProducerAI account (signed in, session time left, credit balance, wall and its reason, jobs running) and the queue (depth, running, whether it is paused and why).",
       inputSchema: z.strictObject({}),
       annotations: READS_RECORDS,
     },
@@ -226,7 +270,10 @@ function addLibraryTools(server: McpServer, context: ToolContext, listAccounts: 
       answer(async () => {
         const [accounts, queue] = await Promise.all([listAccounts(), producer.status()]);
         const paused = queue.paused ? `paused (${queue.paused.code}: ${queue.paused.reason})` : "running";
-        const text = [`Queue ${paused}: ${queue.queueDepth} queued, ${queue.activeJobs} running.`, ...accounts.map(accountText)].join("\n");
+        const text = [
+          `Queue ${paused}: ${queue.queueDepth} queued, ${queue.activeJobs} running.`,
+          ...accounts.map(accountText),
+        ].join("\n");
         return { text, structured: { accounts, queue } };
       }),
   );
@@ -250,7 +297,10 @@ async function waitForJob(producer: ProducerBackend, jobId: string, seconds: num
     // Progress must grow with every notification.
     sent = Math.max(sent + 0.001, Math.round((Date.now() - started) / 100) / 10);
     await extra
-      .sendNotification({ method: "notifications/progress", params: { progressToken: token, progress: sent, total: seconds, message: describeStep(job) } })
+      .sendNotification({
+        method: "notifications/progress",
+        params: { progressToken: token, progress: sent, total: seconds, message: describeStep(job) },
+      })
       .catch(() => undefined);
   };
   const heartbeat = setInterval(() => void (last && notify(last)), HEARTBEAT_MS);
@@ -283,7 +333,9 @@ async function answer(work: () => Promise<{ text: string; structured: object }>)
     return {
       isError: true,
       content: [{ type: "text", text: `${code}: ${message}` }],
-      structuredContent: { error: { code, message, retryable: known ? error.retryable : false, ...(fields ? { fields } : {}) } },
+      structuredContent: {
+        error: { code, message, retryable: known ? error.retryable : false, ...(fields ? { fields } : {}) },
+      },
     };
   }
 }

@@ -4,8 +4,11 @@
 const chatHistory = document.getElementById("history");
 const banners = document.getElementById("banners");
 const input = /** @type {HTMLTextAreaElement} */ (document.getElementById("prompt"));
-const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-const toSignIn = () => { location.href = `/login?next=${encodeURIComponent(location.pathname)}`; };
+const escapeHtml = (text) =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+const toSignIn = () => {
+  location.href = `/login?next=${encodeURIComponent(location.pathname)}`;
+};
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 input.addEventListener("keydown", (event) => {
@@ -28,7 +31,10 @@ async function send(text) {
     body: JSON.stringify({ prompt: text }),
   });
   if (response.status === 401) return toSignIn();
-  if (response.status === 402) { banners.innerHTML = COMPOSER.quotaBanner; return; }
+  if (response.status === 402) {
+    banners.innerHTML = COMPOSER.quotaBanner;
+    return;
+  }
   if (!response.ok) {
     const failure = document.createElement("div");
     failure.className = "error-part";
@@ -92,9 +98,20 @@ function updateCards(reply, state) {
     }
     card.className = `${COMPOSER.cardClass} card`;
     card.innerHTML =
-      '<a class="song-link" href="' + COMPOSER.songPath + song.id + '"><span class="' + COMPOSER.titleClass + '">' + escapeHtml(song.title) + "</span></a>" +
-      ' <span class="duration">' + formatDuration(song.durationSecs) + "</span>" +
-      ' <button type="button" class="more" aria-label="' + COMPOSER.moreOptionsLabel + '" aria-haspopup="menu">&#8943;</button>';
+      '<a class="song-link" href="' +
+      COMPOSER.songPath +
+      song.id +
+      '"><span class="' +
+      COMPOSER.titleClass +
+      '">' +
+      escapeHtml(song.title) +
+      "</span></a>" +
+      ' <span class="duration">' +
+      formatDuration(song.durationSecs) +
+      "</span>" +
+      ' <button type="button" class="more" aria-label="' +
+      COMPOSER.moreOptionsLabel +
+      '" aria-haspopup="menu">&#8943;</button>';
     card.querySelector("button.more").addEventListener("click", (event) => {
       event.stopPropagation();
       openMenu(card, song);
@@ -143,7 +160,10 @@ function openDownloadMenu(menu, song) {
   const submenu = document.createElement("div");
   submenu.className = "menu submenu";
   if (!COMPOSER.bareMenus) submenu.setAttribute("role", "menu");
-  const pick = (format) => () => { closeMenus(); exportAndDownload(song, format); };
+  const pick = (format) => () => {
+    closeMenus();
+    exportAndDownload(song, format);
+  };
   submenu.append(
     menuItem(COMPOSER.formatLabels.mp3, pick("mp3")),
     menuItem(COMPOSER.formatLabels.m4a, pick("m4a")),

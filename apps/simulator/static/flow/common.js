@@ -5,22 +5,34 @@
 // Web Lock so two tabs never both rotate the refresh token; call `/__api/*`; show alerts and overlays; read a
 // job's message stream; follow a generation by its status and clips.
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+const escapeHtml = (text) =>
+  String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 const nowSecs = () => Math.floor(Date.now() / 1000);
 
 function cookieJar() {
-  return Object.fromEntries(document.cookie.split("; ").filter(Boolean).map((pair) => { const at = pair.indexOf("="); return [pair.slice(0, at), pair.slice(at + 1)]; }));
+  return Object.fromEntries(
+    document.cookie
+      .split("; ")
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf("=");
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+  );
 }
 function readSession() {
   const jar = cookieJar();
   let value = "";
-  for (let index = 0; jar[`${FLOW.cookieBase}.${index}`] !== undefined; index += 1) value += jar[`${FLOW.cookieBase}.${index}`];
+  for (let index = 0; jar[`${FLOW.cookieBase}.${index}`] !== undefined; index += 1)
+    value += jar[`${FLOW.cookieBase}.${index}`];
   if (!value.startsWith("base64-")) return null;
   const b64 = value.slice(7).replace(/-/g, "+").replace(/_/g, "/");
   try {
     const bytes = Uint8Array.from(atob(b64 + "===".slice((b64.length + 3) % 4)), (ch) => ch.charCodeAt(0));
     return JSON.parse(new TextDecoder().decode(bytes));
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 function writeSession(session) {
   const bytes = new TextEncoder().encode(JSON.stringify(session));
@@ -33,8 +45,10 @@ function writeSession(session) {
     // biome-ignore lint/suspicious/noDocumentCookie: the page keeps its login in this cookie, as supabase-js does
     document.cookie = `${FLOW.cookieBase}.${index}=${value.slice(at, at + FLOW.cookieChunkChars)}; path=/; max-age=${FLOW.cookieMaxAgeSecs}; samesite=lax`;
   }
-  // biome-ignore lint/suspicious/noDocumentCookie: the page keeps its login in this cookie, as supabase-js does
-  for (; jar[`${FLOW.cookieBase}.${index}`] !== undefined; index += 1) document.cookie = `${FLOW.cookieBase}.${index}=; path=/; max-age=0`;
+  for (; jar[`${FLOW.cookieBase}.${index}`] !== undefined; index += 1) {
+    // biome-ignore lint/suspicious/noDocumentCookie: the page keeps its login in this cookie, as supabase-js does
+    document.cookie = `${FLOW.cookieBase}.${index}=; path=/; max-age=0`;
+  }
 }
 const refreshMarginSecs = (session) => Math.min(60, Math.max(1, Math.floor((session.expires_in || 60) / 4)));
 
@@ -44,30 +58,47 @@ let refreshing = null;
 function refreshSession(staleAccessToken) {
   if (!refreshing) {
     const requestedAt = Date.now();
-    const renewedElsewhere = (current) => current && current.access_token !== staleAccessToken && current.expires_at - nowSecs() > refreshMarginSecs(current);
+    const renewedElsewhere = (current) =>
+      current &&
+      current.access_token !== staleAccessToken &&
+      current.expires_at - nowSecs() > refreshMarginSecs(current);
     const run = async () => {
       let current = readSession();
       // Waiting for the lock means another tab was refreshing: its cookie may take a moment to show here.
-      for (let tries = 0; Date.now() - requestedAt > 20 && tries < 10 && !renewedElsewhere(current); tries += 1) { await sleep(50); current = readSession(); }
+      for (let tries = 0; Date.now() - requestedAt > 20 && tries < 10 && !renewedElsewhere(current); tries += 1) {
+        await sleep(50);
+        current = readSession();
+      }
       if (!current?.refresh_token) return null;
       if (renewedElsewhere(current)) return current;
-      const response = await fetch("/auth/v1/token?grant_type=refresh_token", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refresh_token: current.refresh_token }) });
+      const response = await fetch("/auth/v1/token?grant_type=refresh_token", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ refresh_token: current.refresh_token }),
+      });
       if (!response.ok) return null;
       const session = await response.json();
       writeSession(session);
       return session;
     };
-    refreshing = (navigator.locks ? navigator.locks.request("sb-auth-token-refresh", run) : run()).finally(() => { refreshing = null; });
+    refreshing = (navigator.locks ? navigator.locks.request("sb-auth-token-refresh", run) : run()).finally(() => {
+      refreshing = null;
+    });
   }
   return refreshing;
 }
-function signOut() { location.href = "/login"; }
+function signOut() {
+  location.href = "/login";
+}
 async function keepSessionFresh() {
   for (;;) {
     const session = readSession();
     if (!session) return signOut();
     const waitMs = (session.expires_at - refreshMarginSecs(session)) * 1000 - Date.now();
-    if (waitMs > 0) { await sleep(Math.min(waitMs, 2 ** 31 - 1)); continue; }
+    if (waitMs > 0) {
+      await sleep(Math.min(waitMs, 2 ** 31 - 1));
+      continue;
+    }
     const renewed = await refreshSession(session.access_token).catch(() => null);
     if (!renewed) return signOut();
   }
@@ -75,10 +106,16 @@ async function keepSessionFresh() {
 
 async function api(path, init = {}, retried = false) {
   const token = readSession()?.access_token || "";
-  const response = await fetch(path, { ...init, headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...(init.headers || {}) } });
+  const response = await fetch(path, {
+    ...init,
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...(init.headers || {}) },
+  });
   if (response.status !== 401) return response;
   const renewed = retried ? null : await refreshSession(token).catch(() => null);
-  if (!renewed) { signOut(); throw new Error("signed out"); }
+  if (!renewed) {
+    signOut();
+    throw new Error("signed out");
+  }
   return api(path, init, true);
 }
 
@@ -108,7 +145,11 @@ function syncOverlays() {
   else app.removeAttribute("aria-hidden");
 }
 function wireOverlay(overlay) {
-  for (const button of overlay.querySelectorAll("[data-dismiss]")) button.addEventListener("click", () => { overlay.remove(); syncOverlays(); });
+  for (const button of overlay.querySelectorAll("[data-dismiss]"))
+    button.addEventListener("click", () => {
+      overlay.remove();
+      syncOverlays();
+    });
 }
 function showPromo() {
   if (document.querySelector('[data-overlay="promo"]')) return;
@@ -119,10 +160,17 @@ function showPromo() {
   wireOverlay(promo);
   syncOverlays();
 }
-document.addEventListener("keydown", (event) => {
-  const promo = document.querySelector('[data-overlay="promo"]');
-  if (event.key === "Escape" && promo) { promo.remove(); syncOverlays(); }
-}, true);
+document.addEventListener(
+  "keydown",
+  (event) => {
+    const promo = document.querySelector('[data-overlay="promo"]');
+    if (event.key === "Escape" && promo) {
+      promo.remove();
+      syncOverlays();
+    }
+  },
+  true,
+);
 for (const overlay of document.querySelectorAll("[data-overlay]")) wireOverlay(overlay);
 syncOverlays();
 if (FLOW.promoLaterMs !== null) setTimeout(showPromo, FLOW.promoLaterMs);
@@ -131,19 +179,32 @@ if (FLOW.promoLaterMs !== null) setTimeout(showPromo, FLOW.promoLaterMs);
 let conversation = null;
 function conversationId() {
   const project = (/^\/session\/([^/]+)/.exec(location.pathname) || [])[1] || null;
-  conversation = conversation || api("/__api/conversation/create", { method: "POST", body: JSON.stringify({ project_id: project }) })
-    .then((response) => response.json()).then((body) => body.conversation_id);
+  conversation =
+    conversation ||
+    api("/__api/conversation/create", { method: "POST", body: JSON.stringify({ project_id: project }) })
+      .then((response) => response.json())
+      .then((body) => body.conversation_id);
   return conversation;
 }
 // A generation call; the alerts the page shows for 402 and 429; the job id when taken.
 async function submitGeneration(path, body) {
   const response = await api(path, { method: "POST", body: JSON.stringify(body) });
-  if (response.status === 402) { showAlert("You're out of credits. Upgrade your plan or wait for your credits to renew."); return null; }
-  if (response.status === 429) { showAlert("Producer is busy helping others. Please try again in a moment."); return null; }
-  if (!response.ok) { showAlert("Something went wrong. Please try again."); return null; }
+  if (response.status === 402) {
+    showAlert("You're out of credits. Upgrade your plan or wait for your credits to renew.");
+    return null;
+  }
+  if (response.status === 429) {
+    showAlert("Producer is busy helping others. Please try again in a moment.");
+    return null;
+  }
+  if (!response.ok) {
+    showAlert("Something went wrong. Please try again.");
+    return null;
+  }
   return (await response.json()).job_id;
 }
-const newToolCallId = () => `call_${[...crypto.getRandomValues(new Uint8Array(12))].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+const newToolCallId = () =>
+  `call_${[...crypto.getRandomValues(new Uint8Array(12))].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
 
 // Reads a job's Server-Sent Events as they arrive (a chat's never end).
 async function readStream(jobId, onEvent) {
@@ -166,7 +227,9 @@ async function readStream(jobId, onEvent) {
         else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
       }
       if (!data.length) continue;
-      try { onEvent(name, JSON.parse(data.join("\n"))); } catch {}
+      try {
+        onEvent(name, JSON.parse(data.join("\n")));
+      } catch {}
     }
   }
 }
@@ -175,7 +238,11 @@ function toolReturnOf(name, data) {
   for (const part of parts) {
     if (part?.part_kind !== "tool-return") continue;
     let content = part.content;
-    if (typeof content === "string") { try { content = JSON.parse(content); } catch {} }
+    if (typeof content === "string") {
+      try {
+        content = JSON.parse(content);
+      } catch {}
+    }
     return { tool: part.tool_name, content };
   }
   return null;
@@ -187,8 +254,12 @@ async function follow(jobId, handlers = {}) {
   const clipIds = new Set();
   let failedMessage = null;
   readStream(jobId, (name, data) => {
-    if (name === "error") { failedMessage = data.message || "Something went wrong."; return; }
-    if (name === "part" && data.status === "delta" && data.part && data.part.part_kind === "text" && handlers.onText) handlers.onText(data.part.content);
+    if (name === "error") {
+      failedMessage = data.message || "Something went wrong.";
+      return;
+    }
+    if (name === "part" && data.status === "delta" && data.part && data.part.part_kind === "text" && handlers.onText)
+      handlers.onText(data.part.content);
     const result = toolReturnOf(name, data);
     if (!result?.content) return;
     if (result.content.operation_id) opIds.add(result.content.operation_id);
@@ -197,21 +268,39 @@ async function follow(jobId, handlers = {}) {
   }).catch(() => {});
   for (;;) {
     await sleep(FLOW.statusPollMs);
-    if (failedMessage) { showAlert(failedMessage); return; }
+    if (failedMessage) {
+      showAlert(failedMessage);
+      return;
+    }
     if (clipIds.size === 0) continue;
-    const { clips } = await (await api("/__api/clips", { method: "POST", body: JSON.stringify({ clip_ids: [...clipIds] }) })).json();
+    const { clips } = await (
+      await api("/__api/clips", { method: "POST", body: JSON.stringify({ clip_ids: [...clipIds] }) })
+    ).json();
     const list = Object.values(clips);
     for (const clip of list) opIds.add(clip.op_id);
     const statuses = [];
     for (const opId of opIds) statuses.push(await (await api(`/__api/audio-create-song-status/${opId}`)).json());
     if (handlers.onClips) handlers.onClips(list, statuses);
     const failure = statuses.find((status) => status.error_message || /fail|error/.test(status.status));
-    if (failure) { showAlert(failure.error_message || "Generation failed"); return; }
-    const settled = list.length === clipIds.size && list.every((clip) => clip.duration.status !== "pending" && clip.duration.status !== "processing");
-    if (settled && statuses.every((status) => status.status === "complete")) { refreshCredits().catch(() => {}); return; }
+    if (failure) {
+      showAlert(failure.error_message || "Generation failed");
+      return;
+    }
+    const settled =
+      list.length === clipIds.size &&
+      list.every((clip) => clip.duration.status !== "pending" && clip.duration.status !== "processing");
+    if (settled && statuses.every((status) => status.status === "complete")) {
+      refreshCredits().catch(() => {});
+      return;
+    }
   }
 }
-const clipState = (clip) => clip.duration.status === "completed" ? `${clip.duration.value} s` : /fail|error/.test(clip.duration.status) || clip.deleted_at ? "Failed" : "Generating…";
+const clipState = (clip) =>
+  clip.duration.status === "completed"
+    ? `${clip.duration.value} s`
+    : /fail|error/.test(clip.duration.status) || clip.deleted_at
+      ? "Failed"
+      : "Generating…";
 
 refreshCredits().catch(() => {});
 keepSessionFresh();

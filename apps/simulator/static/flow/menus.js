@@ -22,7 +22,9 @@ document.addEventListener("click", (event) => {
   const target = /** @type {Element} */ (event.target);
   if (!target.closest("[data-menu-level]") && !target.closest("[aria-expanded=true]")) closeMenus();
 });
-document.addEventListener("keydown", (event) => { if (event.key === "Escape" && document.querySelector("[data-menu-level]")) closeMenus(); });
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && document.querySelector("[data-menu-level]")) closeMenus();
+});
 
 /**
  * Opens a menu of entries for a trigger; returns the element that holds the items.
@@ -60,21 +62,43 @@ function openMenu(trigger, entries, level = 0, shape = FLOW.menuShape) {
     item.setAttribute("role", "menuitem");
     item.tabIndex = -1;
     item.textContent = entry.label;
-    if (entry.submenu) { item.setAttribute("aria-haspopup", "menu"); item.setAttribute("aria-expanded", "false"); }
-    const openSubmenu = () => { const sub = openMenu(item, entry.submenu, level + 1, shape); focusFirstItem(sub); };
-    const pick = () => { closeMenus(); if (entry.action) entry.action(); };
+    if (entry.submenu) {
+      item.setAttribute("aria-haspopup", "menu");
+      item.setAttribute("aria-expanded", "false");
+    }
+    const openSubmenu = () => {
+      const sub = openMenu(item, entry.submenu, level + 1, shape);
+      focusFirstItem(sub);
+    };
+    const pick = () => {
+      closeMenus();
+      if (entry.action) entry.action();
+    };
     item.addEventListener("click", (event) => {
       event.stopPropagation();
       if (level > 0 && event.detail > 0) return; // a pointer click on a submenu item does nothing
-      if (entry.submenu) openSubmenu(); else pick();
+      if (entry.submenu) openSubmenu();
+      else pick();
     });
-    if (entry.submenu && portal) item.addEventListener("pointerenter", () => { if (item.getAttribute("aria-expanded") !== "true") openMenu(item, entry.submenu, level + 1, shape); });
+    if (entry.submenu && portal)
+      item.addEventListener("pointerenter", () => {
+        if (item.getAttribute("aria-expanded") !== "true") openMenu(item, entry.submenu, level + 1, shape);
+      });
     item.addEventListener("keydown", (event) => {
       const items = /** @type {HTMLElement[]} */ ([...menu.querySelectorAll(":scope > [role=menuitem]")]);
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); event.stopPropagation(); if (entry.submenu) openSubmenu(); else pick(); }
-      else if (event.key === "ArrowRight" && entry.submenu) { event.preventDefault(); openSubmenu(); }
-      else if (event.key === "ArrowLeft" && level > 0) { event.preventDefault(); closeMenus(level); trigger.focus(); }
-      else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        event.stopPropagation();
+        if (entry.submenu) openSubmenu();
+        else pick();
+      } else if (event.key === "ArrowRight" && entry.submenu) {
+        event.preventDefault();
+        openSubmenu();
+      } else if (event.key === "ArrowLeft" && level > 0) {
+        event.preventDefault();
+        closeMenus(level);
+        trigger.focus();
+      } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
         items[(items.indexOf(item) + (event.key === "ArrowDown" ? 1 : items.length - 1)) % items.length].focus();
       }
@@ -108,7 +132,10 @@ function filenameOf(disposition, fallback) {
 function songMenu(button, clip) {
   const download = (format) => async () => {
     const response = await api(`/__api/download/audio/${clip.id}?format=${format}`);
-    if (!response.ok) { showAlert("Download failed. Please try again."); return; }
+    if (!response.ok) {
+      showAlert("Download failed. Please try again.");
+      return;
+    }
     const url = URL.createObjectURL(await response.blob());
     const link = document.createElement("a");
     link.href = url;
@@ -121,17 +148,31 @@ function songMenu(button, clip) {
   const splitStems = async () => {
     const jobId = await submitGeneration("/__api/producer/tool-call", {
       conversation_id: await conversationId(),
-      part: { tool_name: "audio__split_stems", args: { clip_id: clip.id }, part_kind: "tool-call", tool_call_id: newToolCallId() },
+      part: {
+        tool_name: "audio__split_stems",
+        args: { clip_id: clip.id },
+        part_kind: "tool-call",
+        tool_call_id: newToolCallId(),
+      },
       client_context: {},
     });
     if (!jobId) return;
     showNotice(`Splitting stems of ${clip.title}…`);
     follow(jobId, { onClips: (clips) => showNewClips(clips) });
   };
-  const remix = ["Start session", "Cover", "Replace", "Extend", "Use prompt", "Variation", "Trim"].map((label) => ({ label }));
+  const remix = ["Start session", "Cover", "Replace", "Extend", "Use prompt", "Variation", "Trim"].map((label) => ({
+    label,
+  }));
   const menu = openMenu(button, [
     { label: "Remix", submenu: remix },
-    { label: "Download", submenu: [{ label: "M4A", action: download("m4a") }, { label: "MP3", action: download("mp3") }, { label: "WAV", action: download("wav") }] },
+    {
+      label: "Download",
+      submenu: [
+        { label: "M4A", action: download("m4a") },
+        { label: "MP3", action: download("mp3") },
+        { label: "WAV", action: download("wav") },
+      ],
+    },
     { label: "Split stems", action: splitStems },
     { label: "Share" },
     { label: "Add to playlist" },

@@ -6,11 +6,19 @@
 const $ = (id) => document.getElementById(id);
 const textField = (id) => /** @type {HTMLInputElement | HTMLTextAreaElement} */ ($(id));
 const saved = JSON.parse(localStorage.getItem("flow-compose") || "{}");
-const fields = { sound: textField("sound"), lyrics: textField("lyrics"), bpm: textField("bpm"), length: textField("length"), seed: textField("seed"), title: textField("title") };
+const fields = {
+  sound: textField("sound"),
+  lyrics: textField("lyrics"),
+  bpm: textField("bpm"),
+  length: textField("length"),
+  seed: textField("seed"),
+  title: textField("title"),
+};
 const switches = { instrumental: $("instrumental"), advanced: $("advanced") };
 const state = { open: false, details: false, model: null, ...saved };
 for (const [key, element] of Object.entries(fields)) element.value = state[key] || "";
-for (const [key, element] of Object.entries(switches)) element.setAttribute("aria-checked", state[key] ? "true" : "false");
+for (const [key, element] of Object.entries(switches))
+  element.setAttribute("aria-checked", state[key] ? "true" : "false");
 const save = () => localStorage.setItem("flow-compose", JSON.stringify(state));
 const isOn = (name) => switches[name].getAttribute("aria-checked") === "true";
 const LENGTH = /^(\d{1,2}):([0-5]\d)$/;
@@ -19,7 +27,9 @@ function valid() {
   const hasWords = fields.sound.value.trim() !== "" || (!isOn("instrumental") && fields.lyrics.value.trim() !== "");
   if (!hasWords) return false;
   if (!isOn("advanced")) return true;
-  const bpm = fields.bpm.value.trim(), length = fields.length.value.trim(), seed = fields.seed.value.trim();
+  const bpm = fields.bpm.value.trim(),
+    length = fields.length.value.trim(),
+    seed = fields.seed.value.trim();
   return (!bpm || /^\d{2,3}$/.test(bpm)) && (!length || LENGTH.test(length)) && (!seed || /^\d+$/.test(seed));
 }
 function render() {
@@ -33,31 +43,76 @@ function render() {
   $("model-label").textContent = state.model || FLOW.models[0].publicName;
   /** @type {HTMLButtonElement} */ ($("generate")).disabled = !valid();
 }
-$("compose-toggle").addEventListener("click", () => { state.open = !state.open; save(); render(); });
-$("details-toggle").addEventListener("click", () => { state.details = !state.details; save(); render(); });
-for (const [key, element] of Object.entries(fields)) element.addEventListener("input", () => { state[key] = element.value; save(); render(); });
-for (const [key, element] of Object.entries(switches)) element.addEventListener("click", () => { state[key] = !isOn(key); element.setAttribute("aria-checked", String(state[key])); save(); render(); });
+$("compose-toggle").addEventListener("click", () => {
+  state.open = !state.open;
+  save();
+  render();
+});
+$("details-toggle").addEventListener("click", () => {
+  state.details = !state.details;
+  save();
+  render();
+});
+for (const [key, element] of Object.entries(fields))
+  element.addEventListener("input", () => {
+    state[key] = element.value;
+    save();
+    render();
+  });
+for (const [key, element] of Object.entries(switches))
+  element.addEventListener("click", () => {
+    state[key] = !isOn(key);
+    element.setAttribute("aria-checked", String(state[key]));
+    save();
+    render();
+  });
 $("model").addEventListener("click", (event) => {
   event.stopPropagation();
-  if ($("model").getAttribute("aria-expanded") === "true") { closeMenus(); return; }
+  if ($("model").getAttribute("aria-expanded") === "true") {
+    closeMenus();
+    return;
+  }
   // Each item's name is the model's name and its blurb, from child elements: "Lyria 3 Pro Best vocals, slower".
-  const menu = openMenu($("model"), FLOW.models.map((model) => ({ label: model.publicName, action: () => { state.model = model.publicName; save(); render(); } })), 0, "portal");
+  const menu = openMenu(
+    $("model"),
+    FLOW.models.map((model) => ({
+      label: model.publicName,
+      action: () => {
+        state.model = model.publicName;
+        save();
+        render();
+      },
+    })),
+    0,
+    "portal",
+  );
   for (const item of menu.querySelectorAll("[role=menuitem]")) {
     const model = FLOW.models.find((entry) => entry.publicName === item.textContent);
     item.innerHTML = `<span>${escapeHtml(model.publicName)}</span> <span>${escapeHtml(model.blurb)}</span>`;
   }
   focusFirstItem(menu);
 });
-api("/__api/models").then((response) => response.json()).then(({ models }) => {
-  if (!state.model) { state.model = (models.find((model) => model.is_default) || models[0]).public_name; render(); }
-}).catch(() => {});
+api("/__api/models")
+  .then((response) => response.json())
+  .then(({ models }) => {
+    if (!state.model) {
+      state.model = (models.find((model) => model.is_default) || models[0]).public_name;
+      render();
+    }
+  })
+  .catch(() => {});
 
 // The songs this page made (and the stems it split) show under Recent as they settle.
 function showRecent(clips) {
   const list = $("recent");
   for (const clip of clips) {
     let row = /** @type {HTMLElement | null} */ (list.querySelector(`[data-clip="${clip.id}"]`));
-    if (!row) { row = document.createElement("div"); row.className = "song-row"; row.dataset.clip = clip.id; list.prepend(row); }
+    if (!row) {
+      row = document.createElement("div");
+      row.className = "song-row";
+      row.dataset.clip = clip.id;
+      list.prepend(row);
+    }
     row.innerHTML = `<a href="/song/${clip.id}">${escapeHtml(clip.title)}</a> <span>${clipState(clip)}</span>`;
   }
 }
@@ -82,13 +137,25 @@ $("generate").addEventListener("click", async () => {
     conversation_id: await conversationId(),
     part: {
       tool_name: "audio__create_song",
-      args: { sound_prompt: bpm ? `${prompt}, ${bpm} bpm` : prompt, lyrics_id: lyricsId, title: fields.title.value.trim() || null, seed: seed ? Number(seed) : null, image_id: null },
+      args: {
+        sound_prompt: bpm ? `${prompt}, ${bpm} bpm` : prompt,
+        lyrics_id: lyricsId,
+        title: fields.title.value.trim() || null,
+        seed: seed ? Number(seed) : null,
+        image_id: null,
+      },
       part_kind: "tool-call",
       tool_call_id: newToolCallId(),
     },
-    client_context: { selected_model: state.model || FLOW.models[0].publicName, lyrics_id_map: lyricsId ? { [lyricsId]: lyrics } : {} },
+    client_context: {
+      selected_model: state.model || FLOW.models[0].publicName,
+      lyrics_id_map: lyricsId ? { [lyricsId]: lyrics } : {},
+    },
   });
-  if (!jobId) { $("progress").textContent = ""; return; }
+  if (!jobId) {
+    $("progress").textContent = "";
+    return;
+  }
   $("progress").textContent = "Generating…";
   follow(jobId, { onClips: progress });
 });
@@ -111,9 +178,20 @@ function sendChat() {
       model_name: state.model || FLOW.models[0].publicName,
       mode: "standard",
     });
-    if (jobId) follow(jobId, { onText: (delta) => { reply.textContent += delta; }, onClips: showRecent });
+    if (jobId)
+      follow(jobId, {
+        onText: (delta) => {
+          reply.textContent += delta;
+        },
+        onClips: showRecent,
+      });
   })();
 }
 $("send").addEventListener("click", sendChat);
-$("chat").addEventListener("keydown", (event) => { if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); sendChat(); } });
+$("chat").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    sendChat();
+  }
+});
 render();

@@ -12,7 +12,13 @@ export const FLOW_2026_PROFILE = {
   description: "Flow Music app (2026): compose panel, library menus, /__api traffic",
   flow: "compose-2026",
   baseUrl: "https://www.flowmusic.app",
-  paths: { studio: "/session", signIn: "/login", library: "/library/my-songs", song: "/song/{id}", settings: "/settings" },
+  paths: {
+    studio: "/session",
+    signIn: "/login",
+    library: "/library/my-songs",
+    song: "/song/{id}",
+    settings: "/settings",
+  },
   locators: {
     composeToggle: { role: "button", name: "Toggle compose panel" },
     soundDescription: { role: "textbox", name: "Sound description" },

@@ -38,13 +38,23 @@ function open(endpoint: Endpoint, request: TransportRequest): Promise<http.Incom
   } else {
     const url = new URL(request.path, endpoint.baseUrl ?? "http://127.0.0.1");
     client = url.protocol === "https:" ? https : http;
-    options = { hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: request.method, headers };
+    options = {
+      hostname: url.hostname,
+      port: url.port,
+      path: url.pathname + url.search,
+      method: request.method,
+      headers,
+    };
   }
   return new Promise((resolve, reject) => {
     const outgoing = client.request({ ...options, ...(request.signal ? { signal: request.signal } : {}) }, resolve);
     if (request.timeoutMs) {
       outgoing.setTimeout(request.timeoutMs, () =>
-        outgoing.destroy(new UnavailableError(`The producer daemon at ${describe(endpoint)} did not answer within ${request.timeoutMs} ms.`)),
+        outgoing.destroy(
+          new UnavailableError(
+            `The producer daemon at ${describe(endpoint)} did not answer within ${request.timeoutMs} ms.`,
+          ),
+        ),
       );
     }
     outgoing.on("error", (error: NodeJS.ErrnoException) => {
@@ -56,7 +66,12 @@ function open(endpoint: Endpoint, request: TransportRequest): Promise<http.Incom
           : error.code === "EACCES"
             ? " This user may not open its socket."
             : "";
-      reject(new UnavailableError(`Cannot reach the producer daemon at ${describe(endpoint)} (${error.code ?? error.message}).${hint}`, { cause: error }));
+      reject(
+        new UnavailableError(
+          `Cannot reach the producer daemon at ${describe(endpoint)} (${error.code ?? error.message}).${hint}`,
+          { cause: error },
+        ),
+      );
     });
     outgoing.end(body);
   });
@@ -82,7 +97,10 @@ function errorOf(status: number, text: string): ProducerError {
 }
 
 /** One JSON request; a non-2xx answer is thrown as the producer error it carries. */
-export async function requestJson<T>(endpoint: Endpoint, request: TransportRequest): Promise<{ status: number; body: T }> {
+export async function requestJson<T>(
+  endpoint: Endpoint,
+  request: TransportRequest,
+): Promise<{ status: number; body: T }> {
   const response = await open(endpoint, request);
   const text = await readBody(response);
   const status = response.statusCode ?? 0;
@@ -98,7 +116,11 @@ export async function requestStream(
   const response = await open(endpoint, { ...request, method: "GET" });
   const status = response.statusCode ?? 0;
   if (status < 200 || status >= 300) throw errorOf(status, await readBody(response));
-  return { status, contentType: String(response.headers["content-type"] ?? "application/octet-stream"), stream: response };
+  return {
+    status,
+    contentType: String(response.headers["content-type"] ?? "application/octet-stream"),
+    stream: response,
+  };
 }
 
 /** One event of a Server-Sent Events stream (the lines before a blank one): its name and its data lines. */

@@ -68,7 +68,12 @@ export class ProducerClient implements ProducerBackend {
     return this.endpoint;
   }
 
-  private call<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown, extraMs = 0): Promise<{ status: number; body: T }> {
+  private call<T>(
+    method: "GET" | "POST" | "DELETE",
+    path: string,
+    body?: unknown,
+    extraMs = 0,
+  ): Promise<{ status: number; body: T }> {
     return requestJson<T>(this.resolveEndpoint(), {
       method,
       path,
@@ -93,11 +98,15 @@ export class ProducerClient implements ProducerBackend {
 
   /** Runs an ended job again: a recoverable one from its submission (nothing paid again); `resubmit` submits anew. */
   async retry(id: string, options: { resubmit?: boolean } = {}): Promise<Job> {
-    return (await this.call<Job>("POST", `/v1/jobs/${encode(id)}/retry`, options.resubmit ? { resubmit: true } : {})).body;
+    return (await this.call<Job>("POST", `/v1/jobs/${encode(id)}/retry`, options.resubmit ? { resubmit: true } : {}))
+      .body;
   }
 
-  async listJobs(options: { status?: JobStatus; limit?: number; cursor?: string } = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {
-    return (await this.call<{ jobs: Job[]; nextCursor: string | null }>("GET", `/v1/generations${query(options)}`)).body;
+  async listJobs(
+    options: { status?: JobStatus; limit?: number; cursor?: string } = {},
+  ): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+    return (await this.call<{ jobs: Job[]; nextCursor: string | null }>("GET", `/v1/generations${query(options)}`))
+      .body;
   }
 
   async listTracks(options: TrackQuery = {}): Promise<{ tracks: Track[]; nextCursor: string | null }> {
@@ -125,7 +134,11 @@ export class ProducerClient implements ProducerBackend {
   }
 
   async session(options: { force?: boolean } = {}): Promise<SessionReport> {
-    return (await (options.force ? this.call<SessionReport>("POST", "/v1/session/check") : this.call<SessionReport>("GET", "/v1/session"))).body;
+    return (
+      await (options.force
+        ? this.call<SessionReport>("POST", "/v1/session/check")
+        : this.call<SessionReport>("GET", "/v1/session"))
+    ).body;
   }
 
   /** Every account the daemon generates with: signed in, balance, wall, jobs running. */
@@ -177,7 +190,11 @@ export class ProducerClient implements ProducerBackend {
   async waitForJob(id: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Job> {
     const timeoutMs = options.timeoutMs ?? 30 * 60_000;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new TimeoutError(`Job ${id} did not end within ${timeoutMs} ms.`, { details: { jobId: id } })), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        controller.abort(new TimeoutError(`Job ${id} did not end within ${timeoutMs} ms.`, { details: { jobId: id } })),
+      timeoutMs,
+    );
     const onAbort = () => controller.abort(abortReason(options.signal as AbortSignal));
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
@@ -223,7 +240,8 @@ export class ProducerClient implements ProducerBackend {
 
 function query(options: object): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(options) as Array<[string, unknown]>) if (value !== undefined) params.set(key, String(value));
+  for (const [key, value] of Object.entries(options) as Array<[string, unknown]>)
+    if (value !== undefined) params.set(key, String(value));
   const text = params.toString();
   return text ? `?${text}` : "";
 }

@@ -21,7 +21,9 @@ export class AccountSlotStore implements AccountSlots {
       const result = await sql`
         insert into account_slots (holder, account, expires_at)
         select ${holder}, ${account}, ${now + leaseMs}
-        where (select count(*) from account_slots where account = ${account} and expires_at > ${now}) < ${max}`.execute(db);
+        where (select count(*) from account_slots where account = ${account} and expires_at > ${now}) < ${max}`.execute(
+        db,
+      );
       return Number(result.numAffectedRows ?? 0) === 1;
     };
     if (this.dialect === "sqlite") return insert(this.db);
@@ -32,7 +34,11 @@ export class AccountSlotStore implements AccountSlots {
   }
 
   async renew(holder: string, leaseMs: number): Promise<void> {
-    await this.db.updateTable("account_slots").set({ expires_at: this.now() + leaseMs }).where("holder", "=", holder).execute();
+    await this.db
+      .updateTable("account_slots")
+      .set({ expires_at: this.now() + leaseMs })
+      .where("holder", "=", holder)
+      .execute();
   }
 
   async release(holder: string): Promise<void> {

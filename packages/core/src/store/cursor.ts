@@ -11,7 +11,9 @@ export function encodeCursor(kind: string, parts: Array<string | number>): strin
 export function decodeCursor(kind: string, cursor: string, pattern: RegExp): string[] {
   const [given, ...parts] = Buffer.from(cursor, "base64url").toString().split("|");
   if (given !== kind || !pattern.test(parts.join("|"))) {
-    throw new InvalidInputError("The cursor is not one this service gave out.", [{ path: "cursor", message: "is invalid" }]);
+    throw new InvalidInputError("The cursor is not one this service gave out.", [
+      { path: "cursor", message: "is invalid" },
+    ]);
   }
   return parts;
 }

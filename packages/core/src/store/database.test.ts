@@ -10,8 +10,18 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("the SQLite store's durability", () => {
   it("syncs every commit with database.sqliteSynchronous full, and uses WAL's normal sync otherwise", async () => {
-    for (const [setting, expected] of [["normal", 1], ["full", 2], [undefined, 1]] as const) {
-      const handle = openDatabase({ database: { url: `sqlite:${path.join(dir, `${setting ?? "default"}.db`)}`, dialect: "sqlite", ...(setting ? { sqliteSynchronous: setting } : {}) } });
+    for (const [setting, expected] of [
+      ["normal", 1],
+      ["full", 2],
+      [undefined, 1],
+    ] as const) {
+      const handle = openDatabase({
+        database: {
+          url: `sqlite:${path.join(dir, `${setting ?? "default"}.db`)}`,
+          dialect: "sqlite",
+          ...(setting ? { sqliteSynchronous: setting } : {}),
+        },
+      });
       try {
         const { rows } = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(handle.db);
         expect(rows[0]?.synchronous, String(setting)).toBe(expected);

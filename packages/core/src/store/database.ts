@@ -111,7 +111,8 @@ function loadDriver<T>(name: "better-sqlite3" | "pg", dialect: string): T {
  * Both drivers are optional peer dependencies: only the one in use is loaded.
  */
 export function openDatabase(config: {
-  database: Pick<ProducerConfig["database"], "url" | "dialect"> & Partial<Pick<ProducerConfig["database"], "poolSize" | "sqliteSynchronous">>;
+  database: Pick<ProducerConfig["database"], "url" | "dialect"> &
+    Partial<Pick<ProducerConfig["database"], "poolSize" | "sqliteSynchronous">>;
 }): ProducerDatabase {
   const { url, dialect } = config.database;
   if (dialect === "postgres") {
@@ -131,7 +132,8 @@ export function openDatabase(config: {
   const database = new BetterSqlite3(file);
   database.pragma("journal_mode = WAL");
   if (file !== ":memory:") {
-    for (const companion of [`${file}-wal`, `${file}-shm`]) if (fs.existsSync(companion)) fs.chmodSync(companion, 0o600);
+    for (const companion of [`${file}-wal`, `${file}-shm`])
+      if (fs.existsSync(companion)) fs.chmodSync(companion, 0o600);
   }
   database.pragma("busy_timeout = 5000");
   database.pragma(`synchronous = ${config.database.sqliteSynchronous === "full" ? "FULL" : "NORMAL"}`);

@@ -61,7 +61,11 @@ describe("JobStore on SQLite", () => {
     const jobs = await store(() => now);
     const { row } = await insert(jobs, "backoff");
     await jobs.claim("w", 1000);
-    await jobs.requeue(row.id, "w", { delayMs: 3000, refundAttempt: true, error: { code: "STORAGE_FAILED", message: "down", retryable: true } });
+    await jobs.requeue(row.id, "w", {
+      delayMs: 3000,
+      refundAttempt: true,
+      error: { code: "STORAGE_FAILED", message: "down", retryable: true },
+    });
     expect(await jobs.claim("w", 1000)).toBeUndefined();
     now += 3000;
     const again = await jobs.claim("w", 1000);

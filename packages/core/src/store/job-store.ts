@@ -132,7 +132,6 @@ export class JobStore extends JobQueries {
     return row;
   }
 
-
   /** Ends the leases of these owners now, so their running jobs can be claimed at once. Returns how many. */
   async expireLeases(owners: string[]): Promise<number> {
     if (owners.length === 0) return 0;
@@ -171,11 +170,13 @@ export class JobStore extends JobQueries {
     },
   ): Promise<boolean> {
     const values: Partial<JobRow> = { updated_at: this.now() };
-    if (patch.submission !== undefined) values.submission = patch.submission === null ? null : JSON.stringify(patch.submission);
+    if (patch.submission !== undefined)
+      values.submission = patch.submission === null ? null : JSON.stringify(patch.submission);
     if (patch.submission?.account) values.account = patch.submission.account;
     if (patch.status) values.status = patch.status;
     if (patch.progress !== undefined) values.progress = patch.progress === null ? null : JSON.stringify(patch.progress);
-    if (patch.downloaded !== undefined) values.downloaded = patch.downloaded === null ? null : JSON.stringify(patch.downloaded);
+    if (patch.downloaded !== undefined)
+      values.downloaded = patch.downloaded === null ? null : JSON.stringify(patch.downloaded);
     const result = await this.db
       .updateTable("jobs")
       .set(values)
@@ -187,7 +188,12 @@ export class JobStore extends JobQueries {
   }
 
   /** Ends a job the owner holds: succeeded, failed or cancelled. */
-  async finish(id: string, owner: string, status: "succeeded" | "failed" | "cancelled", error?: JobError): Promise<boolean> {
+  async finish(
+    id: string,
+    owner: string,
+    status: "succeeded" | "failed" | "cancelled",
+    error?: JobError,
+  ): Promise<boolean> {
     const now = this.now();
     const result = await this.db
       .updateTable("jobs")
@@ -209,7 +215,11 @@ export class JobStore extends JobQueries {
   }
 
   /** Puts a held job back in the queue, to run after `delayMs`; an attempt that spent nothing is given back. */
-  async requeue(id: string, owner: string, options: { delayMs: number; error?: JobError; refundAttempt?: boolean }): Promise<boolean> {
+  async requeue(
+    id: string,
+    owner: string,
+    options: { delayMs: number; error?: JobError; refundAttempt?: boolean },
+  ): Promise<boolean> {
     const now = this.now();
     const result = await this.db
       .updateTable("jobs")
@@ -260,7 +270,12 @@ export class JobStore extends JobQueries {
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return false;
     // Its end is told to its webhook again.
-    await this.db.updateTable("jobs").set({ webhook_status: "pending" }).where("id", "=", id).where("webhook_url", "is not", null).execute();
+    await this.db
+      .updateTable("jobs")
+      .set({ webhook_status: "pending" })
+      .where("id", "=", id)
+      .where("webhook_url", "is not", null)
+      .execute();
     return true;
   }
 

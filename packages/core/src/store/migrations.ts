@@ -131,7 +131,9 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
   // On PostgreSQL the migration tables live in the schema in use: without naming it, a producer_migrations
   // table in any other schema of the database would count as this one's.
   const schema =
-    dialect === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+    dialect === "postgres"
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db,
     provider,

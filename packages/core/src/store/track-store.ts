@@ -50,7 +50,6 @@ function toTrack(row: TrackRow): Track {
   };
 }
 
-
 /** A track to record: the site's facts of the song are optional. */
 export type TrackRecord = Omit<Track, "id" | "createdAt" | SiteFact> & Partial<Pick<Track, SiteFact>>;
 type SiteFact = "stem" | "parentClipId" | "model" | "seed" | "bpm" | "creditsCharged" | "siteDurationSecs" | "account";
@@ -101,7 +100,12 @@ export class TrackStore {
   }
 
   async forJob(jobId: string): Promise<Track[]> {
-    const rows = await this.db.selectFrom("tracks").selectAll().where("job_id", "=", jobId).orderBy("song_index").execute();
+    const rows = await this.db
+      .selectFrom("tracks")
+      .selectAll()
+      .where("job_id", "=", jobId)
+      .orderBy("song_index")
+      .execute();
     return rows.map(toTrack);
   }
 
@@ -112,7 +116,14 @@ export class TrackStore {
   }
 
   /** Newest first, filtered by project, user or job, a page at a time. */
-  async list(options: { projectId?: string; userId?: string; jobId?: string; account?: string; limit?: number; cursor?: string }): Promise<TrackPage> {
+  async list(options: {
+    projectId?: string;
+    userId?: string;
+    jobId?: string;
+    account?: string;
+    limit?: number;
+    cursor?: string;
+  }): Promise<TrackPage> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
     let query = this.db.selectFrom("tracks").selectAll();
     if (options.projectId) query = query.where("project_id", "=", options.projectId);
@@ -120,7 +131,10 @@ export class TrackStore {
     if (options.jobId) query = query.where("job_id", "=", options.jobId);
     if (options.account) query = query.where("account", "=", options.account);
     if (options.cursor) query = query.where("seq", "<", Number(decodeCursor("t", options.cursor, /^\d+$/)[0]));
-    const rows = await query.orderBy("seq", "desc").limit(limit + 1).execute();
+    const rows = await query
+      .orderBy("seq", "desc")
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {

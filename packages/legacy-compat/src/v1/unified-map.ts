@@ -16,8 +16,18 @@ import type {
 
 /** Arguments given in the earlier order, or as one object by name, as the object. */
 export function unifiedParams(args: [UnifiedGenerateParams] | UnifiedGenerateArgs): UnifiedGenerateParams {
-  const [first, title = null, is_instrumental = false, lyrics = null, project_id = null, user_id = null, use_queue = true] = args;
-  return typeof first === "string" ? { prompt: first, title, is_instrumental, lyrics, project_id, user_id, use_queue } : first;
+  const [
+    first,
+    title = null,
+    is_instrumental = false,
+    lyrics = null,
+    project_id = null,
+    user_id = null,
+    use_queue = true,
+  ] = args;
+  return typeof first === "string"
+    ? { prompt: first, title, is_instrumental, lyrics, project_id, user_id, use_queue }
+    : first;
 }
 
 /**

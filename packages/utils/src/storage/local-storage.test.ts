@@ -17,7 +17,10 @@ beforeEach(async () => {
 afterEach(() => dir.cleanup());
 
 const listFiles = (root: string): string[] =>
-  fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name);
+  fs
+    .readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name);
 
 describe("LocalStorage", () => {
   it("stores bytes with their type and Unicode metadata, and reads them back", async () => {
@@ -65,7 +68,9 @@ describe("LocalStorage", () => {
         this.destroy(new Error("network dropped"));
       },
     });
-    const error = await storage.put("k/partial.wav", failing, { contentType: "audio/wav" }).catch((caught: unknown) => caught);
+    const error = await storage
+      .put("k/partial.wav", failing, { contentType: "audio/wav" })
+      .catch((caught: unknown) => caught);
     expect(StorageError.isInstance(error)).toBe(true);
     expect((error as StorageError).retryable).toBe(true);
     expect(await storage.head("k/partial.wav")).toBeUndefined();

@@ -54,7 +54,9 @@ export class LocalStorage implements Storage {
       // The user's songs and their metadata are the owner's alone: files 0600, folders 0700.
       await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       const source = body instanceof Uint8Array ? Readable.from([Buffer.from(body)]) : body;
-      await pipeline(source, counter, fs.createWriteStream(temporary, { flags: "wx", mode: 0o600 }), { signal: options.signal });
+      await pipeline(source, counter, fs.createWriteStream(temporary, { flags: "wx", mode: 0o600 }), {
+        signal: options.signal,
+      });
       const sidecar: Sidecar = {
         contentType: options.contentType,
         metadata: options.metadata ?? {},

@@ -78,7 +78,10 @@ describe("S3Storage against an S3-protocol server", () => {
 
   it("writes non-ASCII values as RFC 2047 encoded words that any S3 tool can decode", async () => {
     const prompt = "Création — 夏の歌, naïve café";
-    await storage.put("meta/unicode.wav", Buffer.from("x"), { contentType: "audio/wav", metadata: { prompt, title: "Plain title" } });
+    await storage.put("meta/unicode.wav", Buffer.from("x"), {
+      contentType: "audio/wav",
+      metadata: { prompt, title: "Plain title" },
+    });
     // What another tool sees: the raw header values, not decoded by this package.
     const raw = await storage.client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: "meta/unicode.wav" }));
     expect(raw.Metadata?.title).toBe("Plain title");
@@ -91,7 +94,10 @@ describe("S3Storage against an S3-protocol server", () => {
   it("cuts a value too long for S3's 2 KB visibly: it ends in ..., and `cut` names it", async () => {
     const prompt = `${"a long prompt, ".repeat(300)}the end`;
     const sha256 = "f".repeat(64);
-    await storage.put("meta/long.wav", Buffer.from("x"), { contentType: "audio/wav", metadata: { prompt, sha256, title: "Été" } });
+    await storage.put("meta/long.wav", Buffer.from("x"), {
+      contentType: "audio/wav",
+      metadata: { prompt, sha256, title: "Été" },
+    });
     const metadata: Record<string, string> = (await storage.head("meta/long.wav"))?.metadata ?? {};
     expect(metadata.cut).toBe("prompt");
     expect(metadata.prompt?.endsWith("...")).toBe(true);

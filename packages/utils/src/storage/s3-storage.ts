@@ -170,7 +170,8 @@ export class S3Storage implements Storage {
       return result.Body as Readable | undefined;
     } catch (error) {
       const status = (error as S3ServiceException).$metadata?.httpStatusCode;
-      if (status === 404 || (error as Error).name === "NoSuchKey" || (error as Error).name === "NotFound") return undefined;
+      if (status === 404 || (error as Error).name === "NoSuchKey" || (error as Error).name === "NotFound")
+        return undefined;
       throw this.storageError(`Could not read ${key} in bucket ${this.bucket}`, error);
     }
   }

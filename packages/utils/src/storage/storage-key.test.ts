@@ -42,7 +42,9 @@ describe("sanitizeKeySegment", () => {
       sanitizeKeySegment("///", "project_id");
       expect.unreachable();
     } catch (error) {
-      expect((error as InvalidInputError).fields).toEqual([{ path: "project_id", message: "must contain letters or digits" }]);
+      expect((error as InvalidInputError).fields).toEqual([
+        { path: "project_id", message: "must contain letters or digits" },
+      ]);
     }
   });
 });

@@ -39,9 +39,10 @@ export function sanitizeKeySegment(value: string, field = "value"): string {
     .replace(/[-]+$/, "");
   const bounded = truncateUtf8(cleaned, MAX_SEGMENT_BYTES).replace(/[.-]+$/, "");
   if (bounded === "" || bounded === "." || bounded === "..") {
-    throw new InvalidInputError(`${field} has nothing usable for a storage key: ${JSON.stringify(value.slice(0, 40))}`, [
-      { path: field, message: "must contain letters or digits" },
-    ]);
+    throw new InvalidInputError(
+      `${field} has nothing usable for a storage key: ${JSON.stringify(value.slice(0, 40))}`,
+      [{ path: field, message: "must contain letters or digits" }],
+    );
   }
   return bounded;
 }

@@ -19,7 +19,9 @@ export function accountRoutes(deps: Pick<AppDeps, "service" | "accounts">): Hono
   // A GET never drives the browser: a fresh check of the site is a POST.
   routes.get("/v1/session", async (c) => {
     if (c.req.query("force") !== undefined) {
-      throw new InvalidInputError("A fresh session check opens the site: POST /v1/session/check.", [{ path: "force", message: "use POST /v1/session/check" }]);
+      throw new InvalidInputError("A fresh session check opens the site: POST /v1/session/check.", [
+        { path: "force", message: "use POST /v1/session/check" },
+      ]);
     }
     return c.json(await service.session());
   });

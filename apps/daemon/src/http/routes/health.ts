@@ -21,9 +21,8 @@ async function readinessChecks(deps: HealthDeps): Promise<Record<string, Check>>
     ? { ok: browser.up, reason: browser.up ? "Chromium is running." : "Chromium is not running." }
     : { ok: false, reason: "This daemon has no browser." };
   if (deps.checkSession) {
-    const session: { valid: boolean; reason: string; expiresAt?: string; expiresInSecs?: number; warning?: string } = await deps
-      .checkSession()
-      .catch((error: Error) => ({ valid: false, reason: error.message }));
+    const session: { valid: boolean; reason: string; expiresAt?: string; expiresInSecs?: number; warning?: string } =
+      await deps.checkSession().catch((error: Error) => ({ valid: false, reason: error.message }));
     checks.session = {
       ok: session.valid,
       reason: session.warning ?? session.reason,
@@ -58,9 +57,18 @@ export function healthRoutes(deps: HealthDeps, responses: ReadonlyMap<string, nu
   });
 
   routes.get("/metrics", async (c) =>
-    c.text(await renderMetrics(service, deps.browserStats?.(), responses, (await deps.accounts?.list().catch(() => [])) ?? []), 200, {
-      "content-type": "text/plain; version=0.0.4; charset=utf-8",
-    }),
+    c.text(
+      await renderMetrics(
+        service,
+        deps.browserStats?.(),
+        responses,
+        (await deps.accounts?.list().catch(() => [])) ?? [],
+      ),
+      200,
+      {
+        "content-type": "text/plain; version=0.0.4; charset=utf-8",
+      },
+    ),
   );
 
   routes.get("/openapi.json", (c) => c.json(openApiDocument(deps.version ?? "0.1.0")));

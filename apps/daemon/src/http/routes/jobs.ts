@@ -4,7 +4,13 @@ import { TimeoutError } from "@producer/utils";
 import type { AppDeps, AppEnv } from "../app-deps.js";
 import { parseWith, readJson } from "../request-input.js";
 import { requestSource } from "../request-source.js";
-import { createGenerationBodySchema, jobIdParamSchema, listGenerationsQuerySchema, retryBodySchema, upNextQuerySchema } from "../schemas.js";
+import {
+  createGenerationBodySchema,
+  jobIdParamSchema,
+  listGenerationsQuerySchema,
+  retryBodySchema,
+  upNextQuerySchema,
+} from "../schemas.js";
 import { StreamLimits } from "../stream-limits.js";
 
 const jobIdOf = (c: Context<AppEnv>) => parseWith(jobIdParamSchema, c.req.param("id"), "job id");
@@ -13,7 +19,10 @@ const jobIdOf = (c: Context<AppEnv>) => parseWith(jobIdParamSchema, c.req.param(
  * The generations (jobs) and the queue: submit, list, read, cancel and retry jobs, and follow one as an event
  * stream. Over TCP, a streamed job names no local path (`redact`).
  */
-export function jobRoutes(deps: Pick<AppDeps, "config" | "service">, redact: (value: unknown) => unknown): Hono<AppEnv> {
+export function jobRoutes(
+  deps: Pick<AppDeps, "config" | "service">,
+  redact: (value: unknown) => unknown,
+): Hono<AppEnv> {
   const { config, service } = deps;
   const routes = new Hono<AppEnv>();
 
@@ -35,7 +44,9 @@ export function jobRoutes(deps: Pick<AppDeps, "config" | "service">, redact: (va
     }
   });
 
-  routes.get("/v1/generations", async (c) => c.json(await service.listJobs(parseWith(listGenerationsQuerySchema, c.req.query(), "query"))));
+  routes.get("/v1/generations", async (c) =>
+    c.json(await service.listJobs(parseWith(listGenerationsQuerySchema, c.req.query(), "query"))),
+  );
   routes.get("/v1/generations/:id", async (c) => c.json(await service.getJob(jobIdOf(c))));
   routes.delete("/v1/generations/:id", async (c) => c.json(await service.cancel(jobIdOf(c))));
 
@@ -50,7 +61,10 @@ export function jobRoutes(deps: Pick<AppDeps, "config" | "service">, redact: (va
   routes.post("/v1/jobs/:id/retry", retry);
   routes.post("/v1/generations/:id/retry", retry);
 
-  const streams = new StreamLimits({ total: config.daemon.maxEventStreams, perClient: config.daemon.maxEventStreamsPerClient });
+  const streams = new StreamLimits({
+    total: config.daemon.maxEventStreams,
+    perClient: config.daemon.maxEventStreamsPerClient,
+  });
   routes.get("/v1/generations/:id/events", async (c) => {
     const id = jobIdOf(c);
     await service.getJob(id); // a job that does not exist is a 404, not an empty stream
@@ -60,10 +74,17 @@ export function jobRoutes(deps: Pick<AppDeps, "config" | "service">, redact: (va
       const controller = new AbortController();
       controller.signal.addEventListener("abort", release, { once: true });
       stream.onAbort(() => controller.abort());
-      const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => controller.abort()), 15_000);
+      const keepAlive = setInterval(
+        () => void stream.write(": keep-alive\n\n").catch(() => controller.abort()),
+        15_000,
+      );
       try {
         for await (const job of service.watchJob(id, { signal: controller.signal })) {
-          await stream.writeSSE({ event: "job", data: JSON.stringify(source.transport === "tcp" ? redact(job) : job), id: `${job.id}:${job.updatedAt}` });
+          await stream.writeSSE({
+            event: "job",
+            data: JSON.stringify(source.transport === "tcp" ? redact(job) : job),
+            id: `${job.id}:${job.updatedAt}`,
+          });
         }
       } finally {
         clearInterval(keepAlive);

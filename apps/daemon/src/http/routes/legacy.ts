@@ -62,12 +62,20 @@ const text = (value: unknown): string | null => (typeof value === "string" && va
  */
 export function legacyRoutes(config: ProducerConfig, service: ProducerService): Hono {
   const prefix = config.daemon.legacyPrefix;
-  const options: LegacyServiceOptions = { downloadPath: null, filesUrlPrefix: `${prefix}/files`, deprecationWarnings: false };
+  const options: LegacyServiceOptions = {
+    downloadPath: null,
+    filesUrlPrefix: `${prefix}/files`,
+    deprecationWarnings: false,
+  };
   const automation = new ProducerAIService(service, options);
   const clips = new ProducerAIMusicClipService(service, options);
   const files = new LegacyFiles(service, null, `${prefix}/files`);
   const routes = new Hono();
-  routes.onError((error, c) => (error instanceof UnreadableBody ? c.json({ detail: error.message }, error.status) : c.json({ detail: describeError(error) }, 500)));
+  routes.onError((error, c) =>
+    error instanceof UnreadableBody
+      ? c.json({ detail: error.message }, error.status)
+      : c.json({ detail: describeError(error) }, 500),
+  );
 
   // The generic router.
   routes.post("/generate", async (c) => {
@@ -118,22 +126,35 @@ export function legacyRoutes(config: ProducerConfig, service: ProducerService): 
   };
   routes.post("/music-clip/generate", async (c) => {
     const body = await bodyOf(c);
-    if (!body || typeof body.prompt !== "string") return unprocessable(c, "prompt", "field required", "value_error.missing");
+    if (!body || typeof body.prompt !== "string")
+      return unprocessable(c, "prompt", "field required", "value_error.missing");
     const userId = userOf(c, body);
     if (!userId) return c.json({ detail: "Not authenticated" }, 401);
     return generate(c, body, userId);
   });
-  const sessionStatus = async (c: Context) => c.json({ success: true, status: await clips.get_session_status(), timestamp: nowSeconds() });
+  const sessionStatus = async (c: Context) =>
+    c.json({ success: true, status: await clips.get_session_status(), timestamp: nowSeconds() });
   routes.get("/music-clip/status", sessionStatus);
   routes.get("/music-clip/session-status", sessionStatus);
-  routes.get("/music-clip/request-status/:request_id", async (c) => c.json(await clips.get_request_status(c.req.param("request_id"))));
+  routes.get("/music-clip/request-status/:request_id", async (c) =>
+    c.json(await clips.get_request_status(c.req.param("request_id"))),
+  );
   routes.get("/music-clip/test-status", async (c) =>
-    c.json({ success: true, message: "ProducerAI music clip service is reachable", status: await clips.get_session_status(), timestamp: nowSeconds() }),
+    c.json({
+      success: true,
+      message: "ProducerAI music clip service is reachable",
+      status: await clips.get_session_status(),
+      timestamp: nowSeconds(),
+    }),
   );
   routes.post("/music-clip/test-generate", async (c) => {
     const body = (await bodyOf(c)) ?? {};
     const prompt = text(body.prompt) ?? "A short upbeat test tune";
-    return generate(c, { ...body, prompt, project_id: text(body.project_id) ?? "test_project" }, userOf(c, body) ?? "test_user");
+    return generate(
+      c,
+      { ...body, prompt, project_id: text(body.project_id) ?? "test_project" },
+      userOf(c, body) ?? "test_user",
+    );
   });
   routes.get("/music-clip/simple-test", (c) =>
     c.json({ success: true, message: "ProducerAI music clip router is working", timestamp: nowSeconds() }),

@@ -8,7 +8,10 @@ export function mcpRoutes(deps: Pick<AppDeps, "config" | "service" | "accounts" 
   const routes = new Hono<AppEnv>();
   // The MCP server loads on its first request, so a daemon nobody asks over MCP starts without it.
   routes.all("/mcp", async (c) => {
-    const [{ handleMcpRequest }, { createMcpServer }] = await Promise.all([import("../../mcp/http-route.js"), import("../../mcp/tools.js")]);
+    const [{ handleMcpRequest }, { createMcpServer }] = await Promise.all([
+      import("../../mcp/http-route.js"),
+      import("../../mcp/tools.js"),
+    ]);
     const names = tcpHostNames(c, { host: config.daemon.host, extra: config.daemon.allowedHosts });
     return handleMcpRequest(c, names, (origin) =>
       createMcpServer({

@@ -19,9 +19,16 @@ export function signInLinkRoutes({ host, token, port, codes }: SignInLinkOptions
   routes.post("/v1/sign-in-links", (c) => {
     if (requestSource(c).transport !== "socket") throw new NotFoundError(`No route ${c.req.method} ${c.req.path}.`);
     const tcpPort = port();
-    if (!token || tcpPort === undefined) throw new NotFoundError("The daemon does not listen on TCP (daemon.port), so the status page is on the socket only.");
+    if (!token || tcpPort === undefined)
+      throw new NotFoundError(
+        "The daemon does not listen on TCP (daemon.port), so the status page is on the socket only.",
+      );
     const { code, expiresAt } = codes.mint();
-    const linkHost = ["0.0.0.0", "::", "localhost"].includes(host) ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+    const linkHost = ["0.0.0.0", "::", "localhost"].includes(host)
+      ? "127.0.0.1"
+      : host.includes(":")
+        ? `[${host}]`
+        : host;
     return c.json({ url: `http://${linkHost}:${tcpPort}/login?code=${code}`, expiresAt });
   });
   return routes;

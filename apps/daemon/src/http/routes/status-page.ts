@@ -99,16 +99,27 @@ export function statusPageRoutes(): Hono<AppEnv> {
   // A package that lost its page's files still runs; only the page says so.
   if (!dir) {
     routes.get("/", () => {
-      throw new UnavailableError("The status page's files (static/status.js) are missing from the installed package; reinstall @producer/daemon.", {
-        retryable: false,
-      });
+      throw new UnavailableError(
+        "The status page's files (static/status.js) are missing from the installed package; reinstall @producer/daemon.",
+        {
+          retryable: false,
+        },
+      );
     });
   }
   const assets = dir
-    ? new Map(Object.entries(ASSETS).map(([route, asset]) => [route, { body: fs.readFileSync(path.join(dir, asset.file), "utf8"), type: asset.type }]))
+    ? new Map(
+        Object.entries(ASSETS).map(([route, asset]) => [
+          route,
+          { body: fs.readFileSync(path.join(dir, asset.file), "utf8"), type: asset.type },
+        ]),
+      )
     : new Map<string, { body: string; type: string }>();
 
-  if (dir) routes.get("/", (c) => c.html(PAGE, 200, { "content-security-policy": CONTENT_SECURITY_POLICY, "cache-control": "no-store" }));
+  if (dir)
+    routes.get("/", (c) =>
+      c.html(PAGE, 200, { "content-security-policy": CONTENT_SECURITY_POLICY, "cache-control": "no-store" }),
+    );
   for (const [route, asset] of assets) {
     routes.get(route, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "no-cache" }));
   }

@@ -12,7 +12,9 @@ const trackIdOf = (c: Context<AppEnv>) => parseWith(trackIdSchema, c.req.param("
 export function trackRoutes({ service }: Pick<AppDeps, "service">): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get("/v1/tracks", async (c) => c.json(await service.listTracks(parseWith(listTracksQuerySchema, c.req.query(), "query"))));
+  routes.get("/v1/tracks", async (c) =>
+    c.json(await service.listTracks(parseWith(listTracksQuerySchema, c.req.query(), "query"))),
+  );
   routes.get("/v1/tracks/:id", async (c) => c.json(await service.getTrack(trackIdOf(c))));
 
   // A player seeks with byte ranges; a download gets the whole file.
