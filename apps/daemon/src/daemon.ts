@@ -4,7 +4,8 @@ import type { ProducerService } from "@producer/core";
 import { AccountPool, artifactHoldsSecret, BrowserSession } from "@producer/session";
 import { ConflictError, NotFoundError, type AccountReport, type Logger, type MusicGenerator } from "@producer/utils";
 import { daemonToken } from "./daemon-token.js";
-import type { AccountsControl } from "./http/app-deps.js";
+import type { AccountsControl, AppEnv } from "./http/app-deps.js";
+import type { Hono } from "hono";
 import { closeServer, listenOnSocket, listenOnTcp, type HttpServer } from "./listen.js";
 
 export interface RunningDaemon {
@@ -38,20 +39,7 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
   const servers: HttpServer[] = [];
   let service: ProducerService | undefined;
   const started = Date.now();
-  const warm = (async () => {
-    await (accounts ?? session).start();
-    const status = await generator.checkSession({ force: true });
-    if (status.valid)
-      logger.info(
-        { expiresAt: status.expiresAt, warmMs: Date.now() - started },
-        "ProducerAI session is valid; the browser is warm",
-      );
-    else
-      logger.warn(
-        { code: status.code, reason: status.reason, warmMs: Date.now() - started },
-        "ProducerAI session is not usable yet; jobs wait",
-      );
-  })();
+  const warm = warmUp(accounts ?? session, generator, logger, started);
   warm.catch(() => undefined);
   let closed = false;
   try {
@@ -114,19 +102,9 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
     });
     servers.push(await listenOnSocket(app, config.daemon.socketPath));
     if (config.daemon.port !== undefined) {
-      const tcp = await listenOnTcp(app, {
-        host: config.daemon.host,
-        port: config.daemon.port,
-        tokenConfigured: Boolean(config.daemon.token),
-      });
+      const tcp = await listenForTcp(app, config, logger, token?.generated === true);
       servers.push(tcp.server);
       port = tcp.port;
-      if (token?.generated) {
-        logger.info(
-          { tokenFile: config.daemon.tokenFile },
-          "TCP requests need the token in the token file; the CLI and the client read it there, `producer open` signs the status page in",
-        );
-      }
     }
     logger.info({ socketPath: config.daemon.socketPath, port }, "producer daemon ready");
     const running = service;
@@ -223,4 +201,47 @@ function singleAccount(session: BrowserSession): AccountsControl {
     resume: only,
     unwall: only,
   };
+}
+
+/** Starts Chromium and checks the session, saying in the log what the first job will find. */
+async function warmUp(
+  browser: { start(): Promise<void> },
+  generator: MusicGenerator,
+  logger: Logger,
+  started: number,
+): Promise<void> {
+  await browser.start();
+  const status = await generator.checkSession({ force: true });
+  if (status.valid) {
+    logger.info(
+      { expiresAt: status.expiresAt, warmMs: Date.now() - started },
+      "ProducerAI session is valid; the browser is warm",
+    );
+  } else {
+    logger.warn(
+      { code: status.code, reason: status.reason, warmMs: Date.now() - started },
+      "ProducerAI session is not usable yet; jobs wait",
+    );
+  }
+}
+
+/** Listens on the configured TCP port; a token made at this start is announced with where it is kept. */
+async function listenForTcp(
+  app: Hono<AppEnv>,
+  config: ProducerConfig,
+  logger: Logger,
+  tokenGenerated: boolean,
+): Promise<{ server: HttpServer; port: number }> {
+  const tcp = await listenOnTcp(app, {
+    host: config.daemon.host,
+    port: config.daemon.port as number,
+    tokenConfigured: Boolean(config.daemon.token),
+  });
+  if (tokenGenerated) {
+    logger.info(
+      { tokenFile: config.daemon.tokenFile },
+      "TCP requests need the token in the token file; the CLI and the client read it there, `producer open` signs the status page in",
+    );
+  }
+  return { server: tcp.server, port: tcp.port };
 }

@@ -1,12 +1,9 @@
 import {
-  AUDIO_CONTENT_TYPES,
   ConflictError,
   createStorage,
   DisabledError,
-  NotFoundError,
   silentLogger,
   TimeoutError,
-  type AudioFileFormat,
   type ByteRange,
   type Logger,
   type MusicGenerator,
@@ -27,10 +24,11 @@ import { JobEvents } from "./job-events.js";
 import { JobFeed } from "./job-feed.js";
 import { waitForJobEnd, watchJobChanges } from "./job-watch.js";
 import { AccountSlotStore } from "./store/account-slot-store.js";
-import { openDatabase, type ProducerDatabase } from "./store/database.js";
+import type { ProducerDatabase } from "./store/database.js";
 import { toJob, type JobRow } from "./store/job-row.js";
 import { JobStore } from "./store/job-store.js";
-import { migrateToLatest } from "./store/migrations.js";
+import { openMigratedDatabase } from "./store/migrations.js";
+import { openStoredAudio } from "./track-audio.js";
 import { TrackStore, type TrackPage } from "./store/track-store.js";
 import { WebhookDeliveries } from "./webhook-deliveries.js";
 import type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "./producer-backend.js";
@@ -38,21 +36,9 @@ import { QueuedCounts } from "./queued-counts.js";
 import { retryRefusal } from "./retry-refusal.js";
 import { RunEstimate } from "./run-estimate.js";
 import { Worker } from "./worker.js";
+import type { ProducerServiceOptions } from "./producer-service-options.js";
 
-export interface ProducerServiceOptions {
-  config: ProducerConfig;
-  /** What drives the site (`BrowserSession` from `@producer/session`). Without one, this service only queues
-   * and reads jobs — other processes sharing the database run them. */
-  generator?: MusicGenerator;
-  /** Defaults to the storage the configuration names. */
-  storage?: Storage;
-  logger?: Logger;
-  /**
-   * Run jobs from the start (the default). With false, the worker waits for `startWorker()`: the database can
-   * open while the browser warms up, and no job is claimed before the session was checked.
-   */
-  startWorker?: boolean;
-}
+export type { ProducerServiceOptions } from "./producer-service-options.js";
 
 export type ServiceStatus = QueueStatus;
 
@@ -126,14 +112,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     const { config } = options;
     if (!config.enabled) throw new DisabledError();
     const logger = options.logger ?? silentLogger;
-    const database = openDatabase(config);
-    try {
-      const applied = await migrateToLatest(database.db, database.dialect);
-      if (applied.length > 0) logger.info({ applied }, "database migrated");
-    } catch (error) {
-      await database.close();
-      throw error;
-    }
+    const database = await openMigratedDatabase(config, logger);
     const service = new ProducerService(
       config,
       database,
@@ -299,14 +278,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
 
   /** The stored song's bytes; with `range`, only those bytes (for a player that seeks). */
   async openTrackAudio(id: string, options: { range?: ByteRange } = {}): Promise<TrackAudio> {
-    const track = await this.tracks.get(id);
-    const stream = await this.storage.open(track.storage.key, options.range ? { range: options.range } : {});
-    if (!stream)
-      throw new NotFoundError(`The audio of track ${id} is no longer in storage (${track.storage.key}).`, {
-        details: { trackId: id, key: track.storage.key },
-      });
-    const contentType = AUDIO_CONTENT_TYPES[track.format as AudioFileFormat] ?? "application/octet-stream";
-    return { track, contentType, stream };
+    return openStoredAudio(await this.tracks.get(id), this.storage, options.range);
   }
 
   /** The ProducerAI session, checked by this process's browser; without one, says so. */

@@ -64,12 +64,9 @@ function installPageHelpers(bindingName: string): void {
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       });
       const text = await response.text();
-      let json: unknown = null;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = null;
-      }
+      const json: unknown = await Promise.resolve(text)
+        .then(JSON.parse)
+        .catch(() => null);
       return { status: response.status, json, retryAfter: response.headers.get("retry-after") };
     },
     stream(url: string, key: string, token: string) {

@@ -24,6 +24,7 @@ import {
   type ToolReturn,
 } from "./site-answers.js";
 import type { Site } from "./site.js";
+import { matchesApiPath, requestBody } from "./api-paths.js";
 
 export type { ClipState, OperationState, ToolReturn } from "./site-answers.js";
 
@@ -190,15 +191,6 @@ export class PageTraffic {
     await Promise.all([...this.pending]);
   }
 
-  private matches(key: string, url: URL): boolean {
-    const apiPath = this.site.api[key];
-    if (!apiPath) return false;
-    const bare = (apiPath.split("?")[0] as string).split("{")[0] as string;
-    return apiPath.split("?")[0]?.includes("{") || bare.endsWith("/")
-      ? url.pathname.startsWith(bare)
-      : url.pathname === bare;
-  }
-
   private callKind(request: Request): GenerationCall["kind"] | undefined {
     if (request.method() !== "POST") return undefined;
     let url: URL;
@@ -207,21 +199,13 @@ export class PageTraffic {
     } catch {
       return undefined;
     }
-    if (this.matches("compose", url)) {
-      const body = this.bodyOf(request);
+    if (matchesApiPath(this.site, "compose", url)) {
+      const body = requestBody(request);
       const part = (body.part ?? {}) as { tool_name?: unknown };
       if (part.tool_name === this.site.tools.splitStems) return "stems";
       return part.tool_name === this.site.tools.createSong ? "compose" : undefined;
     }
-    return this.matches("chat", url) ? "chat" : undefined;
-  }
-
-  private bodyOf(request: Request): Record<string, unknown> {
-    try {
-      return (request.postDataJSON() as Record<string, unknown> | null) ?? {};
-    } catch {
-      return {};
-    }
+    return matchesApiPath(this.site, "chat", url) ? "chat" : undefined;
   }
 
   private sent(request: Request): void {
@@ -232,7 +216,7 @@ export class PageTraffic {
     if (!kind) return;
     this.calls.push({
       kind,
-      body: this.bodyOf(request),
+      body: requestBody(request),
       status: undefined,
       jobId: undefined,
       retryAfterSecs: undefined,
@@ -281,7 +265,7 @@ export class PageTraffic {
       return;
     }
     const key = (["credits", "status", "clips", "recentClips", "libraryClips"] as const).find((candidate) =>
-      this.matches(candidate, url),
+      matchesApiPath(this.site, candidate, url),
     );
     if (!key || request.method() === "OPTIONS") return;
     const json = (await response.json().catch(() => undefined)) as unknown;

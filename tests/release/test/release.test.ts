@@ -269,32 +269,11 @@ describe("a release through a real npm registry", () => {
     const simulator = spawn(
       path.join(app, "node_modules", ".bin", "producer-simulator"),
       ["--port", "0", "--admin-port", "0", "--generation-ms", "0", "--status-poll-ms", "200"],
-      {
-        cwd: app,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
+      { cwd: app, stdio: ["ignore", "pipe", "pipe"] },
     );
     let daemon: ChildProcess | undefined;
     try {
-      const banner = await new Promise<string>((resolve, reject) => {
-        let text = "";
-        const timer = setTimeout(() => reject(new Error(`the simulator did not start:\n${text}`)), 30_000);
-        simulator.stdout?.on("data", (chunk: Buffer) => {
-          text += chunk.toString();
-          if (/admin API on .*Bearer \w+/.test(text)) {
-            clearTimeout(timer);
-            resolve(text);
-          }
-        });
-      });
-      const siteUrl = /simulator on (http:\/\/\S+)/.exec(banner)?.[1] as string;
-      const adminUrl = /admin API on (http:\/\/\S+)/.exec(banner)?.[1] as string;
-      const adminToken = /Bearer (\w+)/.exec(banner)?.[1] as string;
-      const admin = (route: string, init: RequestInit = {}) =>
-        fetch(`${adminUrl}${route}`, {
-          ...init,
-          headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-        }).then((response) => response.json() as Promise<Record<string, unknown>>);
+      const { siteUrl, admin } = await simulatorStarted(simulator);
 
       const dataDir = path.join(work, "producer-data");
       const env = {
@@ -318,19 +297,7 @@ describe("a release through a real npm registry", () => {
       expect(doctor.stdout).toMatch(/chromium/i);
 
       daemon = spawn(producer, ["daemon"], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
-      await new Promise<void>((resolve, reject) => {
-        let log = "";
-        const timer = setTimeout(() => reject(new Error(`the daemon did not get ready:\n${log}`)), 60_000);
-        daemon?.stderr?.on("data", (chunk: Buffer) => {
-          log += chunk.toString();
-          if (log.includes("producer daemon ready")) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        daemon?.once("exit", (code) => reject(new Error(`the daemon exited with ${code}:\n${log}`)));
-      });
-      daemon.removeAllListeners("exit");
+      await daemonReady(daemon);
       const generated = await run(
         producer,
         [
@@ -364,7 +331,7 @@ describe("a release through a real npm registry", () => {
       const stats = await admin("/stats");
       expect(stats.generations).toBe(1);
       // The installed package carries the status page's own files.
-      for (const route of ["/", "/status.js", "/status.css"]) {
+      for (const route of ["/", "/status-dom.js", "/status.js", "/status.css"]) {
         const answer = await overSocket(path.join(dataDir, "producer.sock"), route);
         expect(answer.status, route).toBe(200);
         expect(answer.body.length, route).toBeGreaterThan(500);
@@ -418,3 +385,44 @@ describe("a release through a real npm registry", () => {
     expect(changelog("apps/daemon")).toContain("@producer/legacy-compat@0.1.1");
   });
 });
+
+/** The admin API of a simulator started through its published bin, once its banner names it. */
+async function simulatorStarted(simulator: ChildProcess) {
+  const banner = await new Promise<string>((resolve, reject) => {
+    let text = "";
+    const timer = setTimeout(() => reject(new Error(`the simulator did not start:\n${text}`)), 30_000);
+    simulator.stdout?.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      if (/admin API on .*Bearer \w+/.test(text)) {
+        clearTimeout(timer);
+        resolve(text);
+      }
+    });
+  });
+  const siteUrl = /simulator on (http:\/\/\S+)/.exec(banner)?.[1] as string;
+  const adminUrl = /admin API on (http:\/\/\S+)/.exec(banner)?.[1] as string;
+  const adminToken = /Bearer (\w+)/.exec(banner)?.[1] as string;
+  const admin = (route: string, init: RequestInit = {}) =>
+    fetch(`${adminUrl}${route}`, {
+      ...init,
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+    }).then((response) => response.json() as Promise<Record<string, unknown>>);
+  return { siteUrl, admin };
+}
+
+/** Resolves once the daemon logs that it is ready; rejects when it exits first or takes over a minute. */
+async function daemonReady(daemon: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    let log = "";
+    const timer = setTimeout(() => reject(new Error(`the daemon did not get ready:\n${log}`)), 60_000);
+    daemon.stderr?.on("data", (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes("producer daemon ready")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    daemon.once("exit", (code) => reject(new Error(`the daemon exited with ${code}:\n${log}`)));
+  });
+  daemon.removeAllListeners("exit");
+}

@@ -30,6 +30,8 @@ function queryParameters(schema: z.ZodObject) {
   }));
 }
 
+const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
+
 const errorResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
@@ -37,7 +39,6 @@ const errorResponse = (description: string) => ({
 
 /** The daemon's API as OpenAPI 3, built from the same zod schemas that validate requests. */
 export function openApiDocument(version: string): Record<string, unknown> {
-  const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
   return {
     openapi: "3.0.3",
     info: { title: "producer daemon", version, description: "Generate music with ProducerAI through a warm browser." },
@@ -100,71 +101,78 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { "200": { description: "text/event-stream" } },
         },
       },
-      "/v1/tracks": {
-        get: {
-          summary: "List tracks",
-          parameters: queryParameters(listTracksQuerySchema),
-          responses: { "200": { description: "A page of tracks." } },
-        },
-      },
-      "/v1/tracks/{id}": {
-        get: { summary: "One track", parameters: [idParameter], responses: { "200": { description: "The track." } } },
-      },
-      "/v1/tracks/{id}/audio": {
-        get: {
-          summary: "The track's audio, streamed from storage",
-          parameters: [idParameter],
-          responses: {
-            "200": { description: "The audio bytes (audio/wav, audio/mpeg, audio/mp4)." },
-            "404": { description: "No such track, or its object is gone." },
-          },
-        },
-      },
-      "/v1/queue": {
-        get: {
-          summary: "The queue: jobs by status, depth, pause",
-          responses: { "200": { description: "The queue." } },
-        },
-      },
-      "/v1/queue/jobs": {
-        get: {
-          summary: "The queued jobs in the order they will run, each with its position",
-          parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } }],
-          responses: { "200": { description: "{ jobs: Job[] }" } },
-        },
-      },
-      "/mcp": {
-        post: {
-          summary: "The MCP server (Streamable HTTP): the same tools as `producer mcp`",
-          responses: { "200": { description: "JSON-RPC over HTTP" } },
-        },
-      },
-      "/": {
-        get: {
-          summary: "The status page: queue, jobs, tracks with players, accounts",
-          responses: { "200": { description: "text/html" } },
-        },
-      },
-      "/v1/session": {
-        get: {
-          summary: "Whether the ProducerAI session is usable (the last check; never opens the site)",
-          responses: { "200": { description: "The session." } },
-        },
-      },
-      "/v1/session/check": {
-        post: {
-          summary: "Check the ProducerAI session now (opens the site once)",
-          responses: { "200": { description: "The session." } },
-        },
-      },
-      "/healthz": { get: { summary: "Alive", responses: { "200": { description: "ok" } } } },
-      "/readyz": {
-        get: {
-          summary: "Ready: browser, session, database, storage",
-          responses: { "200": { description: "ready" }, "503": { description: "not ready, with reasons" } },
-        },
-      },
-      "/metrics": { get: { summary: "Prometheus metrics", responses: { "200": { description: "text/plain" } } } },
+      ...libraryAndServicePaths(),
     },
+  };
+}
+
+/** The tracks, the queue, the session, MCP, the status page and the health endpoints. */
+function libraryAndServicePaths(): Record<string, unknown> {
+  return {
+    "/v1/tracks": {
+      get: {
+        summary: "List tracks",
+        parameters: queryParameters(listTracksQuerySchema),
+        responses: { "200": { description: "A page of tracks." } },
+      },
+    },
+    "/v1/tracks/{id}": {
+      get: { summary: "One track", parameters: [idParameter], responses: { "200": { description: "The track." } } },
+    },
+    "/v1/tracks/{id}/audio": {
+      get: {
+        summary: "The track's audio, streamed from storage",
+        parameters: [idParameter],
+        responses: {
+          "200": { description: "The audio bytes (audio/wav, audio/mpeg, audio/mp4)." },
+          "404": { description: "No such track, or its object is gone." },
+        },
+      },
+    },
+    "/v1/queue": {
+      get: {
+        summary: "The queue: jobs by status, depth, pause",
+        responses: { "200": { description: "The queue." } },
+      },
+    },
+    "/v1/queue/jobs": {
+      get: {
+        summary: "The queued jobs in the order they will run, each with its position",
+        parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } }],
+        responses: { "200": { description: "{ jobs: Job[] }" } },
+      },
+    },
+    "/mcp": {
+      post: {
+        summary: "The MCP server (Streamable HTTP): the same tools as `producer mcp`",
+        responses: { "200": { description: "JSON-RPC over HTTP" } },
+      },
+    },
+    "/": {
+      get: {
+        summary: "The status page: queue, jobs, tracks with players, accounts",
+        responses: { "200": { description: "text/html" } },
+      },
+    },
+    "/v1/session": {
+      get: {
+        summary: "Whether the ProducerAI session is usable (the last check; never opens the site)",
+        responses: { "200": { description: "The session." } },
+      },
+    },
+    "/v1/session/check": {
+      post: {
+        summary: "Check the ProducerAI session now (opens the site once)",
+        responses: { "200": { description: "The session." } },
+      },
+    },
+    "/healthz": { get: { summary: "Alive", responses: { "200": { description: "ok" } } } },
+    "/readyz": {
+      get: {
+        summary: "Ready: browser, session, database, storage",
+        responses: { "200": { description: "ready" }, "503": { description: "not ready, with reasons" } },
+      },
+    },
+    "/metrics": { get: { summary: "Prometheus metrics", responses: { "200": { description: "text/plain" } } } },
   };
 }

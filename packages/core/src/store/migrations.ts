@@ -1,7 +1,8 @@
 import { sql, type Kysely } from "kysely";
 import { Migrator, type Migration, type MigrationProvider } from "kysely";
-import { ProducerError } from "@producer/utils";
-import type { Database, Dialect } from "./database.js";
+import type { ProducerConfig } from "@producer/config";
+import { type Logger, ProducerError } from "@producer/utils";
+import { type Database, type Dialect, openDatabase, type ProducerDatabase } from "./database.js";
 
 /** Column types that differ between the two dialects. */
 interface ColumnTypes {
@@ -148,4 +149,17 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
     });
   }
   return (results ?? []).filter((result) => result.status === "Success").map((result) => result.migrationName);
+}
+
+/** Opens the database the configuration names and brings it to the latest migration; closed again on failure. */
+export async function openMigratedDatabase(config: ProducerConfig, logger: Logger): Promise<ProducerDatabase> {
+  const database = openDatabase(config);
+  try {
+    const applied = await migrateToLatest(database.db, database.dialect);
+    if (applied.length > 0) logger.info({ applied }, "database migrated");
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 }

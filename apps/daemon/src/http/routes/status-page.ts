@@ -17,6 +17,7 @@ function staticDir(): string | undefined {
 }
 
 const ASSETS = {
+  "/status-dom.js": { file: "status-dom.js", type: "text/javascript; charset=utf-8" },
   "/status.js": { file: "status.js", type: "text/javascript; charset=utf-8" },
   "/status.css": { file: "status.css", type: "text/css; charset=utf-8" },
 } as const;
@@ -32,6 +33,7 @@ const PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>producer — status</title>
 <link rel="stylesheet" href="/status.css">
+<script src="/status-dom.js" defer></script>
 <script src="/status.js" defer></script>
 </head>
 <body>
