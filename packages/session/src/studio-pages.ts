@@ -5,15 +5,23 @@ import type { PageTraffic } from "./page-traffic.js";
 import type { Site } from "./site.js";
 
 /**
+ * Jobs a studio takes before it is loaded again. The app may keep a generation's reply stream open after its
+ * songs are done, and over HTTP/1.1 Chromium opens at most six connections to a host: a load every few jobs
+ * closes them before a seventh could stall.
+ */
+export const JOBS_PER_STUDIO_LOAD = 5;
+
+/**
  * Which pages stand on a studio that the next job can use without loading it again, as a script on an open page
  * would: the 2026 compose panel keeps no state a job depends on (every control is set on every generation, and a
  * generation's songs are known by their ids). A page is reused only when its last job ended well, it loaded the
- * studio less than `reuseMs` ago (`browser.studioReuseMs`), it still shows the compose panel, and an in-page
- * credits call (the page's own token) answers 200: anything else (a failure, a sign-out, another URL) loads the
- * studio again.
+ * studio less than `reuseMs` ago (`browser.studioReuseMs`) and fewer than JOBS_PER_STUDIO_LOAD jobs ago, it still
+ * shows the compose panel, and an in-page credits call (the page's own token) answers 200: anything else (a
+ * failure, a sign-out, another URL) loads the studio again.
  */
 export class StudioPages {
   private readonly loadedAt = new WeakMap<Page, number>();
+  private readonly jobsSinceLoad = new WeakMap<Page, number>();
   private readonly settled = new WeakSet<Page>();
 
   constructor(
@@ -24,6 +32,7 @@ export class StudioPages {
   /** The page has just loaded the studio. */
   loaded(page: Page): void {
     this.loadedAt.set(page, Date.now());
+    this.jobsSinceLoad.set(page, 0);
   }
 
   /** The page's job ended: well (it may be reused) or not (it will load the studio again). */
@@ -40,12 +49,15 @@ export class StudioPages {
       Boolean(this.site.api.credits) &&
       loadedAt !== undefined &&
       Date.now() - loadedAt < this.reuseMs &&
+      (this.jobsSinceLoad.get(page) ?? 0) < JOBS_PER_STUDIO_LOAD - 1 &&
       page.url().startsWith(siteUrl(this.site, "studio"));
     this.settled.delete(page);
     if (!reusable || !(await guard.exists("composeToggle"))) return false;
     await traffic.prepare();
     traffic.credits = undefined;
     const answer = await traffic.fetchJson("credits").catch(() => undefined);
-    return answer?.status === 200 && traffic.credits !== undefined;
+    if (answer?.status !== 200 || traffic.credits === undefined) return false;
+    this.jobsSinceLoad.set(page, (this.jobsSinceLoad.get(page) ?? 0) + 1);
+    return true;
   }
 }

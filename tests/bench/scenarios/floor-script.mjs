@@ -38,13 +38,16 @@ async function accessToken(context) {
   return JSON.parse(Buffer.from(joined.replace(/^base64-/, ""), "base64url").toString()).access_token;
 }
 
+const generationsOnPage = new WeakMap();
+
 /** One generation on open pages: compose, submit, wait for the page's status call, download each song, store it. */
 export async function generateOnPages({ studio }, prompt, store) {
   // A background tab's timers are throttled: the page in use is brought to the front, as a user's would be. The
-  // app keeps each generation's reply stream open, and Chromium allows six connections to a host: the studio is
-  // loaded afresh for every generation, as producer does, or the seventh would stall.
+  // app may keep a generation's reply stream open, and Chromium allows six connections to a host: the studio is
+  // loaded again every fifth generation, as producer does, or a seventh could stall.
   await studio.bringToFront();
-  await studio.reload();
+  generationsOnPage.set(studio, (generationsOnPage.get(studio) ?? 0) + 1);
+  if (generationsOnPage.get(studio) % 5 === 0) await studio.reload();
   const description = studio.getByRole("textbox", { name: "Sound description" });
   if (!(await description.isVisible())) await studio.getByRole("button", { name: "Toggle compose panel" }).click();
   await description.fill(prompt);
