@@ -4,7 +4,7 @@ import { writeLoginState } from "@producer/session";
 import { listFiles } from "@producer/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Job } from "../src/index.js";
-import { createStack, type CoreStack } from "./stack.js";
+import { createStack, endedJob, type CoreStack } from "./stack.js";
 import { startWorkerProcess } from "./worker-processes.js";
 
 let harness: CoreStack | undefined;
@@ -53,9 +53,7 @@ describe("one request, one submission", () => {
   it("when the site takes the generation but its answer is lost on the way back, looks for the songs instead of sending again", async () => {
     const h = (harness = await createStack());
     h.site.faults.set("reply-lost", { times: 1 });
-    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "answer lost" })), {
-      timeoutMs: 60_000,
-    });
+    const job = await endedJob(h, "answer lost");
     expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
     expect(h.site.stats.generations).toBe(1);
     expect(h.site.stats.flow.creditsCharged).toBe(10);
@@ -115,9 +113,7 @@ describe("one request, one submission", () => {
   it("never stores two songs that are the same bytes: DUPLICATE_AUDIO, not retried, nothing stored", async () => {
     const h = (harness = await createStack());
     h.site.faults.set("duplicate-audio", { times: 1 });
-    const job = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "twins" })), {
-      timeoutMs: 60_000,
-    });
+    const job = await endedJob(h, "twins");
     expect(job).toMatchObject({ status: "failed", attempts: 1, error: { code: "DUPLICATE_AUDIO", retryable: false } });
     expect(job.error?.details).toMatchObject({ songNumbers: [1, 2] });
     expect((await h.service.listTracks({ jobId: job.id })).tracks).toEqual([]);

@@ -3,7 +3,7 @@ import { createPostgresSchema, postgresUrl, type PostgresSchema } from "@produce
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ProducerService, type Job } from "../src/index.js";
-import { createStack, type CoreStack } from "./stack.js";
+import { createStack, endedJob, type CoreStack } from "./stack.js";
 
 let harness: CoreStack | undefined;
 afterEach(() => harness?.close());
@@ -107,9 +107,7 @@ describe("paid work is never lost", () => {
   it("offers nothing to recover when the site itself failed the generation", async () => {
     const h = (harness = await createStack());
     h.site.faults.set("song-failed", { times: 1 });
-    const failed = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "the site says no" })), {
-      timeoutMs: 60_000,
-    });
+    const failed = await endedJob(h, "the site says no");
     expect(failed).toMatchObject({
       status: "failed",
       recoverable: false,

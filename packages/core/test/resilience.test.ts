@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { listFiles } from "@producer/test-utils";
 import { ProducerService, signWebhook, type Job } from "../src/index.js";
-import { createStack, type CoreStack } from "./stack.js";
+import { createStack, endedJob, type CoreStack } from "./stack.js";
 
 let harness: CoreStack | undefined;
 afterEach(() => harness?.close());
@@ -114,9 +114,7 @@ describe("jobs that meet trouble", () => {
   it("estimates a queued job's wait from the measured run times of the jobs before it, not a constant", async () => {
     harness = await createStack({ simulator: { generationMs: 1500 } });
     const h = harness;
-    const measured = await h.service.waitForJob(jobIdOf(await h.service.generateMusic({ prompt: "sets the pace" })), {
-      timeoutMs: 60_000,
-    });
+    const measured = await endedJob(h, "sets the pace");
     expect(measured.status).toBe("succeeded");
     const runMs = Date.parse(measured.finishedAt as string) - Date.parse(measured.startedAt as string);
     await new Promise((resolve) => setTimeout(resolve, 1100)); // past the estimate's one-second cache
@@ -150,9 +148,7 @@ describe("jobs that meet trouble", () => {
   it("cancels a running job at its next step", async () => {
     harness = await createStack({ simulator: { generationMs: 3000, replyDelayMs: 100 } });
     const id = jobIdOf(await harness.service.generateMusic({ prompt: "stop midway" }));
-    const deadline = Date.now() + 20_000;
-    while ((await harness.service.getJob(id)).status === "queued" && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await leftTheQueue(harness, id);
     await harness.service.cancel(id);
     const job = await harness.service.waitForJob(id, { timeoutMs: 30_000 });
     expect(job.status).toBe("cancelled");
@@ -162,9 +158,7 @@ describe("jobs that meet trouble", () => {
   it("puts a job still running at shutdown back in the queue, its attempt given back", async () => {
     harness = await createStack({ simulator: { generationMs: 5000, replyDelayMs: 100 } });
     const id = jobIdOf(await harness.service.generateMusic({ prompt: "interrupted by a restart" }));
-    const deadline = Date.now() + 20_000;
-    while ((await harness.service.getJob(id)).status === "queued" && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await leftTheQueue(harness, id);
     const { config } = harness;
     await harness.service.close({ graceMs: 200 });
     const reopened = await ProducerService.create({ config });
@@ -216,3 +210,11 @@ describe("jobs that meet trouble", () => {
     }
   });
 });
+
+/** Resolves once the job has left the queue (it runs), or after 20 s. */
+async function leftTheQueue(stack: CoreStack, id: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while ((await stack.service.getJob(id)).status === "queued" && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -17,3 +17,18 @@ export function decodeCursor(kind: string, cursor: string, pattern: RegExp): str
   }
   return parts;
 }
+
+/**
+ * One page of `rows`, asked for with `limit + 1` so that a row past the page tells there is a next one: its cursor
+ * names the page's last row by `cursorParts`.
+ */
+export function pageOf<Row>(
+  rows: Row[],
+  limit: number,
+  kind: string,
+  cursorParts: (row: Row) => Array<string | number>,
+): { page: Row[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor(kind, cursorParts(last)) : null };
+}

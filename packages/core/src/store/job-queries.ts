@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { NotFoundError } from "@producer/utils";
 import { RUNNING_STATUSES, type JobStatus } from "../job.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
+import { decodeCursor, pageOf } from "./cursor.js";
 import type { Database } from "./database.js";
 import type { JobRow } from "./job-row.js";
 
@@ -50,12 +50,8 @@ export class JobQueries {
       .orderBy("id", "desc")
       .limit(limit + 1)
       .execute();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      rows: page,
-      nextCursor: rows.length > limit && last ? encodeCursor("j", [Number(last.created_at), last.id]) : null,
-    };
+    const { page, nextCursor } = pageOf(rows, limit, "j", (last) => [Number(last.created_at), last.id]);
+    return { rows: page, nextCursor };
   }
 
   /** The queued jobs in the order they will run: higher priority first, then older first. */

@@ -144,14 +144,16 @@ export class JobStore extends JobQueries {
     return Number(result.numUpdatedRows);
   }
 
+  /** An update of the job `owner` holds: it applies to nothing once another worker took the job over. */
+  private held(id: string, owner: string) {
+    return this.db.updateTable("jobs").where("id", "=", id).where("lease_owner", "=", owner);
+  }
+
   /** Extends the lease; false when the job is no longer this owner's. Reports a cancel request. */
   async renew(id: string, owner: string, leaseMs: number): Promise<{ held: boolean; cancelRequested: boolean }> {
     const now = this.now();
-    const row = await this.db
-      .updateTable("jobs")
+    const row = await this.held(id, owner)
       .set({ lease_expires_at: now + leaseMs })
-      .where("id", "=", id)
-      .where("lease_owner", "=", owner)
       .where("status", "in", RUNNING_STATUSES)
       .returning(["cancel_requested"])
       .executeTakeFirst();
@@ -177,13 +179,7 @@ export class JobStore extends JobQueries {
     if (patch.progress !== undefined) values.progress = patch.progress === null ? null : JSON.stringify(patch.progress);
     if (patch.downloaded !== undefined)
       values.downloaded = patch.downloaded === null ? null : JSON.stringify(patch.downloaded);
-    const result = await this.db
-      .updateTable("jobs")
-      .set(values)
-      .where("id", "=", id)
-      .where("lease_owner", "=", owner)
-      .where("status", "in", RUNNING_STATUSES)
-      .executeTakeFirst();
+    const result = await this.held(id, owner).set(values).where("status", "in", RUNNING_STATUSES).executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 
@@ -195,8 +191,7 @@ export class JobStore extends JobQueries {
     error?: JobError,
   ): Promise<boolean> {
     const now = this.now();
-    const result = await this.db
-      .updateTable("jobs")
+    const result = await this.held(id, owner)
       .set({
         status,
         lease_owner: null,
@@ -208,8 +203,6 @@ export class JobStore extends JobQueries {
           : {}),
         ...(error ? errorColumns(error) : {}),
       })
-      .where("id", "=", id)
-      .where("lease_owner", "=", owner)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
@@ -221,8 +214,7 @@ export class JobStore extends JobQueries {
     options: { delayMs: number; error?: JobError; refundAttempt?: boolean },
   ): Promise<boolean> {
     const now = this.now();
-    const result = await this.db
-      .updateTable("jobs")
+    const result = await this.held(id, owner)
       .set((eb) => ({
         status: "queued",
         lease_owner: null,
@@ -233,8 +225,6 @@ export class JobStore extends JobQueries {
         ...(options.refundAttempt ? { attempts: eb("attempts", "-", 1) } : {}),
         ...(options.error ? errorColumns(options.error) : {}),
       }))
-      .where("id", "=", id)
-      .where("lease_owner", "=", owner)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
 import { NotFoundError } from "@producer/utils";
 import type { Track } from "../job.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
+import type { TrackQuery } from "../producer-backend.js";
+import { decodeCursor, pageOf } from "./cursor.js";
 import type { Database, TracksTable } from "./database.js";
 
 type TrackRow = Selectable<TracksTable>;
@@ -116,14 +117,7 @@ export class TrackStore {
   }
 
   /** Newest first, filtered by project, user or job, a page at a time. */
-  async list(options: {
-    projectId?: string;
-    userId?: string;
-    jobId?: string;
-    account?: string;
-    limit?: number;
-    cursor?: string;
-  }): Promise<TrackPage> {
+  async list(options: TrackQuery): Promise<TrackPage> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
     let query = this.db.selectFrom("tracks").selectAll();
     if (options.projectId) query = query.where("project_id", "=", options.projectId);
@@ -135,11 +129,7 @@ export class TrackStore {
       .orderBy("seq", "desc")
       .limit(limit + 1)
       .execute();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      tracks: page.map(toTrack),
-      nextCursor: rows.length > limit && last ? encodeCursor("t", [Number(last.seq)]) : null,
-    };
+    const { page, nextCursor } = pageOf(rows, limit, "t", (last) => [Number(last.seq)]);
+    return { tracks: page.map(toTrack), nextCursor };
   }
 }
