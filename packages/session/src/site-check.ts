@@ -1,4 +1,5 @@
 import type { Locator, Page } from "playwright";
+import { FLOW_NEEDS } from "@producer/config";
 import { silentLogger, type Logger } from "@producer/utils";
 import { PageGuard } from "./blockers.js";
 import { describeLocator, locate, siteUrl } from "./locators.js";
@@ -68,19 +69,11 @@ export class SiteChecker {
       await this.library2026();
     } else {
       await this.look("promptInput", this.page, "studio");
-      for (const key of [
-        "reply",
-        "songCard",
-        "songCardPending",
-        "songCardFailed",
-        "songTitle",
-        "songLink",
-        "moreOptionsButton",
-        "menuDownload",
-        "formatWav",
-        "formatMp3",
-        "formatM4a",
-      ]) {
+      // The rest of what the chat page needs shows only once a generation is under way.
+      const afterAGeneration = FLOW_NEEDS["chat-2025"].locators.filter(
+        (key) => key !== "promptInput" && !SOMETIMES_SHOWN.includes(key),
+      );
+      for (const key of afterAGeneration) {
         this.skip(key, "studio", "seen only after a generation");
       }
     }
@@ -182,7 +175,9 @@ export class SiteChecker {
       "formatM4a",
       "splitStems",
     ].filter((key) => key in this.site.locators);
-    const links = this.page.locator('a[href*="/song/"]');
+    // Any song of the library will do: a link to the profile's song page names one.
+    const songPage = String(this.site.paths.song).split("{")[0] as string;
+    const links = this.page.locator(`a[href*=${JSON.stringify(songPage)}]`);
     const deadline = Date.now() + this.waitMs;
     while ((await links.count().catch(() => 0)) === 0 && Date.now() < deadline) {
       await this.guard.dismissOverlays();

@@ -52,29 +52,28 @@ export class SongFiles {
     const songNumber = index + 1;
     const target = path.join(this.context.directory, songFileName(index, clip.title, format));
     const link = format === "wav" ? clip.wavUrl : format === "m4a" ? clip.audioUrl : undefined;
-    const failures: unknown[] = [];
+    // The ways before the library menu, each with what the log says when it gives no file.
+    const ways: Array<{ fetch: () => Promise<string>; next: string }> = [];
     if (link) {
-      try {
-        return await this.fromLink(link, target, format, songNumber, format === "wav");
-      } catch (error) {
-        if (!this.worthAnotherWay(error)) throw error;
-        failures.push(error);
-        this.context.logger.info(
-          { songNumber, reason: (error as Error).message },
-          "the storage link gave no file; trying the download endpoint",
-        );
-      }
+      ways.push({
+        fetch: () => this.fromLink(link, target, format, songNumber, format === "wav"),
+        next: "the storage link gave no file; trying the download endpoint",
+      });
     }
     if (this.context.traffic.apiUrl("download", { clipId: clip.id, format })) {
+      ways.push({
+        fetch: () => this.fromEndpoint(clip, target, format, songNumber),
+        next: "the download endpoint gave no file; trying the library menu",
+      });
+    }
+    const failures: unknown[] = [];
+    for (const way of ways) {
       try {
-        return await this.fromEndpoint(clip, target, format, songNumber);
+        return await way.fetch();
       } catch (error) {
         if (!this.worthAnotherWay(error)) throw error;
         failures.push(error);
-        this.context.logger.info(
-          { songNumber, reason: (error as Error).message },
-          "the download endpoint gave no file; trying the library menu",
-        );
+        this.context.logger.info({ songNumber, reason: (error as Error).message }, way.next);
       }
     }
     try {

@@ -18,6 +18,16 @@ beforeEach(() => {
 });
 
 const calls = () => harness.site.stats.flow.generationCalls["producer@example.test"] ?? 0;
+/** A WAV generation of `prompt`, with every submission record it saved on the way. */
+async function generateRecorded(prompt: string) {
+  const records: SubmissionRecord[] = [];
+  const songs = await harness.session.generate(
+    { prompt, format: "wav" },
+    { onSubmission: async (record) => void records.push(record) },
+  );
+  return { songs, records };
+}
+
 const started = () => harness.site.stats.flow.generationsStarted["producer@example.test"] ?? 0;
 
 describe("the 2026 Flow app, driven with its own controls and traffic", () => {
@@ -166,11 +176,7 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
 
   it("waits out HTTP 429 (busy) as the site asks, then submits once", async () => {
     harness.site.faults.set("busy", { times: 1 });
-    const records: SubmissionRecord[] = [];
-    const songs = await harness.session.generate(
-      { prompt: "busy site", format: "wav" },
-      { onSubmission: async (record) => void records.push(record) },
-    );
+    const { songs, records } = await generateRecorded("busy site");
     expect(songs).toHaveLength(2);
     expect(harness.site.stats.flow.busyRefusals).toBe(1);
     expect(calls()).toBe(1);
@@ -188,11 +194,7 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
 
   it("presses Generate once more when no song starts, and is charged once", async () => {
     harness.site.faults.set("no-start", { times: 1 });
-    const records: SubmissionRecord[] = [];
-    const songs = await harness.session.generate(
-      { prompt: "stuck start", format: "wav" },
-      { onSubmission: async (record) => void records.push(record) },
-    );
+    const { songs, records } = await generateRecorded("stuck start");
     expect(songs).toHaveLength(2);
     expect(calls()).toBe(2);
     expect(started()).toBe(1);

@@ -303,20 +303,9 @@ describe("a release through a real npm registry", () => {
         [
           "generate",
           "A calm piano piece",
-          "--title",
-          "Credits",
-          "--project",
-          "p-1",
-          "--user",
-          "u-1",
-          "--wait",
-          "--json",
+          ...["--title", "Credits", "--project", "p-1", "--user", "u-1", "--wait", "--json"],
         ],
-        {
-          cwd: app,
-          env,
-          timeoutMs: 180_000,
-        },
+        { cwd: app, env, timeoutMs: 180_000 },
       );
       const job = JSON.parse(generated.stdout) as {
         status: string;

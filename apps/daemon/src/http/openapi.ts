@@ -30,6 +30,11 @@ function queryParameters(schema: z.ZodObject) {
   }));
 }
 
+/** A path with one operation whose only documented answer is a 200. */
+const answers = (method: "get" | "post", summary: string, description: string) => ({
+  [method]: { summary, responses: { "200": { description } } },
+});
+
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
 
 const errorResponse = (description: string) => ({
@@ -129,12 +134,7 @@ function libraryAndServicePaths(): Record<string, unknown> {
         },
       },
     },
-    "/v1/queue": {
-      get: {
-        summary: "The queue: jobs by status, depth, pause",
-        responses: { "200": { description: "The queue." } },
-      },
-    },
+    "/v1/queue": answers("get", "The queue: jobs by status, depth, pause", "The queue."),
     "/v1/queue/jobs": {
       get: {
         summary: "The queued jobs in the order they will run, each with its position",
@@ -142,37 +142,21 @@ function libraryAndServicePaths(): Record<string, unknown> {
         responses: { "200": { description: "{ jobs: Job[] }" } },
       },
     },
-    "/mcp": {
-      post: {
-        summary: "The MCP server (Streamable HTTP): the same tools as `producer mcp`",
-        responses: { "200": { description: "JSON-RPC over HTTP" } },
-      },
-    },
-    "/": {
-      get: {
-        summary: "The status page: queue, jobs, tracks with players, accounts",
-        responses: { "200": { description: "text/html" } },
-      },
-    },
-    "/v1/session": {
-      get: {
-        summary: "Whether the ProducerAI session is usable (the last check; never opens the site)",
-        responses: { "200": { description: "The session." } },
-      },
-    },
-    "/v1/session/check": {
-      post: {
-        summary: "Check the ProducerAI session now (opens the site once)",
-        responses: { "200": { description: "The session." } },
-      },
-    },
-    "/healthz": { get: { summary: "Alive", responses: { "200": { description: "ok" } } } },
+    "/mcp": answers("post", "The MCP server (Streamable HTTP): the same tools as `producer mcp`", "JSON-RPC over HTTP"),
+    "/": answers("get", "The status page: queue, jobs, tracks with players, accounts", "text/html"),
+    "/v1/session": answers(
+      "get",
+      "Whether the ProducerAI session is usable (the last check; never opens the site)",
+      "The session.",
+    ),
+    "/v1/session/check": answers("post", "Check the ProducerAI session now (opens the site once)", "The session."),
+    "/healthz": answers("get", "Alive", "ok"),
     "/readyz": {
       get: {
         summary: "Ready: browser, session, database, storage",
         responses: { "200": { description: "ready" }, "503": { description: "not ready, with reasons" } },
       },
     },
-    "/metrics": { get: { summary: "Prometheus metrics", responses: { "200": { description: "text/plain" } } } },
+    "/metrics": answers("get", "Prometheus metrics", "text/plain"),
   };
 }
