@@ -1,4 +1,4 @@
-// Throughput with 1 page against 4 pages (and 4 jobs at once) at a 2 s generation, rounds interleaved.
+// Throughput with 1 page against N pages (and N jobs at once) at a given generation time, rounds interleaved.
 import fs from "node:fs";
 import { loadConfig } from "@producer/config";
 import { isTerminal, ProducerClient } from "@producer/core/client";
@@ -45,29 +45,32 @@ async function throughput(site, pages, jobs) {
 /** How busy the machine's cores were during each run: a share near 1 means the run was bound by CPU. */
 const busyShares = [];
 
-export async function pagesScaling({ rounds, jobs }) {
-  const site = await startSite({ generationMs: 2000 });
+export async function pagesScaling({ rounds, jobs, pages = 4, generationMs = 2000 }) {
+  const site = await startSite({ generationMs });
   const one = [];
-  const four = [];
+  const many = [];
+  busyShares.length = 0;
   try {
     for (let round = 0; round < rounds; round += 1) {
       if (round % 2 === 0) {
         one.push(await throughput(site, 1, jobs));
-        four.push(await throughput(site, 4, jobs));
+        many.push(await throughput(site, pages, jobs));
       } else {
-        four.push(await throughput(site, 4, jobs));
+        many.push(await throughput(site, pages, jobs));
         one.push(await throughput(site, 1, jobs));
       }
     }
   } finally {
     await site.close();
   }
-  const busy = (pages) => summary(busyShares.filter((share) => share.pages === pages).map((share) => share.busy));
+  const busy = (count) => summary(busyShares.filter((share) => share.pages === count).map((share) => share.busy));
   return {
+    pages,
+    generationMs,
     onePagePerSec: summary(one),
-    fourPagesPerSec: summary(four),
-    speedup: summary(four.map((value, index) => value / one[index])),
+    manyPagesPerSec: summary(many),
+    speedup: summary(many.map((value, index) => value / one[index])),
     cpuBusyOnePage: busy(1),
-    cpuBusyFourPages: busy(4),
+    cpuBusyManyPages: busy(pages),
   };
 }
