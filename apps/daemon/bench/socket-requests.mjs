@@ -1,16 +1,15 @@
 // Requests per second through the daemon's HTTP app on its Unix socket (request id, logging, body limit and
 // the error boundary included), 16 connections. Target: at least 2000 req/s for GET /healthz.
-import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { loadConfig } from "@producer/config";
 import { ProducerService } from "@producer/core";
 import { closeServer, createApp, listenOnSocket } from "../dist/index.js";
+import { createTempDir } from "@producer/utils";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const TARGET = 2000;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-http-bench-"));
+const tempDir = await createTempDir("producer-http-bench-");
+const dir = tempDir.path;
 const { config } = loadConfig({ env: {}, configFile: false, overrides: { paths: { dataDir: dir } } });
 const service = await ProducerService.create({ config });
 const server = await listenOnSocket(createApp({ config, service }), config.daemon.socketPath);
@@ -36,7 +35,7 @@ await Promise.all(
 agent.destroy();
 await closeServer(server);
 await service.close({ graceMs: 0 });
-fs.rmSync(dir, { recursive: true, force: true });
+await tempDir.cleanup();
 const perSec = count / SECONDS;
 console.log(`daemon over its Unix socket: ${perSec.toFixed(0)} req/s (GET /healthz, 16 connections, ${SECONDS} s)`);
 console.log(`target: >= ${TARGET} req/s — ${perSec >= TARGET ? "met" : "MISSED"}`);

@@ -1,12 +1,12 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { makeTempDir, removeDir } from "@producer/test-utils";
 import { afterAll, describe, expect, it } from "vitest";
 import { effectiveProfile, profileEntries } from "./effective-profile.js";
 import { loadConfig } from "./load.js";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-effective-"));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDir("producer-effective-");
+afterAll(() => removeDir(dir));
 const resolve = (overrides: object, env: NodeJS.ProcessEnv = {}) =>
   loadConfig({ env, cwd: dir, homeDir: dir, configFile: false, overrides });
 /** The site as the driver sees it, without where it came from. */

@@ -1,6 +1,6 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { makeTempDir, removeDir } from "@producer/test-utils";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configError } from "./config-error.test-helper.js";
 import { loadConfig } from "./load.js";
@@ -8,9 +8,9 @@ import type { ProducerConfigInput } from "./schema.js";
 
 let dir: string;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-config-"));
+  dir = makeTempDir("producer-config-");
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => removeDir(dir));
 
 const writeFile = (name: string, content: unknown) => {
   const file = path.join(dir, name);

@@ -1,6 +1,6 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { makeTempDir, removeDir } from "@producer/test-utils";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "./config-error.js";
 import { loadConfig } from "./load.js";
@@ -8,9 +8,9 @@ import { ensureDataDirs, findBrowserExecutable } from "./machine.js";
 
 let dir: string;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-machine-"));
+  dir = makeTempDir("producer-machine-");
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => removeDir(dir));
 
 describe("findBrowserExecutable", () => {
   it("uses the configured executable", () => {

@@ -1,14 +1,14 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { makeTempDir, removeDir } from "@producer/test-utils";
 import { afterAll, describe, expect, it } from "vitest";
 import { configError } from "./config-error.test-helper.js";
 import { loadConfig } from "./load.js";
 import { SHIPPED_PROFILES } from "./profiles/index.js";
 import { siteProfileSchema } from "./site-profile.js";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-profile-"));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDir("producer-profile-");
+afterAll(() => removeDir(dir));
 const load = (overrides: object, env: NodeJS.ProcessEnv = {}) =>
   loadConfig({ env, cwd: dir, homeDir: dir, configFile: false, overrides }).config;
 

@@ -1,14 +1,13 @@
 // Queue throughput on SQLite: insert N jobs, then claim and finish them from two connections at once (two
 // workers sharing the file). Target: at least 300 claim+finish per second, and every job exactly once.
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-
 import { JobStore, migrateToLatest, openDatabase } from "@producer/core";
+import { createTempDir } from "@producer/utils";
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 2000);
 const TARGET_PER_SEC = 300;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-queue-bench-"));
+const tempDir = await createTempDir("producer-queue-bench-");
+const dir = tempDir.path;
 const database = { database: { url: `sqlite:${path.join(dir, "queue.db")}`, dialect: "sqlite" } };
 const handles = [openDatabase(database), openDatabase(database)];
 await migrateToLatest(handles[0].db, "sqlite");
@@ -36,7 +35,7 @@ started = performance.now();
 await Promise.all([worker(stores[0], "a"), worker(stores[1], "b")]);
 const claimPerSec = JOBS / ((performance.now() - started) / 1000);
 await Promise.all(handles.map((handle) => handle.close()));
-fs.rmSync(dir, { recursive: true, force: true });
+await tempDir.cleanup();
 
 console.log(
   `SQLite queue: ${insertPerSec.toFixed(0)} inserts/s, ${claimPerSec.toFixed(0)} claim+finish/s over ${JOBS} jobs, ${done.size} done, ${duplicates} run twice`,

@@ -1,17 +1,17 @@
 // Warm generation latency: one BrowserSession, Chromium already up, the simulator answering at once; each run
 // submits a prompt and downloads both songs. Target: median under 2 s.
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { loadConfig } from "@producer/config";
 import { siteSettingsFor, start } from "@producer/simulator";
 import { BrowserSession, writeLoginState } from "@producer/session";
+import { createTempDir } from "@producer/utils";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const TARGET_MEDIAN_MS = 2000;
 
 const site = await start({ generationMs: 0, replyDelayMs: 0, statusPollMs: 200, songDurationSecs: [2, 3] });
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-bench-"));
+const tempDir = await createTempDir("producer-bench-");
+const dataDir = tempDir.path;
 const { config } = loadConfig({
   env: {},
   configFile: false,
@@ -33,7 +33,7 @@ try {
 } finally {
   await session.close();
   await site.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await tempDir.cleanup();
 }
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];

@@ -1,6 +1,6 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { withTempDir } from "@producer/utils";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { ArtifactScrubber, REDACTED, redactByName } from "./artifact-scrubber.js";
@@ -204,22 +204,22 @@ describe("zips and files", () => {
   });
 
   it("tells whether a file holds a secret, looking inside a zip's compressed entries", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scrub-"));
-    try {
-      const trace = path.join(dir, "trace.zip");
-      fs.writeFileSync(trace, zip());
-      // Deflated: the raw file does not show the secret, its entries do.
-      expect(fs.readFileSync(trace).includes(ACCESS)).toBe(false);
-      expect(await artifactHoldsSecret(trace, [ACCESS])).toBe(true);
-      expect(await artifactHoldsSecret(trace, ["not-in-there-at-all"])).toBe(false);
-      const html = path.join(dir, "page.html");
-      fs.writeFileSync(html, `<p>${encodeURIComponent(`${REFRESH}/`)}</p>`);
-      expect(await artifactHoldsSecret(html, [`${REFRESH}/`])).toBe(true);
-      expect(await artifactHoldsSecret(html, [])).toBe(false);
-      await expect(artifactHoldsSecret(path.join(dir, "absent"), [ACCESS])).rejects.toThrow();
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    await withTempDir(
+      async (dir) => {
+        const trace = path.join(dir, "trace.zip");
+        fs.writeFileSync(trace, zip());
+        // Deflated: the raw file does not show the secret, its entries do.
+        expect(fs.readFileSync(trace).includes(ACCESS)).toBe(false);
+        expect(await artifactHoldsSecret(trace, [ACCESS])).toBe(true);
+        expect(await artifactHoldsSecret(trace, ["not-in-there-at-all"])).toBe(false);
+        const html = path.join(dir, "page.html");
+        fs.writeFileSync(html, `<p>${encodeURIComponent(`${REFRESH}/`)}</p>`);
+        expect(await artifactHoldsSecret(html, [`${REFRESH}/`])).toBe(true);
+        expect(await artifactHoldsSecret(html, [])).toBe(false);
+        await expect(artifactHoldsSecret(path.join(dir, "absent"), [ACCESS])).rejects.toThrow();
+      },
+      { prefix: "scrub-" },
+    );
   });
 });
 

@@ -1,12 +1,11 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { synthesizeM4a, synthesizeMp3, synthesizeWav } from "@producer/test-utils";
+import { makeTempDir, removeDir, synthesizeM4a, synthesizeMp3, synthesizeWav } from "@producer/test-utils";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkAudioSignature, sniffAudioFormat } from "./audio-signature.js";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "producer-signature-"));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDir("producer-signature-");
+afterAll(() => removeDir(dir));
 
 describe("audio signatures", () => {
   const options = { seed: "x", durationSecs: 0.5 };

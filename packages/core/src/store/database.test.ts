@@ -1,12 +1,11 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { makeTempDir, removeDir } from "@producer/test-utils";
 import { sql } from "kysely";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "./database.js";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "database-"));
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDir("database-");
+afterAll(() => removeDir(dir));
 
 describe("the SQLite store's durability", () => {
   it("syncs every commit with database.sqliteSynchronous full, and uses WAL's normal sync otherwise", async () => {

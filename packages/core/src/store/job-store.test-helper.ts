@@ -1,6 +1,5 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { makeTempDir, removeDir } from "@producer/test-utils";
 import { afterEach, beforeEach } from "vitest";
 import { openDatabase, type ProducerDatabase } from "./database.js";
 import { JobStore } from "./job-store.js";
@@ -14,12 +13,12 @@ export function sqliteJobStores(prefix: string): (now?: () => number) => Promise
   let dir: string;
   let handles: ProducerDatabase[];
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    dir = makeTempDir(prefix);
     handles = [];
   });
   afterEach(async () => {
     await Promise.all(handles.map((handle) => handle.close()));
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   });
   return async (now = Date.now) => {
     const handle = openDatabase({ database: { url: `sqlite:${path.join(dir, "queue.db")}`, dialect: "sqlite" } });
