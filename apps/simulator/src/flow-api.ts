@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Hono, type Context } from "hono";
-import { sleep, type FlowContext } from "./flow-context.js";
+import { clipAnswer, sleep, type FlowContext } from "./flow-context.js";
 import { createSong, newToolCallId, refuseIfBusy, splitStems } from "./flow-generation.js";
 import { batchDownload, downloadEndpoint } from "./flow-storage.js";
 import { FLOW_MODELS, type FlowClip } from "./flow-store.js";
@@ -67,7 +67,7 @@ export function createFlowApi(context: FlowContext): Hono {
       .map((id) => store.clips.get(id))
       .filter((clip): clip is FlowClip => clip?.account === accountOf(c));
     return c.json({
-      clips: Object.fromEntries(found.map((clip) => [clip.id, store.clipJson(clip, context.storageOrigin())])),
+      clips: Object.fromEntries(found.map((clip) => [clip.id, clipAnswer(context, clip)])),
     });
   });
   api.get("/clips/auth-user", (c) => listing(context, c, store.clipsOf(accountOf(c))));
@@ -171,8 +171,11 @@ function operationStatus(context: FlowContext, c: Context): Response {
   if (!operation || operation.account !== accountOf(c)) return c.json({ detail: "Operation not found" }, 404);
   const now = Date.now();
   const done = now >= operation.readyAt;
+  const failed = done && operation.failure !== undefined;
+  const { statusFailure } = context.settings;
+  // With `statusFailure: "fields"` only the error fields tell a failure: the status reads as if it went well.
   const status = done
-    ? operation.failure
+    ? failed && statusFailure !== "fields"
       ? "failed"
       : "complete"
     : now >= operation.startedAt
@@ -181,7 +184,7 @@ function operationStatus(context: FlowContext, c: Context): Response {
   const span = Math.max(1, operation.readyAt - operation.startedAt);
   return c.json({
     status,
-    ...(done && operation.failure ? operation.failure : {}),
+    ...(failed && statusFailure !== "status" ? operation.failure : {}),
     ...(context.settings.statusExtras
       ? {
           clip_ids: operation.clipIds,
@@ -200,6 +203,6 @@ async function listing(context: FlowContext, c: Context, clips: FlowClip[]): Pro
   const limit = Math.max(1, Math.min(Number(c.req.query("limit") ?? 20) || 20, 100));
   const offset = Math.max(0, Number(c.req.query("offset") ?? 0) || 0);
   return c.json({
-    clips: clips.slice(offset, offset + limit).map((clip) => context.store.clipJson(clip, context.storageOrigin())),
+    clips: clips.slice(offset, offset + limit).map((clip) => clipAnswer(context, clip)),
   });
 }

@@ -11,7 +11,7 @@ import {
 } from "./flow-accounts.js";
 import { createFlowApi } from "./flow-api.js";
 import { FlowAuth } from "./flow-auth.js";
-import { sleep, type FlowContext, type FlowSettings } from "./flow-context.js";
+import { clipAnswer, sleep, type FlowContext, type FlowSettings } from "./flow-context.js";
 import {
   flowChooserPage,
   flowLibraryPage,
@@ -187,7 +187,7 @@ function addPages(app: Hono, context: FlowContext): void {
     signedInPage(c, "/song", (account) => {
       const clip = store.clips.get(c.req.param("id") ?? "");
       const own = clip?.account === account ? clip : undefined;
-      return flowSongPage(pageOptions(), own ? store.clipJson(own, context.storageOrigin()) : undefined);
+      return flowSongPage(pageOptions(), own ? clipAnswer(context, own) : undefined);
     }),
   );
   app.get("/settings", (c) => signedInPage(c, "/settings", (account) => flowSettingsPage(pageOptions(), account)));

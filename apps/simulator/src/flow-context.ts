@@ -1,7 +1,7 @@
 import type { AudioCache } from "./catalog.js";
 import type { FaultSwitchboard } from "./faults.js";
 import type { FlowAuth } from "./flow-auth.js";
-import type { FlowStats, FlowStore, ServedAudio } from "./flow-store.js";
+import type { FlowClip, FlowClipJson, FlowStats, FlowStore, ServedAudio } from "./flow-store.js";
 import type { FlowJob } from "./flow-stream.js";
 
 /** The settings the 2026 app reads (live: the admin API may change them between requests). */
@@ -22,6 +22,8 @@ export interface FlowSettings {
   directStreamStaysOpen: boolean;
   songPairs: "one-operation" | "ab-test";
   statusExtras: boolean;
+  statusFailure: "both" | "status" | "fields";
+  clipFailure: "duration" | "deleted";
   wavDelayMs: number;
   libraryRows: "div" | "li";
   menuShape: "portal" | "inline";
@@ -47,6 +49,14 @@ export interface FlowContext {
   recordSubmission: (prompt: string) => void;
   /** The public storage listener's origin, where `audio_url` / `wav_url` point. */
   storageOrigin: () => string;
+}
+
+/** A clip as the app's answers show it, with the storage links and failure shape of the moment. */
+export function clipAnswer(context: FlowContext, clip: FlowClip): FlowClipJson {
+  return context.store.clipJson(clip, {
+    storageOrigin: context.storageOrigin(),
+    clipFailure: context.settings.clipFailure,
+  });
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -141,19 +141,24 @@ export class FlowStore {
     return operation !== undefined && now >= operation.readyAt && !operation.failure && clip.hasAudio;
   }
 
-  /** A clip in the shape `POST /__api/clips` and the listings answer. */
-  clipJson(clip: FlowClip, storageOrigin: string, now = Date.now()) {
+  /**
+   * A clip in the shape `POST /__api/clips` and the listings answer. A failed song says so by its
+   * `duration.status`, or (`clipFailure: "deleted"`) by `deleted_at` alone, its duration reported as if done.
+   */
+  clipJson(clip: FlowClip, shown: { storageOrigin: string; clipFailure: "duration" | "deleted" }, now = Date.now()) {
+    const { storageOrigin } = shown;
     const operation = this.operations.get(clip.opId);
     const finished = operation !== undefined && now >= operation.readyAt;
     const failed = finished && (operation.failure !== undefined || !clip.hasAudio);
     const done = finished && !failed;
-    const status = done ? "completed" : failed ? "failed" : "pending";
+    const deleted = failed && shown.clipFailure === "deleted";
+    const status = done || deleted ? "completed" : failed ? "failed" : "pending";
     return {
       id: clip.id,
       title: clip.title,
       op_id: clip.opId,
       op_type: clip.opType,
-      duration: { status, value: done ? clip.durationSecs.toFixed(1) : null },
+      duration: { status, value: done || deleted ? clip.durationSecs.toFixed(1) : null },
       lyrics: {
         status: finished ? "completed" : "pending",
         value: clip.lyricsId ? { id: clip.lyricsId, text: clip.lyricsText } : null,
@@ -170,7 +175,7 @@ export class FlowStore {
       image_url: `${storageOrigin}/images/${clip.id}.svg`,
       video_url: null,
       privacy: "private",
-      deleted_at: null,
+      deleted_at: deleted ? new Date(operation.readyAt).toISOString() : null,
       created_at: new Date(clip.createdAt).toISOString(),
     };
   }

@@ -38,6 +38,13 @@ export interface SimulatorOptions {
   songPairs?: "one-operation" | "ab-test";
   /** 2026 app: the status answer also carries `clip_ids` and `progress` (which some clients see). */
   statusExtras?: boolean;
+  /**
+   * 2026 app: how a failed operation's status says so — a failing `status` with `error_type` / `error_message`
+   * ("both"), the status alone ("status"), or the error fields alone beside a `status` of "complete" ("fields").
+   */
+  statusFailure?: "both" | "status" | "fields";
+  /** 2026 app: how a failed song's clip says so — `duration.status` "failed", or `deleted_at` set ("deleted"). */
+  clipFailure?: "duration" | "deleted";
   /** 2026 app: a done song's `wav_url` answers 404 for this long. */
   wavDelayMs?: number;
   /** 2026 app: library rows as <div> (default) or <li>. */
@@ -93,6 +100,8 @@ export function settingsFrom(options: SimulatorOptions): SimulatorSettings {
     directStreamStaysOpen: options.directStreamStaysOpen ?? false,
     songPairs: options.songPairs ?? "one-operation",
     statusExtras: options.statusExtras ?? false,
+    statusFailure: options.statusFailure ?? "both",
+    clipFailure: options.clipFailure ?? "duration",
     wavDelayMs: options.wavDelayMs ?? 0,
     libraryRows: options.libraryRows ?? "div",
     menuShape: options.menuShape ?? "portal",
@@ -120,6 +129,8 @@ export const LIVE_SETTINGS = [
   "directStreamStaysOpen",
   "songPairs",
   "statusExtras",
+  "statusFailure",
+  "clipFailure",
   "wavDelayMs",
   "libraryRows",
   "menuShape",

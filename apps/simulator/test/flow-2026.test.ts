@@ -14,6 +14,8 @@ const DEFAULTS = {
   streamParts: "both",
   toolReturnContent: "object",
   statusExtras: false,
+  statusFailure: "both",
+  clipFailure: "duration",
   wavDelayMs: 0,
   refreshReuseSecs: 10,
 } as const;
@@ -450,6 +452,27 @@ describe("the 2026 app's generation API", () => {
     site.faults.set("reply-lost", { times: 1 });
     await expect(createSong({ sound_prompt: "lost" }).then((response) => response.json())).rejects.toThrow();
     expect(site.stats.flow.generationsStarted).toEqual({ "producer@example.test": 2 });
+  });
+
+  it("tells a failed song each way the facts allow: status and fields, either alone, or deleted_at", async () => {
+    const failedTake = async (settings: Partial<typeof site.settings>) => {
+      Object.assign(site.settings, settings);
+      site.faults.set("song-failed", { times: 1 });
+      const { content } = await generate({ sound_prompt: `bad ${JSON.stringify(settings)}` });
+      const status = await json(api(`/__api/audio-create-song-status/${content.operation_id}`));
+      return { status, clip: (await clipsOf([content.clip_id]))[content.clip_id] as Record<string, any> };
+    };
+    const statusOnly = await failedTake({ statusFailure: "status" });
+    expect(statusOnly.status).toEqual({ status: "failed" });
+    const fieldsOnly = await failedTake({ statusFailure: "fields" });
+    expect(fieldsOnly.status).toEqual({
+      status: "complete",
+      error_type: expect.any(String),
+      error_message: expect.any(String),
+    });
+    const deleted = await failedTake({ statusFailure: "both", clipFailure: "deleted" });
+    expect(deleted.clip).toMatchObject({ audio_url: null, duration: { status: "completed" } });
+    expect(Date.parse(deleted.clip.deleted_at)).toBeGreaterThan(0);
   });
 
   it("splits stems for free into four clips of the song", async () => {

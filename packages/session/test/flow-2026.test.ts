@@ -202,15 +202,26 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
     expect(records.at(-1)?.pressedAgain).toBe(true);
   });
 
-  it("fails clearly when the site says the generation failed, with its error, and does not retry", async () => {
-    harness.site.faults.set("song-failed", { times: 1 });
-    const { error } = await timed(() => harness.session.generate({ prompt: "rejected", format: "wav" }));
-    expect(error).toMatchObject({ code: "GENERATION_FAILED", retryable: false });
-    const details = (error as ProducerError).details as { errorType: string | null; errorMessage: string | null };
-    expect(details.errorType ?? details.errorMessage).toEqual(expect.any(String));
-    expect((error as Error).message).not.toContain("without audio");
-    expect(calls()).toBe(1);
-  });
+  // How the site tells a failure: the status's state and error fields, either alone, or the clip's deleted_at.
+  for (const shape of [
+    { statusFailure: "both", clipFailure: "duration" },
+    { statusFailure: "status", clipFailure: "duration" },
+    { statusFailure: "fields", clipFailure: "duration" },
+    { statusFailure: "both", clipFailure: "deleted" },
+  ] as const) {
+    it(`fails clearly when the site says the generation failed (${JSON.stringify(shape)}), and does not retry`, async () => {
+      await withSettings(harness.site.settings, shape, async () => {
+        harness.site.faults.set("song-failed", { times: 1 });
+        const { error } = await timed(() => harness.session.generate({ prompt: "rejected", format: "wav" }));
+        expect(error).toMatchObject({ code: "GENERATION_FAILED", retryable: false });
+        const details = (error as ProducerError).details as { errorType: string | null; errorMessage: string | null };
+        if (shape.statusFailure === "status") expect(details).toMatchObject({ errorType: null, errorMessage: null });
+        else expect(details.errorType ?? details.errorMessage).toEqual(expect.any(String));
+        expect((error as Error).message).toContain("The site says the generation failed");
+        expect(calls()).toBe(1);
+      });
+    });
+  }
 
   it("refuses to submit when the balance is under one generation's price", async () => {
     harness.site.setCredits(7);

@@ -296,10 +296,10 @@ async function follow(jobId, handlers = {}) {
   }
 }
 const clipState = (clip) =>
-  clip.duration.status === "completed"
-    ? `${clip.duration.value} s`
-    : /fail|error/.test(clip.duration.status) || clip.deleted_at
-      ? "Failed"
+  clip.deleted_at || /fail|error/.test(clip.duration.status)
+    ? "Failed"
+    : clip.duration.status === "completed"
+      ? `${clip.duration.value} s`
       : "Generating…";
 
 refreshCredits().catch(() => {});
