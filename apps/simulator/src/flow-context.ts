@@ -20,7 +20,7 @@ export interface FlowSettings {
   streamParts: "part" | "message" | "both";
   toolReturnContent: "object" | "string";
   directStreamStaysOpen: boolean;
-  songPairs: "one-operation" | "ab-test";
+  songPairs: "one-operation" | "ab-test" | "ab-test-returns";
   statusExtras: boolean;
   statusFailure: "both" | "status" | "fields";
   clipFailure: "duration" | "deleted";

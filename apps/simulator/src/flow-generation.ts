@@ -160,7 +160,7 @@ export function createSong(
   });
   const operations: FlowOperation[] = [];
   const clips = planned.map((song, index): FlowClip => {
-    if (index === 0 || settings.songPairs === "ab-test")
+    if (index === 0 || settings.songPairs !== "one-operation")
       operations.push({
         ...newOperation(context, account, "audio__create_song", now),
         ...(failure ? { failure } : {}),
@@ -195,22 +195,43 @@ export function createSong(
   }
   const first = operations[0] as FlowOperation;
   sendToolCall(job, call);
-  // The ids come only with the tool-return, a little after the call (the real one takes a few seconds).
-  job.later(settings.toolReturnDelayMs, () => {
-    sendToolReturn(context, job, call, {
-      status: "pending",
-      operation_id: first.opId,
-      clip_id: clips[0]?.id,
-      ...(clips[1] ? { clip_id_b: clips[1].id } : {}),
-      ...(settings.songPairs === "ab-test" && clips[1] ? { a_b_test_id: randomUUID() } : {}),
-      estimated_time: Math.max(1, Math.ceil(settings.generationMs / 1000)),
-    });
+  const estimated_time = Math.max(1, Math.ceil(settings.generationMs / 1000));
+  const abTestId = settings.songPairs !== "one-operation" && clips[1] ? randomUUID() : undefined;
+  const finish = () => {
     if (chat) {
       job.push("generated-title", { title: clips[0]?.title });
       job.push("suggestion", { suggestions: ["Make it longer", "Add vocals"] });
     }
     closeStream(context, job, chat);
-  });
+  };
+  // The ids come only with the tool-return, a little after the call (the real one takes a few seconds).
+  if (settings.songPairs === "ab-test-returns" && abTestId) {
+    // One tool-return a song of the pair, each a while after the last, the stream ending after both.
+    const returnOf = (clip: FlowClip) => () =>
+      sendToolReturn(context, job, call, {
+        status: "pending",
+        operation_id: clip.opId,
+        clip_id: clip.id,
+        a_b_test_id: abTestId,
+        estimated_time,
+      });
+    clips.forEach((clip, index) => {
+      job.later(settings.toolReturnDelayMs * (index + 1), returnOf(clip));
+    });
+    job.later(settings.toolReturnDelayMs * clips.length, finish);
+  } else {
+    job.later(settings.toolReturnDelayMs, () => {
+      sendToolReturn(context, job, call, {
+        status: "pending",
+        operation_id: first.opId,
+        clip_id: clips[0]?.id,
+        ...(clips[1] ? { clip_id_b: clips[1].id } : {}),
+        ...(abTestId ? { a_b_test_id: abTestId } : {}),
+        estimated_time,
+      });
+      finish();
+    });
+  }
   if (faults.fire("reply-lost")) {
     const cut = cutAnswer(c);
     if (cut) return cut;

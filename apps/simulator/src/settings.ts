@@ -34,8 +34,12 @@ export interface SimulatorOptions {
   toolReturnContent?: "object" | "string";
   /** 2026 app: a direct tool call's stream stays open after its tool-return instead of ending with complete/final. */
   directStreamStaysOpen?: boolean;
-  /** 2026 app: two songs as one operation (`clip_id` + `clip_id_b`) or an A/B pair of two operations (`a_b_test_id`). */
-  songPairs?: "one-operation" | "ab-test";
+  /**
+   * 2026 app: two songs as one operation (`clip_id` + `clip_id_b`), an A/B pair of two operations named in one
+   * tool-return (`clip_id_b`, `a_b_test_id`), or an A/B pair as two tool-returns, one song each, sharing their
+   * `a_b_test_id` ("ab-test-returns").
+   */
+  songPairs?: "one-operation" | "ab-test" | "ab-test-returns";
   /** 2026 app: the status answer also carries `clip_ids` and `progress` (which some clients see). */
   statusExtras?: boolean;
   /**

@@ -1323,6 +1323,7 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     { streamParts: "message" },
     { streamParts: "both", toolReturnContent: "string" },
     { songPairs: "ab-test" },
+    { songPairs: "ab-test-returns" },
     { statusExtras: true },
     { directStreamStaysOpen: true },
     { wavDelayMs: 3000 },

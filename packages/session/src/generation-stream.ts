@@ -14,8 +14,16 @@ export async function songsFromStream(
 ): Promise<ToolReturn | undefined> {
   const { traffic, signal } = context;
   const stream = await traffic.openStream(jobId);
+  let halfPairSince: number | undefined;
   const named = await traffic.waitFor(
-    () => songsNamed(context, stream) ?? (stream.error || stream.ended ? null : undefined),
+    () => {
+      const found = songsNamed(context, stream);
+      if (!found) return stream.error || stream.ended ? null : undefined;
+      // Half of an A/B pair: its other song comes in a tool-return of its own, paid for all the same.
+      if (!isHalfPair(found) || stream.error || stream.ended) return found;
+      halfPairSince ??= Date.now();
+      return Date.now() - halfPairSince >= A_B_PAIR_WAIT_MS ? found : undefined;
+    },
     {
       timeoutMs,
       signal,
@@ -37,9 +45,23 @@ export async function songsFromStream(
   return named ?? undefined;
 }
 
+/** How long a tool-return naming one song of an A/B pair waits for the tool-return of the other. */
+const A_B_PAIR_WAIT_MS = 10_000;
+
+const isHalfPair = (toolReturn: ToolReturn) => toolReturn.abTestId !== undefined && toolReturn.clipIds.length === 1;
+
+/**
+ * The songs the stream's create-song tool-returns name: the first one's, joined by those of the tool-returns
+ * that share its A/B test id.
+ */
 function songsNamed(context: FlowContext, stream: StreamState): ToolReturn | undefined {
   const { createSong } = context.site.tools;
-  return stream.toolReturns.find(
+  const made = stream.toolReturns.filter(
     (toolReturn) => (toolReturn.toolName ?? createSong) === createSong && toolReturn.clipIds.length > 0,
   );
+  const [first] = made;
+  if (!first?.abTestId) return first;
+  const pair = made.filter((toolReturn) => toolReturn.abTestId === first.abTestId);
+  // The other operation is known by its clip's `op_id` once the clips are asked.
+  return { ...first, clipIds: [...new Set(pair.flatMap((toolReturn) => toolReturn.clipIds))] };
 }

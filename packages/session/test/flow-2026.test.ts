@@ -160,19 +160,20 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
     expect(calls()).toBe(1);
   });
 
-  it("keeps both songs of an A/B pair: two operations, named in one tool-return", async () => {
-    await withSettings(harness.site.settings, { songPairs: "ab-test" }, async () => {
-      const songs = await harness.session.generate({ prompt: "a or b", format: "wav" });
-      expect(songs).toHaveLength(2);
-      await expectExactSongs(harness.site, songs);
-      const ops = harness.site
-        .flowClips()
-        .filter((clip) => songs.some((song) => song.clipId === clip.id))
-        .map((clip) => clip.opId);
-      expect(new Set(ops).size).toBe(2);
-      expect(calls()).toBe(1);
+  for (const songPairs of ["ab-test", "ab-test-returns"] as const)
+    it(`keeps both songs of an A/B pair: two operations, named in ${songPairs === "ab-test" ? "one tool-return" : "a tool-return each"}`, async () => {
+      await withSettings(harness.site.settings, { songPairs, toolReturnDelayMs: 600 }, async () => {
+        const songs = await harness.session.generate({ prompt: "a or b", format: "wav" });
+        expect(songs).toHaveLength(2);
+        await expectExactSongs(harness.site, songs);
+        const ops = harness.site
+          .flowClips()
+          .filter((clip) => songs.some((song) => song.clipId === clip.id))
+          .map((clip) => clip.opId);
+        expect(new Set(ops).size).toBe(2);
+        expect(calls()).toBe(1);
+      });
     });
-  });
 
   it("waits out HTTP 429 (busy) as the site asks, then submits once", async () => {
     harness.site.faults.set("busy", { times: 1 });
