@@ -193,8 +193,21 @@ export function createSong(
     const [first, second] = clips as [FlowClip, FlowClip];
     second.audioOf = { id: first.id, title: first.title, durationSecs: first.audioSecs };
   }
-  const first = operations[0] as FlowOperation;
   sendToolCall(job, call);
+  announceSongs(context, job, call, clips, chat);
+  if (faults.fire("reply-lost")) {
+    const cut = cutAnswer(c);
+    if (cut) return cut;
+  }
+  return c.json({ job_id: job.id });
+}
+
+/**
+ * The tool-return naming a take's songs, a little after the call: one for the take, or (`songPairs:
+ * "ab-test-returns"`) one for each song of an A/B pair; then the end of a direct call's stream.
+ */
+function announceSongs(context: FlowContext, job: FlowJob, call: ToolPart, clips: FlowClip[], chat: boolean) {
+  const { settings } = context;
   const estimated_time = Math.max(1, Math.ceil(settings.generationMs / 1000));
   const abTestId = settings.songPairs !== "one-operation" && clips[1] ? randomUUID() : undefined;
   const finish = () => {
@@ -223,7 +236,7 @@ export function createSong(
     job.later(settings.toolReturnDelayMs, () => {
       sendToolReturn(context, job, call, {
         status: "pending",
-        operation_id: first.opId,
+        operation_id: (clips[0] as FlowClip).opId,
         clip_id: clips[0]?.id,
         ...(clips[1] ? { clip_id_b: clips[1].id } : {}),
         ...(abTestId ? { a_b_test_id: abTestId } : {}),
@@ -232,11 +245,6 @@ export function createSong(
       finish();
     });
   }
-  if (faults.fire("reply-lost")) {
-    const cut = cutAnswer(c);
-    if (cut) return cut;
-  }
-  return c.json({ job_id: job.id });
 }
 
 /** `audio__split_stems`: free; four stem clips of the parent, named "<title> - vocals" and so on. */
