@@ -95,13 +95,16 @@ for (const { key, pages, generationMs, target, jobs } of [
   scenario = key;
   step(`1 page against ${pages} pages at a ${generationMs / 1000} s generation`);
   const r = (results[key] = await pagesScaling({ rounds: sizes.pageRounds, jobs, pages, generationMs }));
+  const cpu = r.cpuSecsPerJobManyPages;
+  const cpuTotal = cpu.chromium + cpu.daemon + cpu.site;
+  const split = `CPU a job with ${pages} pages ${fmt(cpuTotal, 2)} s: Chromium ${fmt((cpu.chromium / cpuTotal) * 100)} %, daemon ${fmt((cpu.daemon / cpuTotal) * 100)} %, simulated site and bench ${fmt((cpu.site / cpuTotal) * 100)} %`;
   row(
     `${pages} pages ÷ 1 page, jobs/s at a ${generationMs / 1000} s generation`,
     `≥ ${target}×`,
-    `${fmtSummary(r.speedup, "×", 2)}; ${fmt(r.onePagePerSec.median, 2)} → ${fmt(r.manyPagesPerSec.median, 2)} jobs/s; cores busy ${fmt(r.cpuBusyOnePage.median * 100)} % → ${fmt(r.cpuBusyManyPages.median * 100)} %`,
+    `${fmtSummary(r.speedup, "×", 2)}; ${fmt(r.onePagePerSec.median, 2)} → ${fmt(r.manyPagesPerSec.median, 2)} jobs/s; cores busy ${fmt(r.cpuBusyOnePage.median * 100)} % → ${fmt(r.cpuBusyManyPages.median * 100)} %; ${split}`,
     r.speedup.median >= target,
     r.cpuBusyManyPages.median >= 0.85
-      ? `with ${pages} pages the machine's ${results.machine.cores} cores were ${fmt(r.cpuBusyManyPages.median * 100)} % busy (1 page: ${fmt(r.cpuBusyOnePage.median * 100)} %): ${pages} Chromium pages, the simulated site and the daemon share them, so the run is bound by CPU, not by anything the daemon serialises.`
+      ? `with ${pages} pages the machine's ${results.machine.cores} cores were ${fmt(r.cpuBusyManyPages.median * 100)} % busy (1 page: ${fmt(r.cpuBusyOnePage.median * 100)} %), so the run is bound by CPU, not by anything the daemon serialises. Where the CPU went (${split}): ${fmt(cpuTotal, 2)} s a job on ${results.machine.cores} cores caps the rate at ${fmt(results.machine.cores / cpuTotal, 2)} jobs/s, and ${fmt(target, 1)}× needs ${fmt(r.onePagePerSec.median * target, 2)}.`
       : undefined,
   );
   save();

@@ -14,6 +14,48 @@ function cpuTimes() {
   return { busy: total - idle, total };
 }
 
+/** CPU seconds so far of `root` and each process under it, split into the daemon's Node and its Chromium. */
+function treeCpuSecs(root) {
+  const stats = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Fields after the command (which may hold spaces) in parentheses: state, ppid, … utime (14), stime (15).
+      const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      stats.push({
+        pid: Number(entry),
+        ppid: Number(rest[1]),
+        cpu: (Number(rest[11]) + Number(rest[12])) / CLOCK_TICKS,
+      });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const under = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const stat of stats)
+      if (!under.has(stat.pid) && under.has(stat.ppid)) {
+        under.add(stat.pid);
+        grew = true;
+      }
+  }
+  const ours = stats.filter((stat) => under.has(stat.pid));
+  const sum = (list) => list.reduce((total, stat) => total + stat.cpu, 0);
+  return {
+    daemon: sum(ours.filter((stat) => stat.pid === root)),
+    chromium: sum(ours.filter((stat) => stat.pid !== root)),
+  };
+}
+/** Clock ticks a second, as /proc counts CPU time (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
+/** This process's CPU seconds so far: the bench, the simulated site and its storage, which run in it. */
+const ownCpuSecs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
 async function throughput(site, pages, jobs) {
   const dataDir = tempDir(`pages-${pages}`);
   const env = daemonEnv(site, dataDir, {
@@ -28,6 +70,8 @@ async function throughput(site, pages, jobs) {
     await client.generateMusic({ prompt: "warm-up", useQueue: false });
     const started = performance.now();
     const cpuBefore = cpuTimes();
+    const treeBefore = treeCpuSecs(child.pid);
+    const ownBefore = ownCpuSecs();
     const ids = [];
     for (let index = 0; index < jobs; index += 1)
       ids.push((await client.generateMusic({ prompt: `job ${index}` })).jobId);
@@ -35,7 +79,17 @@ async function throughput(site, pages, jobs) {
     if (!ended.every((job) => isTerminal(job.status) && job.status === "succeeded"))
       throw new Error("a job did not succeed");
     const cpuAfter = cpuTimes();
-    busyShares.push({ pages, busy: (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total) });
+    const treeAfter = treeCpuSecs(child.pid);
+    busyShares.push({
+      pages,
+      busy: (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total),
+      // CPU seconds a job: where the machine's time went.
+      perJob: {
+        chromium: (treeAfter.chromium - treeBefore.chromium) / jobs,
+        daemon: (treeAfter.daemon - treeBefore.daemon) / jobs,
+        site: (ownCpuSecs() - ownBefore) / jobs,
+      },
+    });
     return jobs / ((performance.now() - started) / 1000);
   } finally {
     await stopProcess(child);
@@ -64,6 +118,11 @@ export async function pagesScaling({ rounds, jobs, pages = 4, generationMs = 200
     await site.close();
   }
   const busy = (count) => summary(busyShares.filter((share) => share.pages === count).map((share) => share.busy));
+  const perJob = (count) => {
+    const shares = busyShares.filter((share) => share.pages === count);
+    const mean = (key) => shares.reduce((total, share) => total + share.perJob[key], 0) / Math.max(1, shares.length);
+    return { chromium: mean("chromium"), daemon: mean("daemon"), site: mean("site") };
+  };
   return {
     pages,
     generationMs,
@@ -72,5 +131,7 @@ export async function pagesScaling({ rounds, jobs, pages = 4, generationMs = 200
     speedup: summary(many.map((value, index) => value / one[index])),
     cpuBusyOnePage: busy(1),
     cpuBusyManyPages: busy(pages),
+    cpuSecsPerJobOnePage: perJob(1),
+    cpuSecsPerJobManyPages: perJob(pages),
   };
 }
