@@ -196,9 +196,10 @@ export class ComposeFlow {
     }
     if (named?.operationId) record.opIds = [named.operationId];
     record.clipIds = clipIds;
+    const expectedAt = named?.estimatedSecs === undefined ? undefined : Date.now() + named.estimatedSecs * 1000;
     await this.context.record(record);
     this.context.progress({ stage: "generating" });
-    return this.collect(record, request, clipIds);
+    return this.collect(record, request, clipIds, expectedAt);
   }
 
   /** Waits for every song to settle, then downloads each (and its stems). */
@@ -206,9 +207,10 @@ export class ComposeFlow {
     record: SubmissionRecord,
     request: GenerationRequest,
     clipIds: string[],
+    expectedAt?: number,
   ): Promise<GeneratedSong[]> {
     this.context.step.name = "generation";
-    const clips = await this.waiter.settled(clipIds, "generation", record.opIds ?? []);
+    const clips = await this.waiter.settled(clipIds, "generation", record.opIds ?? [], expectedAt);
     const creditsAfter = await freshCredits(this.context.traffic);
     if (creditsAfter !== undefined) await this.context.record({ ...record, creditsAfter });
     const charged =

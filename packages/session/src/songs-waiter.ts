@@ -5,10 +5,22 @@ import type { ClipState, OperationState } from "./site-answers.js";
 /**
  * The clips are fetched inside the page while its own polling says nothing new: first after FIRST_POLL_MS,
  * then at twice the gap each time, up to MAX_POLL_MS apart (the page itself polls every 3–4 s) — and at once
- * when the page's own status poll says one of our operations is complete, which is the event to act on.
+ * when the page's own status poll says one of our operations is complete, which is the event to act on. When
+ * the tool-return gave an estimate, one fetch lands on it, and from then on they come DUE_POLL_MS apart for
+ * DUE_WINDOW_MS: the songs are most likely done then, and a second there is a second of the user's.
  */
 const FIRST_POLL_MS = 100;
 const MAX_POLL_MS = 1_000;
+const DUE_POLL_MS = 200;
+const DUE_WINDOW_MS = 3_000;
+
+/** The gap before the next fetch of the clips, `now` the time of this one. */
+export function nextClipsPoll(gap: number, now: number, expectedAt?: number): number {
+  if (expectedAt !== undefined && now >= expectedAt - DUE_POLL_MS && now < expectedAt + DUE_WINDOW_MS)
+    return DUE_POLL_MS;
+  const doubled = Math.min(gap * 2, MAX_POLL_MS);
+  return expectedAt !== undefined && now < expectedAt ? Math.min(doubled, expectedAt - now) : doubled;
+}
 
 /**
  * Waits for a generation's songs to settle, reading `/__api/clips` (the page's own answers, or asked inside the
@@ -18,7 +30,8 @@ const MAX_POLL_MS = 1_000;
 export class SongsWaiter {
   constructor(private readonly context: FlowContext) {}
 
-  async settled(clipIds: string[], step: string, opIds: string[] = []): Promise<ClipState[]> {
+  /** `expectedAt`: when the site expects the songs done (the tool-return's `estimated_time` after it came). */
+  async settled(clipIds: string[], step: string, opIds: string[] = [], expectedAt?: number): Promise<ClipState[]> {
     const { traffic, site, signal } = this.context;
     let gap = FIRST_POLL_MS;
     let nextPoll = Date.now() + gap;
@@ -43,7 +56,7 @@ export class SongsWaiter {
           const completed = this.completedOperations(clipIds, opIds).filter((opId) => !announced.has(opId));
           for (const opId of completed) announced.add(opId);
           if (completed.length === 0 && Date.now() < nextPoll) return;
-          gap = Math.min(gap * 2, MAX_POLL_MS);
+          gap = nextClipsPoll(gap, Date.now(), expectedAt);
           nextPoll = Date.now() + gap;
           polls += 1;
           await traffic.fetchJson("clips", { method: "POST", body: { clip_ids: clipIds } });

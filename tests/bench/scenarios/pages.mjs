@@ -67,7 +67,11 @@ async function throughput(site, pages, jobs) {
   const { child } = await startDaemonProcess(env);
   const client = new ProducerClient({ socketPath: config.daemon.socketPath });
   try {
-    await client.generateMusic({ prompt: "warm-up", useQueue: false });
+    // Every page warm, as in a daemon that has been running: each has loaded its studio once.
+    const warmUps = [];
+    for (let index = 0; index < pages; index += 1)
+      warmUps.push((await client.generateMusic({ prompt: `warm-up ${index}` })).jobId);
+    await Promise.all(warmUps.map((id) => client.waitForJob(id, { timeoutMs: 600_000 })));
     const started = performance.now();
     const cpuBefore = cpuTimes();
     const treeBefore = treeCpuSecs(child.pid);
@@ -99,8 +103,8 @@ async function throughput(site, pages, jobs) {
 /** How busy the machine's cores were during each run: a share near 1 means the run was bound by CPU. */
 const busyShares = [];
 
-export async function pagesScaling({ rounds, jobs, pages = 4, generationMs = 2000 }) {
-  const site = await startSite({ generationMs });
+export async function pagesScaling({ rounds, jobs, pages = 4, generationMs = 2000, site: siteOptions = {} }) {
+  const site = await startSite({ generationMs, ...siteOptions });
   const one = [];
   const many = [];
   busyShares.length = 0;
