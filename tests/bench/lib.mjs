@@ -1,6 +1,7 @@
 // Shared pieces of the comparing suite: statistics, the machine, the simulator, Chromium, processes.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { findBrowserExecutable, loadConfig } from "@producer/config";
@@ -110,7 +111,9 @@ export const chromiumArgs = () => [
 /** Starts `producer daemon` and resolves once it is ready, with the time that took. */
 export async function startDaemonProcess(env, { logLevel = "info" } = {}) {
   const started = performance.now();
-  const child = spawn(process.execPath, [PRODUCER_BIN, "daemon"], {
+  // BENCH_DAEMON_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p") passes Node flags to the daemon, to profile it.
+  const nodeArgs = (process.env.BENCH_DAEMON_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, PRODUCER_BIN, "daemon"], {
     env: { ...env, PRODUCER_LOG_LEVEL: logLevel },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -152,15 +155,18 @@ export async function stopProcess(child) {
   return performance.now() - started;
 }
 
-/** Wall time of a command, in ms. */
-export async function timeCommand(args, env) {
+/** Wall time of a Node process with `args`, spawn to exit, in ms. */
+export async function timeNode(args, { env = process.env, cwd } = {}) {
   const started = performance.now();
   await new Promise((resolve) => {
-    const child = spawn(process.execPath, [PRODUCER_BIN, ...args], { env, stdio: "ignore" });
+    const child = spawn(process.execPath, args, { env, cwd, stdio: "ignore" });
     child.once("exit", resolve);
   });
   return performance.now() - started;
 }
+
+/** Wall time of a `producer` command, in ms. */
+export const timeCommand = (args, env) => timeNode([PRODUCER_BIN, ...args], { env });
 
 /** Proportional set size of every process whose command line contains `marker`, in MiB (Linux). */
 export function pssMiB(marker) {
@@ -191,4 +197,33 @@ export function duBytes(dir) {
     }
   }
   return total;
+}
+
+/** The daemon's own account of its jobs' steps so far, from its `/metrics`: each step's total seconds and count. */
+export async function stepTotals(socketPath) {
+  const text = await new Promise((resolve, reject) => {
+    const request = http.request({ socketPath, path: "/metrics" }, (response) => {
+      let body = "";
+      response.on("data", (chunk) => (body += chunk));
+      response.on("end", () => resolve(body));
+    });
+    request.on("error", reject);
+    request.end();
+  });
+  const totals = {};
+  for (const match of text.matchAll(/^producer_step_duration_seconds_(sum|count)\{step="([^"]+)"\} ([\d.e+-]+)$/gm)) {
+    totals[match[2]] ??= { sum: 0, count: 0 };
+    totals[match[2]][match[1]] = Number(match[3]);
+  }
+  return totals;
+}
+
+/** The mean milliseconds of each step, over the totals given (or between two readings of them). */
+export function stepMeans(after, before = {}) {
+  return Object.fromEntries(
+    Object.entries(after).map(([step, { sum, count }]) => {
+      const jobs = count - (before[step]?.count ?? 0);
+      return [step, jobs > 0 ? ((sum - (before[step]?.sum ?? 0)) * 1000) / jobs : 0];
+    }),
+  );
 }

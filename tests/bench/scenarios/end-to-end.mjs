@@ -1,32 +1,19 @@
 // The daemon end to end (client → daemon → stored track) against the bare Playwright floor on open pages and a
 // cold launch-per-request script, interleaved round by round.
-import http from "node:http";
 import { loadConfig } from "@producer/config";
 import { ProducerClient } from "@producer/core/client";
 import { writeLoginState } from "@producer/session";
-import { daemonEnv, startDaemonProcess, startSite, stopProcess, summary, tempDir } from "../lib.mjs";
+import {
+  daemonEnv,
+  startDaemonProcess,
+  startSite,
+  stepMeans,
+  stepTotals,
+  stopProcess,
+  summary,
+  tempDir,
+} from "../lib.mjs";
 import { coldGeneration, generateOnPages, launch, openPages, openStore } from "./floor-script.mjs";
-
-/** The daemon's own account of where a job's time went: the mean of each step, from its `/metrics`. */
-async function stepBreakdown(socketPath) {
-  const text = await new Promise((resolve, reject) => {
-    const request = http.request({ socketPath, path: "/metrics" }, (response) => {
-      let body = "";
-      response.on("data", (chunk) => (body += chunk));
-      response.on("end", () => resolve(body));
-    });
-    request.on("error", reject);
-    request.end();
-  });
-  const sums = {};
-  for (const match of text.matchAll(/^producer_step_duration_seconds_(sum|count)\{step="([^"]+)"\} ([\d.e+-]+)$/gm)) {
-    sums[match[2]] ??= {};
-    sums[match[2]][match[1]] = Number(match[3]);
-  }
-  return Object.fromEntries(
-    Object.entries(sums).map(([step, { sum, count }]) => [step, count ? (sum * 1000) / count : 0]),
-  );
-}
 
 export async function endToEnd({ rounds, pageCostMs = 0 }) {
   const site = await startSite({ pageCostMs });
@@ -62,7 +49,7 @@ export async function endToEnd({ rounds, pageCostMs = 0 }) {
         times[name].push(performance.now() - started);
       }
     }
-    breakdown = await stepBreakdown(config.daemon.socketPath);
+    breakdown = stepMeans(await stepTotals(config.daemon.socketPath));
   } finally {
     await browser.close();
     store.close();

@@ -3,7 +3,16 @@ import fs from "node:fs";
 import { loadConfig } from "@producer/config";
 import { isTerminal, ProducerClient } from "@producer/core/client";
 import { writeLoginState } from "@producer/session";
-import { daemonEnv, startDaemonProcess, startSite, stopProcess, summary, tempDir } from "../lib.mjs";
+import {
+  daemonEnv,
+  startDaemonProcess,
+  startSite,
+  stepMeans,
+  stepTotals,
+  stopProcess,
+  summary,
+  tempDir,
+} from "../lib.mjs";
 
 /** The machine's CPU time so far, busy and in all (jiffies, every core), from /proc/stat. */
 function cpuTimes() {
@@ -75,6 +84,7 @@ async function throughput(site, pages, jobs) {
     const started = performance.now();
     const cpuBefore = cpuTimes();
     const treeBefore = treeCpuSecs(child.pid);
+    const stepsBefore = await stepTotals(config.daemon.socketPath);
     const ownBefore = ownCpuSecs();
     const ids = [];
     for (let index = 0; index < jobs; index += 1)
@@ -87,6 +97,8 @@ async function throughput(site, pages, jobs) {
     busyShares.push({
       pages,
       busy: (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total),
+      // A job's mean time in each of the daemon's steps ("generating" is everything on the page).
+      stepsMs: stepMeans(await stepTotals(config.daemon.socketPath), stepsBefore),
       // CPU seconds a job: where the machine's time went.
       perJob: {
         chromium: (treeAfter.chromium - treeBefore.chromium) / jobs,
@@ -127,6 +139,16 @@ export async function pagesScaling({ rounds, jobs, pages = 4, generationMs = 200
     const mean = (key) => shares.reduce((total, share) => total + share.perJob[key], 0) / Math.max(1, shares.length);
     return { chromium: mean("chromium"), daemon: mean("daemon"), site: mean("site") };
   };
+  const stepsOf = (count) => {
+    const shares = busyShares.filter((share) => share.pages === count);
+    const steps = [...new Set(shares.flatMap((share) => Object.keys(share.stepsMs)))];
+    return Object.fromEntries(
+      steps.map((step) => [
+        step,
+        shares.reduce((total, share) => total + (share.stepsMs[step] ?? 0), 0) / shares.length,
+      ]),
+    );
+  };
   return {
     pages,
     generationMs,
@@ -137,5 +159,7 @@ export async function pagesScaling({ rounds, jobs, pages = 4, generationMs = 200
     cpuBusyManyPages: busy(pages),
     cpuSecsPerJobOnePage: perJob(1),
     cpuSecsPerJobManyPages: perJob(pages),
+    stepsMsOnePage: stepsOf(1),
+    stepsMsManyPages: stepsOf(pages),
   };
 }

@@ -2,7 +2,17 @@
 import { loadConfig } from "@producer/config";
 import { ProducerClient } from "@producer/core/client";
 import { writeLoginState } from "@producer/session";
-import { daemonEnv, startDaemonProcess, startSite, stopProcess, summary, tempDir, timeCommand } from "../lib.mjs";
+import {
+  daemonEnv,
+  ROOT,
+  startDaemonProcess,
+  startSite,
+  stopProcess,
+  summary,
+  tempDir,
+  timeCommand,
+  timeNode,
+} from "../lib.mjs";
 import { spawn } from "node:child_process";
 import path from "node:path";
 
@@ -26,9 +36,10 @@ async function bareStart(site) {
   const ms = performance.now() - started;
   child.removeAllListeners("exit");
   const exited = new Promise((resolve) => child.once("exit", resolve));
+  const closing = performance.now();
   child.stdin.end();
   await exited;
-  return ms;
+  return { ms, exitMs: performance.now() - closing };
 }
 
 export async function startup({ rounds }) {
@@ -41,10 +52,22 @@ export async function startup({ rounds }) {
   const warm = [];
   const bare = [];
   const exit = [];
+  const bareExit = [];
   const cli = { help: [], jobs: [], tracks: [], generate: [] };
+  // What any Node command costs here: Node's own start, and loading the configuration (its zod schema).
+  const node = [];
+  const configLoad = [];
   try {
     for (let round = 0; round < rounds; round += 1) {
-      bare.push(await bareStart(site));
+      const bareRun = await bareStart(site);
+      bare.push(bareRun.ms);
+      bareExit.push(bareRun.exitMs);
+      node.push(await timeNode(["-e", ""]));
+      configLoad.push(
+        await timeNode(["--input-type=module", "-e", 'await import("@producer/config")'], {
+          cwd: path.join(ROOT, "apps", "daemon"),
+        }),
+      );
 
       const { child, readyMs, warmMs } = await startDaemonProcess(env, { logLevel: "info" });
       ready.push(readyMs);
@@ -70,5 +93,8 @@ export async function startup({ rounds }) {
     warmOverBare: summary(warm.map((value, index) => value / bare[index])),
     cliMs: Object.fromEntries(Object.entries(cli).map(([name, values]) => [name, summary(values)])),
     exitMs: summary(exit),
+    bareExitMs: summary(bareExit),
+    nodeStartMs: summary(node),
+    configLoadMs: summary(configLoad),
   };
 }
