@@ -5,6 +5,8 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { findBrowserExecutable, loadConfig } from "@producer/config";
+import { ProducerClient } from "@producer/core/client";
+import { writeLoginState } from "@producer/session";
 import { start } from "@producer/simulator";
 import { FAST_SIMULATOR, makeTempDir, producerEnvironment, removeDir } from "@producer/test-utils";
 
@@ -90,6 +92,18 @@ export async function startSiteProcess(options = {}) {
   child.removeAllListeners("exit");
   const { url, session } = JSON.parse(line);
   return { url, issueSession: () => session, close: () => stopProcess(child) };
+}
+
+/**
+ * A daemon process signed in to `site`, its data under a fresh folder named after `name`: its child process, its
+ * resolved config and a client on its socket (with readyMs / warmMs as startDaemonProcess gives them).
+ */
+export async function startSignedInDaemon(site, name, extraEnv = {}, options = {}) {
+  const env = daemonEnv(site, tempDir(name), extraEnv);
+  const { config } = loadConfig({ env, configFile: false });
+  writeLoginState(config.paths.stateFile, site.issueSession());
+  const started = await startDaemonProcess(env, options);
+  return { ...started, config, client: new ProducerClient({ socketPath: config.daemon.socketPath }) };
 }
 
 /** The environment a daemon process needs to drive `site`, keeping everything under `dataDir`. */

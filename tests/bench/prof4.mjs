@@ -2,27 +2,21 @@
 // prints the total, the daemon's mean stage times (/metrics) and each job's site steps (the daemon's debug log).
 // BENCH_DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p" profiles the daemon as well.
 import http from "node:http";
-import { loadConfig } from "@producer/config";
-import { ProducerClient } from "@producer/core/client";
-import { writeLoginState } from "@producer/session";
-import { daemonEnv, startDaemonProcess, startSite, stopProcess, tempDir } from "./lib.mjs";
+import { startSignedInDaemon, startSite, stopProcess } from "./lib.mjs";
 
 const pages = Number(process.argv[2] ?? 4);
 const jobs = Number(process.argv[3] ?? 12);
 const site = await startSite({ generationMs: 2000 });
-const dataDir = tempDir("prof");
-const env = daemonEnv(site, dataDir, {
-  PRODUCER_BROWSER_PAGE_COUNT: String(pages),
-  PRODUCER_QUEUE_CONCURRENCY: String(pages),
-});
-const { config } = loadConfig({ env, configFile: false });
-writeLoginState(config.paths.stateFile, site.issueSession());
-const { child } = await startDaemonProcess(env, { logLevel: "debug" });
+const { child, config, client } = await startSignedInDaemon(
+  site,
+  "prof",
+  { PRODUCER_BROWSER_PAGE_COUNT: String(pages), PRODUCER_QUEUE_CONCURRENCY: String(pages) },
+  { logLevel: "debug" },
+);
 let log = "";
 child.stderr.on("data", (chunk) => {
   log += chunk;
 });
-const client = new ProducerClient({ socketPath: config.daemon.socketPath });
 const runAll = async (prefix, count) => {
   const ids = [];
   for (let index = 0; index < count; index += 1)

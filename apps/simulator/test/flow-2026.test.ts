@@ -1,3 +1,4 @@
+import { withSettings } from "@producer/test-utils";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FLOW_COOKIE_BASE, start, type RunningSimulator } from "../src/index.js";
 
@@ -14,8 +15,6 @@ const DEFAULTS = {
   streamParts: "both",
   toolReturnContent: "object",
   statusExtras: false,
-  statusFailure: "both",
-  clipFailure: "duration",
   wavDelayMs: 0,
   refreshReuseSecs: 10,
 } as const;
@@ -455,13 +454,13 @@ describe("the 2026 app's generation API", () => {
   });
 
   it("tells a failed song each way the facts allow: status and fields, either alone, or deleted_at", async () => {
-    const failedTake = async (settings: Partial<typeof site.settings>) => {
-      Object.assign(site.settings, settings);
-      site.faults.set("song-failed", { times: 1 });
-      const { content } = await generate({ sound_prompt: `bad ${JSON.stringify(settings)}` });
-      const status = await json(api(`/__api/audio-create-song-status/${content.operation_id}`));
-      return { status, clip: (await clipsOf([content.clip_id]))[content.clip_id] as Record<string, any> };
-    };
+    const failedTake = (settings: Partial<typeof site.settings>) =>
+      withSettings(site.settings, settings, async () => {
+        site.faults.set("song-failed", { times: 1 });
+        const { content } = await generate({ sound_prompt: `bad ${JSON.stringify(settings)}` });
+        const status = await json(api(`/__api/audio-create-song-status/${content.operation_id}`));
+        return { status, clip: (await clipsOf([content.clip_id]))[content.clip_id] as Record<string, any> };
+      });
     const statusOnly = await failedTake({ statusFailure: "status" });
     expect(statusOnly.status).toEqual({ status: "failed" });
     const fieldsOnly = await failedTake({ statusFailure: "fields" });
@@ -470,7 +469,7 @@ describe("the 2026 app's generation API", () => {
       error_type: expect.any(String),
       error_message: expect.any(String),
     });
-    const deleted = await failedTake({ statusFailure: "both", clipFailure: "deleted" });
+    const deleted = await failedTake({ clipFailure: "deleted" });
     expect(deleted.clip).toMatchObject({ audio_url: null, duration: { status: "completed" } });
     expect(Date.parse(deleted.clip.deleted_at)).toBeGreaterThan(0);
   });

@@ -1,28 +1,11 @@
 // The daemon end to end (client → daemon → stored track) against the bare Playwright floor on open pages and a
 // cold launch-per-request script, interleaved round by round.
-import { loadConfig } from "@producer/config";
-import { ProducerClient } from "@producer/core/client";
-import { writeLoginState } from "@producer/session";
-import {
-  daemonEnv,
-  startDaemonProcess,
-  startSite,
-  stepMeans,
-  stepTotals,
-  stopProcess,
-  summary,
-  tempDir,
-} from "../lib.mjs";
+import { startSignedInDaemon, startSite, stepMeans, stepTotals, stopProcess, summary, tempDir } from "../lib.mjs";
 import { coldGeneration, generateOnPages, launch, openPages, openStore } from "./floor-script.mjs";
 
 export async function endToEnd({ rounds, pageCostMs = 0 }) {
   const site = await startSite({ pageCostMs });
-  const dataDir = tempDir("e2e");
-  const env = daemonEnv(site, dataDir);
-  const { config } = loadConfig({ env, configFile: false });
-  writeLoginState(config.paths.stateFile, site.issueSession());
-  const { child } = await startDaemonProcess(env);
-  const client = new ProducerClient({ socketPath: config.daemon.socketPath });
+  const { child, config, client } = await startSignedInDaemon(site, "e2e");
   const browser = await launch();
   const pages = await openPages(browser, site);
   const store = openStore(tempDir("floor"));

@@ -1,9 +1,6 @@
 // A generation must cost the same whatever the account's library holds: three sites whose libraries hold 0,
 // 1,000 and 5,000 songs, a daemon on each, generations interleaved round by round.
-import { loadConfig } from "@producer/config";
-import { ProducerClient } from "@producer/core/client";
-import { writeLoginState } from "@producer/session";
-import { daemonEnv, startDaemonProcess, startSite, stopProcess, summary, tempDir } from "../lib.mjs";
+import { startSignedInDaemon, startSite, stopProcess, summary } from "../lib.mjs";
 
 export async function librarySize({ rounds, sizes }) {
   const setups = [];
@@ -11,11 +8,8 @@ export async function librarySize({ rounds, sizes }) {
     for (const size of sizes) {
       const site = await startSite();
       if (size > 0) site.seedLibrary(undefined, size);
-      const env = daemonEnv(site, tempDir(`library-${size}`));
-      const { config } = loadConfig({ env, configFile: false });
-      writeLoginState(config.paths.stateFile, site.issueSession());
-      const { child } = await startDaemonProcess(env);
-      setups.push({ size, site, child, client: new ProducerClient({ socketPath: config.daemon.socketPath }) });
+      const { child, client } = await startSignedInDaemon(site, `library-${size}`);
+      setups.push({ size, site, child, client });
     }
     const generate = async (setup, prompt) => {
       const result = await setup.client.generateMusic({ prompt, useQueue: false });

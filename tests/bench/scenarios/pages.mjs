@@ -1,18 +1,7 @@
 // Throughput with 1 page against N pages (and N jobs at once) at a given generation time, rounds interleaved.
 import fs from "node:fs";
-import { loadConfig } from "@producer/config";
-import { isTerminal, ProducerClient } from "@producer/core/client";
-import { writeLoginState } from "@producer/session";
-import {
-  daemonEnv,
-  startDaemonProcess,
-  startSite,
-  stepMeans,
-  stepTotals,
-  stopProcess,
-  summary,
-  tempDir,
-} from "../lib.mjs";
+import { isTerminal } from "@producer/core/client";
+import { startSignedInDaemon, startSite, stepMeans, stepTotals, stopProcess, summary } from "../lib.mjs";
 
 /** The machine's CPU time so far, busy and in all (jiffies, every core), from /proc/stat. */
 function cpuTimes() {
@@ -66,15 +55,10 @@ const ownCpuSecs = () => {
 };
 
 async function throughput(site, pages, jobs) {
-  const dataDir = tempDir(`pages-${pages}`);
-  const env = daemonEnv(site, dataDir, {
+  const { child, config, client } = await startSignedInDaemon(site, `pages-${pages}`, {
     PRODUCER_BROWSER_PAGE_COUNT: String(pages),
     PRODUCER_QUEUE_CONCURRENCY: String(pages),
   });
-  const { config } = loadConfig({ env, configFile: false });
-  writeLoginState(config.paths.stateFile, site.issueSession());
-  const { child } = await startDaemonProcess(env);
-  const client = new ProducerClient({ socketPath: config.daemon.socketPath });
   try {
     // Every page warm, as in a daemon that has been running: each has loaded its studio once.
     const warmUps = [];
