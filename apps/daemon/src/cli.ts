@@ -1,4 +1,3 @@
-import { ConfigError } from "@producer/config";
 import { ProducerError, toProducerError, type ProducerErrorCode } from "@producer/utils/errors";
 import { COMMAND_BY_NAME } from "./cli/commands.js";
 import { HELP, helpFor } from "./cli/help.js";
@@ -51,9 +50,14 @@ function isUsageError(error: unknown): error is Error {
   );
 }
 
+/** Bad configuration (told by its class name, so the configuration package need not load to recognise it). */
+function isConfigError(error: unknown): error is Error {
+  return ProducerError.isInstance(error) && (error as Error).name === "ConfigError";
+}
+
 /** Prints what failed and answers the exit code it stands for. */
 function exitCodeOf(error: unknown): number {
-  if (isUsageError(error) || ConfigError.isInstance(error)) {
+  if (isUsageError(error) || isConfigError(error)) {
     process.stderr.write(`producer: ${error.message}\n`);
     return 2;
   }

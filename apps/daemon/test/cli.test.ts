@@ -67,6 +67,39 @@ describe("producer --help", () => {
   });
 });
 
+describe("what a command loads", () => {
+  const importLog = path.join(import.meta.dirname, "fixtures", "log-imports.mjs");
+
+  /** The modules `producer <args>` asked for, and how it ended. */
+  async function importsOf(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ imports: string[]; exit: Exit }> {
+    const log = path.join(teardown.tempDir("producer-cli-imports-"), "imports.log");
+    const exit: Exit = await run(process.execPath, ["--import", importLog, bin, ...args], {
+      env: { ...process.env, ...env, PRODUCER_TEST_IMPORT_LOG: log },
+    }).then((out) => ({ code: 0, ...out }), exitOf);
+    return { imports: fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n") : [], exit };
+  }
+
+  it("answers --help and bad usage without loading the configuration, the store or a browser", async () => {
+    for (const args of [["--help"], ["jobs", "--help"], ["generate", "--bogus"]]) {
+      const { imports, exit } = await importsOf(args);
+      expect(imports, args.join(" ")).toContain("@producer/utils/errors");
+      for (const heavy of ["@producer/config", "@producer/session", "@producer/core", "zod", "playwright"])
+        expect(imports, `${args.join(" ")} loaded ${heavy}`).not.toContain(heavy);
+      expect(exit.code, args.join(" ")).toBe(args[1] === "--bogus" ? 2 : 0);
+    }
+  });
+
+  it("loads the configuration when a command needs it, and a bad setting is exit 2 naming it, no stack", async () => {
+    dataDir = teardown.tempDir("producer-cli-");
+    const { imports, exit } = await importsOf(["jobs"], { ...environment(), PRODUCER_QUEUE_LEASE_MS: "banana" });
+    expect(imports).toContain("@producer/config");
+    expect(exit.code).toBe(2);
+    expect(exit.stderr).toMatch(/^producer: /);
+    expect(exit.stderr).toContain("PRODUCER_QUEUE_LEASE_MS");
+    expect(exit.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe("producer site profile", () => {
   it("prints the effective profile as a profile file, and each value's source", async () => {
     dataDir = teardown.tempDir("producer-cli-");

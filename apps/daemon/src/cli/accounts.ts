@@ -1,16 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import {
-  ACCOUNT_NAME,
-  CONFIG_FILE_NAME,
-  loadConfig,
-  type ProducerConfigInput,
-  type ResolvedConfig,
-} from "@producer/config";
+import type { ProducerConfigInput, ResolvedConfig } from "@producer/config";
 import type { AccountReport } from "@producer/utils";
 import type { Command } from "./command.js";
 import { daemonClient } from "./daemon-client.js";
+import { configModule } from "./lazy-config.js";
 import { flagOptions, valueOptions } from "./options.js";
 import { json, print } from "./output.js";
 import { UsageError } from "./usage-error.js";
@@ -32,8 +27,8 @@ export function describeAccount(account: AccountReport): string {
 }
 
 /** The config file `accounts add` and `remove` write: the one in use, or a new one in the current folder. */
-function configFileOf(resolved: ResolvedConfig): string {
-  return resolved.configFile ?? path.resolve(CONFIG_FILE_NAME);
+async function configFileOf(resolved: ResolvedConfig): Promise<string> {
+  return resolved.configFile ?? path.resolve((await configModule()).CONFIG_FILE_NAME);
 }
 
 function readTree(file: string): Record<string, unknown> {
@@ -51,7 +46,7 @@ function writeTree(file: string, tree: Record<string, unknown>): void {
 async function manageAccounts(args: string[]): Promise<number> {
   const [action = "list", ...rest] = args;
   if (action === "list" || action === "--json") {
-    const accounts = await daemonClient().listAccounts();
+    const accounts = await (await daemonClient()).listAccounts();
     if (action === "--json" || rest.includes("--json")) json({ accounts });
     else for (const account of accounts) print(describeAccount(account));
     return 0;
@@ -59,7 +54,7 @@ async function manageAccounts(args: string[]): Promise<number> {
   if (action === "pause" || action === "resume" || action === "unwall") {
     const name = rest[0];
     if (!name) throw new UsageError(`producer accounts ${action} <name>`);
-    print(describeAccount(await daemonClient().accountAction(name, action)));
+    print(describeAccount(await (await daemonClient()).accountAction(name, action)));
     return 0;
   }
   if (action === "add") {
@@ -69,10 +64,11 @@ async function manageAccounts(args: string[]): Promise<number> {
       options: { ...valueOptions("state-file", "profile", "max-concurrency", "weight"), ...flagOptions("paused") },
     });
     const name = positionals[0];
+    const { ACCOUNT_NAME, loadConfig } = await configModule();
     if (!name || !ACCOUNT_NAME.test(name))
       throw new UsageError("producer accounts add <name>: lowercase letters, digits, - and _, at most 40");
     const resolved = loadConfig();
-    const file = configFileOf(resolved);
+    const file = await configFileOf(resolved);
     const tree = readTree(file);
     const accounts = (Array.isArray(tree.accounts) ? tree.accounts : []) as Array<{ name: string }>;
     if (accounts.some((account) => account.name === name))
@@ -102,7 +98,7 @@ async function manageAccounts(args: string[]): Promise<number> {
   if (action === "remove") {
     const name = rest[0];
     if (!name) throw new UsageError("producer accounts remove <name>");
-    const file = configFileOf(loadConfig());
+    const file = await configFileOf((await configModule()).loadConfig());
     const tree = readTree(file);
     const accounts = (Array.isArray(tree.accounts) ? tree.accounts : []) as Array<{ name: string }>;
     if (!accounts.some((account) => account.name === name))

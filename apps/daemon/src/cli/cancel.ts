@@ -9,7 +9,7 @@ export const cancelCommand: Command = {
   help: `producer cancel <id> — cancel a queued job at once, or a running one at its next step.`,
   async run(args) {
     if (!args[0]) throw new UsageError("producer cancel <id>");
-    print(describeJob(await daemonClient().cancel(args[0])));
+    print(describeJob(await (await daemonClient()).cancel(args[0])));
     return 0;
   },
 };

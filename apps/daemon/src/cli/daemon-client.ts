@@ -1,8 +1,10 @@
-import { loadConfig, type ResolvedConfig } from "@producer/config";
-import { ProducerClient } from "@producer/core/client";
+import type { ResolvedConfig } from "@producer/config";
+import type { ProducerClient } from "@producer/core/client";
+import { configModule } from "./lazy-config.js";
 
 /** The client of the daemon on the configured socket, with its token when one is set. */
-export function daemonClient(resolved: ResolvedConfig = loadConfig()): ProducerClient {
-  const { daemon } = resolved.config;
+export async function daemonClient(resolved?: ResolvedConfig): Promise<ProducerClient> {
+  const { ProducerClient } = await import("@producer/core/client");
+  const { daemon } = (resolved ?? (await configModule()).loadConfig()).config;
   return new ProducerClient({ socketPath: daemon.socketPath, ...(daemon.token ? { token: daemon.token } : {}) });
 }

@@ -1,9 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ensureDataDirs, findBrowserExecutable, loadConfig, type ResolvedConfig } from "@producer/config";
+import type { ResolvedConfig } from "@producer/config";
 import { describeAccount } from "./accounts.js";
 import type { Command } from "./command.js";
 import { daemonClient } from "./daemon-client.js";
+import { configModule } from "./lazy-config.js";
 import { print } from "./output.js";
 
 interface CheckResult {
@@ -28,6 +29,7 @@ async function doctor(): Promise<number> {
       results.push({ ok: false, what: `${what}: ${(error as Error).message.split("\n")[0]}`, hint });
     }
   };
+  const { ensureDataDirs, findBrowserExecutable, loadConfig } = await configModule();
   let resolved: ResolvedConfig | undefined;
   await check(
     "configuration is valid",
@@ -82,7 +84,7 @@ async function doctor(): Promise<number> {
     },
     "check the bucket, endpoint and credentials (storage.s3.*), or the local storage folder",
   );
-  const api = daemonClient(resolved);
+  const api = await daemonClient(resolved);
   const daemonUp = await api.health().then(
     () => true,
     () => false,

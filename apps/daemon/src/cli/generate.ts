@@ -134,7 +134,7 @@ async function generate(args: string[]): Promise<number> {
   const pauseTimeoutSecs = Number(values["pause-timeout"] ?? 0);
   if (!Number.isFinite(pauseTimeoutSecs) || pauseTimeoutSecs < 0)
     throw new UsageError("--pause-timeout takes seconds (0 or more).");
-  const client = daemonClient();
+  const client = await daemonClient();
   const result = await client.generateMusic(generateInput(values, prompt));
   if (!values.wait && !values.direct) {
     if (values.json) json(result);

@@ -23,7 +23,7 @@ succeeded cannot be retried (exit 7).`,
     });
     if (positionals[0] === "retry") {
       if (!positionals[1]) throw new UsageError("producer job retry <id> [--resubmit]");
-      const job = await daemonClient().retry(positionals[1], { resubmit: values.resubmit === true });
+      const job = await (await daemonClient()).retry(positionals[1], { resubmit: values.resubmit === true });
       if (values.json) json(job);
       else {
         print(describeJob(job));
@@ -36,7 +36,7 @@ succeeded cannot be retried (exit 7).`,
       return 0;
     }
     if (!positionals[0]) throw new UsageError("producer job <id> | producer job retry <id> [--resubmit]");
-    const job = await daemonClient().getJob(positionals[0]);
+    const job = await (await daemonClient()).getJob(positionals[0]);
     if (values.json) json(job);
     else {
       print(describeJob(job));

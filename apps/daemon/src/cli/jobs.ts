@@ -12,7 +12,7 @@ export const jobsCommand: Command = {
       args,
       options: { status: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } },
     });
-    const page = await daemonClient().listJobs({
+    const page = await (await daemonClient()).listJobs({
       ...(values.status ? { status: values.status as "queued" } : {}),
       ...(values.limit ? { limit: Number(values.limit) } : {}),
     });

@@ -1,17 +1,17 @@
-import { loadConfig } from "@producer/config";
 import { ProducerError } from "@producer/utils/errors";
 import { packageVersion } from "../package-version.js";
 import type { Command } from "./command.js";
 import { daemonClient } from "./daemon-client.js";
+import { configModule } from "./lazy-config.js";
 
 /**
  * `producer mcp`: the MCP server over stdio, for desktop agents. It drives the local daemon through its client
  * (the daemon does the work and keeps the queue); standard output carries the protocol and nothing else.
  */
 async function serveMcp(): Promise<number> {
-  const resolved = loadConfig();
+  const resolved = (await configModule()).loadConfig();
   const { config } = resolved;
-  const api = daemonClient(resolved);
+  const api = await daemonClient(resolved);
   const [{ StdioServerTransport }, { createMcpServer }] = await Promise.all([
     import("@modelcontextprotocol/sdk/server/stdio.js"),
     import("../mcp/tools.js"),

@@ -8,7 +8,7 @@ export const openCommand: Command = {
 once, within two minutes: asked of the daemon over its socket, which only you can open.`,
   async run() {
     // Over the socket, which only this user can open: a one-time link that signs the status page in.
-    const { url, expiresAt } = await daemonClient().signInLink();
+    const { url, expiresAt } = await (await daemonClient()).signInLink();
     print(`${url}\n(open it within ${Math.round((Date.parse(expiresAt) - Date.now()) / 1000)} s; it works once)`);
     return 0;
   },

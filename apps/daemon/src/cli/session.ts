@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfig } from "@producer/config";
 import type { Command } from "./command.js";
+import { configModule } from "./lazy-config.js";
 import { json, print } from "./output.js";
 import { UsageError } from "./usage-error.js";
 
@@ -35,7 +35,7 @@ www.producer.ai cookies; a running daemon picks it up at once.`,
   },
   async run(args) {
     const [action, ...rest] = args;
-    const { config } = loadConfig();
+    const { config } = (await configModule()).loadConfig();
     // Playwright loads only in the commands that drive a browser, so the rest start fast.
     const { checkLoginState, formatDuration, importLoginState, initLoginState } = await import("@producer/session");
     const { createDaemonLogger } = await import("../logger.js");

@@ -1,11 +1,12 @@
 import { parseArgs } from "node:util";
-import { effectiveProfile, loadConfig, profileEntries } from "@producer/config";
 import type { Command } from "./command.js";
+import { configModule } from "./lazy-config.js";
 import { json, print } from "./output.js";
 import { UsageError } from "./usage-error.js";
 
 /** `producer site profile`: the JSON is a profile file; edit it, then point site.profile at it. */
-function printProfile(asJson: boolean | undefined): number {
+async function printProfile(asJson: boolean | undefined): Promise<number> {
+  const { effectiveProfile, loadConfig, profileEntries } = await configModule();
   const resolved = loadConfig();
   if (asJson) json(effectiveProfile(resolved.config.site));
   else {
@@ -22,7 +23,7 @@ function printProfile(asJson: boolean | undefined): number {
 
 /** `producer site check`: every locator of the profile looked for on the site, which is opened but spent nothing on. */
 async function checkSite(asJson: boolean | undefined): Promise<number> {
-  const { config } = loadConfig();
+  const { config } = (await configModule()).loadConfig();
   const { BrowserSession } = await import("@producer/session");
   const { createDaemonLogger } = await import("../logger.js");
   const browser = new BrowserSession({

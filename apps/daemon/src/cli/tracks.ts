@@ -13,7 +13,7 @@ export const tracksCommand: Command = {
       args,
       options: { ...valueOptions("project", "user", "job", "account", "limit"), ...flagOptions("json") },
     });
-    const page = await daemonClient().listTracks({
+    const page = await (await daemonClient()).listTracks({
       ...(values.project ? { projectId: values.project } : {}),
       ...(values.user ? { userId: values.user } : {}),
       ...(values.job ? { jobId: values.job } : {}),

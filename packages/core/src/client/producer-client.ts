@@ -1,4 +1,3 @@
-import { loadConfig } from "@producer/config";
 import { abortReason, readSecretFile, TimeoutError } from "@producer/utils/errors";
 import type { AccountReport } from "@producer/utils";
 import type { GenerateMusicInput } from "../generate-input.js";
@@ -26,6 +25,24 @@ export type ClientGenerateInput = GenerateMusicInput & { wait?: boolean | number
 const encode = encodeURIComponent;
 
 /**
+ * The configured daemon settings. The configuration loads only when a client needs it (no socket or URL given),
+ * so a client that is told where the daemon is, or that is never used, does not pay for loading it.
+ */
+async function configuredDaemon() {
+  const { loadConfig } = await import("@producer/config");
+  return loadConfig().config.daemon;
+}
+
+/** The token a daemon of the configured data dir made for TCP; none when there is none or no configuration. */
+async function savedToken(): Promise<string | undefined> {
+  try {
+    return readSecretFile((await configuredDaemon()).tokenFile);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The typed client of the producer daemon: the same `generateMusic` as `ProducerService`, over the daemon's Unix
  * socket (or TCP). Errors come back as the same `ProducerError` classes the daemon threw.
  *
@@ -36,30 +53,21 @@ const encode = encodeURIComponent;
  * for await (const update of producer.events(job.jobId)) console.log(update.status);
  * ```
  */
-/** The token a daemon of the configured data dir made for TCP; none when there is none or no configuration. */
-function savedToken(): string | undefined {
-  try {
-    return readSecretFile(loadConfig().config.daemon.tokenFile);
-  } catch {
-    return undefined;
-  }
-}
-
 export class ProducerClient implements ProducerBackend {
   private endpoint: Endpoint | undefined;
 
   constructor(private readonly options: ProducerClientOptions = {}) {}
 
   /** Resolved on first use, so creating a client never touches the disk. */
-  private resolveEndpoint(): Endpoint {
+  private async resolveEndpoint(): Promise<Endpoint> {
     if (this.endpoint) return this.endpoint;
     let socketPath = this.options.socketPath;
-    if (!socketPath && !this.options.baseUrl) socketPath = loadConfig().config.daemon.socketPath;
+    if (!socketPath && !this.options.baseUrl) socketPath = (await configuredDaemon()).socketPath;
     // Over TCP, a daemon with no configured token made one in its data dir: the same user's client reads it there.
     const token =
       this.options.token ??
       (process.env.PRODUCER_DAEMON_TOKEN || undefined) ??
-      (this.options.baseUrl ? savedToken() : undefined);
+      (this.options.baseUrl ? await savedToken() : undefined);
     this.endpoint = {
       ...(socketPath ? { socketPath } : {}),
       ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}),
@@ -68,13 +76,13 @@ export class ProducerClient implements ProducerBackend {
     return this.endpoint;
   }
 
-  private call<T>(
+  private async call<T>(
     method: "GET" | "POST" | "DELETE",
     path: string,
     body?: unknown,
     extraMs = 0,
   ): Promise<{ status: number; body: T }> {
-    return requestJson<T>(this.resolveEndpoint(), {
+    return requestJson<T>(await this.resolveEndpoint(), {
       method,
       path,
       ...(body === undefined ? {} : { body }),
@@ -120,7 +128,7 @@ export class ProducerClient implements ProducerBackend {
   /** The stored song's bytes, streamed from the daemon's storage. */
   async openTrackAudio(id: string): Promise<TrackAudio> {
     const track = await this.getTrack(id);
-    const { contentType, stream } = await requestStream(this.resolveEndpoint(), {
+    const { contentType, stream } = await requestStream(await this.resolveEndpoint(), {
       method: "GET",
       path: `/v1/tracks/${encode(id)}/audio`,
       timeoutMs: this.options.timeoutMs ?? 30_000,
@@ -173,7 +181,7 @@ export class ProducerClient implements ProducerBackend {
 
   /** Every change of the job, as Server-Sent Events, until it ends. */
   async *events(id: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<Job> {
-    for await (const message of streamEvents(this.resolveEndpoint(), {
+    for await (const message of streamEvents(await this.resolveEndpoint(), {
       method: "GET",
       path: `/v1/generations/${encode(id)}/events`,
       ...(options.signal ? { signal: options.signal } : {}),
