@@ -353,7 +353,7 @@ describe("the 2026 Flow app at its own pace", () => {
   let local: SessionStack | undefined;
   afterEach(() => local?.close());
 
-  it("never waits out the song-start window when the stream names the songs: render time + 5 s at most", async () => {
+  it("never waits out the song-start window when the stream names the songs: done well inside it", async () => {
     const renderMs = 3000;
     local = await createStack({
       simulator: { generationMs: renderMs, statusPollMs: 3000 },
@@ -362,7 +362,8 @@ describe("the 2026 Flow app at its own pace", () => {
     await local.session.start();
     const { error, ms } = await timed(() => local!.session.generate({ prompt: "on time", format: "wav" }));
     expect(error).toBeUndefined();
-    expect(ms).toBeLessThan(renderMs + 5000);
+    // The window is a minute; a job that sat through it would take over 60 s. A busy machine adds seconds, not that.
+    expect(ms).toBeLessThan(renderMs + 20_000);
     expect(local.site.stats.flow.generationCalls["producer@example.test"]).toBe(1);
   }, 60_000);
 });
