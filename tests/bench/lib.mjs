@@ -213,7 +213,10 @@ export function duBytes(dir) {
   return total;
 }
 
-/** The daemon's own account of its jobs' steps so far, from its `/metrics`: each step's total seconds and count. */
+/**
+ * The daemon's own account of its jobs' steps so far, from its `/metrics`: each step's total seconds and count.
+ * The steps on the page inside `generating` (open, compose, submit, generation, download) are keyed `page <step>`.
+ */
 export async function stepTotals(socketPath) {
   const text = await new Promise((resolve, reject) => {
     const request = http.request({ socketPath, path: "/metrics" }, (response) => {
@@ -225,9 +228,11 @@ export async function stepTotals(socketPath) {
     request.end();
   });
   const totals = {};
-  for (const match of text.matchAll(/^producer_step_duration_seconds_(sum|count)\{step="([^"]+)"\} ([\d.e+-]+)$/gm)) {
-    totals[match[2]] ??= { sum: 0, count: 0 };
-    totals[match[2]][match[1]] = Number(match[3]);
+  const lines = /^producer_(page_)?step_duration_seconds_(sum|count)\{step="([^"]+)"\} ([\d.e+-]+)$/gm;
+  for (const [, page, field, step, value] of text.matchAll(lines)) {
+    const key = page ? `page ${step}` : step;
+    totals[key] ??= { sum: 0, count: 0 };
+    totals[key][field] = Number(value);
   }
   return totals;
 }

@@ -50,9 +50,12 @@ if (only.has("e2e")) {
       rounds: sizes.e2eRounds,
       pageCostMs,
     }));
-    const steps = Object.entries(r.breakdownMs)
-      .map(([name, ms]) => `${name} ${fmt(ms)}`)
-      .join(", ");
+    const stepsWhere = (onPage) =>
+      Object.entries(r.breakdownMs)
+        .filter(([name]) => name.startsWith("page ") === onPage)
+        .map(([name, ms]) => `${name.replace(/^page /, "")} ${fmt(ms)}`)
+        .join(", ");
+    const steps = `${stepsWhere(false)}; of generating, on the page: ${stepsWhere(true)}`;
     const browserMs = r.breakdownMs.generating ?? 0;
     row(
       `daemon end to end ÷ bare Playwright floor on an open page (${label})`,

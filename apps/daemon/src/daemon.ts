@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { ensureDataDirs, type ProducerConfig } from "@producer/config";
 import type { ProducerService } from "@producer/core";
-import { AccountPool, artifactHoldsSecret, BrowserSession } from "@producer/session";
+import { AccountPool, artifactHoldsSecret, BrowserSession, StepTotals } from "@producer/session";
 import { ConflictError, NotFoundError, type AccountReport, type Logger, type MusicGenerator } from "@producer/utils";
 import { daemonToken } from "./daemon-token.js";
 import type { AccountsControl, AppEnv } from "./http/app-deps.js";
@@ -97,6 +97,7 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
         restarts: session.pool.restarts,
         pagesInUse: sessions.reduce((sum, one) => sum + one.pool.pagesInUse, 0),
         pagesOpen: sessions.reduce((sum, one) => sum + one.pool.pagesOpen, 0),
+        pageSteps: StepTotals.sum(sessions.map((one) => one.pageSteps)),
       }),
       accounts: accounts ? poolAccounts(accounts) : singleAccount(session),
     });

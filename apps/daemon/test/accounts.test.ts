@@ -96,6 +96,14 @@ describe("a daemon with two accounts", () => {
     expect(metrics).toContain('producer_account_generations_total{account="spare"} 2');
     expect(metrics).toContain('producer_account_credits_spent_total{account="main"} 10');
     expect(metrics).toContain('producer_account_credits{account="spare"} 480');
+    // The page's own steps, over both accounts' finished generations.
+    for (const step of ["open", "compose", "submit", "generation", "download"]) {
+      expect(metrics).toContain(`producer_page_step_duration_seconds_count{step="${step}"} 3`);
+      const sum = metrics.match(
+        new RegExp(`^producer_page_step_duration_seconds_sum\\{step="${step}"\\} (\\S+)$`, "m"),
+      );
+      expect(Number(sum?.[1]), step).toBeGreaterThan(0);
+    }
 
     await expect(client.accountAction("nobody", "pause")).rejects.toMatchObject({ code: "NOT_FOUND" });
     const unknown = await run(process.execPath, [bin, "accounts", "pause", "nobody"], { env }).catch(

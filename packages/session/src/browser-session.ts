@@ -20,6 +20,7 @@ import { authCookieOf, normalizeLoginState, readLoginState, writeLoginState, typ
 import { SignInCoordinator } from "./sign-in.js";
 import { SiteChecker, type SiteCheckReport } from "./site-check.js";
 import { SiteDriver } from "./site-driver.js";
+import type { StepTotals } from "./step-clock.js";
 import { SubmissionPacer } from "./submission-pacer.js";
 
 /** `90061` → `1 d 1 h`, `3700` → `1 h 1 min`, `42` → `42 s`. */
@@ -62,6 +63,11 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   private lastCredits: { credits: number; at: string } | undefined;
   private readonly stateListeners = new Set<() => void>();
   private watching = false;
+
+  /** Each page step's time over this account's finished generations (open, compose, submit, …). */
+  get pageSteps(): StepTotals {
+    return this.driver.pageSteps;
+  }
 
   constructor(options: BrowserSessionOptions) {
     const { config } = options;

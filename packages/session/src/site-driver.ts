@@ -31,7 +31,7 @@ import type { SignInCoordinator } from "./sign-in.js";
 import type { Site } from "./site.js";
 import { abortable, isPlaywrightTimeout } from "./playwright-helpers.js";
 import { SongActions } from "./song-actions.js";
-import { StepClock } from "./step-clock.js";
+import { StepClock, StepTotals } from "./step-clock.js";
 import { StudioPages } from "./studio-pages.js";
 import { actionPause, type SubmissionPacer } from "./submission-pacer.js";
 
@@ -62,6 +62,8 @@ export class SiteDriver {
   private readonly site: Site;
   private readonly logger: Logger;
   private readonly studioPages: StudioPages;
+  /** Each page step's time (open, compose, submit, …) over the generations that finished. */
+  readonly pageSteps = new StepTotals();
 
   constructor(private readonly options: SiteDriverOptions) {
     this.site = options.site;
@@ -92,7 +94,9 @@ export class SiteDriver {
       });
       const flow = this.site.flow === "compose-2026" ? new ComposeFlow(context) : new ChatFlow(context);
       const songs = options.resume ? await flow.resume(options.resume, request) : await flow.run(request);
-      this.logger.debug({ steps: step.timings() }, "generation steps");
+      const timings = step.timings();
+      this.pageSteps.add(timings);
+      this.logger.debug({ steps: timings }, "generation steps");
       endedWell = true;
       return songs;
     } catch (error) {

@@ -7,6 +7,8 @@ export interface BrowserStats {
   restarts: number;
   pagesInUse: number;
   pagesOpen: number;
+  /** Each page step's summed time over finished generations, and how many there were. */
+  pageSteps: ReadonlyMap<string, { totalMs: number; count: number }>;
 }
 
 const line = (name: string, labels: Record<string, string>, value: number) => {
@@ -50,6 +52,11 @@ export async function renderMetrics(
     out.push(line("producer_browser_pages_in_use", {}, browser.pagesInUse));
     metric("producer_browser_pages_open", "gauge", "Pages open.");
     out.push(line("producer_browser_pages_open", {}, browser.pagesOpen));
+    metric("producer_page_step_duration_seconds", "summary", "Time spent on the page in each step of a generation.");
+    for (const [step, { totalMs, count }] of browser.pageSteps) {
+      out.push(line("producer_page_step_duration_seconds_sum", { step }, totalMs / 1000));
+      out.push(line("producer_page_step_duration_seconds_count", { step }, count));
+    }
   }
   if (accounts.length > 0) {
     const each = (name: string, type: string, help: string, value: (account: AccountReport) => number) => {
