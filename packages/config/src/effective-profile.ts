@@ -26,7 +26,12 @@ export function effectiveProfile(site: ResolvedSite): SiteProfileInput {
     paths: { ...site.paths },
     locators: structuredClone(site.locators) as SiteProfileInput["locators"],
     api: { ...site.api },
-    menus: { submenuPick: site.menus.submenuPick, find: [...site.menus.find] },
+    menus: {
+      submenuPick: site.menus.submenuPick,
+      find: [...site.menus.find],
+      menu: structuredClone(site.menus.menu),
+      item: structuredClone(site.menus.item),
+    },
     tools: { ...site.tools },
     timeouts: { ...site.timeouts },
     controls: [...site.controls],
@@ -68,6 +73,9 @@ export function profileEntries(resolved: ResolvedConfig): ProfileEntry[] {
     entries.push({ key: `api.${key}`, value, source: own ? (overridden("site.api") ?? "option") : profileSource });
   }
   add("menus.submenuPick", document.menus?.submenuPick, "site.submenuPick");
+  add("menus.find", document.menus?.find);
+  add("menus.menu", document.menus?.menu);
+  add("menus.item", document.menus?.item);
   for (const [key, value] of Object.entries(document.timeouts ?? {})) {
     const fromProfile = shipped?.timeouts?.[key] !== undefined || site.profileSource !== "shipped";
     const setting = `site.timeouts.${key}`;

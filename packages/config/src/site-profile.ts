@@ -138,13 +138,17 @@ export const siteProfileSchema = z
         /** How a submenu item is picked: a pointer click, or keyboard focus and Enter (Radix menus need keyboard). */
         submenuPick: z.enum(["pointer", "keyboard"]).default("pointer"),
         /**
-         * Where a song's menu is looked for, in order: the element its trigger names in `aria-controls`, a
-         * `role="menu"` or bare menu items inside the song's own row or card, the newest `role="menu"` popup.
+         * Where a song's menu is looked for, in order: the element its trigger names in `aria-controls`, a `menu`
+         * or bare `item`s inside the song's own row or card, the newest visible `menu` (a popup).
          */
         find: z
           .array(z.enum(MENU_PLACES))
           .min(1)
           .default([...MENU_PLACES]),
+        /** What a menu is on this page: a song's menu, its Download submenu, the model picker. */
+        menu: locatorSchema.default({ role: "menu" }),
+        /** What a menu's item is: a song's row holding such items is its own menu. */
+        item: locatorSchema.default({ role: "menuitem" }),
       })
       .prefault({}),
     /** The page's tool names, as its generation calls and their streams carry them. */

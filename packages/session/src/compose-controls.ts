@@ -1,7 +1,7 @@
 import type { Locator } from "playwright";
 import { InvalidInputError, type GenerationRequest } from "@producer/utils";
 import type { FlowContext } from "./flow-context.js";
-import { locate } from "./locators.js";
+import { locate, newestMenu } from "./locators.js";
 
 const lengthText = (seconds: number) =>
   `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, "0")}`;
@@ -134,7 +134,7 @@ export class ComposeControls {
     const labels = site.models.map((candidate) => candidate.label);
     if (shownModel(await shown(), labels) === model.label) return;
     await actions.click(button, "modelButton", { step: "compose" });
-    const menu = page.locator('[role="menu"]:visible').last();
+    const menu = newestMenu(site, page);
     const option = locate(site, (await menu.count()) > 0 ? menu : page, "modelOption", { model: model.label }).first();
     await actions.click(option, "modelOption", { step: "compose" });
     const after = await shown();

@@ -68,6 +68,11 @@ export function locate(site: Site, root: Page | Locator, key: string, vars: Loca
   return toLocator(root, spec, vars);
 }
 
+/** The newest open menu on the page (menus are portaled to its end), as the profile's `menus.menu` says a menu is. */
+export function newestMenu(site: Site, page: Page): Locator {
+  return toLocator(page, site.menus.menu).filter({ visible: true }).last();
+}
+
 /** A page path of the profile with `{id}`-style placeholders filled. */
 export function sitePath(site: Site, key: string, vars: LocatorVars = {}): string {
   const value = site.paths[key];

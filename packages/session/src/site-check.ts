@@ -2,7 +2,7 @@ import type { Locator, Page } from "playwright";
 import { FLOW_NEEDS } from "@producer/config";
 import { silentLogger, type Logger } from "@producer/utils";
 import { PageGuard } from "./blockers.js";
-import { describeLocator, locate, siteUrl } from "./locators.js";
+import { describeLocator, locate, newestMenu, siteUrl } from "./locators.js";
 import type { Site } from "./site.js";
 import { songRow } from "./library.js";
 import { SongActions } from "./song-actions.js";
@@ -140,7 +140,8 @@ export class SiteChecker {
     }
     if (await this.look("modelButton", this.page, "studio: compose panel")) {
       await this.actions.click(this.first("modelButton"), "modelButton", step);
-      const menu = this.page.locator('[role="menu"]:visible').last();
+      const popup = newestMenu(this.site, this.page);
+      const menu = (await popup.count()) > 0 ? popup : this.page;
       for (const model of this.site.models) {
         const found = await this.look("modelOption", menu, `model menu: ${model.label}`, { model: model.label });
         if (!found) break;
@@ -209,7 +210,7 @@ export class SiteChecker {
         submenu: false,
         opensSubmenu: true,
       });
-      const submenu = this.page.locator('[role="menu"]:visible').last();
+      const submenu = newestMenu(this.site, this.page);
       const inRow = (await submenu.count()) > 0 ? submenu : row;
       for (const key of ["formatM4a", "formatMp3", "formatWav"]) await this.look(key, inRow, "Download submenu");
     }

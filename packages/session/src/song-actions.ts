@@ -4,7 +4,7 @@ import type { Download, Locator, Page } from "playwright";
 import type { AudioFormat, MenuPlace } from "@producer/config";
 import { checkAudioSignature, DownloadFailedError, silentLogger, type Logger } from "@producer/utils";
 import type { PageGuard } from "./blockers.js";
-import { locate } from "./locators.js";
+import { locate, newestMenu, toLocator } from "./locators.js";
 import { abortable, bringToFront, isPlaywrightTimeout } from "./playwright-helpers.js";
 import type { Site } from "./site.js";
 
@@ -105,16 +105,12 @@ export class SongActions {
       return (await menu.count().catch(() => 0)) > 0 ? menu : undefined;
     }
     if (place === "in-row") {
-      const inCard = scope.locator('[role="menu"]');
+      const inCard = toLocator(scope, this.site.menus.menu);
       if ((await inCard.count().catch(() => 0)) > 0) return inCard.last();
-      return (await scope
-        .getByRole("menuitem")
-        .count()
-        .catch(() => 0)) > 0
-        ? scope
-        : undefined;
+      const items = toLocator(scope, this.site.menus.item);
+      return (await items.count().catch(() => 0)) > 0 ? scope : undefined;
     }
-    const popup = this.page.locator('[role="menu"]:visible').last();
+    const popup = newestMenu(this.site, this.page);
     return (await popup.count().catch(() => 0)) > 0 ? popup : undefined;
   }
 
@@ -128,7 +124,7 @@ export class SongActions {
   ): Promise<Locator> {
     const inMenu = locate(this.site, menu, key, vars);
     const inRow = scope ? locate(this.site, scope, key, vars) : undefined;
-    const portaled = locate(this.site, this.page.locator('[role="menu"]:visible').last(), key, vars);
+    const portaled = locate(this.site, newestMenu(this.site, this.page), key, vars);
     const where = await this.guard.waitForElement(
       {
         inMenu: async () => (await inMenu.count()) > 0,

@@ -1,8 +1,10 @@
 import fs from "node:fs";
+import { effectiveProfile } from "@producer/config";
 import { type ProducerError, readAudioFacts, type SubmissionRecord } from "@producer/utils";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { timed, withSettings } from "@producer/test-utils";
 import { expectExactSongs } from "./exact-songs.js";
+import { BrowserSession } from "../src/index.js";
 import { createStack, type SessionStack } from "./stack.js";
 
 let harness: SessionStack;
@@ -422,6 +424,24 @@ describe("the 2026 Flow app when the page does not match, or the login has moved
       exact: true,
     });
     expect(local.site.stats.flow.generationCalls).toEqual({});
+  });
+
+  it("looks for a song's menu as the profile's menus.menu says a menu is: one that matches nothing is SITE_CHANGED", async () => {
+    local = await createStack({ config: { site: noEndpoint } });
+    // The built-in profile as a profile file, its menus drifted: a menu is now something the page has none of.
+    const profile = effectiveProfile(local.config.site);
+    profile.menus = { ...profile.menus, find: ["popup"], menu: "[data-no-such-menu]" };
+    const file = `${local.config.paths.dataDir}/drifted-menus.json`;
+    fs.writeFileSync(file, JSON.stringify(profile));
+    const session = new BrowserSession({ config: local.configWith({ site: { ...noEndpoint, profile: file } }) });
+    try {
+      const { error } = await timed(() => session.generate({ prompt: "drifted menus", format: "mp3" }));
+      expect(error).toMatchObject({ code: "SITE_CHANGED", details: { step: "download", locator: "moreOptions" } });
+      expect((error as Error).message).toContain("menus.find: popup");
+      expect(localCalls()).toBe(1);
+    } finally {
+      await session.close();
+    }
   });
 
   it("takes an access token past its expires_at for what it is: the page refreshes it, the job succeeds, the rotated token is saved", async () => {
