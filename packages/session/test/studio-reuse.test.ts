@@ -1,4 +1,4 @@
-import { timed } from "@producer/test-utils";
+import { timed, withSettings } from "@producer/test-utils";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectExactSongs } from "./exact-songs.js";
 import { createStack, type SessionStack } from "./stack.js";
@@ -27,6 +27,29 @@ describe("the studio a job left well is the next job's, as a script on an open p
     }
     expect(studioLoads()).toBe(loads);
     expect(calls()).toBe(3);
+  });
+
+  it("keeps one studio for more jobs than a stream's worth of connections when the app closes its streams", async () => {
+    await harness.session.generate({ prompt: "opening", format: "wav" });
+    const loads = studioLoads();
+    for (let index = 0; index < 7; index += 1)
+      await harness.session.generate({ prompt: `next ${index}`, format: "wav" });
+    expect(studioLoads()).toBe(loads);
+    expect(calls()).toBe(8);
+  });
+
+  it("loads the studio again before the streams the app keeps open could take the host's six connections", async () => {
+    await withSettings(harness.site.settings, { directStreamStaysOpen: true }, async () => {
+      await harness.session.generate({ prompt: "opening", format: "wav" });
+      const loads = studioLoads();
+      for (let index = 0; index < 7; index += 1) {
+        const songs = await harness.session.generate({ prompt: `open stream ${index}`, format: "wav" });
+        await expectExactSongs(harness.site, songs);
+      }
+      // Seven streams left open on one page would have stalled the seventh job; a load every few jobs closes them.
+      expect(studioLoads()).toBeGreaterThanOrEqual(loads + 2);
+      expect(calls()).toBe(8);
+    });
   });
 
   it("loads the studio again after a job that failed", async () => {
