@@ -1,8 +1,15 @@
 import fs from "node:fs";
 import { ensureDataDirs, type ProducerConfig } from "@producer/config";
 import type { ProducerService } from "@producer/core";
-import { AccountPool, artifactHoldsSecret, BrowserSession, StepTotals } from "@producer/session";
-import { ConflictError, NotFoundError, type AccountReport, type Logger, type MusicGenerator } from "@producer/utils";
+import { AccountPool, artifactHoldsSecret, BrowserSession } from "@producer/session";
+import {
+  ConflictError,
+  NotFoundError,
+  StepTotals,
+  type AccountReport,
+  type Logger,
+  type MusicGenerator,
+} from "@producer/utils";
 import { daemonToken } from "./daemon-token.js";
 import type { AccountsControl, AppEnv } from "./http/app-deps.js";
 import type { Hono } from "hono";

@@ -96,7 +96,8 @@ describe("a daemon with two accounts", () => {
     expect(metrics).toContain('producer_account_generations_total{account="spare"} 2');
     expect(metrics).toContain('producer_account_credits_spent_total{account="main"} 10');
     expect(metrics).toContain('producer_account_credits{account="spare"} 480');
-    // The page's own steps, over both accounts' finished generations.
+    // The jobs' steps as the queue worker timed them, and the page's own steps, over both accounts' generations.
+    expect(metrics).toContain('producer_step_duration_seconds_count{step="generating"} 3');
     for (const step of ["open", "compose", "submit", "generation", "download"]) {
       expect(metrics).toContain(`producer_page_step_duration_seconds_count{step="${step}"} 3`);
       const sum = metrics.match(

@@ -307,7 +307,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
 
   /** Step durations measured by this process's worker: status → { totalMs, count }. */
   stepDurations(): ReadonlyMap<string, { totalMs: number; count: number }> {
-    return this.worker?.stepDurations ?? new Map();
+    return this.worker?.stepDurations.byStep ?? new Map();
   }
 
   /** Resume a queue paused by a session problem (after `session import`, say). */

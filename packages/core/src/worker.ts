@@ -1,6 +1,7 @@
 import type { ProducerConfig } from "@producer/config";
 import {
   CancelledError,
+  StepTotals,
   type GenerationProgress,
   type Logger,
   type MusicGenerator,
@@ -50,7 +51,7 @@ export class Worker {
   private wakeUp: (() => void) | undefined;
   private readonly pause: QueuePause;
   /** Completed step durations, for metrics: status → total ms and count. */
-  readonly stepDurations = new Map<string, { totalMs: number; count: number }>();
+  readonly stepDurations = new StepTotals();
 
   constructor(private readonly deps: WorkerDeps) {
     this.id = workerOwnerId(deps.config.paths.dataDir);
@@ -273,9 +274,6 @@ export class Worker {
   }
 
   private recordStep(status: string, ms: number): void {
-    const entry = this.stepDurations.get(status) ?? { totalMs: 0, count: 0 };
-    entry.totalMs += ms;
-    entry.count += 1;
-    this.stepDurations.set(status, entry);
+    this.stepDurations.add(status, ms);
   }
 }

@@ -5,6 +5,7 @@ import {
   DisabledError,
   ProducerError,
   silentLogger,
+  type StepTotals,
   toProducerError,
   type GeneratedSong,
   type GenerateOptions,
@@ -20,7 +21,6 @@ import { authCookieOf, normalizeLoginState, readLoginState, writeLoginState, typ
 import { SignInCoordinator } from "./sign-in.js";
 import { SiteChecker, type SiteCheckReport } from "./site-check.js";
 import { SiteDriver } from "./site-driver.js";
-import type { StepTotals } from "./step-clock.js";
 import { SubmissionPacer } from "./submission-pacer.js";
 
 /** `90061` → `1 d 1 h`, `3700` → `1 h 1 min`, `42` → `42 s`. */

@@ -23,7 +23,6 @@ export type { ChromiumHostOptions } from "./chromium-host.js";
 export type { BrowserPoolOptions, PooledPage } from "./browser-pool.js";
 export { SiteDriver } from "./site-driver.js";
 export type { SiteDriverOptions, StudioStatus } from "./site-driver.js";
-export { StepTotals } from "./step-clock.js";
 export { composeMessage } from "./chat-flow.js";
 export { PageTraffic } from "./page-traffic.js";
 export type { GenerationCall, StreamState } from "./page-traffic.js";

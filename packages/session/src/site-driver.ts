@@ -9,6 +9,7 @@ import {
   InvalidInputError,
   ProducerError,
   silentLogger,
+  StepTotals,
   TimeoutError,
   UnavailableError,
   type GeneratedSong,
@@ -31,7 +32,7 @@ import type { SignInCoordinator } from "./sign-in.js";
 import type { Site } from "./site.js";
 import { abortable, isPlaywrightTimeout } from "./playwright-helpers.js";
 import { SongActions } from "./song-actions.js";
-import { StepClock, StepTotals } from "./step-clock.js";
+import { StepClock } from "./step-clock.js";
 import { StudioPages } from "./studio-pages.js";
 import { actionPause, type SubmissionPacer } from "./submission-pacer.js";
 
@@ -95,7 +96,7 @@ export class SiteDriver {
       const flow = this.site.flow === "compose-2026" ? new ComposeFlow(context) : new ChatFlow(context);
       const songs = options.resume ? await flow.resume(options.resume, request) : await flow.run(request);
       const timings = step.timings();
-      this.pageSteps.add(timings);
+      this.pageSteps.addAll(timings);
       this.logger.debug({ steps: timings }, "generation steps");
       endedWell = true;
       return songs;

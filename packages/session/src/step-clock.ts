@@ -33,26 +33,3 @@ export class StepClock {
     this.since = now;
   }
 }
-
-/** Each page step's time summed over the generations that finished, and how many did: a mean per step. */
-export class StepTotals {
-  private readonly totals = new Map<string, { totalMs: number; count: number }>();
-
-  add(timings: Record<string, number>): void {
-    for (const [step, ms] of Object.entries(timings)) {
-      const total = this.totals.get(step) ?? { totalMs: 0, count: 0 };
-      this.totals.set(step, { totalMs: total.totalMs + ms, count: total.count + 1 });
-    }
-  }
-
-  /** The totals so far, by step; several sources (one per account) add up. */
-  static sum(sources: readonly StepTotals[]): Map<string, { totalMs: number; count: number }> {
-    const sum = new Map<string, { totalMs: number; count: number }>();
-    for (const source of sources)
-      for (const [step, { totalMs, count }] of source.totals) {
-        const total = sum.get(step) ?? { totalMs: 0, count: 0 };
-        sum.set(step, { totalMs: total.totalMs + totalMs, count: total.count + count });
-      }
-    return sum;
-  }
-}

@@ -57,6 +57,7 @@ export {
 } from "./audio-facts.js";
 export { checkAudioSignature, sniffAudioFormat } from "./audio-signature.js";
 export { createTempDir, withTempDir, type TempDir } from "./temp-dir.js";
+export { StepTotals, type StepTotal } from "./step-totals.js";
 export {
   REDACTED,
   redactingLogger,

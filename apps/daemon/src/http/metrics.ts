@@ -1,6 +1,6 @@
 import type { ProducerService } from "@producer/core";
 import { JOB_STATUSES } from "@producer/core";
-import type { AccountReport } from "@producer/utils";
+import type { AccountReport, StepTotal } from "@producer/utils";
 
 export interface BrowserStats {
   up: boolean;
@@ -8,7 +8,7 @@ export interface BrowserStats {
   pagesInUse: number;
   pagesOpen: number;
   /** Each page step's summed time over finished generations, and how many there were. */
-  pageSteps: ReadonlyMap<string, { totalMs: number; count: number }>;
+  pageSteps: ReadonlyMap<string, StepTotal>;
 }
 
 const line = (name: string, labels: Record<string, string>, value: number) => {
@@ -38,11 +38,14 @@ export async function renderMetrics(
   out.push(line("producer_jobs_active", {}, status.activeJobs));
   metric("producer_queue_paused", "gauge", "1 while a session problem pauses the queue.");
   out.push(line("producer_queue_paused", {}, status.paused ? 1 : 0));
-  metric("producer_step_duration_seconds", "summary", "Time spent in each step of a job.");
-  for (const [step, { totalMs, count }] of service.stepDurations()) {
-    out.push(line("producer_step_duration_seconds_sum", { step }, totalMs / 1000));
-    out.push(line("producer_step_duration_seconds_count", { step }, count));
-  }
+  const steps = (name: string, help: string, totals: ReadonlyMap<string, StepTotal>) => {
+    metric(name, "summary", help);
+    for (const [step, { totalMs, count }] of totals) {
+      out.push(line(`${name}_sum`, { step }, totalMs / 1000));
+      out.push(line(`${name}_count`, { step }, count));
+    }
+  };
+  steps("producer_step_duration_seconds", "Time spent in each step of a job.", service.stepDurations());
   if (browser) {
     metric("producer_browser_up", "gauge", "1 while Chromium runs.");
     out.push(line("producer_browser_up", {}, browser.up ? 1 : 0));
@@ -52,11 +55,11 @@ export async function renderMetrics(
     out.push(line("producer_browser_pages_in_use", {}, browser.pagesInUse));
     metric("producer_browser_pages_open", "gauge", "Pages open.");
     out.push(line("producer_browser_pages_open", {}, browser.pagesOpen));
-    metric("producer_page_step_duration_seconds", "summary", "Time spent on the page in each step of a generation.");
-    for (const [step, { totalMs, count }] of browser.pageSteps) {
-      out.push(line("producer_page_step_duration_seconds_sum", { step }, totalMs / 1000));
-      out.push(line("producer_page_step_duration_seconds_count", { step }, count));
-    }
+    steps(
+      "producer_page_step_duration_seconds",
+      "Time spent on the page in each step of a generation.",
+      browser.pageSteps,
+    );
   }
   if (accounts.length > 0) {
     const each = (name: string, type: string, help: string, value: (account: AccountReport) => number) => {
