@@ -27,6 +27,8 @@ describe("a redesigned site", () => {
     expect(songs).toHaveLength(2);
     expect(songs[0]?.clipId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await readAudioFacts(songs[1]?.filePath as string)).format).toBe("mp3");
+    await expectExactSongs(harness.site, songs);
+    expect(harness.site.stats.generations).toBe(1);
   });
 
   it("gives SITE_CHANGED, naming the selector, with a snapshot, under the old profile", async () => {

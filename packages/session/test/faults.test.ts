@@ -3,6 +3,7 @@ import { ProducerError, readAudioFacts } from "@producer/utils";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { siteSettingsFor, type Fault } from "@producer/simulator";
 import { timed, withSettings } from "@producer/test-utils";
+import { expectExactSongs } from "./exact-songs.js";
 import { createStack, type SessionStack } from "./stack.js";
 
 /**
@@ -27,23 +28,33 @@ beforeEach(() => harness.resetSite());
  * failure may take. A blocker ends before the element wait it would otherwise have sat through; a reply or
  * file that never comes ends at its one timeout, not at two of them or at the generation's.
  */
-const cases: Array<{ fault: Fault; code: string; retryable: boolean; within: number; step?: string }> = [
-  { fault: "logged-out", code: "SESSION_EXPIRED", retryable: false, within: TIMEOUTS.elementMs },
-  { fault: "challenge", code: "CHALLENGE", retryable: false, within: TIMEOUTS.elementMs },
-  { fault: "quota-exhausted", code: "QUOTA_EXHAUSTED", retryable: false, within: TIMEOUTS.elementMs },
-  { fault: "http-500", code: "UNAVAILABLE", retryable: true, within: TIMEOUTS.elementMs },
-  { fault: "reply-never", code: "SITE_CHANGED", retryable: false, within: TIMEOUTS.replyMs * 2, step: "reply" },
-  {
-    fault: "download-never",
-    code: "TIMEOUT",
-    retryable: true,
-    within: TIMEOUTS.downloadMs * 2,
-    step: "download",
-  },
-];
+/** `submits`: the prompts the failed attempt sent: none before the page is usable, one for a fault after the send. */
+const cases: Array<{ fault: Fault; code: string; retryable: boolean; within: number; submits: number; step?: string }> =
+  [
+    { fault: "logged-out", code: "SESSION_EXPIRED", retryable: false, within: TIMEOUTS.elementMs, submits: 0 },
+    { fault: "challenge", code: "CHALLENGE", retryable: false, within: TIMEOUTS.elementMs, submits: 0 },
+    { fault: "quota-exhausted", code: "QUOTA_EXHAUSTED", retryable: false, within: TIMEOUTS.elementMs, submits: 0 },
+    { fault: "http-500", code: "UNAVAILABLE", retryable: true, within: TIMEOUTS.elementMs, submits: 0 },
+    {
+      fault: "reply-never",
+      code: "SITE_CHANGED",
+      retryable: false,
+      within: TIMEOUTS.replyMs * 2,
+      submits: 1,
+      step: "reply",
+    },
+    {
+      fault: "download-never",
+      code: "TIMEOUT",
+      retryable: true,
+      within: TIMEOUTS.downloadMs * 2,
+      submits: 1,
+      step: "download",
+    },
+  ];
 
 describe("every injected fault ends in its own error", () => {
-  for (const { fault, code, retryable, within, step } of cases) {
+  for (const { fault, code, retryable, within, submits, step } of cases) {
     it(`${fault} → ${code}`, async () => {
       harness.site.faults.set(fault);
       const { error, ms } = await timed(() => harness.session.generate({ prompt: `fault ${fault}`, format: "wav" }));
@@ -57,9 +68,12 @@ describe("every injected fault ends in its own error", () => {
       expect(fs.existsSync(artifacts.screenshot as string), "screenshot saved").toBe(true);
       expect(fs.readFileSync(artifacts.html as string, "utf8")).toContain("<html");
       expect(artifacts.screenshot?.startsWith(harness.config.paths.artifactsDir)).toBe(true);
+      expect(harness.site.stats.prompts, "prompts the failed attempt sent").toHaveLength(submits);
       harness.site.faults.clear();
       const after = await harness.session.generate({ prompt: `after ${fault}`, format: "wav" });
       expect(after).toHaveLength(2);
+      await expectExactSongs(harness.site, after);
+      expect(harness.site.stats.prompts).toHaveLength(submits + 1);
     });
   }
 });
