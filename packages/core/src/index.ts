@@ -45,6 +45,7 @@ export type { Dialect, ProducerDatabase } from "./store/database.js";
 export { migrateToLatest } from "./store/migrations.js";
 /** The queue itself, for custom workers and tools; most code wants `ProducerService`. */
 export { AccountSlotStore } from "./store/account-slot-store.js";
+export { databaseNowMs, plusMs, postgresNowMs } from "./store/db-clock.js";
 export { JobStore } from "./store/job-store.js";
 export type { DownloadedSong, JobRow } from "./store/job-row.js";
 export type { TrackPage } from "./store/track-store.js";
