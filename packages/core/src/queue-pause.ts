@@ -2,7 +2,14 @@ import type { ProducerConfig } from "@producer/config";
 import type { Logger, MusicGenerator, ProducerError } from "@producer/utils";
 
 /** Errors that say the account cannot generate right now: the queue pauses instead of burning every job. */
-export const PAUSING_CODES = new Set(["SESSION_EXPIRED", "CHALLENGE", "QUOTA_EXHAUSTED", "LOGIN_FAILED", "NO_ACCOUNT"]);
+export const PAUSING_CODES = new Set([
+  "SESSION_EXPIRED",
+  "SESSION_REVOKED",
+  "CHALLENGE",
+  "QUOTA_EXHAUSTED",
+  "LOGIN_FAILED",
+  "NO_ACCOUNT",
+]);
 
 export interface PauseState {
   code: string;

@@ -44,7 +44,7 @@ export interface BrowserSessionOptions {
 }
 
 /** Error codes that say the session itself is unusable, so a cached "valid" must be forgotten. */
-const SESSION_CODES = new Set(["SESSION_EXPIRED", "CHALLENGE", "LOGIN_FAILED", "QUOTA_EXHAUSTED"]);
+const SESSION_CODES = new Set(["SESSION_EXPIRED", "SESSION_REVOKED", "CHALLENGE", "LOGIN_FAILED", "QUOTA_EXHAUSTED"]);
 
 /**
  * The warm, signed-in browser for one account: the `MusicGenerator` that `@producer/core` runs jobs on.

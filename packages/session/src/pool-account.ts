@@ -11,9 +11,9 @@ import {
 import type { BrowserSession } from "./browser-session.js";
 
 /** What puts an account behind a wall: the account is unusable for a while, the others go on. */
-const WALL_CODES = new Set(["SESSION_EXPIRED", "CHALLENGE", "QUOTA_EXHAUSTED", "LOGIN_FAILED"]);
+const WALL_CODES = new Set(["SESSION_EXPIRED", "SESSION_REVOKED", "CHALLENGE", "QUOTA_EXHAUSTED", "LOGIN_FAILED"]);
 /** Walls a new login state lifts at once. */
-const LOGIN_WALLS = new Set(["SESSION_EXPIRED", "CHALLENGE", "LOGIN_FAILED"]);
+const LOGIN_WALLS = new Set(["SESSION_EXPIRED", "SESSION_REVOKED", "CHALLENGE", "LOGIN_FAILED"]);
 
 const isRateLimit = (error: ProducerError) => error.details.httpStatus === 429;
 

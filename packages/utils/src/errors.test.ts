@@ -69,6 +69,7 @@ describe("ProducerError", () => {
       "FORBIDDEN",
       "RATE_LIMITED",
       "SESSION_EXPIRED",
+      "SESSION_REVOKED",
       "LOGIN_FAILED",
       "CHALLENGE",
       "QUOTA_EXHAUSTED",

@@ -32,6 +32,7 @@ export {
   QueueFullError,
   QuotaExhaustedError,
   SessionExpiredError,
+  SessionRevokedError,
   SiteChangedError,
   StorageError,
   TimeoutError,

@@ -8,7 +8,7 @@ import { json, print, tty } from "./output.js";
 import { UsageError } from "./usage-error.js";
 
 /** Pauses that need a person (sign in again, solve a challenge, buy credits): waiting will not end them. */
-const NEEDS_A_PERSON = new Set(["SESSION_EXPIRED", "CHALLENGE", "QUOTA_EXHAUSTED", "LOGIN_FAILED"]);
+const NEEDS_A_PERSON = new Set(["SESSION_EXPIRED", "SESSION_REVOKED", "CHALLENGE", "QUOTA_EXHAUSTED", "LOGIN_FAILED"]);
 
 export const GENERATE_OPTIONS = {
   ...valueOptions(

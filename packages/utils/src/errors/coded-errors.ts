@@ -66,6 +66,13 @@ export class RateLimitedError extends codedError("RATE_LIMITED", { retryable: tr
 /** Sign in again (`producer session init` or `import`): the site shows its login wall. */
 export class SessionExpiredError extends codedError("SESSION_EXPIRED") {}
 
+/**
+ * Copy the login again, and keep the copy the daemon's own: the site refused the login's refresh token as already
+ * used, so it was refreshed elsewhere after it was copied (another daemon, or the browser it came from), and the
+ * site revoked the whole session for every holder.
+ */
+export class SessionRevokedError extends codedError("SESSION_REVOKED") {}
+
 /** Fix the account credentials: automatic sign-in was refused. Never retried blindly. */
 export class LoginFailedError extends codedError("LOGIN_FAILED") {}
 

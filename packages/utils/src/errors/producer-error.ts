@@ -10,6 +10,7 @@ export type ProducerErrorCode =
   | "FORBIDDEN"
   | "RATE_LIMITED"
   | "SESSION_EXPIRED"
+  | "SESSION_REVOKED"
   | "LOGIN_FAILED"
   | "CHALLENGE"
   | "QUOTA_EXHAUSTED"
