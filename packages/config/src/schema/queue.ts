@@ -22,6 +22,9 @@ export const queueSchema = z.strictObject({
     "While a session problem (expired, challenge, quota) pauses the queue, the first wait before the session is checked again; each further wait doubles, up to pauseRecheckMaxMs. A check reads the balance through the page already open on the site and loads nothing.",
   ),
   pauseRecheckMaxMs: milliseconds(300_000, "The longest wait between two checks of a paused queue."),
+  retentionDays: setting(z.number().int().min(1).max(36_500).default(30), {
+    doc: "Days an ended job (succeeded, failed, cancelled) is kept after it finished; older ones are deleted, with their delivered webhooks. Tracks are never deleted.",
+  }),
   directWaitMs: milliseconds(
     300_000,
     "How long a direct (useQueue: false) call waits before handing back the still-running job.",

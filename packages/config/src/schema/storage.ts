@@ -60,6 +60,9 @@ export const storageSchema = z.strictObject({
   }),
   s3: s3Schema.prefault({}),
   localDir: localPath("Folder of the local storage driver.", "<dataDir>/storage"),
+  localShared: setting(z.boolean().default(false), {
+    doc: "Says the local storage folder is one every daemon on the database reads and writes (a shared mount, or daemons on one machine); without it, local storage with PostgreSQL is refused at start, since another daemon would answer 404 for a track's audio.",
+  }),
   keyTemplates: z
     .strictObject({
       audio: keyTemplate(
