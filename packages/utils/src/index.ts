@@ -11,6 +11,7 @@
  * ```
  */
 export {
+  AccountUnavailableError,
   AccountWalledError,
   AudioInvalidError,
   BrowserCrashedError,
@@ -48,6 +49,7 @@ export {
 export { ConfigError } from "@producer/config";
 export { abortReason, backoffDelay, retry, sleep, type RetryOptions } from "./retry.js";
 export { readSecretFile } from "./secret-file.js";
+export { openSealedText, sealText } from "./sealed-text.js";
 export {
   AUDIO_CONTENT_TYPES,
   AUDIO_FILE_FORMATS,
@@ -93,6 +95,7 @@ export {
 } from "./storage/storage-key.js";
 export {
   STEM_PARTS,
+  type AccountOwner,
   type AccountReport,
   type AccountSlots,
   type AccountWall,

@@ -147,6 +147,17 @@ export interface AccountWall {
   until: string;
 }
 
+/** Which daemon of a fleet owns an account (PostgreSQL): only the owner opens it, refreshes it and runs its jobs. */
+export interface AccountOwner {
+  /** The owning daemon's instance id (kept in its data dir). */
+  instance: string;
+  host: string;
+  /** When it took the account. */
+  since: string;
+  /** True when the daemon answering is the owner. */
+  self: boolean;
+}
+
 /** One account as `/v1/accounts`, `/readyz` and `doctor` show it. */
 export interface AccountReport {
   name: string;
@@ -167,6 +178,8 @@ export interface AccountReport {
   /** Credits the finished generations cost, as the balance before and after each said. */
   creditsSpent: number;
   lastUsedAt: string | null;
+  /** With PostgreSQL, the daemon that owns the account now (null when none does); absent on SQLite. */
+  owner?: AccountOwner | null;
 }
 
 /**

@@ -141,6 +141,12 @@ export class UnavailableError extends codedError("UNAVAILABLE", { retryable: tru
  */
 export class AccountWalledError extends codedError("ACCOUNT_WALLED", { retryable: true }) {}
 
+/**
+ * Wait: the job must run on an account that no running daemon owns now (its owner stopped, or no daemon is
+ * configured for it); it runs once a daemon with that account takes it over. `details.account` names it.
+ */
+export class AccountUnavailableError extends codedError("ACCOUNT_UNAVAILABLE", { retryable: true }) {}
+
 /** No account can take a job now: every one is walled, paused or out of credits (`details.accounts` says which). */
 export class NoAccountError extends codedError("NO_ACCOUNT") {}
 

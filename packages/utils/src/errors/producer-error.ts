@@ -15,6 +15,7 @@ export type ProducerErrorCode =
   | "CHALLENGE"
   | "QUOTA_EXHAUSTED"
   | "ACCOUNT_WALLED"
+  | "ACCOUNT_UNAVAILABLE"
   | "NO_ACCOUNT"
   | "SITE_CHANGED"
   | "GENERATION_FAILED"
