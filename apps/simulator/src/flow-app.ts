@@ -3,14 +3,9 @@ import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AudioCache } from "./catalog.js";
 import type { FaultSwitchboard } from "./faults.js";
-import {
-  clearSessionCookieLines,
-  decodeSessionCookie,
-  sessionSetCookieLines,
-  type FlowSessionJson,
-} from "./flow-accounts.js";
+import { clearSessionCookieLines, decodeSessionCookie, sessionSetCookieLines } from "./flow-accounts.js";
 import { createFlowApi } from "./flow-api.js";
-import { FlowAuth } from "./flow-auth.js";
+import { FlowAuth, type RotateResult } from "./flow-auth.js";
 import { clipAnswer, sleep, type FlowContext, type FlowSettings } from "./flow-context.js";
 import {
   flowChooserPage,
@@ -94,13 +89,22 @@ export function createFlowApp(shared: FlowShared) {
   };
 }
 
-/** A refresh-token grant as Supabase's token endpoint answers it, counted; undefined when refused. */
-function grant(context: FlowContext, refreshToken: string | undefined): FlowSessionJson | undefined {
+/** A refresh-token grant as Supabase's token endpoint answers it, counted (a session revoked by it too). */
+function grant(context: FlowContext, refreshToken: string | undefined): RotateResult {
   const { faults, auth } = context;
-  const session = faults.isOn("logged-out") || faults.fire("refresh-fails") ? undefined : auth.rotate(refreshToken);
-  context.stats().refreshes[session ? "granted" : "refused"] += 1;
-  return session;
+  const result: RotateResult =
+    faults.isOn("logged-out") || faults.fire("refresh-fails") ? { refused: "not-found" } : auth.rotate(refreshToken);
+  const stats = context.stats();
+  stats.refreshes["session" in result ? "granted" : "refused"] += 1;
+  if ("refused" in result && result.revokedSession) stats.revokedSessions += 1;
+  return result;
 }
+
+/** Supabase's token endpoint's words for each refusal. */
+const REFUSAL_DESCRIPTIONS = {
+  "already-used": "Invalid Refresh Token: Already Used",
+  "not-found": "Invalid Refresh Token: Refresh Token Not Found",
+} as const;
 
 /**
  * The account of a page load, as Next.js middleware with supabase-ssr finds it: a live access token, or else a
@@ -114,7 +118,8 @@ function pageAccount(context: FlowContext, c: Context): string | undefined {
   const account = context.auth.accountOfAccessToken(session.access_token);
   if (account) return account;
   if (!session.refresh_token) return undefined;
-  const renewed = grant(context, session.refresh_token);
+  const result = grant(context, session.refresh_token);
+  const renewed = "session" in result ? result.session : undefined;
   const lines = renewed ? sessionSetCookieLines(renewed, cookies) : clearSessionCookieLines(cookies);
   for (const line of lines) c.header("set-cookie", line, { append: true });
   return renewed ? renewed.user.email : undefined;
@@ -143,6 +148,8 @@ function addSignIn(app: Hono, context: FlowContext): void {
     return c.redirect(safeNext(typeof form.next === "string" ? form.next : undefined));
   });
   app.get("/auth/sign-out", (c) => {
+    // Supabase's sign-out ends the session on the server too: a copy of this login stops working.
+    auth.signOut(decodeSessionCookie(getCookie(c))?.refresh_token);
     for (const line of clearSessionCookieLines(getCookie(c))) c.header("set-cookie", line, { append: true });
     return c.redirect("/login");
   });
@@ -151,12 +158,10 @@ function addSignIn(app: Hono, context: FlowContext): void {
     if (c.req.query("grant_type") !== "refresh_token")
       return c.json({ error: "unsupported_grant_type", error_description: "Unsupported grant type" }, 400);
     const body = (await c.req.json().catch(() => ({}))) as { refresh_token?: unknown };
-    const session = grant(context, typeof body.refresh_token === "string" ? body.refresh_token : undefined);
-    if (!session)
-      return c.json(
-        { error: "invalid_grant", error_description: "Invalid Refresh Token: Refresh Token Not Found" },
-        400,
-      );
+    const result = grant(context, typeof body.refresh_token === "string" ? body.refresh_token : undefined);
+    if ("refused" in result)
+      return c.json({ error: "invalid_grant", error_description: REFUSAL_DESCRIPTIONS[result.refused] }, 400);
+    const { session } = result;
     return c.json({ ...session, expires_in: Math.max(0, session.expires_at - Math.floor(Date.now() / 1000)) });
   });
 }

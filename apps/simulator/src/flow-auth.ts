@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { FlowSessionJson, FlowUser } from "./flow-accounts.js";
 
 export interface FlowAuthSettings {
@@ -13,11 +13,15 @@ export interface FlowAuthSettings {
 interface AccessRecord {
   email: string;
   expiresAtSecs: number;
+  /** The sign-in this token descends from: revoking the session ends every token of it. */
+  family: string;
 }
 
 interface RefreshRecord {
   email: string;
   expiresAtSecs: number;
+  family: string;
+  /** `revoked`: ended by a sign-out or an expiry (the token is then not found), not by reuse. */
   state: "live" | "rotated" | "revoked";
   rotatedAtMs?: number;
   /** What rotating it gave: answered again to a reuse inside the reuse window, as Supabase does. */
@@ -26,15 +30,31 @@ interface RefreshRecord {
 
 const nowSecs = () => Math.floor(Date.now() / 1000);
 
+/** What the token endpoint makes of a refresh token: a new session, or the reason it is refused. */
+export type RotateResult =
+  | { session: FlowSessionJson }
+  | {
+      /**
+       * `already-used`: a rotated token used past the reuse window, or any token of a session revoked for that
+       * (Supabase's reuse detection); `not-found`: unknown, expired, or ended by a sign-out.
+       */
+      refused: "already-used" | "not-found";
+      /** The refusal revoked its session just now (counted once per session). */
+      revokedSession?: boolean;
+    };
+
 /**
  * Supabase-style tokens: a short-lived access token (the Bearer of every `/__api/*` call) and a long-lived refresh
  * token that rotates — refreshing gives a new pair, and the old refresh token stops working once its reuse window
- * has passed.
+ * has passed. Using it after that is taken as theft, as Supabase does: the whole session (every token descended
+ * from the same sign-in) is revoked, so each holder of it — open pages included — is signed out.
  */
 export class FlowAuth {
   private readonly users = new Map<string, FlowUser>();
   private readonly accessTokens = new Map<string, AccessRecord>();
   private readonly refreshTokens = new Map<string, RefreshRecord>();
+  /** Sessions (sign-in families) revoked for a reused refresh token. */
+  private readonly revokedFamilies = new Set<string>();
 
   constructor(private readonly settings: FlowAuthSettings) {}
 
@@ -84,7 +104,7 @@ export class FlowAuth {
     email: string,
     options: { accessTtlSecs?: number; refreshTokenDead?: boolean; providerToken?: boolean } = {},
   ): FlowSessionJson {
-    const session = this.newPair(email, options.accessTtlSecs ?? this.settings.accessTokenTtlSecs);
+    const session = this.newPair(email, options.accessTtlSecs ?? this.settings.accessTokenTtlSecs, randomUUID());
     if (options.refreshTokenDead) (this.refreshTokens.get(session.refresh_token) as RefreshRecord).state = "revoked";
     return options.providerToken === false
       ? session
@@ -94,22 +114,30 @@ export class FlowAuth {
   /** The account whose access token this is, while it lives. */
   accountOfAccessToken(token: string | undefined): string | undefined {
     const record = token ? this.accessTokens.get(token) : undefined;
-    return record && record.expiresAtSecs > nowSecs() ? record.email : undefined;
+    return record && record.expiresAtSecs > nowSecs() && !this.revokedFamilies.has(record.family)
+      ? record.email
+      : undefined;
   }
 
-  /** Rotates a refresh token: the new session, or undefined when the token is unknown, revoked, or used up. */
-  rotate(refreshToken: string | undefined): FlowSessionJson | undefined {
+  /**
+   * Rotates a refresh token: the new session; the same one again for a rotated token inside the reuse window;
+   * past it, the whole session is revoked and the token refused as already used.
+   */
+  rotate(refreshToken: string | undefined): RotateResult {
     const record = refreshToken ? this.refreshTokens.get(refreshToken) : undefined;
-    if (!record || record.state === "revoked" || record.expiresAtSecs <= nowSecs()) return undefined;
+    if (!record || record.state === "revoked" || record.expiresAtSecs <= nowSecs()) return { refused: "not-found" };
+    if (this.revokedFamilies.has(record.family)) return { refused: "already-used" };
     if (record.state === "rotated") {
       const insideWindow = Date.now() - (record.rotatedAtMs ?? 0) <= this.settings.refreshReuseSecs * 1000;
-      return insideWindow ? record.successor : undefined;
+      if (insideWindow && record.successor) return { session: record.successor };
+      this.revokedFamilies.add(record.family);
+      return { refused: "already-used", revokedSession: true };
     }
-    const session = this.newPair(record.email, this.settings.accessTokenTtlSecs);
+    const session = this.newPair(record.email, this.settings.accessTokenTtlSecs, record.family);
     record.state = "rotated";
     record.rotatedAtMs = Date.now();
     record.successor = session;
-    return session;
+    return { session };
   }
 
   /** Ends every login (or one account's): access tokens expire and refresh tokens are revoked. */
@@ -117,6 +145,14 @@ export class FlowAuth {
     for (const record of this.accessTokens.values())
       if (email === undefined || record.email === email) record.expiresAtSecs = 0;
     this.revokeRefreshTokens(email);
+  }
+
+  /** A sign-out: every token of the refresh token's session ends (it is then not found, not "already used"). */
+  signOut(refreshToken: string | undefined): void {
+    const family = refreshToken ? this.refreshTokens.get(refreshToken)?.family : undefined;
+    if (family === undefined) return;
+    for (const record of this.accessTokens.values()) if (record.family === family) record.expiresAtSecs = 0;
+    for (const record of this.refreshTokens.values()) if (record.family === family) record.state = "revoked";
   }
 
   /** Revokes refresh tokens only: pages keep working until the access token ends, then sign out. */
@@ -132,18 +168,20 @@ export class FlowAuth {
         ([, record]) =>
           (email === undefined || record.email === email) &&
           record.state === "live" &&
-          record.expiresAtSecs > nowSecs(),
+          record.expiresAtSecs > nowSecs() &&
+          !this.revokedFamilies.has(record.family),
       )
       .map(([token]) => token);
   }
 
-  private newPair(email: string, accessTtlSecs: number): FlowSessionJson {
+  private newPair(email: string, accessTtlSecs: number, family: string): FlowSessionJson {
     const accessToken = randomBytes(32).toString("base64url");
     const refreshToken = randomBytes(9).toString("base64url");
     const expiresAt = nowSecs() + accessTtlSecs;
-    this.accessTokens.set(accessToken, { email, expiresAtSecs: expiresAt });
+    this.accessTokens.set(accessToken, { email, expiresAtSecs: expiresAt, family });
     this.refreshTokens.set(refreshToken, {
       email,
+      family,
       expiresAtSecs: nowSecs() + this.settings.sessionTtlSecs,
       state: "live",
     });

@@ -74,6 +74,8 @@ export interface FlowStats {
   unauthorized: number;
   /** Refresh-token grants: answered with a new session, or refused. */
   refreshes: { granted: number; refused: number };
+  /** Sessions revoked because a rotated refresh token was used again past the reuse window (every holder signed out). */
+  revokedSessions: number;
   /** Connections to a message stream. */
   streamReaders: number;
   composeRequests: ComposeRequest[];
@@ -95,6 +97,7 @@ export const emptyFlowStats = (): FlowStats => ({
   refusedForCredits: 0,
   unauthorized: 0,
   refreshes: { granted: 0, refused: 0 },
+  revokedSessions: 0,
   streamReaders: 0,
   composeRequests: [],
   chatMessages: [],

@@ -1588,7 +1588,9 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
     f.done();
   });
 
-  it("Supabase refresh rotates the refresh token; the old one stops working", { timeout: TEST_MS }, async () => {
+  it("Supabase refresh rotates the refresh token; the old one stops working, its reuse revokes the session", {
+    timeout: TEST_MS,
+  }, async () => {
     const f = new Findings();
     const s = readSession(site.issueSession());
     const old = s.json?.refresh_token as string;
@@ -1621,11 +1623,32 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
       F.REFRESH.oldTokenRefusedStatuses.includes(oldAnswer.status),
       `the rotated-out refresh token still answers HTTP ${oldAnswer.status} after ${F.REFRESH.reuseWindowSecs + 5} s — fact: "the old one stops working"`,
     );
+    f.ok(
+      EP.refresh,
+      oldAnswer.status === F.REFRESH.reused.status &&
+        oldAnswer.json?.error === F.REFRESH.reused.body.error &&
+        oldAnswer.json?.error_description === F.REFRESH.reused.body.error_description,
+      `the reused refresh token answered HTTP ${oldAnswer.status} ${oldAnswer.text.slice(0, 160)} — fact: ${F.REFRESH.reused.fact}`,
+    );
+    // The whole session is revoked: its newest refresh token and access token stop working as well.
     const again = await refresh(site, next);
     f.ok(
       EP.refresh,
-      again.status === 200 && typeof again.json?.refresh_token === "string",
-      `the new refresh token does not refresh: HTTP ${again.status}`,
+      again.status === F.REFRESH.reused.status &&
+        again.json?.error_description === F.REFRESH.reused.body.error_description,
+      `after the reuse, the session's newest refresh token answered HTTP ${again.status} ${again.text.slice(0, 160)} — fact: ${F.REFRESH.reused.fact}`,
+    );
+    const signedOut = await api("GET", F.CREDITS.path, undefined, r.json.access_token);
+    f.ok(
+      EP.refresh,
+      signedOut.status === F.EXPIRED_ACCESS_TOKEN.status,
+      `after the reuse, the session's access token got HTTP ${signedOut.status} — fact: ${F.REFRESH.reused.fact}`,
+    );
+    const unknown = await refresh(site, "never-issued");
+    f.ok(
+      EP.refresh,
+      unknown.status === 400 && unknown.json?.error_description === F.REFRESH.reused.notFoundDescription,
+      `an unknown refresh token answered HTTP ${unknown.status} ${unknown.text.slice(0, 160)}`,
     );
     f.done();
   });

@@ -238,13 +238,40 @@ describe("the 2026 app's login", () => {
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({
       error: "invalid_grant",
-      error_description: "Invalid Refresh Token: Refresh Token Not Found",
+      error_description: "Invalid Refresh Token: Already Used",
     });
-    site.faults.set("refresh-fails", { times: 1 });
-    expect((await refresh(renewed.refresh_token)).status).toBe(400);
+    // Reuse past the window revokes the whole session: the successor and its access token are dead too.
+    expect(site.stats.flow.revokedSessions).toBe(1);
+    expect(site.liveRefreshTokens()).not.toContain(renewed.refresh_token);
+    const successor = await refresh(renewed.refresh_token);
+    expect(await successor.json()).toMatchObject({ error_description: "Invalid Refresh Token: Already Used" });
+    expect(
+      (await api("/__api/billing/credits", { headers: { authorization: `Bearer ${renewed.access_token}` } })).status,
+    ).toBe(401);
+    expect(site.stats.flow.revokedSessions).toBe(1);
+    expect(site.stats.flow.refreshes).toEqual({ granted: 2, refused: 2 });
+  });
+
+  it("ends a login on sign-out, an expiry or a revocation: its refresh token is then not found", async () => {
+    const refresh = (token: string) =>
+      api("/auth/v1/token?grant_type=refresh_token", {
+        body: { refresh_token: token },
+        headers: { "content-type": "application/json" },
+      });
+    const notFound = { error: "invalid_grant", error_description: "Invalid Refresh Token: Refresh Token Not Found" };
+    const signedOut = site.issueSession();
+    expect((await api("/auth/sign-out", { headers: { cookie: cookieHeader(signedOut) } })).status).toBe(302);
+    expect(await (await refresh(sessionOf(signedOut).refresh_token)).json()).toEqual(notFound);
+    const revoked = sessionOf(site.issueSession());
     site.revokeRefreshTokens();
-    expect((await refresh(renewed.refresh_token)).status).toBe(400);
-    expect(site.stats.flow.refreshes).toEqual({ granted: 2, refused: 3 });
+    expect(await (await refresh(revoked.refresh_token)).json()).toEqual(notFound);
+    const expired = sessionOf(site.issueSession());
+    site.expireSessions();
+    expect(await (await refresh(expired.refresh_token)).json()).toEqual(notFound);
+    site.faults.set("refresh-fails", { times: 1 });
+    expect(await (await refresh(sessionOf(site.issueSession()).refresh_token)).json()).toEqual(notFound);
+    expect(await (await refresh("never-issued")).json()).toEqual(notFound);
+    expect(site.stats.flow.revokedSessions).toBe(0);
   });
 });
 
