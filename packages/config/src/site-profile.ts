@@ -131,7 +131,10 @@ export const siteProfileSchema = z
     /** Page paths; `{id}` in `song` is a clip id. */
     paths: z.record(z.string(), z.string().startsWith("/")),
     locators: z.record(z.string(), locatorSchema),
-    /** Paths of the page's own JSON API that the driver reads (as the page calls them, or fetched inside it). */
+    /**
+     * Paths of the page's own JSON API that the driver reads (as the page calls them, or fetched inside it);
+     * `authRefresh` is Supabase's token endpoint, watched so every rotation of the login is saved.
+     */
     api: z.record(z.string(), z.string().startsWith("/")).default({}),
     menus: z
       .strictObject({

@@ -76,6 +76,8 @@ export const FLOW_2026_PROFILE = {
     clips: "/__api/clips",
     recentClips: "/__api/clips/auth-user?limit=50&offset=0&filter=generations",
     download: "/__api/download/audio/{clipId}?format={format}",
+    // Supabase's token endpoint (on its own host): the page refreshes its login here, rotating the refresh token.
+    authRefresh: "/auth/v1/token",
   },
   menus: { submenuPick: "keyboard", find: ["aria-controls", "in-row", "popup"] },
   tools: { createSong: "audio__create_song", splitStems: "audio__split_stems" },
