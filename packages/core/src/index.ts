@@ -45,6 +45,8 @@ export type { Dialect, ProducerDatabase } from "./store/database.js";
 export { migrateToLatest } from "./store/migrations.js";
 /** The queue itself, for custom workers and tools; most code wants `ProducerService`. */
 export { AccountSlotStore } from "./store/account-slot-store.js";
+export { AccountOwnerStore, type AccountOwnerRow } from "./store/account-owner-store.js";
+export { AccountOwnership, requireStateKey, type AccountOwnershipOptions } from "./account-ownership.js";
 export { databaseNowMs, plusMs, postgresNowMs } from "./store/db-clock.js";
 export { JobStore } from "./store/job-store.js";
 export type { DownloadedSong, JobRow } from "./store/job-row.js";

@@ -23,6 +23,7 @@ import {
 import { JobEvents } from "./job-events.js";
 import { JobFeed } from "./job-feed.js";
 import { waitForJobEnd, watchJobChanges } from "./job-watch.js";
+import { AccountOwnerStore } from "./store/account-owner-store.js";
 import { AccountSlotStore } from "./store/account-slot-store.js";
 import type { ProducerDatabase } from "./store/database.js";
 import { toJob, type JobRow } from "./store/job-row.js";
@@ -70,6 +71,8 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   private workerStarted = false;
   /** Each account's running jobs, shared by every daemon on this database (see `AccountPool.useSlots`). */
   readonly accountSlots: AccountSlotStore;
+  /** Which daemon owns each account of a fleet, and its sealed login state (see `AccountOwnership`). */
+  readonly accountOwners: AccountOwnerStore;
 
   private constructor(
     private readonly config: ProducerConfig,
@@ -81,6 +84,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     this.logger = logger;
     this.jobs = new JobStore(database.db, database.dialect);
     this.accountSlots = new AccountSlotStore(database.db, database.dialect);
+    this.accountOwners = new AccountOwnerStore(database.db, database.dialect);
     this.queued = new QueuedCounts(this.jobs);
     this.runEstimate = new RunEstimate(this.jobs);
     this.tracks = new TrackStore(database.db);

@@ -77,10 +77,24 @@ export interface AccountSlotsTable {
   expires_at: number;
 }
 
+export interface AccountOwnersTable {
+  account: string;
+  instance_id: string | null;
+  host: string | null;
+  since: number | null;
+  lease_expires_at: number | null;
+  /** The Supabase `session_id` of the login state, to catch one login imported under two names. */
+  session_id: string | null;
+  /** The login state, sealed (`sealText`). */
+  login_state: string | null;
+  login_state_at: number | null;
+}
+
 export interface Database {
   jobs: JobsTable;
   tracks: TracksTable;
   account_slots: AccountSlotsTable;
+  account_owners: AccountOwnersTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

@@ -23,6 +23,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "0002_submissions_and_song_facts": { up: (db) => addSubmissionsAndSongFacts(db, types) },
     "0003_account_slots": { up: (db) => createAccountSlots(db, types) },
     "0004_account_columns": { up: (db) => addAccountColumns(db) },
+    "0006_account_owners": { up: (db) => createAccountOwners(db, types) },
   };
 }
 
@@ -124,6 +125,23 @@ async function addAccountColumns(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable("jobs").addColumn("account", "text").execute();
   await db.schema.alterTable("tracks").addColumn("account", "text").execute();
   await db.schema.createIndex("tracks_account").on("tracks").columns(["account", "seq"]).execute();
+}
+
+async function createAccountOwners(db: Kysely<unknown>, { bigint }: ColumnTypes): Promise<void> {
+  // One row per account of a fleet: the daemon that owns it (a lease on the database's clock) and its login
+  // state, sealed with a key only the daemons hold.
+  await db.schema
+    .createTable("account_owners")
+    .addColumn("account", "text", (column) => column.primaryKey())
+    .addColumn("instance_id", "text")
+    .addColumn("host", "text")
+    .addColumn("since", sql.raw(bigint))
+    .addColumn("lease_expires_at", sql.raw(bigint))
+    .addColumn("session_id", "text")
+    .addColumn("login_state", "text")
+    .addColumn("login_state_at", sql.raw(bigint))
+    .execute();
+  await db.schema.createIndex("account_owners_session").on("account_owners").columns(["session_id"]).execute();
 }
 
 /** Brings the schema up to date; safe to call from several processes at once (kysely takes a lock). */
