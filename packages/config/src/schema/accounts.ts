@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { setting } from "../setting.js";
+import { milliseconds, secretText } from "./setting-shapes.js";
 
 /** An account name: used in file names, metrics labels and URLs. */
 export const ACCOUNT_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
@@ -32,4 +33,12 @@ export const accountPoolSchema = z.strictObject({
   creditsMaxAgeSecs: setting(z.number().int().min(0).default(600), {
     doc: "A balance older than this is read again before an account is picked.",
   }),
+  stateKey: secretText(
+    32,
+    "The key (32 characters or more, e.g. `openssl rand -base64 32`) that encrypts each account's login state in PostgreSQL, where every daemon of a fleet reads it; required with PostgreSQL.",
+  ),
+  ownerLeaseMs: milliseconds(
+    15_000,
+    "With PostgreSQL, how long a daemon's ownership of an account lasts without a heartbeat (renewed every third of it); another daemon configured for the account takes it over once it lapses.",
+  ),
 });
