@@ -31,7 +31,7 @@ import { JobStore } from "./store/job-store.js";
 import { openMigratedDatabase } from "./store/migrations.js";
 import { openStoredAudio } from "./track-audio.js";
 import { TrackStore, type TrackPage } from "./store/track-store.js";
-import { WebhookDeliveries } from "./webhook-deliveries.js";
+import { QueueUpkeep } from "./queue-upkeep.js";
 import type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "./producer-backend.js";
 import { QueuedCounts } from "./queued-counts.js";
 import { retryRefusal } from "./retry-refusal.js";
@@ -62,7 +62,8 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   private readonly tracks: TrackStore;
   private readonly worker: Worker | undefined;
   private readonly logger: Logger;
-  private readonly webhooks: WebhookDeliveries;
+  /** The webhook outbox, the retention of ended jobs and the status counts. */
+  private readonly upkeep: QueueUpkeep;
   private readonly queued: QueuedCounts;
   /** Every event stream and wait of this process watches jobs through this one feed. */
   private readonly feed: JobFeed;
@@ -88,9 +89,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     this.queued = new QueuedCounts(this.jobs);
     this.runEstimate = new RunEstimate(this.jobs);
     this.tracks = new TrackStore(database.db);
-    this.webhooks = new WebhookDeliveries(config.webhooks, logger, (jobId, status) =>
-      this.jobs.setWebhookStatus(jobId, status),
-    );
+    this.upkeep = new QueueUpkeep(config, database, this.jobs, logger, (id) => this.getJob(id));
     this.feed = new JobFeed({
       events: this.events,
       changeStamps: (ids) => this.jobs.changeStamps(ids),
@@ -134,6 +133,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     if (this.workerStarted) return;
     this.workerStarted = true;
     this.worker?.start();
+    if (this.worker) this.upkeep.start();
   }
 
   /** The database dialect in use. */
@@ -300,7 +300,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   }
 
   async status(): Promise<ServiceStatus> {
-    const jobsByStatus = await this.jobs.countByStatus();
+    const jobsByStatus = await this.upkeep.counts.byStatus();
     return {
       paused: this.worker?.paused ?? null,
       activeJobs: this.worker?.activeCount ?? 0,
@@ -308,6 +308,9 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
       queueDepth: jobsByStatus.queued ?? 0,
     };
   }
+
+  /** Whether the database answers (for `/readyz`): reads no table. */
+  ping = (): Promise<void> => this.upkeep.ping();
 
   /** Step durations measured by this process's worker: status → { totalMs, count }. */
   stepDurations(): ReadonlyMap<string, { totalMs: number; count: number }> {
@@ -325,7 +328,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     this.closed = true;
     this.feed.close();
     await this.worker?.stop(options.graceMs ?? this.config.daemon.shutdownGraceMs);
-    await this.webhooks.settled();
+    await this.upkeep.close();
     await this.database.close();
   }
 
@@ -342,7 +345,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     try {
       const job = await this.getJob(jobId);
       this.events.emit("job", job);
-      if (isTerminal(job.status) && job.webhookUrl && job.webhookStatus === "pending") this.webhooks.send(job);
+      if (isTerminal(job.status) && job.webhookUrl && job.webhookStatus === "pending") this.upkeep.outbox.wake();
     } catch (error) {
       this.logger.debug({ jobId, error: (error as Error).message }, "could not publish a job change");
     }

@@ -101,59 +101,102 @@ function post(
   });
 }
 
+/** Which delivery this is: the same id on every attempt, so a receiver can drop what it already has. */
+export interface WebhookDeliveryId {
+  id: string;
+  /** The end told: `job.succeeded`, `job.failed` or `job.cancelled`. */
+  event: string;
+}
+
+export const DELIVERY_HEADER = "x-producer-delivery";
+
+/** The body posted for a job's end; with a delivery, its id too. */
+export function webhookBody(job: Job, delivery?: WebhookDeliveryId): string {
+  if (!delivery) return JSON.stringify({ type: `job.${job.status}`, job });
+  return JSON.stringify({ type: delivery.event, deliveryId: delivery.id, job });
+}
+
+/** A delivery the policy forbids (never worth another try). */
+export const isWebhookRefusal = isRefusal;
+
 /**
- * POSTs the final job to its webhook URL, signed when a secret is configured, retried with backoff on network
- * errors and 5xx/429 answers. Refused without a connection when the URL or any address its host resolves to is
- * outside the policy; a redirect is a failure, never followed. Resolves to whether it was delivered; never throws.
- * Logs carry the URL's origin only: its path, query and credentials may be secrets.
+ * One attempt: resolves when the receiver answered 2xx; throws a refusal (outside the policy, no connection
+ * made), or an `UnavailableError` retryable on network errors and 5xx/429 answers. A redirect is a failure, never
+ * followed.
+ */
+export async function postWebhook(
+  webhookUrl: string,
+  body: string,
+  attempt: number,
+  options: Pick<WebhookDeliveryOptions, "secret" | "timeoutMs" | "policy"> & { deliveryId?: string },
+): Promise<void> {
+  const webhook = webhookOrigin(webhookUrl);
+  const policy = options.policy ?? {};
+  // Jobs queued before the policy (or under another daemon's) are held to it here as well.
+  if (!URL.canParse(webhookUrl)) throw refusal("the URL is not valid");
+  const url = new URL(webhookUrl);
+  const problem = webhookUrlProblem(url, policy);
+  if (problem) throw refusal(`the URL ${problem}`);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "user-agent": "producer-webhook/1",
+    [TIMESTAMP_HEADER]: timestamp,
+    "x-producer-delivery-attempt": String(attempt),
+  };
+  // Both the Standard Webhooks name and this daemon's own: either lets a receiver drop a repeat.
+  if (options.deliveryId) headers[DELIVERY_HEADER] = headers["webhook-id"] = options.deliveryId;
+  if (options.secret) headers[SIGNATURE_HEADER] = signWebhook(options.secret, timestamp, body);
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  let status: number;
+  try {
+    status = await post(url, await resolveChecked(url, policy, signal), headers, body, signal);
+  } catch (error) {
+    if (isRefusal(error)) throw error;
+    throw new UnavailableError(`Webhook ${webhook} unreachable: ${(error as Error).message}`, { cause: error });
+  }
+  if (status >= 200 && status < 300) return;
+  if (status >= 300 && status < 400) {
+    // Following would re-POST (307/308) to wherever the receiver points, past every check made above.
+    throw new UnavailableError(`Webhook answered HTTP ${status}; redirects are not followed`, {
+      retryable: false,
+    });
+  }
+  throw new UnavailableError(`Webhook answered HTTP ${status}`, { retryable: status >= 500 || status === 429 });
+}
+
+/** Logs how a delivery ended; with the URL's origin only, since its path, query and credentials may be secrets. */
+export function logWebhookEnd(logger: Logger, jobId: string, webhookUrl: string, error?: unknown): void {
+  const webhook = webhookOrigin(webhookUrl);
+  if (error === undefined) {
+    logger.info({ jobId, webhook }, "webhook delivered");
+    return;
+  }
+  const message = (error as Error).message;
+  if (isRefusal(error)) logger.warn({ jobId, webhook, error: message }, message);
+  else logger.warn({ jobId, webhook, error: message }, "webhook delivery failed");
+}
+
+/**
+ * POSTs the final job to its webhook URL in this process, signed when a secret is configured, retried with
+ * backoff on network errors and 5xx/429 answers (see `postWebhook`). Resolves to whether it was delivered; never
+ * throws. The daemon delivers through its outbox instead (`WebhookOutbox`), which outlives a crash.
  */
 export async function deliverWebhook(job: Job, options: WebhookDeliveryOptions): Promise<boolean> {
   const logger = options.logger ?? silentLogger;
-  if (!job.webhookUrl) return false;
-  const webhook = webhookOrigin(job.webhookUrl);
-  const policy = options.policy ?? {};
-  const body = JSON.stringify({ type: `job.${job.status}`, job });
+  const { webhookUrl } = job;
+  if (!webhookUrl) return false;
+  const body = webhookBody(job);
   try {
-    // Jobs queued before the policy (or under another daemon's) are held to it here as well.
-    if (!URL.canParse(job.webhookUrl)) throw refusal("the URL is not valid");
-    const url = new URL(job.webhookUrl);
-    const problem = webhookUrlProblem(url, policy);
-    if (problem) throw refusal(`the URL ${problem}`);
-    await retry(
-      async (attempt) => {
-        const timestamp = String(Math.floor(Date.now() / 1000));
-        const headers: Record<string, string> = {
-          "content-type": "application/json",
-          "user-agent": "producer-webhook/1",
-          [TIMESTAMP_HEADER]: timestamp,
-          "x-producer-delivery-attempt": String(attempt),
-        };
-        if (options.secret) headers[SIGNATURE_HEADER] = signWebhook(options.secret, timestamp, body);
-        const signal = AbortSignal.timeout(options.timeoutMs);
-        let status: number;
-        try {
-          status = await post(url, await resolveChecked(url, policy, signal), headers, body, signal);
-        } catch (error) {
-          if (isRefusal(error)) throw error;
-          throw new UnavailableError(`Webhook ${webhook} unreachable: ${(error as Error).message}`, { cause: error });
-        }
-        if (status >= 200 && status < 300) return;
-        if (status >= 300 && status < 400) {
-          // Following would re-POST (307/308) to wherever the receiver points, past every check made above.
-          throw new UnavailableError(`Webhook answered HTTP ${status}; redirects are not followed`, {
-            retryable: false,
-          });
-        }
-        throw new UnavailableError(`Webhook answered HTTP ${status}`, { retryable: status >= 500 || status === 429 });
-      },
-      { maxAttempts: options.maxAttempts, baseDelayMs: options.baseDelayMs ?? 1000, maxDelayMs: 60_000 },
-    );
-    logger.info({ jobId: job.id, webhook }, "webhook delivered");
+    await retry((attempt) => postWebhook(webhookUrl, body, attempt, options), {
+      maxAttempts: options.maxAttempts,
+      baseDelayMs: options.baseDelayMs ?? 1000,
+      maxDelayMs: 60_000,
+    });
+    logWebhookEnd(logger, job.id, webhookUrl);
     return true;
   } catch (error) {
-    const message = (error as Error).message;
-    if (isRefusal(error)) logger.warn({ jobId: job.id, webhook, error: message }, message);
-    else logger.warn({ jobId: job.id, webhook, error: message }, "webhook delivery failed");
+    logWebhookEnd(logger, job.id, webhookUrl, error);
     return false;
   }
 }

@@ -90,8 +90,28 @@ export interface AccountOwnersTable {
   login_state_at: number | null;
 }
 
+/** A webhook delivery to make: one per end of a job with a webhook URL (the outbox). */
+export interface WebhookDeliveriesTable {
+  /** The delivery id the receiver sees, the same on every attempt. */
+  id: string;
+  job_id: string;
+  job_finished_at: number;
+  /** `job.succeeded`, `job.failed` or `job.cancelled`. */
+  event: string;
+  url: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   jobs: JobsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   tracks: TracksTable;
   account_slots: AccountSlotsTable;
   account_owners: AccountOwnersTable;

@@ -86,10 +86,12 @@ export class JobQueries {
     return new Map(rows.map((row) => [Number(row.priority), Number(row.count)]));
   }
 
-  async countByStatus(): Promise<Record<string, number>> {
+  /** Jobs of these statuses, by status: each an index range (`jobs_claim` and `jobs_ended` lead with it). */
+  async countByStatus(statuses: readonly JobStatus[]): Promise<Record<string, number>> {
     const rows = await this.db
       .selectFrom("jobs")
       .select(["status", (eb) => eb.fn.countAll().as("count")])
+      .where("status", "in", statuses)
       .groupBy("status")
       .execute();
     return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));

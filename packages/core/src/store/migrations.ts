@@ -3,6 +3,7 @@ import { Migrator, type Migration, type MigrationProvider } from "kysely";
 import type { ProducerConfig } from "@producer/config";
 import { type Logger, ProducerError } from "@producer/utils";
 import { type Database, type Dialect, openDatabase, type ProducerDatabase } from "./database.js";
+import { createWebhookOutbox } from "./migration-webhook-outbox.js";
 
 /** Column types that differ between the two dialects. */
 interface ColumnTypes {
@@ -12,7 +13,7 @@ interface ColumnTypes {
 }
 
 /** Every migration, in order. Never edit one that has shipped: add the next. */
-function migrations(dialect: Dialect): Record<string, Migration> {
+export function migrations(dialect: Dialect): Record<string, Migration> {
   const types: ColumnTypes = {
     dialect,
     bigint: dialect === "postgres" ? "bigint" : "integer",
@@ -23,6 +24,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "0002_submissions_and_song_facts": { up: (db) => addSubmissionsAndSongFacts(db, types) },
     "0003_account_slots": { up: (db) => createAccountSlots(db, types) },
     "0004_account_columns": { up: (db) => addAccountColumns(db) },
+    "0005_webhook_outbox": { up: (db) => createWebhookOutbox(db, dialect) },
     "0006_account_owners": { up: (db) => createAccountOwners(db, types) },
   };
 }
