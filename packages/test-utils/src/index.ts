@@ -20,7 +20,7 @@ export type { Teardown } from "./teardown.js";
 export { makeTempDir, removeDir } from "./temp-dir.js";
 export { defineStack } from "./stack.js";
 export type { Stack, StackOptions, StackParts } from "./stack.js";
-export { producerEnvironment } from "./producer-environment.js";
+export { producerEnvironment, TEST_STATE_KEY } from "./producer-environment.js";
 export type { ProducerEnvironmentOptions } from "./producer-environment.js";
 export { listFiles } from "./list-files.js";
 export { timed } from "./timed.js";

@@ -11,6 +11,9 @@ export interface ProducerEnvironmentOptions {
   base?: NodeJS.ProcessEnv;
 }
 
+/** The login-state key of every test daemon: test data only, never a default of the product. */
+export const TEST_STATE_KEY = "test-only-login-state-key-0123456789abcdef";
+
 /**
  * The environment of a `producer` process (daemon or CLI) that drives the simulator without the pauses a real
  * site wants, and polls its queue often. `extra` comes last, so it overrides any of these.
@@ -41,6 +44,8 @@ export function producerEnvironment(
     PRODUCER_SITE_PACING_ACTION_DELAY_MAX_MS: "0",
     ...storage,
     PRODUCER_QUEUE_POLL_INTERVAL_MS: "100",
+    // A fleet (PostgreSQL) seals its login states with this; the same on every daemon of a test.
+    PRODUCER_ACCOUNT_POOL_STATE_KEY: TEST_STATE_KEY,
     PRODUCER_LOG_LEVEL: "info",
     ...extra,
   };
