@@ -48,6 +48,7 @@ export {
 } from "./errors.js";
 export { ConfigError } from "@producer/config";
 export { abortReason, backoffDelay, retry, sleep, type RetryOptions } from "./retry.js";
+export { assertAccountRunsHere } from "./account-binding.js";
 export { readSecretFile } from "./secret-file.js";
 export { openSealedText, sealText } from "./sealed-text.js";
 export {
