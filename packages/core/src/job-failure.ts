@@ -47,11 +47,12 @@ export async function settleFailure(
     deps.pause(error);
     return;
   }
-  if (error.code === "ACCOUNT_WALLED") {
-    // The job's account is walled (it holds the job's songs, or the job named it): the job waits for it, looking
-    // again every pauseRecheckMs (a new login state lifts the wall before its time), its attempts untouched.
+  if (error.code === "ACCOUNT_WALLED" || error.code === "ACCOUNT_UNAVAILABLE") {
+    // The job's account is walled (it holds the job's songs, or the job named it), or not run by this daemon: the
+    // job waits for it, looking again every pauseRecheckMs (a new login state lifts the wall before its time), its
+    // attempts untouched.
     const delayMs = Math.min(config.queue.pauseRecheckMs, Math.max(250, Number(error.details.retryAfterMs ?? 0)));
-    log.warn({ account: error.details.account, delayMs }, "the job's account is walled; the job waits for it");
+    log.warn({ account: error.details.account, code: error.code, delayMs }, "the job waits for its account");
     await jobs.requeue(jobId, owner, { delayMs, error: asJobError, refundAttempt: true });
     return;
   }

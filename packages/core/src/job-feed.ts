@@ -48,6 +48,11 @@ export class JobFeed {
     return this.listeners.size;
   }
 
+  /** Looks for changes now rather than at the next tick (another daemon announced one). */
+  poke(): void {
+    if (this.listeners.size > 0) void this.tick();
+  }
+
   close(): void {
     this.listeners.clear();
     this.stop();

@@ -41,7 +41,7 @@ export interface Track extends Omit<AudioFacts, "format"> {
   bpm: number | null;
   creditsCharged: number | null;
   siteDurationSecs: number | null;
-  /** The account (of several) the song was made on; null with a single account. */
+  /** The account the song was made on (`default` in a one-account setup); null for songs made before it was kept. */
   account: string | null;
   createdAt: string;
 }
@@ -96,7 +96,10 @@ export interface Job {
   runAfter: string;
   /** What was submitted to the site, once it was: a retry resumes it instead of submitting again. */
   submission: JobSubmission | null;
-  /** The account (of several) the job was submitted on, once it was; null with a single account. */
+  /**
+   * The account the job is bound to: the one it names, or the one it was submitted on (`default` in a one-account
+   * setup); null until then. Only a daemon that runs this account claims the job.
+   */
   account: string | null;
   /** Set on a queued job while the queue is paused (session expired, challenge, out of credits). */
   waiting: JobWaiting | null;

@@ -1,15 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { ProducerConfig } from "@producer/config";
-import type {
-  GeneratedSong,
-  GenerationProgress,
-  GenerationRequest,
-  Logger,
-  MusicGenerator,
-  Storage,
-  StoredObject,
-  SubmissionRecord,
+import {
+  assertAccountRunsHere,
+  type GeneratedSong,
+  type GenerationProgress,
+  type GenerationRequest,
+  type Logger,
+  type MusicGenerator,
+  type Storage,
+  type StoredObject,
+  type SubmissionRecord,
 } from "@producer/utils";
 import type { JobInput } from "./generate-input.js";
 import type { JobStatus } from "./job.js";
@@ -42,6 +43,8 @@ export interface PipelineDeps {
   storage: Storage;
   tracks: TrackStore;
   logger: Logger;
+  /** The accounts this daemon runs jobs on now (all of the generator's when absent). */
+  claimableAccounts?: () => readonly string[];
 }
 
 const stillThere = (songs: DownloadedSong[] | null): songs is DownloadedSong[] =>
@@ -86,8 +89,12 @@ async function obtainSongs(
     await context.setStatus("uploading", { progress: null });
     return { songs, account };
   }
-  await context.setStatus("generating", { progress: null });
   const resume = context.submission && context.submission.state !== "refused" ? context.submission : undefined;
+  // The claim skips a job bound to an account this daemon does not run; should one get here anyway, it waits.
+  if (deps.claimableAccounts) {
+    assertAccountRunsHere(resume?.account ?? input.account, deps.claimableAccounts(), deps.config.queue.pauseRecheckMs);
+  }
+  await context.setStatus("generating", { progress: null });
   if (resume)
     deps.logger.info(
       { jobId, submittedAt: resume.submittedAt },

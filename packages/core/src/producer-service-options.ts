@@ -15,4 +15,11 @@ export interface ProducerServiceOptions {
    * open while the browser warms up, and no job is claimed before the session was checked.
    */
   startWorker?: boolean;
+  /**
+   * The accounts this daemon may run jobs on, asked at every claim: a job submitted on (or pinned to) another
+   * account stays queued for a daemon that runs it. The configured account names by default.
+   */
+  claimableAccounts?: () => readonly string[];
+  /** This daemon's identity for leases; by default the id kept in `<dataDir>/instance-id` (made on first use). */
+  instanceId?: string;
 }

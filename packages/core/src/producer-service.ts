@@ -1,5 +1,4 @@
 import {
-  ConflictError,
   createStorage,
   DisabledError,
   silentLogger,
@@ -22,6 +21,7 @@ import {
 } from "./job.js";
 import { JobEvents } from "./job-events.js";
 import { JobFeed } from "./job-feed.js";
+import { loadInstanceId } from "./instance-id.js";
 import { waitForJobEnd, watchJobChanges } from "./job-watch.js";
 import { AccountOwnerStore } from "./store/account-owner-store.js";
 import { AccountSlotStore } from "./store/account-slot-store.js";
@@ -34,7 +34,7 @@ import { TrackStore, type TrackPage } from "./store/track-store.js";
 import { QueueUpkeep } from "./queue-upkeep.js";
 import type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "./producer-backend.js";
 import { QueuedCounts } from "./queued-counts.js";
-import { retryRefusal } from "./retry-refusal.js";
+import { reopenForRetry } from "./job-retry.js";
 import { RunEstimate } from "./run-estimate.js";
 import { Worker } from "./worker.js";
 import type { ProducerServiceOptions } from "./producer-service-options.js";
@@ -75,13 +75,18 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   /** Which daemon owns each account of a fleet, and its sealed login state (see `AccountOwnership`). */
   readonly accountOwners: AccountOwnerStore;
 
+  /** This daemon's id among those of its database, kept in its data dir (see `loadInstanceId`). */
+  readonly instanceId: string;
+
   private constructor(
     private readonly config: ProducerConfig,
     private readonly database: ProducerDatabase,
     readonly storage: Storage,
     private readonly generator: MusicGenerator | undefined,
     logger: Logger,
+    options: Pick<ProducerServiceOptions, "claimableAccounts" | "instanceId">,
   ) {
+    this.instanceId = options.instanceId ?? loadInstanceId(config.paths.dataDir);
     this.logger = logger;
     this.jobs = new JobStore(database.db, database.dialect);
     this.accountSlots = new AccountSlotStore(database.db, database.dialect);
@@ -104,8 +109,13 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
         generator,
         storage,
         logger: logger.child({ component: "worker" }),
+        instanceId: this.instanceId,
+        claimableAccounts: options.claimableAccounts ?? (() => config.accounts.map((account) => account.name)),
         onChange: (jobId) => void this.publish(jobId),
         onPauseChange: () => void this.publishQueued().catch(() => undefined),
+        ...(database.dialect === "postgres"
+          ? { notices: { url: config.database.url, onNotice: () => this.feed.poke() } }
+          : {}),
       });
     }
   }
@@ -122,6 +132,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
       options.storage ?? createStorage(config),
       options.generator,
       logger,
+      options,
     );
     if (options.startWorker !== false) service.startWorker();
     return service;
@@ -180,7 +191,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
 
   private async runDirect(row: JobRow): Promise<DirectResult> {
     if (this.worker && row.status === "queued") {
-      const claimed = await this.jobs.claim(this.worker.id, this.config.queue.leaseMs, { id: row.id });
+      const claimed = await this.worker.claim(row.id);
       if (claimed) void this.worker.runNow(claimed);
     } else {
       this.worker?.wake();
@@ -239,19 +250,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
    * is a `CONFLICT`.
    */
   async retry(id: string, options: { resubmit?: boolean } = {}): Promise<Job> {
-    const job = await this.getJob(id);
-    const refusal = retryRefusal(job, options);
-    if (refusal) throw refusal;
-    const reopened = await this.jobs.reopen(id, { clearSubmission: !job.recoverable });
-    if (!reopened) {
-      throw new ConflictError(`Job ${id} changed while it was being retried; look at it again.`, {
-        details: { jobId: id },
-      });
-    }
-    this.logger.info(
-      { jobId: id, resumes: job.recoverable },
-      job.recoverable ? "retrying the job from its submission" : "retrying the job: it is submitted again",
-    );
+    await reopenForRetry(this.jobs, await this.getJob(id), options, this.logger);
     this.worker?.wake();
     await this.publish(id);
     return this.getJob(id);

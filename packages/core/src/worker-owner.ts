@@ -1,18 +1,20 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import os from "node:os";
 
 /** Workers alive in this process, so a restart in one process never takes a live sibling's jobs. */
 export const LIVE_WORKERS = new Set<string>();
 
 /**
- * A worker's lease name says where it runs: `<host>:<pid>:<data dir tag>:<uuid>`. After a crash, the next worker
- * of the same data dir on the same host sees that the process is gone and takes its jobs back at once.
+ * A worker's lease name says whose it is and where it runs: `<instance id>:<host>:<pid>:<uuid>`. After a crash,
+ * the next worker of the same instance (the same data dir) on the same host sees that the process is gone and
+ * takes its jobs back at once; another instance's leases are never ended here, whatever its host name and pid.
  */
-export function workerOwnerId(dataDir: string, pid = process.pid, host = os.hostname()): string {
-  return `${host}:${pid}:${dataDirTag(dataDir)}:${randomUUID()}`;
+export function workerOwnerId(instanceId: string, pid = process.pid, host = os.hostname()): string {
+  return `${instanceId}:${host}:${pid}:${randomUUID()}`;
 }
 
-const dataDirTag = (dataDir: string) => createHash("sha256").update(dataDir).digest("hex").slice(0, 12);
+/** The lease names of `instanceId`'s workers start so. */
+export const instanceOwnerPrefix = (instanceId: string) => `${instanceId}:`;
 
 function processGone(pid: number): boolean {
   try {
@@ -23,14 +25,21 @@ function processGone(pid: number): boolean {
   }
 }
 
-/** The owners among `owners` that were workers of `ownerId`'s data dir on its host, and whose process is gone. */
-export function orphanedOwners(ownerId: string, owners: string[]): string[] {
-  const [host, , tag] = ownerId.split(":");
+/**
+ * The owners among `owners` that were workers of `ownerId`'s instance on its host, and whose process is gone
+ * (`isGone` by default asks the operating system; this process's own workers count as gone once stopped).
+ */
+export function orphanedOwners(
+  ownerId: string,
+  owners: string[],
+  isGone: (pid: number) => boolean = processGone,
+): string[] {
+  const [instance, host] = ownerId.split(":");
   return owners.filter((owner) => {
-    const [ownerHost, pidText, ownerTag] = owner.split(":");
-    if (ownerHost !== host || ownerTag !== tag) return false;
+    const [ownerInstance, ownerHost, pidText] = owner.split(":");
+    if (ownerInstance !== instance || ownerHost !== host || owner === ownerId) return false;
     const pid = Number(pidText);
     if (!Number.isInteger(pid) || pid <= 0) return false;
-    return pid === process.pid ? !LIVE_WORKERS.has(owner) : processGone(pid);
+    return pid === process.pid ? !LIVE_WORKERS.has(owner) : isGone(pid);
   });
 }

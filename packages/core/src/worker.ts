@@ -13,9 +13,10 @@ import { LeaseLost, settleFailure } from "./job-failure.js";
 import { runPipeline } from "./pipeline.js";
 import { QueuePause, type PauseState } from "./queue-pause.js";
 import type { DownloadedSong, JobRow } from "./store/job-row.js";
+import { JobNotices } from "./store/job-notices.js";
 import type { JobStore } from "./store/job-store.js";
 import type { TrackStore } from "./store/track-store.js";
-import { LIVE_WORKERS, orphanedOwners, workerOwnerId } from "./worker-owner.js";
+import { instanceOwnerPrefix, LIVE_WORKERS, orphanedOwners, workerOwnerId } from "./worker-owner.js";
 
 export interface WorkerDeps {
   config: ProducerConfig;
@@ -24,6 +25,15 @@ export interface WorkerDeps {
   generator: MusicGenerator;
   storage: Storage;
   logger: Logger;
+  /** This daemon's persisted instance id (`loadInstanceId`): whose leases are whose after a crash. */
+  instanceId: string;
+  /** The accounts this daemon may run a job on now; a job bound to another stays for a daemon that runs it. */
+  claimableAccounts: () => readonly string[];
+  /**
+   * On PostgreSQL, where other daemons announce the jobs they queue: an idle worker wakes for them (and calls
+   * `onNotice`) instead of waiting for its next poll.
+   */
+  notices?: { url: string; onNotice: () => void };
   /** Called after every change this worker makes to a job. */
   onChange: (jobId: string) => void;
   /** Called when the queue pauses or resumes. */
@@ -50,11 +60,12 @@ export class Worker {
   private readonly active = new Map<string, ActiveJob>();
   private wakeUp: (() => void) | undefined;
   private readonly pause: QueuePause;
+  private readonly notices: JobNotices | undefined;
   /** Completed step durations, for metrics: status → total ms and count. */
   readonly stepDurations = new StepTotals();
 
   constructor(private readonly deps: WorkerDeps) {
-    this.id = workerOwnerId(deps.config.paths.dataDir);
+    this.id = workerOwnerId(deps.instanceId);
     this.pause = new QueuePause({
       config: deps.config,
       generator: deps.generator,
@@ -63,6 +74,17 @@ export class Worker {
       onChange: deps.onPauseChange,
       onResume: () => this.wake(),
     });
+    const { notices } = deps;
+    if (notices) {
+      this.notices = new JobNotices({
+        url: notices.url,
+        logger: deps.logger,
+        onNotice: () => {
+          this.wake();
+          notices.onNotice();
+        },
+      });
+    }
   }
 
   get paused(): PauseState | undefined {
@@ -77,16 +99,18 @@ export class Worker {
     if (this.running) return;
     this.running = true;
     LIVE_WORKERS.add(this.id);
+    void this.notices?.start();
     this.loop = this.reclaimOrphans().then(() => this.claimLoop());
   }
 
   /**
-   * Takes back, at once, the jobs a crashed worker of this data dir on this host left running: their process is
+   * Takes back, at once, the jobs a crashed worker of this instance on this host left running: their process is
    * gone, so waiting out the lease would only delay them. They resume by the submission rule (never re-sent).
    */
   private async reclaimOrphans(): Promise<void> {
-    const [host] = this.id.split(":");
-    const owners = await this.deps.jobs.runningOwners(`${host}:`).catch(() => [] as string[]);
+    const owners = await this.deps.jobs
+      .runningOwners(instanceOwnerPrefix(this.deps.instanceId))
+      .catch(() => [] as string[]);
     const orphans = orphanedOwners(this.id, owners);
     if (orphans.length === 0) return;
     const count = await this.deps.jobs.expireLeases(orphans);
@@ -103,6 +127,7 @@ export class Worker {
     this.running = false;
     this.wake();
     this.pause.stop();
+    await this.notices?.close();
     await this.loop;
     LIVE_WORKERS.delete(this.id);
     const all = Promise.all([...this.active.values()].map((entry) => entry.done));
@@ -126,6 +151,17 @@ export class Worker {
     return true;
   }
 
+  /** Leases the next job this daemon may run (or job `id` only), on one of its accounts or on none yet. */
+  claim(id?: string): Promise<JobRow | undefined> {
+    const accounts = this.deps.claimableAccounts();
+    // A fleet daemon that owns no account yet runs nothing: a job bound to no account would find none here.
+    if (accounts.length === 0) return Promise.resolve(undefined);
+    return this.deps.jobs.claim(this.id, this.deps.config.queue.leaseMs, {
+      accounts,
+      ...(id ? { id } : {}),
+    });
+  }
+
   /** Runs one claimed job now, outside the concurrency limit (direct mode). */
   runNow(row: JobRow): Promise<void> {
     return this.execute(row, true);
@@ -137,7 +173,7 @@ export class Worker {
       const queuedSlots = [...this.active.values()].filter((entry) => !entry.direct).length;
       let claimed: JobRow | undefined;
       if (!this.pause.state && queuedSlots < queue.concurrency) {
-        claimed = await this.deps.jobs.claim(this.id, queue.leaseMs).catch((error: unknown) => {
+        claimed = await this.claim().catch((error: unknown) => {
           this.deps.logger.error({ error: (error as Error).message }, "claiming failed");
           return undefined;
         });

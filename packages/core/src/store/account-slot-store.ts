@@ -1,11 +1,13 @@
 import { sql, type Kysely } from "kysely";
 import type { AccountSlots } from "@producer/utils";
 import type { Database, Dialect } from "./database.js";
+import { databaseNowMs, plusMs } from "./db-clock.js";
 
 /**
  * Account slots in the shared database. Taking one is a single conditional insert (SQLite runs it under its write
  * lock), or, on PostgreSQL, the same insert under a transaction-scoped advisory lock on the account, so two
- * daemons asking at once never both get the last slot.
+ * daemons asking at once never both get the last slot. On PostgreSQL a slot's lease is told by the database's
+ * clock, so a daemon whose clock runs ahead cannot count a live slot as expired.
  */
 export class AccountSlotStore implements AccountSlots {
   constructor(
@@ -15,12 +17,12 @@ export class AccountSlotStore implements AccountSlots {
   ) {}
 
   async take(account: string, max: number, holder: string, leaseMs: number): Promise<boolean> {
-    const now = this.now();
+    const now = databaseNowMs(this.dialect, this.now);
     const insert = async (db: Kysely<Database>) => {
       await db.deleteFrom("account_slots").where("account", "=", account).where("expires_at", "<=", now).execute();
       const result = await sql`
         insert into account_slots (holder, account, expires_at)
-        select ${holder}, ${account}, ${now + leaseMs}
+        select ${holder}, ${account}, ${plusMs(now, leaseMs)}
         where (select count(*) from account_slots where account = ${account} and expires_at > ${now}) < ${max}`.execute(
         db,
       );
@@ -36,7 +38,7 @@ export class AccountSlotStore implements AccountSlots {
   async renew(holder: string, leaseMs: number): Promise<void> {
     await this.db
       .updateTable("account_slots")
-      .set({ expires_at: this.now() + leaseMs })
+      .set({ expires_at: plusMs(databaseNowMs(this.dialect, this.now), leaseMs) })
       .where("holder", "=", holder)
       .execute();
   }
@@ -50,7 +52,7 @@ export class AccountSlotStore implements AccountSlots {
     const rows = await this.db
       .selectFrom("account_slots")
       .select(["account", (eb) => eb.fn.countAll<number>().as("count")])
-      .where("expires_at", ">", this.now())
+      .where("expires_at", ">", databaseNowMs(this.dialect, this.now))
       .groupBy("account")
       .execute();
     return Object.fromEntries(rows.map((row) => [row.account, Number(row.count)]));

@@ -127,7 +127,8 @@ export interface ProducerDatabase {
 
 const requireOptional = createRequire(import.meta.url);
 
-function loadDriver<T>(name: "better-sqlite3" | "pg", dialect: string): T {
+/** The database driver `name`, or a config error saying how to install it. */
+export function loadDriver<T>(name: "better-sqlite3" | "pg", dialect: string): T {
   try {
     return requireOptional(name) as T;
   } catch (error) {

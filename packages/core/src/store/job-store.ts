@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { sql, type Kysely } from "kysely";
+import type { ExpressionBuilder, Kysely, UpdateObject } from "kysely";
 import { ConflictError, QueueFullError, type GenerationProgress, type SubmissionRecord } from "@producer/utils";
 import type { JobInput } from "../generate-input.js";
 import { RUNNING_STATUSES, type JobError, type JobStatus } from "../job.js";
 import type { Database, Dialect } from "./database.js";
+import { databaseNowMs, plusMs } from "./db-clock.js";
+import { announceJobs } from "./job-notices.js";
 import { hashInput } from "./input-hash.js";
 import { JobQueries } from "./job-queries.js";
 import { errorColumns, queuedRow, type DownloadedSong, type JobRow } from "./job-row.js";
@@ -17,6 +19,9 @@ const isUniqueViolation = (error: unknown) => {
  * The durable queue. Claiming is one atomic statement — PostgreSQL `FOR UPDATE SKIP LOCKED`, SQLite a single
  * writer — and gives the claimer a lease it must renew; a job whose lease runs out (its worker died) is claimed
  * again. Every write by a worker is guarded by its lease, so a worker that lost a job cannot touch it.
+ *
+ * Lease and change times come from the database's clock on PostgreSQL (see `databaseNowMs`), so daemons whose
+ * clocks disagree still agree on whose lease is live; on SQLite, from the injected clock.
  */
 export class JobStore extends JobQueries {
   /** Creation times handed out here strictly increase, so jobs submitted in order list in order. */
@@ -28,6 +33,19 @@ export class JobStore extends JobQueries {
     private readonly now: () => number = Date.now,
   ) {
     super(db);
+  }
+
+  /** "Now" in this store's statements: the database's clock on PostgreSQL. */
+  private clock() {
+    return databaseNowMs(this.dialect, this.now);
+  }
+
+  /**
+   * On PostgreSQL, tells the other daemons' idle workers and change feeds that a job was queued or ended, so they
+   * need not wait for a poll. A lost announcement costs only that wait.
+   */
+  private async announce(): Promise<void> {
+    if (this.dialect === "postgres") await announceJobs(this.db).catch(() => undefined);
   }
 
   async insert(options: {
@@ -67,7 +85,20 @@ export class JobStore extends JobQueries {
       now,
       createdAt,
     });
+    // A job that names its account is bound to it from the start: only a daemon that runs it claims the job.
+    if (options.input.account) row.account = options.input.account;
     try {
+      if (this.dialect === "postgres") {
+        // Due and changed by the database's clock, which every daemon's claim compares against.
+        const clock = this.clock();
+        const inserted = await this.db
+          .insertInto("jobs")
+          .values({ ...row, run_after: clock, updated_at: clock })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await this.announce();
+        return { row: inserted, reused: false };
+      }
       await this.db.insertInto("jobs").values(row).execute();
       return { row, reused: false };
     } catch (error) {
@@ -94,20 +125,30 @@ export class JobStore extends JobQueries {
 
   /**
    * Takes the next runnable job — queued and due, or running with a lease that ran out — and leases it to `owner`.
-   * With `id`, takes that job only (direct mode).
+   * With `id`, takes that job only (direct mode). With `accounts`, only a job bound to none of them or to one of
+   * them: a job submitted on (or pinned to) another account stays for a daemon that runs that account.
    */
-  async claim(owner: string, leaseMs: number, options: { id?: string } = {}): Promise<JobRow | undefined> {
-    const now = this.now();
-    let candidate = this.db
-      .selectFrom("jobs")
-      .select("id")
-      .where((eb) =>
-        eb.or([
-          eb.and([eb("status", "=", "queued"), eb("run_after", "<=", now)]),
-          eb.and([eb("status", "in", RUNNING_STATUSES), eb("lease_expires_at", "<", now)]),
-        ]),
-      );
+  async claim(
+    owner: string,
+    leaseMs: number,
+    options: { id?: string; accounts?: readonly string[] } = {},
+  ): Promise<JobRow | undefined> {
+    const now = this.clock();
+    const runnable = (eb: ExpressionBuilder<Database, "jobs">) =>
+      eb.or([
+        eb.and([eb("status", "=", "queued"), eb("run_after", "<=", now)]),
+        eb.and([eb("status", "in", RUNNING_STATUSES), eb("lease_expires_at", "<", now)]),
+      ]);
+    let candidate = this.db.selectFrom("jobs").select("id").where(runnable);
     if (options.id) candidate = candidate.where("id", "=", options.id);
+    const { accounts } = options;
+    if (accounts) {
+      candidate = candidate.where((eb) =>
+        accounts.length > 0
+          ? eb.or([eb("account", "is", null), eb("account", "in", accounts)])
+          : eb("account", "is", null),
+      );
+    }
     candidate = candidate.orderBy("priority", "desc").orderBy("created_at", "asc").limit(1);
     if (this.dialect === "postgres") candidate = candidate.forUpdate().skipLocked();
     const row = await this.db
@@ -115,18 +156,13 @@ export class JobStore extends JobQueries {
       .set((eb) => ({
         status: "generating",
         lease_owner: owner,
-        lease_expires_at: now + leaseMs,
+        lease_expires_at: plusMs(now, leaseMs),
         attempts: eb("attempts", "+", 1),
-        started_at: eb.fn.coalesce("started_at", sql.lit(now)),
+        started_at: eb.fn.coalesce("started_at", now),
         updated_at: now,
       }))
       .where("id", "=", candidate)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb("status", "=", "queued"), eb("run_after", "<=", now)]),
-          eb.and([eb("status", "in", RUNNING_STATUSES), eb("lease_expires_at", "<", now)]),
-        ]),
-      )
+      .where(runnable)
       .returningAll()
       .executeTakeFirst();
     return row;
@@ -151,9 +187,8 @@ export class JobStore extends JobQueries {
 
   /** Extends the lease; false when the job is no longer this owner's. Reports a cancel request. */
   async renew(id: string, owner: string, leaseMs: number): Promise<{ held: boolean; cancelRequested: boolean }> {
-    const now = this.now();
     const row = await this.held(id, owner)
-      .set({ lease_expires_at: now + leaseMs })
+      .set({ lease_expires_at: plusMs(this.clock(), leaseMs) })
       .where("status", "in", RUNNING_STATUSES)
       .returning(["cancel_requested"])
       .executeTakeFirst();
@@ -171,7 +206,7 @@ export class JobStore extends JobQueries {
       submission?: SubmissionRecord | null;
     },
   ): Promise<boolean> {
-    const values: Partial<JobRow> = { updated_at: this.now() };
+    const values: UpdateObject<Database, "jobs"> = { updated_at: this.clock() };
     if (patch.submission !== undefined)
       values.submission = patch.submission === null ? null : JSON.stringify(patch.submission);
     if (patch.submission?.account) values.account = patch.submission.account;
@@ -190,7 +225,7 @@ export class JobStore extends JobQueries {
     status: "succeeded" | "failed" | "cancelled",
     error?: JobError,
   ): Promise<boolean> {
-    const now = this.now();
+    const now = this.clock();
     const result = await this.held(id, owner)
       .set({
         status,
@@ -204,7 +239,9 @@ export class JobStore extends JobQueries {
         ...(error ? errorColumns(error) : {}),
       })
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    const finished = Number(result.numUpdatedRows) > 0;
+    if (finished) await this.announce();
+    return finished;
   }
 
   /** Puts a held job back in the queue, to run after `delayMs`; an attempt that spent nothing is given back. */
@@ -213,20 +250,23 @@ export class JobStore extends JobQueries {
     owner: string,
     options: { delayMs: number; error?: JobError; refundAttempt?: boolean },
   ): Promise<boolean> {
-    const now = this.now();
+    const now = this.clock();
     const result = await this.held(id, owner)
       .set((eb) => ({
         status: "queued",
         lease_owner: null,
         lease_expires_at: null,
-        run_after: now + options.delayMs,
+        run_after: plusMs(now, options.delayMs),
         updated_at: now,
         progress: null,
         ...(options.refundAttempt ? { attempts: eb("attempts", "-", 1) } : {}),
         ...(options.error ? errorColumns(options.error) : {}),
       }))
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    const requeued = Number(result.numUpdatedRows) > 0;
+    // Due now (a shutdown or a paused queue gave it back): another daemon may run it at once.
+    if (requeued && options.delayMs <= 0) await this.announce();
+    return requeued;
   }
 
   /**
@@ -236,7 +276,7 @@ export class JobStore extends JobQueries {
    * daemons asked at once reopen it once).
    */
   async reopen(id: string, options: { clearSubmission: boolean }): Promise<boolean> {
-    const now = this.now();
+    const now = this.clock();
     const result = await this.db
       .updateTable("jobs")
       .set({
@@ -266,12 +306,13 @@ export class JobStore extends JobQueries {
       .where("id", "=", id)
       .where("webhook_url", "is not", null)
       .execute();
+    await this.announce();
     return true;
   }
 
   /** Cancels a queued job at once; asks the worker of a running one to stop. */
   async requestCancel(id: string): Promise<JobRow> {
-    const now = this.now();
+    const now = this.clock();
     await this.db
       .updateTable("jobs")
       .set({ status: "cancelled", finished_at: now, updated_at: now, lease_owner: null, lease_expires_at: null })

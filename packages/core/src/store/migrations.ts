@@ -26,6 +26,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     "0004_account_columns": { up: (db) => addAccountColumns(db) },
     "0005_webhook_outbox": { up: (db) => createWebhookOutbox(db, dialect) },
     "0006_account_owners": { up: (db) => createAccountOwners(db, types) },
+    "0006b_jobs_account_claim": { up: (db) => indexJobsByAccount(db) },
   };
 }
 
@@ -144,6 +145,15 @@ async function createAccountOwners(db: Kysely<unknown>, { bigint }: ColumnTypes)
     .addColumn("login_state_at", sql.raw(bigint))
     .execute();
   await db.schema.createIndex("account_owners_session").on("account_owners").columns(["session_id"]).execute();
+}
+
+async function indexJobsByAccount(db: Kysely<unknown>): Promise<void> {
+  // A daemon claims only jobs bound to no account or to one it runs: the claim looks them up by account.
+  await db.schema
+    .createIndex("jobs_account_claim")
+    .on("jobs")
+    .columns(["account", "status", "priority", "created_at"])
+    .execute();
 }
 
 /** Brings the schema up to date; safe to call from several processes at once (kysely takes a lock). */
