@@ -2,6 +2,8 @@ import { EventEmitter } from "node:events";
 import type { Page } from "playwright";
 import { CancelledError, abortReason, silentLogger, type Logger } from "@producer/utils";
 import { ChromiumHost } from "./chromium-host.js";
+import { LoginKeeper } from "./login-keeper.js";
+import type { LoginRevocation } from "./login-revocation.js";
 import type { LoginState } from "./login-state.js";
 import { PageLender, type PooledPage } from "./page-lender.js";
 import { PoolContexts, type PoolState } from "./pool-contexts.js";
@@ -29,6 +31,10 @@ export interface BrowserPoolOptions {
   stateFile: string;
   /** Record a Playwright trace, kept by the driver on failure. */
   trace?: boolean;
+  /** Whether a URL is Supabase's token endpoint: each refresh the page makes there is saved at once. */
+  isAuthRefresh?: (url: string) => boolean;
+  /** How often the live cookies' refresh token is compared with the saved one (5 s by default; 0: never). */
+  loginCheckIntervalMs?: number;
   /**
    * The Chromium to open this pool's context in, shared with other accounts' pools; the pool launches one of
    * its own (and closes it with itself) when none is given.
@@ -45,6 +51,8 @@ export interface BrowserPoolOptions {
 interface PoolEvents {
   launched: [{ launch: number; pid: number | undefined; ms: number }];
   crashed: [{ launch: number }];
+  /** The site refused the login's refresh token as already used: the session is revoked. */
+  loginRevoked: [LoginRevocation];
   closed: [];
 }
 
@@ -61,6 +69,7 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
   private readonly ownsHost: boolean;
   private readonly logger: Logger;
   private readonly login: PoolLogin;
+  private readonly keeper: LoginKeeper;
   private readonly contexts: PoolContexts;
   private readonly pages: PageLender;
   /** Pages opened so far (recycling opens new ones). */
@@ -81,9 +90,19 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
         logger: this.logger,
       });
     this.login = new PoolLogin(options.stateFile);
+    this.keeper = new LoginKeeper({
+      login: this.login,
+      isAuthRefresh: options.isAuthRefresh ?? (() => false),
+      current: () => this.contexts.ready,
+      checkIntervalMs: options.loginCheckIntervalMs ?? 5000,
+      logger: this.logger,
+      onRevoked: (revocation) => this.emit("loginRevoked", revocation),
+    });
+    this.keeper.start();
     this.contexts = new PoolContexts({
       host: this.host,
       login: this.login,
+      onContext: (context) => this.keeper.watch(context),
       renewAfterGenerations: options.renewContextAfterGenerations,
       trace: options.trace === true,
       logger: this.logger,
@@ -209,8 +228,17 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
   /** Saves the context's cookies to the state file (mode 0600). */
   async saveState(): Promise<void> {
     const context = this.contexts.ready;
-    if (!context) return;
-    this.login.save((await context.storageState()) as LoginState);
+    if (context) await this.keeper.save(context);
+  }
+
+  /** Saves a login state taken in from outside (an import) as this pool's own. */
+  saveLoginState(state: LoginState): void {
+    this.login.save(state);
+  }
+
+  /** Called after every save of the login state file by this pool: a rotation, a job's end, an import, a close. */
+  onLoginSaved(listener: (state: LoginState) => void): () => void {
+    return this.login.onSaved(listener);
   }
 
   /** Replaces the live context's cookies, after an import or an interactive sign-in. */
@@ -252,6 +280,7 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
   async close(): Promise<void> {
     if (this.contexts.state === "closed") return;
     this.contexts.state = "closing";
+    this.keeper.stop();
     this.pages.rejectWaiters(new CancelledError("The browser pool is closing."));
     this.pages.stopIdleTimers();
     await this.contexts.saveForClose();

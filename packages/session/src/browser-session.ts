@@ -17,22 +17,15 @@ import {
 } from "@producer/utils";
 import { BrowserPool } from "./browser-pool.js";
 import type { ChromiumHost } from "./chromium-host.js";
-import { authCookieOf, normalizeLoginState, readLoginState, writeLoginState, type LoginState } from "./login-state.js";
+import { matchesApiPath } from "./api-paths.js";
+import { revocationOf, revokedStatus, sessionRevokedError } from "./login-revocation.js";
+import { authCookieOf, normalizeLoginState, readLoginState, type LoginState } from "./login-state.js";
+import { watchLoginFile } from "./login-file-watch.js";
+import { loginEndOf, offlineStatus } from "./login-status.js";
 import { SignInCoordinator } from "./sign-in.js";
 import { SiteChecker, type SiteCheckReport } from "./site-check.js";
 import { SiteDriver } from "./site-driver.js";
 import { SubmissionPacer } from "./submission-pacer.js";
-
-/** `90061` → `1 d 1 h`, `3700` → `1 h 1 min`, `42` → `42 s`. */
-export function formatDuration(totalSecs: number): string {
-  const days = Math.floor(totalSecs / 86_400);
-  const hours = Math.floor((totalSecs % 86_400) / 3600);
-  const minutes = Math.floor((totalSecs % 3600) / 60);
-  if (days > 0) return `${days} d${hours ? ` ${hours} h` : ""}`;
-  if (hours > 0) return `${hours} h${minutes ? ` ${minutes} min` : ""}`;
-  if (minutes > 0) return `${minutes} min`;
-  return `${totalSecs} s`;
-}
 
 export interface BrowserSessionOptions {
   config: ProducerConfig;
@@ -62,7 +55,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   private cachedStatus: { status: SessionStatus; at: number } | undefined;
   private lastCredits: { credits: number; at: string } | undefined;
   private readonly stateListeners = new Set<() => void>();
-  private watching = false;
+  private stopWatching: (() => void) | undefined;
 
   /** Each page step's time over this account's finished generations (open, compose, submit, …). */
   get pageSteps(): StepTotals {
@@ -88,9 +81,13 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
       idleCloseSecs: config.browser.idleCloseSecs,
       launchTimeoutMs: config.browser.launchTimeoutMs,
       stateFile: this.account.stateFile,
+      isAuthRefresh: (url) => matchesApiPath(this.account.site, "authRefresh", new URL(url)),
       trace: config.browser.trace,
       workDir: path.join(config.paths.dataDir, "browser"),
       logger: this.logger.child({ component: "browser-pool" }),
+    });
+    this.pool.on("loginRevoked", (revocation) => {
+      this.cachedStatus = { status: revokedStatus(revocation), at: Date.now() };
     });
     // The configured credentials belong to the single account of a single-account setup.
     const { email, password } = config.session;
@@ -141,7 +138,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     try {
       return await this.driver.generate(request, watched);
     } catch (error) {
-      const failure = toProducerError(error);
+      const failure = await this.revokedInstead(toProducerError(error));
       if (SESSION_CODES.has(failure.code)) {
         this.cachedStatus = { status: this.statusFrom(failure), at: Date.now() };
       }
@@ -168,9 +165,22 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   /** Takes a new login state (a storage state or a cookie list), saves it with mode 0600 and uses it at once. */
   async importLoginState(input: unknown): Promise<LoginState> {
     const state = normalizeLoginState(input);
-    writeLoginState(this.account.stateFile, state);
     await this.useLoginState(state);
     return state;
+  }
+
+  /**
+   * Called after every save of the login state by this session — each rotation of the refresh token (the page's
+   * own refresh, also while idle), a job's end, an import, a close — with the state saved.
+   */
+  onLoginStateSaved(listener: (state: LoginState) => void | Promise<void>): () => void {
+    return this.pool.onLoginSaved((state) => {
+      void Promise.resolve()
+        .then(() => listener(state))
+        .catch((error: unknown) =>
+          this.logger.warn({ error: (error as Error).message }, "a login-saved listener failed"),
+        );
+    });
   }
 
   /**
@@ -194,35 +204,27 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
    * runs — and uses it in the live browser. The pool's own saves are told apart by their modification time.
    */
   watchLoginState(intervalMs = 1000): void {
-    if (this.watching) return;
-    this.watching = true;
-    fs.watchFile(this.account.stateFile, { interval: intervalMs, persistent: false }, (current) => {
-      if (current.mtimeMs === 0 || current.mtimeMs === this.pool.lastSavedMtimeMs) return;
-      let state: LoginState | undefined;
-      try {
-        state = readLoginState(this.account.stateFile);
-      } catch (error) {
-        this.logger.warn({ error: (error as Error).message }, "the login state file changed but cannot be read");
-        return;
-      }
-      if (!state) return;
-      this.logger.info("the login state file changed; using the new login state");
-      void this.useLoginState(state).catch((error: unknown) =>
-        this.logger.warn({ error: (error as Error).message }, "could not use the new login state"),
-      );
+    this.stopWatching ??= watchLoginFile({
+      file: this.account.stateFile,
+      intervalMs,
+      ownMtimeMs: () => this.pool.lastSavedMtimeMs,
+      onState: (state) => this.useLoginState(state),
+      logger: this.logger,
     });
   }
 
   private async useLoginState(state: LoginState): Promise<void> {
     await this.pool.replaceState(state);
+    // Saved after the live cookies are replaced, so a save of the old cookies cannot land after it.
+    this.pool.saveLoginState(state);
     this.signIn?.reset();
     this.cachedStatus = undefined;
     for (const listener of this.stateListeners) listener();
   }
 
   async close(): Promise<void> {
-    if (this.watching) fs.unwatchFile(this.account.stateFile);
-    this.watching = false;
+    this.stopWatching?.();
+    this.stopWatching = undefined;
     await this.pool.close();
   }
 
@@ -267,9 +269,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
         reason: "Signed in: the open page read the balance.",
         checkedAt: new Date().toISOString(),
         credits: balance.credits,
-        ...(auth?.refreshable
-          ? { refreshable: true, ...(auth.expiresAt ? { accessTokenExpiresAt: auth.expiresAt } : {}) }
-          : this.expiry(auth?.expiresAt)),
+        ...this.loginEnd(auth),
       };
     } catch {
       broken = true;
@@ -283,25 +283,11 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     const checkedAt = new Date().toISOString();
     const state = (await this.pool.currentState()) ?? readLoginState(this.account.stateFile);
     const auth = state ? authCookieOf(state) : undefined;
-    if (!this.signIn) {
-      if (!state || state.cookies.length === 0) {
-        return {
-          valid: false,
-          code: "SESSION_EXPIRED",
-          reason: "No login state yet: run `producer session init` (or `producer session import` on a server).",
-          checkedAt,
-        };
-      }
-      if (auth?.expired && !auth.refreshable) {
-        return {
-          valid: false,
-          code: "SESSION_EXPIRED",
-          reason: `The login in ${auth.name} ended at ${auth.expiresAt}: sign in again (\`producer session init\` or \`producer session import\`).`,
-          checkedAt,
-          ...this.expiry(auth.expiresAt),
-        };
-      }
-    }
+    // With credentials configured a dead login is signed through, so only the page can tell.
+    const offline = this.signIn
+      ? undefined
+      : offlineStatus(this.account.stateFile, state, auth, (facts) => this.loginEnd(facts));
+    if (offline) return offline;
     const pooled = await this.pool.acquire(signal);
     let broken = false;
     try {
@@ -317,30 +303,28 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
           : "Signed in: the studio is open.",
         checkedAt,
         ...(credits !== undefined ? { credits } : {}),
-        ...(now?.refreshable
-          ? { refreshable: true, ...(now.expiresAt ? { accessTokenExpiresAt: now.expiresAt } : {}) }
-          : this.expiry(now?.expiresAt)),
+        ...this.loginEnd(now),
       };
     } catch (error) {
       broken = true;
       const failure = this.pool.crashError(error, pooled);
       if (!ProducerError.isInstance(failure)) throw failure;
-      return { ...this.statusFrom(failure), checkedAt };
+      return { ...this.statusFrom(await this.revokedInstead(failure)), checkedAt };
     } finally {
       await this.pool.release(pooled, { broken });
     }
   }
 
   /** When the login ends, how long it has left, and a warning once that is under `session.expiryWarningSecs`. */
-  private expiry(expiresAt: string | undefined): Pick<SessionStatus, "expiresAt" | "expiresInSecs" | "warning"> {
-    if (!expiresAt) return {};
-    const expiresInSecs = Math.max(0, Math.round((Date.parse(expiresAt) - Date.now()) / 1000));
-    const warning =
-      expiresInSecs > 0 && expiresInSecs <= this.config.session.expiryWarningSecs
-        ? `The login ends in ${formatDuration(expiresInSecs)} (${expiresAt}): open the site in \`producer session init\` or import fresh cookies before then.`
-        : undefined;
-    if (warning) this.logger.warn({ expiresAt, expiresInSecs }, "the login ends soon");
-    return { expiresAt, expiresInSecs, ...(warning ? { warning } : {}) };
+  private loginEnd(auth: Parameters<typeof loginEndOf>[0]) {
+    return loginEndOf(auth, this.config.session.expiryWarningSecs, this.logger);
+  }
+
+  /** A login wall on a login the site refused as already used is its revocation, and says so. */
+  private async revokedInstead(failure: ProducerError): Promise<ProducerError> {
+    if (failure.code !== "SESSION_EXPIRED") return failure;
+    const revocation = revocationOf(this.account.stateFile, await this.pool.currentState().catch(() => undefined));
+    return revocation ? sessionRevokedError(revocation, failure) : failure;
   }
 
   private statusFrom(error: ProducerError): SessionStatus {

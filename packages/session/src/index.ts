@@ -52,4 +52,4 @@ export type { LoginStateSummary } from "./login-state-commands.js";
 export { findPoolProcesses } from "./chromium-processes.js";
 export { SiteChecker } from "./site-check.js";
 export type { LocatorCheck, SiteCheckReport } from "./site-check.js";
-export { formatDuration } from "./browser-session.js";
+export { formatDuration } from "./format-duration.js";

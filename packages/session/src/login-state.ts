@@ -137,22 +137,8 @@ export function decodeSessionValue(value: string): { expires_at?: number; refres
  * `expires_at` is not signed out: the page refreshes the token; only the page can tell a dead login.
  */
 export function authCookieOf(state: LoginState, now = Date.now()): AuthCookieFacts | undefined {
-  const groups = new Map<string, StateCookie[]>();
-  for (const cookie of state.cookies) {
-    if (!AUTH_COOKIE_PATTERN.test(cookie.name)) continue;
-    const base = cookie.name.replace(/\.\d+$/, "");
-    const key = `${cookie.domain}|${base}`;
-    groups.set(key, [...(groups.get(key) ?? []), cookie]);
-  }
   const facts: AuthCookieFacts[] = [];
-  for (const [key, cookies] of groups) {
-    const [domain = "", name = ""] = key.split("|");
-    const chunkNumber = (cookie: StateCookie) => Number(/\.(\d+)$/.exec(cookie.name)?.[1] ?? -1);
-    const value = [...cookies]
-      .sort((a, b) => chunkNumber(a) - chunkNumber(b))
-      .map((cookie) => cookie.value)
-      .join("");
-    const session = decodeSessionValue(value);
+  for (const { domain, name, cookies, session } of authCookieGroups(state)) {
     const expiresAtSecs = typeof session?.expires_at === "number" ? session.expires_at : undefined;
     const cookieExpiry = cookies.reduce(
       (latest, cookie) => (cookie.expires === -1 || latest === -1 ? -1 : Math.max(latest, cookie.expires)),
@@ -173,4 +159,42 @@ export function authCookieOf(state: LoginState, now = Date.now()): AuthCookieFac
   return facts.reduce((a, b) =>
     a.expiresAt === undefined || (b.expiresAt !== undefined && a.expiresAt >= b.expiresAt) ? a : b,
   );
+}
+
+/**
+ * The refresh token of the state's auth cookie (of the login that lasts longest), or undefined when it has none:
+ * what rotates each time the page refreshes the login.
+ */
+export function refreshTokenOf(state: LoginState): string | undefined {
+  const groups = authCookieGroups(state).filter((group) => typeof group.session?.refresh_token === "string");
+  const latest = groups.reduce<(typeof groups)[number] | undefined>(
+    (best, group) => (best && (best.session?.expires_at ?? 0) >= (group.session?.expires_at ?? 0) ? best : group),
+    undefined,
+  );
+  return latest?.session?.refresh_token || undefined;
+}
+
+/** The state's auth cookies by domain and name, their chunks joined in order and decoded. */
+function authCookieGroups(state: LoginState): Array<{
+  domain: string;
+  name: string;
+  cookies: StateCookie[];
+  session: ReturnType<typeof decodeSessionValue>;
+}> {
+  const groups = new Map<string, StateCookie[]>();
+  for (const cookie of state.cookies) {
+    if (!AUTH_COOKIE_PATTERN.test(cookie.name)) continue;
+    const base = cookie.name.replace(/\.\d+$/, "");
+    const key = `${cookie.domain}|${base}`;
+    groups.set(key, [...(groups.get(key) ?? []), cookie]);
+  }
+  return [...groups].map(([key, cookies]) => {
+    const [domain = "", name = ""] = key.split("|");
+    const chunkNumber = (cookie: StateCookie) => Number(/\.(\d+)$/.exec(cookie.name)?.[1] ?? -1);
+    const value = [...cookies]
+      .sort((a, b) => chunkNumber(a) - chunkNumber(b))
+      .map((cookie) => cookie.value)
+      .join("");
+    return { domain, name, cookies, session: decodeSessionValue(value) };
+  });
 }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type { BrowserContext } from "playwright";
 import { secretsOfLoginStates } from "./login-secrets.js";
-import { readLoginState, writeLoginState, type LoginState } from "./login-state.js";
+import { readLoginState, refreshTokenOf, writeLoginState, type LoginState } from "./login-state.js";
 
 /**
  * Bearer tokens remembered from the context's requests, for scrubbing a trace that spans jobs: the page renews
@@ -16,6 +16,9 @@ const BEARERS_KEPT = 16;
 export class PoolLogin {
   /** The state file's modification time as this pool last wrote it, to tell its own writes from others'. */
   lastSavedMtimeMs = 0;
+  /** The refresh token in the state file as this pool last read or wrote it: a different live one is unsaved. */
+  savedRefreshToken: string | undefined;
+  private readonly savedListeners = new Set<(state: LoginState) => void>();
   /** The latest Bearer tokens the pages sent, oldest first. */
   private readonly bearers = new Set<string>();
 
@@ -23,16 +26,38 @@ export class PoolLogin {
 
   /** The state file to open a context with, when there is one. */
   existingFile(): string | undefined {
-    return fs.existsSync(this.stateFile) ? this.stateFile : undefined;
+    if (!fs.existsSync(this.stateFile)) return undefined;
+    try {
+      const state = this.read();
+      this.savedRefreshToken = state ? refreshTokenOf(state) : undefined;
+    } catch {
+      // Playwright says what is wrong with the file when it opens the context with it.
+    }
+    return this.stateFile;
   }
 
   read(): LoginState | undefined {
     return readLoginState(this.stateFile);
   }
 
+  /** Writes the state file (0600, atomically) and tells every listener. */
   save(state: LoginState): void {
     writeLoginState(this.stateFile, state);
     this.lastSavedMtimeMs = fs.statSync(this.stateFile).mtimeMs;
+    this.savedRefreshToken = refreshTokenOf(state);
+    for (const listener of this.savedListeners) {
+      try {
+        listener(state);
+      } catch {
+        // A listener's failure is its own: the file is saved.
+      }
+    }
+  }
+
+  /** Called after every save of the state file by this pool. */
+  onSaved(listener: (state: LoginState) => void): () => void {
+    this.savedListeners.add(listener);
+    return () => this.savedListeners.delete(listener);
   }
 
   /** Remembers the token of a request's `authorization` header, when it is a Bearer. */
