@@ -11,6 +11,7 @@ import {
   type MusicGenerator,
 } from "@producer/utils";
 import { daemonToken } from "./daemon-token.js";
+import { checkSharedStorage } from "./shared-storage.js";
 import type { AccountsControl, AppEnv } from "./http/app-deps.js";
 import type { Hono } from "hono";
 import { closeServer, listenOnSocket, listenOnTcp, type HttpServer } from "./listen.js";
@@ -33,6 +34,7 @@ export interface RunningDaemon {
  * database opens, then the listeners. Only then is it ready.
  */
 export async function startDaemon(config: ProducerConfig, logger: Logger): Promise<RunningDaemon> {
+  checkSharedStorage(config);
   ensureDataDirs(config);
   // One account: its session drives the site. Several: one Chromium, a context per account, and a pool that picks.
   const accounts =

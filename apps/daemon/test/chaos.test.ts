@@ -7,7 +7,7 @@ import type { RunningSimulator } from "@producer/simulator";
 import { createPostgresSchema, postgresUrl, type PostgresSchema, type S3Server } from "@producer/test-utils";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bin, processEnvironment, startDaemonProcess } from "./process-harness.js";
+import { bin, killChromium, processEnvironment, startDaemonProcess } from "./process-harness.js";
 import { createSiteStack, type SiteStack } from "./stack.js";
 import { stopProcess } from "./stop-process.js";
 
@@ -81,29 +81,6 @@ function expectWhole(jobs: Job[], submissionsBefore: number): void {
   expect(audioLeft()).toEqual([]);
 }
 
-/** Every Chromium process of this case's daemon (its profile lives under the data dir), killed at once. */
-async function killChromium(dir = dataDir): Promise<number> {
-  const pids = fs
-    .readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        return commandLine.includes("--producer-pool=") && commandLine.includes(dir);
-      } catch {
-        return false;
-      }
-    });
-  for (const pid of pids) {
-    try {
-      process.kill(Number(pid), "SIGKILL");
-    } catch {
-      // gone already
-    }
-  }
-  return pids.length;
-}
-
 beforeEach(async () => {
   stack = await createSiteStack({ name: "chaos", simulator: { generationMs: 300 } });
   ({ site, s3, dataDir } = stack);
@@ -135,7 +112,7 @@ describe("chaos", () => {
       ids.push(id as string);
       await until(`job ${id} to run`, async () => (await client.getJob(id as string)).status === "generating");
       await new Promise((resolve) => setTimeout(resolve, 100 + index * 150));
-      killed += await killChromium();
+      killed += await killChromium(dataDir);
       const killedAt = Date.now();
       await client.waitForJob(id as string, { timeoutMs: 60_000 });
       recoveries.push(Date.now() - killedAt);

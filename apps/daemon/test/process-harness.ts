@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import type { SimulatorOptions } from "@producer/simulator";
 import { producerEnvironment, type S3Server } from "@producer/test-utils";
@@ -16,6 +17,29 @@ export function processEnvironment(
     { dataDir: stack.dataDir, siteUrl: stack.site.url, s3: stack.s3 },
     { PRODUCER_BROWSER_PAGE_COUNT: "1", PRODUCER_DAEMON_SHUTDOWN_GRACE_MS: "30000", ...extra },
   );
+}
+
+/** Every Chromium process of a daemon whose profile lives under `dir` (its data dir), killed at once. */
+export async function killChromium(dir: string): Promise<number> {
+  const pids = fs
+    .readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        return commandLine.includes("--producer-pool=") && commandLine.includes(dir);
+      } catch {
+        return false;
+      }
+    });
+  for (const pid of pids) {
+    try {
+      process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // gone already
+    }
+  }
+  return pids.length;
 }
 
 /** Starts `producer daemon` and resolves once it logs that it is ready. */
