@@ -1,6 +1,6 @@
 // `pnpm bench`: producer against what a user would otherwise do, in one run. Writes results/latest.json and
 // results/latest.md, regenerates the README's benchmark table, and exits non-zero when a target is missed.
-// BENCH_ONLY=e2e,library,pages,pages8,memory,submits,streams,startup picks scenarios; BENCH_QUICK=1 runs each smaller.
+// BENCH_ONLY=e2e,library,pages,pages8,memory,submits,streams,startup,queue picks scenarios; BENCH_QUICK=1 runs each smaller.
 import fs from "node:fs";
 import path from "node:path";
 import { fmt, fmtSummary, machine, ROOT } from "./lib.mjs";
@@ -8,6 +8,7 @@ import { endToEnd } from "./scenarios/end-to-end.mjs";
 import { librarySize } from "./scenarios/library-size.mjs";
 import { memory } from "./scenarios/memory.mjs";
 import { pagesScaling } from "./scenarios/pages.mjs";
+import { queueStatus } from "./scenarios/queue-status.mjs";
 import { startup } from "./scenarios/startup.mjs";
 import { streams } from "./scenarios/streams.mjs";
 import { submits } from "./scenarios/submits.mjs";
@@ -15,7 +16,9 @@ import { submits } from "./scenarios/submits.mjs";
 const quick = process.env.BENCH_QUICK === "1";
 /** What a loaded site takes to answer a page load or a listing. */
 const REALISTIC_PAGE_COST_MS = 250;
-const only = new Set((process.env.BENCH_ONLY ?? "e2e,library,pages,pages8,memory,submits,streams,startup").split(","));
+const only = new Set(
+  (process.env.BENCH_ONLY ?? "e2e,library,pages,pages8,memory,submits,streams,startup,queue").split(","),
+);
 const sizes = {
   e2eRounds: Number(process.env.BENCH_ROUNDS ?? (quick ? 5 : 15)),
   pageRounds: quick ? 1 : 2,
@@ -27,6 +30,7 @@ const sizes = {
   streams: quick ? 1000 : 3000,
   libraryRounds: quick ? 3 : 8,
   startupRounds: quick ? 3 : 5,
+  queueFinished: quick ? 20_000 : 100_000,
 };
 
 const results = { when: new Date().toISOString(), machine: machine(), sizes };
@@ -221,6 +225,23 @@ if (only.has("startup")) {
   );
 }
 
+if (only.has("queue")) {
+  scenario = "queue";
+  step(`GET /v1/queue with 0 and ${sizes.queueFinished} finished jobs, alternating`);
+  const r = (results.queueStatus = await queueStatus({
+    finished: sizes.queueFinished,
+    rounds: 10,
+    callsPerRound: 200,
+  }));
+  row(
+    `GET /v1/queue with ${sizes.queueFinished.toLocaleString("en")} finished jobs ÷ with none (5 queued in both)`,
+    "≤ 1.2×",
+    `${fmtSummary(r.fullOverEmpty, "×", 2)}; ${fmt(r.fullMs.median, 2)} ms vs ${fmt(r.emptyMs.median, 2)} ms`,
+    r.fullOverEmpty.median <= 1.2,
+    "the status answer counts queued and running jobs on every call and ended ones at most once a minute; a miss means one of its queries reads ended jobs again",
+  );
+}
+
 const { table, met } = save();
 console.log(table);
 process.exitCode = met ? 0 : 1;
@@ -243,6 +264,7 @@ function save() {
     submits: "submits",
     streams: "streams",
     startup: "startup",
+    queue: "queueStatus",
   };
   const order = Object.keys(SCENARIO_RESULT);
   const measured = (name) => rows.some((r) => r.scenario === name);

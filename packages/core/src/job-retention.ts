@@ -34,7 +34,8 @@ export class JobRetention {
     const cutoffMs = this.now() - this.retentionDays * DAY_MS;
     const run = deleteEndedJobs(this.db, cutoffMs).then(
       (deleted) => {
-        if (deleted > 0) this.logger.info({ deleted, retentionDays: this.retentionDays }, "deleted ended jobs past retention");
+        if (deleted > 0)
+          this.logger.info({ deleted, retentionDays: this.retentionDays }, "deleted ended jobs past retention");
         return deleted;
       },
       (error: unknown) => {

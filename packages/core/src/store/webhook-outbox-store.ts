@@ -105,7 +105,13 @@ export class WebhookOutboxStore {
   async later(row: DeliveryRow, owner: string, delayMs: number, error: string): Promise<void> {
     const now = this.now();
     await this.held(row, owner)
-      .set({ next_attempt_at: now + delayMs, lease_owner: null, lease_expires_at: null, last_error: error, updated_at: now })
+      .set({
+        next_attempt_at: now + delayMs,
+        lease_owner: null,
+        lease_expires_at: null,
+        last_error: error,
+        updated_at: now,
+      })
       .execute();
   }
 
