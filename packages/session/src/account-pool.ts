@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { findBrowserExecutable, type ProducerConfig } from "@producer/config";
-import { silentLogger, toProducerError, type AccountReport, type AccountSlots, type Logger } from "@producer/utils";
+import {
+  assertAccountRunsHere,
+  silentLogger,
+  toProducerError,
+  type AccountReport,
+  type AccountSlots,
+  type Logger,
+} from "@producer/utils";
 import type { GeneratedSong, GenerateOptions, GenerationRequest, SubmissionRecord } from "@producer/utils";
 import type { MusicGenerator, SessionCheckOptions, SessionStatus } from "@producer/utils";
 import { AccountPicker } from "./account-picker.js";
@@ -101,6 +108,8 @@ export class AccountPool implements MusicGenerator {
 
   async generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GeneratedSong[]> {
     const pinned = options.resume?.account ?? options.account;
+    // Not NOT_FOUND: the job waits for a daemon that runs its account.
+    assertAccountRunsHere(pinned, [...this.entries.keys()]);
     const tried = new Set<string>();
     for (;;) {
       const holder = randomUUID();

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ensureDataDirs, findBrowserExecutable, type AccountConfig, type ProducerConfig } from "@producer/config";
 import {
+  assertAccountRunsHere,
   DisabledError,
   ProducerError,
   silentLogger,
@@ -126,13 +127,15 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   }
 
   async generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GeneratedSong[]> {
+    // A job bound to another account would find nothing here, or pay twice; every submission names its account.
+    assertAccountRunsHere(options.resume?.account ?? options.account, [this.account.name]);
     const onSubmission = options.onSubmission;
     const watched: GenerateOptions = {
       ...options,
       onSubmission: async (record) => {
         if (record.creditsAfter !== undefined)
           this.lastCredits = { credits: record.creditsAfter, at: new Date().toISOString() };
-        await onSubmission?.(record);
+        await onSubmission?.({ ...record, account: this.account.name });
       },
     };
     try {
