@@ -6,6 +6,9 @@ import { type Database, loadDriver } from "./database.js";
 /** The PostgreSQL channel on which a job that may be claimable now is announced. */
 export const JOBS_CHANNEL = "producer_jobs";
 
+/** How the listening connection is named in `pg_stat_activity` (followed by its schema). */
+export const APPLICATION_NAME = "producer-job-notices";
+
 /** Reconnection waits: the first, and the longest it doubles to. */
 const RECONNECT_FIRST_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
@@ -61,7 +64,7 @@ export class JobNotices {
 
   private async connect(again: boolean): Promise<void> {
     const pg = loadDriver<typeof import("pg")>("pg", "PostgreSQL");
-    const client = new pg.Client({ connectionString: this.options.url, application_name: "producer-job-notices" });
+    const client = new pg.Client({ connectionString: this.options.url, application_name: APPLICATION_NAME });
     this.client = client;
     // Without a listener an error of an idle connection would end the process.
     client.on("error", (error) => this.lost(client, error));
@@ -73,6 +76,8 @@ export class JobNotices {
       );
       this.schema = rows[0]?.schema;
       this.backendPid = rows[0]?.pid;
+      // Named with its schema, so an operator (or a test) tells the listeners of several schemas apart.
+      await client.query("select set_config('application_name', $1, false)", [`${APPLICATION_NAME} ${this.schema}`]);
       await client.query(`listen ${JOBS_CHANNEL}`);
     } catch (error) {
       this.lost(client, error as Error);
