@@ -2,13 +2,15 @@ import { randomUUID } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
 import { TERMINAL_STATUSES } from "../job.js";
 import type { Database, Dialect, WebhookDeliveriesTable } from "./database.js";
+import { databaseNowMs, plusMs } from "./db-clock.js";
 
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
 
 /**
  * The webhook outbox: each end of a job with a webhook URL is a row, claimed with a lease like a job (PostgreSQL
  * `FOR UPDATE SKIP LOCKED`), so a delivery survives a crash and is made by whichever daemon claims it next.
- * Every write by a deliverer is guarded by its lease.
+ * Every write by a deliverer is guarded by its lease, and lease and retry times come from the database's clock
+ * on PostgreSQL (see `databaseNowMs`), so daemons whose clocks disagree still agree on whose lease is live.
  */
 export class WebhookOutboxStore {
   constructor(
@@ -42,7 +44,7 @@ export class WebhookOutboxStore {
       .orderBy("finished_at")
       .limit(limit)
       .execute();
-    const now = this.now();
+    const now = this.clock();
     let made = 0;
     for (const job of jobs) {
       // Two daemons sweeping at once make the row once: the second insert meets the (job, end) constraint.
@@ -67,9 +69,14 @@ export class WebhookOutboxStore {
     return made;
   }
 
+  /** "Now" in this store's statements: the database's clock on PostgreSQL. */
+  private clock() {
+    return databaseNowMs(this.dialect, this.now);
+  }
+
   /** Takes the next due delivery — pending, its time come, not leased or its lease run out — for `leaseMs`. */
   async claim(owner: string, leaseMs: number): Promise<DeliveryRow | undefined> {
-    const now = this.now();
+    const now = this.clock();
     const due = (query: typeof candidate) =>
       query
         .where("status", "=", "pending")
@@ -82,7 +89,7 @@ export class WebhookOutboxStore {
       .updateTable("webhook_deliveries")
       .set((eb) => ({
         lease_owner: owner,
-        lease_expires_at: now + leaseMs,
+        lease_expires_at: plusMs(now, leaseMs),
         attempts: eb("attempts", "+", 1),
         updated_at: now,
       }))
@@ -103,10 +110,10 @@ export class WebhookOutboxStore {
 
   /** Tries again after `delayMs`. */
   async later(row: DeliveryRow, owner: string, delayMs: number, error: string): Promise<void> {
-    const now = this.now();
+    const now = this.clock();
     await this.held(row, owner)
       .set({
-        next_attempt_at: now + delayMs,
+        next_attempt_at: plusMs(now, delayMs),
         lease_owner: null,
         lease_expires_at: null,
         last_error: error,
@@ -117,7 +124,7 @@ export class WebhookOutboxStore {
 
   /** Ends the delivery, delivered or given up, and says so on the job for that end. */
   async end(row: DeliveryRow, owner: string, status: "delivered" | "failed", error?: string): Promise<void> {
-    const now = this.now();
+    const now = this.clock();
     const result = await this.held(row, owner)
       .set({ status, lease_owner: null, lease_expires_at: null, last_error: error ?? null, updated_at: now })
       .executeTakeFirst();
