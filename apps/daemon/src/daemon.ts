@@ -12,6 +12,7 @@ import {
 } from "@producer/utils";
 import { daemonToken } from "./daemon-token.js";
 import { checkSharedStorage } from "./shared-storage.js";
+import { checkFleetConfig, Fleet, isFleet } from "./fleet.js";
 import type { AccountsControl, AppEnv } from "./http/app-deps.js";
 import type { Hono } from "hono";
 import { closeServer, listenOnSocket, listenOnTcp, type HttpServer } from "./listen.js";
@@ -36,19 +37,32 @@ export interface RunningDaemon {
 export async function startDaemon(config: ProducerConfig, logger: Logger): Promise<RunningDaemon> {
   checkSharedStorage(config);
   ensureDataDirs(config);
+  checkFleetConfig(config);
+  const fleetMode = isFleet(config);
   // One account: its session drives the site. Several: one Chromium, a context per account, and a pool that picks.
+  // In a fleet the pool holds even one account: it opens only what this daemon owns.
   const accounts =
-    config.accounts.length > 1
+    config.accounts.length > 1 || fleetMode
       ? new AccountPool({ config, logger: logger.child({ component: "accounts" }) })
       : undefined;
   const session = accounts
     ? (accounts.sessions[0] as BrowserSession)
     : new BrowserSession({ config, logger: logger.child({ component: "session" }) });
-  const generator: MusicGenerator = accounts ?? session;
+  let fleet: Fleet | undefined;
+  // In a fleet the session check is of the accounts this daemon owns; owning none, it stands by.
+  const generator: MusicGenerator =
+    fleetMode && accounts
+      ? {
+          generate: (request, options) => accounts.generate(request, options),
+          checkSession: (options) => (fleet ? fleet.checkSession(options) : accounts.checkSession(options)),
+          close: () => accounts.close(),
+        }
+      : (accounts ?? session);
   const servers: HttpServer[] = [];
   let service: ProducerService | undefined;
   const started = Date.now();
-  const warm = warmUp(accounts ?? session, generator, logger, started);
+  // A fleet daemon opens an account only once it owns it: its warm-up waits for the database.
+  let warm = fleetMode ? Promise.resolve() : warmUp(accounts ?? session, generator, logger, started);
   warm.catch(() => undefined);
   let closed = false;
   try {
@@ -65,7 +79,14 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
       storage,
       logger: logger.child({ component: "service" }),
       startWorker: false,
+      // In a fleet, only the jobs of the accounts this daemon owns (and of none yet).
+      ...(fleetMode ? { claimableAccounts: () => fleet?.ownedAccounts() ?? [] } : {}),
     });
+    if (fleetMode && accounts) {
+      fleet = new Fleet(config, service, accounts, logger.child({ component: "fleet" }));
+      warm = fleet.start();
+      warm.catch(() => undefined);
+    }
     // Every daemon on this database shares each account's concurrency.
     accounts?.useSlots(service.accountSlots, config.queue.leaseMs);
     // Ready does not wait for Chromium or the session check, only the first job needs them: jobs are taken as soon
@@ -108,7 +129,7 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
         pagesOpen: sessions.reduce((sum, one) => sum + one.pool.pagesOpen, 0),
         pageSteps: StepTotals.sum(sessions.map((one) => one.pageSteps)),
       }),
-      accounts: accounts ? poolAccounts(accounts) : singleAccount(session),
+      accounts: accounts ? poolAccounts(accounts, fleet) : singleAccount(session),
     });
     servers.push(await listenOnSocket(app, config.daemon.socketPath));
     if (config.daemon.port !== undefined) {
@@ -131,6 +152,8 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
           logger.info({ graceMs: config.daemon.shutdownGraceMs }, "shutting down: running jobs may finish");
           const stopped = Promise.all(servers.map(closeServer));
           await running.close({ graceMs: config.daemon.shutdownGraceMs });
+          // Its accounts are given up only once their jobs ended here: another daemon may take them at once.
+          await fleet?.close();
           await (accounts ?? session).close();
           // Open keep-alive connections get 2 s to finish; the timer never holds the process up once they have.
           let timer: NodeJS.Timeout | undefined;
@@ -146,15 +169,16 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
     closed = true;
     await Promise.all(servers.map(closeServer));
     await service?.close({ graceMs: 0 });
+    await fleet?.close();
     await (accounts ?? session).close();
     throw error;
   }
 }
 
 /** The accounts of a pool, for the HTTP API. */
-function poolAccounts(pool: AccountPool): AccountsControl {
+function poolAccounts(pool: AccountPool, fleet: Fleet | undefined): AccountsControl {
   return {
-    list: async () => pool.accounts(),
+    list: async () => (fleet ? fleet.withOwners(pool.accounts()) : pool.accounts()),
     pause: (name) => pool.pause(name),
     resume: (name) => pool.resume(name),
     unwall: (name) => pool.unwall(name),

@@ -19,6 +19,11 @@ export interface AccountOwnershipOptions {
   onGained: (account: string, loginState: string | undefined) => Promise<void>;
   /** Called when an account stopped being this daemon's (its lease was taken over): the daemon closes it. */
   onLost: (account: string) => Promise<void>;
+  /**
+   * The login state this daemon holds for an account (imported here), stored in the database when the database
+   * holds none yet: the first owner's login becomes the fleet's.
+   */
+  localLoginState?: (account: string) => string | undefined;
   /** The Supabase session id of a login state's access token, to catch one login owned under two names. */
   sessionIdOf?: (loginState: string) => string | undefined;
 }
@@ -109,6 +114,8 @@ export class AccountOwnership {
         await this.options.onGained(account, loginState);
         this.owned.add(account);
         this.refused.delete(account);
+        const local = loginState ? undefined : this.options.localLoginState?.(account);
+        if (local) await this.saveLoginState(account, local);
         this.logger.info(
           { account, instanceId, fromDatabase: loginState !== undefined },
           "this daemon owns the account",

@@ -23,6 +23,7 @@ import { JobEvents } from "./job-events.js";
 import { JobFeed } from "./job-feed.js";
 import { loadInstanceId } from "./instance-id.js";
 import { waitForJobEnd, watchJobChanges } from "./job-watch.js";
+import { accountUnavailable, type AccountOwnerSnapshot } from "./account-availability.js";
 import { AccountOwnerStore } from "./store/account-owner-store.js";
 import { AccountSlotStore } from "./store/account-slot-store.js";
 import type { ProducerDatabase } from "./store/database.js";
@@ -74,6 +75,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   readonly accountSlots: AccountSlotStore;
   /** Which daemon owns each account of a fleet, and its sealed login state (see `AccountOwnership`). */
   readonly accountOwners: AccountOwnerStore;
+  private ownerSnapshot: AccountOwnerSnapshot | undefined;
 
   /** This daemon's id among those of its database, kept in its data dir (see `loadInstanceId`). */
   readonly instanceId: string;
@@ -154,10 +156,12 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
 
   async generateMusic(input: GenerateMusicInput): Promise<GenerateMusicResult> {
     this.assertOpen();
+    // In a fleet a job may name an account another daemon runs: every account some daemon has taken is known.
+    const fleetAccounts = input.account ? [...((await this.accountOwnersNow())?.owners.keys() ?? [])] : [];
     const parsed = parseGenerateInput(input, {
       format: this.config.site.downloadFormat,
       site: this.config.site,
-      accounts: this.config.accounts.map((account) => account.name),
+      accounts: [...new Set([...this.config.accounts.map((account) => account.name), ...fleetAccounts])],
       webhooks: this.config.webhooks,
     });
     const direct = !parsed.useQueue;
@@ -207,14 +211,16 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
 
   async getJob(id: string): Promise<Job> {
     const row = await this.jobs.get(id);
-    const job = this.withWaiting(toJob(row, row.status === "succeeded" ? await this.tracks.forJob(id) : []));
+    const owners = await this.accountOwnersNow();
+    const job = this.withWaiting(toJob(row, row.status === "succeeded" ? await this.tracks.forJob(id) : []), owners);
     return row.status === "queued" ? { ...job, position: await this.jobs.position(row) } : job;
   }
 
   /** The queued jobs in the order they will run, each with its position (1 runs next). */
   async upNext(options: { limit?: number } = {}): Promise<Job[]> {
     const rows = await this.jobs.upNext(options.limit ?? 20);
-    return rows.map((row, index) => ({ ...this.withWaiting(toJob(row)), position: index + 1 }));
+    const owners = await this.accountOwnersNow();
+    return rows.map((row, index) => ({ ...this.withWaiting(toJob(row), owners), position: index + 1 }));
   }
 
   /**
@@ -226,9 +232,23 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   }
 
   /** A queued job waiting on a paused queue says so, with the pause's code and reason. */
-  private withWaiting(job: Job): Job {
+  private withWaiting(job: Job, owners?: AccountOwnerSnapshot): Job {
+    if (job.status !== "queued") return job;
+    const unowned = job.account ? accountUnavailable(job.account, owners) : undefined;
+    if (unowned) return { ...job, waiting: unowned };
     const paused = this.worker?.paused;
-    return job.status === "queued" && paused ? { ...job, waiting: { ...paused } } : job;
+    return paused ? { ...job, waiting: { ...paused } } : job;
+  }
+
+  /** Each account's owner in a fleet (PostgreSQL), read at most once a second; undefined on SQLite. */
+  private async accountOwnersNow(): Promise<AccountOwnerSnapshot | undefined> {
+    if (this.database.dialect !== "postgres") return undefined;
+    const stale = !this.ownerSnapshot || Date.now() - this.ownerSnapshot.readAt > 1000;
+    if (stale) {
+      const rows = await this.accountOwners.list().catch(() => undefined);
+      if (rows) this.ownerSnapshot = { readAt: Date.now(), owners: new Map(rows.map((row) => [row.account, row])) };
+    }
+    return this.ownerSnapshot;
   }
 
   /** Tells every watcher of a queued job that the queue paused or resumed. */
@@ -268,7 +288,8 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     options: { status?: JobStatus; limit?: number; cursor?: string } = {},
   ): Promise<{ jobs: Job[]; nextCursor: string | null }> {
     const { rows, nextCursor } = await this.jobs.list(options);
-    return { jobs: rows.map((row) => this.withWaiting(toJob(row))), nextCursor };
+    const owners = await this.accountOwnersNow();
+    return { jobs: rows.map((row) => this.withWaiting(toJob(row), owners)), nextCursor };
   }
 
   listTracks(options: TrackQuery = {}): Promise<TrackPage> {

@@ -1,5 +1,5 @@
 import type { ProducerConfig } from "@producer/config";
-import { abortReason, NoAccountError, NotFoundError } from "@producer/utils";
+import { abortReason, AccountUnavailableError, NoAccountError, NotFoundError } from "@producer/utils";
 import type { AccountSlotGate } from "./account-slots.js";
 import type { PoolAccount } from "./pool-account.js";
 
@@ -34,6 +34,7 @@ export class AccountPicker {
     const entry = this.get(name);
     for (;;) {
       if (signal?.aborted) throw abortReason(signal);
+      if (!entry.owned) throw unavailable(entry);
       entry.liftExpired(Date.now());
       if (entry.wall) throw entry.walledError();
       if (await this.slots.take(entry, holder)) return entry;
@@ -52,7 +53,7 @@ export class AccountPicker {
         entry.status?.valid === false && now - Date.parse(entry.status.checkedAt) < checkAgeMs;
       const candidates = [...this.accounts.values()].filter((entry) => {
         entry.liftExpired(now);
-        return !tried.has(entry.name) && !entry.paused && !entry.wall && !failedLately(entry);
+        return entry.owned && !tried.has(entry.name) && !entry.paused && !entry.wall && !failedLately(entry);
       });
       // A balance too old to trust, or a check that failed, is read again first.
       const maxAgeMs = this.config.accountPool.creditsMaxAgeSecs * 1000;
@@ -88,4 +89,12 @@ export class AccountPicker {
       { details: { accounts } },
     );
   }
+}
+
+/** The job must run on an account another daemon owns (or none does now): it waits for that account's owner. */
+function unavailable(entry: PoolAccount): AccountUnavailableError {
+  return new AccountUnavailableError(
+    `The job must run on account ${entry.name}, which this daemon does not own (${entry.notOwnedReason ?? "another daemon owns it"}); it waits for the daemon that does.`,
+    { details: { account: entry.name, ...(entry.notOwnedReason ? { reason: entry.notOwnedReason } : {}) } },
+  );
 }

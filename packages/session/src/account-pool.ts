@@ -91,9 +91,23 @@ export class AccountPool implements MusicGenerator {
     this.slots.share(store, leaseMs);
   }
 
-  /** Launches Chromium and opens every account's context, so the first jobs find them warm. */
+  /** Launches Chromium and opens every owned account's context, so the first jobs find them warm. */
   async start(): Promise<void> {
-    await Promise.all(this.sessions.map((session) => session.start()));
+    await Promise.all([...this.entries.values()].filter((entry) => entry.owned).map((entry) => entry.session.start()));
+  }
+
+  /**
+   * In a fleet, says whether this daemon owns an account. An account it does not own takes no job here, and its
+   * context forgets the login at once, so two daemons never refresh one login (which signs both out). Before the
+   * first call every account counts as owned; a fleet daemon marks them all unowned before it starts.
+   */
+  async setOwned(name: string, owned: boolean, reason?: string): Promise<void> {
+    const entry = this.picker.get(name);
+    entry.owned = owned;
+    entry.notOwnedReason = owned ? undefined : reason;
+    entry.status = undefined;
+    if (owned) this.slots.wake();
+    else await entry.session.forgetLogin();
   }
 
   /** Watches every account's login state file for a new state written by another process. */
@@ -162,7 +176,7 @@ export class AccountPool implements MusicGenerator {
     await Promise.all(
       [...this.entries.values()].map(async (entry) => {
         entry.liftExpired(now);
-        if (entry.paused || entry.wall) return;
+        if (!entry.owned || entry.paused || entry.wall) return;
         const status = await entry.session.checkSession(options).catch((error: unknown) => {
           const failure = toProducerError(error);
           return { valid: false, code: failure.code, reason: failure.message, checkedAt } satisfies SessionStatus;

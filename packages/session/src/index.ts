@@ -44,6 +44,7 @@ export {
   authCookieOf,
   normalizeLoginState,
   readLoginState,
+  sessionIdOf,
   writeLoginState,
 } from "./login-state.js";
 export type { AuthCookieFacts, LoginState, StateCookie } from "./login-state.js";

@@ -117,14 +117,16 @@ export interface AuthCookieFacts {
  * Reads a Supabase session cookie's value: chunks `.0`, `.1`, … joined, `base64-` then base64url JSON (a plain
  * JSON value is read too). Undefined when it is not one.
  */
-export function decodeSessionValue(value: string): { expires_at?: number; refresh_token?: string } | undefined {
+export function decodeSessionValue(
+  value: string,
+): { expires_at?: number; refresh_token?: string; access_token?: string } | undefined {
   try {
     const text = value.startsWith("base64-")
       ? Buffer.from(value.slice(7), "base64url").toString("utf8")
       : decodeURIComponent(value);
     const parsed = JSON.parse(text) as unknown;
     return typeof parsed === "object" && parsed !== null
-      ? (parsed as { expires_at?: number; refresh_token?: string })
+      ? (parsed as { expires_at?: number; refresh_token?: string; access_token?: string })
       : undefined;
   } catch {
     return undefined;
@@ -172,6 +174,24 @@ export function refreshTokenOf(state: LoginState): string | undefined {
     undefined,
   );
   return latest?.session?.refresh_token || undefined;
+}
+
+/**
+ * The Supabase session id of the state's login: the `session_id` claim of its access token (a JWT). One login
+ * copied into two places has one session id, however often its tokens rotate. Undefined when there is none.
+ */
+export function sessionIdOf(state: LoginState): string | undefined {
+  for (const { session } of authCookieGroups(state)) {
+    const payload = session?.access_token?.split(".")[1];
+    if (!payload) continue;
+    try {
+      const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { session_id?: unknown };
+      if (typeof claims.session_id === "string" && claims.session_id) return claims.session_id;
+    } catch {
+      // Not a JWT: no session id to tell.
+    }
+  }
+  return undefined;
 }
 
 /** The state's auth cookies by domain and name, their chunks joined in order and decoded. */

@@ -40,6 +40,13 @@ export class PoolAccount {
   generations = 0;
   readonly failures: Record<string, number> = {};
   creditsSpent = 0;
+  /**
+   * In a fleet (PostgreSQL), whether this daemon owns the account now: only the owner opens it, refreshes its
+   * login and runs its jobs. Always true alone.
+   */
+  owned = true;
+  /** Why this daemon does not own it, when it does not (another daemon does, or its login was refused). */
+  notOwnedReason: string | undefined;
 
   constructor(
     readonly account: AccountConfig,
@@ -60,7 +67,7 @@ export class PoolAccount {
 
   /** Signed in (or not known otherwise), not walled, not paused, and with a balance of at least one generation. */
   usable(): boolean {
-    if (this.paused || this.wall || this.status?.valid === false) return false;
+    if (!this.owned || this.paused || this.wall || this.status?.valid === false) return false;
     const price = this.account.site.creditsPerSong * this.account.site.songsPerGeneration;
     return this.credits === undefined || this.credits >= price;
   }
@@ -131,15 +138,17 @@ export class PoolAccount {
 
   /** Why the account cannot take a job now, in a few words, for `NO_ACCOUNT`. */
   whyNot(failedThisJob: boolean): string {
-    return this.paused
-      ? "paused"
-      : this.wall
-        ? `walled (${this.wall.code}) until ${this.wall.until}`
-        : this.status?.valid === false
-          ? `not signed in (${this.status.code ?? "unknown"})`
-          : failedThisJob
-            ? "failed this job"
-            : `out of credits (${this.credits ?? 0})`;
+    return !this.owned
+      ? `not owned by this daemon (${this.notOwnedReason ?? "another daemon owns it"})`
+      : this.paused
+        ? "paused"
+        : this.wall
+          ? `walled (${this.wall.code}) until ${this.wall.until}`
+          : this.status?.valid === false
+            ? `not signed in (${this.status.code ?? "unknown"})`
+            : failedThisJob
+              ? "failed this job"
+              : `out of credits (${this.credits ?? 0})`;
   }
 
   /** Session, balance, wall, jobs running, and what it has done; a wall whose time is up is lifted first. */
@@ -162,6 +171,7 @@ export class PoolAccount {
       failures: { ...this.failures },
       creditsSpent: this.creditsSpent,
       lastUsedAt: this.lastUsed > 0 ? new Date(this.lastUsed).toISOString() : null,
+      ...(this.owned ? {} : { notOwnedReason: this.notOwnedReason ?? "another daemon owns it" }),
     };
   }
 

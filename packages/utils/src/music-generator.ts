@@ -180,6 +180,8 @@ export interface AccountReport {
   lastUsedAt: string | null;
   /** With PostgreSQL, the daemon that owns the account now (null when none does); absent on SQLite. */
   owner?: AccountOwner | null;
+  /** Why this daemon does not own the account it is configured for (another owns it, or its login was refused). */
+  notOwnedReason?: string;
 }
 
 /**
