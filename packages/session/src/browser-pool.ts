@@ -89,7 +89,7 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
         ...(options.workDir ? { workDir: options.workDir } : {}),
         logger: this.logger,
       });
-    this.login = new PoolLogin(options.stateFile);
+    this.login = new PoolLogin(options.stateFile, this.logger);
     this.keeper = new LoginKeeper({
       login: this.login,
       isAuthRefresh: options.isAuthRefresh ?? (() => false),
@@ -237,7 +237,7 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
   }
 
   /** Called after every save of the login state file by this pool: a rotation, a job's end, an import, a close. */
-  onLoginSaved(listener: (state: LoginState) => void): () => void {
+  onLoginSaved(listener: (state: LoginState) => void | Promise<void>): () => void {
     return this.login.onSaved(listener);
   }
 

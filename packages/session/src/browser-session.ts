@@ -19,7 +19,7 @@ import {
 import { BrowserPool } from "./browser-pool.js";
 import type { ChromiumHost } from "./chromium-host.js";
 import { matchesApiPath } from "./api-paths.js";
-import { revocationOf, revokedStatus, sessionRevokedError } from "./login-revocation.js";
+import { knownRevocation, revokedStatus, sessionRevokedError } from "./login-revocation.js";
 import { authCookieOf, normalizeLoginState, readLoginState, type LoginState } from "./login-state.js";
 import { watchLoginFile } from "./login-file-watch.js";
 import { loginEndOf, offlineStatus } from "./login-status.js";
@@ -138,6 +138,9 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
         await onSubmission?.({ ...record, account: this.account.name });
       },
     };
+    // The site revoked this login: nothing can work until another is taken in (with credentials, a sign-in is).
+    const revocation = this.signIn ? undefined : await knownRevocation(this.account.stateFile, this.currentState);
+    if (revocation) throw sessionRevokedError(revocation);
     try {
       return await this.driver.generate(request, watched);
     } catch (error) {
@@ -177,13 +180,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
    * own refresh, also while idle), a job's end, an import, a close — with the state saved.
    */
   onLoginStateSaved(listener: (state: LoginState) => void | Promise<void>): () => void {
-    return this.pool.onLoginSaved((state) => {
-      void Promise.resolve()
-        .then(() => listener(state))
-        .catch((error: unknown) =>
-          this.logger.warn({ error: (error as Error).message }, "a login-saved listener failed"),
-        );
-    });
+    return this.pool.onLoginSaved(listener);
   }
 
   /**
@@ -325,10 +322,12 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
 
   /** A login wall on a login the site refused as already used is its revocation, and says so. */
   private async revokedInstead(failure: ProducerError): Promise<ProducerError> {
-    if (failure.code !== "SESSION_EXPIRED") return failure;
-    const revocation = revocationOf(this.account.stateFile, await this.pool.currentState().catch(() => undefined));
+    const revocation =
+      failure.code === "SESSION_EXPIRED" ? await knownRevocation(this.account.stateFile, this.currentState) : undefined;
     return revocation ? sessionRevokedError(revocation, failure) : failure;
   }
+
+  private readonly currentState = () => this.pool.currentState();
 
   private statusFrom(error: ProducerError): SessionStatus {
     return { valid: false, code: error.code, reason: error.message, checkedAt: new Date().toISOString() };

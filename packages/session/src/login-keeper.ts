@@ -1,4 +1,4 @@
-import type { BrowserContext, Response } from "playwright";
+import type { BrowserContext, Route } from "playwright";
 import type { Logger } from "@producer/utils";
 import { requestBody } from "./api-paths.js";
 import { recordRevocation, type LoginRevocation } from "./login-revocation.js";
@@ -35,14 +35,16 @@ export class LoginKeeper {
 
   constructor(private readonly options: LoginKeeperOptions) {}
 
-  /** Watches a context's traffic for the page's own refreshes. */
-  watch(context: BrowserContext): void {
-    context.on("response", (response) => {
-      if (response.request().method() !== "POST" || !this.options.isAuthRefresh(response.url())) return;
-      void this.onRefreshAnswer(context, response).catch((error: unknown) =>
-        this.options.logger.warn({ error: (error as Error).message }, "could not save the refreshed login"),
-      );
-    });
+  /**
+   * Watches a context's refreshes. They are relayed rather than only listened to: the page leaves for the sign-in
+   * page the moment a refresh is refused, and the answer's body (which says why) is gone from the browser by the
+   * time a listener asks for it.
+   */
+  async watch(context: BrowserContext): Promise<void> {
+    await context.route(
+      (url) => this.options.isAuthRefresh(url.href),
+      (route) => this.relay(context, route),
+    );
   }
 
   start(): void {
@@ -85,25 +87,58 @@ export class LoginKeeper {
     return run;
   }
 
-  private async onRefreshAnswer(context: BrowserContext, response: Response): Promise<void> {
-    const body = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-    if (response.ok()) {
+  /** Sends the page's request on, hands the answer back unchanged, and then looks at what it said. */
+  private async relay(context: BrowserContext, route: Route): Promise<void> {
+    const request = route.request();
+    if (request.method() !== "POST") return route.continue().catch(() => undefined);
+    let status: number;
+    let text: string;
+    try {
+      const response = await route.fetch();
+      status = response.status();
+      text = await response.text();
+      await route.fulfill({ response, body: text });
+    } catch (error) {
+      // The context is closing, or the network failed: the page sees a failed request, as without the relay.
+      await route.abort("failed").catch(() => undefined);
+      this.options.logger.debug({ error: (error as Error).message }, "a login refresh did not get through");
+      return;
+    }
+    const refused = requestBody(request).refresh_token;
+    await this.onRefreshAnswer(context, status, text, typeof refused === "string" ? refused : undefined).catch(
+      (error: unknown) =>
+        this.options.logger.warn({ error: (error as Error).message }, "could not save the refreshed login"),
+    );
+  }
+
+  private async onRefreshAnswer(
+    context: BrowserContext,
+    status: number,
+    text: string,
+    refused: string | undefined,
+  ): Promise<void> {
+    let body: Record<string, unknown> | undefined;
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      body = undefined;
+    }
+    if (status >= 200 && status < 300) {
       // The page writes the new session into its cookie once it has read the answer: wait for it there.
       const fresh = typeof body?.refresh_token === "string" ? body.refresh_token : undefined;
       for (let waitedMs = 0; ; waitedMs += COOKIE_POLL_MS) {
         const held = await this.saveIfRotated(context);
-        if (fresh === undefined || held === fresh || waitedMs >= COOKIE_WRITE_WAIT_MS) return;
+        if (held === fresh || waitedMs >= COOKIE_WRITE_WAIT_MS) return;
         await new Promise((resolve) => setTimeout(resolve, COOKIE_POLL_MS));
       }
     }
     const answer = typeof body?.error_description === "string" ? body.error_description : "";
     // Supabase's reuse detection: the token was used elsewhere after it rotated, and the session is revoked.
     if (body?.error !== "invalid_grant" || !/already used/i.test(answer)) return;
-    const refused = requestBody(response.request()).refresh_token;
-    if (typeof refused !== "string") return;
+    if (refused === undefined) return;
     const revocation = recordRevocation(this.options.login.stateFile, refused, answer);
     this.options.logger.warn(
-      { answer, status: response.status() },
+      { answer, status },
       "the site refused the login's refresh token as already used: the login was refreshed elsewhere after it was copied, and the session is revoked",
     );
     this.options.onRevoked(revocation);

@@ -54,6 +54,15 @@ export function revocationOf(stateFile: string, state: LoginState | undefined): 
   return revocation;
 }
 
+/** The revocation that holds for the login now, reading the login's state only when one was recorded. */
+export async function knownRevocation(
+  stateFile: string,
+  state: () => Promise<LoginState | undefined>,
+): Promise<LoginRevocation | undefined> {
+  if (!fs.existsSync(revocationFileOf(stateFile))) return undefined;
+  return revocationOf(stateFile, await state().catch(() => undefined));
+}
+
 const explanation = (revocation: LoginRevocation) =>
   `This login was refreshed elsewhere after it was copied (another daemon or the browser it came from), so the site revoked it: its refresh was refused at ${revocation.at} ("${revocation.answer}"). Copy the login again from a private window, close that window without signing out, and run \`producer session import\`.`;
 

@@ -16,7 +16,7 @@ export interface PoolContextsOptions {
   trace: boolean;
   logger: Logger;
   /** Told of every context made, before any page opens in it. */
-  onContext?(context: BrowserContext): void;
+  onContext?(context: BrowserContext): Promise<void>;
   /** Told of every launch that opened the context. */
   onLaunched(launch: { launch: number; pid: number | undefined; ms: number }): void;
 }
@@ -232,7 +232,7 @@ export class PoolContexts {
     });
     // Only the headers Chromium reports at once: reading the full set would cost a round trip per request.
     context.on("request", (request) => this.options.login.noteBearer(request.headers().authorization));
-    this.options.onContext?.(context);
+    await this.options.onContext?.(context);
     if (this.options.trace) {
       await context.tracing.start({ screenshots: true, snapshots: true });
       await context.tracing.startChunk();

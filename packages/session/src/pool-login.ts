@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import type { BrowserContext } from "playwright";
+import type { Logger } from "@producer/utils";
 import { secretsOfLoginStates } from "./login-secrets.js";
 import { readLoginState, refreshTokenOf, writeLoginState, type LoginState } from "./login-state.js";
 
@@ -18,11 +19,14 @@ export class PoolLogin {
   lastSavedMtimeMs = 0;
   /** The refresh token in the state file as this pool last read or wrote it: a different live one is unsaved. */
   savedRefreshToken: string | undefined;
-  private readonly savedListeners = new Set<(state: LoginState) => void>();
+  private readonly savedListeners = new Set<(state: LoginState) => void | Promise<void>>();
   /** The latest Bearer tokens the pages sent, oldest first. */
   private readonly bearers = new Set<string>();
 
-  constructor(readonly stateFile: string) {}
+  constructor(
+    readonly stateFile: string,
+    private readonly logger: Logger,
+  ) {}
 
   /** The state file to open a context with, when there is one. */
   existingFile(): string | undefined {
@@ -45,17 +49,18 @@ export class PoolLogin {
     writeLoginState(this.stateFile, state);
     this.lastSavedMtimeMs = fs.statSync(this.stateFile).mtimeMs;
     this.savedRefreshToken = refreshTokenOf(state);
+    // A listener's failure is its own: the file is saved.
     for (const listener of this.savedListeners) {
-      try {
-        listener(state);
-      } catch {
-        // A listener's failure is its own: the file is saved.
-      }
+      void Promise.resolve()
+        .then(() => listener(state))
+        .catch((error: unknown) =>
+          this.logger.warn({ error: (error as Error).message }, "a login-saved listener failed"),
+        );
     }
   }
 
   /** Called after every save of the state file by this pool. */
-  onSaved(listener: (state: LoginState) => void): () => void {
+  onSaved(listener: (state: LoginState) => void | Promise<void>): () => void {
     this.savedListeners.add(listener);
     return () => this.savedListeners.delete(listener);
   }
