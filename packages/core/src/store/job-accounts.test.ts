@@ -57,9 +57,9 @@ describe("jobs bound to their account", () => {
     expect(await jobs.requeue(row.id, "x-again", { delayMs: 0, refundAttempt: true })).toBe(true);
     expect(await jobs.claim("y-worker", 5000, { accounts: ["y"] })).toBeUndefined();
     expect((await jobs.claim("x-third", 5000, { accounts: ["x"] }))?.id).toBe(row.id);
-    expect(
-      await jobs.finish(row.id, "x-third", "failed", { code: "TIMEOUT", message: "slow", retryable: true }),
-    ).toBe(true);
+    expect(await jobs.finish(row.id, "x-third", "failed", { code: "TIMEOUT", message: "slow", retryable: true })).toBe(
+      true,
+    );
     expect(await jobs.reopen(row.id, { clearSubmission: false })).toBe(true);
     expect(await jobs.claim("y-worker", 5000, { accounts: ["y"] })).toBeUndefined();
     const resumed = await jobs.claim("x-fourth", 5000, { accounts: ["x"] });
