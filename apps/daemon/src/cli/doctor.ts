@@ -6,7 +6,7 @@ import type { Command } from "./command.js";
 import { daemonClient } from "./daemon-client.js";
 import { configModule } from "./lazy-config.js";
 import { print } from "./output.js";
-import { sharedStorageProblem } from "../shared-storage.js";
+import { sharedStorageCheck } from "../shared-storage.js";
 
 interface CheckResult {
   ok: boolean;
@@ -74,16 +74,7 @@ async function doctor(): Promise<number> {
     },
     "check database.url (PRODUCER_DATABASE_URL) and that the server is reachable",
   );
-  await check(
-    "storage shared by every daemon on the database",
-    async () => {
-      const problem = sharedStorageProblem(config);
-      if (problem) throw new Error(problem);
-      if (config.database.dialect !== "postgres") return "one daemon (SQLite)";
-      return config.storage.driver === "local" ? "local, marked shared (storage.localShared)" : config.storage.driver;
-    },
-    "use S3 (storage.s3.bucket), or set storage.localShared when every daemon reads and writes this folder",
-  );
+  await check(...sharedStorageCheck(config));
   await check(
     "storage reachable (put and delete a probe)",
     async () => {
