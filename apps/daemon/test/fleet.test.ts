@@ -1,4 +1,5 @@
-import type { ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import fs from "node:fs";
 import path from "node:path";
 import { ProducerClient, type Job } from "@producer/core";
@@ -7,7 +8,7 @@ import { createPostgresSchema, postgresUrl, type PostgresSchema } from "@produce
 import type { AccountReport } from "@producer/utils";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { processEnvironment, startDaemonProcess } from "./process-harness.js";
+import { bin, processEnvironment, startDaemonProcess } from "./process-harness.js";
 import { createSiteStack, type SiteStack } from "./stack.js";
 import { stopProcess } from "./stop-process.js";
 
@@ -21,17 +22,23 @@ const OWNER_LEASE_MS = 3000;
 let stack: SiteStack;
 let schema: PostgresSchema<pg.Client>;
 let daemonLogs: string[][] = [];
+const run = promisify(execFile);
 
 interface FleetDaemon {
   name: string;
+  env: NodeJS.ProcessEnv;
   child: ChildProcess;
   client: ProducerClient;
   dataDir: string;
 }
 
 /** A daemon of its own data dir on the shared database; `login` is written as its account's login state first. */
-async function startFleetDaemon(name: string, login?: unknown, extra: NodeJS.ProcessEnv = {}): Promise<FleetDaemon> {
-  const dataDir = stack.teardown.tempDir(`producer-fleet-${name}-`);
+async function startFleetDaemon(
+  name: string,
+  login?: unknown,
+  extra: NodeJS.ProcessEnv = {},
+  dataDir = stack.teardown.tempDir(`producer-fleet-${name}-`),
+): Promise<FleetDaemon> {
   if (login) writeLoginState(path.join(dataDir, "state.json"), login as never);
   else stack.signIn(stack.configWith({ paths: { dataDir } }));
   const env = processEnvironment(
@@ -48,6 +55,7 @@ async function startFleetDaemon(name: string, login?: unknown, extra: NodeJS.Pro
   stack.teardown.add(() => stopProcess(launched.child));
   return {
     name,
+    env,
     child: launched.child,
     client: new ProducerClient({ socketPath: path.join(dataDir, "producer.sock") }),
     dataDir,
@@ -193,4 +201,68 @@ describe.skipIf(!postgresUrl)("a fleet on one PostgreSQL", () => {
       `fleet: one login on two daemons, tokens living 15 s: ${jobs.length}/${ids.length} jobs succeeded over ${Math.round((Date.now() - started) / 1000)} s, ${stack.site.stats.flow.refreshes.granted - grantedBefore} refreshes granted, ${stack.site.stats.flow.refreshes.refused} refused, 0 sessions revoked; the second daemon never opened the account`,
     );
   }, 240_000);
+
+  it("the same login under two names is refused, and its import is warned about", async () => {
+    const login = stack.site.issueSession();
+    const first = await startFleetDaemon("one", login);
+    await until("the first daemon to own the account", async () => (await account(first)).owner?.self);
+    const dir = stack.teardown.tempDir("producer-fleet-two-");
+    writeLoginState(path.join(dir, "accounts", "spare.json"), login as never);
+    const second = await startFleetDaemon("two", undefined, { PRODUCER_ACCOUNTS: '[{"name":"spare"}]' }, dir);
+    const refused = await until("the second daemon to refuse it", async () => {
+      const report = await account(second);
+      return report.notOwnedReason?.includes("same login") ? report : undefined;
+    });
+    expect(refused.name).toBe("spare");
+    expect(refused.notOwnedReason).toMatch(/same login as account default, owned by /);
+    // The import of that login on this daemon says so, before anyone is signed out.
+    const file = path.join(dir, "copied-login.json");
+    fs.writeFileSync(file, JSON.stringify(login), { mode: 0o600 });
+    const { stdout } = await run(process.execPath, [bin, "session", "import", file, "--account", "spare"], {
+      env: second.env,
+    });
+    expect(stdout).toMatch(/This login is already in use: account default holds it, owned by /);
+    // Nothing ran on it; nothing was revoked.
+    expect(stack.site.stats.flow.revokedSessions).toBe(0);
+    console.log(
+      `fleet: one login under two names: refused (${refused.notOwnedReason?.slice(0, 60)}…), the import warned`,
+    );
+  }, 120_000);
+
+  it("a job bound to an account whose daemon died waits with its reason on the other daemon, and runs once that account's daemon is back", async () => {
+    const accounts = (name: string) => ({ PRODUCER_ACCOUNTS: JSON.stringify([{ name }]) });
+    const xDir = stack.teardown.tempDir("producer-fleet-x-");
+    writeLoginState(path.join(xDir, "accounts", "x.json"), stack.site.issueSession("x@example.test") as never);
+    const yDir = stack.teardown.tempDir("producer-fleet-y-");
+    writeLoginState(path.join(yDir, "accounts", "y.json"), stack.site.issueSession("y@example.test") as never);
+    let x = await startFleetDaemon("x", undefined, accounts("x"), xDir);
+    const y = await startFleetDaemon("y", undefined, accounts("y"), yDir);
+    await until("x to own its account", async () => (await account(x)).owner?.self);
+    x.child.kill("SIGKILL");
+    await new Promise((resolve) => x.child.once("exit", resolve));
+    const before = stack.site.stats.generations;
+    // Sent to y's daemon, bound to x: y never runs it on y.
+    const { jobId } = await y.client.generateMusic({ prompt: "only on x", account: "x" });
+    const waiting = await until(
+      "the job to say it waits for x",
+      async () => {
+        const job = await y.client.getJob(jobId);
+        return job.waiting?.code === "ACCOUNT_UNAVAILABLE" ? job : undefined;
+      },
+      OWNER_LEASE_MS + 10_000,
+    );
+    expect(waiting.status).toBe("queued");
+    expect(waiting.waiting?.reason).toMatch(/No running daemon owns account x/);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect((await y.client.getJob(jobId)).status).toBe("queued");
+    expect(stack.site.stats.generations).toBe(before);
+    x = await startFleetDaemon("x", undefined, accounts("x"), xDir);
+    const job = await y.client.waitForJob(jobId, { timeoutMs: 60_000 });
+    expectStored([job]);
+    expect(job.account).toBe("x");
+    expect(stack.site.stats.generations - before).toBe(1);
+    console.log(
+      `fleet: a job bound to x waited on y's daemon (${waiting.waiting?.code}) and ran once x was back: 1 submission`,
+    );
+  }, 120_000);
 });

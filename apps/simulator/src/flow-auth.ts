@@ -174,10 +174,29 @@ export class FlowAuth {
       .map(([token]) => token);
   }
 
+  /**
+   * A Supabase access token is a JWT: its claims name the user and the session (`session_id`, the same for every
+   * token of one sign-in, however often it rotates). Signed with a key of this simulator's own.
+   */
+  private accessJwt(email: string, family: string, expiresAt: number): string {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const claims = {
+      aud: "authenticated",
+      exp: expiresAt,
+      iat: nowSecs(),
+      sub: this.userOf(email).id,
+      email,
+      role: "authenticated",
+      session_id: family,
+      is_anonymous: false,
+    };
+    return `${part({ alg: "HS256", typ: "JWT" })}.${part(claims)}.${randomBytes(32).toString("base64url")}`;
+  }
+
   private newPair(email: string, accessTtlSecs: number, family: string): FlowSessionJson {
-    const accessToken = randomBytes(32).toString("base64url");
-    const refreshToken = randomBytes(9).toString("base64url");
     const expiresAt = nowSecs() + accessTtlSecs;
+    const accessToken = this.accessJwt(email, family, expiresAt);
+    const refreshToken = randomBytes(9).toString("base64url");
     this.accessTokens.set(accessToken, { email, expiresAtSecs: expiresAt, family });
     this.refreshTokens.set(refreshToken, {
       email,

@@ -16,7 +16,7 @@ interface Daemon {
   lost: string[];
 }
 
-function daemon(store: AccountOwnerStore, instanceId: string, accounts: string[]): Daemon {
+function daemon(store: AccountOwnerStore, instanceId: string, accounts: string[], local?: string): Daemon {
   const gained: Daemon["gained"] = [];
   const lost: string[] = [];
   const ownership = new AccountOwnership({
@@ -33,6 +33,7 @@ function daemon(store: AccountOwnerStore, instanceId: string, accounts: string[]
       lost.push(account);
     },
     sessionIdOf: (loginState) => (JSON.parse(loginState) as { session?: string }).session,
+    localLoginState: () => local,
   });
   return { ownership, gained, lost };
 }
@@ -112,6 +113,24 @@ function ownershipSuite(open: () => Promise<{ stores: () => AccountOwnerStore; r
     expect(second.ownership.ownedAccounts()).toEqual([]);
     expect(second.gained).toEqual([]);
     expect(second.ownership.refusal("spare")).toMatch(/same login as account main, owned by instance-a/);
+  });
+
+  it("stores the first owner's own login, and refuses a login imported here that another account owns", async () => {
+    const first = daemon(stores(), "instance-a", ["main"], '{"session":"one-login","refresh_token":"r1"}');
+    running.push(first.ownership);
+    await first.ownership.runOnce();
+    expect(first.ownership.ownedAccounts()).toEqual(["main"]);
+    // The same login, imported on another daemon under another name.
+    const second = daemon(stores(), "instance-b", ["spare"], '{"session":"one-login","refresh_token":"r1"}');
+    running.push(second.ownership);
+    await second.ownership.runOnce();
+    expect(second.ownership.ownedAccounts()).toEqual([]);
+    expect(second.ownership.refusal("spare")).toMatch(/same login as account main/);
+    // Its own login is taken.
+    const third = daemon(stores(), "instance-c", ["spare"], '{"session":"another-login"}');
+    running.push(third.ownership);
+    await third.ownership.runOnce();
+    expect(third.ownership.ownedAccounts()).toEqual(["spare"]);
   });
 
   it("refuses a stored login sealed with another key", async () => {

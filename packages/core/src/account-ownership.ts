@@ -109,12 +109,14 @@ export class AccountOwnership {
     let refusal: string | undefined;
     try {
       const loginState = row.loginState ? openSealedText(row.loginState, stateKey, label(account)) : undefined;
-      refusal = loginState ? await this.sessionConflict(account, loginState) : undefined;
+      // The first owner brings the login imported on its machine; it becomes the fleet's once checked.
+      const local = loginState ? undefined : this.options.localLoginState?.(account);
+      const candidate = loginState ?? local;
+      refusal = candidate ? await this.sessionConflict(account, candidate) : undefined;
       if (!refusal) {
         await this.options.onGained(account, loginState);
         this.owned.add(account);
         this.refused.delete(account);
-        const local = loginState ? undefined : this.options.localLoginState?.(account);
         if (local) await this.saveLoginState(account, local);
         this.logger.info(
           { account, instanceId, fromDatabase: loginState !== undefined },

@@ -47,6 +47,7 @@ export { migrateToLatest } from "./store/migrations.js";
 export { AccountSlotStore } from "./store/account-slot-store.js";
 export { AccountOwnerStore, type AccountOwnerRow } from "./store/account-owner-store.js";
 export { AccountOwnership, requireStateKey, type AccountOwnershipOptions } from "./account-ownership.js";
+export { loadInstanceId } from "./instance-id.js";
 export { databaseNowMs, plusMs, postgresNowMs } from "./store/db-clock.js";
 export { JobStore } from "./store/job-store.js";
 export type { DownloadedSong, JobRow } from "./store/job-row.js";

@@ -4,7 +4,15 @@ import { AUTH_COOKIE } from "@producer/simulator";
 import { createTeardown } from "@producer/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkLoginState, importLoginState, initLoginState } from "../src/index.js";
-import { authCookieOf, normalizeLoginState, readLoginState, writeLoginState } from "../src/login-state.js";
+import {
+  authCookieOf,
+  type LoginState,
+  normalizeLoginState,
+  readLoginState,
+  refreshTokenOf,
+  sessionIdOf,
+  writeLoginState,
+} from "../src/login-state.js";
 import { createStack, type SessionStack } from "./stack.js";
 
 let harness: SessionStack | undefined;
@@ -178,6 +186,38 @@ describe("login state files", () => {
     expect(readLoginState(file)).toEqual(state);
     expect(fs.readdirSync(path.dirname(file))).toEqual(["state.json"]);
     expect(readLoginState(path.join(dir, "absent.json"))).toBeUndefined();
+  });
+
+  it("tells one login by its session id: the same after a refresh, another after another sign-in", async () => {
+    harness = await createStack({ signedIn: false });
+    const first = harness.site.issueSession() as LoginState;
+    const second = harness.site.issueSession() as LoginState;
+    const asCookie = (session: unknown): LoginState => ({
+      cookies: [
+        {
+          name: "sb-sb-auth-token",
+          value: `base64-${Buffer.from(JSON.stringify(session)).toString("base64url")}`,
+          domain: "127.0.0.1",
+          path: "/",
+          expires: -1,
+          httpOnly: false,
+          secure: false,
+          sameSite: "Lax",
+        },
+      ],
+      origins: [],
+    });
+    const refreshToken = refreshTokenOf(first) as string;
+    const refreshed = await fetch(new URL("/auth/v1/token?grant_type=refresh_token", harness.site.url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ refresh_token: refreshToken }),
+    }).then((response) => response.json() as Promise<{ refresh_token: string }>);
+    expect(refreshed.refresh_token).not.toBe(refreshToken);
+    expect(sessionIdOf(first)).toMatch(/\S{8,}/);
+    expect(sessionIdOf(asCookie(refreshed))).toBe(sessionIdOf(first));
+    expect(sessionIdOf(second)).not.toBe(sessionIdOf(first));
+    expect(sessionIdOf(normalizeLoginState([{ name: "sb-x-auth-token", value: "v", domain: "x" }]))).toBeUndefined();
   });
 
   it("normalizes cookie exports: session cookies, sameSite words, missing paths", () => {

@@ -69,6 +69,11 @@ www.producer.ai cookies; a running daemon picks it up at once.`,
       print(
         `saved ${summary.cookies} cookies to ${summary.stateFile} (mode 0600)${summary.authCookie ? `; auth cookie ${summary.authCookie}${loginEnd(summary)}` : "; no auth cookie found"}`,
       );
+      const { readLoginState } = await import("@producer/session");
+      const { fleetImportWarnings } = await import("./fleet-import-check.js");
+      const state = readLoginState(summary.stateFile);
+      const target = account?.name ?? (config.accounts[0]?.name as string);
+      for (const warning of state ? await fleetImportWarnings(config, target, state) : []) print(`! ${warning}`);
       return 0;
     }
     if (action === "check") {
