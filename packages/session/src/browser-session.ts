@@ -213,6 +213,15 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     });
   }
 
+  /**
+   * Drops the login from the live browser, without signing out on the site: this daemon no longer owns the account
+   * (another daemon of the fleet does), and a page that kept the login would refresh it beside the new owner.
+   */
+  async forgetLogin(): Promise<void> {
+    this.cachedStatus = undefined;
+    await this.pool.replaceState({ cookies: [], origins: [] });
+  }
+
   private async useLoginState(state: LoginState): Promise<void> {
     await this.pool.replaceState(state);
     // Saved after the live cookies are replaced, so a save of the old cookies cannot land after it.
