@@ -327,8 +327,4 @@ export class JobStore extends JobQueries {
       .execute();
     return this.get(id);
   }
-
-  async setWebhookStatus(id: string, status: "delivered" | "failed"): Promise<void> {
-    await this.db.updateTable("jobs").set({ webhook_status: status }).where("id", "=", id).execute();
-  }
 }

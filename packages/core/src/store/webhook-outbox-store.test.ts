@@ -78,6 +78,19 @@ for (const { dialect, skip } of DIALECTS) {
       expect(await outbox.claim("d", 5_000)).toBeUndefined();
     });
 
+    it("hands each due delivery to one of several claimers at once", async () => {
+      const { jobs, outbox } = await stores();
+      for (let index = 0; index < 6; index += 1) await endedJob(jobs, `http://127.0.0.1:1/hook/${index}`, "succeeded");
+      await outbox.sweep();
+      const others = [1, 2].map(() => new WebhookOutboxStore(handle!.db, handle!.dialect, now));
+      const claimed = await Promise.all(
+        [outbox, ...others].flatMap((store, index) => [0, 1, 2, 3].map(() => store.claim(`claimer-${index}`, 10_000))),
+      );
+      const ids = claimed.filter((row) => row !== undefined).map((row) => row.id);
+      expect(ids).toHaveLength(6);
+      expect(new Set(ids).size).toBe(6);
+    });
+
     it("tells a job retried after it ended again, with a new delivery id", async () => {
       const { jobs, outbox } = await stores();
       const id = await endedJob(jobs, "http://127.0.0.1:1/hook", "failed");
