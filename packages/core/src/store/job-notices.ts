@@ -12,6 +12,7 @@ export const APPLICATION_NAME = "producer-job-notices";
 /** Reconnection waits: the first, and the longest it doubles to. */
 const RECONNECT_FIRST_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Tells every daemon on this PostgreSQL database that a job may be claimable now. The payload is the schema, so
@@ -30,52 +31,45 @@ export async function announceJobs(db: Kysely<Database>): Promise<void> {
 export class JobNotices {
   /** The connection being opened or listening; events of an older one are ignored. */
   private client: Client | undefined;
-  private active = false;
+  private started = false;
   private schema: string | undefined;
   private closed = false;
   private retryMs = RECONNECT_FIRST_MS;
   private retryTimer: NodeJS.Timeout | undefined;
-  private connecting: Promise<void> | undefined;
-  /** The server process of the listening connection (for tests that cut it). */
-  backendPid: number | undefined;
 
   constructor(private readonly options: { url: string; logger: Logger; onNotice: () => void }) {}
 
   /** Starts listening; resolves once the first connection listens, or failed (it is retried then). */
-  start(): Promise<void> {
-    this.connecting ??= this.connect(false);
-    return this.connecting;
-  }
-
-  /** Whether the connection listens now. */
-  get listening(): boolean {
-    return this.active;
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.connect(false);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
-    await this.connecting?.catch(() => undefined);
+    // Ending the connection also ends an attempt still connecting, which a database out of reach could hold up.
     const client = this.client;
     this.client = undefined;
-    this.active = false;
     await client?.end().catch(() => undefined);
   }
 
   private async connect(again: boolean): Promise<void> {
     const pg = loadDriver<typeof import("pg")>("pg", "PostgreSQL");
-    const client = new pg.Client({ connectionString: this.options.url, application_name: APPLICATION_NAME });
+    const client = new pg.Client({
+      connectionString: this.options.url,
+      application_name: APPLICATION_NAME,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
     this.client = client;
     // Without a listener an error of an idle connection would end the process.
     client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client));
     try {
       await client.connect();
-      const { rows } = await client.query<{ schema: string; pid: number }>(
-        "select current_schema() as schema, pg_backend_pid() as pid",
-      );
+      const { rows } = await client.query<{ schema: string }>("select current_schema() as schema");
       this.schema = rows[0]?.schema;
-      this.backendPid = rows[0]?.pid;
       // Named with its schema, so an operator (or a test) tells the listeners of several schemas apart.
       await client.query("select set_config('application_name', $1, false)", [`${APPLICATION_NAME} ${this.schema}`]);
       await client.query(`listen ${JOBS_CHANNEL}`);
@@ -91,7 +85,6 @@ export class JobNotices {
     client.on("notification", (message) => {
       if (message.channel === JOBS_CHANNEL && message.payload === this.schema) this.options.onNotice();
     });
-    this.active = true;
     this.retryMs = RECONNECT_FIRST_MS;
     if (again) {
       this.options.logger.info("listening for queued jobs again");
@@ -102,7 +95,6 @@ export class JobNotices {
   private lost(client: Client, error?: Error): void {
     if (this.client !== client) return;
     this.client = undefined;
-    this.active = false;
     if (this.closed || this.retryTimer) return;
     this.options.logger.warn(
       { error: error?.message, retryMs: this.retryMs },
@@ -110,7 +102,7 @@ export class JobNotices {
     );
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      this.connecting = this.connect(true);
+      void this.connect(true);
     }, this.retryMs);
     this.retryTimer.unref();
     this.retryMs = Math.min(this.retryMs * 2, RECONNECT_MAX_MS);
