@@ -44,6 +44,7 @@ export {
   authCookieOf,
   normalizeLoginState,
   readLoginState,
+  refreshTokenOf,
   sessionIdOf,
   writeLoginState,
 } from "./login-state.js";

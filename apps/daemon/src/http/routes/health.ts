@@ -8,6 +8,8 @@ type HealthDeps = Pick<AppDeps, "service" | "checkSession" | "browserStats" | "a
 interface Check {
   ok: boolean;
   reason: string;
+  /** Why it is not ok, as an error code (the session's: `SESSION_EXPIRED`, `SESSION_REVOKED`, …). */
+  code?: string;
   expiresAt?: string;
   expiresInSecs?: number | undefined;
 }
@@ -21,11 +23,18 @@ async function readinessChecks(deps: HealthDeps): Promise<Record<string, Check>>
     ? { ok: browser.up, reason: browser.up ? "Chromium is running." : "Chromium is not running." }
     : { ok: false, reason: "This daemon has no browser." };
   if (deps.checkSession) {
-    const session: { valid: boolean; reason: string; expiresAt?: string; expiresInSecs?: number; warning?: string } =
-      await deps.checkSession().catch((error: Error) => ({ valid: false, reason: error.message }));
+    const session: {
+      valid: boolean;
+      reason: string;
+      code?: string;
+      expiresAt?: string;
+      expiresInSecs?: number;
+      warning?: string;
+    } = await deps.checkSession().catch((error: Error) => ({ valid: false, reason: error.message }));
     checks.session = {
       ok: session.valid,
       reason: session.warning ?? session.reason,
+      ...(!session.valid && session.code ? { code: session.code } : {}),
       ...(session.expiresAt ? { expiresAt: session.expiresAt, expiresInSecs: session.expiresInSecs } : {}),
     };
   }
