@@ -29,7 +29,12 @@ export const sessionCommand: Command = {
 by hand; the login state is saved (mode 0600) once the studio shows. Needs a display.`,
     import: `producer session import <file|-> — saves a Playwright storage state, or a cookie export from a browser
 extension (Cookie-Editor, EditThisCookie: a JSON list), as the login state. Works for www.flowmusic.app and
-www.producer.ai cookies; a running daemon picks it up at once.`,
+www.producer.ai cookies; a running daemon picks it up at once.
+
+Copy a login that stays the daemon's own: sign in in a private (incognito) window, export its cookies, then
+close that window WITHOUT signing out. The login's refresh token rotates on every refresh, and whichever side
+refreshes second revokes the session for both: a browser left signed in (or a second daemon given the same
+cookies) ends it for the daemon with SESSION_REVOKED. Signing out ends it too, on the site.`,
     check: `producer session check [--json] — opens the site once; says whether the login works, when it ends
 (the auth cookie's expires_at), and the credit balance. Exit 4 when it does not work.`,
   },
