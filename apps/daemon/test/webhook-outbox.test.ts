@@ -2,7 +2,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { ProducerClient, type Job } from "@producer/core";
-import { afterEach, expect, it } from "vitest";
+import { createPostgresSchema, postgresUrl } from "@producer/test-utils";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
 import { killChromium, processEnvironment, startDaemonProcess } from "./process-harness.js";
 import { createSiteStack, type SiteStack } from "./stack.js";
 import { stopProcess } from "./stop-process.js";
@@ -57,8 +59,19 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   }
 }
 
-it("a daemon killed with SIGKILL after a job succeeded, its webhook not yet delivered: after a restart the receiver gets it, with the same delivery id", async () => {
+/**
+ * A daemon killed with SIGKILL while the receiver holds the first delivery of a job that succeeded, then started
+ * again on the same data dir (and database): the receiver gets the delivery again, with the same id, once.
+ */
+async function killedMidDelivery(database: "sqlite" | "postgres"): Promise<void> {
   stack = await createSiteStack({ name: "webhook-outbox", simulator: { generationMs: 300 } });
+  let databaseEnv: NodeJS.ProcessEnv = {};
+  if (database === "postgres") {
+    const schema = await createPostgresSchema(pg.Client, "producer_outbox");
+    // Dropped once the daemons have stopped.
+    stack.teardown.add(schema.drop);
+    databaseEnv = { PRODUCER_DATABASE_URL: schema.url };
+  }
   const { dataDir } = stack;
   stack.teardown.add(() => killChromium(dataDir));
   const receiver = await holdingReceiver();
@@ -67,6 +80,7 @@ it("a daemon killed with SIGKILL after a job succeeded, its webhook not yet deli
     PRODUCER_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: "true",
     // A held delivery is given up (and its lease with it) after this; the daemon is killed well before.
     PRODUCER_WEBHOOKS_TIMEOUT_MS: "3000",
+    ...databaseEnv,
   });
   const first = await startDaemonProcess(env);
   logs.push(first.log);
@@ -86,7 +100,7 @@ it("a daemon killed with SIGKILL after a job succeeded, its webhook not yet deli
   logs.push(second.log);
   stack.teardown.add(() => stopProcess(second.child));
   const restarted = Date.now();
-  await until("the delivery again, after the restart", () => receiver.received.length >= 2, 30_000);
+  await until("the delivery again, after the restart", () => receiver.received.length >= 2, 45_000);
   const [, again] = receiver.received;
   expect(again?.deliveryId).toBe(held?.deliveryId);
   expect(again?.standardId).toBe(held?.deliveryId);
@@ -101,6 +115,16 @@ it("a daemon killed with SIGKILL after a job succeeded, its webhook not yet deli
   await new Promise((resolve) => setTimeout(resolve, 1500));
   expect(receiver.received).toHaveLength(2);
   console.log(
-    `webhook outbox: daemon kill -9 with a delivery held open; delivered again ${Date.now() - restarted} ms after the restart began, same delivery id`,
+    `webhook outbox (${database}): daemon kill -9 with a delivery held open; delivered again ${Date.now() - restarted} ms after the restart began, same delivery id`,
   );
+}
+
+it("a daemon killed with SIGKILL after a job succeeded, its webhook not yet delivered: after a restart the receiver gets it, with the same delivery id", async () => {
+  await killedMidDelivery("sqlite");
 }, 120_000);
+
+describe.skipIf(!postgresUrl)("the webhook outbox on PostgreSQL", () => {
+  it("a daemon killed with SIGKILL mid-delivery delivers it after a restart, with the same delivery id", async () => {
+    await killedMidDelivery("postgres");
+  }, 150_000);
+});
