@@ -1,18 +1,12 @@
 import fs from "node:fs";
 import { ensureDataDirs, type ProducerConfig } from "@producer/config";
 import type { ProducerService } from "@producer/core";
-import { AccountPool, artifactHoldsSecret, BrowserSession } from "@producer/session";
-import {
-  ConflictError,
-  NotFoundError,
-  StepTotals,
-  type AccountReport,
-  type Logger,
-  type MusicGenerator,
-} from "@producer/utils";
+import { type AccountPool, artifactHoldsSecret, type BrowserSession } from "@producer/session";
+import { ConflictError, NotFoundError, type AccountReport, type Logger, type MusicGenerator } from "@producer/utils";
 import { daemonToken } from "./daemon-token.js";
 import { checkSharedStorage } from "./shared-storage.js";
 import { checkFleetConfig, Fleet, isFleet } from "./fleet.js";
+import { browserStats, openSiteDrivers } from "./site-drivers.js";
 import type { AccountsControl, AppEnv } from "./http/app-deps.js";
 import type { Hono } from "hono";
 import { closeServer, listenOnSocket, listenOnTcp, type HttpServer } from "./listen.js";
@@ -39,25 +33,8 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
   ensureDataDirs(config);
   checkFleetConfig(config);
   const fleetMode = isFleet(config);
-  // One account: its session drives the site. Several: one Chromium, a context per account, and a pool that picks.
-  // In a fleet the pool holds even one account: it opens only what this daemon owns.
-  const accounts =
-    config.accounts.length > 1 || fleetMode
-      ? new AccountPool({ config, logger: logger.child({ component: "accounts" }) })
-      : undefined;
-  const session = accounts
-    ? (accounts.sessions[0] as BrowserSession)
-    : new BrowserSession({ config, logger: logger.child({ component: "session" }) });
-  let fleet: Fleet | undefined;
-  // In a fleet the session check is of the accounts this daemon owns; owning none, it stands by.
-  const generator: MusicGenerator =
-    fleetMode && accounts
-      ? {
-          generate: (request, options) => accounts.generate(request, options),
-          checkSession: (options) => (fleet ? fleet.checkSession(options) : accounts.checkSession(options)),
-          close: () => accounts.close(),
-        }
-      : (accounts ?? session);
+  const drivers = openSiteDrivers(config, logger);
+  const { accounts, session, generator } = drivers;
   const servers: HttpServer[] = [];
   let service: ProducerService | undefined;
   const started = Date.now();
@@ -80,11 +57,11 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
       logger: logger.child({ component: "service" }),
       startWorker: false,
       // In a fleet, only the jobs of the accounts this daemon owns (and of none yet).
-      ...(fleetMode ? { claimableAccounts: () => fleet?.ownedAccounts() ?? [] } : {}),
+      ...(fleetMode ? { claimableAccounts: () => drivers.fleet?.ownedAccounts() ?? [] } : {}),
     });
     if (fleetMode && accounts) {
-      fleet = new Fleet(config, service, accounts, logger.child({ component: "fleet" }));
-      warm = fleet.start();
+      drivers.fleet = new Fleet(config, service, accounts, logger.child({ component: "fleet" }));
+      warm = drivers.fleet.start();
       warm.catch(() => undefined);
     }
     // Every daemon on this database shares each account's concurrency.
@@ -110,7 +87,6 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
       session.watchLoginState();
       session.onLoginStateChanged(() => resumable.resume());
     }
-    const sessions = accounts?.sessions ?? [session];
     const token = daemonToken(config);
     let port: number | undefined;
     const app = createApp({
@@ -122,14 +98,8 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
       storage,
       logger: logger.child({ component: "http" }),
       checkSession: (options) => generator.checkSession(options),
-      browserStats: () => ({
-        up: sessions.some((one) => one.pool.status === "ready"),
-        restarts: session.pool.restarts,
-        pagesInUse: sessions.reduce((sum, one) => sum + one.pool.pagesInUse, 0),
-        pagesOpen: sessions.reduce((sum, one) => sum + one.pool.pagesOpen, 0),
-        pageSteps: StepTotals.sum(sessions.map((one) => one.pageSteps)),
-      }),
-      accounts: accounts ? poolAccounts(accounts, fleet) : singleAccount(session),
+      browserStats: () => browserStats(drivers),
+      accounts: accounts ? poolAccounts(accounts, drivers.fleet) : singleAccount(session),
     });
     servers.push(await listenOnSocket(app, config.daemon.socketPath));
     if (config.daemon.port !== undefined) {
@@ -153,7 +123,7 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
           const stopped = Promise.all(servers.map(closeServer));
           await running.close({ graceMs: config.daemon.shutdownGraceMs });
           // Its accounts are given up only once their jobs ended here: another daemon may take them at once.
-          await fleet?.close();
+          await drivers.fleet?.close();
           await (accounts ?? session).close();
           // Open keep-alive connections get 2 s to finish; the timer never holds the process up once they have.
           let timer: NodeJS.Timeout | undefined;
@@ -169,7 +139,7 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
     closed = true;
     await Promise.all(servers.map(closeServer));
     await service?.close({ graceMs: 0 });
-    await fleet?.close();
+    await drivers.fleet?.close();
     await (accounts ?? session).close();
     throw error;
   }

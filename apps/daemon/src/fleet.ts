@@ -60,6 +60,12 @@ export class Fleet {
   async start(): Promise<void> {
     for (const session of this.pool.sessions) await this.pool.setOwned(session.account.name, false, "not taken yet");
     await this.ownership.start();
+    // Chromium is up even on a daemon that stands by, so a takeover only opens the account's context.
+    void this.pool.host
+      .browser()
+      .catch((error: unknown) =>
+        this.logger.warn({ error: (error as Error).message }, "chromium did not start; a takeover launches it"),
+      );
   }
 
   /** The accounts whose jobs this daemon may claim. */

@@ -266,7 +266,14 @@ describe.skipIf(!postgresUrl)("chaos on PostgreSQL", () => {
     stack.signIn(stack.configWith({ paths: { dataDir: ownDir } }));
     const ownEnv = processEnvironment(
       { ...stack, dataDir: ownDir },
-      { PRODUCER_DATABASE_URL: schema.url, PRODUCER_QUEUE_BACKOFF_BASE_MS: "200" },
+      {
+        PRODUCER_DATABASE_URL: schema.url,
+        PRODUCER_QUEUE_BACKOFF_BASE_MS: "200",
+        // The account's owner is taken over within seconds of its death (the product's default lease is 15 s).
+        PRODUCER_ACCOUNT_POOL_OWNER_LEASE_MS: "3000",
+        // A job lease shorter than the default 10 s: the victim's job is free again as soon as its account is.
+        PRODUCER_QUEUE_LEASE_MS: "6000",
+      },
     );
     const launched = await startDaemonProcess(ownEnv);
     daemonLogs.push(launched.log);
@@ -283,7 +290,13 @@ describe.skipIf(!postgresUrl)("chaos on PostgreSQL", () => {
 
   it("two daemons on one PostgreSQL, one killed with SIGKILL after its submission: the other takes its job over within seconds", async () => {
     site.settings.generationMs = 2500;
-    const [first, second] = await Promise.all([startSharedDaemon("one"), startSharedDaemon("two")]);
+    const daemons = await Promise.all([startSharedDaemon("one"), startSharedDaemon("two")]);
+    // One of them owns the account and runs its jobs; the other stands by.
+    const owns = async (daemon: (typeof daemons)[number]) =>
+      (await daemon.client.listAccounts().catch(() => []))[0]?.owner?.self === true;
+    await until("one daemon to own the account", async () => (await Promise.all(daemons.map(owns))).some(Boolean));
+    const [first, second] = (await owns(daemons[0] as (typeof daemons)[number])) ? daemons : [...daemons].reverse();
+    if (!first || !second) throw new Error("two daemons expected");
     const before = site.stats.generations;
     const ids: string[] = [];
     for (let index = 0; index < 2; index += 1)
