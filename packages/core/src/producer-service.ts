@@ -23,11 +23,11 @@ import { JobEvents } from "./job-events.js";
 import { JobFeed } from "./job-feed.js";
 import { loadInstanceId } from "./instance-id.js";
 import { waitForJobEnd, watchJobChanges } from "./job-watch.js";
-import { accountUnavailable, type AccountOwnerSnapshot } from "./account-availability.js";
+import { JobViews } from "./job-views.js";
 import { AccountOwnerStore } from "./store/account-owner-store.js";
 import { AccountSlotStore } from "./store/account-slot-store.js";
 import type { ProducerDatabase } from "./store/database.js";
-import { toJob, type JobRow } from "./store/job-row.js";
+import type { JobRow } from "./store/job-row.js";
 import { JobStore } from "./store/job-store.js";
 import { openMigratedDatabase } from "./store/migrations.js";
 import { openStoredAudio } from "./track-audio.js";
@@ -75,7 +75,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   readonly accountSlots: AccountSlotStore;
   /** Which daemon owns each account of a fleet, and its sealed login state (see `AccountOwnership`). */
   readonly accountOwners: AccountOwnerStore;
-  private ownerSnapshot: AccountOwnerSnapshot | undefined;
+  private readonly views: JobViews;
 
   /** This daemon's id among those of its database, kept in its data dir (see `loadInstanceId`). */
   readonly instanceId: string;
@@ -93,10 +93,11 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     this.jobs = new JobStore(database.db, database.dialect);
     this.accountSlots = new AccountSlotStore(database.db, database.dialect);
     this.accountOwners = new AccountOwnerStore(database.db, database.dialect);
+    this.views = new JobViews(database.dialect, this.accountOwners, () => this.worker?.paused);
     this.queued = new QueuedCounts(this.jobs);
     this.runEstimate = new RunEstimate(this.jobs);
     this.tracks = new TrackStore(database.db);
-    this.upkeep = new QueueUpkeep(config, database, this.jobs, logger, (id) => this.getJob(id));
+    this.upkeep = new QueueUpkeep(config, database, this.jobs, logger, (id) => this.getJob(id), this.instanceId);
     this.feed = new JobFeed({
       events: this.events,
       changeStamps: (ids) => this.jobs.changeStamps(ids),
@@ -157,7 +158,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   async generateMusic(input: GenerateMusicInput): Promise<GenerateMusicResult> {
     this.assertOpen();
     // In a fleet a job may name an account another daemon runs: every account some daemon has taken is known.
-    const fleetAccounts = input.account ? [...((await this.accountOwnersNow())?.owners.keys() ?? [])] : [];
+    const fleetAccounts = input.account ? await this.views.fleetAccounts() : [];
     const parsed = parseGenerateInput(input, {
       format: this.config.site.downloadFormat,
       site: this.config.site,
@@ -211,16 +212,15 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
 
   async getJob(id: string): Promise<Job> {
     const row = await this.jobs.get(id);
-    const owners = await this.accountOwnersNow();
-    const job = this.withWaiting(toJob(row, row.status === "succeeded" ? await this.tracks.forJob(id) : []), owners);
+    const tracks = row.status === "succeeded" ? await this.tracks.forJob(id) : [];
+    const [job] = (await this.views.of([row], () => tracks)) as [Job];
     return row.status === "queued" ? { ...job, position: await this.jobs.position(row) } : job;
   }
 
   /** The queued jobs in the order they will run, each with its position (1 runs next). */
   async upNext(options: { limit?: number } = {}): Promise<Job[]> {
     const rows = await this.jobs.upNext(options.limit ?? 20);
-    const owners = await this.accountOwnersNow();
-    return rows.map((row, index) => ({ ...this.withWaiting(toJob(row), owners), position: index + 1 }));
+    return (await this.views.of(rows)).map((job, index) => ({ ...job, position: index + 1 }));
   }
 
   /**
@@ -229,26 +229,6 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
    */
   watchJob(id: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<Job> {
     return watchJobChanges(this.feed, (jobId) => this.getJob(jobId), id, options);
-  }
-
-  /** A queued job waiting on a paused queue says so, with the pause's code and reason. */
-  private withWaiting(job: Job, owners?: AccountOwnerSnapshot): Job {
-    if (job.status !== "queued") return job;
-    const unowned = job.account ? accountUnavailable(job.account, owners) : undefined;
-    if (unowned) return { ...job, waiting: unowned };
-    const paused = this.worker?.paused;
-    return paused ? { ...job, waiting: { ...paused } } : job;
-  }
-
-  /** Each account's owner in a fleet (PostgreSQL), read at most once a second; undefined on SQLite. */
-  private async accountOwnersNow(): Promise<AccountOwnerSnapshot | undefined> {
-    if (this.database.dialect !== "postgres") return undefined;
-    const stale = !this.ownerSnapshot || Date.now() - this.ownerSnapshot.readAt > 1000;
-    if (stale) {
-      const rows = await this.accountOwners.list().catch(() => undefined);
-      if (rows) this.ownerSnapshot = { readAt: Date.now(), owners: new Map(rows.map((row) => [row.account, row])) };
-    }
-    return this.ownerSnapshot;
   }
 
   /** Tells every watcher of a queued job that the queue paused or resumed. */
@@ -288,8 +268,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     options: { status?: JobStatus; limit?: number; cursor?: string } = {},
   ): Promise<{ jobs: Job[]; nextCursor: string | null }> {
     const { rows, nextCursor } = await this.jobs.list(options);
-    const owners = await this.accountOwnersNow();
-    return { jobs: rows.map((row) => this.withWaiting(toJob(row), owners)), nextCursor };
+    return { jobs: await this.views.of(rows), nextCursor };
   }
 
   listTracks(options: TrackQuery = {}): Promise<TrackPage> {
@@ -308,15 +287,11 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
   /** The ProducerAI session, checked by this process's browser; without one, says so. */
   async session(options: { force?: boolean } = {}): Promise<SessionReport> {
     const paused = this.worker?.paused ?? null;
-    if (!this.generator) {
-      return {
-        valid: false,
-        reason: "This process has no browser session.",
-        checkedAt: new Date().toISOString(),
-        paused,
-      };
-    }
-    return { ...(await this.generator.checkSession(options)), paused };
+    const checkedAt = new Date().toISOString();
+    const status = this.generator
+      ? await this.generator.checkSession(options)
+      : { valid: false, reason: "This process has no browser session.", checkedAt };
+    return { ...status, paused };
   }
 
   async status(): Promise<ServiceStatus> {
