@@ -78,8 +78,9 @@ async function killedMidDelivery(database: "sqlite" | "postgres"): Promise<void>
   stack.teardown.add(receiver.close);
   const env = processEnvironment(stack, {
     PRODUCER_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: "true",
-    // A held delivery is given up (and its lease with it) after this; the daemon is killed well before.
-    PRODUCER_WEBHOOKS_TIMEOUT_MS: "3000",
+    // A delivery's lease is this plus 5 s: longer than the wait below, so only the restarted daemon taking back
+    // its dead predecessor's lease at once can deliver in time.
+    PRODUCER_WEBHOOKS_TIMEOUT_MS: "40000",
     ...databaseEnv,
   });
   const first = await startDaemonProcess(env);
@@ -89,6 +90,7 @@ async function killedMidDelivery(database: "sqlite" | "postgres"): Promise<void>
   const { jobId } = await client.generateMusic({ prompt: "tell me once I am stored", webhookUrl: receiver.url });
 
   await until("the first delivery to reach the receiver", () => receiver.received.length === 1);
+  const leasedAt = Date.now();
   first.child.kill("SIGKILL");
   await new Promise((resolve) => first.child.once("exit", resolve));
   await killChromium(dataDir);
@@ -100,7 +102,8 @@ async function killedMidDelivery(database: "sqlite" | "postgres"): Promise<void>
   logs.push(second.log);
   stack.teardown.add(() => stopProcess(second.child));
   const restarted = Date.now();
-  await until("the delivery again, after the restart", () => receiver.received.length >= 2, 45_000);
+  await until("the delivery again, after the restart", () => receiver.received.length >= 2, 40_000);
+  expect(Date.now() - leasedAt).toBeLessThan(40_000);
   const [, again] = receiver.received;
   expect(again?.deliveryId).toBe(held?.deliveryId);
   expect(again?.standardId).toBe(held?.deliveryId);

@@ -25,6 +25,7 @@ export class QueueUpkeep {
     jobs: JobQueries,
     logger: Logger,
     loadJob: (id: string) => Promise<Job>,
+    instanceId: string,
   ) {
     this.outboxStore = new WebhookOutboxStore(database.db, database.dialect);
     this.outbox = new WebhookOutbox({
@@ -32,6 +33,7 @@ export class QueueUpkeep {
       webhooks: config.webhooks,
       logger: logger.child({ component: "webhooks" }),
       loadJob,
+      instanceId,
       pollIntervalMs: Math.max(1000, config.queue.pollIntervalMs),
     });
     this.retention = new JobRetention(database.db, config.queue.retentionDays, logger);

@@ -1,14 +1,16 @@
-import { randomUUID } from "node:crypto";
 import type { ProducerConfig } from "@producer/config";
 import { backoffDelay, NotFoundError, ProducerError, type Logger } from "@producer/utils";
 import type { Job } from "./job.js";
 import type { DeliveryRow, WebhookOutboxStore } from "./store/webhook-outbox-store.js";
 import { isWebhookRefusal, logWebhookEnd, postWebhook, webhookBody } from "./webhook.js";
+import { instanceOwnerPrefix, LIVE_WORKERS, orphanedOwners, workerOwnerId } from "./worker-owner.js";
 
 export interface WebhookOutboxOptions {
   store: WebhookOutboxStore;
   webhooks: ProducerConfig["webhooks"];
   logger: Logger;
+  /** This daemon's instance id: its delivery leases carry it, so after a crash it takes them back at once. */
+  instanceId: string;
   /** The job as it is now, for the body. */
   loadJob: (id: string) => Promise<Job>;
   /** How often to look for due deliveries and ended jobs without one. */
@@ -24,10 +26,11 @@ const MAX_DELAY_MS = 60_000;
 /**
  * Delivers the outbox's rows: at least once, each with its delivery id. Swept at start and on every poll, so
  * an end whose row a crash kept from being made is still told; a delivery cut off by a crash is claimed again
- * when its lease runs out, by this daemon after a restart or by any other on the database.
+ * when its lease runs out by any daemon on the database, or at once by the same daemon started again (its
+ * leases name its instance, host and process, like its worker's).
  */
 export class WebhookOutbox {
-  private readonly owner = `webhooks:${randomUUID()}`;
+  private readonly owner: string;
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
@@ -35,7 +38,9 @@ export class WebhookOutbox {
   /** A wake that came while a tick ran: another tick follows at once. */
   private again = false;
 
-  constructor(private readonly options: WebhookOutboxOptions) {}
+  constructor(private readonly options: WebhookOutboxOptions) {
+    this.owner = workerOwnerId(options.instanceId);
+  }
 
   /** A delivery's lease outlives its one attempt (which aborts at `webhooks.timeoutMs`). */
   private get leaseMs(): number {
@@ -45,7 +50,23 @@ export class WebhookOutbox {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.wake();
+    LIVE_WORKERS.add(this.owner);
+    this.ticking = this.reclaimOrphans().finally(() => {
+      this.ticking = undefined;
+      this.wake();
+    });
+  }
+
+  /** Takes back, at once, the deliveries a crashed process of this instance left leased: waiting would only delay them. */
+  private async reclaimOrphans(): Promise<void> {
+    const { store, logger } = this.options;
+    try {
+      const orphans = orphanedOwners(this.owner, await store.leaseOwners(instanceOwnerPrefix(this.options.instanceId)));
+      const count = await store.releaseLeases(orphans);
+      if (count > 0) logger.warn({ deliveries: count }, "took back the webhook deliveries of a process that is gone");
+    } catch (error) {
+      logger.warn({ error: (error as Error).message }, "webhook outbox check failed");
+    }
   }
 
   /** Looks for work now (a job just ended), else at the next poll. */
@@ -139,6 +160,7 @@ export class WebhookOutbox {
   /** Stops looking for work and waits for the deliveries under way, however they end. */
   async close(): Promise<void> {
     this.running = false;
+    LIVE_WORKERS.delete(this.owner);
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.ticking;

@@ -138,6 +138,30 @@ export class WebhookOutboxStore {
       .execute();
   }
 
+  /** The owners of pending deliveries' leases whose names start with `prefix` (an instance). */
+  async leaseOwners(prefix: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("webhook_deliveries")
+      .select("lease_owner")
+      .distinct()
+      .where("status", "=", "pending")
+      .where("lease_owner", "like", `${prefix.replace(/[%_\\]/g, "")}%`)
+      .execute();
+    return rows.map((row) => row.lease_owner).filter((owner): owner is string => owner !== null);
+  }
+
+  /** Ends these owners' leases now (their process is gone), so their deliveries are claimed at once. */
+  async releaseLeases(owners: string[]): Promise<number> {
+    if (owners.length === 0) return 0;
+    const result = await this.db
+      .updateTable("webhook_deliveries")
+      .set({ lease_owner: null, lease_expires_at: null })
+      .where("lease_owner", "in", owners)
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async get(id: string): Promise<DeliveryRow | undefined> {
     return this.db.selectFrom("webhook_deliveries").selectAll().where("id", "=", id).executeTakeFirst();
   }
