@@ -236,6 +236,13 @@ function renderTracks(tracks) {
   );
 }
 
+/** Which daemon of a fleet owns the account; "—" for a daemon alone on its database. */
+function ownerText(owner) {
+  if (owner === undefined) return "—";
+  if (owner === null) return "no daemon now";
+  return `${owner.self ? "this daemon" : `${owner.instance} on ${owner.host}`} since ${when(owner.since)}`;
+}
+
 function renderAccounts(accounts) {
   syncRows(
     $("account-rows"),
@@ -249,19 +256,22 @@ function renderAccounts(accounts) {
         el("td", { "data-label": "State", "data-cell": "state" }),
         el("td", { "data-label": "Balance", "data-cell": "credits" }),
         el("td", { "data-label": "Session", "data-cell": "session" }),
+        el("td", { "data-label": "Owner", "data-cell": "owner" }),
         el("td", { "data-label": "Running", "data-cell": "running" }),
       ),
     () => undefined,
   );
   for (const account of accounts) {
     const row = $("account-rows").querySelector(`[data-key="${CSS.escape(account.name)}"]`);
-    const state = account.paused
-      ? "paused"
-      : account.wall
-        ? `walled: ${account.wall.code} (${account.wall.reason})`
-        : account.signedIn
-          ? "ready"
-          : "signed out";
+    const state = account.notOwnedReason
+      ? `not run here: ${account.notOwnedReason}`
+      : account.paused
+        ? "paused"
+        : account.wall
+          ? `walled: ${account.wall.code} (${account.wall.reason})`
+          : account.signedIn
+            ? "ready"
+            : "signed out";
     setCell(row, "state", state);
     setCell(
       row,
@@ -275,6 +285,7 @@ function renderAccounts(accounts) {
       "session",
       account.sessionExpiresAt ? `until ${new Date(account.sessionExpiresAt).toLocaleString()}` : "—",
     );
+    setCell(row, "owner", ownerText(account.owner));
     setCell(row, "running", String(account.running));
   }
 }

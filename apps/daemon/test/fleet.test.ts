@@ -112,6 +112,14 @@ describe.skipIf(!postgresUrl)("a fleet on one PostgreSQL", () => {
     const standby = await account(second);
     expect(standby.owner).toMatchObject({ instance: owned.owner?.instance, self: false });
     expect(standby.notOwnedReason).toMatch(new RegExp(`owned by ${owned.owner?.instance} on `));
+    // The CLI says it too, and doctor names the owner.
+    const accountsOut = (await run(process.execPath, [bin, "accounts"], { env: second.env })).stdout;
+    expect(accountsOut).toContain(`owned by ${owned.owner?.instance} on `);
+    const doctorOut = (await run(process.execPath, [bin, "doctor"], { env: second.env }).catch((error) => error))
+      .stdout as string;
+    expect(doctorOut).toMatch(
+      new RegExp(`✓ fleet: login-state key and account owners: default owned by ${owned.owner?.instance}`),
+    );
     // The standby is ready: it queues jobs, which the owner runs.
     const ready = await second.client.session();
     expect(ready.valid).toBe(true);

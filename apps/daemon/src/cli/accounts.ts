@@ -23,7 +23,16 @@ export function describeAccount(account: AccountReport): string {
           : "not checked yet";
   const session = account.sessionExpiresAt ? `; login ends ${account.sessionExpiresAt}` : "";
   const credits = account.credits === null ? "balance unknown" : `${account.credits} credits`;
-  return `${account.name.padEnd(12)} ${state}; ${credits}; ${account.running}/${account.maxConcurrency} running; ${account.generations} made${session}`;
+  return `${account.name.padEnd(12)} ${state}; ${credits}; ${account.running}/${account.maxConcurrency} running; ${account.generations} made${session}${ownership(account)}`;
+}
+
+/** In a fleet: which daemon owns the account ("owned here", or by which instance on which host since when). */
+function ownership(account: AccountReport): string {
+  if (account.owner === undefined) return "";
+  if (account.owner?.self) return `; owned here since ${account.owner.since}`;
+  if (account.owner)
+    return `; owned by ${account.owner.instance} on ${account.owner.host} since ${account.owner.since}`;
+  return `; owned by no daemon now${account.notOwnedReason ? ` (${account.notOwnedReason})` : ""}`;
 }
 
 /** The config file `accounts add` and `remove` write: the one in use, or a new one in the current folder. */

@@ -7,6 +7,7 @@ import { daemonClient } from "./daemon-client.js";
 import { configModule } from "./lazy-config.js";
 import { print } from "./output.js";
 import { sharedStorageCheck } from "../shared-storage.js";
+import { type FleetAccountFinding, fleetFindings } from "./fleet-doctor.js";
 
 interface CheckResult {
   ok: boolean;
@@ -75,6 +76,19 @@ async function doctor(): Promise<number> {
     "check database.url (PRODUCER_DATABASE_URL) and that the server is reachable",
   );
   await check(...sharedStorageCheck(config));
+  // In a fleet, an account another daemon owns is left to it: its login is never opened here.
+  let fleet: FleetAccountFinding[] = [];
+  if (config.database.dialect === "postgres") {
+    await check(
+      "fleet: login-state key and account owners",
+      async () => {
+        fleet = await fleetFindings(config);
+        return fleet.map((finding) => `${finding.account} ${finding.owner}`).join("; ");
+      },
+      "set accountPool.stateKey (PRODUCER_ACCOUNT_POOL_STATE_KEY) to the same secret on every daemon",
+    );
+  }
+  const ownedElsewhere = (name: string) => fleet.find((finding) => finding.account === name && finding.ownedElsewhere);
   await check(
     "storage reachable (put and delete a probe)",
     async () => {
@@ -94,6 +108,8 @@ async function doctor(): Promise<number> {
   await check(
     "session valid",
     async () => {
+      const elsewhere = !daemonUp && ownedElsewhere(config.accounts[0]?.name ?? "");
+      if (elsewhere) return `left to its owner: ${elsewhere.owner}`;
       const status = daemonUp ? await api.session() : await checkLoginState({ config });
       if (!status.valid) throw new Error(status.reason);
       const ends = status.expiresAt
@@ -117,6 +133,8 @@ async function doctor(): Promise<number> {
             if (seen.wall) throw new Error(`walled (${seen.wall.code}) until ${seen.wall.until}: ${seen.wall.reason}`);
             return describeAccount(seen);
           }
+          const elsewhere = ownedElsewhere(account.name);
+          if (elsewhere) return `left to its owner: ${elsewhere.owner}`;
           const status = await checkLoginState({ config, account });
           if (!status.valid) throw new Error(status.reason);
           return `signed in${status.credits !== undefined ? `; ${status.credits} credits` : ""}${status.expiresAt ? `; login ends ${status.expiresAt}` : ""}`;

@@ -83,6 +83,18 @@ cookies) ends it for the daemon with SESSION_REVOKED. Signing out ends it too, o
     }
     if (action === "check") {
       const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
+      if (config.database.dialect === "postgres") {
+        // In a fleet another daemon may own the login: opening the site here with a copy would refresh it beside
+        // its owner and sign both out.
+        const { fleetFindings } = await import("./fleet-doctor.js");
+        const elsewhere = (await fleetFindings(config)).find((finding) => finding.ownedElsewhere);
+        if (elsewhere) {
+          print(
+            `- not checked here: account ${elsewhere.account} is ${elsewhere.owner}; ask that daemon (producer accounts).`,
+          );
+          return 0;
+        }
+      }
       const status = await checkLoginState({ config });
       if (values.json) json(status);
       else {

@@ -80,8 +80,8 @@ const PAGE = `<!doctype html>
 <section aria-labelledby="accounts-title">
 <h2 id="accounts-title">Accounts</h2>
 <div class="table-wrap"><table>
-<caption>Each ProducerAI account: balance, walls, session</caption>
-<thead><tr><th scope="col">Account</th><th scope="col">State</th><th scope="col">Balance</th><th scope="col">Session</th><th scope="col">Running</th></tr></thead>
+<caption>Each ProducerAI account: balance, walls, session, and the daemon that owns it in a fleet</caption>
+<thead><tr><th scope="col">Account</th><th scope="col">State</th><th scope="col">Balance</th><th scope="col">Session</th><th scope="col">Owner</th><th scope="col">Running</th></tr></thead>
 <tbody id="account-rows"></tbody>
 </table></div>
 <p class="empty">This daemon has no browser, so no accounts.</p>
