@@ -15,6 +15,8 @@ const run = promisify(execFile);
 // Supabase's 10 s: the same rules, minutes shorter.
 const SIMULATOR = { accessTokenTtlSecs: 6, refreshReuseSecs: 2 };
 
+const TOKEN = "login-rotation-test-token";
+
 let stack: SiteStack;
 afterEach(() => stack?.close());
 
@@ -28,10 +30,16 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number,
   }
 }
 
-async function startDaemon(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const { child } = await startDaemonProcess(env);
+/** Starts `producer daemon`, stopped after the test; with its TCP port when `PRODUCER_DAEMON_PORT` asks for one. */
+async function startDaemon(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number | undefined }> {
+  const { child, log } = await startDaemonProcess(env);
   stack.teardown.add(() => stopProcess(child));
-  return child;
+  const ready = log
+    .join("")
+    .split("\n")
+    .map((line) => (line.startsWith("{") ? (JSON.parse(line) as { msg?: string; port?: number }) : {}))
+    .find((entry) => entry.msg === "producer daemon ready");
+  return { child, port: ready?.port };
 }
 
 const savedToken = () => {
@@ -46,7 +54,7 @@ describe("the daemon's login across refreshes it did not ask for", () => {
     expect(fs.existsSync(path.join(dataDir, "state.json"))).toBe(true);
     const env = processEnvironment(stack);
     const client = new ProducerClient({ socketPath: path.join(dataDir, "producer.sock") });
-    const first = await startDaemon(env);
+    const { child: first } = await startDaemon(env);
     const before = await client.generateMusic({ prompt: "before the idle time" });
     expect((await client.waitForJob(before.jobId, { timeoutMs: 60_000 })).status).toBe("succeeded");
     // Idle: no job runs, and the open page refreshes its login twice by itself, rotating the refresh token.
@@ -91,9 +99,9 @@ describe("the daemon's login across refreshes it did not ask for", () => {
     const { site, dataDir } = stack;
     // The login as the person's own browser still holds it.
     const copied = savedToken() as string;
-    const env = processEnvironment(stack);
-    const client = new ProducerClient({ socketPath: path.join(dataDir, "producer.sock") });
-    await startDaemon(env);
+    const env = processEnvironment(stack, { PRODUCER_DAEMON_PORT: "0", PRODUCER_DAEMON_TOKEN: TOKEN });
+    const client = new ProducerClient({ socketPath: path.join(dataDir, "producer.sock"), token: TOKEN });
+    const { port } = await startDaemon(env);
     // The daemon's page refreshes the copied login, and the file keeps the successor.
     await until(() => savedToken() !== copied, 20_000, "rotation by the daemon's page");
     await sleep((SIMULATOR.refreshReuseSecs + 1) * 1000);
@@ -121,6 +129,12 @@ describe("the daemon's login across refreshes it did not ask for", () => {
     const session = await client.session({ force: true });
     expect(session).toMatchObject({ valid: false, code: "SESSION_REVOKED" });
     expect(session.reason).toContain("Invalid Refresh Token: Already Used");
+    const readiness = await fetch(`http://127.0.0.1:${port}/readyz`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(readiness.status).toBe(503);
+    expect(await readiness.json()).toMatchObject({
+      checks: { session: { ok: false, code: "SESSION_REVOKED" } },
+      accounts: [{ wall: { code: "SESSION_REVOKED" } }],
+    });
     // `producer session check`, another process, says so too.
     const checked = await run(process.execPath, [bin, "session", "check"], { env }).catch(
       (caught: { code: number; stdout: string }) => caught,
