@@ -52,6 +52,14 @@ export { assertAccountRunsHere } from "./account-binding.js";
 export { readSecretFile } from "./secret-file.js";
 export { openSealedText, sealText } from "./sealed-text.js";
 export {
+  SONG_OPERATIONS,
+  type OperationRequest,
+  type SongOperation,
+  type SongOperationKind,
+  type SongRegion,
+  type SongSource,
+} from "./song-operations.js";
+export {
   AUDIO_CONTENT_TYPES,
   AUDIO_FILE_FORMATS,
   readAudioFacts,

@@ -1,4 +1,5 @@
 import type { AudioFormat } from "@producer/config";
+import type { OperationRequest } from "./song-operations.js";
 
 /**
  * The contract between the generation service and whatever drives the site. `@producer/core` consumes it;
@@ -199,6 +200,12 @@ export interface AccountSlots {
 export interface MusicGenerator {
   /** Runs one generation and downloads every song it yields. */
   generate(request: GenerationRequest, options?: GenerateOptions): Promise<GeneratedSong[]>;
+  /**
+   * Runs one operation on an existing song (extend, cover, stems, …) and downloads every song it yields, with
+   * the same promises as `generate`: the submission recorded before anything is sent, at most one paid call, and
+   * `resume` finds an earlier attempt's songs instead of paying again. Absent where the driver cannot do it.
+   */
+  operate?(request: OperationRequest, options?: GenerateOptions): Promise<GeneratedSong[]>;
   /** Whether the account is signed in and usable; cached for a short time unless `force`. */
   checkSession(options?: SessionCheckOptions): Promise<SessionStatus>;
   close(): Promise<void>;
