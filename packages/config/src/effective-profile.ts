@@ -33,6 +33,7 @@ export function effectiveProfile(site: ResolvedSite): SiteProfileInput {
       item: structuredClone(site.menus.item),
     },
     tools: { ...site.tools },
+    ...(site.toolCalls ? { toolCalls: structuredClone(site.toolCalls) } : {}),
     timeouts: { ...site.timeouts },
     controls: [...site.controls],
     modes: [...site.modes],

@@ -121,6 +121,23 @@ export type MenuPlace = (typeof MENU_PLACES)[number];
 
 const ms = () => z.number().int().min(0).max(3_600_000);
 
+const toolCallsSchema = z.strictObject({
+  /** Sent as the call's `client_context`, every time (the site reads the chosen model and lyrics from it). */
+  clientContext: z.record(z.string(), z.unknown()).default({}),
+  /** The `node_type` of each recipe or graph node the operations send. */
+  nodes: z
+    .strictObject({
+      input: z.string().min(1).default("Input"),
+      output: z.string().min(1).default("Output"),
+      extend: z.string().min(1).default("ExtendSection"),
+      replace: z.string().min(1).default("ReplaceSection"),
+      cover: z.string().min(1).default("CoverSong"),
+      trim: z.string().min(1).default("Trim"),
+      speed: z.string().min(1).default("TempoShift"),
+    })
+    .prefault({}),
+});
+
 /** One site profile: everything the driver knows of one generation of the site, as one JSON document. */
 export const siteProfileSchema = z
   .strictObject({
@@ -159,8 +176,18 @@ export const siteProfileSchema = z
       .strictObject({
         createSong: z.string().min(1).default("audio__create_song"),
         splitStems: z.string().min(1).default("audio__split_stems"),
+        /** Renders an edit recipe (extend, replace, cover) into new clips; absent where the site has none. */
+        renderEdit: z.string().min(1).optional(),
+        /** Applies an effect graph (trim, tempo) to a clip; absent where the site has none. */
+        applyEffect: z.string().min(1).optional(),
       })
       .prefault({}),
+    /**
+     * What a tool call sent from inside the page carries besides its tool and arguments, as the app's own code
+     * sends it: the `client_context` object, and the node types of edit recipes and effect graphs. Absent where
+     * the site takes no direct tool calls (the 2025 page): song operations are then refused up front.
+     */
+    toolCalls: toolCallsSchema.optional(),
     timeouts: z
       .strictObject({
         navigationMs: ms().optional(),

@@ -78,9 +78,39 @@ export const FLOW_2026_PROFILE = {
     download: "/__api/download/audio/{clipId}?format={format}",
     // Supabase's token endpoint (on its own host): the page refreshes its login here, rotating the refresh token.
     authRefresh: "/auth/v1/token",
+    // Song operations: a conversation holds their tool calls, and edits render a recipe made first.
+    conversationCreate: "/__api/conversation/create",
+    recipes: "/__api/recipes/create",
   },
   menus: { submenuPick: "keyboard", find: ["aria-controls", "in-row", "popup"] },
-  tools: { createSong: "audio__create_song", splitStems: "audio__split_stems" },
+  tools: {
+    createSong: "audio__create_song",
+    splitStems: "audio__split_stems",
+    renderEdit: "audio__render_edit",
+    applyEffect: "audio__apply_effect",
+  },
+  // As the app's code sends them (a public client of this backend: its client_context and node types).
+  toolCalls: {
+    clientContext: {
+      current_song_id: null,
+      song_queue: [],
+      project_id: null,
+      selected_model: null,
+      lyrics_id_map: {},
+      ghostwriter_version: "standard",
+      enable_lyria_agent: false,
+      onboarding_variant: null,
+    },
+    nodes: {
+      input: "Input",
+      output: "Output",
+      extend: "ExtendSection",
+      replace: "ReplaceSection",
+      cover: "CoverSong",
+      trim: "Trim",
+      speed: "TempoShift",
+    },
+  },
   timeouts: { generationMs: 180_000, songStartMs: 90_000 },
   controls: ["lyrics", "instrumental", "model", "bpm", "durationSecs", "seed", "title", "mode", "stems"],
   modes: ["compose", "chat"],
