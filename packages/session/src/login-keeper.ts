@@ -71,13 +71,13 @@ export class LoginKeeper {
   /** Saves the context's login state when its refresh token is not the saved one; the token it holds. */
   saveIfRotated(context: BrowserContext): Promise<string | undefined> {
     return this.serialize(async () => {
+      // The cookies alone tell; the whole storage state (every origin's storage too) is read only to be saved.
+      const token = refreshTokenOf({ cookies: await context.cookies(), origins: [] });
+      if (token === undefined || token === this.options.login.savedRefreshToken) return token;
       const state = (await context.storageState()) as LoginState;
-      const token = refreshTokenOf(state);
-      if (token !== undefined && token !== this.options.login.savedRefreshToken) {
-        this.options.login.save(state);
-        this.options.logger.debug("the page rotated its refresh token; the login state is saved");
-      }
-      return token;
+      this.options.login.save(state);
+      this.options.logger.debug("the page rotated its refresh token; the login state is saved");
+      return refreshTokenOf(state);
     });
   }
 

@@ -60,6 +60,16 @@ describe("the login on every rotation", () => {
     expect(new Set(toldTokens).size).toBeGreaterThanOrEqual(2);
     expect(toldTokens.at(-1)).toBe(live[0]);
     expect(site.stats.flow.revokedSessions).toBe(0);
+    // A rotation not seen on the wire (here: cookies put in the context directly) is caught by the periodic look.
+    const unseen = site.issueSession();
+    await session.pool.replaceState(unseen);
+    const unseenToken = refreshTokenOf(unseen as LoginState);
+    // (The page may refresh it soon after: what counts is that it was saved before that.)
+    await until(
+      () => told.map(refreshTokenOf),
+      (tokens) => tokens.includes(unseenToken),
+      8000,
+    );
   });
 
   it("refused as already used after the browser it came from refreshed it: SESSION_REVOKED with its cause, until a new import", async () => {
