@@ -20,6 +20,7 @@ describe("the settings table", () => {
     const secrets = listSettings().filter((info) => info.secret);
     expect(secrets.map((info) => info.path).sort()).toEqual(
       [
+        "accountPool.stateKey",
         "daemon.token",
         "session.email",
         "session.password",
