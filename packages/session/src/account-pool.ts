@@ -9,7 +9,13 @@ import {
   type AccountSlots,
   type Logger,
 } from "@producer/utils";
-import type { GeneratedSong, GenerateOptions, GenerationRequest, SubmissionRecord } from "@producer/utils";
+import type {
+  GeneratedSong,
+  GenerateOptions,
+  GenerationRequest,
+  OperationRequest,
+  SubmissionRecord,
+} from "@producer/utils";
 import type { MusicGenerator, SessionCheckOptions, SessionStatus } from "@producer/utils";
 import { AccountPicker } from "./account-picker.js";
 import { AccountSlotGate } from "./account-slots.js";
@@ -121,6 +127,21 @@ export class AccountPool implements MusicGenerator {
   }
 
   async generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GeneratedSong[]> {
+    return this.run(options, (session, watched) => session.generate(request, watched));
+  }
+
+  /**
+   * Runs one song operation on the account named in `options.account` (the one whose library holds the source)
+   * or `options.resume.account`; without either, on one picked as for a generation.
+   */
+  async operate(request: OperationRequest, options: GenerateOptions = {}): Promise<GeneratedSong[]> {
+    return this.run(options, (session, watched) => session.operate(request, watched));
+  }
+
+  private async run(
+    options: GenerateOptions,
+    work: (session: BrowserSession, options: GenerateOptions) => Promise<GeneratedSong[]>,
+  ): Promise<GeneratedSong[]> {
     const pinned = options.resume?.account ?? options.account;
     // Not NOT_FOUND: the job waits for a daemon that runs its account.
     assertAccountRunsHere(pinned, [...this.entries.keys()]);
@@ -135,7 +156,7 @@ export class AccountPool implements MusicGenerator {
       entry.lastUsed = Date.now();
       const giveBack = this.slots.hold(holder);
       try {
-        const songs = await entry.session.generate(request, {
+        const songs = await work(entry.session, {
           ...options,
           onSubmission: async (next) => {
             record = { ...next, account: entry.account.name };

@@ -13,6 +13,7 @@ import {
   type GenerationRequest,
   type Logger,
   type MusicGenerator,
+  type OperationRequest,
   type SessionCheckOptions,
   type SessionStatus,
 } from "@producer/utils";
@@ -127,6 +128,19 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   }
 
   async generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GeneratedSong[]> {
+    return this.run(options, (watched) => this.driver.generate(request, watched));
+  }
+
+  /** Runs one song operation (extend, cover, stems, …) on a song of this account's library; see `MusicGenerator`. */
+  async operate(request: OperationRequest, options: GenerateOptions = {}): Promise<GeneratedSong[]> {
+    return this.run(options, (watched) => this.driver.operate(request, watched));
+  }
+
+  /** One job on this account: its submissions named with the account, a revoked login refused, its failure noted. */
+  private async run(
+    options: GenerateOptions,
+    work: (options: GenerateOptions) => Promise<GeneratedSong[]>,
+  ): Promise<GeneratedSong[]> {
     // A job bound to another account would find nothing here, or pay twice; every submission names its account.
     assertAccountRunsHere(options.resume?.account ?? options.account, [this.account.name]);
     const onSubmission = options.onSubmission;
@@ -142,7 +156,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     const revocation = this.signIn ? undefined : await knownRevocation(this.account.stateFile, this.currentState);
     if (revocation) throw sessionRevokedError(revocation);
     try {
-      return await this.driver.generate(request, watched);
+      return await work(watched);
     } catch (error) {
       const failure = await this.revokedInstead(toProducerError(error));
       if (SESSION_CODES.has(failure.code)) {

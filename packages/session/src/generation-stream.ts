@@ -4,20 +4,22 @@ import type { StreamState } from "./page-traffic.js";
 import type { ToolReturn } from "./site-answers.js";
 
 /**
- * The create-song tool-return of a job's message stream, read inside the page as it arrives; undefined by the
- * deadline. An error the stream reports ends the wait with the site's reason.
+ * The tool-return of a job's message stream that names its songs (the create-song tool's by default), read
+ * inside the page as it arrives; undefined by the deadline. An error the stream reports ends the wait with the
+ * site's reason.
  */
 export async function songsFromStream(
   context: FlowContext,
   jobId: string,
   timeoutMs: number,
+  toolName = context.site.tools.createSong,
 ): Promise<ToolReturn | undefined> {
   const { traffic, signal } = context;
   const stream = await traffic.openStream(jobId);
   let halfPairSince: number | undefined;
   const waited = await traffic.waitFor(
     () => {
-      const found = songsNamed(context, stream);
+      const found = songsNamed(stream, toolName);
       if (!found) return stream.error || stream.ended ? null : undefined;
       // Half of an A/B pair: its other song comes in a tool-return of its own, paid for all the same.
       if (!isHalfPair(found) || stream.error || stream.ended) return found;
@@ -30,7 +32,7 @@ export async function songsFromStream(
     },
   );
   // A half pair whose wait outlasted the deadline still names a paid song.
-  const named = waited ?? songsNamed(context, stream);
+  const named = waited ?? songsNamed(stream, toolName);
   if (stream.error) {
     const { type, message } = stream.error;
     throw new GenerationFailedError(
@@ -53,13 +55,12 @@ const A_B_PAIR_WAIT_MS = 10_000;
 const isHalfPair = (toolReturn: ToolReturn) => toolReturn.abTestId !== undefined && toolReturn.clipIds.length === 1;
 
 /**
- * The songs the stream's create-song tool-returns name: the first one's, joined by those of the tool-returns
+ * The songs the stream's tool-returns of `toolName` name: the first one's, joined by those of the tool-returns
  * that share its A/B test id.
  */
-function songsNamed(context: FlowContext, stream: StreamState): ToolReturn | undefined {
-  const { createSong } = context.site.tools;
+function songsNamed(stream: StreamState, toolName: string): ToolReturn | undefined {
   const made = stream.toolReturns.filter(
-    (toolReturn) => (toolReturn.toolName ?? createSong) === createSong && toolReturn.clipIds.length > 0,
+    (toolReturn) => (toolReturn.toolName ?? toolName) === toolName && toolReturn.clipIds.length > 0,
   );
   const [first] = made;
   if (!first?.abTestId) return first;

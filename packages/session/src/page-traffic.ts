@@ -30,7 +30,8 @@ export type { ClipState, OperationState, ToolReturn } from "./site-answers.js";
 
 /** A generation call the page made (or a split-stems call) and what the site answered. */
 export interface GenerationCall {
-  kind: "compose" | "chat" | "stems";
+  /** `tool`: any other tool call (a song operation sent from inside the page). */
+  kind: "compose" | "chat" | "stems" | "tool";
   /** What the page sent. */
   body: Record<string, unknown>;
   /** Undefined until the answer arrives. */
@@ -203,7 +204,8 @@ export class PageTraffic {
       const body = requestBody(request);
       const part = (body.part ?? {}) as { tool_name?: unknown };
       if (part.tool_name === this.site.tools.splitStems) return "stems";
-      return part.tool_name === this.site.tools.createSong ? "compose" : undefined;
+      if (part.tool_name === this.site.tools.createSong) return "compose";
+      return typeof part.tool_name === "string" ? "tool" : undefined;
     }
     return matchesApiPath(this.site, "chat", url) ? "chat" : undefined;
   }

@@ -16,6 +16,7 @@ import {
   type GenerateOptions,
   type GenerationRequest,
   type Logger,
+  type OperationRequest,
   type SubmissionRecord,
 } from "@producer/utils";
 import { unsupportedControls } from "@producer/config";
@@ -34,6 +35,8 @@ import { abortable, isPlaywrightTimeout } from "./playwright-helpers.js";
 import { SongActions } from "./song-actions.js";
 import { StepClock } from "./step-clock.js";
 import { StudioPages } from "./studio-pages.js";
+import { assertOperationSupported, OperationFlow } from "./operations/operation-flow.js";
+import { ConversationHolder } from "./operations/tool-call-engine.js";
 import { actionPause, type SubmissionPacer } from "./submission-pacer.js";
 
 export interface SiteDriverOptions {
@@ -63,6 +66,8 @@ export class SiteDriver {
   private readonly site: Site;
   private readonly logger: Logger;
   private readonly studioPages: StudioPages;
+  /** The account's conversation that song operations' tool calls are sent in (one, as the app's clients keep). */
+  private readonly conversation = new ConversationHolder();
   /** Each page step's time (open, compose, submit, …) over the generations that finished. */
   readonly pageSteps = new StepTotals();
 
@@ -80,6 +85,28 @@ export class SiteDriver {
         unsupported,
       );
     }
+    return this.onPage(options, (context) => {
+      const flow = this.site.flow === "compose-2026" ? new ComposeFlow(context) : new ChatFlow(context);
+      return options.resume ? flow.resume(options.resume, request) : flow.run(request);
+    });
+  }
+
+  /**
+   * Runs one song operation (extend, cover, stems, …) through tool calls sent from inside a warm page, with the
+   * same promises as `generate`. A profile without tool calls (the 2025 page) refuses it before anything is sent.
+   */
+  async operate(request: OperationRequest, options: GenerateOptions = {}): Promise<GeneratedSong[]> {
+    assertOperationSupported(this.site, request.operation.kind);
+    return this.onPage(options, (context) =>
+      new OperationFlow(context, this.conversation).run(request, options.resume),
+    );
+  }
+
+  /** Lends a page for one job, gives the work its flow context, and explains and cleans up whatever happens. */
+  private async onPage(
+    options: GenerateOptions,
+    work: (context: FlowContext) => Promise<GeneratedSong[]>,
+  ): Promise<GeneratedSong[]> {
     const { signal } = options;
     const pooled = await this.options.pool.acquire(signal);
     const traffic = new PageTraffic(pooled.page, this.site, this.logger);
@@ -93,8 +120,7 @@ export class SiteDriver {
       const context = this.context(pooled.page, traffic, directory, step, options, (next) => {
         record = next;
       });
-      const flow = this.site.flow === "compose-2026" ? new ComposeFlow(context) : new ChatFlow(context);
-      const songs = options.resume ? await flow.resume(options.resume, request) : await flow.run(request);
+      const songs = await work(context);
       const timings = step.timings();
       this.pageSteps.addAll(timings);
       this.logger.debug({ steps: timings }, "generation steps");

@@ -23,14 +23,18 @@ const BUSY_WAIT_DEFAULT_MS = 5_000;
 export class Submitter {
   constructor(private readonly context: FlowContext) {}
 
-  /** Submits until the site takes the generation (the record then names its job) or says why not. */
-  async submit(record: SubmissionRecord, submitKey: string): Promise<void> {
+  /**
+   * Submits until the site takes the generation (the record then names its job) or says why not. `send`, when
+   * given, makes the generation call itself (a tool call sent from inside the page) instead of pressing
+   * `submitKey`.
+   */
+  async submit(record: SubmissionRecord, submitKey: string, send?: () => Promise<GenerationCall>): Promise<void> {
     const busySince = Date.now();
     for (;;) {
       record.state = "sending";
       delete record.refusal;
       await this.context.record(record);
-      const call = await this.press(record, submitKey);
+      const call = send ? await send() : await this.press(record, submitKey);
       const answer = classifySubmitAnswer(call);
       switch (answer.outcome) {
         case "accepted":
