@@ -112,13 +112,8 @@ async function doctor(): Promise<number> {
       if (elsewhere) return `left to its owner: ${elsewhere.owner}`;
       const status = daemonUp ? await api.session() : await checkLoginState({ config });
       if (!status.valid) throw new Error(status.reason);
-      const ends = status.expiresAt
-        ? `; login ends ${status.expiresAt}${status.expiresInSecs ? ` (in ${formatDuration(status.expiresInSecs)})` : ""}`
-        : status.refreshable
-          ? "; kept alive by its refresh token"
-          : "";
       if (status.warning) throw new Error(status.warning);
-      return `${daemonUp ? "checked by the running daemon" : "checked"}${ends}`;
+      return `${daemonUp ? "checked by the running daemon" : "checked"}${loginEnds(status, formatDuration)}`;
     },
     "run `producer session init` (or `producer session import` on a server)",
   );
@@ -143,17 +138,19 @@ async function doctor(): Promise<number> {
       );
     }
   }
-  await check(
-    "socket",
-    async () => {
-      if (daemonUp) return `a daemon is running on ${config.daemon.socketPath}`;
-      const existing = fs.lstatSync(config.daemon.socketPath, { throwIfNoEntry: false });
-      if (existing && !existing.isSocket()) throw new Error(`${config.daemon.socketPath} exists and is not a socket`);
-      return existing ? "a stale socket (the daemon replaces it at start)" : `free (${config.daemon.socketPath})`;
-    },
-    "remove the file at daemon.socketPath, or choose another path",
-  );
+  await check(...socketCheck(config.daemon.socketPath, daemonUp));
   return report(results);
+}
+
+/** `doctor`'s check of the daemon's socket: in use by a running daemon, free, stale, or something else. */
+function socketCheck(socketPath: string, daemonUp: boolean): [string, () => Promise<string>, string] {
+  const find = async () => {
+    if (daemonUp) return `a daemon is running on ${socketPath}`;
+    const existing = fs.lstatSync(socketPath, { throwIfNoEntry: false });
+    if (existing && !existing.isSocket()) throw new Error(`${socketPath} exists and is not a socket`);
+    return existing ? "a stale socket (the daemon replaces it at start)" : `free (${socketPath})`;
+  };
+  return ["socket", find, "remove the file at daemon.socketPath, or choose another path"];
 }
 
 export const doctorCommand: Command = {
@@ -161,3 +158,13 @@ export const doctorCommand: Command = {
   help: `producer doctor — checks Chromium, the data dir, the database, storage, the session (and when it ends) and the socket.`,
   run: doctor,
 };
+
+/** When the login ends, as `doctor` says it after a valid session check. */
+function loginEnds(
+  status: { expiresAt?: string; expiresInSecs?: number; refreshable?: boolean },
+  formatDuration: (secs: number) => string,
+): string {
+  if (status.expiresAt)
+    return `; login ends ${status.expiresAt}${status.expiresInSecs ? ` (in ${formatDuration(status.expiresInSecs)})` : ""}`;
+  return status.refreshable ? "; kept alive by its refresh token" : "";
+}
