@@ -102,6 +102,20 @@ describe.skipIf(!postgresUrl)("a fleet on one PostgreSQL", () => {
     await stack.close();
   });
 
+  it("refuses to start on PostgreSQL without a key to seal its logins, naming the setting", async () => {
+    const dataDir = stack.teardown.tempDir("producer-fleet-nokey-");
+    stack.signIn(stack.configWith({ paths: { dataDir } }));
+    const env = processEnvironment({ ...stack, dataDir }, { PRODUCER_DATABASE_URL: schema.url });
+    delete env.PRODUCER_ACCOUNT_POOL_STATE_KEY;
+    const failure = await run(process.execPath, [bin, "daemon"], { env }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toContain("accountPool.stateKey (PRODUCER_ACCOUNT_POOL_STATE_KEY)");
+    expect(failure?.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
   it("one owner per account: the other daemon stands by, says who owns it, and opens nothing", async () => {
     const first = await startFleetDaemon("one");
     const second = await startFleetDaemon("two");
