@@ -9,6 +9,12 @@ import type { SongsWaiter } from "./songs-waiter.js";
 const STEM_PARTS: readonly StemPart[] = ["vocals", "drums", "bass", "other"];
 const STEM_TITLE = /\s-\s(vocals|drums|bass|other)$/i;
 
+/** Which part a stem clip is: the stream's `stem_type` for it, else its title's "<title> - <part>", else other. */
+export function stemPartOf(clip: ClipState, stemType?: string): StemPart {
+  const part = (stemType ?? STEM_TITLE.exec(clip.title)?.[1] ?? "other").toLowerCase();
+  return STEM_PARTS.includes(part as StemPart) ? (part as StemPart) : "other";
+}
+
 /**
  * Splits each song into its stems through the song's own menu (a free generation of its own), learns the
  * stems' ids from that call's stream (`stems: [{ stem_type, clip_id }]`), and downloads each as a song linked
@@ -35,11 +41,10 @@ export class StemSplitter {
       );
       for (const [position, clip] of clips.entries()) {
         if (!clip.done) continue;
-        const part = (stems[position]?.stemType ?? STEM_TITLE.exec(clip.title)?.[1] ?? "other").toLowerCase();
         const filePath = await this.files.download(clip, index, request.format);
         out.push({
           ...songOf(clip, index, filePath, request),
-          stem: (STEM_PARTS.includes(part as StemPart) ? part : "other") as StemPart,
+          stem: stemPartOf(clip, stems[position]?.stemType),
           parentClipId: parent,
         });
         index += 1;

@@ -7,7 +7,6 @@ import {
   type GeneratedSong,
   type OperationRequest,
   type SongOperationKind,
-  type StemPart,
   type SubmissionRecord,
 } from "@producer/utils";
 import { freshCredits, loadedCredits } from "../credits-reader.js";
@@ -19,6 +18,7 @@ import type { ClipState, ToolReturn } from "../site-answers.js";
 import type { Site } from "../site.js";
 import { SongFiles } from "../song-files.js";
 import { SongsWaiter } from "../songs-waiter.js";
+import { stemPartOf } from "../stem-splitter.js";
 import { convertSong } from "./convert.js";
 import { coverPlan } from "./cover.js";
 import { extendPlan } from "./extend.js";
@@ -29,8 +29,6 @@ import { stemsPlan } from "./stems.js";
 import { ToolCallEngine, type ConversationHolder } from "./tool-call-engine.js";
 import { trimPlan } from "./trim.js";
 
-const STEM_PARTS: readonly StemPart[] = ["vocals", "drums", "bass", "other"];
-const STEM_TITLE = /\s-\s(vocals|drums|bass|other)$/i;
 const EDITS: readonly SongOperationKind[] = ["extend", "replace", "cover"];
 const EFFECTS: readonly SongOperationKind[] = ["trim", "speed"];
 
@@ -266,12 +264,7 @@ export class OperationFlow {
         charged,
       );
       if (request.operation.kind === "stems") {
-        const part = (
-          named.stems.find((stem) => stem.clipId === clip.id)?.stemType ??
-          STEM_TITLE.exec(clip.title)?.[1] ??
-          "other"
-        ).toLowerCase() as StemPart;
-        song.stem = STEM_PARTS.includes(part) ? part : "other";
+        song.stem = stemPartOf(clip, named.stems.find((stem) => stem.clipId === clip.id)?.stemType);
         song.parentClipId = request.source.clipId;
       }
       songs.push(song);
