@@ -65,7 +65,7 @@ describe("what each operation sends, from the flow-2026 profile", () => {
       input(),
     );
     const nodes = (plan: { recipe?: Record<string, unknown> }) =>
-      (plan.recipe?.recipe as { nodes: Array<Record<string, unknown>> }).nodes;
+      (plan.recipe as { recipe: { nodes: Array<Record<string, unknown>> } }).recipe.nodes;
     expect(nodes(replace)[1]).toMatchObject({
       node_type: "ReplaceSection",
       masks: [{ start_s: 3, end_s: 5 }],
