@@ -6,7 +6,7 @@ import {
   type AudioFormat,
   type ResolvedSite,
 } from "@producer/config";
-import { InvalidInputError, type GenerationRequest } from "@producer/utils";
+import { InvalidInputError, type GenerationRequest, type SongOperation } from "@producer/utils";
 import { webhookUrlProblem, type WebhookPolicy } from "./webhook-policy.js";
 
 export const LIMITS = {
@@ -23,11 +23,14 @@ export const LIMITS = {
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const ID_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}._:@-]*$/u;
 
-const typeError = (expected: string) => (issue: { input?: unknown }) =>
+export const typeError = (expected: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? "is required" : `must be ${expected}`;
 
 /** User text: NFC, trimmed, bounded in characters (not UTF-16 units), no control characters. */
-function text(maxChars: number, options: { required?: boolean; pattern?: RegExp; patternMessage?: string } = {}) {
+export function text(
+  maxChars: number,
+  options: { required?: boolean; pattern?: RegExp; patternMessage?: string } = {},
+) {
   return z
     .string({ error: typeError("a string") })
     .transform((value) => value.normalize("NFC").trim())
@@ -44,7 +47,7 @@ function text(maxChars: number, options: { required?: boolean; pattern?: RegExp;
 }
 
 /** A whole number in [min, max], with one message for every way to miss it. */
-const whole = (min: number, max: number, what = "a whole number") => {
+export const whole = (min: number, max: number, what = "a whole number") => {
   const message = `must be ${what} from ${min} to ${max}`;
   return z
     .number({ error: typeError("a number") })
@@ -53,8 +56,8 @@ const whole = (min: number, max: number, what = "a whole number") => {
     .max(max, message);
 };
 
-const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
-const idText = text(LIMITS.idChars, {
+export const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
+export const idText = text(LIMITS.idChars, {
   pattern: ID_PATTERN,
   patternMessage: "must start with a letter or digit and use only letters, digits, . _ : @ -",
 });
@@ -122,6 +125,17 @@ export interface JobInput extends GenerationRequest {
   priority: number;
   /** The account the job must run on. */
   account?: string;
+  /** Set for an operation on an existing song (extend, cover, …) instead of a new song. */
+  operation?: SongOperation;
+  /** The song an operation acts on: its site clip, and our track when it was given as one. */
+  source?: OperationSource;
+}
+
+/** The source of an operation job, resolved: always a clip id; the track and title when it was one of ours. */
+export interface OperationSource {
+  clipId: string;
+  trackId?: string;
+  title?: string;
 }
 
 /** Zod issues as `{ path, message }` fields; an unknown key is named on its own. */
@@ -131,6 +145,33 @@ export function issuesToFields(issues: readonly z.core.$ZodIssue[]): Array<{ pat
       ? issue.keys.map((key) => ({ path: [...issue.path, key].join("."), message: "is not a known field" }))
       : [{ path: issue.path.join("."), message: issue.message }],
   );
+}
+
+/** Adds the daemon's webhook policy's objection to `fields`, if any: the policy is configuration, not the published shape. */
+export function checkWebhookPolicy(
+  raw: object,
+  fields: Array<{ path: string; message: string }>,
+  policy: WebhookPolicy | undefined,
+): void {
+  const webhookUrl = (raw as { webhookUrl?: unknown }).webhookUrl;
+  if (
+    typeof webhookUrl === "string" &&
+    !fields.some((field) => field.path === "webhookUrl") &&
+    URL.canParse(webhookUrl.trim())
+  ) {
+    const problem = webhookUrlProblem(new URL(webhookUrl.trim()), policy ?? {});
+    if (problem) fields.push({ path: "webhookUrl", message: problem });
+  }
+}
+
+/** A job may name only an account some daemon runs. */
+export function assertKnownAccount(account: string, accounts: readonly string[] | undefined): void {
+  if (accounts && !accounts.includes(account)) {
+    throw new InvalidInputError(
+      `There is no account ${JSON.stringify(account)}; the accounts are ${accounts.join(", ")}.`,
+      [{ path: "account", message: `must be one of ${accounts.join(", ")}` }],
+    );
+  }
 }
 
 /**
@@ -155,16 +196,7 @@ export function parseGenerateInput(
   }
   const result = generateMusicInputSchema.safeParse(raw);
   const fields = result.success ? [] : issuesToFields(result.error.issues);
-  // Checked here rather than in the schema: the policy is the daemon's configuration, not part of the published shape.
-  const webhookUrl = (raw as { webhookUrl?: unknown }).webhookUrl;
-  if (
-    typeof webhookUrl === "string" &&
-    !fields.some((field) => field.path === "webhookUrl") &&
-    URL.canParse(webhookUrl.trim())
-  ) {
-    const problem = webhookUrlProblem(new URL(webhookUrl.trim()), defaults.webhooks ?? {});
-    if (problem) fields.push({ path: "webhookUrl", message: problem });
-  }
+  checkWebhookPolicy(raw, fields, defaults.webhooks);
   if (!result.success || fields.length > 0) {
     const problems = fields.map((field) => `${field.path} ${field.message}`).join("; ");
     throw new InvalidInputError(`Invalid generation request: ${problems}.`, fields);
@@ -187,12 +219,7 @@ export function parseGenerateInput(
   if (input.seed !== undefined) job.seed = input.seed;
   if (input.stems) job.stems = true;
   if (input.account) {
-    if (defaults.accounts && !defaults.accounts.includes(input.account)) {
-      throw new InvalidInputError(
-        `There is no account ${JSON.stringify(input.account)}; the accounts are ${defaults.accounts.join(", ")}.`,
-        [{ path: "account", message: `must be one of ${defaults.accounts.join(", ")}` }],
-      );
-    }
+    assertKnownAccount(input.account, defaults.accounts);
     job.account = input.account;
   }
   if (defaults.site) {

@@ -13,7 +13,25 @@ export { ProducerService } from "./producer-service.js";
 export type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "./producer-backend.js";
 export type { ProducerServiceOptions, ServiceStatus } from "./producer-service.js";
 export { generateMusicInputSchema, issuesToFields, LIMITS, parseGenerateInput } from "./generate-input.js";
-export type { GenerateMusicInput, JobInput } from "./generate-input.js";
+export type { GenerateMusicInput, JobInput, OperationSource } from "./generate-input.js";
+export {
+  operateInputSchema,
+  operationSourceSchema,
+  parseOperateInput,
+  songOperationSchema,
+} from "./operation-input.js";
+export type { OperateInput } from "./operation-input.js";
+export { operationInput } from "./operation-helpers.js";
+export type {
+  ConvertInput,
+  CoverInput,
+  ExtendInput,
+  OperationCommon,
+  ReplaceInput,
+  SpeedInput,
+  StemsInput,
+  TrimInput,
+} from "./operation-helpers.js";
 export {
   cursorSchema,
   idSchema,

@@ -3,11 +3,14 @@ import path from "node:path";
 import type { ProducerConfig } from "@producer/config";
 import {
   assertAccountRunsHere,
+  DisabledError,
   type GeneratedSong,
+  type GenerateOptions,
   type GenerationProgress,
   type GenerationRequest,
   type Logger,
   type MusicGenerator,
+  type OperationRequest,
   type Storage,
   type StoredObject,
   type SubmissionRecord,
@@ -100,7 +103,7 @@ async function obtainSongs(
       { jobId, submittedAt: resume.submittedAt },
       "resuming the earlier submission; nothing is submitted again",
     );
-  const generated: GeneratedSong[] = await deps.generator.generate(generationRequest(input), {
+  const options: GenerateOptions = {
     signal,
     downloadDir: path.join(deps.config.paths.downloadsDir, jobId),
     onProgress: (progress) => context.onProgress(progress),
@@ -110,7 +113,10 @@ async function obtainSongs(
     },
     ...(resume ? { resume } : {}),
     ...(input.account ? { account: input.account } : {}),
-  });
+  };
+  const generated: GeneratedSong[] = input.operation
+    ? await operate(deps.generator, input, options)
+    : await deps.generator.generate(generationRequest(input), options);
   const songs = generated.map(downloadedSong);
   // From here on the audio exists: keep the list so a retry stores these files instead of generating again.
   await context.setStatus("uploading", { downloaded: songs, progress: null });
@@ -151,13 +157,42 @@ async function recordTracks(
       creditsCharged: song.creditsCharged ?? null,
       siteDurationSecs: song.siteDurationSecs ?? null,
       account: job.account ?? null,
+      operation: input.operation?.kind ?? null,
+      sourceTrackId: input.source?.trackId ?? null,
+      sourceClipId: input.source?.clipId ?? null,
     });
   }
 }
 
+/** An operation job, sent through the generator's `operate` with the same submission record and resume. */
+function operate(generator: MusicGenerator, input: JobInput, options: GenerateOptions): Promise<GeneratedSong[]> {
+  const { operation, source } = input;
+  if (!generator.operate || !operation || !source) {
+    throw new DisabledError(
+      `This daemon's site driver cannot ${operation?.kind ?? "operate on"} a song: it makes new songs only. Run the job on a daemon whose driver does song operations.`,
+      { details: { operation: operation?.kind } },
+    );
+  }
+  const request: OperationRequest = {
+    source: { clipId: source.clipId, ...(source.title ? { title: source.title } : {}) },
+    operation,
+    format: input.format,
+    ...(input.title ? { title: input.title } : {}),
+  };
+  return generator.operate(request, options);
+}
+
 /** The job's input as the site driver takes it: every control, without what only storage needs. */
 function generationRequest(input: JobInput): GenerationRequest {
-  const { priority: _priority, projectId: _projectId, userId: _userId, account: _account, ...request } = input;
+  const {
+    priority: _priority,
+    projectId: _projectId,
+    userId: _userId,
+    account: _account,
+    operation: _operation,
+    source: _source,
+    ...request
+  } = input;
   return request;
 }
 

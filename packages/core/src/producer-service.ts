@@ -2,7 +2,6 @@ import {
   createStorage,
   DisabledError,
   silentLogger,
-  TimeoutError,
   type ByteRange,
   type Logger,
   type MusicGenerator,
@@ -10,15 +9,11 @@ import {
 } from "@producer/utils";
 import type { ProducerConfig } from "@producer/config";
 import { parseGenerateInput, type GenerateMusicInput } from "./generate-input.js";
-import {
-  isTerminal,
-  type DirectResult,
-  type GenerateMusicResult,
-  type Job,
-  type JobStatus,
-  type QueuedResult,
-  type Track,
-} from "./job.js";
+import { parseOperateInput, type OperateInput } from "./operation-input.js";
+import { SongOperations } from "./operation-helpers.js";
+import { enqueueJob, type CheckedJob } from "./job-intake.js";
+import { resolveOperationJob } from "./operation-source.js";
+import { isTerminal, type GenerateMusicResult, type Job, type JobStatus, type Track } from "./job.js";
 import { JobEvents } from "./job-events.js";
 import { JobFeed } from "./job-feed.js";
 import { loadInstanceId } from "./instance-id.js";
@@ -27,7 +22,6 @@ import { JobViews } from "./job-views.js";
 import { AccountOwnerStore } from "./store/account-owner-store.js";
 import { AccountSlotStore } from "./store/account-slot-store.js";
 import type { ProducerDatabase } from "./store/database.js";
-import type { JobRow } from "./store/job-row.js";
 import { JobStore } from "./store/job-store.js";
 import { openMigratedDatabase } from "./store/migrations.js";
 import { openStoredAudio } from "./track-audio.js";
@@ -44,8 +38,6 @@ export type { ProducerServiceOptions } from "./producer-service-options.js";
 
 export type ServiceStatus = QueueStatus;
 
-const DIRECT_PRIORITY = 1000;
-
 /**
  * Turns prompts into stored tracks. Jobs live in the database (SQLite by default, PostgreSQL for many daemons),
  * so they survive restarts and crashes; with a generator this process also runs them.
@@ -57,7 +49,7 @@ const DIRECT_PRIORITY = 1000;
  * const job = await service.waitForJob(jobId, { timeoutMs: 600_000 });
  * ```
  */
-export class ProducerService implements ProducerBackend, AsyncDisposable {
+export class ProducerService extends SongOperations implements ProducerBackend, AsyncDisposable {
   readonly events = new JobEvents();
   private readonly jobs: JobStore;
   private readonly tracks: TrackStore;
@@ -88,6 +80,7 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
     logger: Logger,
     options: Pick<ProducerServiceOptions, "claimableAccounts" | "instanceId">,
   ) {
+    super();
     this.instanceId = options.instanceId ?? loadInstanceId(config.paths.dataDir);
     this.logger = logger;
     this.jobs = new JobStore(database.db, database.dialect);
@@ -157,57 +150,56 @@ export class ProducerService implements ProducerBackend, AsyncDisposable {
 
   async generateMusic(input: GenerateMusicInput): Promise<GenerateMusicResult> {
     this.assertOpen();
-    // In a fleet a job may name an account another daemon runs: every account some daemon has taken is known.
-    const fleetAccounts = input.account ? await this.views.fleetAccounts() : [];
     const parsed = parseGenerateInput(input, {
       format: this.config.site.downloadFormat,
       site: this.config.site,
-      accounts: [...new Set([...this.config.accounts.map((account) => account.name), ...fleetAccounts])],
+      accounts: await this.knownAccounts(input.account),
       webhooks: this.config.webhooks,
     });
-    const direct = !parsed.useQueue;
-    const { row, reused } = await this.jobs.insert({
-      input: direct ? { ...parsed.job, priority: DIRECT_PRIORITY } : parsed.job,
-      ...(parsed.idempotencyKey ? { idempotencyKey: parsed.idempotencyKey } : {}),
-      ...(parsed.webhookUrl ? { webhookUrl: parsed.webhookUrl } : {}),
-      maxAttempts: this.config.queue.maxAttempts,
-      maxQueued: this.config.queue.maxQueued,
-      retryAfterMs: async () => Math.ceil((await this.runEstimate.latestMs()) / this.config.queue.concurrency),
-      countQueued: () => this.queued.total(this.config.queue.maxQueued),
-    });
-    if (!reused) {
-      this.queued.noteQueued(row.priority);
-      // A new job has no webhook to send yet: it is read back only for someone watching.
-      if (this.events.listenerCount("job") > 0) void this.publish(row.id);
-    }
-    if (direct) return this.runDirect(row);
-    this.worker?.wake();
-    const position = reused ? await this.jobs.position(row) : await this.queued.positionOfNew(row.priority);
-    const averageMs = await this.runEstimate.recentMs();
-    const result: QueuedResult = {
-      jobId: row.id,
-      status: "queued",
-      position: row.status === "queued" ? position : 0,
-      etaMs: row.status === "queued" ? Math.round((position * averageMs) / this.config.queue.concurrency) : 0,
-      reused,
-    };
-    return result;
+    return this.enqueue(parsed);
   }
 
-  private async runDirect(row: JobRow): Promise<DirectResult> {
-    if (this.worker && row.status === "queued") {
-      const claimed = await this.worker.claim(row.id);
-      if (claimed) void this.worker.runNow(claimed);
-    } else {
-      this.worker?.wake();
-    }
-    const job = await this.waitForJob(row.id, { timeoutMs: this.config.queue.directWaitMs }).catch(
-      async (error: unknown) => {
-        if (TimeoutError.isInstance(error)) return this.getJob(row.id);
-        throw error;
+  /**
+   * Does something to a song that exists — extend, replace, cover, stems, trim, speed, convert — as a job with
+   * every promise a generation has. A track source runs on the account that made it; a clip source on the named
+   * account, else the daemon's first.
+   */
+  async operate(input: OperateInput): Promise<GenerateMusicResult> {
+    this.assertOpen();
+    const parsed = parseOperateInput(input, {
+      format: this.config.site.downloadFormat,
+      formats: this.config.site.formats,
+      accounts: await this.knownAccounts(input?.account),
+      webhooks: this.config.webhooks,
+    });
+    const job = await resolveOperationJob(parsed, {
+      tracks: this.tracks,
+      defaultAccount: this.config.accounts[0]?.name,
+    });
+    return this.enqueue({ ...parsed, job });
+  }
+
+  /** The accounts a job may name; in a fleet, also every account some other daemon has taken. */
+  private async knownAccounts(named: string | null | undefined): Promise<string[]> {
+    const fleetAccounts = named ? await this.views.fleetAccounts() : [];
+    return [...new Set([...this.config.accounts.map((account) => account.name), ...fleetAccounts])];
+  }
+
+  /** Queues a checked job (or runs it now, in direct mode). */
+  private enqueue(parsed: CheckedJob): Promise<GenerateMusicResult> {
+    return enqueueJob(parsed, {
+      config: this.config,
+      jobs: this.jobs,
+      queued: this.queued,
+      runEstimate: this.runEstimate,
+      worker: this.worker,
+      noteNew: (jobId) => {
+        // A new job has no webhook to send yet: it is read back only for someone watching.
+        if (this.events.listenerCount("job") > 0) void this.publish(jobId);
       },
-    );
-    return { jobId: job.id, status: job.status, job, tracks: job.tracks, completed: isTerminal(job.status) };
+      waitForJob: (id, options) => this.waitForJob(id, options),
+      getJob: (id) => this.getJob(id),
+    });
   }
 
   async getJob(id: string): Promise<Job> {

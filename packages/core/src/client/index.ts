@@ -8,3 +8,14 @@ export { isTerminal } from "../job.js";
 export type { GenerateMusicResult, Job, JobStatus, Track } from "../job.js";
 export type { GenerateMusicInput } from "../generate-input.js";
 export type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "../producer-backend.js";
+export type { OperateInput } from "../operation-input.js";
+export type {
+  ConvertInput,
+  CoverInput,
+  ExtendInput,
+  OperationCommon,
+  ReplaceInput,
+  SpeedInput,
+  StemsInput,
+  TrimInput,
+} from "../operation-helpers.js";

@@ -1,6 +1,8 @@
 import { abortReason, readSecretFile, TimeoutError } from "@producer/utils/errors";
 import type { AccountReport } from "@producer/utils";
 import type { GenerateMusicInput } from "../generate-input.js";
+import type { OperateInput } from "../operation-input.js";
+import { SongOperations } from "../operation-helpers.js";
 import { isTerminal, type GenerateMusicResult, type Job, type JobStatus, type Track } from "../job.js";
 import type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "../producer-backend.js";
 import { requestJson, requestStream, streamEvents, type Endpoint } from "./http-transport.js";
@@ -53,10 +55,12 @@ async function savedToken(): Promise<string | undefined> {
  * for await (const update of producer.events(job.jobId)) console.log(update.status);
  * ```
  */
-export class ProducerClient implements ProducerBackend {
+export class ProducerClient extends SongOperations implements ProducerBackend {
   private endpoint: Endpoint | undefined;
 
-  constructor(private readonly options: ProducerClientOptions = {}) {}
+  constructor(private readonly options: ProducerClientOptions = {}) {
+    super();
+  }
 
   /** Resolved on first use, so creating a client never touches the disk. */
   private async resolveEndpoint(): Promise<Endpoint> {
@@ -94,6 +98,13 @@ export class ProducerClient implements ProducerBackend {
     const waitMs = input.wait === true ? 600_000 : typeof input.wait === "number" ? input.wait : 0;
     const longest = input.useQueue === false ? 3_600_000 : waitMs;
     return (await this.call<GenerateMusicResult>("POST", "/v1/generations", input, longest)).body;
+  }
+
+  /** Does something to a song that exists (extend, replace, cover, stems, trim, speed, convert): a job, as a generation is. */
+  async operate(input: OperateInput & { wait?: boolean | number }): Promise<GenerateMusicResult> {
+    const waitMs = input.wait === true ? 600_000 : typeof input.wait === "number" ? input.wait : 0;
+    const longest = input.useQueue === false ? 3_600_000 : waitMs;
+    return (await this.call<GenerateMusicResult>("POST", "/v1/operations", input, longest)).body;
   }
 
   async getJob(id: string): Promise<Job> {

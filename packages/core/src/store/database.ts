@@ -69,6 +69,9 @@ export interface TracksTable {
   credits_charged: number | null;
   site_duration_secs: number | null;
   account: string | null;
+  operation: string | null;
+  source_track_id: string | null;
+  source_clip_id: string | null;
 }
 
 export interface AccountSlotsTable {

@@ -13,7 +13,7 @@ export function hashInput(input: JobInput, webhookUrl: string | undefined): stri
     input.format,
     webhookUrl ?? null,
     // Newer controls join only when set, so keys given to earlier requests still match them.
-    ...(["mode", "model", "bpm", "durationSecs", "seed", "stems"] as const)
+    ...(["mode", "model", "bpm", "durationSecs", "seed", "stems", "operation", "source"] as const)
       .filter((key) => input[key] !== undefined)
       .map((key) => [key, input[key]]),
   ]);

@@ -27,6 +27,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     "0005_webhook_outbox": { up: (db) => createWebhookOutbox(db, dialect) },
     "0006_account_owners": { up: (db) => createAccountOwners(db, types) },
     "0006b_jobs_account_claim": { up: (db) => indexJobsByAccount(db) },
+    "0007_track_lineage": { up: (db) => addTrackLineage(db) },
   };
 }
 
@@ -145,6 +146,13 @@ async function createAccountOwners(db: Kysely<unknown>, { bigint }: ColumnTypes)
     .addColumn("login_state_at", sql.raw(bigint))
     .execute();
   await db.schema.createIndex("account_owners_session").on("account_owners").columns(["session_id"]).execute();
+}
+
+async function addTrackLineage(db: Kysely<unknown>): Promise<void> {
+  // Where a song came from: the operation that made it (null for a new song) and the song it was made from.
+  for (const name of ["operation", "source_track_id", "source_clip_id"]) {
+    await db.schema.alterTable("tracks").addColumn(name, "text").execute();
+  }
 }
 
 async function indexJobsByAccount(db: Kysely<unknown>): Promise<void> {

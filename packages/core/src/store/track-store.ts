@@ -47,13 +47,27 @@ function toTrack(row: TrackRow): Track {
     creditsCharged: row.credits_charged === null ? null : Number(row.credits_charged),
     siteDurationSecs: row.site_duration_secs === null ? null : Number(row.site_duration_secs),
     account: row.account ?? null,
+    operation: row.operation ?? null,
+    sourceTrackId: row.source_track_id ?? null,
+    sourceClipId: row.source_clip_id ?? null,
     createdAt: new Date(Number(row.created_at)).toISOString(),
   };
 }
 
 /** A track to record: the site's facts of the song are optional. */
 export type TrackRecord = Omit<Track, "id" | "createdAt" | SiteFact> & Partial<Pick<Track, SiteFact>>;
-type SiteFact = "stem" | "parentClipId" | "model" | "seed" | "bpm" | "creditsCharged" | "siteDurationSecs" | "account";
+type SiteFact =
+  | "stem"
+  | "parentClipId"
+  | "model"
+  | "seed"
+  | "bpm"
+  | "creditsCharged"
+  | "siteDurationSecs"
+  | "account"
+  | "operation"
+  | "sourceTrackId"
+  | "sourceClipId";
 
 /** One row per stored song, keyed by (job, song index): recording a song twice updates it, never doubles it. */
 export class TrackStore {
@@ -92,6 +106,9 @@ export class TrackStore {
       credits_charged: track.creditsCharged ?? null,
       site_duration_secs: track.siteDurationSecs ?? null,
       account: track.account ?? null,
+      operation: track.operation ?? null,
+      source_track_id: track.sourceTrackId ?? null,
+      source_clip_id: track.sourceClipId ?? null,
     };
     await this.db
       .insertInto("tracks")
