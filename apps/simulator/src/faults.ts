@@ -4,7 +4,7 @@ export const FAULTS = [
   "logged-out",
   /** A bot-challenge interstitial is served instead of any page. */
   "challenge",
-  /** 2026 app: the generation call answers 402 "Not enough credits"; 2025 page: the out-of-credits banner. */
+  /** 2026 app: the generation call (and an edit, effect or conversion call) answers 402 "Not enough credits"; 2025 page: the out-of-credits banner. */
   "quota-exhausted",
   /** 2025 page: the prompt is accepted but the assistant never replies. */
   "reply-never",
@@ -20,7 +20,7 @@ export const FAULTS = [
   "http-500",
   /** 2026 app: the generation call is taken and answered with a job_id, but its stream never gives a tool-return and nothing is charged; a second call works. */
   "no-start",
-  /** 2026 app: the generation call is taken and charged, then the connection drops before its answer reaches the page. */
+  /** 2026 app: the generation call (or an edit, effect or conversion call) is taken and charged, then the connection drops before its answer reaches the page. */
   "reply-lost",
   /** 2026 app: the generation fails: its status carries `error_type` / `error_message`, its clips `duration.status` "failed". */
   "song-failed",
@@ -34,7 +34,7 @@ export const FAULTS = [
   "duplicate-audio",
   /** 2026 app: downloads and audio links serve MP3 bytes whatever format was asked. */
   "wrong-format",
-  /** 2026 app: the generation call answers 429 with `retry-after` and "Producer is busy helping others"; not taken. */
+  /** 2026 app: the generation call (or any direct tool call) answers 429 with `retry-after` and "Producer is busy helping others"; not taken. */
   "busy",
   /** 2026 app: the call is taken but its stream sends an `error` event (type "moderation") and no tool-return; nothing charged. */
   "stream-error",
@@ -42,6 +42,14 @@ export const FAULTS = [
   "wav-missing",
   /** 2026 app: the refresh-token grant is refused (400 invalid_grant), in the page's refresh and on page loads. */
   "refresh-fails",
+  /** 2026 app: `POST /__api/recipes/create` answers FastAPI's 422 `{ detail: [{ type: "missing", msg: "Field required", … }] }`. */
+  "recipe-refused",
+  /** 2026 app: an edit's render (`audio__render_edit`) is charged, then fails: its status carries `error_type` / `error_message`. */
+  "edit-failed",
+  /** 2026 app: an edit or effect call is taken (a job_id) but its stream never gives a tool-return; nothing charged. */
+  "edit-stalled",
+  /** 2026 app: an edit's render is charged and named in its tool-return, but its operation never completes. */
+  "edit-never-done",
   /** 2025 page: a song card's menu stays open inside the card after a pick, so earlier songs' menus pile up. */
   "menu-stays-open",
 ] as const;

@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { clipAnswer, sleep, type FlowContext } from "./flow-context.js";
-import { createSong, newToolCallId, refuseIfBusy, splitStems } from "./flow-generation.js";
+import { applyEffect, convertFormat } from "./flow-effects.js";
+import { renderEdit } from "./flow-edit.js";
+import { bump, createSong, newToolCallId, refuseIfBusy, splitStems } from "./flow-generation.js";
+import { createRecipe } from "./flow-recipe.js";
 import { batchDownload, downloadEndpoint } from "./flow-storage.js";
 import { FLOW_MODELS, type FlowClip } from "./flow-store.js";
 import { streamJob } from "./flow-stream.js";
@@ -49,6 +52,7 @@ export function createFlowApi(context: FlowContext): Hono {
     store.conversations.set(conversationId, accountOf(c));
     return c.json({ conversation_id: conversationId });
   });
+  api.post("/recipes/create", (c) => createRecipe(context, c, accountOf(c)));
   api.post("/producer/tool-call", (c) => toolCall(context, c));
   api.post("/conversation", (c) => chatMessage(context, c));
   api.get("/messages/:jobId/stream", (c) => {
@@ -89,7 +93,14 @@ function conversationOf(context: FlowContext, c: Context, body: Record<string, u
   return context.store.conversations.get(id) === accountOf(c) ? id : undefined;
 }
 
-/** A direct tool call, as the compose panel and a song's menu send it: create a song, or split one's stems. */
+/** The song operations sent as direct tool calls, each answered by its own file. */
+const OPERATION_TOOLS = {
+  audio__render_edit: renderEdit,
+  audio__apply_effect: applyEffect,
+  audio__convert_format: convertFormat,
+} as const;
+
+/** A direct tool call, as the compose panel and a song's menu send it: create a song, split stems, edit, apply an effect. */
 async function toolCall(context: FlowContext, c: Context): Promise<Response> {
   const body = await readJson(c);
   const conversationId = conversationOf(context, c, body);
@@ -99,6 +110,13 @@ async function toolCall(context: FlowContext, c: Context): Promise<Response> {
   const clientContext = isRecord(body.client_context) ? body.client_context : {};
   const toolCallId = typeof part.tool_call_id === "string" && part.tool_call_id ? part.tool_call_id : newToolCallId();
   if (part.part_kind !== "tool-call") return c.json({ detail: "part.part_kind must be tool-call" }, 422);
+  bump(context.stats().toolCalls, String(part.tool_name));
+  const operation = OPERATION_TOOLS[part.tool_name as keyof typeof OPERATION_TOOLS];
+  if (operation) {
+    const busy = refuseIfBusy(context, c);
+    const request = { account: accountOf(c), toolName: String(part.tool_name), args, toolCallId, conversationId };
+    return busy ?? operation(context, c, request);
+  }
   if (part.tool_name === "audio__split_stems") {
     const busy = refuseIfBusy(context, c);
     return busy ?? splitStems(context, c, accountOf(c), String(args.clip_id ?? ""), toolCallId, conversationId);

@@ -31,6 +31,8 @@ export interface FlowSettings {
   promoDelayMs: number;
   maxAudioSecs: number;
   busyRetryAfterSecs: number;
+  renderReturn: "clip_outputs" | "clip_id" | "both";
+  creditsPerEffect: number;
 }
 
 /** What the parts of the 2026 app share. */

@@ -20,9 +20,9 @@ export interface SongRequest {
   chatMessage?: string;
 }
 
-type ToolPart = { part_kind: "tool-call"; tool_name: string; args: unknown; tool_call_id: string };
+export type ToolPart = { part_kind: "tool-call"; tool_name: string; args: unknown; tool_call_id: string };
 
-const bump = (record: Record<string, number>, account: string) => {
+export const bump = (record: Record<string, number>, account: string) => {
   record[account] = (record[account] ?? 0) + 1;
 };
 
@@ -41,7 +41,7 @@ export function refuseIfBusy(context: FlowContext, c: Context): Response | undef
   return c.json({ detail: "Producer is busy helping others. Please try again in a moment." }, 429);
 }
 
-function newOperation(context: FlowContext, account: string, opType: FlowOpType, now: number): FlowOperation {
+export function newOperation(context: FlowContext, account: string, opType: FlowOpType, now: number): FlowOperation {
   const startedAt = now + context.settings.toolReturnDelayMs;
   return {
     opId: randomUUID(),
@@ -55,7 +55,7 @@ function newOperation(context: FlowContext, account: string, opType: FlowOpType,
 }
 
 /** Sends a tool-return the ways the settings ask: a `part` event, a `message` event, or both. */
-function sendToolReturn(context: FlowContext, job: FlowJob, call: ToolPart, content: Record<string, unknown>) {
+export function sendToolReturn(context: FlowContext, job: FlowJob, call: ToolPart, content: Record<string, unknown>) {
   const toolReturn = {
     part_kind: "tool-return",
     tool_name: call.tool_name,
@@ -66,13 +66,13 @@ function sendToolReturn(context: FlowContext, job: FlowJob, call: ToolPart, cont
   if (context.settings.streamParts !== "part") job.push("message", { parts: [call, toolReturn] });
 }
 
-function sendToolCall(job: FlowJob, call: ToolPart) {
+export function sendToolCall(job: FlowJob, call: ToolPart) {
   job.push("part", { status: "start", part: { ...call, args: {} } });
   job.push("part", { status: "final", part: call });
 }
 
 /** The opening of every stream; a chat's also streams the assistant's text. */
-function openStream(job: FlowJob, conversationId: string, chatMessage: string | undefined) {
+export function openStream(job: FlowJob, conversationId: string, chatMessage: string | undefined) {
   job.push("begin", {});
   job.push("conversation_id", { conversation_id: conversationId });
   if (chatMessage === undefined) return;
@@ -83,7 +83,7 @@ function openStream(job: FlowJob, conversationId: string, chatMessage: string | 
 }
 
 /** Ends a direct tool call's stream; a chat's stays open (the real one may never end). */
-function closeStream(context: FlowContext, job: FlowJob, chat: boolean) {
+export function closeStream(context: FlowContext, job: FlowJob, chat: boolean) {
   if (chat || context.settings.directStreamStaysOpen) return;
   job.push("complete", {});
   job.push("final", {});
@@ -91,7 +91,7 @@ function closeStream(context: FlowContext, job: FlowJob, chat: boolean) {
 }
 
 /** The connection drops after the answer began: HTTP 200 and a body cut short (Chromium would resend a call closed before any answer). */
-function cutAnswer(c: Context): Promise<Response> | undefined {
+export function cutAnswer(c: Context): Promise<Response> | undefined {
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
   if (!outgoing) return undefined;
   outgoing.writeHead(200, { "content-type": "application/json", "content-length": "64" });
@@ -147,6 +147,8 @@ export function createSong(
   store.setBalance(account, store.balance(account) - price);
   stats.creditsCharged += price;
   bump(stats.generationsStarted, account);
+  // A chat's song is made by the assistant's own audio__create_song call: counted there too.
+  bump(stats.toolRuns, "audio__create_song");
   const now = Date.now();
   const seed = request.seed ?? createHash("sha256").update(request.soundPrompt).digest().readUInt32BE(0) % 2 ** 31;
   const asked = askedLengthSecs(request.lyricsText);
@@ -260,6 +262,7 @@ export function splitStems(
   if (!parent || parent.account !== account) return c.json({ detail: "Clip not found" }, 404);
   if (!context.store.isDone(parent)) return c.json({ detail: "The song is not ready yet" }, 400);
   context.stats().stemSplits += 1;
+  bump(context.stats().toolRuns, "audio__split_stems");
   const job = new FlowJob(account);
   context.jobs.set(job.id, job);
   openStream(job, conversationId, undefined);

@@ -1,4 +1,5 @@
 import type { SimulatedFormat } from "./catalog.js";
+import type { FlowRecipe } from "./flow-recipe.js";
 
 /** The models the app offers; `public_name` is what travels as `client_context.selected_model`. */
 export const FLOW_MODELS = [
@@ -7,7 +8,7 @@ export const FLOW_MODELS = [
 ] as const;
 export const STEM_PARTS = ["vocals", "drums", "bass", "other"] as const;
 
-export type FlowOpType = "audio__create_song" | "audio__split_stems";
+export type FlowOpType = "audio__create_song" | "audio__split_stems" | "audio__render_edit";
 
 export interface FlowClip {
   id: string;
@@ -25,7 +26,10 @@ export interface FlowClip {
   lyricsText: string;
   seed: number;
   createdAt: number;
+  /** The clip it was made from (stems, edits, effects): its `operation.source_clip_id`. */
   parentId?: string;
+  /** Made by `audio__apply_effect`: `audio__convert_format` refuses such a clip, as the facts say. */
+  effectMade?: boolean;
   /** Whose audio this clip serves (itself unless the duplicate-audio fault gave it another's). */
   audioOf?: { id: string; title: string; durationSecs: number };
 }
@@ -86,6 +90,17 @@ export interface FlowStats {
   clipsLookups: number;
   /** `GET /__api/billing/credits` calls (the page asks on every load; a check may ask from inside a page). */
   creditsReads: number;
+  /** Direct tool calls received, by `tool_name`, whatever their answer (429, 402 and failed ones too). */
+  toolCalls: Record<string, number>;
+  /** Tool calls that were charged or started an operation, by `tool_name`: the paid (or free) work done. */
+  toolRuns: Record<string, number>;
+  /** Recipes made by `POST /__api/recipes/create`, and those refused with 422. */
+  recipes: number;
+  recipesRefused: number;
+  /** Edit and effect calls that ended in the stream's `tool_call_failure` error (bad args or a clip the tool can't take). */
+  toolFailures: Record<string, number>;
+  /** Faults fired on the song operations (recipes, edits, effects, conversions), by fault name. */
+  operationFaults: Record<string, number>;
 }
 
 export const emptyFlowStats = (): FlowStats => ({
@@ -104,6 +119,12 @@ export const emptyFlowStats = (): FlowStats => ({
   libraryListings: 0,
   clipsLookups: 0,
   creditsReads: 0,
+  toolCalls: {},
+  toolRuns: {},
+  recipes: 0,
+  recipesRefused: 0,
+  toolFailures: {},
+  operationFaults: {},
 });
 
 /** Everything the 2026 app knows: operations, clips, credits and conversations. */
@@ -111,6 +132,8 @@ export class FlowStore {
   readonly operations = new Map<string, FlowOperation>();
   readonly clips = new Map<string, FlowClip>();
   readonly conversations = new Map<string, string>();
+  /** Recipes made by `POST /__api/recipes/create`, by `recipe_id`. */
+  readonly recipes = new Map<string, FlowRecipe>();
   private readonly balances = new Map<string, number>();
 
   constructor(private readonly startingCredits: () => number) {}

@@ -66,6 +66,16 @@ export interface SimulatorOptions {
   maxAudioSecs?: number;
   /** 2026 app: the `retry-after` of a 429 busy answer. */
   busyRetryAfterSecs?: number;
+  /**
+   * 2026 app: what `audio__render_edit`'s tool-return names its new clip by — `clip_outputs: [{ node_id, clip_id,
+   * title }]` (FS, the default), a bare `clip_id` (DB's README), or both keys.
+   */
+  renderReturn?: "clip_outputs" | "clip_id" | "both";
+  /**
+   * 2026 app: credits an effect (`audio__apply_effect`) or a conversion (`audio__convert_format`) costs. The facts
+   * do not price them (DB: "every edit that makes audio costs credits"); 0 by default.
+   */
+  creditsPerEffect?: number;
   /** 2026 app: the public storage listener's port (another origin); 0 picks one. */
   storagePort?: number;
   /** How long an export takes while the `slow-export` fault is on. */
@@ -113,6 +123,8 @@ export function settingsFrom(options: SimulatorOptions): SimulatorSettings {
     promoDelayMs: options.promoDelayMs ?? 2000,
     maxAudioSecs: options.maxAudioSecs ?? 8,
     busyRetryAfterSecs: options.busyRetryAfterSecs ?? 5,
+    renderReturn: options.renderReturn ?? "clip_outputs",
+    creditsPerEffect: options.creditsPerEffect ?? 0,
   };
 }
 
@@ -142,4 +154,6 @@ export const LIVE_SETTINGS = [
   "promoDelayMs",
   "maxAudioSecs",
   "busyRetryAfterSecs",
+  "renderReturn",
+  "creditsPerEffect",
 ] as const satisfies ReadonlyArray<keyof SimulatorSettings>;
