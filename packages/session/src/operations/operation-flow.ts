@@ -197,7 +197,8 @@ export class OperationFlow {
     const { traffic, site } = this.context;
     this.context.step.name = "resume";
     let named: ToolReturn | undefined;
-    if (record.siteJobId) {
+    const recorded = record.clipIds ?? [];
+    if (record.siteJobId && (recorded.length === 0 || request.operation.kind === "stems")) {
       // The stream replays from its start; it also says which stem each clip is.
       named = await songsFromStream(
         this.context,
@@ -206,7 +207,7 @@ export class OperationFlow {
         toolName,
       );
     }
-    let clipIds = record.clipIds?.length ? record.clipIds : (named?.clipIds ?? []);
+    let clipIds = recorded.length > 0 ? recorded : (named?.clipIds ?? []);
     if (clipIds.length === 0) {
       for (const opId of record.opIds ?? []) {
         await traffic.fetchJson("status", { suffix: encodeURIComponent(opId) }).catch(() => undefined);
