@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { start, type RunningSimulator } from "../src/index.js";
 import * as F from "./fixtures/facts-shapes.js";
+import * as O from "./fixtures/facts-shapes-operations.js";
 
 const TEST_MS = 60_000;
 
@@ -1650,6 +1651,299 @@ describe("flow-2026 simulator against PRODUCERAI-SITE.md §A", () => {
       unknown.status === 400 && unknown.json?.error_description === F.REFRESH.reused.notFoundDescription,
       `an unknown refresh token answered HTTP ${unknown.status} ${unknown.text.slice(0, 160)}`,
     );
+    f.done();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The song operations (§A "Operations beyond a new song")
+// ---------------------------------------------------------------------------------------------------------------
+
+const OP = {
+  recipe: "POST /__api/recipes/create",
+  recipe422: "POST /__api/recipes/create (refused body)",
+  render: "tool audio__render_edit",
+  effect: "tool audio__apply_effect",
+  convert: "tool audio__convert_format",
+  failure: "stream error tool_call_failure",
+  convertDownload: "GET /__api/download/audio/<id>?format= (conversion)",
+} as const;
+
+/** Calls one tool of the song operations the way the compose call is sent, and reads its stream to its return or error. */
+async function runOperationTool(
+  f: Findings,
+  endpoint: string,
+  tool: string,
+  args: Record<string, unknown>,
+): Promise<{ content?: Json; error?: Json }> {
+  const conversationId = (await newConversation(f)) ?? "missing";
+  const body = {
+    conversation_id: conversationId,
+    part: { tool_name: tool, args, part_kind: "tool-call", tool_call_id: randomUUID() },
+    client_context: {
+      current_song_id: null,
+      song_queue: [],
+      project_id: null,
+      selected_model: defaultModel,
+      lyrics_id_map: {},
+    },
+  };
+  const a = await apiPatient("POST", F.TOOL_CALL.path, body);
+  const jobId = a.json?.job_id;
+  if (
+    !f.ok(endpoint, a.status === 200 && typeof jobId === "string", `answered HTTP ${a.status} ${a.text.slice(0, 200)}`)
+  )
+    return {};
+  const reader = await SseReader.open(site, jobId);
+  try {
+    const seen = (events: SseEvent[]) =>
+      toolReturns(events, tool).length > 0 || events.some((e) => e.event === "error") ? true : undefined;
+    await reader.waitFor(seen, 30_000);
+    checkStreamEvents(f, EP.stream, reader.events);
+    const ret = toolReturns(reader.events, tool)[0];
+    if (ret) f.shape(endpoint, "tool-return part", ret.part, F.TOOL_RETURN_PART.shape);
+    return { content: ret?.content, error: reader.events.find((e) => e.event === "error")?.data };
+  } finally {
+    reader.close();
+  }
+}
+
+/** A song of the account's library made before (not by this test): the source of every operation below. */
+async function librarySong(f: Findings): Promise<{ id: string; secs: number } | undefined> {
+  site.seedLibrary(undefined, 1);
+  const listed = await api("GET", "/__api/clips/auth-user?limit=100&offset=0&filter=generations");
+  const clips: Json[] = Array.isArray(listed.json?.clips) ? listed.json.clips : [];
+  const old = clips.filter((c) => F.CLIP_STATE.done(c)).at(-1);
+  f.ok(OP.recipe, old, "no finished song in the library to edit");
+  return old ? { id: old.id, secs: Number(old.duration?.value) } : undefined;
+}
+
+/** Makes a recipe of Input → `edit` → Output on `clipId` (checking the answer): its id. */
+async function makeRecipe(f: Findings, clipId: string, edit: Record<string, unknown>): Promise<string | undefined> {
+  const nodes = [O.RECIPE_NODES.input(clipId), O.RECIPE_NODES.edit(edit), O.RECIPE_NODES.output("Edited")];
+  const a = await apiPatient("POST", O.RECIPE_CREATE.path, {
+    recipe: { nodes, instruction: edit.instruction ?? null },
+  });
+  f.ok(
+    OP.recipe,
+    a.status === O.RECIPE_CREATE.status,
+    `answered HTTP ${a.status} ${a.text.slice(0, 200)} — fact: ${O.RECIPE_CREATE.fact}`,
+  );
+  f.shape(OP.recipe, "body", a.json, O.RECIPE_CREATE.body);
+  return typeof a.json?.recipe_id === "string" ? a.json.recipe_id : undefined;
+}
+
+/** Renders a recipe and awaits its clip like a song: the done clip (checked), or undefined. */
+async function renderAndAwait(f: Findings, recipeId: string, args: Record<string, unknown>): Promise<Json> {
+  const { content } = await runOperationTool(f, OP.render, "audio__render_edit", { recipe_id: recipeId, ...args });
+  if (!content) return f.ok(OP.render, false, "no tool-return for audio__render_edit") && undefined;
+  f.shape(OP.render, "tool-return content", content, O.RENDER_EDIT_RETURN);
+  const ids = O.renderedClipIds(content);
+  f.ok(OP.render, ids.length > 0, `the tool-return names no clip (clip_outputs or clip_id) — ${preview(content)}`);
+  if (ids.length === 0) return undefined;
+  const status = await pollStatus(f, content.operation_id);
+  f.ok(OP.render, status?.state === "complete", `the render's operation ended ${status?.state}: "awaited like songs"`);
+  const clips = await waitClips(f, [ids[0] as string]);
+  const clip = clips?.[ids[0] as string];
+  if (clip) checkDoneClip(f, clip);
+  return clip;
+}
+
+describe("flow-2026 simulator against §A Operations beyond a new song", () => {
+  it("edits = recipe + audio__render_edit: extend (from the end / from a point), replace, cover", {
+    timeout: TEST_MS,
+  }, async () => {
+    const f = new Findings();
+    site.setCredits(100);
+    const source = await librarySong(f);
+    if (!source) return f.done();
+    const cases = [
+      { edit: O.RECIPE_NODES.extend(5, null), secs: source.secs + 5, label: "extend 5 s from the end" },
+      { edit: O.RECIPE_NODES.extend(5, 1), secs: 1 + 5, label: "extend 5 s from 1 s" },
+      { edit: O.RECIPE_NODES.replace([{ start_s: 0.5, end_s: 1.5 }]), secs: source.secs, label: "replace 0.5–1.5 s" },
+      { edit: O.RECIPE_NODES.cover(0.5), secs: source.secs, label: "cover at 0.5" },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const recipeId = await makeRecipe(f, source.id, c.edit);
+      if (!recipeId) continue;
+      // DB sends `{ recipe_id, title, image_id: null }`, FS `{ recipe_id, title }`: both must be taken.
+      const args = i % 2 === 0 ? { title: c.label, image_id: null } : { title: c.label };
+      const clip = await renderAndAwait(f, recipeId, args);
+      if (!clip) continue;
+      f.ok(OP.render, clip.op_type === "audio__render_edit", `${c.label}: op_type ${preview(clip.op_type)}`);
+      f.ok(
+        OP.render,
+        clip.operation?.source_clip_id === source.id,
+        `${c.label}: operation.source_clip_id ${preview(clip.operation?.source_clip_id)} — "the source is kept"`,
+      );
+      f.ok(OP.render, clip.id !== source.id, `${c.label}: the render answered the source's own id`);
+      f.ok(
+        OP.render,
+        Math.abs(Number(clip.duration?.value) - c.secs) < 0.05,
+        `${c.label}: duration ${clip.duration?.value}, expected ${c.secs} — fact: extend_s = "seconds to add"; replace keeps the rest`,
+      );
+    }
+    f.done();
+  });
+
+  it('a recipe missing a required field answers FastAPI\'s 422 "Field required"', { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    const source = await librarySong(f);
+    if (!source) return f.done();
+    const { extend_s: _dropped, ...noSeconds } = O.RECIPE_NODES.extend(5, null);
+    const bodies = [
+      { label: "no recipe", body: {} },
+      { label: "no nodes", body: { recipe: { instruction: null } } },
+      {
+        label: "ExtendSection without extend_s",
+        body: {
+          recipe: {
+            nodes: [O.RECIPE_NODES.input(source.id), O.RECIPE_NODES.edit(noSeconds), O.RECIPE_NODES.output("x")],
+            instruction: null,
+          },
+        },
+      },
+    ];
+    for (const { label, body } of bodies) {
+      const a = await api("POST", O.RECIPE_CREATE.path, body);
+      f.ok(
+        OP.recipe422,
+        a.status === O.SCHEMA_REFUSAL.status,
+        `${label}: HTTP ${a.status} — fact: ${O.SCHEMA_REFUSAL.fact}`,
+      );
+      f.shape(OP.recipe422, `${label}: body`, a.json, O.SCHEMA_REFUSAL.body);
+      f.ok(
+        OP.recipe422,
+        a.text.includes(O.SCHEMA_REFUSAL.text),
+        `${label}: the answer does not say "Field required": ${a.text.slice(0, 200)}`,
+      );
+    }
+    f.done();
+  });
+
+  it("effects: audio__apply_effect Trim / TempoShift → { result_clip_id }; a bad graph → tool_call_failure", {
+    timeout: TEST_MS,
+  }, async () => {
+    const f = new Findings();
+    const source = await librarySong(f);
+    if (!source) return f.done();
+    const cases = [
+      { fx: O.EFFECT_GRAPH.trim(0.5, 2), secs: 1.5, label: "Trim 0.5–2 s" },
+      { fx: O.EFFECT_GRAPH.tempo(2, 0), secs: source.secs / 2, label: "TempoShift speed 2" },
+    ];
+    for (const c of cases) {
+      const { content } = await runOperationTool(f, OP.effect, "audio__apply_effect", {
+        graph: O.EFFECT_GRAPH.of(source.id, c.fx),
+        output_title: c.label,
+      });
+      if (!f.shape(OP.effect, `${c.label}: tool-return content`, content, O.RESULT_CLIP_RETURN)) continue;
+      const clip = (await waitClips(f, [content.result_clip_id]))?.[content.result_clip_id];
+      f.ok(
+        OP.effect,
+        clip && Math.abs(Number(clip.duration?.value) - c.secs) < 0.05,
+        `${c.label}: duration ${clip?.duration?.value}, expected ${c.secs}`,
+      );
+    }
+    const bad = await runOperationTool(f, OP.effect, "audio__apply_effect", {
+      graph: O.EFFECT_GRAPH.of(source.id, { node_type: "Trim", node_id: "trim", input_ids: ["input"] }),
+      output_title: "no bounds",
+    });
+    f.ok(
+      OP.failure,
+      bad.content === undefined,
+      `a Trim without start_s/end_s got a tool-return ${preview(bad.content)}`,
+    );
+    f.shape(OP.failure, "error", bad.error, F.STREAM_ERROR_EVENT);
+    f.ok(
+      OP.failure,
+      bad.error?.type === O.TOOL_CALL_FAILURE.type && bad.error?.message === O.TOOL_CALL_FAILURE.message,
+      `error ${preview(bad.error)} — fact: ${O.TOOL_CALL_FAILURE.fact}`,
+    );
+    f.done();
+  });
+
+  it("conversion: audio__convert_format fails on effect-made clips; the download endpoint converts, flac/ogg refused", {
+    timeout: TEST_MS,
+  }, async () => {
+    const f = new Findings();
+    const source = await librarySong(f);
+    if (!source) return f.done();
+    const converted = await runOperationTool(f, OP.convert, "audio__convert_format", {
+      track_id: source.id,
+      output_title: "converted",
+      output_format: { extension: "wav" },
+    });
+    f.shape(OP.convert, "tool-return content", converted.content, O.RESULT_CLIP_RETURN);
+    const trimmed = await runOperationTool(f, OP.effect, "audio__apply_effect", {
+      graph: O.EFFECT_GRAPH.of(source.id, O.EFFECT_GRAPH.trim(0, 1)),
+      output_title: "trimmed",
+    });
+    const effectMade = trimmed.content?.result_clip_id;
+    if (effectMade) {
+      await waitClips(f, [effectMade]);
+      const refused = await runOperationTool(f, OP.convert, "audio__convert_format", {
+        track_id: effectMade,
+        output_title: "no",
+        output_format: { extension: "mp3" },
+      });
+      f.ok(
+        OP.convert,
+        refused.content === undefined && refused.error?.type === O.TOOL_CALL_FAILURE.type,
+        `converting an effect-made clip answered ${preview(refused.content ?? refused.error)} — fact: "fails on effect-made clips"`,
+      );
+    }
+    for (const id of [source.id, effectMade].filter((x): x is string => typeof x === "string")) {
+      for (const format of F.DOWNLOAD.formats) {
+        const res = await fetch(`${site.url}/__api/download/audio/${id}?format=${format}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        const ct = res.headers.get("content-type") ?? "";
+        f.ok(
+          OP.convertDownload,
+          res.status === 200 && O.DOWNLOAD_CONVERSION.namesFormat[format]?.test(ct),
+          `${id} format=${format}: HTTP ${res.status}, content-type "${ct}" — fact: ${O.DOWNLOAD_CONVERSION.fact}`,
+        );
+        f.ok(
+          OP.convertDownload,
+          F.MAGIC.check(format, bytes),
+          `${id} format=${format}: first bytes are not ${format} — fact: ${F.MAGIC.fact}`,
+        );
+      }
+      for (const format of O.DOWNLOAD_CONVERSION.refused) {
+        const res = await fetch(`${site.url}/__api/download/audio/${id}?format=${format}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        await res.arrayBuffer();
+        f.ok(
+          OP.convertDownload,
+          res.status >= 400 && res.status < 500,
+          `${id} format=${format}: HTTP ${res.status}, not refused — fact: "flac/ogg refused"`,
+        );
+      }
+    }
+    f.done();
+  });
+
+  it("split stems of any song of the library, one made before and an edit", { timeout: TEST_MS }, async () => {
+    const f = new Findings();
+    site.setCredits(100);
+    const source = await librarySong(f);
+    if (!source) return f.done();
+    const recipeId = await makeRecipe(f, source.id, O.RECIPE_NODES.cover(0.2));
+    const edited = recipeId ? await renderAndAwait(f, recipeId, { title: "stems source" }) : undefined;
+    for (const parent of [source.id, edited?.id].filter((x): x is string => typeof x === "string")) {
+      const { content } = await runOperationTool(f, EP.toolStems, "audio__split_stems", { clip_id: parent });
+      if (!f.shape(EP.streamStems, "tool-return content", content, F.SPLIT_STEMS_RETURN)) continue;
+      const ids = content.stems.map((stem: Json) => stem.clip_id as string);
+      const clips = await waitClips(f, ids);
+      for (const id of ids)
+        f.ok(
+          EP.streamStems,
+          clips?.[id]?.operation?.source_clip_id === parent,
+          `stem ${id}: source_clip_id ${preview(clips?.[id]?.operation?.source_clip_id)}, not ${parent}`,
+        );
+    }
     f.done();
   });
 });
