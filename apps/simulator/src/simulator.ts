@@ -65,7 +65,10 @@ export interface RunningSimulator {
     title: string;
     opId: string;
     opType: string;
+    /** The clip it was made from (stems, edits, effects, conversions). */
     parentId?: string;
+    /** The length the clip reports (`duration.value`); its audio is at most `maxAudioSecs` long. */
+    durationSecs: number;
     account: string;
     createdAt: number;
   }>;
@@ -199,6 +202,7 @@ function simulatorMethods(state: SimulatorState, flow: FlowApp): SimulatorMethod
         title: clip.title,
         opId: clip.opId,
         opType: clip.opType,
+        durationSecs: clip.durationSecs,
         account: clip.account,
         createdAt: clip.createdAt,
         ...(clip.parentId ? { parentId: clip.parentId } : {}),

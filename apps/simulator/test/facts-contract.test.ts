@@ -1925,6 +1925,67 @@ describe("flow-2026 simulator against §A Operations beyond a new song", () => {
     f.done();
   });
 
+  it("a failed render reads as failed like a song; 402 and 429 on the edit's tool call", {
+    timeout: TEST_MS,
+  }, async () => {
+    const f = new Findings();
+    site.setCredits(100);
+    const source = await librarySong(f);
+    const recipeId = source ? await makeRecipe(f, source.id, O.RECIPE_NODES.extend(2, null)) : undefined;
+    if (!recipeId) return f.done();
+    setFault(f, OP.render, "edit-failed", { times: 1 });
+    const { content } = await runOperationTool(f, OP.render, "audio__render_edit", { recipe_id: recipeId, title: "x" });
+    const ids = content ? O.renderedClipIds(content) : [];
+    const status = content ? await pollStatus(f, content.operation_id) : undefined;
+    f.ok(
+      OP.render,
+      status?.state === "failed",
+      `a failed render's status ended ${status?.state} — fact: ${F.STATUS.fact}`,
+    );
+    const clips = ids.length
+      ? await pollClips(f, ids, (c) => F.CLIP_STATE.failed(c), { label: "failed render", timeoutMs: 10_000 })
+      : {};
+    f.ok(
+      OP.render,
+      ids.length > 0 && F.CLIP_STATE.failed(clips[ids[0] as string]),
+      `the failed render's clip does not read as failed — fact: ${F.CLIP_STATE.fact}`,
+    );
+    const body = (tool: string) => ({
+      conversation_id: "x",
+      part: {
+        tool_name: tool,
+        args: { recipe_id: recipeId, title: "x" },
+        part_kind: "tool-call",
+        tool_call_id: randomUUID(),
+      },
+      client_context: {},
+    });
+    const conversationId = (await newConversation(f)) ?? "missing";
+    site.setCredits(0);
+    const poor = await api("POST", F.TOOL_CALL.path, {
+      ...body("audio__render_edit"),
+      conversation_id: conversationId,
+    });
+    f.ok(
+      EP.credits402,
+      poor.status === F.OUT_OF_CREDITS.status,
+      `an edit without credits answered HTTP ${poor.status} — fact: ${F.OUT_OF_CREDITS.fact}`,
+    );
+    site.setCredits(100);
+    setFault(f, EP.busy, "busy", { times: 1 });
+    const busy = await api("POST", F.TOOL_CALL.path, {
+      ...body("audio__render_edit"),
+      conversation_id: conversationId,
+    });
+    f.ok(
+      EP.busy,
+      busy.status === F.BUSY.status && F.BUSY.headerValue(busy.headers.get(F.BUSY.header)),
+      `a busy edit answered HTTP ${busy.status}, retry-after ${preview(busy.headers.get(F.BUSY.header))} — fact: ${F.BUSY.fact}`,
+    );
+    site.faults.clear();
+    f.done();
+  });
+
   it("split stems of any song of the library, one made before and an edit", { timeout: TEST_MS }, async () => {
     const f = new Findings();
     site.setCredits(100);
