@@ -4,7 +4,6 @@ import { ensureDataDirs, findBrowserExecutable, type AccountConfig, type Produce
 import {
   assertAccountRunsHere,
   DisabledError,
-  ProducerError,
   silentLogger,
   type StepTotals,
   toProducerError,
@@ -20,10 +19,10 @@ import {
 import { BrowserPool } from "./browser-pool.js";
 import type { ChromiumHost } from "./chromium-host.js";
 import { matchesApiPath } from "./api-paths.js";
-import { knownRevocation, revokedStatus, sessionRevokedError } from "./login-revocation.js";
-import { authCookieOf, normalizeLoginState, readLoginState, type LoginState } from "./login-state.js";
+import { revokedStatus, sessionRevokedError } from "./login-revocation.js";
+import { normalizeLoginState, type LoginState } from "./login-state.js";
 import { watchLoginFile } from "./login-file-watch.js";
-import { loginEndOf, offlineStatus } from "./login-status.js";
+import { SessionProbe, statusFrom } from "./session-probe.js";
 import { SignInCoordinator } from "./sign-in.js";
 import { SiteChecker, type SiteCheckReport } from "./site-check.js";
 import { SiteDriver } from "./site-driver.js";
@@ -50,6 +49,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   readonly pool: BrowserPool;
   readonly signIn: SignInCoordinator | undefined;
   private readonly driver: SiteDriver;
+  private readonly prober: SessionProbe;
   private readonly config: ProducerConfig;
   /** Which account this is: its login state file, its site and its page count. */
   readonly account: AccountConfig;
@@ -115,6 +115,14 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
       signIn: this.signIn,
       logger: this.logger.child({ component: "site-driver" }),
     });
+    this.prober = new SessionProbe({
+      pool: this.pool,
+      driver: this.driver,
+      account: this.account,
+      signIn: this.signIn,
+      expiryWarningSecs: config.session.expiryWarningSecs,
+      logger: this.logger,
+    });
   }
 
   /** Launches Chromium now, so the first job finds it warm. */
@@ -153,14 +161,14 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
       },
     };
     // The site revoked this login: nothing can work until another is taken in (with credentials, a sign-in is).
-    const revocation = this.signIn ? undefined : await knownRevocation(this.account.stateFile, this.currentState);
+    const revocation = this.signIn ? undefined : await this.prober.knownRevocation();
     if (revocation) throw sessionRevokedError(revocation);
     try {
       return await work(watched);
     } catch (error) {
-      const failure = await this.revokedInstead(toProducerError(error));
+      const failure = await this.prober.revokedInstead(toProducerError(error));
       if (SESSION_CODES.has(failure.code)) {
-        this.cachedStatus = { status: this.statusFrom(failure), at: Date.now() };
+        this.cachedStatus = { status: statusFrom(failure), at: Date.now() };
       }
       throw failure;
     }
@@ -176,7 +184,8 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     if (!options.force && this.cachedStatus && Date.now() - this.cachedStatus.at < cacheMs) {
       return this.cachedStatus.status;
     }
-    const status = (options.viaOpenPage ? await this.readOpenPage() : undefined) ?? (await this.probe(options.signal));
+    const status =
+      (options.viaOpenPage ? await this.prober.readOpenPage() : undefined) ?? (await this.prober.probe(options.signal));
     this.cachedStatus = { status, at: Date.now() };
     if (status.credits !== undefined) this.lastCredits = { credits: status.credits, at: status.checkedAt };
     return status;
@@ -271,88 +280,5 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     } finally {
       await this.pool.release(pooled, { broken });
     }
-  }
-
-  /**
-   * The status a page already on the site gives through its own credits call, loading nothing; undefined when no
-   * idle page is there or the call said nothing usable (then the studio is opened). A refused token is not taken
-   * as signed out here: the page renews its token as it loads, so that is left to the full check.
-   */
-  private async readOpenPage(): Promise<SessionStatus | undefined> {
-    const pooled = this.pool.lendIdle((page) => page.url().startsWith(this.account.site.baseUrl));
-    if (!pooled) return undefined;
-    let broken = false;
-    try {
-      const balance = await this.driver.readBalance(pooled.page);
-      if (!balance || !("credits" in balance)) return undefined;
-      const state = await this.pool.currentState();
-      const auth = state ? authCookieOf(state) : undefined;
-      return {
-        valid: true,
-        reason: "Signed in: the open page read the balance.",
-        checkedAt: new Date().toISOString(),
-        credits: balance.credits,
-        ...this.loginEnd(auth),
-      };
-    } catch {
-      broken = true;
-      return undefined;
-    } finally {
-      await this.pool.release(pooled, { broken, light: true });
-    }
-  }
-
-  private async probe(signal?: AbortSignal): Promise<SessionStatus> {
-    const checkedAt = new Date().toISOString();
-    const state = (await this.pool.currentState()) ?? readLoginState(this.account.stateFile);
-    const auth = state ? authCookieOf(state) : undefined;
-    // With credentials configured a dead login is signed through, so only the page can tell.
-    const offline = this.signIn
-      ? undefined
-      : offlineStatus(this.account.stateFile, state, auth, (facts) => this.loginEnd(facts));
-    if (offline) return offline;
-    const pooled = await this.pool.acquire(signal);
-    let broken = false;
-    try {
-      const { credits } = await this.driver.openStudio(pooled.page, signal);
-      // The page may have refreshed the access token (and rotated the refresh token) while it opened.
-      await this.pool.saveState().catch(() => undefined);
-      const after = await this.pool.currentState();
-      const now = (after ? authCookieOf(after) : undefined) ?? auth;
-      return {
-        valid: true,
-        reason: now?.refreshable
-          ? "Signed in: the studio is open, and the page refreshes its access token with the saved refresh token."
-          : "Signed in: the studio is open.",
-        checkedAt,
-        ...(credits !== undefined ? { credits } : {}),
-        ...this.loginEnd(now),
-      };
-    } catch (error) {
-      broken = true;
-      const failure = this.pool.crashError(error, pooled);
-      if (!ProducerError.isInstance(failure)) throw failure;
-      return { ...this.statusFrom(await this.revokedInstead(failure)), checkedAt };
-    } finally {
-      await this.pool.release(pooled, { broken });
-    }
-  }
-
-  /** When the login ends, how long it has left, and a warning once that is under `session.expiryWarningSecs`. */
-  private loginEnd(auth: Parameters<typeof loginEndOf>[0]) {
-    return loginEndOf(auth, this.config.session.expiryWarningSecs, this.logger);
-  }
-
-  /** A login wall on a login the site refused as already used is its revocation, and says so. */
-  private async revokedInstead(failure: ProducerError): Promise<ProducerError> {
-    const revocation =
-      failure.code === "SESSION_EXPIRED" ? await knownRevocation(this.account.stateFile, this.currentState) : undefined;
-    return revocation ? sessionRevokedError(revocation, failure) : failure;
-  }
-
-  private readonly currentState = () => this.pool.currentState();
-
-  private statusFrom(error: ProducerError): SessionStatus {
-    return { valid: false, code: error.code, reason: error.message, checkedAt: new Date().toISOString() };
   }
 }
