@@ -137,10 +137,12 @@ describe("the daemon's login across refreshes it did not ask for", () => {
     });
     // `producer session check`, another process, says so too.
     const checked = await run(process.execPath, [bin, "session", "check"], { env }).catch(
-      (caught: { code: number; stdout: string }) => caught,
+      (caught: { code: number; stdout: string; stderr: string }) => caught,
     );
-    expect((checked as { code: number }).code).toBe(4);
-    expect((checked as { stdout: string }).stdout).toContain("refreshed elsewhere after it was copied");
+    expect(checked).toMatchObject({
+      code: 4,
+      stdout: expect.stringContaining("refreshed elsewhere after it was copied"),
+    });
     // A new import lifts it, and the waiting job runs.
     const fresh = path.join(dataDir, "fresh-cookies.json");
     fs.writeFileSync(fresh, JSON.stringify(site.issueSession().cookies));
