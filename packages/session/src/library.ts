@@ -79,6 +79,40 @@ export class LibraryReader {
       .map((clip) => clip.id);
   }
 
+  /**
+   * What an operation on `sourceClipId` submitted at `record` made, as the library shows it: clips of that
+   * source made after it — its stems, or clips with the title it was sent with — asked again until some show or
+   * `timeoutMs` has passed.
+   */
+  async madeFrom(sourceClipId: string, record: SubmissionRecord, stems: boolean, timeoutMs: number): Promise<string[]> {
+    const { traffic, site, signal } = this.context;
+    const since = Date.parse(record.submittedAt) - LIBRARY_SKEW_MS;
+    const look = async () =>
+      (await this.recent())
+        .filter(
+          (clip) =>
+            clip.sourceClipId === sourceClipId &&
+            (clip.createdAt ?? 0) >= since &&
+            !clip.failed &&
+            (stems
+              ? clip.opType === site.tools.splitStems
+              : clip.opType !== site.tools.splitStems && clip.title === record.title),
+        )
+        .sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0))
+        .map((clip) => clip.id);
+    let found = await look();
+    if (found.length > 0) return found;
+    await traffic.waitFor(() => (found.length > 0 ? found : undefined), {
+      timeoutMs,
+      pollMs: 2000,
+      signal,
+      onPoll: async () => {
+        found = await look();
+      },
+    });
+    return found;
+  }
+
   /** `songsOf`, asked again until songs show or `songStartMs` has passed. */
   async waitForSongsOf(record: SubmissionRecord, pollMs = 2000): Promise<string[]> {
     const { traffic, site, signal } = this.context;

@@ -29,6 +29,8 @@ import { stemsPlan } from "./stems.js";
 import { ToolCallEngine, type ConversationHolder } from "./tool-call-engine.js";
 import { trimPlan } from "./trim.js";
 
+/** How long a resume with no ids looks in the library for what its operation made. */
+const LIBRARY_WAIT_MS = 15_000;
 const EDITS: readonly SongOperationKind[] = ["extend", "replace", "cover"];
 const EFFECTS: readonly SongOperationKind[] = ["trim", "speed"];
 
@@ -213,6 +215,15 @@ export class OperationFlow {
         await traffic.fetchJson("status", { suffix: encodeURIComponent(opId) }).catch(() => undefined);
         clipIds = [...clipIds, ...(traffic.operations.get(opId)?.clipIds ?? [])];
       }
+    }
+    if (clipIds.length === 0) {
+      // The answer to the call was lost (or the page died): what it made shows in the library, from its source.
+      clipIds = await this.library.madeFrom(
+        request.source.clipId,
+        record,
+        request.operation.kind === "stems",
+        Math.min(site.timeouts.songStartMs, LIBRARY_WAIT_MS),
+      );
     }
     if (clipIds.length === 0) {
       throw new GenerationMayExistError(
