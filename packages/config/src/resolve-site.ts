@@ -18,6 +18,8 @@ export type ResolvedSite = Omit<SiteProfile, "timeouts" | "menus"> & {
   timeouts: Timeouts;
   pacing: ParsedConfig["site"]["pacing"];
   downloadFormat: ParsedConfig["site"]["downloadFormat"];
+  /** How a new compose song is sent: the panel (`ui`) or the app's own tool call from inside the page (`api`). */
+  submit: ParsedConfig["site"]["submit"];
   /** The locator and API keys the configuration itself set over the profile's. */
   overridden: { locators: string[]; api: string[] };
 };
@@ -78,6 +80,7 @@ export function resolveSite(
     timeouts,
     pacing: site.pacing,
     downloadFormat: site.downloadFormat,
+    submit: site.submit,
     overridden: { locators: Object.keys(site.locators), api: Object.keys(site.api) },
   };
 }

@@ -72,4 +72,7 @@ export const siteSchema = z.strictObject({
       path: ["actionDelayMaxMs"],
     }),
   downloadFormat: setting(z.enum(AUDIO_FORMATS).default("wav"), { doc: "Format downloaded for every song." }),
+  submit: setting(z.enum(["ui", "api"]).default("ui"), {
+    doc: "How a new compose song is sent: ui (the compose panel the user sees) or api (the app's own tool call, sent from inside the page).",
+  }),
 });
