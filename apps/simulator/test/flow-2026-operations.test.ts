@@ -245,7 +245,18 @@ describe("edits: a recipe, then audio__render_edit", () => {
       masks: [{ start_s: 2, end_s: 9 }],
     });
     expect(outside.error?.type).toBe("tool_call_failure");
-    expect(site.stats.flow).toMatchObject({ toolFailures: { audio__render_edit: 2 }, toolRuns: {}, creditsCharged: 0 });
+    // Another account's library does not hold the song: its render cannot take it.
+    const cookie = site
+      .issueSession("other@example.test")
+      .cookies.map((part) => part.value)
+      .join("");
+    bearer = JSON.parse(Buffer.from(cookie.slice("base64-".length), "base64url").toString()).access_token;
+    conversationId = (await post("/__api/conversation/create", { project_id: null }).then((r) => r.json()))
+      .conversation_id;
+    const elsewhere = await edit(source.id, extend(2));
+    expect(elsewhere.error?.type).toBe("tool_call_failure");
+    expect(site.stats.flow).toMatchObject({ toolFailures: { audio__render_edit: 3 }, toolRuns: {}, creditsCharged: 0 });
+    expect(site.credits("other@example.test")).toBe(site.settings.startingCredits);
   });
 });
 
