@@ -97,7 +97,7 @@ async function roundTrip(client: Client, prompt: string) {
 }
 
 describe("the MCP server at /mcp (Streamable HTTP)", () => {
-  it("lists the eight tools, each with an input schema, saying what it costs", async () => {
+  it("lists the nine tools, each with an input schema, saying what it costs", async () => {
     const client = await connect(httpTransport());
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(
@@ -108,6 +108,7 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
         "get_generation",
         "get_track",
         "list_tracks",
+        "operate_song",
         "retry_generation",
         "wait_for_generation",
       ].sort(),
@@ -118,7 +119,13 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
       expect.arrayContaining(["prompt", "title", "projectId", "lyrics", "waitSecs", "idempotencyKey"]),
     );
     expect(generate?.inputSchema.required).toEqual(["prompt"]);
-    for (const tool of tools.filter((one) => one.name !== "generate_music"))
+    const operate = tools.find((tool) => tool.name === "operate_song");
+    expect(operate?.description).toMatch(
+      /extend, replace and cover .* spend about a song's credits \(5 per song made on the flow-2026 site/,
+    );
+    expect(operate?.description).toMatch(/convert is free/);
+    expect(operate?.inputSchema.required).toEqual(["operation", "source"]);
+    for (const tool of tools.filter((one) => !["generate_music", "operate_song"].includes(one.name)))
       expect(tool.description).toMatch(/^Free\b|Cancels/);
     expect(client.getInstructions()).toMatch(/wait_for_generation/);
     await client.close();

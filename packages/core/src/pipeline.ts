@@ -3,6 +3,7 @@ import path from "node:path";
 import type { ProducerConfig } from "@producer/config";
 import {
   assertAccountRunsHere,
+  AudioInvalidError,
   DisabledError,
   type GeneratedSong,
   type GenerateOptions,
@@ -84,8 +85,9 @@ async function obtainSongs(
   deps: PipelineDeps,
 ): Promise<{ songs: DownloadedSong[]; account: string | undefined }> {
   const { jobId, input, signal } = context;
-  // The account the songs are made on: the submission says (an earlier attempt's, or this one's once it is sent).
-  let account = context.submission?.account;
+  // The account the songs are made on: the submission says (an earlier attempt's, or this one's once it is sent);
+  // a job bound to an account runs on it when the driver's record does not say.
+  let account = context.submission?.account ?? input.account;
   if (stillThere(context.downloaded)) {
     const songs = context.downloaded;
     deps.logger.info({ jobId, songs: songs.length }, "resuming with the songs an earlier attempt downloaded");
@@ -165,7 +167,7 @@ async function recordTracks(
 }
 
 /** An operation job, sent through the generator's `operate` with the same submission record and resume. */
-function operate(generator: MusicGenerator, input: JobInput, options: GenerateOptions): Promise<GeneratedSong[]> {
+async function operate(generator: MusicGenerator, input: JobInput, options: GenerateOptions): Promise<GeneratedSong[]> {
   const { operation, source } = input;
   if (!generator.operate || !operation || !source) {
     throw new DisabledError(
@@ -179,7 +181,16 @@ function operate(generator: MusicGenerator, input: JobInput, options: GenerateOp
     format: input.format,
     ...(input.title ? { title: input.title } : {}),
   };
-  return generator.operate(request, options);
+  const songs = await generator.operate(request, options);
+  // A convert exists only for its format: a song in any other is not what was asked, whatever its bytes are.
+  const target = operation.kind === "convert" ? operation.format : undefined;
+  const wrong = target ? songs.find((song) => song.format !== target) : undefined;
+  if (target && wrong) {
+    throw new AudioInvalidError(`The convert to ${target.toUpperCase()} came back as ${wrong.format.toUpperCase()}.`, {
+      details: { songNumber: wrong.index + 1, asked: target, got: wrong.format },
+    });
+  }
+  return songs;
 }
 
 /** The job's input as the site driver takes it: every control, without what only storage needs. */

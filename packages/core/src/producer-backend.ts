@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import type { SessionStatus } from "@producer/utils";
 import type { GenerateMusicInput } from "./generate-input.js";
+import type { OperateInput } from "./operation-input.js";
 import type { GenerateMusicResult, Job, JobStatus, Track } from "./job.js";
 import type { PauseState } from "./queue-pause.js";
 
@@ -39,6 +40,8 @@ export interface TrackAudio {
  */
 export interface ProducerBackend {
   generateMusic(input: GenerateMusicInput): Promise<GenerateMusicResult>;
+  /** Does something to a song that exists (extend, replace, cover, stems, trim, speed, convert), as a job. */
+  operate(input: OperateInput): Promise<GenerateMusicResult>;
   getJob(id: string): Promise<Job>;
   /** Every change of the job until it ends, starting with its state now; stops when `signal` aborts. */
   watchJob(id: string, options?: { signal?: AbortSignal }): AsyncGenerator<Job>;

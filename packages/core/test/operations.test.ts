@@ -273,6 +273,16 @@ describe("song operations as jobs", () => {
     });
   });
 
+  it("refuses a convert that came back in another format than asked", async () => {
+    // This driver always answers WAV.
+    const { service } = await startService(new CountingGenerator());
+    const job = await service.waitForJob(jobIdOf(await service.convert({ clipId: "c", format: "mp3" })), {
+      timeoutMs: 60_000,
+    });
+    expect(job).toMatchObject({ status: "failed", error: { code: "AUDIO_INVALID" } });
+    expect(job.error?.message).toMatch(/convert to MP3 came back as WAV/);
+  });
+
   it("fails clearly when the site driver cannot run operations", async () => {
     const generator = new CountingGenerator();
     const withoutOperate: MusicGenerator = {

@@ -6,6 +6,7 @@ export const downBackend: ProducerBackend = (() => {
     Promise.reject(Object.assign(new Error("The producer daemon is not running."), { code: "UNAVAILABLE" }));
   return {
     generateMusic: down,
+    operate: down,
     getJob: down,
     waitForJob: down,
     cancel: down,

@@ -8,6 +8,7 @@ import { generateCommand } from "./generate.js";
 import { jobCommand } from "./job.js";
 import { jobsCommand } from "./jobs.js";
 import { mcpCommand } from "./mcp.js";
+import { operationCommands } from "./operations.js";
 import { openCommand } from "./open.js";
 import { sessionCommand } from "./session.js";
 import { siteCommand } from "./site.js";
@@ -17,6 +18,7 @@ import { tracksCommand } from "./tracks.js";
 export const COMMANDS: readonly Command[] = [
   daemonCommand,
   generateCommand,
+  ...operationCommands,
   jobsCommand,
   jobCommand,
   cancelCommand,

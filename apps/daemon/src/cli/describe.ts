@@ -1,7 +1,11 @@
 import type { Job, Track } from "@producer/core/client";
 
 export function describeTrack(track: Track): string {
-  const facts = [track.stem ? `stem ${track.stem}` : undefined, track.model ?? undefined].filter(Boolean).join(", ");
+  // Tracks from a daemon older than the lineage columns carry no `operation`.
+  const lineage = track.operation ? `${track.operation} of ${track.sourceTrackId ?? track.sourceClipId}` : undefined;
+  const facts = [lineage, track.stem ? `stem ${track.stem}` : undefined, track.model ?? undefined]
+    .filter(Boolean)
+    .join(", ");
   return `${track.storage.key}  ${track.durationSecs.toFixed(2)} s  sha256 ${track.sha256}${facts ? `  (${facts})` : ""}`;
 }
 

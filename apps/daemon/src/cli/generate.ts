@@ -1,5 +1,11 @@
 import { parseArgs } from "node:util";
-import { isTerminal, type GenerateMusicInput, type Job, type ProducerClient } from "@producer/core/client";
+import {
+  isTerminal,
+  type GenerateMusicInput,
+  type GenerateMusicResult,
+  type Job,
+  type ProducerClient,
+} from "@producer/core/client";
 import type { Command } from "./command.js";
 import { daemonClient } from "./daemon-client.js";
 import { describeTrack, jobDetails } from "./describe.js";
@@ -29,7 +35,7 @@ export const GENERATE_OPTIONS = {
 };
 
 /** A number flag as given; a word stays a word, so the daemon's validation names the field. */
-const numberOrText = (value: string) => (/^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value);
+export const numberOrText = (value: string) => (/^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value);
 
 export function generateInput(
   values: Record<string, string | boolean | undefined>,
@@ -131,11 +137,29 @@ async function generate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: GENERATE_OPTIONS });
   const prompt = positionals.join(" ").trim();
   if (!prompt) throw new UsageError('producer generate needs a prompt: producer generate "a happy pop song"');
+  const pauseTimeoutSecs = pauseTimeoutOf(values);
+  const client = await daemonClient();
+  return reportSubmission(client, await client.generateMusic(generateInput(values, prompt)), values, pauseTimeoutSecs);
+}
+
+/** `--pause-timeout` in seconds (0 when absent). */
+export function pauseTimeoutOf(values: Record<string, unknown>): number {
   const pauseTimeoutSecs = Number(values["pause-timeout"] ?? 0);
   if (!Number.isFinite(pauseTimeoutSecs) || pauseTimeoutSecs < 0)
     throw new UsageError("--pause-timeout takes seconds (0 or more).");
-  const client = await daemonClient();
-  const result = await client.generateMusic(generateInput(values, prompt));
+  return pauseTimeoutSecs;
+}
+
+/**
+ * Says what became of a submitted job (a generation or an operation): queued, or — with --wait or --direct —
+ * followed to its end and its tracks listed. Resolves to the exit code.
+ */
+export async function reportSubmission(
+  client: ProducerClient,
+  result: GenerateMusicResult,
+  values: { wait?: boolean; direct?: boolean; json?: boolean },
+  pauseTimeoutSecs: number,
+): Promise<number> {
   if (!values.wait && !values.direct) {
     if (values.json) json(result);
     else print(`queued ${result.jobId} (position ${"position" in result ? result.position : "?"})`);

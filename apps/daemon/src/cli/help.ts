@@ -6,6 +6,8 @@ export const HELP = `producer — generate music with ProducerAI through a warm,
 Usage:
   producer daemon                              run the daemon in the foreground
   producer generate "<prompt>" [options]       submit a generation to the daemon (producer generate --help)
+  producer extend|replace|cover|stems|trim|speed|convert <track|clip> [options]
+                                               do something to a song that exists (producer extend --help)
   producer jobs [--status S] [--limit N] [--json]
   producer job <id> [--json]                   one job: its steps, its error with details, its submission
   producer job retry <id> [--resubmit]         run an ended job again: from its submission (nothing paid again)

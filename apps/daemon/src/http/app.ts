@@ -12,6 +12,7 @@ import { accountRoutes } from "./routes/accounts.js";
 import { artifactRoutes } from "./routes/artifacts.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
+import { operationRoutes } from "./routes/operations.js";
 import { legacyRoutes } from "./routes/legacy.js";
 import { mcpRoutes } from "./routes/mcp.js";
 import { signInLinkRoutes } from "./routes/sign-in-links.js";
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (config.daemon.mcp) app.route("/", mcpRoutes(deps));
   app.route("/", healthRoutes(deps, responses));
   app.route("/", jobRoutes(deps, redact));
+  app.route("/", operationRoutes(deps));
   app.route("/", trackRoutes(deps));
   app.route("/", accountRoutes(deps));
   app.route(

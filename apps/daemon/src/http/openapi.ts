@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { createGenerationBodySchema, listGenerationsQuerySchema, listTracksQuerySchema } from "./schemas.js";
+import {
+  createGenerationBodySchema,
+  createOperationBodySchema,
+  listGenerationsQuerySchema,
+  listTracksQuerySchema,
+} from "./schemas.js";
 
 const json = (schema: z.ZodType) =>
   z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "openapi-3.0" });
@@ -48,7 +53,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
     openapi: "3.0.3",
     info: { title: "producer daemon", version, description: "Generate music with ProducerAI through a warm browser." },
     components: {
-      schemas: { Error: errorSchema, CreateGeneration: json(createGenerationBodySchema) },
+      schemas: {
+        Error: errorSchema,
+        CreateGeneration: json(createGenerationBodySchema),
+        CreateOperation: json(createOperationBodySchema),
+      },
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
     },
     security: [{ bearer: [] }],
@@ -73,6 +82,25 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary: "List jobs",
           parameters: queryParameters(listGenerationsQuerySchema),
           responses: { "200": { description: "A page of jobs." } },
+        },
+      },
+      "/v1/operations": {
+        post: {
+          summary:
+            "Do something to a song that exists: extend, replace, cover, stems, trim, speed or convert (a job, queued or direct)",
+          description:
+            "The source is a trackId of this daemon or a clipId of the account's library. Extend, replace and cover make new songs and cost about a song's credits; convert is free. The job is read, followed and retried at /v1/generations/{id}.",
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/CreateOperation" } } },
+          },
+          responses: {
+            "200": { description: "The job ended within the wait; the tracks (with their lineage) are in the answer." },
+            "202": { description: "Queued (or still running past the wait)." },
+            "400": errorResponse("Invalid body, an unknown track, or a region outside the song: the failing fields."),
+            "409": errorResponse("The idempotency key was used for other input."),
+            "429": errorResponse("The queue is full; see Retry-After."),
+          },
         },
       },
       "/v1/generations/{id}": {

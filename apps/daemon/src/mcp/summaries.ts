@@ -21,6 +21,9 @@ type TrackFacts = Pick<
   | "projectId"
   | "userId"
   | "account"
+  | "operation"
+  | "sourceTrackId"
+  | "sourceClipId"
   | "createdAt"
 >;
 
@@ -80,6 +83,9 @@ export function summarizeTrack(track: Track, audioBase?: string): TrackSummary {
     projectId: track.projectId,
     userId: track.userId,
     account: track.account,
+    operation: track.operation,
+    sourceTrackId: track.sourceTrackId,
+    sourceClipId: track.sourceClipId,
     createdAt: track.createdAt,
   };
 }

@@ -1,10 +1,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import { z } from "zod";
 import {
   generateMusicInputSchema,
-  isTerminal,
   jobIdSchema,
   trackIdSchema,
   trackQuerySchema,
@@ -12,16 +9,10 @@ import {
   type ProducerBackend,
   type QueuedResult,
 } from "@producer/core";
-import { ProducerError, type AccountReport } from "@producer/utils";
-import {
-  accountText,
-  describeStep,
-  jobText,
-  summarizeJob,
-  summarizeTrack,
-  trackLine,
-  type JobSummary,
-} from "./summaries.js";
+import type { AccountReport } from "@producer/utils";
+import { addOperationTool } from "./operation-tool.js";
+import { answer, waitForJob, type Extra } from "./tool-answers.js";
+import { accountText, jobText, summarizeJob, summarizeTrack, trackLine, type JobSummary } from "./summaries.js";
 
 export interface McpToolsOptions {
   /** The queue: the daemon's service in the daemon, the daemon's client in `producer mcp`. */
@@ -37,10 +28,6 @@ export interface McpToolsOptions {
   maxWaitSecs?: number;
 }
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-
-/** How often a waiting tool says it is still waiting, when nothing changed. */
-const HEARTBEAT_MS = 5_000;
 const DEFAULT_WAIT_SECS = 45;
 
 const INSTRUCTIONS = `Generates music with ProducerAI through a durable queue. Every generation spends the account's credits.
@@ -53,12 +40,37 @@ Pass an idempotencyKey to make a retried call safe.`;
 const READS_RECORDS = { readOnlyHint: true, openWorldHint: false } as const;
 
 /** What the tools share: the queue, where songs are served, and how long a tool may wait. */
-interface ToolContext {
+export interface ToolContext {
   producer: ProducerBackend;
   audioBase: string | undefined;
   maxWaitSecs: number;
   /** Seconds a tool may be asked to wait: whole, at most `maxWaitSecs`. */
   waitSecs: z.ZodNumber;
+}
+
+/** A job just queued, as a tool answers it: at once with its place in the queue, or after waiting `wait` seconds. */
+export async function queuedAnswer(
+  context: ToolContext,
+  queued: QueuedResult,
+  wait: number | undefined,
+  extra: Extra,
+): Promise<{ text: string; structured: object }> {
+  if (!wait) {
+    const summary = {
+      jobId: queued.jobId,
+      status: queued.status,
+      position: queued.position,
+      etaSecs: Math.round(queued.etaMs / 1000),
+      reused: queued.reused,
+    };
+    const text = queued.reused
+      ? `Job ${queued.jobId} was already asked for with this idempotency key; nothing new was queued.`
+      : `Queued job ${queued.jobId} at position ${queued.position} (about ${summary.etaSecs} s). Call wait_for_generation with this jobId.`;
+    return { text, structured: summary };
+  }
+  const job = await waitForJob(context.producer, queued.jobId, wait, extra);
+  const summary = { ...summarizeJob(job, context.audioBase), reused: queued.reused };
+  return { text: jobText(summary), structured: summary };
 }
 
 /** A job as a tool answers it: the summary as text and as structured content. */
@@ -68,7 +80,7 @@ function jobAnswer(job: Job, audioBase: string | undefined): { text: string; str
 }
 
 /**
- * The MCP server of the producer queue: eight tools over a `ProducerBackend`. The same server is served over
+ * The MCP server of the producer queue: nine tools over a `ProducerBackend`. The same server is served over
  * stdio by `producer mcp` (talking to the daemon through its client) and over Streamable HTTP at the daemon's
  * `/mcp` (talking to its service).
  */
@@ -89,6 +101,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
       .max(maxWaitSecs, `must be at most ${maxWaitSecs}`),
   };
   addGenerationTools(server, context, options.site);
+  addOperationTool(server, context, options.site);
   addLibraryTools(server, context, options.accounts);
   return server;
 }
@@ -120,22 +133,7 @@ function addGenerationTools(server: McpServer, context: ToolContext, site: McpTo
       answer(async () => {
         const { waitSecs: wait, ...input } = args;
         const queued = (await producer.generateMusic({ ...input, useQueue: true })) as QueuedResult;
-        if (!wait) {
-          const summary = {
-            jobId: queued.jobId,
-            status: queued.status,
-            position: queued.position,
-            etaSecs: Math.round(queued.etaMs / 1000),
-            reused: queued.reused,
-          };
-          const text = queued.reused
-            ? `Job ${queued.jobId} was already asked for with this idempotency key; nothing new was queued.`
-            : `Queued job ${queued.jobId} at position ${queued.position} (about ${summary.etaSecs} s). Call wait_for_generation with this jobId.`;
-          return { text, structured: summary };
-        }
-        const job = await waitForJob(producer, queued.jobId, wait, extra);
-        const summary = { ...summarizeJob(job, audioBase), reused: queued.reused };
-        return { text: jobText(summary), structured: summary };
+        return queuedAnswer(context, queued, wait, extra);
       }),
   );
 
@@ -277,65 +275,4 @@ function addLibraryTools(server: McpServer, context: ToolContext, listAccounts: 
         return { text, structured: { accounts, queue } };
       }),
   );
-}
-
-/**
- * Waits for the job to end, at most `seconds`, then answers with the job as it is. While it waits, each change of
- * the job (and a heartbeat) goes to the caller as a progress notification whose progress is the seconds waited.
- */
-async function waitForJob(producer: ProducerBackend, jobId: string, seconds: number, extra: Extra): Promise<Job> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), seconds * 1000);
-  const stop = () => controller.abort();
-  extra.signal.addEventListener("abort", stop, { once: true });
-  const started = Date.now();
-  const token = extra._meta?.progressToken;
-  let sent = 0;
-  let last: Job | undefined;
-  const notify = async (job: Job) => {
-    if (token === undefined) return;
-    // Progress must grow with every notification.
-    sent = Math.max(sent + 0.001, Math.round((Date.now() - started) / 100) / 10);
-    await extra
-      .sendNotification({
-        method: "notifications/progress",
-        params: { progressToken: token, progress: sent, total: seconds, message: describeStep(job) },
-      })
-      .catch(() => undefined);
-  };
-  const heartbeat = setInterval(() => void (last && notify(last)), HEARTBEAT_MS);
-  try {
-    for await (const job of producer.watchJob(jobId, { signal: controller.signal })) {
-      last = job;
-      await notify(job);
-    }
-  } catch (error) {
-    if (!controller.signal.aborted) throw error;
-  } finally {
-    clearTimeout(timer);
-    clearInterval(heartbeat);
-    extra.signal.removeEventListener("abort", stop);
-  }
-  // A job still running is read once more, for its position in the queue.
-  return last && isTerminal(last.status) ? last : producer.getJob(jobId);
-}
-
-/** A tool's answer: text for the model, the same facts as structured content; a producer error as a tool error. */
-async function answer(work: () => Promise<{ text: string; structured: object }>): Promise<CallToolResult> {
-  try {
-    const { text, structured } = await work();
-    return { content: [{ type: "text", text }], structuredContent: structured as Record<string, unknown> };
-  } catch (error) {
-    const known = ProducerError.isInstance(error);
-    const code = known ? error.code : "INTERNAL";
-    const message = error instanceof Error ? error.message : String(error);
-    const fields = known && Array.isArray(error.details.fields) ? error.details.fields : undefined;
-    return {
-      isError: true,
-      content: [{ type: "text", text: `${code}: ${message}` }],
-      structuredContent: {
-        error: { code, message, retryable: known ? error.retryable : false, ...(fields ? { fields } : {}) },
-      },
-    };
-  }
 }

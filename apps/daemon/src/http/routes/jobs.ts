@@ -1,9 +1,9 @@
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import { TimeoutError } from "@producer/utils";
 import type { AppDeps, AppEnv } from "../app-deps.js";
 import { parseWith, readJson } from "../request-input.js";
 import { requestSource } from "../request-source.js";
+import { answerSubmission } from "../submission-answer.js";
 import {
   createGenerationBodySchema,
   jobIdParamSchema,
@@ -29,19 +29,7 @@ export function jobRoutes(
   routes.post("/v1/generations", async (c) => {
     const body = parseWith(createGenerationBodySchema, await readJson(c), "request body");
     const { wait, ...input } = body;
-    const result = await service.generateMusic(input);
-    if ("job" in result) return c.json(result, result.completed ? 200 : 202);
-    const waitMs = wait === true ? 600_000 : typeof wait === "number" ? wait : 0;
-    c.header("location", `/v1/generations/${result.jobId}`);
-    if (waitMs === 0) return c.json(result, 202);
-    try {
-      const job = await service.waitForJob(result.jobId, { timeoutMs: waitMs, signal: c.req.raw.signal });
-      return c.json({ jobId: job.id, status: job.status, job, tracks: job.tracks, completed: true }, 200);
-    } catch (error) {
-      if (!TimeoutError.isInstance(error)) throw error;
-      const job = await service.getJob(result.jobId);
-      return c.json({ jobId: job.id, status: job.status, job, tracks: [], completed: false }, 202);
-    }
+    return answerSubmission(c, service, await service.generateMusic(input), wait);
   });
 
   routes.get("/v1/generations", async (c) =>
