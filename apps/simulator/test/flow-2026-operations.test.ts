@@ -24,17 +24,22 @@ beforeEach(async () => {
   site.resetStats();
   site.setCredits(100);
   Object.assign(site.settings, SETTINGS);
-  const cookie = site
-    .issueSession()
-    .cookies.map((part) => part.value)
-    .join("");
-  bearer = JSON.parse(Buffer.from(cookie.slice("base64-".length), "base64url").toString()).access_token;
+  bearer = accessTokenOf();
   site.seedLibrary(undefined, 1);
   const seeded = site.flowClips().find((clip) => clip.title.startsWith("Archive Song"));
   source = { id: seeded?.id as string, title: seeded?.title as string };
   conversationId = (await post("/__api/conversation/create", { project_id: null }).then((r) => r.json()))
     .conversation_id;
 });
+
+/** A new login's access token: the Bearer the page sends (read from the joined session cookie). */
+function accessTokenOf(email?: string): string {
+  const cookie = site
+    .issueSession(email)
+    .cookies.map((part) => part.value)
+    .join("");
+  return JSON.parse(Buffer.from(cookie.slice("base64-".length), "base64url").toString()).access_token;
+}
 
 const post = (path: string, body: unknown) =>
   fetch(site.url + path, {
@@ -246,11 +251,7 @@ describe("edits: a recipe, then audio__render_edit", () => {
     });
     expect(outside.error?.type).toBe("tool_call_failure");
     // Another account's library does not hold the song: its render cannot take it.
-    const cookie = site
-      .issueSession("other@example.test")
-      .cookies.map((part) => part.value)
-      .join("");
-    bearer = JSON.parse(Buffer.from(cookie.slice("base64-".length), "base64url").toString()).access_token;
+    bearer = accessTokenOf("other@example.test");
     conversationId = (await post("/__api/conversation/create", { project_id: null }).then((r) => r.json()))
       .conversation_id;
     const elsewhere = await edit(source.id, extend(2));
