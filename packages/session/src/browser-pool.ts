@@ -31,8 +31,8 @@ export interface BrowserPoolOptions {
   stateFile: string;
   /** Record a Playwright trace, kept by the driver on failure. */
   trace?: boolean;
-  /** Whether a URL is Supabase's token endpoint: each refresh the page makes there is saved at once. */
-  isAuthRefresh?: (url: string) => boolean;
+  /** The path of Supabase's token endpoint (`api.authRefresh`): each refresh the page makes there is saved at once. */
+  authRefreshPath?: string;
   /** How often the live cookies' refresh token is compared with the saved one (5 s by default; 0: never). */
   loginCheckIntervalMs?: number;
   /**
@@ -92,7 +92,7 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     this.login = new PoolLogin(options.stateFile, this.logger);
     this.keeper = new LoginKeeper({
       login: this.login,
-      isAuthRefresh: options.isAuthRefresh ?? (() => false),
+      authRefreshPath: options.authRefreshPath,
       current: () => this.contexts.ready,
       checkIntervalMs: options.loginCheckIntervalMs ?? 5000,
       logger: this.logger,
@@ -102,7 +102,6 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     this.contexts = new PoolContexts({
       host: this.host,
       login: this.login,
-      onContext: (context) => this.keeper.watch(context),
       renewAfterGenerations: options.renewContextAfterGenerations,
       trace: options.trace === true,
       logger: this.logger,
@@ -299,6 +298,12 @@ export class BrowserPool extends EventEmitter<PoolEvents> implements AsyncDispos
     try {
       const context = await this.contexts.ensure();
       const page = await context.newPage();
+      // Before the page loads anything: it may refresh its login as it opens.
+      await this.keeper
+        .watchPage(context, page)
+        .catch((error: unknown) =>
+          this.logger.warn({ error: (error as Error).message }, "cannot watch the page's login refreshes"),
+        );
       this.pagesOpened += 1;
       return { page, context, launch: this.contexts.launchCount, uses: 0 };
     } catch (error) {

@@ -18,7 +18,6 @@ import {
 } from "@producer/utils";
 import { BrowserPool } from "./browser-pool.js";
 import type { ChromiumHost } from "./chromium-host.js";
-import { matchesApiPath } from "./api-paths.js";
 import { revokedStatus, sessionRevokedError } from "./login-revocation.js";
 import { normalizeLoginState, type LoginState } from "./login-state.js";
 import { watchLoginFile } from "./login-file-watch.js";
@@ -83,7 +82,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
       idleCloseSecs: config.browser.idleCloseSecs,
       launchTimeoutMs: config.browser.launchTimeoutMs,
       stateFile: this.account.stateFile,
-      isAuthRefresh: (url) => matchesApiPath(this.account.site, "authRefresh", new URL(url)),
+      authRefreshPath: this.account.site.api.authRefresh,
       trace: config.browser.trace,
       workDir: path.join(config.paths.dataDir, "browser"),
       logger: this.logger.child({ component: "browser-pool" }),

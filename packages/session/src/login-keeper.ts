@@ -1,9 +1,9 @@
-import type { BrowserContext, Route } from "playwright";
+import type { BrowserContext, Page } from "playwright";
 import type { Logger } from "@producer/utils";
-import { requestBody } from "./api-paths.js";
 import { recordRevocation, type LoginRevocation } from "./login-revocation.js";
 import { refreshTokenOf, type LoginState } from "./login-state.js";
 import type { PoolLogin } from "./pool-login.js";
+import { watchRefreshAnswers, type RefreshAnswer } from "./refresh-answers.js";
 
 /** How long after a refresh answer the page may take to write the new session into its cookie. */
 const COOKIE_WRITE_WAIT_MS = 3000;
@@ -11,8 +11,8 @@ const COOKIE_POLL_MS = 50;
 
 export interface LoginKeeperOptions {
   login: PoolLogin;
-  /** Whether a URL is Supabase's token endpoint (the profile's `api.authRefresh`). */
-  isAuthRefresh: (url: string) => boolean;
+  /** The path of Supabase's token endpoint (the profile's `api.authRefresh`); without it only the look saves. */
+  authRefreshPath: string | undefined;
   /** The context whose cookies are the login now, when the browser is ready. */
   current: () => BrowserContext | undefined;
   /** How often the live cookies are compared with the saved ones (a refresh not seen on the wire); 0: never. */
@@ -35,16 +35,15 @@ export class LoginKeeper {
 
   constructor(private readonly options: LoginKeeperOptions) {}
 
-  /**
-   * Watches a context's refreshes. They are relayed rather than only listened to: the page leaves for the sign-in
-   * page the moment a refresh is refused, and the answer's body (which says why) is gone from the browser by the
-   * time a listener asks for it.
-   */
-  async watch(context: BrowserContext): Promise<void> {
-    await context.route(
-      (url) => this.options.isAuthRefresh(url.href),
-      (route) => this.relay(context, route),
-    );
+  /** Reads the answers to a page's own refreshes; each rotation is saved, a refusal as already used recorded. */
+  async watchPage(context: BrowserContext, page: Page): Promise<void> {
+    const path = this.options.authRefreshPath;
+    if (!path) return;
+    await watchRefreshAnswers(context, page, path, (answer) => {
+      void this.onRefreshAnswer(context, answer).catch((error: unknown) =>
+        this.options.logger.warn({ error: (error as Error).message }, "could not save the refreshed login"),
+      );
+    });
   }
 
   start(): void {
@@ -87,39 +86,11 @@ export class LoginKeeper {
     return run;
   }
 
-  /** Sends the page's request on, hands the answer back unchanged, and then looks at what it said. */
-  private async relay(context: BrowserContext, route: Route): Promise<void> {
-    const request = route.request();
-    if (request.method() !== "POST") return route.continue().catch(() => undefined);
-    let status: number;
-    let text: string;
-    try {
-      const response = await route.fetch();
-      status = response.status();
-      text = await response.text();
-      await route.fulfill({ response, body: text });
-    } catch (error) {
-      // The context is closing, or the network failed: the page sees a failed request, as without the relay.
-      await route.abort("failed").catch(() => undefined);
-      this.options.logger.debug({ error: (error as Error).message }, "a login refresh did not get through");
-      return;
-    }
-    const refused = requestBody(request).refresh_token;
-    await this.onRefreshAnswer(context, status, text, typeof refused === "string" ? refused : undefined).catch(
-      (error: unknown) =>
-        this.options.logger.warn({ error: (error as Error).message }, "could not save the refreshed login"),
-    );
-  }
-
-  private async onRefreshAnswer(
-    context: BrowserContext,
-    status: number,
-    text: string,
-    refused: string | undefined,
-  ): Promise<void> {
+  private async onRefreshAnswer(context: BrowserContext, answer: RefreshAnswer): Promise<void> {
+    const { status } = answer;
     let body: Record<string, unknown> | undefined;
     try {
-      body = JSON.parse(text) as Record<string, unknown>;
+      body = JSON.parse(answer.body) as Record<string, unknown>;
     } catch {
       body = undefined;
     }
@@ -132,13 +103,13 @@ export class LoginKeeper {
         await new Promise((resolve) => setTimeout(resolve, COOKIE_POLL_MS));
       }
     }
-    const answer = typeof body?.error_description === "string" ? body.error_description : "";
+    const words = typeof body?.error_description === "string" ? body.error_description : "";
     // Supabase's reuse detection: the token was used elsewhere after it rotated, and the session is revoked.
-    if (body?.error !== "invalid_grant" || !/already used/i.test(answer)) return;
-    if (refused === undefined) return;
-    const revocation = recordRevocation(this.options.login.stateFile, refused, answer);
+    if (body?.error !== "invalid_grant" || !/already used/i.test(words)) return;
+    if (answer.sentToken === undefined) return;
+    const revocation = recordRevocation(this.options.login.stateFile, answer.sentToken, words);
     this.options.logger.warn(
-      { answer, status },
+      { answer: words, status },
       "the site refused the login's refresh token as already used: the login was refreshed elsewhere after it was copied, and the session is revoked",
     );
     this.options.onRevoked(revocation);

@@ -15,8 +15,6 @@ export interface PoolContextsOptions {
   /** Record a Playwright trace in every context. */
   trace: boolean;
   logger: Logger;
-  /** Told of every context made, before any page opens in it. */
-  onContext?(context: BrowserContext): Promise<void>;
   /** Told of every launch that opened the context. */
   onLaunched(launch: { launch: number; pid: number | undefined; ms: number }): void;
 }
@@ -232,7 +230,6 @@ export class PoolContexts {
     });
     // Only the headers Chromium reports at once: reading the full set would cost a round trip per request.
     context.on("request", (request) => this.options.login.noteBearer(request.headers().authorization));
-    await this.options.onContext?.(context);
     if (this.options.trace) {
       await context.tracing.start({ screenshots: true, snapshots: true });
       await context.tracing.startChunk();
