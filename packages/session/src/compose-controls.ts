@@ -3,7 +3,7 @@ import { InvalidInputError, type GenerationRequest } from "@producer/utils";
 import type { FlowContext } from "./flow-context.js";
 import { locate, newestMenu } from "./locators.js";
 
-const lengthText = (seconds: number) =>
+export const lengthText = (seconds: number) =>
   `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, "0")}`;
 
 /**

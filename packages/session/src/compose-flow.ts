@@ -17,6 +17,8 @@ import type { ClipState } from "./site-answers.js";
 import { SongFiles } from "./song-files.js";
 import { SongsWaiter } from "./songs-waiter.js";
 import { StemSplitter } from "./stem-splitter.js";
+import { createSongCall } from "./operations/create-song-call.js";
+import { ConversationHolder, ToolCallEngine } from "./operations/tool-call-engine.js";
 import { Submitter } from "./submitter.js";
 
 /**
@@ -46,12 +48,17 @@ export class ComposeFlow {
   private readonly files: SongFiles;
   private readonly waiter: SongsWaiter;
   private readonly submitter: Submitter;
+  private readonly engine: ToolCallEngine;
 
-  constructor(private readonly context: FlowContext) {
+  constructor(
+    private readonly context: FlowContext,
+    conversation = new ConversationHolder(),
+  ) {
     this.library = new LibraryReader(context);
     this.files = new SongFiles(context, this.library);
     this.waiter = new SongsWaiter(context);
     this.submitter = new Submitter(context);
+    this.engine = new ToolCallEngine(context, conversation);
   }
 
   async run(request: GenerationRequest): Promise<GeneratedSong[]> {
@@ -71,7 +78,11 @@ export class ComposeFlow {
     }
     this.context.step.name = "compose";
     const title = mode === "compose" ? submissionTitle(request) : undefined;
-    if (mode === "compose") await new ComposeControls(this.context).set(request, title as string);
+    // `api`: the panel's own tool call, sent from inside the page; the panel is left as it is.
+    const byApi = mode === "compose" && site.submit === "api";
+    if (byApi) {
+      // Nothing to set: the call carries every control.
+    } else if (mode === "compose") await new ComposeControls(this.context).set(request, title as string);
     else
       await this.context.actions.fill(
         locate(site, this.context.page, "chatInput").first(),
@@ -90,9 +101,14 @@ export class ComposeFlow {
       ...(creditsBefore !== undefined ? { creditsBefore } : {}),
     };
     const submitKey = mode === "compose" ? "generateButton" : "chatSend";
-    await this.submitter.submit(record, submitKey);
+    const send = async () => {
+      if (!byApi) return this.submitter.submit(record, submitKey);
+      const { args, clientContext } = createSongCall(site, request, title as string);
+      await this.engine.send(site.tools.createSong, args, record, clientContext);
+    };
+    await send();
     this.context.progress({ stage: "submitted" });
-    return this.follow(record, request, submitKey);
+    return this.follow(record, request, send);
   }
 
   /** Finds the songs of an earlier attempt's submission and downloads them; never submits. */
@@ -160,7 +176,7 @@ export class ComposeFlow {
   private async follow(
     record: SubmissionRecord,
     request: GenerationRequest,
-    submitKey: string,
+    send: () => Promise<void>,
   ): Promise<GeneratedSong[]> {
     const { site } = this.context;
     this.context.step.name = "generation";
@@ -175,7 +191,7 @@ export class ComposeFlow {
         );
         record.pressedAgain = true;
         const firstJobId = record.siteJobId;
-        await this.submitter.submit(record, submitKey);
+        await send();
         named = await songsFromStream(this.context, record.siteJobId as string, site.timeouts.songStartMs);
         clipIds = named?.clipIds ?? (await this.library.songsOf(record));
         if (clipIds.length === 0 && firstJobId) record.siteJobId = firstJobId;

@@ -86,7 +86,8 @@ export class SiteDriver {
       );
     }
     return this.onPage(options, (context) => {
-      const flow = this.site.flow === "compose-2026" ? new ComposeFlow(context) : new ChatFlow(context);
+      const flow =
+        this.site.flow === "compose-2026" ? new ComposeFlow(context, this.conversation) : new ChatFlow(context);
       return options.resume ? flow.resume(options.resume, request) : flow.run(request);
     });
   }

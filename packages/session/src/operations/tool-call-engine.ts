@@ -35,10 +35,16 @@ export class ToolCallEngine {
 
   /**
    * Sends the tool call once (again only when the site took nothing: a 429, or a conversation it no longer
-   * knows) and answers its job id; `record` is kept through `context.record` before and after.
+   * knows) and answers its job id; `record` is kept through `context.record` before and after. `clientContext`
+   * is laid over the profile's `toolCalls.clientContext`.
    */
-  async send(toolName: string, args: Record<string, unknown>, record: SubmissionRecord): Promise<string> {
-    await this.submitter.submit(record, "compose", () => this.post(toolName, args, record));
+  async send(
+    toolName: string,
+    args: Record<string, unknown>,
+    record: SubmissionRecord,
+    clientContext: Record<string, unknown> = {},
+  ): Promise<string> {
+    await this.submitter.submit(record, "compose", () => this.post(toolName, args, record, clientContext));
     return record.siteJobId as string;
   }
 
@@ -100,14 +106,15 @@ export class ToolCallEngine {
     toolName: string,
     args: Record<string, unknown>,
     record: SubmissionRecord,
+    clientContext: Record<string, unknown>,
   ): Promise<GenerationCall> {
     const kept = this.conversation.id !== undefined;
-    let call = await this.postOnce(toolName, args);
+    let call = await this.postOnce(toolName, args, clientContext);
     if (kept && (call.status === 404 || call.status === 403)) {
       // The kept conversation is gone (or not this login's): nothing was made; a new one takes the call.
       this.conversation.id = undefined;
       this.context.logger.info({ httpStatus: call.status }, "the kept conversation is gone; sending in a new one");
-      call = await this.postOnce(toolName, args);
+      call = await this.postOnce(toolName, args, clientContext);
     }
     if (call.status === 422) {
       const refusal = `HTTP 422: ${detailOf(call.body) ?? "the site refused the call's body"}`;
@@ -121,11 +128,15 @@ export class ToolCallEngine {
     return call;
   }
 
-  private async postOnce(toolName: string, args: Record<string, unknown>): Promise<GenerationCall> {
+  private async postOnce(
+    toolName: string,
+    args: Record<string, unknown>,
+    clientContext: Record<string, unknown>,
+  ): Promise<GenerationCall> {
     const body = {
       conversation_id: await this.conversationId(),
       part: { tool_name: toolName, args, part_kind: "tool-call", tool_call_id: randomUUID() },
-      client_context: structuredClone(this.context.site.toolCalls?.clientContext ?? {}),
+      client_context: { ...structuredClone(this.context.site.toolCalls?.clientContext ?? {}), ...clientContext },
     };
     const call: GenerationCall = {
       kind: "tool",
