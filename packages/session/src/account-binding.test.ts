@@ -60,4 +60,22 @@ describe("a job bound to an account this daemon does not run", () => {
       await pool.close();
     }
   });
+
+  it("an operation on a song of an account not run here waits too, on the session and the pool alike", async () => {
+    const operation = { source: { clipId: "clip-on-c" }, operation: { kind: "stems" }, format: "wav" } as const;
+    const session = new BrowserSession({ config: configWith() });
+    const pool = new AccountPool({ config: configWith([{ name: "a" }, { name: "b" }]) });
+    try {
+      await expect(session.operate(operation, { account: "c" })).rejects.toMatchObject({ code: "ACCOUNT_UNAVAILABLE" });
+      await expect(pool.operate(operation, { resume: submittedOn("c") })).rejects.toMatchObject({
+        code: "ACCOUNT_UNAVAILABLE",
+        details: { account: "c" },
+      });
+      expect(session.pool.pagesOpen).toBe(0);
+      expect(pool.accounts().map((account) => account.generations)).toEqual([0, 0]);
+    } finally {
+      await session.close();
+      await pool.close();
+    }
+  });
 });
