@@ -124,6 +124,9 @@ export class OperationFlow {
     const toolName = site.tools[plan.tool] as string;
     if (resume) return this.resume(resume, request, toolName);
 
+    // A song this account's library does not hold cannot be acted on here: said before anything is sent.
+    this.context.step.name = "source";
+    await this.source(request);
     this.context.step.name = "credits";
     const creditsBefore = await loadedCredits(traffic, site, this.context.signal);
     // An edit costs about a song; what stems and effects cost no source says for sure, so only edits are held back.
