@@ -102,6 +102,26 @@ describe("POST /v1/operations", () => {
     });
   });
 
+  it("streams an operation job's changes as Server-Sent Events until it ends, as a generation's", async () => {
+    const response = await postOperation({
+      operation: { kind: "trim", startSecs: 0, endSecs: 1 },
+      source: { clipId: "c-sse" },
+    });
+    const { jobId } = (await response.json()) as { jobId: string };
+    const events = await app.request(`/v1/generations/${jobId}/events`);
+    expect(events.headers.get("content-type")).toMatch(/text\/event-stream/);
+    // The stream ends once the job has.
+    const jobs = (await events.text())
+      .split("\n")
+      .filter((line) => line.startsWith("data: "))
+      .map((line) => JSON.parse(line.slice(6)) as Job);
+    expect(jobs.at(-1)).toMatchObject({
+      id: jobId,
+      status: "succeeded",
+      tracks: [{ operation: "trim", sourceClipId: "c-sse" }],
+    });
+  });
+
   it("answers a bad request with 400 and the failing fields, through the one error boundary", async () => {
     const cases: Array<[unknown, string[]]> = [
       [{ operation: { kind: "extend", seconds: 500 }, source: { clipId: "c" } }, ["operation.seconds"]],

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { loadConfig } from "@producer/config";
 import { createPostgresSchema, createTeardown, postgresUrl, synthesizeWav } from "@producer/test-utils";
@@ -102,6 +103,8 @@ async function startService(
       ...(database ? { database: { url: database } } : {}),
       accounts: [{ name: "main" }, { name: "spare" }],
       queue: { backoffBaseMs: 50, pollIntervalMs: 50 },
+      // The webhook test's receiver listens on 127.0.0.1.
+      webhooks: { allowPrivateAddresses: true },
     },
   });
   const service = await ProducerService.create({ config, ...(generator ? { generator } : {}) });
@@ -228,6 +231,31 @@ describe("song operations as jobs", () => {
     expect(second.paidOperations).toHaveLength(0);
     expect(second.resumedOperations).toHaveLength(1);
     expect(job.tracks[0]).toMatchObject({ operation: "trim", sourceClipId: "c-2" });
+  });
+
+  it("sends an operation job's webhook when it ends, with its tracks and their lineage", async () => {
+    const bodies: string[] = [];
+    const receiver = http.createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      request.on("end", () => {
+        bodies.push(body);
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    teardown.add(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+    const { port } = receiver.address() as { port: number };
+    const { service } = await startService(new CountingGenerator());
+    const queued = await service.speed({ clipId: "c-hook", factor: 1.5, webhookUrl: `http://127.0.0.1:${port}/hook` });
+    await service.waitForJob(jobIdOf(queued), { timeoutMs: 60_000 });
+    await expect.poll(() => bodies.length, { timeout: 30_000 }).toBe(1);
+    expect(JSON.parse(bodies[0] as string)).toMatchObject({
+      type: "job.succeeded",
+      job: { id: jobIdOf(queued), status: "succeeded", tracks: [{ operation: "speed", sourceClipId: "c-hook" }] },
+    });
   });
 
   it("refuses what cannot be done before anything is queued", async () => {
