@@ -6,8 +6,6 @@ import type { Command } from "./command.js";
 import { daemonClient } from "./daemon-client.js";
 import { configModule } from "./lazy-config.js";
 import { print } from "./output.js";
-import { sharedStorageCheck } from "../shared-storage.js";
-import { type FleetAccountFinding, fleetFindings } from "./fleet-doctor.js";
 
 interface CheckResult {
   ok: boolean;
@@ -75,20 +73,10 @@ async function doctor(): Promise<number> {
     },
     "check database.url (PRODUCER_DATABASE_URL) and that the server is reachable",
   );
+  const { sharedStorageCheck } = await import("../shared-storage.js");
   await check(...sharedStorageCheck(config));
   // In a fleet, an account another daemon owns is left to it: its login is never opened here.
-  let fleet: FleetAccountFinding[] = [];
-  if (config.database.dialect === "postgres") {
-    await check(
-      "fleet: login-state key and account owners",
-      async () => {
-        fleet = await fleetFindings(config);
-        return fleet.map((finding) => `${finding.account} ${finding.owner}`).join("; ");
-      },
-      "set accountPool.stateKey (PRODUCER_ACCOUNT_POOL_STATE_KEY) to the same secret on every daemon",
-    );
-  }
-  const ownedElsewhere = (name: string) => fleet.find((finding) => finding.account === name && finding.ownedElsewhere);
+  const ownedElsewhere = await (await import("./fleet-doctor.js")).fleetDoctorCheck(config, check);
   await check(
     "storage reachable (put and delete a probe)",
     async () => {

@@ -34,3 +34,25 @@ export async function fleetFindings(config: ProducerConfig): Promise<FleetAccoun
     await database.close();
   }
 }
+
+/**
+ * `doctor`'s fleet check, run through its `check`; answers which accounts another daemon owns (undefined for an
+ * account this machine may open). Nothing on SQLite.
+ */
+export async function fleetDoctorCheck(
+  config: ProducerConfig,
+  check: (what: string, run: () => Promise<string | undefined>, hint: string) => Promise<void>,
+): Promise<(account: string) => FleetAccountFinding | undefined> {
+  let findings: FleetAccountFinding[] = [];
+  if (config.database.dialect === "postgres") {
+    await check(
+      "fleet: login-state key and account owners",
+      async () => {
+        findings = await fleetFindings(config);
+        return findings.map((finding) => `${finding.account} ${finding.owner}`).join("; ");
+      },
+      "set accountPool.stateKey (PRODUCER_ACCOUNT_POOL_STATE_KEY) to the same secret on every daemon",
+    );
+  }
+  return (account) => findings.find((finding) => finding.account === account && finding.ownedElsewhere);
+}
