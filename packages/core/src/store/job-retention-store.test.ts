@@ -108,7 +108,15 @@ describe("migration 0005 on SQLite", () => {
       const jobs = new JobStore(handle.db, handle.dialect);
       const { row } = await jobs.insert({ input, maxAttempts: 3, maxQueued: 10, retryAfterMs: async () => 0 });
       const tracks = new TrackStore(handle.db);
-      const trackId = await recordTrack(tracks, row.id);
+      // A track row as the schema of 0004 holds it (today's store writes columns added since).
+      const trackId = "track-before-0005";
+      await sql`
+        insert into tracks (id, job_id, song_index, project_id, user_id, title, prompt, format, codec, container,
+          duration_secs, sample_rate, channels, bitrate, size_bytes, sha256, storage_kind, storage_bucket,
+          storage_key, storage_url, clip_id, created_at)
+        values (${trackId}, ${row.id}, 0, 'project', 'user', 'kept', 'p', 'wav', 'PCM', 'WAVE', 2.5, 44100, 2,
+          1411200, 1000, ${"0".repeat(64)}, 'local', null, ${`k/${row.id}`}, ${`file:///k/${row.id}`}, null,
+          ${Date.now()})`.execute(handle.db);
       await expect(handle.db.deleteFrom("jobs").where("id", "=", row.id).execute()).rejects.toThrow(/FOREIGN KEY/);
 
       await migrateToLatest(handle.db, handle.dialect);
