@@ -240,7 +240,7 @@ describe("producer mcp (stdio)", () => {
       stderr: "pipe",
     });
     const client = await connect(transport);
-    expect((await client.listTools()).tools).toHaveLength(8);
+    expect((await client.listTools()).tools).toHaveLength(9);
     const answer = await client.callTool({ name: "account_status", arguments: {} });
     expect(answer.isError).toBe(true);
     expect(structured(answer)).toMatchObject({ error: { code: "UNAVAILABLE", retryable: true } });
@@ -250,7 +250,7 @@ describe("producer mcp (stdio)", () => {
   it("serves the same tools through the daemon's client, and does the round trip", async () => {
     const client = await connect(stdioTransport());
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(8);
+    expect(tools).toHaveLength(9);
     await roundTrip(client, "agent over stdio");
     await client.close();
   }, 120_000);
