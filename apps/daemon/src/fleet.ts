@@ -22,6 +22,8 @@ const parseState = (text: string) => JSON.parse(text) as LoginState;
  */
 export class Fleet {
   readonly ownership: AccountOwnership;
+  /** Accounts whose login is being taken in from the database on a takeover. */
+  private readonly takingOver = new Set<string>();
 
   constructor(
     config: ProducerConfig,
@@ -50,6 +52,8 @@ export class Fleet {
       // A refresh saved by the page, and a login imported while the daemon runs: both go to the database.
       session.onLoginStateSaved((state) => void this.store(account, JSON.stringify(state)));
       session.onLoginStateChanged(() => {
+        // A takeover's import came from the database: nothing to write back.
+        if (this.takingOver.has(account)) return;
         const state = readLoginState(session.account.stateFile);
         if (state) void this.store(account, JSON.stringify(state));
       });
@@ -112,7 +116,12 @@ export class Fleet {
 
   private async gained(account: string, loginState: string | undefined): Promise<void> {
     const session = this.pool.session(account);
-    if (loginState) await session.importLoginState(parseState(loginState));
+    this.takingOver.add(account);
+    try {
+      if (loginState) await session.importLoginState(parseState(loginState));
+    } finally {
+      this.takingOver.delete(account);
+    }
     await this.pool.setOwned(account, true);
     // Warm, so its first job finds it signed in; a failed check only says so (jobs check again).
     void session
