@@ -92,7 +92,7 @@ function renderQueue(queue, upNext) {
         "tr",
         {},
         el("td", { "data-label": "Position", "data-cell": "position", text: job.position }),
-        el("td", { "data-label": "Prompt", class: "prompt", text: job.input.prompt }),
+        el("td", { "data-label": "Prompt", class: "prompt" }, ...jobLabel(job)),
         el("td", { "data-label": "State", "data-cell": "state", text: stepOf(job) }),
         el("td", { "data-label": "Queued at", text: when(job.createdAt) }),
         el("td", { "data-label": "Cancel" }, cancelButton(job)),
@@ -115,7 +115,7 @@ function renderRunning(jobs) {
       return el(
         "li",
         { "data-job": job.id },
-        el("div", { class: "prompt", text: job.input.prompt }),
+        el("div", { class: "prompt" }, ...jobLabel(job)),
         el(
           "div",
           {},
@@ -191,7 +191,7 @@ function renderJobs(jobs) {
       const row = el(
         "tr",
         { "data-job": job.id },
-        el("td", { "data-label": "Prompt", class: "prompt", text: job.input.prompt }),
+        el("td", { "data-label": "Prompt", class: "prompt" }, ...jobLabel(job)),
         el("td", { "data-label": "Status", "data-cell": "status", class: `status-${job.status}`, text: stepOf(job) }),
         el("td", { "data-label": "Attempts", "data-cell": "attempts", text: job.attempts }),
         el("td", { "data-label": "Error", "data-cell": "error" }),
@@ -223,17 +223,20 @@ function renderTracks(tracks) {
       const audioUrl = `/v1/tracks/${encodeURIComponent(track.id)}/audio`;
       return el(
         "li",
-        { "data-track": track.id },
+        { "data-track": track.id, id: `track-${track.id}` },
         el("div", { class: "song-title", text: track.title }),
+        el("div", { class: "lineage", "data-cell": "lineage", hidden: true }),
         el("div", {
           class: "facts",
           text: `${seconds(track.durationSecs)} · ${track.format} · ${track.sampleRate} Hz · ${Math.round(track.sizeBytes / 1024)} KiB · ${when(track.createdAt)}${track.account ? ` · ${track.account}` : ""}`,
         }),
         el("audio", { controls: true, preload: "metadata", src: audioUrl, "aria-label": `Play ${track.title}` }),
         el("a", { href: audioUrl, download: true, text: "Download" }),
+        ...operationMenu(track),
       );
     },
   );
+  renderLineage($("track-rows"), tracks);
 }
 
 /** Which daemon of a fleet owns the account; "—" for a daemon alone on its database. */

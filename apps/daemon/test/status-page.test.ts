@@ -2,12 +2,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright";
-import { findBrowserExecutable, loadConfig } from "@producer/config";
+import type { Browser, Page } from "playwright";
 import { ProducerClient } from "@producer/core/client";
 import { withSettings } from "@producer/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestDaemon, type TestDaemon } from "./process-harness.js";
+import { launchPageBrowser } from "./status-browser.js";
 
 // The status page in real Chromium: sign in with the token, watch a job go from queued to done with its live
 // step, play its song, cancel a job from the keyboard, follow a failure to its screenshot. Screenshots of the
@@ -22,18 +22,7 @@ let client: ProducerClient;
 beforeAll(async () => {
   daemon = await startTestDaemon({ name: "status", token: TOKEN, simulator: { generationMs: 2500 } });
   client = new ProducerClient({ baseUrl: daemon.baseUrl, token: TOKEN });
-  const root = typeof process.getuid === "function" && process.getuid() === 0;
-  browser = await chromium.launch({
-    executablePath: findBrowserExecutable(loadConfig({ env: daemon.env, configFile: false }).config),
-    args: [
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-dev-shm-usage",
-      "--autoplay-policy=no-user-gesture-required",
-      ...(root ? ["--no-sandbox"] : []),
-    ],
-  });
+  browser = await launchPageBrowser(daemon.env);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
 afterAll(async () => {

@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(redactLocalPaths(redact));
 
   if (config.daemon.statusPage) {
-    app.route("/", statusPageRoutes());
+    app.route("/", statusPageRoutes(config.site));
     app.route("/", artifactRoutes(config.paths.artifactsDir, deps.artifactHoldsSecret));
   }
   if (config.daemon.mcp) app.route("/", mcpRoutes(deps));

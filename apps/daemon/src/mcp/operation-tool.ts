@@ -3,13 +3,11 @@ import { operateInputSchema, type QueuedResult } from "@producer/core";
 import type { McpToolsOptions } from "./tools.js";
 import { queuedAnswer, type ToolContext } from "./tools.js";
 import { answer } from "./tool-answers.js";
+import { songCredits } from "../operation-costs.js";
 
 /** operate_song: one tool for every operation on a song that exists, followed with wait_for_generation. */
 export function addOperationTool(server: McpServer, context: ToolContext, site: McpToolsOptions["site"]): void {
-  const song =
-    site.creditsPerSong > 0
-      ? `about a song's credits (${site.creditsPerSong} per song made on the ${site.profile} site)`
-      : `about a song's credits (the ${site.profile} site's price)`;
+  const song = songCredits(site);
   server.registerTool(
     "operate_song",
     {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { UnavailableError } from "@producer/utils";
+import { operationCosts, type SitePrices } from "../../operation-costs.js";
 import type { AppEnv } from "../app-deps.js";
 
 /** The folder of the page's script and style sheet: `static/` at the package root, found from here or from dist/. */
@@ -18,6 +19,7 @@ function staticDir(): string | undefined {
 
 const ASSETS = {
   "/status-dom.js": { file: "status-dom.js", type: "text/javascript; charset=utf-8" },
+  "/status-operations.js": { file: "status-operations.js", type: "text/javascript; charset=utf-8" },
   "/status.js": { file: "status.js", type: "text/javascript; charset=utf-8" },
   "/status.css": { file: "status.css", type: "text/css; charset=utf-8" },
 } as const;
@@ -26,14 +28,28 @@ const ASSETS = {
 const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; media-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-const PAGE = `<!doctype html>
+/** The site facts the page's operation forms offer: each operation's cost in words, and the formats it downloads. */
+export interface StatusPageSite extends SitePrices {
+  formats: readonly string[];
+}
+
+/** The facts as a JSON data block (never run: not JavaScript), with nothing in it that could close the element. */
+function factsBlock(site: StatusPageSite): string {
+  const facts = JSON.stringify({ costs: operationCosts(site), formats: site.formats });
+  const safe = facts.replace(/[<>&]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return `<script type="application/json" id="page-facts">${safe}</script>`;
+}
+
+const page = (site: StatusPageSite) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>producer — status</title>
 <link rel="stylesheet" href="/status.css">
+${factsBlock(site)}
 <script src="/status-dom.js" defer></script>
+<script src="/status-operations.js" defer></script>
 <script src="/status.js" defer></script>
 </head>
 <body>
@@ -93,9 +109,10 @@ const PAGE = `<!doctype html>
 
 /**
  * The status page at `/`: a static page whose script reads the daemon's own API (queue, jobs with their live
- * step, songs with players, accounts) and cancels jobs; and the page's script and style sheet.
+ * step, songs with players and their lineage, accounts), cancels jobs and runs operations on songs; and the
+ * page's scripts and style sheet.
  */
-export function statusPageRoutes(): Hono<AppEnv> {
+export function statusPageRoutes(site: StatusPageSite): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   const dir = staticDir();
   // A package that lost its page's files still runs; only the page says so.
@@ -118,9 +135,10 @@ export function statusPageRoutes(): Hono<AppEnv> {
       )
     : new Map<string, { body: string; type: string }>();
 
+  const html = page(site);
   if (dir)
     routes.get("/", (c) =>
-      c.html(PAGE, 200, { "content-security-policy": CONTENT_SECURITY_POLICY, "cache-control": "no-store" }),
+      c.html(html, 200, { "content-security-policy": CONTENT_SECURITY_POLICY, "cache-control": "no-store" }),
     );
   for (const [route, asset] of assets) {
     routes.get(route, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": "no-cache" }));
