@@ -32,6 +32,8 @@ export function openSiteDrivers(config: ProducerConfig, logger: Logger): SiteDri
   if (fleetMode && accounts) {
     drivers.generator = {
       generate: (request, options) => accounts.generate(request, options),
+      operate: (request, options) => accounts.operate(request, options),
+      library: (query) => accounts.library(query),
       checkSession: (options) => (drivers.fleet ? drivers.fleet.checkSession(options) : accounts.checkSession(options)),
       close: () => accounts.close(),
     };

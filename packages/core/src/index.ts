@@ -26,16 +26,20 @@ export type {
   ConvertInput,
   CoverInput,
   ExtendInput,
+  ImportInput,
   OperationCommon,
   ReplaceInput,
   SpeedInput,
   StemsInput,
   TrimInput,
 } from "./operation-helpers.js";
+export { LIBRARY_MAX_LIMIT } from "./song-library.js";
+export type { LibraryEntry, LibraryInput, LibraryListing } from "./song-library.js";
 export {
   cursorSchema,
   idSchema,
   jobIdSchema,
+  libraryQuerySchema,
   listJobsQuerySchema,
   pageLimitSchema,
   trackIdSchema,

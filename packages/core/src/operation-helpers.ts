@@ -23,6 +23,9 @@ export type SpeedInput = OperationCommon & Settings<"speed">;
 /** `convert({ trackId | clipId, format })`: free, no new clip. */
 export type ConvertInput = OperationCommon & Omit<Settings<"convert">, "format"> & { format: string };
 
+/** `importSong({ clipId, format? })`: a song of the library stored as it is; free. */
+export type ImportInput = OperationCommon;
+
 /** The options every operation shares; the rest of a helper's input is the operation's own settings. */
 const COMMON_KEYS = new Set([
   "trackId",
@@ -90,5 +93,12 @@ export abstract class SongOperations {
   /** The same song in another format: the site converts on download; free. */
   convert(input: ConvertInput): Promise<GenerateMusicResult> {
     return this.operate(operationInput("convert", input));
+  }
+  /**
+   * Stores a song the account's library already has (one producer did not make, say) as a track, so it can be the
+   * source of an operation; free, nothing is made. A song stored already in that format answers with its job.
+   */
+  importSong(input: ImportInput): Promise<GenerateMusicResult> {
+    return this.operate(operationInput("import", input));
   }
 }

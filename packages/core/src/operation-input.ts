@@ -81,6 +81,7 @@ export const songOperationSchema = z.discriminatedUnion(
       semitones: optional(whole(-12, 12)).describe("Pitch shift in semitones, −12 to 12."),
     }),
     z.strictObject({ kind: z.literal("convert"), format: format.describe("The format to convert to.") }),
+    z.strictObject({ kind: z.literal("import") }).describe("Stores the song as it is, in the job's format; free."),
   ],
   { error: `kind must be one of ${SONG_OPERATIONS.join(", ")}` },
 );

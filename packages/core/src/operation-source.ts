@@ -5,8 +5,9 @@ import type { TrackStore } from "./store/track-store.js";
 
 /**
  * An operation's job, its source resolved. A track of ours names its clip and the account that made it (the clip
- * is in that account's library, so the job is bound there); a clip id runs on the named account or the daemon's
- * first. Positions past the end of a track's song are refused here, where its length is known.
+ * is in that account's library, so the job is bound there); a clip id runs on the named account, else on the
+ * account a stored track of that clip was made or imported on, else the daemon's first. Positions past the end
+ * of a track's song are refused here, where its length is known.
  */
 export async function resolveOperationJob(
   parsed: ParsedOperation,
@@ -40,7 +41,12 @@ export async function resolveOperationJob(
     assertInsideSong(operation, Math.max(track.durationSecs, track.siteDurationSecs ?? 0));
     source = { clipId: track.clipId, trackId, title: track.title };
   } else {
-    source = { clipId: parsed.source.clipId };
+    const { clipId } = parsed.source;
+    source = { clipId };
+    if (!job.account) {
+      const known = (await deps.tracks.ofClips([clipId])).findLast((track) => track.account !== null);
+      account = known?.account ?? account;
+    }
   }
   return {
     ...job,

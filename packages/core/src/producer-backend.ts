@@ -1,3 +1,4 @@
+import type { LibraryInput, LibraryListing } from "./song-library.js";
 import type { Readable } from "node:stream";
 import type { SessionStatus } from "@producer/utils";
 import type { GenerateMusicInput } from "./generate-input.js";
@@ -40,8 +41,10 @@ export interface TrackAudio {
  */
 export interface ProducerBackend {
   generateMusic(input: GenerateMusicInput): Promise<GenerateMusicResult>;
-  /** Does something to a song that exists (extend, replace, cover, stems, trim, speed, convert), as a job. */
+  /** Does something to a song that exists (extend, replace, cover, stems, trim, speed, convert, import), as a job. */
   operate(input: OperateInput): Promise<GenerateMusicResult>;
+  /** One page of an account's library on the site, each song with the track that stores it here; spends nothing. */
+  library(input?: LibraryInput): Promise<LibraryListing>;
   getJob(id: string): Promise<Job>;
   /** Every change of the job until it ends, starting with its state now; stops when `signal` aborts. */
   watchJob(id: string, options?: { signal?: AbortSignal }): AsyncGenerator<Job>;

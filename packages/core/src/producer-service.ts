@@ -13,6 +13,7 @@ import { parseOperateInput, type OperateInput } from "./operation-input.js";
 import { SongOperations } from "./operation-helpers.js";
 import { enqueueJob, type CheckedJob } from "./job-intake.js";
 import { resolveOperationJob } from "./operation-source.js";
+import { listLibrary, storedImport, type LibraryInput, type LibraryListing } from "./song-library.js";
 import { isTerminal, type GenerateMusicResult, type Job, type JobStatus, type Track } from "./job.js";
 import { JobEvents } from "./job-events.js";
 import { JobFeed } from "./job-feed.js";
@@ -160,9 +161,9 @@ export class ProducerService extends SongOperations implements ProducerBackend, 
   }
 
   /**
-   * Does something to a song that exists — extend, replace, cover, stems, trim, speed, convert — as a job with
-   * every promise a generation has. A track source runs on the account that made it; a clip source on the named
-   * account, else the daemon's first.
+   * Does something to a song that exists — extend, replace, cover, stems, trim, speed, convert, import — as a job
+   * with every promise a generation has (see `resolveOperationJob` for the account it runs on). An import of a
+   * song already stored in that format answers with the job that stored it.
    */
   async operate(input: OperateInput): Promise<GenerateMusicResult> {
     this.assertOpen();
@@ -176,7 +177,15 @@ export class ProducerService extends SongOperations implements ProducerBackend, 
       tracks: this.tracks,
       defaultAccount: this.config.accounts[0]?.name,
     });
-    return this.enqueue({ ...parsed, job });
+    const importDeps = { tracks: this.tracks, getJob: (id: string) => this.getJob(id), direct: !parsed.useQueue };
+    return (await storedImport(job, importDeps)) ?? this.enqueue({ ...parsed, job });
+  }
+
+  /** One page of an account's library on the site, each song with the track that stores it here; spends nothing. */
+  async library(input: LibraryInput = {}): Promise<LibraryListing> {
+    this.assertOpen();
+    const accounts = await this.knownAccounts(input.account);
+    return listLibrary(input, { generator: this.generator, tracks: this.tracks, accounts });
   }
 
   /** The accounts a job may name; in a fleet, also every account some other daemon has taken. */
@@ -304,7 +313,7 @@ export class ProducerService extends SongOperations implements ProducerBackend, 
     return this.worker?.stepDurations.byStep ?? new Map();
   }
 
-  /** Resume a queue paused by a session problem (after `session import`, say). */
+  /** Resumes a queue paused by a session problem (after `session import`, say). */
   resume(): void {
     this.worker?.resume();
   }

@@ -44,3 +44,16 @@ export const trackQuerySchema = z.strictObject({
 
 /** `upNext`: how many of the next queued jobs. */
 export const upNextQuerySchema = z.strictObject({ limit: pageLimitSchema.optional() });
+
+/** `library`: one page of an account's songs on the site, newest first (query strings are coerced). */
+export const libraryQuerySchema = z.strictObject({
+  limit: pageLimitSchema.max(100, "must be at most 100").optional().describe("Songs to list, 1–100 (20)."),
+  offset: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be at least 0")
+    .max(100_000, "must be at most 100000")
+    .optional()
+    .describe("Songs to skip, newest first."),
+  account: idSchema.optional().describe("The account whose library to list (the daemon's first when absent)."),
+});

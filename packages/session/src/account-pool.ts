@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { findBrowserExecutable, type ProducerConfig } from "@producer/config";
 import {
+  AccountUnavailableError,
   assertAccountRunsHere,
   silentLogger,
   toProducerError,
@@ -13,6 +14,8 @@ import type {
   GeneratedSong,
   GenerateOptions,
   GenerationRequest,
+  LibraryPage,
+  LibraryQuery,
   OperationRequest,
   SubmissionRecord,
 } from "@producer/utils";
@@ -136,6 +139,19 @@ export class AccountPool implements MusicGenerator {
    */
   async operate(request: OperationRequest, options: GenerateOptions = {}): Promise<GeneratedSong[]> {
     return this.run(options, (session, watched) => session.operate(request, watched));
+  }
+
+  /** One page of an account's library: the named account, else the first this daemon owns; spends nothing. */
+  async library(query: LibraryQuery): Promise<LibraryPage> {
+    const owned = [...this.entries.values()].filter((entry) => entry.owned).map((entry) => entry.account.name);
+    const name = query.account ?? owned[0];
+    if (!name) {
+      throw new AccountUnavailableError("This daemon owns no account now, so it cannot list a library.", {
+        details: { step: "library" },
+      });
+    }
+    assertAccountRunsHere(name, owned);
+    return this.session(name).library({ ...query, account: name });
   }
 
   private async run(

@@ -10,6 +10,8 @@ import {
   type GeneratedSong,
   type GenerateOptions,
   type GenerationRequest,
+  type LibraryPage,
+  type LibraryQuery,
   type Logger,
   type MusicGenerator,
   type OperationRequest,
@@ -143,11 +145,19 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     return this.run(options, (watched) => this.driver.operate(request, watched));
   }
 
+  /** One page of this account's library, from the site's own listing; spends nothing. */
+  async library(query: LibraryQuery): Promise<LibraryPage> {
+    const songs = await this.run({ ...(query.account ? { account: query.account } : {}) }, () =>
+      this.driver.library(query),
+    );
+    return { account: this.account.name, songs };
+  }
+
   /** One job on this account: its submissions named with the account, a revoked login refused, its failure noted. */
-  private async run(
+  private async run<Result>(
     options: GenerateOptions,
-    work: (options: GenerateOptions) => Promise<GeneratedSong[]>,
-  ): Promise<GeneratedSong[]> {
+    work: (options: GenerateOptions) => Promise<Result>,
+  ): Promise<Result> {
     // A job bound to another account would find nothing here, or pay twice; every submission names its account.
     assertAccountRunsHere(options.resume?.account ?? options.account, [this.account.name]);
     const onSubmission = options.onSubmission;

@@ -1,5 +1,5 @@
 import type { Locator, Page } from "playwright";
-import type { SubmissionRecord } from "@producer/utils";
+import { SiteChangedError, UnavailableError, type LibrarySong, type SubmissionRecord } from "@producer/utils";
 import type { FlowContext } from "./flow-context.js";
 import { locate, siteUrl } from "./locators.js";
 import type { ClipState } from "./site-answers.js";
@@ -42,9 +42,42 @@ export class LibraryReader {
   }
 
   /** The newest songs, as the page's listing call answers (kept in the traffic's clips). */
-  async recent(): Promise<ClipState[]> {
-    const answer = await this.context.traffic.fetchJson("recentClips").catch(() => undefined);
-    if (!answer || answer.status >= 300) return [];
+  recent(): Promise<ClipState[]> {
+    return this.listed("recentClips");
+  }
+
+  /** One page of the library, newest first, as the page's own listing call answers it; spends nothing. */
+  async page(limit: number, offset: number): Promise<LibrarySong[]> {
+    if (!this.context.site.api.library) {
+      throw new SiteChangedError("The site profile names no library listing (api.library).", {
+        details: { step: "library", profileKeys: ["api.library"] },
+      });
+    }
+    const clips = await this.listed("library", { limit: String(limit), offset: String(offset) }, true);
+    return clips.map((clip) => ({
+      clipId: clip.id,
+      title: clip.title,
+      durationSecs: clip.durationSecs ?? null,
+      createdAt: clip.createdAt === undefined ? null : new Date(clip.createdAt).toISOString(),
+      madeBy: clip.opType ?? null,
+      sourceClipId: clip.sourceClipId ?? null,
+      finished: clip.done,
+      failed: clip.failed,
+    }));
+  }
+
+  /** The clips a listing answers, in its order; a failed listing is none, or an error when `strict`. */
+  private async listed(apiKey: string, vars: Record<string, string> = {}, strict = false): Promise<ClipState[]> {
+    const answer = await this.context.traffic.fetchJson(apiKey, { vars }).catch((error: unknown) => {
+      if (strict) throw error;
+      return undefined;
+    });
+    if (!answer || answer.status >= 300) {
+      if (!strict) return [];
+      throw new UnavailableError(`The site's library listing answered HTTP ${answer?.status ?? "nothing"}.`, {
+        details: { step: "library", status: answer?.status ?? null },
+      });
+    }
     const ids = new Set<string>();
     const json = answer.json as { clips?: unknown; data?: unknown } | null;
     const list = Array.isArray(json?.clips)

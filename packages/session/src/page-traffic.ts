@@ -266,7 +266,7 @@ export class PageTraffic {
       if (Number.isFinite(retryAfter)) call.retryAfterSecs = retryAfter;
       return;
     }
-    const key = (["credits", "status", "clips", "recentClips", "libraryClips"] as const).find((candidate) =>
+    const key = (["credits", "status", "clips", "recentClips", "library"] as const).find((candidate) =>
       matchesApiPath(this.site, candidate, url),
     );
     if (!key || request.method() === "OPTIONS") return;
@@ -286,7 +286,7 @@ export class PageTraffic {
       const opId = decodeURIComponent(url.pathname.split("/").filter(Boolean).pop() ?? "");
       const state = opId ? parseStatus(opId, json) : undefined;
       if (state) this.operations.set(opId, state);
-    } else if (key === "clips" || key === "recentClips" || key === "libraryClips") {
+    } else if (key === "clips" || key === "recentClips" || key === "library") {
       for (const clip of clipsOf(json)) this.clips.set(clip.id, clip);
     }
   }

@@ -15,6 +15,8 @@ import {
   type GeneratedSong,
   type GenerateOptions,
   type GenerationRequest,
+  type LibraryQuery,
+  type LibrarySong,
   type Logger,
   type OperationRequest,
   type SubmissionRecord,
@@ -27,6 +29,7 @@ import { ComposeFlow } from "./compose-flow.js";
 import { loadedCredits } from "./credits-reader.js";
 import { saveFailureArtifacts } from "./failure-artifacts.js";
 import type { FlowContext } from "./flow-context.js";
+import { LibraryReader } from "./library.js";
 import { siteUrl } from "./locators.js";
 import { PageTraffic } from "./page-traffic.js";
 import type { SignInCoordinator } from "./sign-in.js";
@@ -103,11 +106,23 @@ export class SiteDriver {
     );
   }
 
+  /** One page of the account's library, from the page's own listing call; spends nothing. */
+  async library(query: LibraryQuery): Promise<LibrarySong[]> {
+    const { signal } = query;
+    return this.onPage({ ...(signal ? { signal } : {}), downloadDir: this.options.downloadsDir }, async (context) => {
+      context.step.name = "open";
+      await context.openStudio();
+      await context.traffic.prepare();
+      context.step.name = "library";
+      return new LibraryReader(context).page(query.limit, query.offset);
+    });
+  }
+
   /** Lends a page for one job, gives the work its flow context, and explains and cleans up whatever happens. */
-  private async onPage(
+  private async onPage<Result>(
     options: GenerateOptions,
-    work: (context: FlowContext) => Promise<GeneratedSong[]>,
-  ): Promise<GeneratedSong[]> {
+    work: (context: FlowContext) => Promise<Result>,
+  ): Promise<Result> {
     const { signal } = options;
     const pooled = await this.options.pool.acquire(signal);
     const traffic = new PageTraffic(pooled.page, this.site, this.logger);
@@ -121,12 +136,13 @@ export class SiteDriver {
       const context = this.context(pooled.page, traffic, directory, step, options, (next) => {
         record = next;
       });
-      const songs = await work(context);
+      const result = await work(context);
       const timings = step.timings();
-      this.pageSteps.addAll(timings);
-      this.logger.debug({ steps: timings }, "generation steps");
+      // A library listing is no generation: its steps would skew the generations' timings.
+      if (step.name !== "library") this.pageSteps.addAll(timings);
+      this.logger.debug({ steps: timings }, "page steps");
       endedWell = true;
-      return songs;
+      return result;
     } catch (error) {
       // This attempt recorded a send but the page never sent the generation request: nothing reached the site.
       // Not so when Chromium died: the request may have left in its last moments, unseen here; the retry then

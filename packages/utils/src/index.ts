@@ -53,6 +53,9 @@ export { readSecretFile } from "./secret-file.js";
 export { openSealedText, sealText } from "./sealed-text.js";
 export {
   SONG_OPERATIONS,
+  type LibraryPage,
+  type LibraryQuery,
+  type LibrarySong,
   type OperationRequest,
   type SongOperation,
   type SongOperationKind,

@@ -1,5 +1,5 @@
 import type { AudioFormat } from "@producer/config";
-import type { OperationRequest } from "./song-operations.js";
+import type { LibraryPage, LibraryQuery, OperationRequest } from "./song-operations.js";
 
 /**
  * The contract between the generation service and whatever drives the site. `@producer/core` consumes it;
@@ -206,6 +206,8 @@ export interface MusicGenerator {
    * `resume` finds an earlier attempt's songs instead of paying again. Absent where the driver cannot do it.
    */
   operate?(request: OperationRequest, options?: GenerateOptions): Promise<GeneratedSong[]>;
+  /** One page of the account's library, from the site's own listing; spends nothing. Absent where unknown. */
+  library?(query: LibraryQuery): Promise<LibraryPage>;
   /** Whether the account is signed in and usable; cached for a short time unless `force`. */
   checkSession(options?: SessionCheckOptions): Promise<SessionStatus>;
   close(): Promise<void>;

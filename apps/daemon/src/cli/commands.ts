@@ -7,6 +7,7 @@ import { doctorCommand } from "./doctor.js";
 import { generateCommand } from "./generate.js";
 import { jobCommand } from "./job.js";
 import { jobsCommand } from "./jobs.js";
+import { importCommand, libraryCommand } from "./library.js";
 import { mcpCommand } from "./mcp.js";
 import { operationCommands } from "./operations.js";
 import { openCommand } from "./open.js";
@@ -23,6 +24,8 @@ export const COMMANDS: readonly Command[] = [
   jobCommand,
   cancelCommand,
   tracksCommand,
+  libraryCommand,
+  importCommand,
   sessionCommand,
   accountsCommand,
   siteCommand,

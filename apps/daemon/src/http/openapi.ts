@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   createGenerationBodySchema,
   createOperationBodySchema,
+  libraryQuerySchema,
   listGenerationsQuerySchema,
   listTracksQuerySchema,
 } from "./schemas.js";
@@ -87,9 +88,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
       "/v1/operations": {
         post: {
           summary:
-            "Do something to a song that exists: extend, replace, cover, stems, trim, speed or convert (a job, queued or direct)",
+            "Do something to a song that exists: extend, replace, cover, stems, trim, speed, convert or import (a job, queued or direct)",
           description:
-            "The source is a trackId of this daemon or a clipId of the account's library. Extend, replace and cover make new songs and cost about a song's credits; convert is free. The job is read, followed and retried at /v1/generations/{id}.",
+            "The source is a trackId of this daemon or a clipId of the account's library. Extend, replace and cover make new songs and cost about a song's credits; convert and import are free. The job is read, followed and retried at /v1/generations/{id}.",
           requestBody: {
             required: true,
             content: { "application/json": { schema: { $ref: "#/components/schemas/CreateOperation" } } },
@@ -151,6 +152,18 @@ function libraryAndServicePaths(): Record<string, unknown> {
     },
     "/v1/tracks/{id}": {
       get: { summary: "One track", parameters: [idParameter], responses: { "200": { description: "The track." } } },
+    },
+    "/v1/library": {
+      get: {
+        summary:
+          "The account's songs on the site, newest first, each with the track that stores it here (spends nothing)",
+        parameters: queryParameters(libraryQuerySchema),
+        responses: {
+          "200": { description: "{ account, limit, offset, songs: [{ clipId, title, durationSecs, trackId, … }] }" },
+          "400": errorResponse("An invalid limit, offset or account."),
+          "503": errorResponse("The site could not be listed (no browser, or the account is not run here)."),
+        },
+      },
     },
     "/v1/tracks/{id}/audio": {
       get: {

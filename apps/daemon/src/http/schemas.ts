@@ -12,7 +12,7 @@ const waitSchema = z
 /** POST /v1/generations: a `generateMusic` call, plus how long to hold the answer for the finished job. */
 export const createGenerationBodySchema = generateMusicInputSchema.extend({ wait: waitSchema });
 
-/** POST /v1/operations: an `operate` call (extend, replace, cover, stems, trim, speed, convert), plus `wait`. */
+/** POST /v1/operations: an `operate` call (extend, replace, cover, stems, trim, speed, convert, import), plus `wait`. */
 export const createOperationBodySchema = operateInputSchema.extend({ wait: waitSchema });
 
 /** POST /v1/jobs/:id/retry: `resubmit` is the explicit consent to submit again (and spend credits). */
@@ -22,6 +22,7 @@ export const retryBodySchema = z.strictObject({
 
 export {
   jobIdSchema as jobIdParamSchema,
+  libraryQuerySchema,
   listJobsQuerySchema as listGenerationsQuerySchema,
   trackQuerySchema as listTracksQuerySchema,
   upNextQuerySchema,

@@ -75,6 +75,8 @@ export const FLOW_2026_PROFILE = {
     status: "/__api/audio-create-song-status/",
     clips: "/__api/clips",
     recentClips: "/__api/clips/auth-user?limit=50&offset=0&filter=generations",
+    // `producer library`: one page of the account's songs, newest first.
+    library: "/__api/clips/auth-user?limit={limit}&offset={offset}&filter=generations",
     download: "/__api/download/audio/{clipId}?format={format}",
     // Supabase's token endpoint (on its own host): the page refreshes its login here, rotating the refresh token.
     authRefresh: "/auth/v1/token",

@@ -13,9 +13,11 @@ export type {
   ConvertInput,
   CoverInput,
   ExtendInput,
+  ImportInput,
   OperationCommon,
   ReplaceInput,
   SpeedInput,
   StemsInput,
   TrimInput,
 } from "../operation-helpers.js";
+export type { LibraryEntry, LibraryInput, LibraryListing } from "../song-library.js";

@@ -1,3 +1,4 @@
+import type { LibraryInput, LibraryListing } from "../song-library.js";
 import { abortReason, readSecretFile, TimeoutError } from "@producer/utils/errors";
 import type { AccountReport } from "@producer/utils";
 import type { GenerateMusicInput } from "../generate-input.js";
@@ -105,6 +106,11 @@ export class ProducerClient extends SongOperations implements ProducerBackend {
     const waitMs = input.wait === true ? 600_000 : typeof input.wait === "number" ? input.wait : 0;
     const longest = input.useQueue === false ? 3_600_000 : waitMs;
     return (await this.call<GenerateMusicResult>("POST", "/v1/operations", input, longest)).body;
+  }
+
+  /** One page of an account's library on the site (`GET /v1/library`), each song with its track here, if any. */
+  async library(input: LibraryInput = {}): Promise<LibraryListing> {
+    return (await this.call<LibraryListing>("GET", `/v1/library${query({ ...input })}`)).body;
   }
 
   async getJob(id: string): Promise<Job> {

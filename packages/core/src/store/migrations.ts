@@ -28,6 +28,10 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     "0006_account_owners": { up: (db) => createAccountOwners(db, types) },
     "0006b_jobs_account_claim": { up: (db) => indexJobsByAccount(db) },
     "0007_track_lineage": { up: (db) => addTrackLineage(db) },
+    "0008_tracks_by_clip": {
+      // The library and `import` ask which of the site's songs are already stored.
+      up: (db) => db.schema.createIndex("tracks_clip").on("tracks").columns(["clip_id"]).execute(),
+    },
   };
 }
 

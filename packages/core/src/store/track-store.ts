@@ -133,6 +133,18 @@ export class TrackStore {
     return toTrack(row);
   }
 
+  /** The tracks holding the songs of these site clips (a clip's own file, not what was made from it), oldest first. */
+  async ofClips(clipIds: readonly string[]): Promise<Track[]> {
+    if (clipIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom("tracks")
+      .selectAll()
+      .where("clip_id", "in", [...clipIds])
+      .orderBy("seq")
+      .execute();
+    return rows.map(toTrack);
+  }
+
   /** Newest first, filtered by project, user or job, a page at a time. */
   async list(options: TrackQuery): Promise<TrackPage> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);

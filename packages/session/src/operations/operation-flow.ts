@@ -37,6 +37,7 @@ const EFFECTS: readonly SongOperationKind[] = ["trim", "speed"];
 /** The profile keys an operation cannot be sent without. */
 function neededKeys(kind: SongOperationKind): string[] {
   if (kind === "convert") return ["api.clips", "api.download"];
+  if (kind === "import") return ["api.clips"];
   const keys = ["api.compose", "api.conversationCreate", "api.stream", "api.clips", "toolCalls"];
   if (EDITS.includes(kind)) keys.push("api.recipes", "tools.renderEdit");
   if (EFFECTS.includes(kind)) keys.push("tools.applyEffect");
@@ -78,7 +79,8 @@ function planOf(request: OperationRequest, input: PlanInput): OperationPlan {
     case "speed":
       return speedPlan(operation, input);
     case "convert":
-      throw new Error("convert sends no tool call");
+    case "import":
+      throw new Error(`${operation.kind} sends no tool call`);
   }
 }
 
@@ -112,7 +114,7 @@ export class OperationFlow {
     await traffic.prepare();
     const kind = request.operation.kind;
     const title = request.title?.trim() || `${request.source.title?.trim() || request.source.clipId} (${kind})`;
-    if (kind === "convert") {
+    if (kind === "convert" || kind === "import") {
       this.context.step.name = "download";
       return convertSong(this.context, this.files, await this.source(request), request.format);
     }

@@ -4,11 +4,11 @@ import { trackIdSchema } from "@producer/core";
 import type { AppDeps, AppEnv } from "../app-deps.js";
 import { parseByteRange } from "../byte-range.js";
 import { parseWith } from "../request-input.js";
-import { listTracksQuerySchema } from "../schemas.js";
+import { libraryQuerySchema, listTracksQuerySchema } from "../schemas.js";
 
 const trackIdOf = (c: Context<AppEnv>) => parseWith(trackIdSchema, c.req.param("id"), "track id");
 
-/** The stored tracks: listed, read, and their audio served. */
+/** The stored tracks: listed, read, and their audio served; and the site's library they come from. */
 export function trackRoutes({ service }: Pick<AppDeps, "service">): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
@@ -16,6 +16,10 @@ export function trackRoutes({ service }: Pick<AppDeps, "service">): Hono<AppEnv>
     c.json(await service.listTracks(parseWith(listTracksQuerySchema, c.req.query(), "query"))),
   );
   routes.get("/v1/tracks/:id", async (c) => c.json(await service.getTrack(trackIdOf(c))));
+  // The account's songs on the site, each with its track here: what `import` would store.
+  routes.get("/v1/library", async (c) =>
+    c.json(await service.library(parseWith(libraryQuerySchema, c.req.query(), "query"))),
+  );
 
   // A player seeks with byte ranges; a download gets the whole file.
   routes.get("/v1/tracks/:id/audio", async (c) => {
