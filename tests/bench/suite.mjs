@@ -1,9 +1,9 @@
 // `pnpm bench`: producer against what a user would otherwise do, in one run. Writes results/latest.json and
 // results/latest.md, regenerates the README's benchmark table, and exits non-zero when a target is missed.
-// BENCH_ONLY=e2e,library,pages,pages8,memory,submits,streams,startup,queue picks scenarios; BENCH_QUICK=1 runs each smaller.
-import fs from "node:fs";
-import path from "node:path";
-import { fmt, fmtSummary, machine, ROOT } from "./lib.mjs";
+// BENCH_ONLY=e2e,library,pages,pages8,submitApi,pagesApi,memory,submits,streams,startup,queue picks scenarios;
+// BENCH_QUICK=1 runs each smaller.
+import { fmt, fmtSummary, machine } from "./lib.mjs";
+import { saveResults } from "./save-results.mjs";
 import { endToEnd } from "./scenarios/end-to-end.mjs";
 import { librarySize } from "./scenarios/library-size.mjs";
 import { memory } from "./scenarios/memory.mjs";
@@ -11,19 +11,24 @@ import { pagesScaling } from "./scenarios/pages.mjs";
 import { queueStatus } from "./scenarios/queue-status.mjs";
 import { startup } from "./scenarios/startup.mjs";
 import { streams } from "./scenarios/streams.mjs";
+import { submitModes } from "./scenarios/submit-modes.mjs";
 import { submits } from "./scenarios/submits.mjs";
 
 const quick = process.env.BENCH_QUICK === "1";
 /** What a loaded site takes to answer a page load or a listing. */
 const REALISTIC_PAGE_COST_MS = 250;
 const only = new Set(
-  (process.env.BENCH_ONLY ?? "e2e,library,pages,pages8,memory,submits,streams,startup,queue").split(","),
+  (process.env.BENCH_ONLY ?? "e2e,library,pages,pages8,submitApi,pagesApi,memory,submits,streams,startup,queue").split(
+    ",",
+  ),
 );
 const sizes = {
   e2eRounds: Number(process.env.BENCH_ROUNDS ?? (quick ? 5 : 15)),
   pageRounds: quick ? 1 : 2,
   pageJobs: quick ? 8 : 12,
   page8Jobs: quick ? 8 : 16,
+  submitRounds: quick ? 2 : 6,
+  submitJobs: quick ? 6 : 12,
   generations: Number(process.env.BENCH_GENERATIONS ?? (quick ? 100 : 500)),
   submits: Number(process.env.BENCH_SUBMITS ?? (quick ? 10_000 : 50_000)),
   fullSubmits: quick ? 3000 : 10_000,
@@ -39,6 +44,21 @@ let scenario = "";
 const row = (what, target, measured, met, why) =>
   rows.push({ scenario, what, target, measured, met, ...(why ? { why } : {}) });
 const step = (name) => console.error(`· ${name} …`);
+/** Each scenario's key in the results, in the table's order. */
+const SCENARIO_RESULT = {
+  e2e: "endToEnd",
+  library: "library",
+  pages: "pages",
+  pages8: "pages8",
+  pagesApi: "pagesApi",
+  submitApi: "submitApi",
+  memory: "memory",
+  submits: "submits",
+  streams: "streams",
+  startup: "startup",
+  queue: "queueStatus",
+};
+const save = () => saveResults({ results, rows, quick, scenarios: SCENARIO_RESULT });
 
 if (only.has("e2e")) {
   scenario = "e2e";
@@ -97,6 +117,13 @@ save();
 /** The simulated site's own time in a job: the tool-return's delay (300 ms by default), then the generation. */
 const SITE_TOOL_RETURN_MS = 300;
 /**
+ * The generation time for 4 pages by "api": long enough that a job is mostly the site's own time, as on the real
+ * site (~30 s), short enough that the daemon's and Chromium's work a job still weighs on the ratio.
+ */
+const PAGES_API_GENERATION_MS = 4000;
+/** "api" against "ui" with the generation at once: a job is then mostly the daemon's and the page's own work. */
+const SUBMIT_API_GENERATION_MS = 0;
+/**
  * Why N pages fall short when the cores were not busy on average: the jobs start together, and their page work
  * (open, compose, submit, download: what "generating" holds beyond the site's own time) runs at the same moment.
  */
@@ -106,25 +133,65 @@ function pageWorkWhy(r, pages, generationMs) {
   const together = pageWork(r.stepsMsManyPages);
   return `the cores were not busy on average (${fmt(r.cpuBusyManyPages.median * 100)} %), but the ${pages} jobs run in step: they start together, and their page work (open, compose, submit and the clips' reads: a job's time on the page beyond the site's own ${fmt(generationMs + SITE_TOOL_RETURN_MS)} ms) takes ${fmt(together)} ms each with ${pages} pages against ${fmt(alone)} ms alone, ${pages} Chromium pages and the daemon doing it at the same moment on ${results.machine.cores} cores. The longer the site's generation, the smaller that share: see the 8-page row at an 8 s generation.`;
 }
-for (const { key, pages, generationMs, target, jobs } of [
+/**
+ * Why N pages fall short when the cores were busy: with the run's own CPU, or with other work on the machine when
+ * the run's share of the busy time was under half.
+ */
+function busyWhy(r, target, split, cpuTotal) {
+  const { cores } = results.machine;
+  const busy = `with ${r.pages} pages the machine's ${cores} cores were ${fmt(r.cpuBusyManyPages.median * 100)} % busy (1 page: ${fmt(r.cpuBusyOnePage.median * 100)} %)`;
+  const cap = `${fmt(cpuTotal, 2)} s a job on ${cores} cores caps the rate at ${fmt(cores / cpuTotal, 2)} jobs/s, and ${fmt(target, 1)}× needs ${fmt(r.onePagePerSec.median * target, 2)}`;
+  const ours = (cpuTotal * r.manyPagesPerSec.median) / cores;
+  if (ours >= r.cpuBusyManyPages.median / 2)
+    return `${busy}, so the run is bound by CPU, not by anything the daemon serialises. Where the CPU went (${split}): ${cap}.`;
+  return `${busy}, but the run's own share was ${fmt(ours * 100)} % (the daemon, its Chromium, the simulated site and the bench; ${split}): the rest was other work on the machine, which held the cores when the ${r.pages} jobs' page work wanted them at once. The run's own CPU would allow far more: ${cap}.`;
+}
+for (const { key, pages, generationMs, target, jobs, submit = "ui" } of [
   { key: "pages", pages: 4, generationMs: 2000, target: 3.2, jobs: sizes.pageJobs },
   { key: "pages8", pages: 8, generationMs: 8000, target: 5, jobs: sizes.page8Jobs },
+  {
+    key: "pagesApi",
+    pages: 4,
+    generationMs: PAGES_API_GENERATION_MS,
+    target: 3.6,
+    jobs: sizes.pageJobs,
+    submit: "api",
+  },
 ]) {
   if (!only.has(key)) continue;
   scenario = key;
-  step(`1 page against ${pages} pages at a ${generationMs / 1000} s generation`);
-  const r = (results[key] = await pagesScaling({ rounds: sizes.pageRounds, jobs, pages, generationMs }));
+  const by = submit === "ui" ? "" : `, site.submit "${submit}"`;
+  step(`1 page against ${pages} pages at a ${generationMs / 1000} s generation${by}`);
+  const r = (results[key] = await pagesScaling({ rounds: sizes.pageRounds, jobs, pages, generationMs, submit }));
   const cpu = r.cpuSecsPerJobManyPages;
   const cpuTotal = cpu.chromium + cpu.daemon + cpu.site;
   const split = `CPU a job with ${pages} pages ${fmt(cpuTotal, 2)} s: Chromium ${fmt((cpu.chromium / cpuTotal) * 100)} %, daemon ${fmt((cpu.daemon / cpuTotal) * 100)} %, simulated site and bench ${fmt((cpu.site / cpuTotal) * 100)} %`;
   row(
-    `${pages} pages ÷ 1 page, jobs/s at a ${generationMs / 1000} s generation`,
+    `${pages} pages ÷ 1 page, jobs/s at a ${generationMs / 1000} s generation${by}`,
     `≥ ${target}×`,
-    `${fmtSummary(r.speedup, "×", 2)}; ${fmt(r.onePagePerSec.median, 2)} → ${fmt(r.manyPagesPerSec.median, 2)} jobs/s; cores busy ${fmt(r.cpuBusyOnePage.median * 100)} % → ${fmt(r.cpuBusyManyPages.median * 100)} %; ${split}`,
+    `${fmtSummary(r.speedup, "×", 2)}; ${fmt(r.onePagePerSec.median, 2)} → ${fmt(r.manyPagesPerSec.median, 2)} jobs/s (${fmt(r.onePagePerSec.median * 60, 1)} → ${fmt(r.manyPagesPerSec.median * 60, 1)} jobs/min); cores busy ${fmt(r.cpuBusyOnePage.median * 100)} % → ${fmt(r.cpuBusyManyPages.median * 100)} %; ${split}`,
     r.speedup.median >= target,
-    r.cpuBusyManyPages.median >= 0.85
-      ? `with ${pages} pages the machine's ${results.machine.cores} cores were ${fmt(r.cpuBusyManyPages.median * 100)} % busy (1 page: ${fmt(r.cpuBusyOnePage.median * 100)} %), so the run is bound by CPU, not by anything the daemon serialises. Where the CPU went (${split}): ${fmt(cpuTotal, 2)} s a job on ${results.machine.cores} cores caps the rate at ${fmt(results.machine.cores / cpuTotal, 2)} jobs/s, and ${fmt(target, 1)}× needs ${fmt(r.onePagePerSec.median * target, 2)}.`
-      : pageWorkWhy(r, pages, generationMs),
+    r.cpuBusyManyPages.median >= 0.85 ? busyWhy(r, target, split, cpuTotal) : pageWorkWhy(r, pages, generationMs),
+  );
+  save();
+}
+if (only.has("submitApi")) {
+  scenario = "submitApi";
+  step('a new song by site.submit "api" against by "ui", one page, interleaved');
+  const r = (results.submitApi = await submitModes({
+    rounds: sizes.submitRounds,
+    jobs: sizes.submitJobs,
+    generationMs: SUBMIT_API_GENERATION_MS,
+  }));
+  const { ui, api } = r.cpuSplit;
+  const onPage = (mode) =>
+    ["compose", "submit"].map((name) => `${name} ${fmt(r.stepsMs[mode][`page ${name}`] ?? 0)}`).join(", ");
+  const slower = [r.timeRatio.median > 1 && "in time", r.cpuRatio.median > 1 && "in CPU"].filter(Boolean).join(" and ");
+  row(
+    `a new song by site.submit "api" ÷ by "ui": a job's time, and its CPU in the daemon and its Chromium (one page, the simulated generation ${r.generationMs === 0 ? "at once" : `${r.generationMs / 1000} s`})`,
+    "— (comparison)",
+    `time ${fmtSummary(r.timeRatio, "×", 2)}: ${fmt(r.msPerJob.api.median)} vs ${fmt(r.msPerJob.ui.median)} ms a job; CPU ${fmtSummary(r.cpuRatio, "×", 2)}: ${fmt(r.cpuSecsPerJob.api.median, 2)} vs ${fmt(r.cpuSecsPerJob.ui.median, 2)} s a job (daemon ${fmt(api.daemon, 2)} vs ${fmt(ui.daemon, 2)}, Chromium ${fmt(api.chromium, 2)} vs ${fmt(ui.chromium, 2)}); on the page (ms): by api ${onPage("api")}, by ui ${onPage("ui")}${slower ? `; note: by "api" was the slower ${slower} here (the compose and submit steps tell whether the sending or the rest of the job took it)` : ""}`,
+    true,
   );
   save();
 }
@@ -245,76 +312,3 @@ if (only.has("queue")) {
 const { table, met } = save();
 console.log(table);
 process.exitCode = met ? 0 : 1;
-
-/**
- * Writes the results so far (called after every scenario, so a run cut short keeps what it measured). Scenarios
- * this run has not measured keep their rows and figures from the last run, each with its date. The README's
- * table is rewritten once every scenario has a figure. True when every target is met.
- */
-function save() {
-  const out = path.join(import.meta.dirname, "results");
-  const previousFile = path.join(out, "latest.json");
-  const previous = fs.existsSync(previousFile) ? JSON.parse(fs.readFileSync(previousFile, "utf8")) : undefined;
-  const SCENARIO_RESULT = {
-    e2e: "endToEnd",
-    library: "library",
-    pages: "pages",
-    pages8: "pages8",
-    memory: "memory",
-    submits: "submits",
-    streams: "streams",
-    startup: "startup",
-    queue: "queueStatus",
-  };
-  const order = Object.keys(SCENARIO_RESULT);
-  const measured = (name) => rows.some((r) => r.scenario === name);
-  const written = { ...results, runs: {} };
-  const allRows = [...rows];
-  for (const [name, key] of Object.entries(SCENARIO_RESULT)) {
-    if (measured(name)) {
-      written.runs[name] = results.when.slice(0, 10);
-      continue;
-    }
-    if (quick || !previous?.[key]) continue;
-    const when = previous.runs?.[name] ?? previous.when.slice(0, 10);
-    written[key] = previous[key];
-    written.runs[name] = when;
-    allRows.push(
-      ...(previous.rows ?? [])
-        .filter((r) => r.scenario === name)
-        .map((r) => ({
-          ...r,
-          measured: r.measured.includes("(run of") ? r.measured : `${r.measured} (run of ${when})`,
-        })),
-    );
-  }
-  allRows.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
-  const { cores, loadavg, cpu, node } = results.machine;
-  const table = [
-    `Measured ${results.when.slice(0, 10)} on ${cores} cores (${cpu}), load ${loadavg.join(" / ")}, Node ${node}; medians with the interquartile range, ratios per round.`,
-    "",
-    "| what | target | measured | |",
-    "|---|---|---|---|",
-    ...allRows.map((r) => `| ${r.what} | ${r.target} | ${r.measured} | ${r.met ? "met" : "**missed**"} |`),
-    ...(allRows.some((r) => !r.met && r.why)
-      ? [
-          "",
-          "Why a target is missed:",
-          "",
-          ...allRows.filter((r) => !r.met && r.why).map((r) => `- ${r.what}: ${r.why}`),
-        ]
-      : []),
-  ].join("\n");
-  written.rows = allRows;
-  fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(previousFile, `${JSON.stringify(written, null, 2)}\n`);
-  fs.writeFileSync(path.join(out, "latest.md"), `${table}\n`);
-  if (order.every((name) => allRows.some((r) => r.scenario === name)) && !quick) {
-    const readme = path.join(ROOT, "README.md");
-    const text = fs.readFileSync(readme, "utf8");
-    const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
-    if (marked.test(text))
-      fs.writeFileSync(readme, text.replace(marked, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`));
-  }
-  return { table, met: allRows.every((r) => r.met) };
-}

@@ -1,4 +1,5 @@
-// Throughput with 1 page against N pages (and N jobs at once) at a given generation time, rounds interleaved.
+// Throughput with 1 page against N pages (and N jobs at once) at a given generation time, rounds interleaved; each
+// run's jobs/s, CPU and step times, for other scenarios to compare runs of their own.
 import fs from "node:fs";
 import { isTerminal } from "@producer/core/client";
 import { startSignedInDaemon, startSite, stepMeans, stepTotals, stopProcess, summary } from "../lib.mjs";
@@ -54,10 +55,17 @@ const ownCpuSecs = () => {
   return (user + system) / 1e6;
 };
 
-async function throughput(site, pages, jobs) {
-  const { child, config, client } = await startSignedInDaemon(site, `pages-${pages}`, {
+/**
+ * One daemon with `pages` pages (each warm) and as many jobs at once, sending new songs by `submit` ("ui" or
+ * "api"), running `jobs` jobs: jobs/s, how busy the machine's cores were (a share near 1 means the run was bound by
+ * CPU), a job's mean time in each of the daemon's steps ("generating" is everything on the page) and a job's CPU
+ * seconds (the daemon's Node, its Chromium, and this process: the simulated site and the bench).
+ */
+export async function throughput(site, { pages, jobs, submit = "ui" }) {
+  const { child, config, client } = await startSignedInDaemon(site, `pages-${pages}-${submit}`, {
     PRODUCER_BROWSER_PAGE_COUNT: String(pages),
     PRODUCER_QUEUE_CONCURRENCY: String(pages),
+    PRODUCER_SITE_SUBMIT: submit,
   });
   try {
     // Every page warm, as in a daemon that has been running: each has loaded its studio once.
@@ -76,74 +84,90 @@ async function throughput(site, pages, jobs) {
     const ended = await Promise.all(ids.map((id) => client.waitForJob(id, { timeoutMs: 600_000 })));
     if (!ended.every((job) => isTerminal(job.status) && job.status === "succeeded"))
       throw new Error("a job did not succeed");
+    const perSec = jobs / ((performance.now() - started) / 1000);
     const cpuAfter = cpuTimes();
     const treeAfter = treeCpuSecs(child.pid);
-    busyShares.push({
+    return {
       pages,
+      submit,
+      perSec,
       busy: (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total),
-      // A job's mean time in each of the daemon's steps ("generating" is everything on the page).
       stepsMs: stepMeans(await stepTotals(config.daemon.socketPath), stepsBefore),
-      // CPU seconds a job: where the machine's time went.
       perJob: {
         chromium: (treeAfter.chromium - treeBefore.chromium) / jobs,
         daemon: (treeAfter.daemon - treeBefore.daemon) / jobs,
         site: (ownCpuSecs() - ownBefore) / jobs,
       },
-    });
-    return jobs / ((performance.now() - started) / 1000);
+    };
   } finally {
     await stopProcess(child);
   }
 }
 
-/** How busy the machine's cores were during each run: a share near 1 means the run was bound by CPU. */
-const busyShares = [];
-
-export async function pagesScaling({ rounds, jobs, pages = 4, generationMs = 2000, site: siteOptions = {} }) {
-  const site = await startSite({ generationMs, ...siteOptions });
-  const one = [];
-  const many = [];
-  busyShares.length = 0;
-  try {
-    for (let round = 0; round < rounds; round += 1) {
-      if (round % 2 === 0) {
-        one.push(await throughput(site, 1, jobs));
-        many.push(await throughput(site, pages, jobs));
-      } else {
-        many.push(await throughput(site, pages, jobs));
-        one.push(await throughput(site, 1, jobs));
-      }
+/** Runs `first` and `second` once a round, in turns (`first` leads in even rounds), so the machine's load hits both alike. */
+export async function interleaved(rounds, first, second) {
+  const firsts = [];
+  const seconds = [];
+  for (let round = 0; round < rounds; round += 1) {
+    if (round % 2 === 0) {
+      firsts.push(await first());
+      seconds.push(await second());
+    } else {
+      seconds.push(await second());
+      firsts.push(await first());
     }
+  }
+  return [firsts, seconds];
+}
+
+/** Runs of `throughput` summed up: how busy the cores were, and a job's mean CPU seconds and step times. */
+export function described(runs) {
+  const mean = (values) => values.reduce((total, value) => total + value, 0) / Math.max(1, values.length);
+  const steps = [...new Set(runs.flatMap((run) => Object.keys(run.stepsMs)))];
+  return {
+    busy: summary(runs.map((run) => run.busy)),
+    cpuSecsPerJob: Object.fromEntries(
+      ["chromium", "daemon", "site"].map((key) => [key, mean(runs.map((run) => run.perJob[key]))]),
+    ),
+    stepsMs: Object.fromEntries(steps.map((step) => [step, mean(runs.map((run) => run.stepsMs[step] ?? 0))])),
+  };
+}
+
+/** Jobs/s with 1 page against `pages` pages (and as many jobs at once), rounds interleaved. */
+export async function pagesScaling({
+  rounds,
+  jobs,
+  pages = 4,
+  generationMs = 2000,
+  submit = "ui",
+  site: siteOptions = {},
+}) {
+  const site = await startSite({ generationMs, ...siteOptions });
+  let one;
+  let many;
+  try {
+    [one, many] = await interleaved(
+      rounds,
+      () => throughput(site, { pages: 1, jobs, submit }),
+      () => throughput(site, { pages, jobs, submit }),
+    );
   } finally {
     await site.close();
   }
-  const busy = (count) => summary(busyShares.filter((share) => share.pages === count).map((share) => share.busy));
-  const perJob = (count) => {
-    const shares = busyShares.filter((share) => share.pages === count);
-    const mean = (key) => shares.reduce((total, share) => total + share.perJob[key], 0) / Math.max(1, shares.length);
-    return { chromium: mean("chromium"), daemon: mean("daemon"), site: mean("site") };
-  };
-  const stepsOf = (count) => {
-    const shares = busyShares.filter((share) => share.pages === count);
-    const steps = [...new Set(shares.flatMap((share) => Object.keys(share.stepsMs)))];
-    return Object.fromEntries(
-      steps.map((step) => [
-        step,
-        shares.reduce((total, share) => total + (share.stepsMs[step] ?? 0), 0) / shares.length,
-      ]),
-    );
-  };
+  const alone = described(one);
+  const together = described(many);
   return {
     pages,
     generationMs,
-    onePagePerSec: summary(one),
-    manyPagesPerSec: summary(many),
-    speedup: summary(many.map((value, index) => value / one[index])),
-    cpuBusyOnePage: busy(1),
-    cpuBusyManyPages: busy(pages),
-    cpuSecsPerJobOnePage: perJob(1),
-    cpuSecsPerJobManyPages: perJob(pages),
-    stepsMsOnePage: stepsOf(1),
-    stepsMsManyPages: stepsOf(pages),
+    submit,
+    onePagePerSec: summary(one.map((run) => run.perSec)),
+    manyPagesPerSec: summary(many.map((run) => run.perSec)),
+    speedup: summary(many.map((run, index) => run.perSec / one[index].perSec)),
+    cpuBusyOnePage: alone.busy,
+    cpuBusyManyPages: together.busy,
+    cpuSecsPerJobOnePage: alone.cpuSecsPerJob,
+    cpuSecsPerJobManyPages: together.cpuSecsPerJob,
+    stepsMsOnePage: alone.stepsMs,
+    stepsMsManyPages: together.stepsMs,
   };
 }
