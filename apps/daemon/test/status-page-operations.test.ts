@@ -1,4 +1,6 @@
 /// <reference lib="dom" />
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright";
 import type { Job, Track } from "@producer/core";
@@ -12,6 +14,7 @@ import { launchPageBrowser } from "./status-browser.js";
 // and a POST from another site's page refused.
 
 const TOKEN = "status-operations-token-0123456789";
+const ARTIFACTS = process.env.PRODUCER_TEST_REPORT_DIR ?? path.join(os.tmpdir(), "producer-test-artifacts");
 let daemon: TestDaemon;
 let browser: Browser;
 let client: ProducerClient;
@@ -143,6 +146,25 @@ describe("the status page's song operations", () => {
     expect(asForm.status).toBe(400);
     expect(((await asForm.json()) as { error: { code: string } }).error.code).toBe("INVALID_INPUT");
     expect(await operationJobs("stems")).toHaveLength(0);
+
+    // On a phone an open form fits the screen, and every control in it is named.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await row.getByRole("button", { name: "Convert", exact: true }).click();
+    const convert = row.getByRole("form", { name: "Convert Source Song" });
+    expect(await convert.locator(".cost").textContent()).toBe("Free: the site converts the song on download.");
+    expect(await convert.getByLabel("Format").locator("option").allTextContents()).not.toContain(source.format);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const unnamed = await page.evaluate(
+      () =>
+        [
+          ...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLButtonElement>(
+            ".operation-form input, .operation-form select, .operations button",
+          ),
+        ].filter((element) => !(element.labels?.length || element.textContent?.trim())).length,
+    );
+    expect(unnamed).toBe(0);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, "status-page-operations-phone.png"), fullPage: true });
     await page.close();
   }, 60_000);
 });
