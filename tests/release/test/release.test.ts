@@ -320,7 +320,7 @@ describe("a release through a real npm registry", () => {
       const stats = await admin("/stats");
       expect(stats.generations).toBe(1);
       // The installed package carries the status page's own files.
-      for (const route of ["/", "/status-dom.js", "/status.js", "/status.css"]) {
+      for (const route of ["/", "/status-dom.js", "/status-operations.js", "/status.js", "/status.css"]) {
         const answer = await overSocket(path.join(dataDir, "producer.sock"), route);
         expect(answer.status, route).toBe(200);
         expect(answer.body.length, route).toBeGreaterThan(500);
