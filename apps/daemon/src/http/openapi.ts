@@ -90,7 +90,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary:
             "Do something to a song that exists: extend, replace, cover, stems, trim, speed, convert or import (a job, queued or direct)",
           description:
-            "The source is a trackId of this daemon or a clipId of the account's library. Extend, replace and cover make new songs and cost about a song's credits; convert and import are free. The job is read, followed and retried at /v1/generations/{id}.",
+            "The source is a trackId of this daemon or a clipId of the account's library. Extend, replace and cover make new songs and cost about a song's credits; convert is free, and so is import. The job is read, followed and retried at /v1/generations/{id}.",
           requestBody: {
             required: true,
             content: { "application/json": { schema: { $ref: "#/components/schemas/CreateOperation" } } },

@@ -11,8 +11,8 @@ export function addOperationTool(server: McpServer, context: ToolContext, site: 
   server.registerTool(
     "operate_song",
     {
-      title: "Extend, redo, cover, split, trim, speed up or convert a song",
-      description: `Does one thing to a song that exists — a trackId from list_tracks, or a clipId of the account's library — as a job, and answers at once with its id (or waits up to waitSecs). operation.kind: extend (seconds 1–240, fromSecs, prompt), replace (regions [{startSecs, endSecs}], prompt), cover (prompt, strength 0–1), stems, trim (startSecs, endSecs), speed (factor 0.5–2, semitones −12..12), convert (format). Cost: extend, replace and cover make new songs and spend ${song}; stems, trim and speed make new clips and the site may charge for them; convert is free (the site converts on download). A job that reached the site is never sent twice; retry_generation fetches a recoverable one without paying again. Follow it with wait_for_generation; its tracks name their source (operation, sourceTrackId, sourceClipId).`,
+      title: "Extend, redo, cover, split, trim, speed up, convert or import a song",
+      description: `Does one thing to a song that exists — a trackId from list_tracks, or a clipId of the account's library — as a job, and answers at once with its id (or waits up to waitSecs). operation.kind: extend (seconds 1–240, fromSecs, prompt), replace (regions [{startSecs, endSecs}], prompt), cover (prompt, strength 0–1), stems, trim (startSecs, endSecs), speed (factor 0.5–2, semitones −12..12), convert (format), import (a clipId of the library stored as a track, as it is). Cost: extend, replace and cover make new songs and spend ${song}; stems, trim and speed make new clips and the site may charge for them; convert is free (the site converts on download), and so is import. A job that reached the site is never sent twice; retry_generation fetches a recoverable one without paying again. Follow it with wait_for_generation; its tracks name their source (operation, sourceTrackId, sourceClipId).`,
       inputSchema: operateInputSchema.omit({ useQueue: true }).extend({
         waitSecs: context.waitSecs
           .optional()
