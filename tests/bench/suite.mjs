@@ -123,15 +123,24 @@ const SITE_TOOL_RETURN_MS = 300;
 const PAGES_API_GENERATION_MS = 4000;
 /** "api" against "ui" with the generation at once: a job is then mostly the daemon's and the page's own work. */
 const SUBMIT_API_GENERATION_MS = 0;
+/** The share of the machine's cores that an N-page run's own processes (daemon, Chromium, site, bench) took. */
+function ownShare(r) {
+  const cpu = r.cpuSecsPerJobManyPages;
+  return ((cpu.chromium + cpu.daemon + cpu.site) * r.manyPagesPerSec.median) / results.machine.cores;
+}
 /**
  * Why N pages fall short when the cores were not busy on average: the jobs start together, and their page work
  * (open, compose, submit, download: what "generating" holds beyond the site's own time) runs at the same moment.
  */
-function pageWorkWhy(r, pages, generationMs) {
+function pageWorkWhy(r, pages, generationMs, target) {
   const pageWork = (steps) => (steps.generating ?? 0) - generationMs - SITE_TOOL_RETURN_MS;
   const alone = pageWork(r.stepsMsOnePage);
   const together = pageWork(r.stepsMsManyPages);
-  return `the cores were not busy on average (${fmt(r.cpuBusyManyPages.median * 100)} %), but the ${pages} jobs run in step: they start together, and their page work (open, compose, submit and the clips' reads: a job's time on the page beyond the site's own ${fmt(generationMs + SITE_TOOL_RETURN_MS)} ms) takes ${fmt(together)} ms each with ${pages} pages against ${fmt(alone)} ms alone, ${pages} Chromium pages and the daemon doing it at the same moment on ${results.machine.cores} cores. The longer the site's generation, the smaller that share: see the 8-page row at an 8 s generation.`;
+  const afterPage = (steps) =>
+    ["downloading", "uploading", "recording"].reduce((ms, step) => ms + (steps[step] ?? 0), 0);
+  const oneJobMs = 1000 / r.onePagePerSec.median;
+  const rounds = `After the page (the files' download, storage, the track row) a job takes ${fmt(afterPage(r.stepsMsManyPages))} ms against ${fmt(afterPage(r.stepsMsOnePage))} ms alone. ${pages} jobs at once took ${fmt((pages * 1000) / r.manyPagesPerSec.median)} ms a round where one job alone takes ${fmt(oneJobMs)} ms (the slowest of the ${pages} sets the round); ${fmt(target, 1)}× asks a round to take at most ${fmt((pages * oneJobMs) / target)} ms.`;
+  return `the cores were not busy throughout (${fmt(r.cpuBusyManyPages.median * 100)} % on average, this run's own share ${fmt(ownShare(r) * 100)} %), but the ${pages} jobs run in step: they start together, and their page work (open, compose, submit and the clips' reads: a job's time on the page beyond the site's own ${fmt(generationMs + SITE_TOOL_RETURN_MS)} ms) takes ${fmt(together)} ms each with ${pages} pages against ${fmt(alone)} ms alone, ${pages} Chromium pages and the daemon doing it at the same moment on ${results.machine.cores} cores. ${rounds} The longer the site's generation, the smaller that share: see the 8-page row at an 8 s generation.`;
 }
 /**
  * Why N pages fall short when the cores were busy: with the run's own CPU, or with other work on the machine when
@@ -141,10 +150,10 @@ function busyWhy(r, target, split, cpuTotal) {
   const { cores } = results.machine;
   const busy = `with ${r.pages} pages the machine's ${cores} cores were ${fmt(r.cpuBusyManyPages.median * 100)} % busy (1 page: ${fmt(r.cpuBusyOnePage.median * 100)} %)`;
   const cap = `${fmt(cpuTotal, 2)} s a job on ${cores} cores caps the rate at ${fmt(cores / cpuTotal, 2)} jobs/s, and ${fmt(target, 1)}× needs ${fmt(r.onePagePerSec.median * target, 2)}`;
-  const ours = (cpuTotal * r.manyPagesPerSec.median) / cores;
+  const ours = ownShare(r);
   if (ours >= r.cpuBusyManyPages.median / 2)
     return `${busy}, so the run is bound by CPU, not by anything the daemon serialises. Where the CPU went (${split}): ${cap}.`;
-  return `${busy}, but the run's own share was ${fmt(ours * 100)} % (the daemon, its Chromium, the simulated site and the bench; ${split}): the rest was other work on the machine, which held the cores when the ${r.pages} jobs' page work wanted them at once. The run's own CPU would allow far more: ${cap}.`;
+  return `${busy}, but the run's own share was ${fmt(ours * 100)} % (the daemon, its Chromium, the simulated site and the bench; ${split}): the rest was other work on the machine, which held the cores when the ${r.pages} jobs' page work wanted them at once. The run's own CPU alone would allow more: ${cap}.`;
 }
 for (const { key, pages, generationMs, target, jobs, submit = "ui" } of [
   { key: "pages", pages: 4, generationMs: 2000, target: 3.2, jobs: sizes.pageJobs },
@@ -171,7 +180,9 @@ for (const { key, pages, generationMs, target, jobs, submit = "ui" } of [
     `≥ ${target}×`,
     `${fmtSummary(r.speedup, "×", 2)}; ${fmt(r.onePagePerSec.median, 2)} → ${fmt(r.manyPagesPerSec.median, 2)} jobs/s (${fmt(r.onePagePerSec.median * 60, 1)} → ${fmt(r.manyPagesPerSec.median * 60, 1)} jobs/min); cores busy ${fmt(r.cpuBusyOnePage.median * 100)} % → ${fmt(r.cpuBusyManyPages.median * 100)} %; ${split}`,
     r.speedup.median >= target,
-    r.cpuBusyManyPages.median >= 0.85 ? busyWhy(r, target, split, cpuTotal) : pageWorkWhy(r, pages, generationMs),
+    r.cpuBusyManyPages.median >= 0.85
+      ? busyWhy(r, target, split, cpuTotal)
+      : pageWorkWhy(r, pages, generationMs, target),
   );
   save();
 }
