@@ -34,6 +34,7 @@ export function effectiveProfile(site: ResolvedSite): SiteProfileInput {
     },
     tools: { ...site.tools },
     ...(site.toolCalls ? { toolCalls: structuredClone(site.toolCalls) } : {}),
+    ...(site.answers ? { answers: structuredClone(site.answers) } : {}),
     timeouts: { ...site.timeouts },
     controls: [...site.controls],
     modes: [...site.modes],

@@ -36,6 +36,13 @@ export {
   type SiteProfile,
   type SiteProfileInput,
 } from "./site-profile.js";
+export {
+  answerShapeSchema,
+  answerShapesSchema,
+  fieldOf,
+  type AnswerShape,
+  type AnswerShapes,
+} from "./answer-shapes.js";
 export { resolveSite, type ResolvedSite } from "./resolve-site.js";
 export { effectiveProfile, profileEntries, type ProfileEntry } from "./effective-profile.js";
 export { unsupportedControls, type ControlRequest } from "./site-controls.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { answerShapesSchema } from "./answer-shapes.js";
 
 /**
  * Where one thing on the page is found. A plain string is any Playwright selector (CSS, `text=…`, `xpath=…`);
@@ -188,6 +189,11 @@ export const siteProfileSchema = z
      * the site takes no direct tool calls (the 2025 page): song operations are then refused up front.
      */
     toolCalls: toolCallsSchema.optional(),
+    /**
+     * The fields each JSON answer the driver reads is known to carry: an answer with a field not listed, or
+     * without one listed as expected, is reported as drift. Absent: nothing is checked.
+     */
+    answers: answerShapesSchema.optional(),
     timeouts: z
       .strictObject({
         navigationMs: ms().optional(),

@@ -1,4 +1,5 @@
 import type { SiteProfileInput } from "../site-profile.js";
+import { FLOW_2026_ANSWERS } from "./flow-2026-answers.js";
 
 /**
  * The 2026 Flow Music app (the same `/__api/*` backend served www.producer.ai): a compose panel found by ARIA
@@ -113,6 +114,7 @@ export const FLOW_2026_PROFILE = {
       speed: "TempoShift",
     },
   },
+  answers: FLOW_2026_ANSWERS,
   timeouts: { generationMs: 180_000, songStartMs: 90_000 },
   controls: ["lyrics", "instrumental", "model", "bpm", "durationSecs", "seed", "title", "mode", "stems"],
   modes: ["compose", "chat"],
