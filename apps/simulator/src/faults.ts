@@ -52,6 +52,12 @@ export const FAULTS = [
   "edit-never-done",
   /** 2025 page: a song card's menu stays open inside the card after a pick, so earlier songs' menus pile up. */
   "menu-stays-open",
+  /**
+   * 2026 app: answers drift from the facts' shapes, as a site update would: a tool-return's content (under
+   * `/__api/messages/`) gains `drift_field` and loses `estimated_time`; a library listing's clips (under
+   * `/__api/clips/`) gain `drift_field` and lose `video_url`. Nothing the driver needs goes.
+   */
+  "answer-drift",
 ] as const;
 
 export type Fault = (typeof FAULTS)[number];

@@ -3,7 +3,7 @@ import { Hono, type Context } from "hono";
 import { clipAnswer, sleep, type FlowContext } from "./flow-context.js";
 import { applyEffect, convertFormat } from "./flow-effects.js";
 import { renderEdit } from "./flow-edit.js";
-import { bump, createSong, newToolCallId, refuseIfBusy, splitStems } from "./flow-generation.js";
+import { bump, createSong, drifted, newToolCallId, refuseIfBusy, splitStems } from "./flow-generation.js";
 import { createRecipe } from "./flow-recipe.js";
 import { batchDownload, downloadEndpoint } from "./flow-storage.js";
 import { FLOW_MODELS, type FlowClip } from "./flow-store.js";
@@ -220,7 +220,10 @@ async function listing(context: FlowContext, c: Context, clips: FlowClip[]): Pro
   if (context.settings.pageCostMs > 0) await sleep(context.settings.pageCostMs);
   const limit = Math.max(1, Math.min(Number(c.req.query("limit") ?? 20) || 20, 100));
   const offset = Math.max(0, Number(c.req.query("offset") ?? 0) || 0);
+  const drift = context.faults.fire("answer-drift", c.req.path);
   return c.json({
-    clips: clips.slice(offset, offset + limit).map((clip) => clipAnswer(context, clip)),
+    clips: clips
+      .slice(offset, offset + limit)
+      .map((clip) => (drift ? drifted(clipAnswer(context, clip), "video_url") : clipAnswer(context, clip))),
   });
 }

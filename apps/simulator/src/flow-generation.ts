@@ -55,7 +55,8 @@ export function newOperation(context: FlowContext, account: string, opType: Flow
 }
 
 /** Sends a tool-return the ways the settings ask: a `part` event, a `message` event, or both. */
-export function sendToolReturn(context: FlowContext, job: FlowJob, call: ToolPart, content: Record<string, unknown>) {
+export function sendToolReturn(context: FlowContext, job: FlowJob, call: ToolPart, answer: Record<string, unknown>) {
+  const content = context.faults.fire("answer-drift", `/__api/messages/${job.id}/stream`) ? drifted(answer) : answer;
   const toolReturn = {
     part_kind: "tool-return",
     tool_name: call.tool_name,
@@ -64,6 +65,12 @@ export function sendToolReturn(context: FlowContext, job: FlowJob, call: ToolPar
   };
   if (context.settings.streamParts !== "message") job.push("part", { status: "final", part: toolReturn });
   if (context.settings.streamParts !== "part") job.push("message", { parts: [call, toolReturn] });
+}
+
+/** An answer as a site update might change it (`answer-drift`): a field added, an unneeded one gone. */
+export function drifted(answer: Record<string, unknown>, gone = "estimated_time"): Record<string, unknown> {
+  const { [gone]: _gone, ...kept } = answer;
+  return { ...kept, drift_field: "added by the answer-drift fault" };
 }
 
 export function sendToolCall(job: FlowJob, call: ToolPart) {
