@@ -25,8 +25,10 @@ import { normalizeLoginState, type LoginState } from "./login-state.js";
 import { watchLoginFile } from "./login-file-watch.js";
 import { SessionProbe, statusFrom } from "./session-probe.js";
 import { SignInCoordinator } from "./sign-in.js";
-import { SiteChecker, type SiteCheckReport } from "./site-check.js";
+import { SiteChecker, type SiteCheckReport, withDrift } from "./site-check.js";
 import { SiteDriver } from "./site-driver.js";
+import { PageTraffic } from "./page-traffic.js";
+import { driftSince, type ShapeDriftRecorder, shapeDriftOf } from "./shape-drift.js";
 import { SubmissionPacer } from "./submission-pacer.js";
 
 export interface BrowserSessionOptions {
@@ -50,6 +52,8 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
   readonly pool: BrowserPool;
   readonly signIn: SignInCoordinator | undefined;
   private readonly driver: SiteDriver;
+  /** How the site's answers differed from the profile's shapes in this process (logged once each). */
+  readonly shapeDrift: ShapeDriftRecorder;
   private readonly prober: SessionProbe;
   private readonly config: ProducerConfig;
   /** Which account this is: its login state file, its site and its page count. */
@@ -103,6 +107,7 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
             logger: this.logger,
           })
         : undefined;
+    this.shapeDrift = shapeDriftOf(this.account.site, this.logger.child({ component: "site-driver" }));
     this.driver = new SiteDriver({
       site: this.account.site,
       pool: this.pool,
@@ -281,8 +286,17 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
     const pooled = await this.pool.acquire(signal);
     let broken = false;
     try {
+      const before = this.shapeDrift.entries();
       const { credits } = await this.driver.openStudio(pooled.page, signal);
-      return await new SiteChecker(this.account.site, pooled.page, this.logger).run(credits);
+      // The answers the library and the menus bring are checked too; the studio's were, while it opened.
+      const watch = new PageTraffic(pooled.page, this.account.site, this.logger);
+      try {
+        const report = await new SiteChecker(this.account.site, pooled.page, this.logger).run(credits);
+        await watch.settle();
+        return withDrift(report, driftSince(before, this.shapeDrift.entries()));
+      } finally {
+        watch.detach();
+      }
     } catch (error) {
       broken = true;
       throw this.pool.crashError(error, pooled);

@@ -54,4 +54,13 @@ export type { LoginStateSummary } from "./login-state-commands.js";
 export { findPoolProcesses } from "./chromium-processes.js";
 export { SiteChecker } from "./site-check.js";
 export type { LocatorCheck, SiteCheckReport } from "./site-check.js";
+export {
+  ANSWERS_LOOKED_AT,
+  driftSince,
+  ShapeDriftRecorder,
+  shapeDriftOf,
+  sumDrift,
+  type ShapeDrift,
+} from "./shape-drift.js";
+export { shapeDifferences, type ShapeDifference } from "./answer-shape-check.js";
 export { formatDuration } from "./format-duration.js";

@@ -25,6 +25,7 @@ import {
 } from "./site-answers.js";
 import type { Site } from "./site.js";
 import { matchesApiPath, requestBody } from "./api-paths.js";
+import { shapeDriftOf, type ShapeDriftRecorder } from "./shape-drift.js";
 
 export type { ClipState, OperationState, ToolReturn } from "./site-answers.js";
 
@@ -70,13 +71,18 @@ export class PageTraffic {
   private bearer = "";
   private readonly listeners = new Set<() => void>();
   private readonly pending = new Set<Promise<void>>();
-  private readonly onResponse = (response: Response) => this.track(this.read(response));
+  private readonly onResponse = (response: Response) => {
+    this.track(this.read(response));
+    this.track(this.drift.response(response));
+  };
   private readonly onRequest = (request: Request) => this.sent(request);
   private readonly onRequestFailed = (request: Request) => this.requestFailed(request);
   /** A closed page ends every wait at once. */
   private readonly onClose = () => this.changed();
   private readonly onStreamEvent: StreamEventHandler = (key, event, data) => this.streamEvent(key, event, data);
   private readonly logger: Logger;
+  /** Checks every answer against the profile's shapes (the page's own calls and the in-page ones alike). */
+  private readonly drift: ShapeDriftRecorder;
 
   constructor(
     private readonly page: Page,
@@ -84,6 +90,7 @@ export class PageTraffic {
     logger?: Logger,
   ) {
     this.logger = logger ?? silentLogger;
+    this.drift = shapeDriftOf(site, this.logger);
     page.on("response", this.onResponse);
     page.on("request", this.onRequest);
     page.on("requestfailed", this.onRequestFailed);
@@ -320,6 +327,7 @@ export class PageTraffic {
           )
         ) {
           state.toolReturns.push(toolReturn);
+          this.drift.toolReturn(part as Record<string, unknown>);
           this.logger.debug(
             { jobId, operationId: toolReturn.operationId, clipIds: toolReturn.clipIds },
             "the stream named the generation's songs",

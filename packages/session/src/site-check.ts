@@ -5,6 +5,7 @@ import { PageGuard } from "./blockers.js";
 import { describeLocator, locate, newestMenu, siteUrl } from "./locators.js";
 import type { Site } from "./site.js";
 import { songRow } from "./library.js";
+import type { ShapeDrift } from "./shape-drift.js";
 import { SongActions } from "./song-actions.js";
 
 /** One locator of the profile and whether the page has it where it lives; `null` when it could not be checked. */
@@ -23,8 +24,16 @@ export interface SiteCheckReport {
   baseUrl: string;
   credits: number | undefined;
   checks: LocatorCheck[];
-  /** True when no locator was looked for and missed. */
+  /** How the answers read during the check differ from the profile's shapes. */
+  drift: ShapeDrift[];
+  /** True when no locator was looked for and missed, and no answer lacked a field the driver needs. */
   ok: boolean;
+}
+
+/** The report with the drift seen while it was made: only a missing field the driver needs fails it. */
+export function withDrift(report: SiteCheckReport, drift: ShapeDrift[]): SiteCheckReport {
+  const needed = drift.some((entry) => entry.kind === "missing" && entry.needed);
+  return { ...report, drift, ok: report.ok && !needed };
 }
 
 /** Only shown at times (a notice, a blocker): not a drift when absent. */
@@ -83,6 +92,7 @@ export class SiteChecker {
       baseUrl: this.site.baseUrl,
       credits,
       checks: this.checks,
+      drift: [],
       ok: this.checks.every((check) => check.found !== false),
     };
   }
