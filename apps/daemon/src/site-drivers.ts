@@ -1,5 +1,5 @@
 import type { ProducerConfig } from "@producer/config";
-import { AccountPool, BrowserSession } from "@producer/session";
+import { AccountPool, BrowserSession, sumDrift } from "@producer/session";
 import { type Logger, type MusicGenerator, StepTotals } from "@producer/utils";
 import { type Fleet, isFleet } from "./fleet.js";
 
@@ -50,5 +50,7 @@ export function browserStats({ accounts, session }: SiteDrivers) {
     pagesInUse: sessions.reduce((sum, one) => sum + one.pool.pagesInUse, 0),
     pagesOpen: sessions.reduce((sum, one) => sum + one.pool.pagesOpen, 0),
     pageSteps: StepTotals.sum(sessions.map((one) => one.pageSteps)),
+    // Sessions on one site share its recorder: each counted once.
+    shapeDrift: sumDrift([...new Set(sessions.map((one) => one.shapeDrift))].map((drift) => drift.entries())),
   };
 }

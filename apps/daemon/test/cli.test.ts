@@ -181,9 +181,12 @@ describe("producer site check", () => {
         ok: boolean;
         credits?: number;
         checks: Array<{ locator: string; found: boolean | null }>;
+        drift: unknown[];
       };
       expect(report.checks.filter((check) => check.found === false)).toEqual([]);
       expect(report.ok).toBe(true);
+      // The site's answers are shaped as the facts say: nothing drifted (the 2025 profile declares no shapes).
+      expect(report.drift).toEqual([]);
       if (variant === "flow-2026") {
         expect(report.credits).toBe(490);
         const found = report.checks.filter((check) => check.found).map((check) => check.locator);
@@ -206,6 +209,42 @@ describe("producer site check", () => {
       site?.faults.clear();
     }, 90_000);
   }
+
+  it("lists the answers' drift, failing only when a field the driver needs is missing", async () => {
+    await setUp("flow-2026");
+    const { config } = loadConfig({ env: environment(), configFile: false });
+    const session = new BrowserSession({ config });
+    await session.generate({ prompt: "for the library", format: "wav" });
+    await session.close();
+    // The library listing's clips gain a field and lose one the driver does not need.
+    site?.faults.set("answer-drift", { paths: ["/__api/clips/"] });
+    const { stdout } = await run(process.execPath, [bin, "site", "check", "--json"], {
+      env: environment(),
+      timeout: 60_000,
+    });
+    const report = JSON.parse(stdout) as { ok: boolean; drift: unknown[] };
+    expect(report.ok).toBe(true);
+    expect(report.drift).toEqual([
+      { endpoint: "api.recentClips", field: "clips[].video_url", kind: "missing", seen: 1, needed: false },
+      { endpoint: "api.recentClips", field: "clips[].drift_field", kind: "unknown", seen: 1, needed: false },
+    ]);
+
+    // A profile whose credits answer needs a field the site does not send: the check fails and says so.
+    const profile = JSON.parse(
+      (await run(process.execPath, [bin, "site", "profile", "--json"], { env: environment() })).stdout,
+    );
+    profile.answers.api.credits["data!"]["plan_id!"] = true;
+    const file = path.join(dataDir as string, "needs-more.json");
+    fs.writeFileSync(file, JSON.stringify(profile));
+    const failed: Exit = await run(process.execPath, [bin, "site", "check"], {
+      env: { ...environment(), PRODUCER_SITE_PROFILE: file },
+      timeout: 60_000,
+    }).then((out) => ({ code: 0, ...out }), exitOf);
+    expect(failed.code).toBe(6);
+    expect(failed.stdout).toMatch(/api\.credits\s+data\.plan_id\s+NEEDED field missing/);
+    expect(failed.stdout).toMatch(/api\.recentClips\s+clips\[\]\.drift_field\s+unknown field/);
+    expect(site?.stats.generations).toBe(1);
+  }, 120_000);
 
   it("exits 6 and names the locator when the profile no longer matches", async () => {
     await setUp("flow-2026");

@@ -46,10 +46,11 @@ async function checkSite(asJson: boolean | undefined): Promise<number> {
         for (const candidate of check.candidates ?? [])
           print(`  ${"".padEnd(width)}    nearest on the page: ${JSON.stringify(candidate.locator)}`);
       }
+      printDrift(report.drift);
       print(
         report.ok
           ? "the site matches the profile"
-          : "the site no longer matches the profile: override the locators marked NOT FOUND (site.locators)",
+          : "the site no longer matches the profile: override the locators marked NOT FOUND (site.locators), or the answers' shapes marked NEEDED (site.profile)",
       );
     }
     return report.ok ? 0 : 6;
@@ -58,11 +59,28 @@ async function checkSite(asJson: boolean | undefined): Promise<number> {
   }
 }
 
+/** The answers' fields that differed from the profile's shapes, one line each. */
+function printDrift(drift: Array<{ endpoint: string; field: string; kind: string; seen: number; needed: boolean }>) {
+  if (drift.length === 0) {
+    print("answers: every field as the profile's shapes say");
+    return;
+  }
+  print("answers that differ from the profile's shapes:");
+  for (const entry of drift) {
+    const what = entry.kind === "unknown" ? "unknown field" : entry.needed ? "NEEDED field missing" : "field missing";
+    print(`  ${entry.endpoint}  ${entry.field}  ${what} (in ${entry.seen} answer${entry.seen === 1 ? "" : "s"})`);
+  }
+}
+
 export const siteCommand: Command = {
   name: "site",
   help: `producer site check [--json] — opens the site with the active profile and checks that every locator it
 needs is found where it lives (studio, model menu, library row menu, Download submenu). Reads the credit
-balance; submits nothing. Exit 6 when any locator is not found.`,
+balance; submits nothing. Every answer the page reads meanwhile is checked against the profile's shapes
+(answers): a field the profile does not know, or one it expects that is missing, is listed (--json: drift, each
+{ endpoint, field, kind: "unknown" | "missing", seen, needed }) as a warning of a site change. Exit 6 when any
+locator is not found, or when an answer lacks a field the driver needs (a field marked name! in the shapes);
+other drift leaves the exit code 0.`,
   subcommandHelp: {
     check: `producer site check [--json] — see producer site --help.`,
     profile: `producer site profile [--json] — the effective site profile (the named profile with every override of the

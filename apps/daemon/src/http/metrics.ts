@@ -9,6 +9,8 @@ export interface BrowserStats {
   pagesOpen: number;
   /** Each page step's summed time over finished generations, and how many there were. */
   pageSteps: ReadonlyMap<string, StepTotal>;
+  /** Answers of the site that differed from the profile's shapes: each endpoint's field, and in how many answers. */
+  shapeDrift?: ReadonlyArray<{ endpoint: string; field: string; seen: number }>;
 }
 
 const line = (name: string, labels: Record<string, string>, value: number) => {
@@ -60,6 +62,13 @@ export async function renderMetrics(
       "Time spent on the page in each step of a generation.",
       browser.pageSteps,
     );
+    metric(
+      "producer_site_shape_drift_total",
+      "counter",
+      "Answers of the site with a field the profile does not know, or without one it expects.",
+    );
+    for (const { endpoint, field, seen } of browser.shapeDrift ?? [])
+      out.push(line("producer_site_shape_drift_total", { endpoint, field }, seen));
   }
   if (accounts.length > 0) {
     const each = (name: string, type: string, help: string, value: (account: AccountReport) => number) => {
