@@ -49,6 +49,37 @@ export async function songsFromStream(
   return named ?? undefined;
 }
 
+/**
+ * What a tool that makes no song (lyrics, an image, a caption) returned in the job's stream: the content of its
+ * first tool-return, or undefined when none came within `timeoutMs`. A stream `error` is the call's failure.
+ */
+export async function toolContentFromStream(
+  context: FlowContext,
+  jobId: string,
+  timeoutMs: number,
+  toolName: string,
+): Promise<Record<string, unknown> | undefined> {
+  const { traffic, signal } = context;
+  const stream = await traffic.openStream(jobId);
+  const returned = () => stream.toolReturns.find((part) => (part.toolName ?? toolName) === toolName);
+  const found = await traffic.waitFor(() => returned() ?? (stream.error || stream.ended ? null : undefined), {
+    timeoutMs,
+    signal,
+  });
+  if (!found && stream.error) {
+    const { type, message } = stream.error;
+    throw new GenerationFailedError(
+      `The site says the ${toolName} call failed${type ? ` (${type})` : ""}: ${(message ?? "no reason given").replace(/\.$/, "")}.`,
+      {
+        retryable: false,
+        details: { step: "tool", errorType: type ?? null, errorMessage: message ?? null, siteJobId: jobId },
+      },
+    );
+  }
+  if (found) await traffic.closeStream(jobId);
+  return found?.content;
+}
+
 /** How long a tool-return naming one song of an A/B pair waits for the tool-return of the other. */
 const A_B_PAIR_WAIT_MS = 10_000;
 

@@ -33,6 +33,8 @@ export interface ToolReturn {
   stems: Array<{ stemType: string; clipId: string }>;
   abTestId: string | undefined;
   estimatedSecs: number | undefined;
+  /** The whole content the tool returned (parsed when it came as a JSON string): lyrics, an image, a caption. */
+  content: Record<string, unknown>;
 }
 
 /** A failure the stream reported (`error` event). */
@@ -130,6 +132,7 @@ export function parseToolReturn(rawPart: unknown): ToolReturn | undefined {
     stems,
     abTestId: text(body.a_b_test_id),
     estimatedSecs: num(body.estimated_time),
+    content: body,
   };
 }
 

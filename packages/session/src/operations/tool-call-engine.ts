@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { GenerationMayExistError, QuotaExhaustedError, SiteChangedError, type SubmissionRecord } from "@producer/utils";
 import type { FlowContext } from "../flow-context.js";
-import { songsFromStream } from "../generation-stream.js";
+import { songsFromStream, toolContentFromStream } from "../generation-stream.js";
 import type { InPageAnswer } from "../page-helpers.js";
 import type { GenerationCall } from "../page-traffic.js";
 import { text, type ToolReturn } from "../site-answers.js";
@@ -55,6 +55,27 @@ export class ToolCallEngine {
     throw new GenerationMayExistError(
       `The site took the ${toolName} call (job ${jobId}) but its stream named no clip within ${this.context.site.timeouts.songStartMs} ms.`,
       { details: { step: "generation", siteJobId: jobId, submittedAt: record.submittedAt } },
+    );
+  }
+
+  /**
+   * A tool call whose answer is content, not songs (`lyrics__create`, `image__create_image`, `audio__caption`):
+   * sent once as `send` sends, and the content of its tool-return. A stream that returns nothing in time may
+   * still have done the work: `GenerationMayExistError`, never a second send.
+   */
+  async ask(
+    toolName: string,
+    args: Record<string, unknown>,
+    record: SubmissionRecord,
+    clientContext: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown>> {
+    const jobId = await this.send(toolName, args, record, clientContext);
+    const timeoutMs = this.context.site.timeouts.songStartMs;
+    const content = await toolContentFromStream(this.context, jobId, timeoutMs, toolName);
+    if (content) return content;
+    throw new GenerationMayExistError(
+      `The site took the ${toolName} call (job ${jobId}) but its stream returned nothing within ${timeoutMs} ms.`,
+      { details: { step: "tool", siteJobId: jobId, submittedAt: record.submittedAt } },
     );
   }
 
