@@ -45,6 +45,23 @@ describe("the site's answers checked against the profile's shapes", () => {
     expect(driftWarnings()).toEqual([]);
   }, 90_000);
 
+  it("finds no drift in the song operations' answers either (stems, an edit, an effect)", async () => {
+    const [source] = await session.generate({ prompt: "a source", title: "Source", format: "wav", durationSecs: 60 });
+    const from = { clipId: source?.clipId as string, title: source?.title as string };
+    await session.operate({ source: from, operation: { kind: "stems" }, format: "wav" });
+    await session.operate({ source: from, operation: { kind: "extend", seconds: 10 }, format: "wav" });
+    await session.operate({ source: from, operation: { kind: "trim", startSecs: 0, endSecs: 2 }, format: "wav" });
+    expect(Object.keys(session.shapeDrift.checked())).toEqual(
+      expect.arrayContaining([
+        "api.recipes",
+        "toolReturn.audio__split_stems",
+        "toolReturn.audio__render_edit",
+        "toolReturn.audio__apply_effect",
+      ]),
+    );
+    expect(session.shapeDrift.entries()).toEqual([]);
+  }, 180_000);
+
   it("counts a drifted tool-return by endpoint and field, logs each field once, and the job still succeeds", async () => {
     harness.site.faults.set("answer-drift", { paths: ["/__api/messages/"] });
     for (const take of [1, 2]) {
