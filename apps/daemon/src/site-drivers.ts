@@ -34,6 +34,7 @@ export function openSiteDrivers(config: ProducerConfig, logger: Logger): SiteDri
       generate: (request, options) => accounts.generate(request, options),
       operate: (request, options) => accounts.operate(request, options),
       library: (query) => accounts.library(query),
+      runTask: (task, options) => accounts.runTask(task, options),
       checkSession: (options) => (drivers.fleet ? drivers.fleet.checkSession(options) : accounts.checkSession(options)),
       close: () => accounts.close(),
     };

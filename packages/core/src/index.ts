@@ -34,6 +34,10 @@ export type {
   TrimInput,
 } from "./operation-helpers.js";
 export { LIBRARY_MAX_LIMIT } from "./song-library.js";
+export { SITE_TASKS } from "./site-tasks/index.js";
+export { SiteTasks } from "./site-tasks/site-tasks.js";
+export type { SiteTaskInput, SiteTaskResult } from "./site-tasks/run-site-task.js";
+export type { SiteTaskSpec, TaskDeps } from "./site-tasks/site-task-spec.js";
 export type { LibraryEntry, LibraryInput, LibraryListing } from "./song-library.js";
 export {
   cursorSchema,

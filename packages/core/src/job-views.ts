@@ -1,3 +1,4 @@
+import type { ProducerConfig } from "@producer/config";
 import type { Dialect } from "./store/database.js";
 import { accountUnavailable, type AccountOwnerSnapshot } from "./account-availability.js";
 import type { Job } from "./job.js";
@@ -29,6 +30,12 @@ export class JobViews {
   /** Every account some daemon of the fleet has taken (a job may name one another daemon runs); none on SQLite. */
   async fleetAccounts(): Promise<string[]> {
     return [...((await this.owners())?.owners.keys() ?? [])];
+  }
+
+  /** The accounts a job may name: the configured ones and, when one is named, every account a fleet daemon took. */
+  async knownAccounts(config: ProducerConfig, named: string | null | undefined): Promise<string[]> {
+    const fleetAccounts = named ? await this.fleetAccounts() : [];
+    return [...new Set([...config.accounts.map((account) => account.name), ...fleetAccounts])];
   }
 
   private withWaiting(job: Job, owners: AccountOwnerSnapshot | undefined): Job {

@@ -1,3 +1,4 @@
+import type { SiteTaskInput, SiteTaskResult } from "./site-tasks/run-site-task.js";
 import type { LibraryInput, LibraryListing } from "./song-library.js";
 import type { Readable } from "node:stream";
 import type { SessionStatus } from "@producer/utils";
@@ -45,6 +46,8 @@ export interface ProducerBackend {
   operate(input: OperateInput): Promise<GenerateMusicResult>;
   /** One page of an account's library on the site, each song with the track that stores it here; spends nothing. */
   library(input?: LibraryInput): Promise<LibraryListing>;
+  /** Runs one task that is not a song (lyrics, an image, a caption, an upload, a rename) on the site now. */
+  runTask(input: SiteTaskInput): Promise<SiteTaskResult>;
   getJob(id: string): Promise<Job>;
   /** Every change of the job until it ends, starting with its state now; stops when `signal` aborts. */
   watchJob(id: string, options?: { signal?: AbortSignal }): AsyncGenerator<Job>;

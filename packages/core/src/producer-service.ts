@@ -10,7 +10,8 @@ import {
 import type { ProducerConfig } from "@producer/config";
 import { parseGenerateInput, type GenerateMusicInput } from "./generate-input.js";
 import { parseOperateInput, type OperateInput } from "./operation-input.js";
-import { SongOperations } from "./operation-helpers.js";
+import { runSiteTask, type SiteTaskInput, type SiteTaskResult } from "./site-tasks/run-site-task.js";
+import { SiteTasks } from "./site-tasks/site-tasks.js";
 import { enqueueJob, type CheckedJob } from "./job-intake.js";
 import { resolveOperationJob } from "./operation-source.js";
 import { listLibrary, storedImport, type LibraryInput, type LibraryListing } from "./song-library.js";
@@ -50,7 +51,7 @@ export type ServiceStatus = QueueStatus;
  * const job = await service.waitForJob(jobId, { timeoutMs: 600_000 });
  * ```
  */
-export class ProducerService extends SongOperations implements ProducerBackend, AsyncDisposable {
+export class ProducerService extends SiteTasks implements ProducerBackend, AsyncDisposable {
   readonly events = new JobEvents();
   private readonly jobs: JobStore;
   private readonly tracks: TrackStore;
@@ -188,11 +189,16 @@ export class ProducerService extends SongOperations implements ProducerBackend, 
     return listLibrary(input, { generator: this.generator, tracks: this.tracks, accounts });
   }
 
-  /** The accounts a job may name; in a fleet, also every account some other daemon has taken. */
-  private async knownAccounts(named: string | null | undefined): Promise<string[]> {
-    const fleetAccounts = named ? await this.views.fleetAccounts() : [];
-    return [...new Set([...this.config.accounts.map((account) => account.name), ...fleetAccounts])];
+  /** Runs one task that is not a song (lyrics, an image, an upload, …) on the site now; see `SITE_TASKS`. */
+  async runTask(input: SiteTaskInput): Promise<SiteTaskResult> {
+    this.assertOpen();
+    const accounts = await this.knownAccounts(typeof input?.account === "string" ? input.account : undefined);
+    const { config, storage, tracks, logger, generator } = this;
+    return runSiteTask(input, { config, storage, tracks, logger, generator, accounts });
   }
+
+  /** The accounts a job may name; in a fleet, also every account some other daemon has taken. */
+  private knownAccounts = (named: string | null | undefined) => this.views.knownAccounts(this.config, named);
 
   /** Queues a checked job (or runs it now, in direct mode). */
   private enqueue(parsed: CheckedJob): Promise<GenerateMusicResult> {
@@ -272,13 +278,9 @@ export class ProducerService extends SongOperations implements ProducerBackend, 
     return { jobs: await this.views.of(rows), nextCursor };
   }
 
-  listTracks(options: TrackQuery = {}): Promise<TrackPage> {
-    return this.tracks.list(options);
-  }
+  listTracks = (options: TrackQuery = {}): Promise<TrackPage> => this.tracks.list(options);
 
-  getTrack(id: string): Promise<Track> {
-    return this.tracks.get(id);
-  }
+  getTrack = (id: string): Promise<Track> => this.tracks.get(id);
 
   /** The stored song's bytes; with `range`, only those bytes (for a player that seeks). */
   async openTrackAudio(id: string, options: { range?: ByteRange } = {}): Promise<TrackAudio> {
@@ -328,9 +330,7 @@ export class ProducerService extends SongOperations implements ProducerBackend, 
     await this.database.close();
   }
 
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
-  }
+  [Symbol.asyncDispose] = (): Promise<void> => this.close();
 
   private assertOpen(): void {
     if (this.closed) throw new DisabledError("The producer service is closed.");

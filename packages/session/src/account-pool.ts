@@ -17,6 +17,9 @@ import type {
   LibraryPage,
   LibraryQuery,
   OperationRequest,
+  SiteTask,
+  SiteTaskAnswer,
+  SiteTaskOptions,
   SubmissionRecord,
 } from "@producer/utils";
 import type { MusicGenerator, SessionCheckOptions, SessionStatus } from "@producer/utils";
@@ -143,15 +146,26 @@ export class AccountPool implements MusicGenerator {
 
   /** One page of an account's library: the named account, else the first this daemon owns; spends nothing. */
   async library(query: LibraryQuery): Promise<LibraryPage> {
+    const name = this.ownedAccount(query.account);
+    return this.session(name).library({ ...query, account: name });
+  }
+
+  /** The named account when this daemon owns it, else the first it owns; ACCOUNT_UNAVAILABLE when neither. */
+  private ownedAccount(named: string | undefined): string {
     const owned = [...this.entries.values()].filter((entry) => entry.owned).map((entry) => entry.account.name);
-    const name = query.account ?? owned[0];
+    const name = named ?? owned[0];
     if (!name) {
-      throw new AccountUnavailableError("This daemon owns no account now, so it cannot list a library.", {
-        details: { step: "library" },
+      throw new AccountUnavailableError("This daemon owns no account now, so it cannot reach the site.", {
+        details: { step: "account" },
       });
     }
     assertAccountRunsHere(name, owned);
-    return this.session(name).library({ ...query, account: name });
+    return name;
+  }
+
+  /** Runs one task that is not a song on the named account, else the first this daemon owns; see `SiteTask`. */
+  async runTask(task: SiteTask, options: SiteTaskOptions = {}): Promise<SiteTaskAnswer> {
+    return this.session(this.ownedAccount(options.account)).runTask(task, options);
   }
 
   private async run(

@@ -17,6 +17,9 @@ import {
   type OperationRequest,
   type SessionCheckOptions,
   type SessionStatus,
+  type SiteTask,
+  type SiteTaskAnswer,
+  type SiteTaskOptions,
 } from "@producer/utils";
 import { BrowserPool } from "./browser-pool.js";
 import type { ChromiumHost } from "./chromium-host.js";
@@ -156,6 +159,12 @@ export class BrowserSession implements MusicGenerator, AsyncDisposable {
       this.driver.library(query),
     );
     return { account: this.account.name, songs };
+  }
+
+  /** Runs one task that is not a song (lyrics, an image, an upload, …) on this account; see `SiteTask`. */
+  async runTask(task: SiteTask, options: SiteTaskOptions = {}): Promise<SiteTaskAnswer> {
+    const result = await this.run(options, (watched) => this.driver.runTask(task, watched));
+    return { account: this.account.name, result };
   }
 
   /** One job on this account: its submissions named with the account, a revoked login refused, its failure noted. */

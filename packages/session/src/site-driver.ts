@@ -3,14 +3,11 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright";
 import {
-  abortReason,
-  GenerationFailedError,
   sleep,
   InvalidInputError,
   ProducerError,
   silentLogger,
   StepTotals,
-  TimeoutError,
   UnavailableError,
   type GeneratedSong,
   type GenerateOptions,
@@ -19,27 +16,30 @@ import {
   type LibrarySong,
   type Logger,
   type OperationRequest,
+  type SiteTask,
+  type SiteTaskOptions,
   type SubmissionRecord,
 } from "@producer/utils";
 import { unsupportedControls } from "@producer/config";
 import { PageGuard } from "./blockers.js";
-import type { BrowserPool, PooledPage } from "./browser-pool.js";
+import type { BrowserPool } from "./browser-pool.js";
 import { ChatFlow } from "./chat-flow.js";
 import { ComposeFlow } from "./compose-flow.js";
 import { loadedCredits } from "./credits-reader.js";
-import { saveFailureArtifacts } from "./failure-artifacts.js";
+import { explainFailure } from "./failure-explainer.js";
 import type { FlowContext } from "./flow-context.js";
 import { LibraryReader } from "./library.js";
 import { siteUrl } from "./locators.js";
 import { PageTraffic } from "./page-traffic.js";
 import type { SignInCoordinator } from "./sign-in.js";
 import type { Site } from "./site.js";
-import { abortable, isPlaywrightTimeout } from "./playwright-helpers.js";
+import { abortable } from "./playwright-helpers.js";
 import { SongActions } from "./song-actions.js";
 import { StepClock } from "./step-clock.js";
 import { StudioPages } from "./studio-pages.js";
 import { assertOperationSupported, OperationFlow } from "./operations/operation-flow.js";
-import { ConversationHolder } from "./operations/tool-call-engine.js";
+import { ConversationHolder, ToolCallEngine } from "./operations/tool-call-engine.js";
+import { taskHandler } from "./tasks/index.js";
 import { actionPause, type SubmissionPacer } from "./submission-pacer.js";
 
 export interface SiteDriverOptions {
@@ -118,6 +118,18 @@ export class SiteDriver {
     });
   }
 
+  /** Runs one task that is not a song (lyrics, an image, an upload, …; see `SITE_TASK_HANDLERS`) in a warm page. */
+  async runTask(task: SiteTask, options: SiteTaskOptions = {}): Promise<Record<string, unknown>> {
+    const handler = taskHandler(this.site, task.kind);
+    const pageOptions = { ...options, downloadDir: options.downloadDir ?? this.options.downloadsDir };
+    return this.onPage(pageOptions, async (context) => {
+      await context.openStudio();
+      await context.traffic.prepare();
+      context.step.name = "task";
+      return handler(task, { context, engine: new ToolCallEngine(context, this.conversation) });
+    });
+  }
+
   /** Lends a page for one job, gives the work its flow context, and explains and cleans up whatever happens. */
   private async onPage<Result>(
     options: GenerateOptions,
@@ -138,8 +150,8 @@ export class SiteDriver {
       });
       const result = await work(context);
       const timings = step.timings();
-      // A library listing is no generation: its steps would skew the generations' timings.
-      if (step.name !== "library") this.pageSteps.addAll(timings);
+      // A listing or a task is no generation: its steps would skew the generations' timings.
+      if (step.name !== "library" && step.name !== "task") this.pageSteps.addAll(timings);
       this.logger.debug({ steps: timings }, "page steps");
       endedWell = true;
       return result;
@@ -158,7 +170,16 @@ export class SiteDriver {
         record = { ...record, state: "refused", refusal: "the request never left the page" };
         await options.onSubmission?.(record).catch(() => undefined);
       }
-      const explained = await this.explain(error, pooled, step.name, signal, record);
+      const explained = await explainFailure(
+        error,
+        { ...this.options, site: this.site, logger: this.logger },
+        {
+          pooled,
+          step: step.name,
+          signal,
+          record,
+        },
+      );
       // Out of credits leaves the page on the site with nothing half done: it stays open, so the pause can read
       // the balance through it instead of loading the site again.
       broken = !(pageLived && explained.code === "QUOTA_EXHAUSTED");
@@ -284,66 +305,5 @@ export class SiteDriver {
         await options.onSubmission?.({ ...record });
       },
     };
-  }
-
-  /** Turns whatever a step threw into the producer error it stands for, with a snapshot of the page. */
-  private async explain(
-    error: unknown,
-    pooled: PooledPage,
-    step: string,
-    signal: AbortSignal | undefined,
-    record: SubmissionRecord | undefined,
-  ): Promise<ProducerError> {
-    if (signal?.aborted) return abortReason(signal) as ProducerError;
-    let failure: unknown = this.options.pool.crashError(error, pooled);
-    if (!ProducerError.isInstance(failure)) {
-      const message = failure instanceof Error ? failure.message.split("\n")[0] : String(failure);
-      failure = isPlaywrightTimeout(failure)
-        ? new TimeoutError(`Step "${step}" timed out: ${message}`, { cause: error, details: { step } })
-        : /net::ERR_|ECONNREFUSED|ENOTFOUND/.test(message ?? "")
-          ? new UnavailableError(`ProducerAI cannot be reached: ${message}`, { cause: error, details: { step } })
-          : new GenerationFailedError(`Generation failed at step "${step}": ${message}`, {
-              cause: error,
-              details: { step },
-            });
-    }
-    const producerError = failure as ProducerError;
-    producerError.details.step ??= step;
-    if (record && record.state !== "refused") {
-      producerError.details.submission = {
-        state: record.state,
-        submittedAt: record.submittedAt,
-        siteJobId: record.siteJobId ?? null,
-        clipIds: record.clipIds ?? [],
-      };
-    }
-    if (producerError.code === "CANCELLED" || producerError.code === "INVALID_INPUT") return producerError;
-    const crashed = producerError.code === "BROWSER_CRASHED";
-    if (producerError.code === "SITE_CHANGED" && typeof producerError.details.locator === "string" && !crashed) {
-      // What the page has instead, so that the fix can be written without opening DevTools.
-      const candidates = await new PageGuard(this.site, pooled.page, this.logger)
-        .candidates(producerError.details.locator)
-        .catch(() => []);
-      if (candidates.length > 0) producerError.details.candidates = candidates;
-    }
-    const pool = this.options.pool;
-    producerError.details.artifacts = await saveFailureArtifacts(
-      crashed ? undefined : pooled.page,
-      this.options.artifactsDir,
-      `${step}-${producerError.code.toLowerCase()}`,
-      crashed
-        ? {}
-        : {
-            saveTrace: (file) => pool.saveTrace(file),
-            // Read now, not at the job's start: the page may have refreshed its tokens while it worked.
-            secrets: [...(await pool.loginSecrets().catch(() => [])), ...(this.options.signIn?.secrets ?? [])],
-            ...(pool.browserDir ? { scratchDir: pool.browserDir } : {}),
-          },
-    );
-    this.logger.warn(
-      { code: producerError.code, step, artifacts: producerError.details.artifacts },
-      producerError.message,
-    );
-    return producerError;
   }
 }

@@ -51,6 +51,7 @@ export { abortReason, backoffDelay, retry, sleep, type RetryOptions } from "./re
 export { assertAccountRunsHere } from "./account-binding.js";
 export { readSecretFile } from "./secret-file.js";
 export { openSealedText, sealText } from "./sealed-text.js";
+export type { SiteTask, SiteTaskAnswer, SiteTaskOptions } from "./site-task.js";
 export {
   SONG_OPERATIONS,
   type LibraryPage,

@@ -1,4 +1,5 @@
 import type { AudioFormat } from "@producer/config";
+import type { SiteTask, SiteTaskAnswer, SiteTaskOptions } from "./site-task.js";
 import type { LibraryPage, LibraryQuery, OperationRequest } from "./song-operations.js";
 
 /**
@@ -208,6 +209,8 @@ export interface MusicGenerator {
   operate?(request: OperationRequest, options?: GenerateOptions): Promise<GeneratedSong[]>;
   /** One page of the account's library, from the site's own listing; spends nothing. Absent where unknown. */
   library?(query: LibraryQuery): Promise<LibraryPage>;
+  /** Runs one task that is not a song (lyrics, an image, a caption, an upload, a rename); see `SiteTask`. */
+  runTask?(task: SiteTask, options?: SiteTaskOptions): Promise<SiteTaskAnswer>;
   /** Whether the account is signed in and usable; cached for a short time unless `force`. */
   checkSession(options?: SessionCheckOptions): Promise<SessionStatus>;
   close(): Promise<void>;

@@ -13,6 +13,7 @@ import { artifactRoutes } from "./routes/artifacts.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { operationRoutes } from "./routes/operations.js";
+import { taskRoutes } from "./routes/tasks.js";
 import { legacyRoutes } from "./routes/legacy.js";
 import { mcpRoutes } from "./routes/mcp.js";
 import { signInLinkRoutes } from "./routes/sign-in-links.js";
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", healthRoutes(deps, responses));
   app.route("/", jobRoutes(deps, redact));
   app.route("/", operationRoutes(deps));
+  app.route("/", taskRoutes(deps));
   app.route("/", trackRoutes(deps));
   app.route("/", accountRoutes(deps));
   app.route(

@@ -153,6 +153,17 @@ function libraryAndServicePaths(): Record<string, unknown> {
     "/v1/tracks/{id}": {
       get: { summary: "One track", parameters: [idParameter], responses: { "200": { description: "The track." } } },
     },
+    "/v1/tasks": {
+      post: {
+        summary: "Run a task that is not a song on the site now: lyrics, an image, a caption, an upload, a rename",
+        description:
+          "The body is { kind, account?, …the kind's settings }; each kind's settings are checked before anything is sent. Answers { kind, account, result }.",
+        responses: {
+          "200": { description: "{ kind, account, result }" },
+          "400": errorResponse("An unknown kind, or settings the kind does not take: the failing fields."),
+        },
+      },
+    },
     "/v1/library": {
       get: {
         summary:

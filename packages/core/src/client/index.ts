@@ -21,3 +21,4 @@ export type {
   TrimInput,
 } from "../operation-helpers.js";
 export type { LibraryEntry, LibraryInput, LibraryListing } from "../song-library.js";
+export type { SiteTaskInput, SiteTaskResult } from "../site-tasks/run-site-task.js";

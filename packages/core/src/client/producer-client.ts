@@ -1,9 +1,10 @@
+import type { SiteTaskInput, SiteTaskResult } from "../site-tasks/run-site-task.js";
+import { SiteTasks } from "../site-tasks/site-tasks.js";
 import type { LibraryInput, LibraryListing } from "../song-library.js";
 import { abortReason, readSecretFile, TimeoutError } from "@producer/utils/errors";
 import type { AccountReport } from "@producer/utils";
 import type { GenerateMusicInput } from "../generate-input.js";
 import type { OperateInput } from "../operation-input.js";
-import { SongOperations } from "../operation-helpers.js";
 import { isTerminal, type GenerateMusicResult, type Job, type JobStatus, type Track } from "../job.js";
 import type { ProducerBackend, QueueStatus, SessionReport, TrackAudio, TrackQuery } from "../producer-backend.js";
 import { requestJson, requestStream, streamEvents, type Endpoint } from "./http-transport.js";
@@ -26,6 +27,8 @@ export interface ProducerClientOptions {
 export type ClientGenerateInput = GenerateMusicInput & { wait?: boolean | number };
 
 const encode = encodeURIComponent;
+/** How long a task (an upload and its check, an image) may take before the client stops waiting. */
+const TASK_WAIT_MS = 600_000;
 
 /**
  * The configured daemon settings. The configuration loads only when a client needs it (no socket or URL given),
@@ -56,7 +59,7 @@ async function savedToken(): Promise<string | undefined> {
  * for await (const update of producer.events(job.jobId)) console.log(update.status);
  * ```
  */
-export class ProducerClient extends SongOperations implements ProducerBackend {
+export class ProducerClient extends SiteTasks implements ProducerBackend {
   private endpoint: Endpoint | undefined;
 
   constructor(private readonly options: ProducerClientOptions = {}) {
@@ -111,6 +114,11 @@ export class ProducerClient extends SongOperations implements ProducerBackend {
   /** One page of an account's library on the site (`GET /v1/library`), each song with its track here, if any. */
   async library(input: LibraryInput = {}): Promise<LibraryListing> {
     return (await this.call<LibraryListing>("GET", `/v1/library${query({ ...input })}`)).body;
+  }
+
+  /** Runs one task that is not a song on the site now (`POST /v1/tasks`); see `SiteTasks`. */
+  async runTask(input: SiteTaskInput): Promise<SiteTaskResult> {
+    return (await this.call<SiteTaskResult>("POST", "/v1/tasks", input, TASK_WAIT_MS)).body;
   }
 
   async getJob(id: string): Promise<Job> {

@@ -1,0 +1,11 @@
+import { SongOperations } from "../operation-helpers.js";
+import type { SiteTaskInput, SiteTaskResult } from "./run-site-task.js";
+
+/**
+ * The typed helpers of `runTask`, shared by the in-process service and the daemon's client (as `SongOperations`
+ * are for `operate`): `producer.writeLyrics({ prompt })` is `runTask({ kind: "lyrics.write", prompt })`.
+ */
+export abstract class SiteTasks extends SongOperations {
+  /** Runs one task that is not a song (lyrics, an image, a caption, an upload, a rename); see `SITE_TASKS`. */
+  abstract runTask(input: SiteTaskInput): Promise<SiteTaskResult>;
+}
