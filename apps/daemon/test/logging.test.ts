@@ -74,4 +74,28 @@ describe("daemon logs", () => {
     for (const key of ["component", "jobId", "name", "msg"]) expect(line.split(`"${key}":`).length - 1, key).toBe(1);
     expect(JSON.parse(line)).toMatchObject({ component: "service/worker", jobId: "b", attempt: 1 });
   });
+
+  it("redacts only the lines that will be written: a line below the level is never walked", async () => {
+    const chunks: string[] = [];
+    const stream = new PassThrough();
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk.toString()));
+    const logger = createDaemonLogger("info", stream).child({ component: "test" });
+    let reads = 0;
+    const watched = {
+      get detail() {
+        reads += 1;
+        return "password=hunter2";
+      },
+    };
+    logger.debug(watched, "below the level");
+    logger.trace({ watched }, "below the level too");
+    expect(reads).toBe(0);
+    logger.info(watched, "written");
+    expect(reads).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const written = chunks.join("");
+    expect(written).not.toContain("below the level");
+    expect(written).not.toContain("hunter2");
+    expect(written).toContain('"msg":"written"');
+  });
 });

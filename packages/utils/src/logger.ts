@@ -12,6 +12,8 @@ export interface Logger {
   error: LogFn;
   fatal: LogFn;
   child(bindings: Record<string, unknown>): Logger;
+  /** Whether a line of this level would be written (pino's); absent: every level counts as written. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 const noop = () => {};
@@ -84,6 +86,8 @@ export function redactingLogger(root: Logger, bindings: Record<string, unknown> 
   const wrap =
     (method: keyof Omit<Logger, "child">): LogFn =>
     (first: string | object, message?: string) => {
+      // A line below the level is never written: nothing to redact, and its objects are not walked.
+      if (inner.isLevelEnabled && !inner.isLevelEnabled(method)) return;
       if (typeof first === "string") inner[method](redactText(first));
       else if (message === undefined) inner[method](redactSecrets(first));
       else inner[method](redactSecrets(first), redactText(message));
@@ -95,6 +99,7 @@ export function redactingLogger(root: Logger, bindings: Record<string, unknown> 
     warn: wrap("warn"),
     error: wrap("error"),
     fatal: wrap("fatal"),
+    ...(inner.isLevelEnabled ? { isLevelEnabled: (level: string) => inner.isLevelEnabled?.(level) ?? true } : {}),
     child: (more) => {
       const added = redactSecrets(more) as Record<string, unknown>;
       const merged: Record<string, unknown> = { ...bindings, ...added };
