@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import { createParser } from "eventsource-parser";
 import { errorFromJSON, ProducerError, UnavailableError, type SerializedProducerError } from "@producer/utils/errors";
 
 export interface Endpoint {
@@ -123,18 +124,10 @@ export async function requestStream(
   };
 }
 
-/** One event of a Server-Sent Events stream (the lines before a blank one): its name and its data lines. */
-function readEventBlock(block: string): { event: string; data: string[] } {
-  let event = "message";
-  const data: string[] = [];
-  for (const line of block.split("\n")) {
-    if (line.startsWith("event:")) event = line.slice(6).trim();
-    else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
-  }
-  return { event, data };
-}
-
-/** Server-Sent Events from `path`, each as its event name and parsed JSON data, until the stream ends. */
+/**
+ * Server-Sent Events from `path`, each as its event name and parsed JSON data, until the stream ends. Read by
+ * `eventsource-parser`: CRLF or LF line ends, multi-line data, comments, `id` and `retry` as the standard says.
+ */
 export async function* streamEvents(
   endpoint: Endpoint,
   request: TransportRequest,
@@ -143,17 +136,16 @@ export async function* streamEvents(
   const status = response.statusCode ?? 0;
   if (status < 200 || status >= 300) throw errorOf(status, await readBody(response));
   response.setEncoding("utf8");
-  let buffer = "";
+  const ready: Array<{ event: string; data: unknown }> = [];
+  const parser = createParser({
+    onEvent: (message) => {
+      if (message.data !== "") ready.push({ event: message.event ?? "message", data: JSON.parse(message.data) });
+    },
+  });
   try {
     for await (const chunk of response) {
-      buffer += chunk as string;
-      let boundary = buffer.indexOf("\n\n");
-      while (boundary !== -1) {
-        const { event, data } = readEventBlock(buffer.slice(0, boundary));
-        buffer = buffer.slice(boundary + 2);
-        if (data.length > 0) yield { event, data: JSON.parse(data.join("\n")) as unknown };
-        boundary = buffer.indexOf("\n\n");
-      }
+      parser.feed(chunk as string);
+      while (ready.length > 0) yield ready.shift() as { event: string; data: unknown };
     }
   } finally {
     response.destroy();
