@@ -1,13 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { clipAnswer, sleep, type FlowContext } from "./flow-context.js";
+import { audioCaption, audioTranscribe, songMetadata } from "./flow-analysis.js";
 import { applyEffect, convertFormat } from "./flow-effects.js";
 import { renderEdit } from "./flow-edit.js";
+import { createImage } from "./flow-image.js";
+import { addLibraryRoutes } from "./flow-library.js";
+import { createLyrics, editLyrics, registerLyrics } from "./flow-lyrics.js";
 import { bump, createSong, drifted, newToolCallId, refuseIfBusy, splitStems } from "./flow-generation.js";
 import { createRecipe } from "./flow-recipe.js";
 import { batchDownload, downloadEndpoint } from "./flow-storage.js";
 import { FLOW_MODELS, type FlowClip } from "./flow-store.js";
 import { streamJob } from "./flow-stream.js";
+import { createUploadApi } from "./flow-upload.js";
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -83,6 +88,8 @@ export function createFlowApi(context: FlowContext): Hono {
 
   api.get("/download/audio/:id", (c) => downloadEndpoint(context, c, accountOf(c)));
   api.post("/batch-download-clip", (c) => batchDownload(context, c, accountOf(c)));
+  addLibraryRoutes(api, context, accountOf);
+  api.route("/producer/upload-audio", createUploadApi(context));
   api.all("*", (c) => c.json({ detail: "Not Found" }, 404));
   return api;
 }
@@ -98,6 +105,13 @@ const OPERATION_TOOLS = {
   audio__render_edit: renderEdit,
   audio__apply_effect: applyEffect,
   audio__convert_format: convertFormat,
+  image__create_image: createImage,
+  audio__caption: audioCaption,
+  audio__transcribe: audioTranscribe,
+  songs__get_metadata: songMetadata,
+  lyrics__create: createLyrics,
+  lyrics__register: registerLyrics,
+  lyrics__edit: editLyrics,
 } as const;
 
 /** A direct tool call, as the compose panel and a song's menu send it: create a song, split stems, edit, apply an effect. */
@@ -150,6 +164,7 @@ async function toolCall(context: FlowContext, c: Context): Promise<Response> {
     toolCallId,
     args,
     conversationId,
+    model: String(selectedModel),
   });
 }
 
