@@ -18,6 +18,8 @@ export interface SongRequest {
   conversationId: string;
   /** The chat message that asked for it; undefined for a direct tool call. */
   chatMessage?: string;
+  /** The model asked (`client_context.selected_model`). */
+  model?: string;
 }
 
 export type ToolPart = { part_kind: "tool-call"; tool_name: string; args: unknown; tool_call_id: string };
@@ -191,6 +193,7 @@ export function createSong(
       // The operation's seed is the one asked; the two songs still differ (their audio follows the clip id).
       seed,
       createdAt: now,
+      ...(request.model ? { model: request.model } : {}),
     };
   });
   for (const operation of operations)

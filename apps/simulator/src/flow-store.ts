@@ -30,6 +30,8 @@ export interface FlowClip {
   parentId?: string;
   /** Made by `audio__apply_effect`: `audio__convert_format` refuses such a clip, as the facts say. */
   effectMade?: boolean;
+  /** The model it was made with (`client_context.selected_model`), when the call said. */
+  model?: string;
   /** Whose audio this clip serves (itself unless the duplicate-audio fault gave it another's). */
   audioOf?: { id: string; title: string; durationSecs: number };
 }

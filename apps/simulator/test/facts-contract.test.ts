@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { start, type RunningSimulator } from "../src/index.js";
 import * as F from "./fixtures/facts-shapes.js";
 import * as O from "./fixtures/facts-shapes-operations.js";
+import * as A from "./fixtures/facts-shapes-analysis.js";
 import * as I from "./fixtures/facts-shapes-image.js";
 import * as L from "./fixtures/facts-shapes-lyrics.js";
 import * as U from "./fixtures/facts-shapes-upload.js";
@@ -2080,6 +2081,170 @@ function uuidV5(name: string): string {
   const hex = hash.subarray(0, 16).toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+describe("flow-2026 simulator against §A Analysis", () => {
+  it("audio__caption / audio__transcribe on a clip's audio_url, songs__get_metadata on its id; an unknown clip → tool_call_failure", {
+    timeout: TEST_MS,
+  }, async () => {
+    const f = new Findings();
+    const source = await librarySong(f);
+    if (!source) return f.done();
+    const clip = (await api("POST", F.CLIPS.path, { clip_ids: [source.id] })).json?.clips?.[source.id];
+    const audioUrl = clip?.audio_url;
+    f.ok("tool audio__caption", typeof audioUrl === "string", `the clip has no audio_url — ${preview(clip)}`);
+    const creditsBefore = site.credits();
+    const caption = await runOperationTool(f, "tool audio__caption", "audio__caption", {
+      prompt: "Describe the musical style, instruments, vocals, and overall mood of this track.",
+      audio_url: audioUrl,
+    });
+    f.shape("tool audio__caption", "tool-return content", caption.content, A.CAPTION_RETURN);
+    const transcript = await runOperationTool(f, "tool audio__transcribe", "audio__transcribe", { audio_url: audioUrl });
+    f.shape("tool audio__transcribe", "tool-return content", transcript.content, A.TRANSCRIBE_RETURN);
+    const metadata = await runOperationTool(f, "tool songs__get_metadata", "songs__get_metadata", { clip_id: source.id });
+    f.shape("tool songs__get_metadata", "tool-return content", metadata.content, A.METADATA_RETURN);
+    f.ok(
+      "tool audio__caption",
+      site.credits() === creditsBefore,
+      `the analysis cost ${creditsBefore - site.credits()} credits — fact: ${A.ANALYSIS_COST.fact}`,
+    );
+    const unknown = await runOperationTool(f, "tool audio__transcribe", "audio__transcribe", {
+      audio_url: String(audioUrl).replace(source.id, randomUUID()),
+    });
+    f.ok(
+      OP.failure,
+      unknown.content === undefined && unknown.error?.type === O.TOOL_CALL_FAILURE.type,
+      `an unknown clip's audio_url answered ${preview(unknown)} — fact: ${O.TOOL_CALL_FAILURE.fact}`,
+    );
+    const { toolRuns } = site.stats.flow;
+    for (const tool of ["audio__caption", "audio__transcribe", "songs__get_metadata"])
+      f.ok(`tool ${tool}`, toolRuns[tool] === 1, `toolRuns.${tool} = ${toolRuns[tool]}`);
+    f.done();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Upload audio (§A "Operations beyond a new song" → Upload audio)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Sends a file as the facts' multipart (`file`, `file_type`, `filename`), with the Bearer. */
+async function uploadFile(bytes: Buffer, fileType: string, filename: string) {
+  const form = new FormData();
+  form.append("file", new Blob([new Uint8Array(bytes)], { type: fileType }), filename);
+  form.append("file_type", fileType);
+  form.append("filename", filename);
+  const res = await fetch(`${site.url}${U.UPLOAD.path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  return { status: res.status, json: (await res.json().catch(() => undefined)) as Json };
+}
+
+/** Uploads a file and polls its check until `complete`: the upload's answer and every check answer seen. */
+async function uploadAndCheck(f: Findings, bytes: Buffer, filename: string) {
+  const up = await uploadFile(bytes, U.WAV_MIME, filename);
+  f.ok("upload-audio", up.status === U.UPLOAD.status, `answered HTTP ${up.status} — fact: ${U.UPLOAD_FACT}`);
+  f.shape("upload-audio", "body", up.json, U.UPLOAD_ANSWER);
+  const clipId = String(up.json?.clip_id ?? up.json?.id ?? "");
+  f.ok("upload-audio", clipId !== "", `names no clip_id or id — fact: ${U.UPLOAD_FACT}`);
+  const operationId = String(up.json?.operation_id ?? "");
+  const checks: Json[] = [];
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(200)) {
+    const a = await api("GET", U.checkPath(clipId, operationId));
+    f.shape("upload-check-status", "body", a.json, U.CHECK_ANSWER);
+    checks.push(a.json);
+    if (a.json?.status === "complete") break;
+  }
+  return { clipId, operationId, checks, last: checks.at(-1) };
+}
+
+describe("flow-2026 simulator against §A Upload audio", () => {
+  it("upload → check (null/pending, then complete) → a clip of the library whose wav is the uploaded bytes", {
+    timeout: TEST_MS,
+  }, async () => {
+    const f = new Findings();
+    const bytes = synthesizeWav({ seed: "upload", durationSecs: 1 });
+    const { clipId, checks, last } = await uploadAndCheck(f, bytes, "my demo.wav");
+    f.ok("upload-check-status", checks.length > 1 && [null, "pending"].includes(checks[0]?.status), `first answers ${preview(checks.slice(0, 2))} — fact: ${U.CHECK_FACT}`);
+    f.ok("upload-check-status", last?.status === "complete" && last?.has_cid_match === false && last?.has_vocals === false, `ended ${preview(last)}`);
+    const listed = await api("GET", "/__api/clips/auth-user?limit=50&offset=0&filter=generations");
+    const clip = (listed.json?.clips ?? []).find((c: Json) => c.id === clipId);
+    f.ok("upload-audio", clip !== undefined, `the uploaded clip ${clipId} is not in the library listing`);
+    const wav = clip?.wav_url ? await fetch(clip.wav_url) : undefined;
+    const served = wav ? Buffer.from(await wav.arrayBuffer()) : Buffer.alloc(0);
+    f.ok("upload-audio", served.equals(bytes), `the clip's wav_url serves ${served.length} bytes, not the ${bytes.length} uploaded`);
+    f.done();
+  });
+
+  it("a refused upload also reports complete, the flag saying why; vocals removed give a new clip id", {
+    timeout: TEST_MS,
+  }, async () => {
+    const f = new Findings();
+    const bytes = synthesizeWav({ seed: "refused", durationSecs: 1 });
+    for (const [fault, flag] of [["upload-protected", "has_cid_match"], ["upload-lyrics-moderation", "lyrics_moderation_failed"], ["upload-vocals", "has_vocals"]] as const) {
+      setFault(f, "upload-check-status", fault, { times: 1 });
+      const { clipId, operationId, last } = await uploadAndCheck(f, bytes, `${fault}.wav`);
+      f.ok("upload-check-status", last?.status === "complete" && last?.[flag] === true, `${fault}: ended ${preview(last)} — fact: ${U.CHECK_FACT}`);
+      if (fault !== "upload-vocals") continue;
+      const removed = await api("POST", U.removeVocalsPath(clipId), { operation_id: operationId });
+      f.shape("remove-vocals", "body", removed.json, U.REMOVE_VOCALS_ANSWER);
+      f.ok("remove-vocals", removed.json?.clip_id && removed.json.clip_id !== clipId, `answered ${preview(removed.json)} — fact: ${U.VOCALS_FACT}`);
+      const confirm = await api("POST", U.confirmPath(clipId), { operation_id: operationId, has_vocals: true, has_cid_match: false, has_minor_vocals: false });
+      f.ok("confirm", confirm.status === 200, `confirm answered HTTP ${confirm.status} — fact: ${U.VOCALS_FACT}`);
+    }
+    const stats = site.stats.flow;
+    f.ok("upload-audio", stats.uploads >= 3 && stats.vocalRemovals >= 1 && stats.uploadConfirms >= 1, `counters ${preview({ uploads: stats.uploads, removals: stats.vocalRemovals })}`);
+    f.done();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Image (§A "Operations beyond a new song" → Image / video)
+// ---------------------------------------------------------------------------------------------------------------
+
+describe("flow-2026 simulator against §A Image", () => {
+  it("image__create_image → { image_url }: a jpg on public storage, fetched without cookies", {
+    timeout: TEST_MS,
+  }, async () => {
+    const f = new Findings();
+    const made: string[] = [];
+    for (const aspect of I.IMAGE_ASPECTS) {
+      const answer = await runOperationTool(f, "tool image__create_image", "image__create_image", {
+        prompt: `a cover for a song, ${aspect}`,
+        aspect_ratio: aspect,
+        image_urls: null,
+      });
+      f.shape("tool image__create_image", "tool-return content", answer.content, I.IMAGE_RETURN);
+      const url = String(answer.content?.image_url ?? "");
+      const response = await fetch(url);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      f.ok("image storage", response.status === 200, `${url} answered HTTP ${response.status} — fact: ${I.IMAGE_FILE.fact}`);
+      f.ok(
+        "image storage",
+        I.IMAGE_FILE.magic.every((byte, index) => bytes[index] === byte),
+        `${url} is not a jpg (first bytes ${bytes.subarray(0, 4).toString("hex")}) — fact: ${I.IMAGE_FILE.fact}`,
+      );
+      made.push(bytes.toString("hex"));
+    }
+    f.ok("image storage", new Set(made).size === made.length, "two images were the same bytes");
+    const refused = await runOperationTool(f, "tool image__create_image", "image__create_image", {
+      prompt: "x",
+      aspect_ratio: "4:3",
+      image_urls: null,
+    });
+    f.ok(
+      "tool image__create_image",
+      refused.error?.type === "tool_call_failure",
+      `an aspect_ratio outside the facts answered ${preview(refused)}`,
+    );
+    f.ok(
+      "tool image__create_image",
+      (site.stats.flow.toolRuns.image__create_image ?? 0) >= 3,
+      `toolRuns.image__create_image = ${site.stats.flow.toolRuns.image__create_image}`,
+    );
+    f.done();
+  });
+});
 
 describe("flow-2026 simulator against §A Analysis", () => {
   it("audio__caption / audio__transcribe on a clip's audio_url, songs__get_metadata on its id; an unknown clip → tool_call_failure", {
