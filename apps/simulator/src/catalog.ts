@@ -64,6 +64,11 @@ export class AudioCache {
     return createHash("sha256").update(this.get(song, format)).digest("hex");
   }
 
+  /** A clip's audio in one format given as it is (an upload's own bytes). */
+  put(id: string, format: SimulatedFormat, bytes: Buffer): void {
+    this.files.set(`${id}:${format}`, bytes);
+  }
+
   get(song: AudioSource, format: SimulatedFormat): Buffer {
     const key = `${song.id}:${format}`;
     let bytes = this.files.get(key);

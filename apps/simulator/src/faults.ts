@@ -58,6 +58,12 @@ export const FAULTS = [
    * `/__api/clips/`) gain `drift_field` and lose `video_url`. Nothing the driver needs goes.
    */
   "answer-drift",
+  /** 2026 app: an uploaded file's check finds protected content (`has_cid_match: true`): refused. */
+  "upload-protected",
+  /** 2026 app: an uploaded file's check finds vocals (`has_vocals: true`): kept only once removed or confirmed. */
+  "upload-vocals",
+  /** 2026 app: an uploaded file's check fails lyrics moderation (`lyrics_moderation_failed: true`): refused. */
+  "upload-lyrics-moderation",
 ] as const;
 
 export type Fault = (typeof FAULTS)[number];

@@ -33,6 +33,8 @@ export interface FlowSettings {
   busyRetryAfterSecs: number;
   renderReturn: "clip_outputs" | "clip_id" | "both";
   creditsPerEffect: number;
+  uploadCheckMs: number;
+  uploadReturn: "clip_id" | "id" | "both";
 }
 
 /** What the parts of the 2026 app share. */

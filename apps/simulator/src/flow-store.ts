@@ -9,6 +9,9 @@ export const FLOW_MODELS = [
 export const STEM_PARTS = ["vocals", "drums", "bass", "other"] as const;
 
 export type FlowOpType = "audio__create_song" | "audio__split_stems" | "audio__render_edit";
+/** Who may see a song (`PATCH /clips/<id> { privacy }`); new songs are unlisted. */
+export const FLOW_PRIVACY = ["public", "unlisted", "private"] as const;
+export type FlowPrivacy = (typeof FLOW_PRIVACY)[number];
 
 export interface FlowClip {
   id: string;
@@ -34,6 +37,10 @@ export interface FlowClip {
   model?: string;
   /** Whose audio this clip serves (itself unless the duplicate-audio fault gave it another's). */
   audioOf?: { id: string; title: string; durationSecs: number };
+  /** Set by `PATCH /clips/<id> { privacy }`; "unlisted" until then. */
+  privacy?: FlowPrivacy;
+  /** When `POST /clips/delete` removed it (final): gone from the listings. */
+  deletedAt?: number;
 }
 
 export interface FlowOperation {
@@ -103,6 +110,15 @@ export interface FlowStats {
   toolFailures: Record<string, number>;
   /** Faults fired on the song operations (recipes, edits, effects, conversions), by fault name. */
   operationFaults: Record<string, number>;
+  /** The library's upkeep: `PATCH /clips/<id>` renames and privacy changes, clips deleted, conversations deleted. */
+  library: { renames: number; privacyChanges: number; deletes: number; conversationsDeleted: number };
+  /** Images served from public storage (made by `image__create_image`), in order: what a stored image must equal. */
+  imagesServed: Array<{ imageId: string; sha256: string }>;
+  /** Files taken by `POST /__api/producer/upload-audio`, reads of their check, vocals removed, vocals confirmed. */
+  uploads: number;
+  uploadChecks: number;
+  vocalRemovals: number;
+  uploadConfirms: number;
 }
 
 export const emptyFlowStats = (): FlowStats => ({
@@ -127,6 +143,12 @@ export const emptyFlowStats = (): FlowStats => ({
   recipesRefused: 0,
   toolFailures: {},
   operationFaults: {},
+  library: { renames: 0, privacyChanges: 0, deletes: 0, conversationsDeleted: 0 },
+  imagesServed: [],
+  uploads: 0,
+  uploadChecks: 0,
+  vocalRemovals: 0,
+  uploadConfirms: 0,
 });
 
 /** Everything the 2026 app knows: operations, clips, credits and conversations. */
@@ -159,7 +181,7 @@ export class FlowStore {
   /** The account's clips, newest first (the library's order). */
   clipsOf(account: string): FlowClip[] {
     return [...this.clips.values()]
-      .filter((clip) => clip.account === account)
+      .filter((clip) => clip.account === account && clip.deletedAt === undefined)
       .sort((a, b) => b.createdAt - a.createdAt);
   }
 
@@ -202,8 +224,12 @@ export class FlowStore {
       wav_url: done ? `${storageOrigin}/clips/${clip.id}.wav` : null,
       image_url: `${storageOrigin}/images/${clip.id}.svg`,
       video_url: null,
-      privacy: "private",
-      deleted_at: deleted ? new Date(operation.readyAt).toISOString() : null,
+      privacy: clip.privacy ?? "unlisted",
+      deleted_at: deleted
+        ? new Date(operation.readyAt).toISOString()
+        : clip.deletedAt !== undefined
+          ? new Date(clip.deletedAt).toISOString()
+          : null,
       created_at: new Date(clip.createdAt).toISOString(),
     };
   }

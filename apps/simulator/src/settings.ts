@@ -76,6 +76,10 @@ export interface SimulatorOptions {
    * do not price them (DB: "every edit that makes audio costs credits"); 0 by default.
    */
   creditsPerEffect?: number;
+  /** 2026 app: how long an uploaded file's check takes (`upload-check-status` is `null`/`pending` meanwhile). */
+  uploadCheckMs?: number;
+  /** 2026 app: what the upload's answer names the new clip by — `clip_id`, `id` (facts: "`clip_id | id`"), or both. */
+  uploadReturn?: "clip_id" | "id" | "both";
   /** 2026 app: the public storage listener's port (another origin); 0 picks one. */
   storagePort?: number;
   /** How long an export takes while the `slow-export` fault is on. */
@@ -125,6 +129,8 @@ export function settingsFrom(options: SimulatorOptions): SimulatorSettings {
     busyRetryAfterSecs: options.busyRetryAfterSecs ?? 5,
     renderReturn: options.renderReturn ?? "clip_outputs",
     creditsPerEffect: options.creditsPerEffect ?? 0,
+    uploadCheckMs: options.uploadCheckMs ?? 1000,
+    uploadReturn: options.uploadReturn ?? "clip_id",
   };
 }
 
@@ -156,4 +162,6 @@ export const LIVE_SETTINGS = [
   "busyRetryAfterSecs",
   "renderReturn",
   "creditsPerEffect",
+  "uploadCheckMs",
+  "uploadReturn",
 ] as const satisfies ReadonlyArray<keyof SimulatorSettings>;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { start, type RunningSimulator } from "../src/index.js";
 import * as F from "./fixtures/facts-shapes.js";
 import * as O from "./fixtures/facts-shapes-operations.js";
-import * as A from "./fixtures/facts-shapes-analysis.js";
+import * as LB from "./fixtures/facts-shapes-library.js";
 import * as I from "./fixtures/facts-shapes-image.js";
 import * as L from "./fixtures/facts-shapes-lyrics.js";
 import * as U from "./fixtures/facts-shapes-upload.js";
@@ -2098,9 +2098,13 @@ describe("flow-2026 simulator against §A Analysis", () => {
       audio_url: audioUrl,
     });
     f.shape("tool audio__caption", "tool-return content", caption.content, A.CAPTION_RETURN);
-    const transcript = await runOperationTool(f, "tool audio__transcribe", "audio__transcribe", { audio_url: audioUrl });
+    const transcript = await runOperationTool(f, "tool audio__transcribe", "audio__transcribe", {
+      audio_url: audioUrl,
+    });
     f.shape("tool audio__transcribe", "tool-return content", transcript.content, A.TRANSCRIBE_RETURN);
-    const metadata = await runOperationTool(f, "tool songs__get_metadata", "songs__get_metadata", { clip_id: source.id });
+    const metadata = await runOperationTool(f, "tool songs__get_metadata", "songs__get_metadata", {
+      clip_id: source.id,
+    });
     f.shape("tool songs__get_metadata", "tool-return content", metadata.content, A.METADATA_RETURN);
     f.ok(
       "tool audio__caption",
@@ -2165,14 +2169,26 @@ describe("flow-2026 simulator against §A Upload audio", () => {
     const f = new Findings();
     const bytes = synthesizeWav({ seed: "upload", durationSecs: 1 });
     const { clipId, checks, last } = await uploadAndCheck(f, bytes, "my demo.wav");
-    f.ok("upload-check-status", checks.length > 1 && [null, "pending"].includes(checks[0]?.status), `first answers ${preview(checks.slice(0, 2))} — fact: ${U.CHECK_FACT}`);
-    f.ok("upload-check-status", last?.status === "complete" && last?.has_cid_match === false && last?.has_vocals === false, `ended ${preview(last)}`);
+    f.ok(
+      "upload-check-status",
+      checks.length > 1 && [null, "pending"].includes(checks[0]?.status),
+      `first answers ${preview(checks.slice(0, 2))} — fact: ${U.CHECK_FACT}`,
+    );
+    f.ok(
+      "upload-check-status",
+      last?.status === "complete" && last?.has_cid_match === false && last?.has_vocals === false,
+      `ended ${preview(last)}`,
+    );
     const listed = await api("GET", "/__api/clips/auth-user?limit=50&offset=0&filter=generations");
     const clip = (listed.json?.clips ?? []).find((c: Json) => c.id === clipId);
     f.ok("upload-audio", clip !== undefined, `the uploaded clip ${clipId} is not in the library listing`);
     const wav = clip?.wav_url ? await fetch(clip.wav_url) : undefined;
     const served = wav ? Buffer.from(await wav.arrayBuffer()) : Buffer.alloc(0);
-    f.ok("upload-audio", served.equals(bytes), `the clip's wav_url serves ${served.length} bytes, not the ${bytes.length} uploaded`);
+    f.ok(
+      "upload-audio",
+      served.equals(bytes),
+      `the clip's wav_url serves ${served.length} bytes, not the ${bytes.length} uploaded`,
+    );
     f.done();
   });
 
@@ -2181,19 +2197,40 @@ describe("flow-2026 simulator against §A Upload audio", () => {
   }, async () => {
     const f = new Findings();
     const bytes = synthesizeWav({ seed: "refused", durationSecs: 1 });
-    for (const [fault, flag] of [["upload-protected", "has_cid_match"], ["upload-lyrics-moderation", "lyrics_moderation_failed"], ["upload-vocals", "has_vocals"]] as const) {
+    for (const [fault, flag] of [
+      ["upload-protected", "has_cid_match"],
+      ["upload-lyrics-moderation", "lyrics_moderation_failed"],
+      ["upload-vocals", "has_vocals"],
+    ] as const) {
       setFault(f, "upload-check-status", fault, { times: 1 });
       const { clipId, operationId, last } = await uploadAndCheck(f, bytes, `${fault}.wav`);
-      f.ok("upload-check-status", last?.status === "complete" && last?.[flag] === true, `${fault}: ended ${preview(last)} — fact: ${U.CHECK_FACT}`);
+      f.ok(
+        "upload-check-status",
+        last?.status === "complete" && last?.[flag] === true,
+        `${fault}: ended ${preview(last)} — fact: ${U.CHECK_FACT}`,
+      );
       if (fault !== "upload-vocals") continue;
       const removed = await api("POST", U.removeVocalsPath(clipId), { operation_id: operationId });
       f.shape("remove-vocals", "body", removed.json, U.REMOVE_VOCALS_ANSWER);
-      f.ok("remove-vocals", removed.json?.clip_id && removed.json.clip_id !== clipId, `answered ${preview(removed.json)} — fact: ${U.VOCALS_FACT}`);
-      const confirm = await api("POST", U.confirmPath(clipId), { operation_id: operationId, has_vocals: true, has_cid_match: false, has_minor_vocals: false });
+      f.ok(
+        "remove-vocals",
+        removed.json?.clip_id && removed.json.clip_id !== clipId,
+        `answered ${preview(removed.json)} — fact: ${U.VOCALS_FACT}`,
+      );
+      const confirm = await api("POST", U.confirmPath(clipId), {
+        operation_id: operationId,
+        has_vocals: true,
+        has_cid_match: false,
+        has_minor_vocals: false,
+      });
       f.ok("confirm", confirm.status === 200, `confirm answered HTTP ${confirm.status} — fact: ${U.VOCALS_FACT}`);
     }
     const stats = site.stats.flow;
-    f.ok("upload-audio", stats.uploads >= 3 && stats.vocalRemovals >= 1 && stats.uploadConfirms >= 1, `counters ${preview({ uploads: stats.uploads, removals: stats.vocalRemovals })}`);
+    f.ok(
+      "upload-audio",
+      stats.uploads >= 3 && stats.vocalRemovals >= 1 && stats.uploadConfirms >= 1,
+      `counters ${preview({ uploads: stats.uploads, removals: stats.vocalRemovals })}`,
+    );
     f.done();
   });
 });
@@ -2218,7 +2255,11 @@ describe("flow-2026 simulator against §A Image", () => {
       const url = String(answer.content?.image_url ?? "");
       const response = await fetch(url);
       const bytes = Buffer.from(await response.arrayBuffer());
-      f.ok("image storage", response.status === 200, `${url} answered HTTP ${response.status} — fact: ${I.IMAGE_FILE.fact}`);
+      f.ok(
+        "image storage",
+        response.status === 200,
+        `${url} answered HTTP ${response.status} — fact: ${I.IMAGE_FILE.fact}`,
+      );
       f.ok(
         "image storage",
         I.IMAGE_FILE.magic.every((byte, index) => bytes[index] === byte),
@@ -2246,42 +2287,98 @@ describe("flow-2026 simulator against §A Image", () => {
   });
 });
 
-describe("flow-2026 simulator against §A Analysis", () => {
-  it("audio__caption / audio__transcribe on a clip's audio_url, songs__get_metadata on its id; an unknown clip → tool_call_failure", {
+describe("flow-2026 simulator against §A Library", () => {
+  it("PATCH /clips/<id> renames and sets privacy; POST /clips/delete; conversations listed, counted, deleted", {
     timeout: TEST_MS,
   }, async () => {
     const f = new Findings();
-    const source = await librarySong(f);
-    if (!source) return f.done();
-    const clip = (await api("POST", F.CLIPS.path, { clip_ids: [source.id] })).json?.clips?.[source.id];
-    const audioUrl = clip?.audio_url;
-    f.ok("tool audio__caption", typeof audioUrl === "string", `the clip has no audio_url — ${preview(clip)}`);
-    const creditsBefore = site.credits();
-    const caption = await runOperationTool(f, "tool audio__caption", "audio__caption", {
-      prompt: "Describe the musical style, instruments, vocals, and overall mood of this track.",
-      audio_url: audioUrl,
-    });
-    f.shape("tool audio__caption", "tool-return content", caption.content, A.CAPTION_RETURN);
-    const transcript = await runOperationTool(f, "tool audio__transcribe", "audio__transcribe", { audio_url: audioUrl });
-    f.shape("tool audio__transcribe", "tool-return content", transcript.content, A.TRANSCRIBE_RETURN);
-    const metadata = await runOperationTool(f, "tool songs__get_metadata", "songs__get_metadata", { clip_id: source.id });
-    f.shape("tool songs__get_metadata", "tool-return content", metadata.content, A.METADATA_RETURN);
+    const before = { ...site.stats.flow.library };
+    const conversationId = await newConversation(f);
+    if (!conversationId) return f.done();
+    const jobId = await requestSong(f, LB.CLIP_PATCH.path, conversationId, "Tidy me");
+    const rets = jobId ? (await readTake(f, jobId)).rets : [];
+    const clipId = rets.map((ret) => ret.content?.clip_id).find((id) => typeof id === "string");
+    if (!clipId) return f.done();
+    const looked = await api("POST", "/__api/clips", { clip_ids: [clipId] });
+    const fresh = looked.json?.clips?.[clipId];
     f.ok(
-      "tool audio__caption",
-      site.credits() === creditsBefore,
-      `the analysis cost ${creditsBefore - site.credits()} credits — fact: ${A.ANALYSIS_COST.fact}`,
+      LB.CLIP_PATCH.path,
+      fresh?.privacy === LB.CLIP_PATCH.newSongPrivacy,
+      `a new song's privacy ${preview(fresh?.privacy)} — fact: ${LB.CLIP_PATCH.fact}`,
     );
-    const unknown = await runOperationTool(f, "tool audio__transcribe", "audio__transcribe", {
-      audio_url: String(audioUrl).replace(source.id, randomUUID()),
-    });
+    const renamed = await api("PATCH", `/__api/clips/${clipId}`, { title: "Tidied" });
     f.ok(
-      OP.failure,
-      unknown.content === undefined && unknown.error?.type === O.TOOL_CALL_FAILURE.type,
-      `an unknown clip's audio_url answered ${preview(unknown)} — fact: ${O.TOOL_CALL_FAILURE.fact}`,
+      LB.CLIP_PATCH.path,
+      renamed.status === LB.CLIP_PATCH.status,
+      `rename answered HTTP ${renamed.status} ${renamed.text.slice(0, 200)}`,
     );
-    const { toolRuns } = site.stats.flow;
-    for (const tool of ["audio__caption", "audio__transcribe", "songs__get_metadata"])
-      f.ok(`tool ${tool}`, toolRuns[tool] === 1, `toolRuns.${tool} = ${toolRuns[tool]}`);
+    f.shape(LB.CLIP_PATCH.path, "rename body", renamed.json, LB.CLIP_PATCH.body);
+    f.ok(
+      LB.CLIP_PATCH.path,
+      renamed.json?.clip?.title === "Tidied",
+      `renamed clip's title ${preview(renamed.json?.clip?.title)}`,
+    );
+    for (const privacy of LB.PRIVACY) {
+      const changed = await api("PATCH", `/__api/clips/${clipId}`, { privacy });
+      f.shape(LB.CLIP_PATCH.path, `privacy ${privacy} body`, changed.json, LB.CLIP_PATCH.body);
+      f.ok(
+        LB.CLIP_PATCH.path,
+        changed.json?.clip?.privacy === privacy,
+        `privacy ${privacy} answered ${preview(changed.json?.clip?.privacy)}`,
+      );
+    }
+    const listed = await api("GET", "/__api/conversations?limit=100&offset=0");
+    f.ok(
+      LB.CONVERSATIONS.path,
+      Array.isArray(listed.json),
+      `answered ${preview(listed.json)} — fact: ${LB.CONVERSATIONS.fact}`,
+    );
+    const rows: Json[] = Array.isArray(listed.json) ? listed.json : [];
+    for (const row of rows) f.shape(LB.CONVERSATIONS.path, "conversation", row, LB.CONVERSATIONS.item);
+    f.ok(
+      LB.CONVERSATIONS.path,
+      rows.some((row) => row?.id === conversationId),
+      "the new conversation is not listed",
+    );
+    const counted = await api("GET", `/__api/conversations/${conversationId}/clip_count`);
+    f.shape(LB.CONVERSATION_CLIP_COUNT.path, "body", counted.json, LB.CONVERSATION_CLIP_COUNT.body);
+    f.ok(
+      LB.CONVERSATION_CLIP_COUNT.path,
+      counted.json?.clip_count >= 1,
+      `clip_count ${preview(counted.json)} after a song in it`,
+    );
+    const deleted = await api("POST", "/__api/clips/delete", { clip_ids: [clipId] });
+    f.ok(
+      LB.CLIPS_DELETE.path,
+      deleted.status === LB.CLIPS_DELETE.status,
+      `answered HTTP ${deleted.status} — fact: ${LB.CLIPS_DELETE.fact}`,
+    );
+    const library = await api("GET", "/__api/clips/auth-user?limit=100&offset=0&filter=generations");
+    const ids = (Array.isArray(library.json?.clips) ? library.json.clips : []).map((clip: Json) => clip.id);
+    f.ok(LB.CLIPS_DELETE.path, !ids.includes(clipId), "a deleted clip is still listed");
+    const after = await api("POST", "/__api/clips", { clip_ids: [clipId] });
+    const gone = after.json?.clips?.[clipId];
+    f.ok(LB.CLIPS_DELETE.path, !gone || gone.deleted_at !== null, `a deleted clip reads ${preview(gone)}`);
+    const dropped = await api("DELETE", `/__api/conversations/${conversationId}`, {});
+    f.ok(
+      LB.CONVERSATION_DELETE.path,
+      dropped.status === LB.CONVERSATION_DELETE.status,
+      `answered HTTP ${dropped.status}`,
+    );
+    f.ok(
+      LB.CONVERSATION_DELETE.path,
+      !site.flowConversations().includes(conversationId),
+      "the conversation still exists",
+    );
+    const { library: now } = site.stats.flow;
+    f.ok("library counters", now.renames - before.renames === 1, `renames ${now.renames - before.renames}`);
+    f.ok(
+      "library counters",
+      now.privacyChanges - before.privacyChanges === 3,
+      `privacy ${now.privacyChanges - before.privacyChanges}`,
+    );
+    f.ok("library counters", now.deletes - before.deletes === 1, `deletes ${now.deletes - before.deletes}`);
+    f.ok("library counters", now.conversationsDeleted - before.conversationsDeleted === 1, "conversations deleted");
     f.done();
   });
 });
