@@ -181,6 +181,16 @@ export const siteProfileSchema = z
         renderEdit: z.string().min(1).optional(),
         /** Applies an effect graph (trim, tempo) to a clip; absent where the site has none. */
         applyEffect: z.string().min(1).optional(),
+        /** Writes lyrics for a prompt (`{ prompt }` → `{ title, lyrics }`); absent where the site has none. */
+        lyricsCreate: z.string().min(1).optional(),
+        /** Registers lyrics for an edit (`{ lyrics }` → `{ lyrics_id }`). */
+        lyricsRegister: z.string().min(1).optional(),
+        /** Rewrites registered lyrics (`{ prompt, lyrics_id }` → `{ lyrics }`). */
+        lyricsEdit: z.string().min(1).optional(),
+        /** Describes a song's audio (`{ prompt, audio_url }` → `{ caption }`); absent where the site has none. */
+        caption: z.string().min(1).optional(),
+        /** Transcribes the sung lyrics of a song's audio (`{ audio_url }` → `{ lyrics }`). */
+        transcribe: z.string().min(1).optional(),
       })
       .prefault({}),
     /**

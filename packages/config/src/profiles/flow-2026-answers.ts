@@ -74,6 +74,8 @@ export const FLOW_2026_ANSWERS = {
     clips: { "clips!": { "*": CLIP } },
     recentClips: { "clips!": [CLIP] },
     library: { "clips!": [CLIP] },
+    // "`GET /__api/models` → `{ models: [ { public_name, is_default, … } ] }`".
+    models: { "models!": [{ "public_name!": true, is_default: true }] },
   },
   toolReturns: {
     audio__create_song: SONG_RETURN,
@@ -87,5 +89,11 @@ export const FLOW_2026_ANSWERS = {
       estimated_time: true,
     },
     audio__apply_effect: { "result_clip_id!": true },
+    // "`audio__caption { prompt, audio_url }` → `{ caption }`; `audio__transcribe { audio_url }` → `{ lyrics }`".
+    audio__caption: { "caption!": true },
+    audio__transcribe: { "lyrics!": true },
+    lyrics__create: { title: true, "lyrics!": true },
+    lyrics__register: { "lyrics_id!": true },
+    lyrics__edit: { "lyrics!": true },
   },
 } as const satisfies AnswerShapes;

@@ -84,6 +84,8 @@ export const FLOW_2026_PROFILE = {
     // Song operations: a conversation holds their tool calls, and edits render a recipe made first.
     conversationCreate: "/__api/conversation/create",
     recipes: "/__api/recipes/create",
+    // The site's models (`producer models`): `{ models: [{ public_name, is_default, … }] }`.
+    models: "/__api/models",
   },
   menus: { submenuPick: "keyboard", find: ["aria-controls", "in-row", "popup"] },
   tools: {
@@ -91,6 +93,11 @@ export const FLOW_2026_PROFILE = {
     splitStems: "audio__split_stems",
     renderEdit: "audio__render_edit",
     applyEffect: "audio__apply_effect",
+    caption: "audio__caption",
+    transcribe: "audio__transcribe",
+    lyricsCreate: "lyrics__create",
+    lyricsRegister: "lyrics__register",
+    lyricsEdit: "lyrics__edit",
   },
   // As the app's code sends them (a public client of this backend: its client_context and node types).
   toolCalls: {
