@@ -95,6 +95,8 @@ export const FLOW_2026_PROFILE = {
     applyEffect: "audio__apply_effect",
     caption: "audio__caption",
     transcribe: "audio__transcribe",
+    caption: "audio__caption",
+    transcribe: "audio__transcribe",
     lyricsCreate: "lyrics__create",
     lyricsRegister: "lyrics__register",
     lyricsEdit: "lyrics__edit",
