@@ -75,6 +75,9 @@ export function createFlowApp(shared: FlowShared) {
     setCredits: (email: string, value: number) => store.setBalance(email, value),
     credits: (email: string) => store.balance(email),
     clips: (): FlowClip[] => [...store.clips.values()].sort((a, b) => a.createdAt - b.createdAt),
+    /** The ids of an account's conversations that exist now, oldest first. */
+    conversations: (email: string): string[] =>
+      [...store.conversations.entries()].filter(([, account]) => account === email).map(([id]) => id),
     /** The audio source of a clip: itself, or the clip whose audio it serves under `duplicate-audio`. */
     audioSource: (id: string) => {
       const clip = store.clips.get(id);

@@ -71,7 +71,12 @@ export interface RunningSimulator {
     durationSecs: number;
     account: string;
     createdAt: number;
+    /** Who may see it ("unlisted" until changed), and whether it was deleted. */
+    privacy: string;
+    deleted: boolean;
   }>;
+  /** 2026 app: the ids of an account's conversations that exist now (not deleted), oldest first. */
+  flowConversations(email?: string): string[];
   /** Ends every session, or only those of one account's email (2026 app: access and refresh tokens both). */
   expireSessions(email?: string): void;
   resetStats(): void;
@@ -205,8 +210,13 @@ function simulatorMethods(state: SimulatorState, flow: FlowApp): SimulatorMethod
         durationSecs: clip.durationSecs,
         account: clip.account,
         createdAt: clip.createdAt,
+        privacy: clip.privacy ?? "unlisted",
+        deleted: clip.deletedAt !== undefined,
         ...(clip.parentId ? { parentId: clip.parentId } : {}),
       }));
+    },
+    flowConversations(email = settings.credentials.email) {
+      return flow.conversations(email);
     },
     expireSessions(email?: string) {
       state.expireSessions(email);

@@ -333,7 +333,7 @@ describe("the 2026 app's generation API", () => {
       lyrics: { value: { id: "lyr-1", text: "la la\n[End - 1:05]" } },
       operation: { sound_prompt: "lofi, 96 bpm", seed: 3 },
       deleted_at: null,
-      privacy: "private",
+      privacy: "unlisted",
     });
     expect(clip.audio_url).toBe(`${site.storageUrl}/clips/${content.clip_id}.m4a`);
     expect(clip.wav_url).toBe(`${site.storageUrl}/clips/${content.clip_id}.wav`);
