@@ -60,6 +60,10 @@ export const FLOW_2026_ANSWERS = {
     chat: { "job_id!": true },
     conversationCreate: { "conversation_id!": true },
     recipes: { "recipe_id!": true },
+    // "`PATCH /clips/<id>` … → `{ clip }`"; "`GET /conversations?limit&offset` → bare array of `{ id, title }`".
+    clipUpdate: { "clip!": CLIP },
+    conversations: [{ "id!": true, title: true }],
+    conversationClipCount: { "clip_count!": true },
     status: {
       "status!": true,
       "state?": true,

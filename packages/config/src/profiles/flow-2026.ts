@@ -84,6 +84,12 @@ export const FLOW_2026_PROFILE = {
     // Song operations: a conversation holds their tool calls, and edits render a recipe made first.
     conversationCreate: "/__api/conversation/create",
     recipes: "/__api/recipes/create",
+    // The library's upkeep: rename a song or set its privacy (PATCH), delete songs, the account's conversations.
+    clipUpdate: "/__api/clips/{clipId}",
+    clipsDelete: "/__api/clips/delete",
+    conversations: "/__api/conversations?limit={limit}&offset={offset}",
+    conversationClipCount: "/__api/conversations/{conversationId}/clip_count",
+    conversationDelete: "/__api/conversations/{conversationId}",
     // The site's models (`producer models`): `{ models: [{ public_name, is_default, … }] }`.
     models: "/__api/models",
   },
