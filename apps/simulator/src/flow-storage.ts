@@ -2,6 +2,7 @@ import { crc32 } from "node:zlib";
 import { Hono, type Context } from "hono";
 import type { SimulatedFormat } from "./catalog.js";
 import { sleep, type FlowContext } from "./flow-context.js";
+import { imageFile } from "./flow-image.js";
 import type { FlowClip } from "./flow-store.js";
 
 export const CONTENT_TYPES: Record<SimulatedFormat, string> = { wav: "audio/wav", mp3: "audio/mpeg", m4a: "audio/mp4" };
@@ -53,6 +54,11 @@ export function createStorageApp(context: FlowContext): Hono {
       "content-type": CONTENT_TYPES[format],
       "content-length": String(bytes.length),
     });
+  });
+  storage.get("/images/made/:file", (c) => {
+    const bytes = imageFile(context, c.req.param("file"));
+    if (!bytes) return notFound(c);
+    return c.body(new Uint8Array(bytes), 200, { "content-type": "image/jpeg", "content-length": String(bytes.length) });
   });
   storage.get("/images/:file", (c) =>
     c.body(
