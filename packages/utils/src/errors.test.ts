@@ -73,6 +73,7 @@ describe("ProducerError", () => {
       "LOGIN_FAILED",
       "CHALLENGE",
       "QUOTA_EXHAUSTED",
+      "UPLOAD_REFUSED",
       "SITE_CHANGED",
       "GENERATION_FAILED",
       "DOWNLOAD_FAILED",

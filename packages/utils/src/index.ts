@@ -32,6 +32,7 @@ export {
   ProducerError,
   QueueFullError,
   QuotaExhaustedError,
+  UploadRefusedError,
   SessionExpiredError,
   SessionRevokedError,
   SiteChangedError,

@@ -9,6 +9,7 @@ import {
   type ProducerErrorCode,
 } from "@producer/utils";
 import type { AppEnv } from "./app-deps.js";
+import { isOpenAIPath, openAIError } from "./openai/shapes.js";
 
 /** The one place an error code becomes an HTTP status: a new code not given one here fails the typecheck. */
 const STATUS_BY_CODE: Record<ProducerErrorCode, ContentfulStatusCode> = {
@@ -36,6 +37,7 @@ const STATUS_BY_CODE: Record<ProducerErrorCode, ContentfulStatusCode> = {
   LOGIN_FAILED: 503,
   CHALLENGE: 503,
   QUOTA_EXHAUSTED: 503,
+  UPLOAD_REFUSED: 422,
   ACCOUNT_WALLED: 503,
   ACCOUNT_UNAVAILABLE: 503,
   NO_ACCOUNT: 503,
@@ -78,5 +80,10 @@ export function errorResponse(error: unknown, c: Context<AppEnv>, logger: Logger
   if (failure.code === "QUEUE_FULL")
     headers["retry-after"] = String(Math.max(1, Math.ceil(Number(failure.details.retryAfterMs ?? 1000) / 1000)));
   if (failure.code === "UNAUTHORIZED") headers["www-authenticate"] = 'Bearer realm="producer"';
+  // OpenAI clients read their own error shape, and retry what is not marked as not worth retrying.
+  if (isOpenAIPath(c.req.path)) {
+    if (!failure.retryable) headers["x-should-retry"] = "false";
+    return c.json(openAIError(failure, body.message, status), status, headers);
+  }
   return c.json({ error: body, requestId }, status, headers);
 }

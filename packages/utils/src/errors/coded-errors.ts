@@ -82,6 +82,12 @@ export class ChallengeError extends codedError("CHALLENGE") {}
 /** Wait for credits: the account's quota is used up. */
 export class QuotaExhaustedError extends codedError("QUOTA_EXHAUSTED") {}
 
+/**
+ * Upload other audio: the site checked the file and refused it; `details.reason` says why (`protected content`,
+ * `vocals not allowed` — try again with vocals removed — or `lyrics moderation`).
+ */
+export class UploadRefusedError extends codedError("UPLOAD_REFUSED") {}
+
 /** Update the selectors profile: the page no longer has what a selector names (snapshot on the error). */
 export class SiteChangedError extends codedError("SITE_CHANGED") {}
 

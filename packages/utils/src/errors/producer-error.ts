@@ -14,6 +14,7 @@ export type ProducerErrorCode =
   | "LOGIN_FAILED"
   | "CHALLENGE"
   | "QUOTA_EXHAUSTED"
+  | "UPLOAD_REFUSED"
   | "ACCOUNT_WALLED"
   | "ACCOUNT_UNAVAILABLE"
   | "NO_ACCOUNT"
