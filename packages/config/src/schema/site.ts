@@ -75,4 +75,8 @@ export const siteSchema = z.strictObject({
   submit: setting(z.enum(["ui", "api"]).default("ui"), {
     doc: "How a new compose song is sent: ui (the compose panel the user sees) or api (the app's own tool call, sent from inside the page).",
   }),
+  songPrivacy: setting(z.enum(["public", "unlisted", "private"]).optional(), {
+    doc: "Who may see each new song on the site, set once it is stored (one change per song; a failure only warns): public, unlisted or private. Unset leaves the site's own default (unlisted).",
+    defaultLabel: "the site's",
+  }),
 });
