@@ -181,6 +181,8 @@ export const siteProfileSchema = z
         renderEdit: z.string().min(1).optional(),
         /** Applies an effect graph (trim, tempo) to a clip; absent where the site has none. */
         applyEffect: z.string().min(1).optional(),
+        /** Makes an image (`{ prompt, aspect_ratio, image_urls: null }` → `{ image_url }`). */
+        createImage: z.string().min(1).optional(),
         /** Writes lyrics for a prompt (`{ prompt }` → `{ title, lyrics }`); absent where the site has none. */
         lyricsCreate: z.string().min(1).optional(),
         /** Registers lyrics for an edit (`{ lyrics }` → `{ lyrics_id }`). */

@@ -93,6 +93,8 @@ export const FLOW_2026_ANSWERS = {
       estimated_time: true,
     },
     audio__apply_effect: { "result_clip_id!": true },
+    // "`image__create_image { prompt, aspect_ratio, image_urls: null }` → `{ image_url }` (jpg)".
+    image__create_image: { "image_url!": true },
     // "`audio__caption { prompt, audio_url }` → `{ caption }`; `audio__transcribe { audio_url }` → `{ lyrics }`".
     audio__caption: { "caption!": true },
     audio__transcribe: { "lyrics!": true },

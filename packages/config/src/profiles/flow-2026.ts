@@ -99,6 +99,7 @@ export const FLOW_2026_PROFILE = {
     splitStems: "audio__split_stems",
     renderEdit: "audio__render_edit",
     applyEffect: "audio__apply_effect",
+    createImage: "image__create_image",
     caption: "audio__caption",
     transcribe: "audio__transcribe",
     caption: "audio__caption",
