@@ -78,6 +78,16 @@ export const FLOW_2026_ANSWERS = {
     clips: { "clips!": { "*": CLIP } },
     recentClips: { "clips!": [CLIP] },
     library: { "clips!": [CLIP] },
+    // An upload names its clip as `clip_id` or `id`; its check reads `null`/`pending` until `complete`.
+    uploadAudio: { "clip_id?": true, "id?": true, "operation_id!": true },
+    uploadCheck: {
+      "status!": true,
+      has_vocals: true,
+      has_cid_match: true,
+      has_minor_vocals: true,
+      "lyrics_moderation_failed?": true,
+    },
+    uploadRemoveVocals: { "clip_id?": true },
     // "`GET /__api/models` → `{ models: [ { public_name, is_default, … } ] }`".
     models: { "models!": [{ "public_name!": true, is_default: true }] },
   },

@@ -84,6 +84,10 @@ export const FLOW_2026_PROFILE = {
     // Song operations: a conversation holds their tool calls, and edits render a recipe made first.
     conversationCreate: "/__api/conversation/create",
     recipes: "/__api/recipes/create",
+    // One's own audio: a multipart upload, its check polled, then vocals removed (a new clip) if asked.
+    uploadAudio: "/__api/producer/upload-audio",
+    uploadCheck: "/__api/producer/upload-audio/{clipId}/upload-check-status?operation_id={operationId}",
+    uploadRemoveVocals: "/__api/producer/upload-audio/{clipId}/remove-vocals",
     // The library's upkeep: rename a song or set its privacy (PATCH), delete songs, the account's conversations.
     clipUpdate: "/__api/clips/{clipId}",
     clipsDelete: "/__api/clips/delete",
