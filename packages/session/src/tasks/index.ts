@@ -1,12 +1,15 @@
 import { InvalidInputError } from "@producer/utils";
 import type { Site } from "../site.js";
 import type { SiteTaskHandler } from "./site-task-handler.js";
+import { DESCRIBE_TASKS } from "./song-describe.js";
 
 /**
  * Every task the driver can run, by kind: each kind is one file of this folder saying what it sends and what
  * comes back. A kind the profile's site cannot do refuses before anything is sent.
  */
-export const SITE_TASK_HANDLERS: Readonly<Record<string, SiteTaskHandler>> = {};
+export const SITE_TASK_HANDLERS: Readonly<Record<string, SiteTaskHandler>> = {
+  ...DESCRIBE_TASKS,
+};
 
 /** The handler of a task's kind; INVALID_INPUT, before anything is sent, for a kind the driver or site lacks. */
 export function taskHandler(site: Site, kind: string): SiteTaskHandler {
