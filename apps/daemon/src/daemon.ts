@@ -3,6 +3,7 @@ import { ensureDataDirs, type ProducerConfig } from "@producer/config";
 import type { ProducerService } from "@producer/core";
 import { type AccountPool, artifactHoldsSecret, type BrowserSession } from "@producer/session";
 import { ConflictError, NotFoundError, type AccountReport, type Logger, type MusicGenerator } from "@producer/utils";
+import { removeDaemonEndpoint, writeDaemonEndpoint } from "./daemon-endpoint.js";
 import { daemonToken } from "./daemon-token.js";
 import { checkSharedStorage } from "./shared-storage.js";
 import { checkFleetConfig, Fleet, isFleet } from "./fleet.js";
@@ -107,6 +108,12 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
       servers.push(tcp.server);
       port = tcp.port;
     }
+    // Where this daemon listens, for the CLI to find without loading the configuration.
+    writeDaemonEndpoint(config.paths.dataDir, {
+      pid: process.pid,
+      socketPath: config.daemon.socketPath,
+      port: port ?? null,
+    });
     logger.info({ socketPath: config.daemon.socketPath, port }, "producer daemon ready");
     const running = service;
     let closing: Promise<void> | undefined;
@@ -130,6 +137,7 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
           await Promise.race([stopped, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
           clearTimeout(timer);
           fs.rmSync(config.daemon.socketPath, { force: true });
+          removeDaemonEndpoint(config.paths.dataDir);
           logger.info("producer daemon stopped");
         })();
         return closing;

@@ -67,18 +67,18 @@ describe("producer --help", () => {
   });
 });
 
+const importLog = path.join(import.meta.dirname, "fixtures", "log-imports.mjs");
+
+/** The modules `producer <args>` asked for, and how it ended. */
+async function importsOf(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ imports: string[]; exit: Exit }> {
+  const log = path.join(teardown.tempDir("producer-cli-imports-"), "imports.log");
+  const exit: Exit = await run(process.execPath, ["--import", importLog, bin, ...args], {
+    env: { ...process.env, ...env, PRODUCER_TEST_IMPORT_LOG: log },
+  }).then((out) => ({ code: 0, ...out }), exitOf);
+  return { imports: fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n") : [], exit };
+}
+
 describe("what a command loads", () => {
-  const importLog = path.join(import.meta.dirname, "fixtures", "log-imports.mjs");
-
-  /** The modules `producer <args>` asked for, and how it ended. */
-  async function importsOf(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ imports: string[]; exit: Exit }> {
-    const log = path.join(teardown.tempDir("producer-cli-imports-"), "imports.log");
-    const exit: Exit = await run(process.execPath, ["--import", importLog, bin, ...args], {
-      env: { ...process.env, ...env, PRODUCER_TEST_IMPORT_LOG: log },
-    }).then((out) => ({ code: 0, ...out }), exitOf);
-    return { imports: fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n") : [], exit };
-  }
-
   it("answers --help and bad usage without loading the configuration, the store or a browser", async () => {
     for (const args of [["--help"], ["jobs", "--help"], ["generate", "--bogus"]]) {
       const { imports, exit } = await importsOf(args);
@@ -290,5 +290,17 @@ describe("producer generate --wait on a paused queue", () => {
     expect(stdout).toMatch(/queued .* waiting: the queue is paused \(SESSION_EXPIRED\)/);
     expect(stdout).toMatch(/waiting since .*session/i);
     expect(site?.stats.generations).toBe(0);
+    // Beside a running daemon, `jobs` and `job` find it by its endpoint file: no configuration schema is loaded.
+    const endpoint = path.join(dataDir as string, "daemon-endpoint.json");
+    expect(fs.statSync(endpoint).mode & 0o777).toBe(0o600);
+    for (const args of [["jobs"], ["job", jobId as string]]) {
+      const { imports, exit } = await importsOf(args, environment());
+      expect(exit.code, args.join(" ")).toBe(0);
+      expect(exit.stdout).toContain(jobId);
+      for (const heavy of ["@producer/config", "zod"])
+        expect(imports, `${args[0]} loaded ${heavy}`).not.toContain(heavy);
+    }
+    await stopProcess(child);
+    expect(fs.existsSync(endpoint)).toBe(false);
   }, 90_000);
 });
