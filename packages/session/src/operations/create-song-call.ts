@@ -19,6 +19,11 @@ export function uuidV5(name: string, namespace = LYRICS_NAMESPACE): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** The id the app gives lyrics: uuid v5 of the text; `""` (no id, no map entry) for blank text or a bare `[Instrumental]`. */
+export function lyricsIdOf(text: string): string {
+  return text.trim() === "" || text.trim() === INSTRUMENTAL ? "" : uuidV5(text);
+}
+
 /**
  * A new song as the compose panel's own code sends it, without the panel: `audio__create_song { sound_prompt,
  * lyrics_id, title, seed, image_id }` with the BPM folded into the prompt (`<prompt>, 96 bpm`), the length into
@@ -34,7 +39,7 @@ export function createSongCall(
   let lyrics = request.instrumental ? INSTRUMENTAL : (request.lyrics ?? "").trim();
   if (request.durationSecs !== undefined)
     lyrics = `${lyrics ? `${lyrics}\n` : ""}[End - ${lengthText(request.durationSecs)}]`;
-  const lyricsId = lyrics === "" || lyrics === INSTRUMENTAL ? "" : uuidV5(lyrics);
+  const lyricsId = lyricsIdOf(lyrics);
   const modelId = request.model ?? site.defaultModel;
   const model = site.models.find((candidate) => candidate.id === modelId)?.label ?? null;
   return {

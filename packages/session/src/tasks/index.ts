@@ -1,5 +1,7 @@
 import { InvalidInputError } from "@producer/utils";
 import type { Site } from "../site.js";
+import { LYRICS_TASKS } from "./lyrics.js";
+import { MODEL_TASKS } from "./models.js";
 import type { SiteTaskHandler } from "./site-task-handler.js";
 import { DESCRIBE_TASKS } from "./song-describe.js";
 
@@ -8,6 +10,8 @@ import { DESCRIBE_TASKS } from "./song-describe.js";
  * comes back. A kind the profile's site cannot do refuses before anything is sent.
  */
 export const SITE_TASK_HANDLERS: Readonly<Record<string, SiteTaskHandler>> = {
+  ...LYRICS_TASKS,
+  ...MODEL_TASKS,
   ...DESCRIBE_TASKS,
 };
 
