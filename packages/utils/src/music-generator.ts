@@ -85,6 +85,8 @@ export interface SubmissionRecord {
   refusal?: string;
   /** The account it was submitted on: its songs are in that account's library, and only there. */
   account?: string;
+  /** A conversation the site made for this submission (producer's own: `library cleanup --conversations` may delete it). */
+  conversationMade?: string;
 }
 
 export interface GenerateOptions {

@@ -25,6 +25,8 @@ const BUSY_WAIT_MAX_MS = 30_000;
  */
 export class ToolCallEngine {
   private readonly submitter: Submitter;
+  /** A conversation made for the call being sent, to go on its record. */
+  private made: string | undefined;
 
   constructor(
     private readonly context: FlowContext,
@@ -137,6 +139,10 @@ export class ToolCallEngine {
       this.context.logger.info({ httpStatus: call.status }, "the kept conversation is gone; sending in a new one");
       call = await this.postOnce(toolName, args, clientContext);
     }
+    if (this.made) {
+      record.conversationMade = this.made;
+      this.made = undefined;
+    }
     if (call.status === 422) {
       const refusal = `HTTP 422: ${detailOf(call.body) ?? "the site refused the call's body"}`;
       await this.context.record({ ...record, state: "refused", refusal });
@@ -195,6 +201,7 @@ export class ToolCallEngine {
       });
     }
     this.conversation.id = id;
+    this.made = id;
     return id;
   }
 
