@@ -7,6 +7,7 @@ import { addSignIn, requireToken, SignInCodes } from "./auth.js";
 import { errorResponse } from "./error-boundary.js";
 import { hostGuard } from "./host-guard.js";
 import { pathRedactor, redactLocalPaths } from "./local-paths.js";
+import { openAIRoutes } from "./openai/routes.js";
 import { requestLog } from "./request-log.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { artifactRoutes } from "./routes/artifacts.js";
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", taskRoutes(deps));
   app.route("/", trackRoutes(deps));
   app.route("/", accountRoutes(deps));
+  app.route("/", openAIRoutes(deps, redact));
   app.route(
     "/",
     signInLinkRoutes({ host: config.daemon.host, token: tcpToken, port: () => deps.tcpPort?.(), codes: signInCodes }),
