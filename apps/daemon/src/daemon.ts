@@ -81,13 +81,9 @@ export async function startDaemon(config: ProducerConfig, logger: Logger): Promi
     );
     // A login state imported while the daemon runs is used at once, and a queue paused by the old one resumes.
     const resumable = service;
-    if (accounts) {
-      accounts.watchLoginStates();
-      accounts.onLoginStateChanged(() => resumable.resume());
-    } else {
-      session.watchLoginState();
-      session.onLoginStateChanged(() => resumable.resume());
-    }
+    if (accounts) accounts.watchLoginStates();
+    else session.watchLoginState();
+    (accounts ?? session).onLoginStateChanged(() => resumable.resume());
     const token = daemonToken(config);
     let port: number | undefined;
     const app = createApp({
