@@ -1,5 +1,6 @@
 import { InvalidInputError } from "@producer/utils";
 import type { Site } from "../site.js";
+import { IMAGE_TASKS } from "./image.js";
 import { LIBRARY_TIDY_TASKS } from "./library-tidy.js";
 import { LYRICS_TASKS } from "./lyrics.js";
 import { MODEL_TASKS } from "./models.js";
@@ -15,6 +16,7 @@ export const SITE_TASK_HANDLERS: Readonly<Record<string, SiteTaskHandler>> = {
   ...MODEL_TASKS,
   ...DESCRIBE_TASKS,
   ...LIBRARY_TIDY_TASKS,
+  ...IMAGE_TASKS,
 };
 
 /** The handler of a task's kind; INVALID_INPUT, before anything is sent, for a kind the driver or site lacks. */

@@ -1,0 +1,85 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import type { SubmissionRecord } from "@producer/utils";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { imageFormatOf } from "../src/tasks/image.js";
+import { createStack, type SessionStack } from "./stack.js";
+
+let harness: SessionStack;
+
+beforeAll(async () => {
+  harness = await createStack({ simulator: { songDurationSecs: [2, 3], generationMs: 0 } });
+  await harness.session.start();
+}, 180_000);
+afterAll(() => harness?.close());
+
+/** Tool calls the site received and ran since `before`, by tool. */
+const counters = () => {
+  const { toolCalls, toolRuns } = harness.site.stats.flow;
+  return { calls: { ...toolCalls }, runs: { ...toolRuns } };
+};
+const since = (before: Record<string, number>, after: Record<string, number>) =>
+  Object.fromEntries(
+    Object.keys(after)
+      .map((tool) => [tool, (after[tool] ?? 0) - (before[tool] ?? 0)] as const)
+      .filter(([, count]) => count !== 0),
+  );
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+describe("an image from inside the warm page", () => {
+  it("image.create sends image__create_image once and fetches its jpg: the bytes the site served", async () => {
+    const before = counters();
+    const served = harness.site.stats.flow.imagesServed.length;
+    const records: SubmissionRecord[] = [];
+    const { result } = await harness.session.runTask(
+      { kind: "image.create", prompt: "a neon city at night", aspect: "16:9" },
+      { onSubmission: async (record) => void records.push({ ...record }) },
+    );
+    const after = counters();
+    expect(since(before.calls, after.calls)).toEqual({ image__create_image: 1 });
+    expect(since(before.runs, after.runs)).toEqual({ image__create_image: 1 });
+    expect(records.filter((record) => record.state === "accepted")).toHaveLength(1);
+    expect(result).toMatchObject({ format: "jpg", imageUrl: expect.stringMatching(/\/images\/made\/.+\.jpg$/) });
+    const bytes = fs.readFileSync(String(result.filePath));
+    expect(imageFormatOf(bytes)).toBe("jpg");
+    const servedNow = harness.site.stats.flow.imagesServed.slice(served);
+    expect(servedNow.map((image) => image.sha256)).toEqual([sha256(bytes)]);
+    // Another image is other bytes.
+    const second = await harness.session.runTask({ kind: "image.create", prompt: "a quiet forest" });
+    expect(sha256(fs.readFileSync(String(second.result.filePath)))).not.toBe(sha256(bytes));
+  });
+
+  it("tells JPEG and PNG by their first bytes, and nothing else", () => {
+    expect(imageFormatOf(Buffer.from([0xff, 0xd8, 0xff, 0xe0]))).toBe("jpg");
+    expect(imageFormatOf(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d]))).toBe("png");
+    expect(imageFormatOf(Buffer.from("<svg xmlns="))).toBeUndefined();
+    expect(imageFormatOf(Buffer.from("ID3"))).toBeUndefined();
+  });
+
+  it("a moderation refusal is GENERATION_FAILED and a 402 QUOTA_EXHAUSTED: 0 paid runs, no image fetched", async () => {
+    const before = counters();
+    const served = harness.site.stats.flow.imagesServed.length;
+    harness.site.faults.set("stream-error", { times: 1 });
+    await expect(harness.session.runTask({ kind: "image.create", prompt: "something flagged" })).rejects.toMatchObject({
+      code: "GENERATION_FAILED",
+      details: expect.objectContaining({ errorType: "moderation" }),
+    });
+    harness.site.faults.set("quota-exhausted", { times: 1 });
+    await expect(harness.session.runTask({ kind: "image.create", prompt: "a paid image" })).rejects.toMatchObject({
+      code: "QUOTA_EXHAUSTED",
+    });
+    expect(since(before.calls, counters().calls)).toEqual({ image__create_image: 2 });
+    expect(since(before.runs, counters().runs)).toEqual({});
+    expect(harness.site.stats.flow.imagesServed.length).toBe(served);
+  });
+
+  it("a 429 is waited out: two calls, one image made", async () => {
+    harness.site.settings.busyRetryAfterSecs = 1;
+    harness.site.faults.set("busy", { times: 1 });
+    const before = counters();
+    const { result } = await harness.session.runTask({ kind: "image.create", prompt: "a calm sea", aspect: "9:16" });
+    expect(result.format).toBe("jpg");
+    expect(since(before.calls, counters().calls)).toEqual({ image__create_image: 2 });
+    expect(since(before.runs, counters().runs)).toEqual({ image__create_image: 1 });
+  });
+});
