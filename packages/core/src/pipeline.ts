@@ -18,6 +18,7 @@ import {
 } from "@producer/utils";
 import type { JobInput } from "./generate-input.js";
 import type { JobStatus } from "./job.js";
+import { applySongPrivacy } from "./privacy-step.js";
 import { uploadSong } from "./song-upload.js";
 import type { DownloadedSong } from "./store/job-row.js";
 import type { TrackStore } from "./store/track-store.js";
@@ -71,6 +72,7 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
   );
   await context.setStatus("recording");
   await recordTracks(stored, { jobId: context.jobId, input: context.input, songCount: songs.length, account }, deps);
+  await applySongPrivacy(songs, { ...context, account }, deps);
   // Every song is stored and recorded: only now may the local audio go.
   for (const song of songs) await fs.promises.rm(song.filePath, { force: true });
   await fs.promises.rm(path.join(deps.config.paths.downloadsDir, context.jobId), { recursive: true, force: true });
@@ -109,8 +111,9 @@ async function obtainSongs(
     signal,
     downloadDir: path.join(deps.config.paths.downloadsDir, jobId),
     onProgress: (progress) => context.onProgress(progress),
-    onSubmission: (record) => {
+    onSubmission: async (record) => {
       account = record.account ?? account;
+      await deps.tracks.own.noteSubmission(record, jobId);
       return context.saveSubmission(record);
     },
     ...(resume ? { resume } : {}),

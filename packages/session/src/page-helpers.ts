@@ -69,6 +69,26 @@ function installPageHelpers(bindingName: string): void {
         .catch(() => null);
       return { status: response.status, json, retryAfter: response.headers.get("retry-after") };
     },
+    async multipart(url: string, init: { fields: Record<string, string>; file: InPageFile; token: string }) {
+      const binary = page.atob(init.file.base64) as string;
+      const bytes = new Uint8Array(binary.length);
+      for (let at = 0; at < binary.length; at += 1) bytes[at] = binary.charCodeAt(at);
+      const form = new FormData();
+      form.append(init.file.field, new Blob([bytes], { type: init.file.type }), init.file.name);
+      for (const [name, value] of Object.entries(init.fields)) form.append(name, value);
+      // No content-type of our own: the browser writes the multipart boundary.
+      const response = await fetch(url, {
+        method: "POST",
+        credentials: "include",
+        headers: headers(init.token),
+        body: form,
+      });
+      const json: unknown = await response
+        .text()
+        .then(JSON.parse)
+        .catch(() => null);
+      return { status: response.status, json, retryAfter: response.headers.get("retry-after") };
+    },
     stream(url: string, key: string, token: string) {
       streams.get(key)?.abort();
       const controller = new AbortController();
@@ -212,4 +232,27 @@ export async function inPageDownload(
     },
     { url, fileName, token },
   );
+}
+
+/** A file sent by `inPageMultipart`: its form field, bytes (base64), name and mime. */
+export interface InPageFile {
+  field: string;
+  base64: string;
+  name: string;
+  type: string;
+}
+
+/**
+ * Posts a multipart form from inside the page (its origin, cookies and Bearer token), as the page's own upload
+ * does: the file first, then the other fields. The bytes travel into the page as base64.
+ */
+export async function inPageMultipart(
+  page: Page,
+  url: string,
+  init: { fields: Record<string, string>; file: InPageFile; token?: string },
+): Promise<InPageAnswer> {
+  return page.evaluate(({ url, init }) => (globalThis as any).__producer.multipart(url, init), {
+    url,
+    init: { ...init, token: init.token ?? "" },
+  });
 }

@@ -46,6 +46,10 @@ export async function runSiteTask(
   if (account !== undefined && (typeof account !== "string" || !deps.accounts.includes(account)))
     fields.push({ path: "account", message: `must be one of ${deps.accounts.join(", ")}` });
   if (!parsed.success || fields.length > 0) throw invalid(kind, fields);
+  if (spec.run) {
+    const result = await spec.run(parsed.data, { ...deps, account: typeof account === "string" ? account : undefined });
+    return { kind, account: result.account, result };
+  }
   if (!deps.generator?.runTask) {
     throw new UnavailableError("This process drives no site that can run tasks.", { details: { step: "task", kind } });
   }
@@ -53,7 +57,7 @@ export async function runSiteTask(
   try {
     const answer = await deps.generator.runTask(
       { kind, ...parsed.data },
-      { downloadDir: folder.path, ...(typeof account === "string" ? { account } : {}) },
+      { downloadDir: folder.path, onSubmission: (record) => deps.tracks.own.noteSubmission(record, null), ...(typeof account === "string" ? { account } : {}) },
     );
     const result = spec.finish
       ? await spec.finish(answer.result, parsed.data, { ...deps, downloadDir: folder.path })

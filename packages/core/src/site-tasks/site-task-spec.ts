@@ -1,5 +1,5 @@
 import type { ProducerConfig } from "@producer/config";
-import type { Logger, Storage } from "@producer/utils";
+import type { Logger, MusicGenerator, Storage } from "@producer/utils";
 import type { z } from "zod";
 import type { TrackStore } from "../store/track-store.js";
 
@@ -20,6 +20,14 @@ export interface TaskDeps {
  */
 export interface SiteTaskSpec {
   schema: z.ZodType<Record<string, unknown>>;
+  /**
+   * A task made of other tasks (`library.cleanup`): runs instead of one call to the driver, with the account asked
+   * (if any); its answer names the account it ran on.
+   */
+  run?: (
+    settings: Record<string, unknown>,
+    deps: Omit<TaskDeps, "downloadDir"> & { generator: MusicGenerator | undefined; account: string | undefined },
+  ) => Promise<Record<string, unknown> & { account: string | null }>;
   finish?: (
     result: Record<string, unknown>,
     settings: Record<string, unknown>,

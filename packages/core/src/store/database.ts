@@ -112,8 +112,26 @@ export interface WebhookDeliveriesTable {
   updated_at: number;
 }
 
+/** A conversation producer's tool calls opened on the site (`0012_site_conversations`). */
+export interface SiteConversationsTable {
+  id: string;
+  account: string | null;
+  job_id: string | null;
+  created_at: number;
+  deleted_at: number | null;
+}
+
+/** A song producer deleted on the site (its track stays). */
+export interface SiteDeletedClipsTable {
+  clip_id: string;
+  account: string | null;
+  deleted_at: number;
+}
+
 export interface Database {
   jobs: JobsTable;
+  site_conversations: SiteConversationsTable;
+  site_deleted_clips: SiteDeletedClipsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   tracks: TracksTable;
   account_slots: AccountSlotsTable;

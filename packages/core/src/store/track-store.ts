@@ -5,6 +5,7 @@ import type { Track } from "../job.js";
 import type { TrackQuery } from "../producer-backend.js";
 import { decodeCursor, pageOf } from "./cursor.js";
 import type { Database, TracksTable } from "./database.js";
+import { OwnSiteItems } from "./own-site-items.js";
 
 type TrackRow = Selectable<TracksTable>;
 
@@ -71,10 +72,15 @@ type SiteFact =
 
 /** One row per stored song, keyed by (job, song index): recording a song twice updates it, never doubles it. */
 export class TrackStore {
+  /** What else producer made on the site (conversations) and deleted there: `library cleanup`'s own ground. */
+  readonly own: OwnSiteItems;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.own = new OwnSiteItems(db, now);
+  }
 
   async record(track: TrackRecord): Promise<void> {
     const values = {

@@ -6,6 +6,7 @@ import { LYRICS_TASKS } from "./lyrics.js";
 import { MODEL_TASKS } from "./models.js";
 import type { SiteTaskHandler } from "./site-task-handler.js";
 import { DESCRIBE_TASKS } from "./song-describe.js";
+import { UPLOAD_TASKS } from "./upload.js";
 
 /**
  * Every task the driver can run, by kind: each kind is one file of this folder saying what it sends and what
@@ -17,6 +18,7 @@ export const SITE_TASK_HANDLERS: Readonly<Record<string, SiteTaskHandler>> = {
   ...DESCRIBE_TASKS,
   ...LIBRARY_TIDY_TASKS,
   ...IMAGE_TASKS,
+  ...UPLOAD_TASKS,
 };
 
 /** The handler of a task's kind; INVALID_INPUT, before anything is sent, for a kind the driver or site lacks. */
