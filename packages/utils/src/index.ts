@@ -53,6 +53,7 @@ export { assertAccountRunsHere } from "./account-binding.js";
 export { readSecretFile } from "./secret-file.js";
 export { openSealedText, sealText } from "./sealed-text.js";
 export type { SiteTask, SiteTaskAnswer, SiteTaskOptions } from "./site-task.js";
+export { LYRICS_NAMESPACE, lyricsIdOf, uuidV5 } from "./lyrics-id.js";
 export {
   SONG_OPERATIONS,
   type LibraryPage,

@@ -1,5 +1,5 @@
 import { InvalidInputError, SiteChangedError, type SiteTask, type SubmissionRecord } from "@producer/utils";
-import { lyricsIdOf } from "../operations/create-song-call.js";
+import { lyricsIdOf } from "@producer/utils";
 import type { SiteTaskHandler, TaskContext } from "./site-task-handler.js";
 
 type LyricsTool = "lyricsCreate" | "lyricsRegister" | "lyricsEdit";
