@@ -37,16 +37,6 @@ function messageFields(request: ChatCompletionRequest): Record<string, unknown> 
   return { prompt: text };
 }
 
-/** The site model a request's `model` names: none for `producer` (the profile's default) or a known model. */
-function siteModel(requested: string | undefined, models: ReadonlyArray<{ id: string }>): string | undefined {
-  if (requested === undefined || requested === DEFAULT_MODEL_ID) return undefined;
-  if (models.some((model) => model.id === requested)) return requested;
-  const known = [DEFAULT_MODEL_ID, ...models.map((model) => model.id)].join(", ");
-  throw new InvalidInputError(`There is no model ${JSON.stringify(requested)}; the models are ${known}.`, [
-    { path: "model", message: `must be one of ${known}` },
-  ]);
-}
-
 /**
  * A retry of the same request (same `user`, same `Idempotency-Key` or `X-Request-Id`) finds the job the first
  * one queued instead of generating again. Hashed, so any header length fits the key's limit.
@@ -62,10 +52,11 @@ function idempotencyKeyOf(user: string | null | undefined, requestKey: string | 
 /** What a chat completion request asks the service for: always a queued job. */
 export function generationInput(
   request: ChatCompletionRequest,
-  options: { models: ReadonlyArray<{ id: string }>; requestKey: string | undefined },
+  options: { requestKey: string | undefined },
 ): GenerateMusicInput {
   const fields = messageFields(request);
-  const model = "model" in fields ? undefined : siteModel(request.model, options.models);
+  // `producer` is the site's default model; any other is checked by the service as a generation's `model` is.
+  const model = "model" in fields || request.model === DEFAULT_MODEL_ID ? undefined : request.model;
   const idempotencyKey = "idempotencyKey" in fields ? undefined : idempotencyKeyOf(request.user, options.requestKey);
   return {
     ...(fields as GenerateMusicInput),

@@ -5,7 +5,8 @@ import { statusForCode } from "../error-boundary.js";
 import { parseWith, readJson } from "../request-input.js";
 import { requestSource } from "../request-source.js";
 import { generationInput } from "./prompt.js";
-import { chatCompletion, chatCompletionRequestSchema, DEFAULT_MODEL_ID, modelList, OPENAI_PREFIX } from "./shapes.js";
+import { modelList } from "./models.js";
+import { chatCompletion, chatCompletionRequestSchema, DEFAULT_MODEL_ID, OPENAI_PREFIX } from "./shapes.js";
 import { producerExtension, songsMarkdown, stillRunningText } from "./songs.js";
 import { jobFailure, streamCompletion } from "./stream.js";
 
@@ -17,8 +18,7 @@ export const DEFAULT_MAX_WAIT_SECS = 300;
 
 /**
  * The OpenAI-compatible API (`/openai/v1`): chat front-ends, agent frameworks and SDKs make songs through
- * `chat/completions` with the daemon's token as their API key. The models are the site profile's (the live list
- * of the site's models is not read here).
+ * `chat/completions` with the daemon's token as their API key.
  */
 export function openAIRoutes(
   deps: Pick<AppDeps, "config" | "service">,
@@ -27,12 +27,12 @@ export function openAIRoutes(
   const { config, service } = deps;
   const routes = new Hono<AppEnv>();
 
-  routes.get(`${OPENAI_PREFIX}/models`, (c) => c.json(modelList(config.site)));
+  routes.get(`${OPENAI_PREFIX}/models`, async (c) => c.json(await modelList(config.site, service, c.get("logger"))));
 
   routes.post(`${OPENAI_PREFIX}/chat/completions`, async (c) => {
     const request = parseWith(chatCompletionRequestSchema, await readJson(c), "request body");
     const requestKey = c.req.header("idempotency-key") ?? c.req.header("x-request-id");
-    const input = generationInput(request, { models: config.site.models, requestKey });
+    const input = generationInput(request, { requestKey });
     const queued = await service.generateMusic(input);
     const origin = new URL(c.req.url).origin;
     const model = request.model ?? DEFAULT_MODEL_ID;

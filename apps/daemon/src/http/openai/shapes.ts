@@ -122,21 +122,3 @@ export function openAIError(
   const param = typeof first?.path === "string" && first.path !== "" ? first.path : null;
   return { error: { message, type: errorType(status), param, code: failure.code, retryable: failure.retryable } };
 }
-
-/** An OpenAI `list` of models: the default (`producer`) and each model of the site profile. */
-export function modelList(site: { profile: string; models: ReadonlyArray<{ id: string; label: string }> }) {
-  const created = 0;
-  return {
-    object: "list" as const,
-    data: [
-      { id: DEFAULT_MODEL_ID, object: "model" as const, created, owned_by: `producer (${site.profile})` },
-      ...site.models.map((model) => ({
-        id: model.id,
-        object: "model" as const,
-        created,
-        owned_by: site.profile,
-        name: model.label,
-      })),
-    ],
-  };
-}
