@@ -91,6 +91,12 @@ export const generateMusicInputSchema = z.strictObject({
   stems: optional(z.boolean({ error: typeError("true or false") })).describe(
     "Also split every song into vocals, drums, bass and other, stored as tracks of their own.",
   ),
+  image: optional(z.boolean({ error: typeError("true or false") })).describe(
+    "Also make one cover image after the songs (the site's image tool), stored beside the audio and linked from each track.",
+  ),
+  imagePrompt: optional(text(LIMITS.promptChars)).describe(
+    "What the cover image shows (implies image: true); the song's prompt when absent.",
+  ),
   useQueue: optional(z.boolean({ error: typeError("true or false") })).describe(
     "Queue the job (default) or run it now and wait.",
   ),
@@ -129,6 +135,8 @@ export interface JobInput extends GenerationRequest {
   operation?: SongOperation;
   /** The song an operation acts on: its site clip, and our track when it was given as one. */
   source?: OperationSource;
+  /** A cover image to make after the songs (`image: true` or `imagePrompt`), with what it shows. */
+  image?: { prompt: string };
 }
 
 /** The source of an operation job, resolved: always a clip id; the track and title when it was one of ours. */
@@ -218,6 +226,7 @@ export function parseGenerateInput(
   if (input.durationSecs !== undefined) job.durationSecs = input.durationSecs;
   if (input.seed !== undefined) job.seed = input.seed;
   if (input.stems) job.stems = true;
+  if (input.image || input.imagePrompt) job.image = { prompt: input.imagePrompt ?? input.prompt };
   if (input.account) {
     assertKnownAccount(input.account, defaults.accounts);
     job.account = input.account;

@@ -48,6 +48,11 @@ export interface Track extends Omit<AudioFacts, "format"> {
   /** The song it was made from: our track when the operation named one, and its site clip. */
   sourceTrackId: string | null;
   sourceClipId: string | null;
+  /** The cover image made with the song's generation (`image: true`), stored beside its audio: key and URL. */
+  imageKey: string | null;
+  imageUrl: string | null;
+  /** Why the generation's cover image could not be made (the song was kept all the same); null when none failed. */
+  imageError: string | null;
   createdAt: string;
 }
 

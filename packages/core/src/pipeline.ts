@@ -16,6 +16,7 @@ import {
   type StoredObject,
   type SubmissionRecord,
 } from "@producer/utils";
+import { type CoverColumns, coverImage } from "./cover-step.js";
 import type { JobInput } from "./generate-input.js";
 import type { JobStatus } from "./job.js";
 import { applySongPrivacy } from "./privacy-step.js";
@@ -70,8 +71,10 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
       return { ...song, object: await uploadSong(song, context, deps) };
     }),
   );
+  const cover = await coverImage({ ...context, account }, deps);
   await context.setStatus("recording");
-  await recordTracks(stored, { jobId: context.jobId, input: context.input, songCount: songs.length, account }, deps);
+  const job = { jobId: context.jobId, input: context.input, songCount: songs.length, account, cover };
+  await recordTracks(stored, job, deps);
   await applySongPrivacy(songs, { ...context, account }, deps);
   // Every song is stored and recorded: only now may the local audio go.
   for (const song of songs) await fs.promises.rm(song.filePath, { force: true });
@@ -131,7 +134,7 @@ async function obtainSongs(
 /** One track row per stored song; a lone song takes the title the caller gave. */
 async function recordTracks(
   stored: Array<CheckedSong & { object: StoredObject }>,
-  job: { jobId: string; input: JobInput; songCount: number; account: string | undefined },
+  job: { jobId: string; input: JobInput; songCount: number; account: string | undefined; cover?: CoverColumns },
   deps: PipelineDeps,
 ): Promise<void> {
   const { jobId, input } = job;
@@ -165,6 +168,7 @@ async function recordTracks(
       operation: input.operation?.kind ?? null,
       sourceTrackId: input.source?.trackId ?? null,
       sourceClipId: input.source?.clipId ?? null,
+      ...job.cover,
     });
   }
 }
@@ -205,6 +209,7 @@ function generationRequest(input: JobInput): GenerationRequest {
     account: _account,
     operation: _operation,
     source: _source,
+    image: _image,
     ...request
   } = input;
   return request;

@@ -1,7 +1,10 @@
+import { IMAGE_TASK_SPECS } from "./image.js";
 import type { SiteTaskSpec } from "./site-task-spec.js";
 
 /**
  * Every task the service takes, by kind (`lyrics.write`, `image.create`, …): each kind is one file of this folder
  * with its settings' schema and, where the answer needs it, a finishing step.
  */
-export const SITE_TASKS: Readonly<Record<string, SiteTaskSpec>> = {};
+export const SITE_TASKS: Readonly<Record<string, SiteTaskSpec>> = {
+  ...IMAGE_TASK_SPECS,
+};

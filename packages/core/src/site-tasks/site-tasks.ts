@@ -1,4 +1,5 @@
 import { SongOperations } from "../operation-helpers.js";
+import type { CreateImageInput } from "./image.js";
 import type { SiteTaskInput, SiteTaskResult } from "./run-site-task.js";
 
 /**
@@ -8,4 +9,9 @@ import type { SiteTaskInput, SiteTaskResult } from "./run-site-task.js";
 export abstract class SiteTasks extends SongOperations {
   /** Runs one task that is not a song (lyrics, an image, a caption, an upload, a rename); see `SITE_TASKS`. */
   abstract runTask(input: SiteTaskInput): Promise<SiteTaskResult>;
+
+  /** Makes an image (`image__create_image`) and stores it beside the audio: `result` is `{ key, url, format, sizeBytes, sha256 }`. */
+  createImage(input: CreateImageInput): Promise<SiteTaskResult> {
+    return this.runTask({ kind: "image.create", ...input });
+  }
 }

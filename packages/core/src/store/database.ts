@@ -72,6 +72,9 @@ export interface TracksTable {
   operation: string | null;
   source_track_id: string | null;
   source_clip_id: string | null;
+  image_key: string | null;
+  image_url: string | null;
+  image_error: string | null;
 }
 
 export interface AccountSlotsTable {

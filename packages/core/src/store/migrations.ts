@@ -3,6 +3,7 @@ import { Migrator, type Migration, type MigrationProvider } from "kysely";
 import type { ProducerConfig } from "@producer/config";
 import { type Logger, ProducerError } from "@producer/utils";
 import { type Database, type Dialect, openDatabase, type ProducerDatabase } from "./database.js";
+import { addTrackImages } from "./migration-track-images.js";
 import { createWebhookOutbox } from "./migration-webhook-outbox.js";
 
 /** Column types that differ between the two dialects. */
@@ -32,6 +33,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       // The library and `import` ask which of the site's songs are already stored.
       up: (db) => db.schema.createIndex("tracks_clip").on("tracks").columns(["clip_id"]).execute(),
     },
+    "0010_track_images": { up: (db) => addTrackImages(db) },
   };
 }
 

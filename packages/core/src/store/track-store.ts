@@ -51,6 +51,9 @@ function toTrack(row: TrackRow): Track {
     operation: row.operation ?? null,
     sourceTrackId: row.source_track_id ?? null,
     sourceClipId: row.source_clip_id ?? null,
+    imageKey: row.image_key ?? null,
+    imageUrl: row.image_url ?? null,
+    imageError: row.image_error ?? null,
     createdAt: new Date(Number(row.created_at)).toISOString(),
   };
 }
@@ -68,7 +71,10 @@ type SiteFact =
   | "account"
   | "operation"
   | "sourceTrackId"
-  | "sourceClipId";
+  | "sourceClipId"
+  | "imageKey"
+  | "imageUrl"
+  | "imageError";
 
 /** One row per stored song, keyed by (job, song index): recording a song twice updates it, never doubles it. */
 export class TrackStore {
@@ -115,6 +121,9 @@ export class TrackStore {
       operation: track.operation ?? null,
       source_track_id: track.sourceTrackId ?? null,
       source_clip_id: track.sourceClipId ?? null,
+      image_key: track.imageKey ?? null,
+      image_url: track.imageUrl ?? null,
+      image_error: track.imageError ?? null,
     };
     await this.db
       .insertInto("tracks")

@@ -1,0 +1,78 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import type { Storage } from "@producer/utils";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Job } from "../src/index.js";
+import { createStack, type CoreStack } from "./stack.js";
+
+let harness: CoreStack;
+beforeAll(async () => {
+  harness = await createStack({ simulator: { songDurationSecs: [2, 3] } });
+}, 120_000);
+afterAll(() => harness?.close());
+
+const imageCalls = () => harness.site.stats.flow.toolCalls.image__create_image ?? 0;
+const imageRuns = () => harness.site.stats.flow.toolRuns.image__create_image ?? 0;
+const served = () => harness.site.stats.flow.imagesServed.map((image) => image.sha256);
+const ended = (result: unknown): Promise<Job> =>
+  harness.service.waitForJob((result as { jobId: string }).jobId, { timeoutMs: 90_000 });
+
+/** The sha256 of what storage holds under `key`. */
+async function storedSha256(key: string): Promise<string> {
+  const body = (await (harness.service.storage as Storage).open(key)) as Readable;
+  const hash = createHash("sha256");
+  for await (const chunk of body) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+describe("cover images, on real parts", () => {
+  it("createImage makes one image and stores the bytes the site served", async () => {
+    const calls = imageCalls();
+    const { result } = await harness.service.createImage({ prompt: "a lighthouse in fog", aspect: "16:9" });
+    expect(imageCalls() - calls).toBe(1);
+    expect(result).toMatchObject({ format: "jpg", sizeBytes: expect.any(Number) });
+    expect(served().at(-1)).toBe(result.sha256);
+    expect(await storedSha256(String(result.key))).toBe(result.sha256);
+    expect((await (harness.service.storage as Storage).head(String(result.key)))?.contentType).toBe("image/jpeg");
+  });
+
+  it("refuses a bad aspect with the field named, nothing sent", async () => {
+    const calls = imageCalls();
+    const bad = await harness.service
+      .runTask({ kind: "image.create", prompt: "x", aspect: "4:3" })
+      .catch((error: unknown) => error);
+    expect(bad).toMatchObject({ code: "INVALID_INPUT", fields: [expect.objectContaining({ path: "aspect" })] });
+    expect(imageCalls()).toBe(calls);
+  });
+
+  it("a generation with image: true links one stored cover from each track, beside the audio", async () => {
+    const calls = imageCalls();
+    const job = await ended(await harness.service.generateMusic({ prompt: "a slow waltz", image: true }));
+    expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
+    expect(imageCalls() - calls).toBe(1);
+    expect(job.tracks.length).toBeGreaterThan(0);
+    const [first] = job.tracks;
+    for (const track of job.tracks) {
+      expect(track).toMatchObject({ imageKey: first?.imageKey, imageUrl: first?.imageUrl, imageError: null });
+      expect(path.posix.dirname(String(track.imageKey))).toBe(path.posix.dirname(track.storage.key));
+    }
+    expect(await storedSha256(String(first?.imageKey))).toBe(served().at(-1));
+  });
+
+  it("a cover the site refuses leaves the songs stored: the job succeeds, each track says why, nothing paid", async () => {
+    const runs = imageRuns();
+    // The song's call passes; the image call's stream answers a moderation error.
+    harness.site.faults.set("stream-error", { times: 1, skip: 1 });
+    const job = await ended(
+      await harness.service.generateMusic({ prompt: "a march", imagePrompt: "something flagged" }),
+    );
+    harness.site.faults.clear("stream-error");
+    expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
+    expect(imageRuns()).toBe(runs);
+    for (const track of job.tracks) {
+      expect(track).toMatchObject({ imageKey: null, imageUrl: null });
+      expect(track.imageError).toMatch(/^GENERATION_FAILED: .*moderation/);
+    }
+  });
+});
