@@ -20,6 +20,8 @@ export type ResolvedSite = Omit<SiteProfile, "timeouts" | "menus"> & {
   downloadFormat: ParsedConfig["site"]["downloadFormat"];
   /** How a new compose song is sent: the panel (`ui`) or the app's own tool call from inside the page (`api`). */
   submit: ParsedConfig["site"]["submit"];
+  /** Who may see each new song, set once it is stored; unset leaves the site's default. */
+  songPrivacy: ParsedConfig["site"]["songPrivacy"];
   /** The locator and API keys the configuration itself set over the profile's. */
   overridden: { locators: string[]; api: string[] };
 };
@@ -81,6 +83,7 @@ export function resolveSite(
     pacing: site.pacing,
     downloadFormat: site.downloadFormat,
     submit: site.submit,
+    songPrivacy: site.songPrivacy,
     overridden: { locators: Object.keys(site.locators), api: Object.keys(site.api) },
   };
 }
