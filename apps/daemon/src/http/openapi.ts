@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { openAIPaths } from "./openai/openapi-paths.js";
 import {
   createGenerationBodySchema,
   createOperationBodySchema,
@@ -136,6 +137,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
       },
       ...libraryAndServicePaths(),
+      ...openAIPaths(),
     },
   };
 }
