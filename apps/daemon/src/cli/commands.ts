@@ -11,6 +11,7 @@ import { importCommand, libraryCommand } from "./library.js";
 import { mcpCommand } from "./mcp.js";
 import { operationCommands } from "./operations.js";
 import { openCommand } from "./open.js";
+import { serviceCommand } from "./service.js";
 import { sessionCommand } from "./session.js";
 import { siteCommand } from "./site.js";
 import { tracksCommand } from "./tracks.js";
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   mcpCommand,
   openCommand,
   configCommand,
+  serviceCommand,
   doctorCommand,
 ];
 

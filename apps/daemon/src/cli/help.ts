@@ -22,6 +22,7 @@ Usage:
   producer site profile [--json]               the effective profile and where each value came from
   producer config [--json]                     the effective configuration, with sources (secrets masked)
   producer open                                a one-time link that signs the status page in (TCP listener)
+  producer service install|status|uninstall [--user] [--print]   run the daemon as a systemd service
   producer doctor                              check this machine: Chromium, data dir, database, storage, session, socket
 
 Every command takes --help.
