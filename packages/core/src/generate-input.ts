@@ -88,6 +88,9 @@ export const generateMusicInputSchema = z.strictObject({
     "Song length in seconds; the site picks (Auto) when absent.",
   ),
   seed: optional(whole(0, 4_294_967_295)).describe("Seed, for repeatable generations."),
+  describe: optional(z.boolean({ error: typeError("true or false") })).describe(
+    "Also describe every song once stored (the site's caption and transcribe tools, little or no cost): its caption and sung lyrics kept on its track, for searching.",
+  ),
   stems: optional(z.boolean({ error: typeError("true or false") })).describe(
     "Also split every song into vocals, drums, bass and other, stored as tracks of their own.",
   ),
@@ -135,6 +138,8 @@ export interface JobInput extends GenerationRequest {
   operation?: SongOperation;
   /** The song an operation acts on: its site clip, and our track when it was given as one. */
   source?: OperationSource;
+  /** Describe each song once stored (`describe: true`): caption and transcript on its track. */
+  describe?: true;
   /** A cover image to make after the songs (`image: true` or `imagePrompt`), with what it shows. */
   image?: { prompt: string };
 }
@@ -226,6 +231,7 @@ export function parseGenerateInput(
   if (input.durationSecs !== undefined) job.durationSecs = input.durationSecs;
   if (input.seed !== undefined) job.seed = input.seed;
   if (input.stems) job.stems = true;
+  if (input.describe) job.describe = true;
   if (input.image || input.imagePrompt) job.image = { prompt: input.imagePrompt ?? input.prompt };
   if (input.account) {
     assertKnownAccount(input.account, defaults.accounts);

@@ -38,6 +38,12 @@ export { SITE_TASKS } from "./site-tasks/index.js";
 export { SiteTasks } from "./site-tasks/site-tasks.js";
 export type { SiteTaskInput, SiteTaskResult } from "./site-tasks/run-site-task.js";
 export type { SiteTaskSpec, TaskDeps } from "./site-tasks/site-task-spec.js";
+export {
+  describeSongFields,
+  type DescribeSongAnswer,
+  type DescribeSongInput,
+  type DescribeSongResult,
+} from "./site-tasks/song-describe.js";
 export { IMAGE_ASPECTS, type CreateImageInput, type CreateImageResult, type ImageAspect } from "./site-tasks/image.js";
 export { imageFormatOf, type ImageFormat, type StoredImage } from "./cover-image.js";
 export type { LibraryEntry, LibraryInput, LibraryListing } from "./song-library.js";

@@ -53,6 +53,11 @@ export interface Track extends Omit<AudioFacts, "format"> {
   imageUrl: string | null;
   /** Why the generation's cover image could not be made (the song was kept all the same); null when none failed. */
   imageError: string | null;
+  /** What the site heard in the song (`describe`): a caption of its sound, the lyrics it sings; null until described. */
+  caption: string | null;
+  transcript: string | null;
+  /** Why the song could not be described (it was kept all the same); null when nothing failed. */
+  describeError: string | null;
   createdAt: string;
 }
 

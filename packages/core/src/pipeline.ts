@@ -17,6 +17,7 @@ import {
   type SubmissionRecord,
 } from "@producer/utils";
 import { type CoverColumns, coverImage } from "./cover-step.js";
+import { describeTracks } from "./describe-step.js";
 import type { JobInput } from "./generate-input.js";
 import type { JobStatus } from "./job.js";
 import { applySongPrivacy } from "./privacy-step.js";
@@ -75,6 +76,7 @@ export async function runPipeline(context: PipelineContext, deps: PipelineDeps):
   await context.setStatus("recording");
   const job = { jobId: context.jobId, input: context.input, songCount: songs.length, account, cover };
   await recordTracks(stored, job, deps);
+  await describeTracks({ ...context, account }, deps);
   await applySongPrivacy(songs, { ...context, account }, deps);
   // Every song is stored and recorded: only now may the local audio go.
   for (const song of songs) await fs.promises.rm(song.filePath, { force: true });
@@ -210,6 +212,7 @@ function generationRequest(input: JobInput): GenerationRequest {
     operation: _operation,
     source: _source,
     image: _image,
+    describe: _describe,
     ...request
   } = input;
   return request;

@@ -25,6 +25,8 @@ export interface TrackQuery {
   jobId?: string;
   /** The account (of several) the songs were made on. */
   account?: string;
+  /** Words each found (case-insensitive) in the title, prompt, caption or transcript. */
+  search?: string;
   limit?: number;
   cursor?: string;
 }

@@ -38,6 +38,15 @@ export const trackQuerySchema = z.strictObject({
   userId: idSchema.optional().describe("Only this user's songs."),
   jobId: idSchema.optional().describe("Only the songs of this job."),
   account: idSchema.optional().describe("Only the songs made on this account (of several)."),
+  search: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(200, "must be at most 200 characters")
+    .optional()
+    .describe(
+      'Only the songs whose title, prompt, caption or transcript holds every one of these words, in any case ("piano intro").',
+    ),
   limit: pageLimitSchema.optional(),
   cursor: cursorSchema.optional().describe("The nextCursor of the page before."),
 });

@@ -1,5 +1,6 @@
 import { IMAGE_TASK_SPECS } from "./image.js";
 import type { SiteTaskSpec } from "./site-task-spec.js";
+import { DESCRIBE_TASK_SPECS } from "./song-describe.js";
 
 /**
  * Every task the service takes, by kind (`lyrics.write`, `image.create`, …): each kind is one file of this folder
@@ -7,4 +8,5 @@ import type { SiteTaskSpec } from "./site-task-spec.js";
  */
 export const SITE_TASKS: Readonly<Record<string, SiteTaskSpec>> = {
   ...IMAGE_TASK_SPECS,
+  ...DESCRIBE_TASK_SPECS,
 };

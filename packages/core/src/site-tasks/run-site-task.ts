@@ -46,6 +46,11 @@ export async function runSiteTask(
   if (account !== undefined && (typeof account !== "string" || !deps.accounts.includes(account)))
     fields.push({ path: "account", message: `must be one of ${deps.accounts.join(", ")}` });
   if (!parsed.success || fields.length > 0) throw invalid(kind, fields);
+  // A kind that names its song by one of ours (a track) finds its site id, and the account holding it, first.
+  const asked = typeof account === "string" ? account : undefined;
+  const prepared = spec.prepare
+    ? await spec.prepare(parsed.data, { ...deps, ...(asked ? { account: asked } : {}) })
+    : { settings: parsed.data, account: asked };
   if (spec.run) {
     const result = await spec.run(parsed.data, { ...deps, account: typeof account === "string" ? account : undefined });
     return { kind, account: result.account, result };
@@ -56,11 +61,15 @@ export async function runSiteTask(
   const folder = await createTempDir(`task-`, path.join(deps.config.paths.downloadsDir));
   try {
     const answer = await deps.generator.runTask(
-      { kind, ...parsed.data },
-      { downloadDir: folder.path, onSubmission: (record) => deps.tracks.own.noteSubmission(record, null), ...(typeof account === "string" ? { account } : {}) },
+      { kind, ...prepared.settings },
+      {
+        downloadDir: folder.path,
+        onSubmission: (record) => deps.tracks.own.noteSubmission(record, null),
+        ...(prepared.account ? { account: prepared.account } : {}),
+      },
     );
     const result = spec.finish
-      ? await spec.finish(answer.result, parsed.data, { ...deps, downloadDir: folder.path })
+      ? await spec.finish(answer.result, prepared.settings, { ...deps, downloadDir: folder.path })
       : answer.result;
     return { kind, account: answer.account, result };
   } finally {

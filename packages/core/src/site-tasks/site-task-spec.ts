@@ -21,6 +21,14 @@ export interface TaskDeps {
 export interface SiteTaskSpec {
   schema: z.ZodType<Record<string, unknown>>;
   /**
+   * Before anything is sent: the settings as the driver takes them (a track named by its site clip) and the
+   * account to run on (the one asked, else the one holding the song).
+   */
+  prepare?: (
+    settings: Record<string, unknown>,
+    deps: Omit<TaskDeps, "downloadDir"> & { account?: string },
+  ) => Promise<{ settings: Record<string, unknown>; account?: string | undefined }>;
+  /**
    * A task made of other tasks (`library.cleanup`): runs instead of one call to the driver, with the account asked
    * (if any); its answer names the account it ran on.
    */

@@ -1,6 +1,7 @@
 import { SongOperations } from "../operation-helpers.js";
 import type { CreateImageInput } from "./image.js";
 import type { SiteTaskInput, SiteTaskResult } from "./run-site-task.js";
+import type { DescribeSongAnswer, DescribeSongInput } from "./song-describe.js";
 
 /**
  * The typed helpers of `runTask`, shared by the in-process service and the daemon's client (as `SongOperations`
@@ -13,5 +14,54 @@ export abstract class SiteTasks extends SongOperations {
   /** Makes an image (`image__create_image`) and stores it beside the audio: `result` is `{ key, url, format, sizeBytes, sha256 }`. */
   createImage(input: CreateImageInput): Promise<SiteTaskResult> {
     return this.runTask({ kind: "image.create", ...input });
+  }
+
+  /**
+   * What a song holds (`audio__caption`, `audio__transcribe`; little or no cost): `result` is `{ clipId, caption,
+   * lyrics, trackIds }`, the caption and lyrics also kept on the song's stored tracks.
+   */
+  describeSong(input: DescribeSongInput): Promise<DescribeSongAnswer> {
+    return this.runTask({ kind: "song.describe", ...input }) as Promise<DescribeSongAnswer>;
+  }
+
+  /** Renames a song on the site (`PATCH /clips/<id>`; free): `result` is `{ clip: { id, title, privacy } }`. */
+  renameSong(input: RenameSongInput): Promise<SiteTaskResult> {
+    return this.runTask({ kind: "library.rename", ...input });
+  }
+
+  /** Sets who may see songs (one change per song; free): `result` is `{ clips, notFound }`. */
+  setSongPrivacy(input: SongPrivacyInput): Promise<SiteTaskResult> {
+    return this.runTask({ kind: "library.privacy", ...input });
+  }
+
+  /** Deletes songs on the site, for good (their stored tracks stay): `result` is `{ deleted }`. */
+  deleteSongs(input: DeleteSongsInput): Promise<SiteTaskResult> {
+    return this.runTask({ kind: "library.delete", ...input });
+  }
+
+  /** The account's conversations on the site, newest first: `result` is `{ conversations: [{ id, title, clipCount }] }`. */
+  listConversations(input: ListConversationsInput = {}): Promise<SiteTaskResult> {
+    return this.runTask({ kind: "conversations.list", ...input });
+  }
+
+  /** Deletes conversations on the site, for good: `result` is `{ deleted, notFound }`. */
+  deleteConversations(input: DeleteConversationsInput): Promise<SiteTaskResult> {
+    return this.runTask({ kind: "conversations.delete", ...input });
+  }
+
+  /**
+   * Deletes on the site only the songs (and with `conversations`, the conversations) producer made, never a song
+   * whose track is not stored; a dry run unless `apply`. `result` lists them and what was kept and why.
+   */
+  cleanupLibrary(input: CleanupInput = {}): Promise<SiteTaskResult & { result: CleanupResult }> {
+    return this.runTask({ kind: "library.cleanup", ...input }) as Promise<SiteTaskResult & { result: CleanupResult }>;
+  }
+
+  /**
+   * Uploads one's own audio (a path, bytes or a stream) and waits for the site's check: `result.clipId` is a clip
+   * of the library, a source for cover, extend and stems. A refusal is UPLOAD_REFUSED with `details.reason`.
+   */
+  uploadAudio(input: UploadAudioInput): Promise<TaskAnswer<UploadAudioResult>> {
+    return uploadAudioThrough((task) => this.runTask(task), input);
   }
 }

@@ -75,6 +75,9 @@ export interface TracksTable {
   image_key: string | null;
   image_url: string | null;
   image_error: string | null;
+  caption: string | null;
+  transcript: string | null;
+  describe_error: string | null;
 }
 
 export interface AccountSlotsTable {

@@ -4,6 +4,7 @@ import type { ProducerConfig } from "@producer/config";
 import { type Logger, ProducerError } from "@producer/utils";
 import { type Database, type Dialect, openDatabase, type ProducerDatabase } from "./database.js";
 import { addTrackImages } from "./migration-track-images.js";
+import { addTrackDescriptions } from "./migration-track-descriptions.js";
 import { createWebhookOutbox } from "./migration-webhook-outbox.js";
 
 /** Column types that differ between the two dialects. */
@@ -34,6 +35,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       up: (db) => db.schema.createIndex("tracks_clip").on("tracks").columns(["clip_id"]).execute(),
     },
     "0010_track_images": { up: (db) => addTrackImages(db) },
+    "0011_track_descriptions": { up: (db) => addTrackDescriptions(db) },
   };
 }
 

@@ -6,6 +6,7 @@ import type { TrackQuery } from "../producer-backend.js";
 import { decodeCursor, pageOf } from "./cursor.js";
 import type { Database, TracksTable } from "./database.js";
 import { OwnSiteItems } from "./own-site-items.js";
+import { matchesSearch } from "./track-search.js";
 
 type TrackRow = Selectable<TracksTable>;
 
@@ -54,6 +55,9 @@ function toTrack(row: TrackRow): Track {
     imageKey: row.image_key ?? null,
     imageUrl: row.image_url ?? null,
     imageError: row.image_error ?? null,
+    caption: row.caption ?? null,
+    transcript: row.transcript ?? null,
+    describeError: row.describe_error ?? null,
     createdAt: new Date(Number(row.created_at)).toISOString(),
   };
 }
@@ -74,7 +78,10 @@ type SiteFact =
   | "sourceClipId"
   | "imageKey"
   | "imageUrl"
-  | "imageError";
+  | "imageError"
+  | "caption"
+  | "transcript"
+  | "describeError";
 
 /** One row per stored song, keyed by (job, song index): recording a song twice updates it, never doubles it. */
 export class TrackStore {
@@ -160,7 +167,23 @@ export class TrackStore {
     return rows.map(toTrack);
   }
 
-  /** Newest first, filtered by project, user or job, a page at a time. */
+  /** Keeps what the site heard in a song (`describe`) on its track: caption and transcript, or why there are none. */
+  async describe(
+    id: string,
+    description: { caption: string | null; transcript: string | null; describeError: string | null },
+  ): Promise<void> {
+    await this.db
+      .updateTable("tracks")
+      .set({
+        caption: description.caption,
+        transcript: description.transcript,
+        describe_error: description.describeError,
+      })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  /** Newest first, filtered by project, user, job, account or the words of a search, a page at a time. */
   async list(options: TrackQuery): Promise<TrackPage> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
     let query = this.db.selectFrom("tracks").selectAll();
@@ -168,6 +191,8 @@ export class TrackStore {
     if (options.userId) query = query.where("user_id", "=", options.userId);
     if (options.jobId) query = query.where("job_id", "=", options.jobId);
     if (options.account) query = query.where("account", "=", options.account);
+    const found = options.search ? matchesSearch(options.search) : undefined;
+    if (found) query = query.where(found);
     if (options.cursor) query = query.where("seq", "<", Number(decodeCursor("t", options.cursor, /^\d+$/)[0]));
     const rows = await query
       .orderBy("seq", "desc")
