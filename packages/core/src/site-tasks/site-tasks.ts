@@ -24,44 +24,4 @@ export abstract class SiteTasks extends SongOperations {
     return this.runTask({ kind: "song.describe", ...input }) as Promise<DescribeSongAnswer>;
   }
 
-  /** Renames a song on the site (`PATCH /clips/<id>`; free): `result` is `{ clip: { id, title, privacy } }`. */
-  renameSong(input: RenameSongInput): Promise<SiteTaskResult> {
-    return this.runTask({ kind: "library.rename", ...input });
-  }
-
-  /** Sets who may see songs (one change per song; free): `result` is `{ clips, notFound }`. */
-  setSongPrivacy(input: SongPrivacyInput): Promise<SiteTaskResult> {
-    return this.runTask({ kind: "library.privacy", ...input });
-  }
-
-  /** Deletes songs on the site, for good (their stored tracks stay): `result` is `{ deleted }`. */
-  deleteSongs(input: DeleteSongsInput): Promise<SiteTaskResult> {
-    return this.runTask({ kind: "library.delete", ...input });
-  }
-
-  /** The account's conversations on the site, newest first: `result` is `{ conversations: [{ id, title, clipCount }] }`. */
-  listConversations(input: ListConversationsInput = {}): Promise<SiteTaskResult> {
-    return this.runTask({ kind: "conversations.list", ...input });
-  }
-
-  /** Deletes conversations on the site, for good: `result` is `{ deleted, notFound }`. */
-  deleteConversations(input: DeleteConversationsInput): Promise<SiteTaskResult> {
-    return this.runTask({ kind: "conversations.delete", ...input });
-  }
-
-  /**
-   * Deletes on the site only the songs (and with `conversations`, the conversations) producer made, never a song
-   * whose track is not stored; a dry run unless `apply`. `result` lists them and what was kept and why.
-   */
-  cleanupLibrary(input: CleanupInput = {}): Promise<SiteTaskResult & { result: CleanupResult }> {
-    return this.runTask({ kind: "library.cleanup", ...input }) as Promise<SiteTaskResult & { result: CleanupResult }>;
-  }
-
-  /**
-   * Uploads one's own audio (a path, bytes or a stream) and waits for the site's check: `result.clipId` is a clip
-   * of the library, a source for cover, extend and stems. A refusal is UPLOAD_REFUSED with `details.reason`.
-   */
-  uploadAudio(input: UploadAudioInput): Promise<TaskAnswer<UploadAudioResult>> {
-    return uploadAudioThrough((task) => this.runTask(task), input);
-  }
 }
