@@ -6,6 +6,7 @@ import {
   answerJob,
   chargeToolRun,
   failToolCall,
+  refuseForCredits,
   takeableSource,
   takeToolCall,
   type ToolCallRequest,
@@ -61,6 +62,9 @@ function analyse(
   source: FlowClip | string,
   answer: (clip: FlowClip) => Record<string, unknown>,
 ): Response | Promise<Response> {
+  // Free, so only the `quota-exhausted` fault refuses it (402, before the call is taken).
+  const refused = refuseForCredits(context, c, request.account, 0);
+  if (refused) return refused;
   const { job, call } = takeToolCall(context, request);
   if (typeof source === "string") {
     failToolCall(context, job, call, source);
