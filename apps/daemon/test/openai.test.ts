@@ -22,6 +22,8 @@ beforeAll(async () => {
     name: "openai",
     token: TOKEN,
     simulator: { songDurationSecs: [2, 3], generationMs: 1500 },
+    // A failed generation ends its job at once, for the failure test.
+    env: { PRODUCER_QUEUE_MAX_ATTEMPTS: "1" },
   });
   openai = new OpenAI({ apiKey: TOKEN, baseURL: `${daemon.baseUrl}/openai/v1`, maxRetries: 0, timeout: 120_000 });
 }, 60_000);
@@ -136,6 +138,27 @@ describe("the OpenAI-compatible endpoint, through the official openai client", (
     expect(extension.completed).toBe(false);
     expect(completion.choices[0]?.message.content).toContain(`/v1/generations/${extension.jobId}`);
   }, 60_000);
+
+  it("ends a stream whose job fails with an error event the client throws, with our code", async () => {
+    daemon.site.faults.set("song-failed");
+    try {
+      const stream = await openai.chat.completions.create({
+        model: "producer",
+        stream: true,
+        messages: [{ role: "user", content: "A song the site will not make" }],
+      });
+      const contents: string[] = [];
+      const thrown = await (async () => {
+        for await (const chunk of stream) contents.push(chunk.choices[0]?.delta.content ?? "");
+      })().catch((error: unknown) => error);
+      expect(thrown).toBeInstanceOf(APIError);
+      expect((thrown as APIError).code).toMatch(/^[A-Z_]+$/);
+      expect((thrown as APIError).message).toMatch(/Job [0-9a-f-]{36} failed/);
+      expect(contents.join("")).toMatch(/Queued/);
+    } finally {
+      daemon.site.faults.clear();
+    }
+  }, 120_000);
 
   it("refuses a bad request in OpenAI's error shape, with our code and the field", async () => {
     const generations = daemon.site.stats.generations;
