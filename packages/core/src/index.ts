@@ -38,6 +38,16 @@ export { SITE_TASKS } from "./site-tasks/index.js";
 export { SiteTasks } from "./site-tasks/site-tasks.js";
 export type { SiteTaskInput, SiteTaskResult } from "./site-tasks/run-site-task.js";
 export type { SiteTaskSpec, TaskDeps } from "./site-tasks/site-task-spec.js";
+export type { CleanupInput, CleanupResult } from "./site-tasks/library-cleanup.js";
+export {
+  SONG_PRIVACY,
+  type DeleteConversationsInput,
+  type DeleteSongsInput,
+  type ListConversationsInput,
+  type RenameSongInput,
+  type SongPrivacy,
+  type SongPrivacyInput,
+} from "./site-tasks/library-tidy.js";
 export {
   describeSongFields,
   type DescribeSongAnswer,

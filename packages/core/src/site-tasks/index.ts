@@ -1,4 +1,6 @@
 import { IMAGE_TASK_SPECS } from "./image.js";
+import { LIBRARY_CLEANUP_SPECS } from "./library-cleanup.js";
+import { LIBRARY_TIDY_SPECS } from "./library-tidy.js";
 import type { SiteTaskSpec } from "./site-task-spec.js";
 import { DESCRIBE_TASK_SPECS } from "./song-describe.js";
 
@@ -9,4 +11,6 @@ import { DESCRIBE_TASK_SPECS } from "./song-describe.js";
 export const SITE_TASKS: Readonly<Record<string, SiteTaskSpec>> = {
   ...IMAGE_TASK_SPECS,
   ...DESCRIBE_TASK_SPECS,
+  ...LIBRARY_TIDY_SPECS,
+  ...LIBRARY_CLEANUP_SPECS,
 };

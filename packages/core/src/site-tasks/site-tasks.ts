@@ -1,5 +1,13 @@
 import { SongOperations } from "../operation-helpers.js";
 import type { CreateImageInput } from "./image.js";
+import type { CleanupInput, CleanupResult } from "./library-cleanup.js";
+import type {
+  DeleteConversationsInput,
+  DeleteSongsInput,
+  ListConversationsInput,
+  RenameSongInput,
+  SongPrivacyInput,
+} from "./library-tidy.js";
 import type { SiteTaskInput, SiteTaskResult } from "./run-site-task.js";
 import type { DescribeSongAnswer, DescribeSongInput } from "./song-describe.js";
 
@@ -24,4 +32,37 @@ export abstract class SiteTasks extends SongOperations {
     return this.runTask({ kind: "song.describe", ...input }) as Promise<DescribeSongAnswer>;
   }
 
+
+  /** Renames a song on the site (`PATCH /clips/<id>`; free): `result` is `{ clip: { id, title, privacy } }`. */
+  renameSong(input: RenameSongInput): Promise<SiteTaskResult> {
+    return this.runTask({ kind: "library.rename", ...input });
+  }
+
+  /** Sets who may see songs (one change per song; free): `result` is `{ clips, notFound }`. */
+  setSongPrivacy(input: SongPrivacyInput): Promise<SiteTaskResult> {
+    return this.runTask({ kind: "library.privacy", ...input });
+  }
+
+  /** Deletes songs on the site, for good (their stored tracks stay): `result` is `{ deleted }`. */
+  deleteSongs(input: DeleteSongsInput): Promise<SiteTaskResult> {
+    return this.runTask({ kind: "library.delete", ...input });
+  }
+
+  /** The account's conversations on the site, newest first: `result` is `{ conversations: [{ id, title, clipCount }] }`. */
+  listConversations(input: ListConversationsInput = {}): Promise<SiteTaskResult> {
+    return this.runTask({ kind: "conversations.list", ...input });
+  }
+
+  /** Deletes conversations on the site, for good: `result` is `{ deleted, notFound }`. */
+  deleteConversations(input: DeleteConversationsInput): Promise<SiteTaskResult> {
+    return this.runTask({ kind: "conversations.delete", ...input });
+  }
+
+  /**
+   * Deletes on the site only the songs (and with `conversations`, the conversations) producer made, never a song
+   * whose track is not stored; a dry run unless `apply`. `result` lists them and what was kept and why.
+   */
+  cleanupLibrary(input: CleanupInput = {}): Promise<SiteTaskResult & { result: CleanupResult }> {
+    return this.runTask({ kind: "library.cleanup", ...input }) as Promise<SiteTaskResult & { result: CleanupResult }>;
+  }
 }

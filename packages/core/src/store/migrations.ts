@@ -5,6 +5,7 @@ import { type Logger, ProducerError } from "@producer/utils";
 import { type Database, type Dialect, openDatabase, type ProducerDatabase } from "./database.js";
 import { addTrackImages } from "./migration-track-images.js";
 import { addTrackDescriptions } from "./migration-track-descriptions.js";
+import { createSiteConversations } from "./migration-site-conversations.js";
 import { createWebhookOutbox } from "./migration-webhook-outbox.js";
 
 /** Column types that differ between the two dialects. */
@@ -36,6 +37,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     },
     "0010_track_images": { up: (db) => addTrackImages(db) },
     "0011_track_descriptions": { up: (db) => addTrackDescriptions(db) },
+    "0012_site_conversations": { up: (db) => createSiteConversations(db, dialect) },
   };
 }
 
