@@ -10,6 +10,7 @@ import { pathRedactor, redactLocalPaths } from "./local-paths.js";
 import { openAIRoutes } from "./openai/routes.js";
 import { requestLog } from "./request-log.js";
 import { accountRoutes } from "./routes/accounts.js";
+import { apiReferenceRoutes } from "./routes/api-reference.js";
 import { artifactRoutes } from "./routes/artifacts.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }
   if (config.daemon.mcp) app.route("/", mcpRoutes(deps));
   app.route("/", healthRoutes(deps, responses));
+  app.route("/", apiReferenceRoutes(deps));
   app.route("/", jobRoutes(deps, redact));
   app.route("/", operationRoutes(deps));
   app.route("/", taskRoutes(deps));

@@ -29,7 +29,7 @@ export function requireToken(tokens: { tcp: string | undefined; socket: string |
     const header = c.req.header("authorization") ?? "";
     const given = header.startsWith("Bearer ") ? header.slice(7) : (getCookie(c, TOKEN_COOKIE) ?? "");
     if (sameSecret(given, token)) return next();
-    if (c.req.path === "/" && c.req.method === "GET") return c.html(signInPage(), 401);
+    if ((c.req.path === "/" || c.req.path === "/docs") && c.req.method === "GET") return c.html(signInPage(), 401);
     throw new UnauthorizedError();
   };
 }

@@ -1,68 +1,37 @@
-import { z } from "zod";
 import { openAIPaths } from "./openai/openapi-paths.js";
+import { accountAndPagePaths, legacyPaths } from "./openapi-more-paths.js";
+import { answers, errorResponse, errorSchema, idParameter, json, queryParameters } from "./openapi-parts.js";
 import {
   createGenerationBodySchema,
   createOperationBodySchema,
   libraryQuerySchema,
   listGenerationsQuerySchema,
   listTracksQuerySchema,
+  retryBodySchema,
 } from "./schemas.js";
 
-const json = (schema: z.ZodType) =>
-  z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "openapi-3.0" });
-
-const errorSchema = {
-  type: "object",
-  properties: {
-    error: {
-      type: "object",
-      properties: {
-        code: { type: "string" },
-        message: { type: "string" },
-        retryable: { type: "boolean" },
-        details: { type: "object" },
-      },
-      required: ["code", "message", "retryable"],
-    },
-    requestId: { type: "string" },
-  },
-};
-
-function queryParameters(schema: z.ZodObject) {
-  return Object.entries(schema.shape).map(([name, field]) => ({
-    name,
-    in: "query",
-    required: false,
-    schema: json(field as z.ZodType),
-  }));
-}
-
-/** A path with one operation whose only documented answer is a 200. */
-const answers = (method: "get" | "post", summary: string, description: string) => ({
-  [method]: { summary, responses: { "200": { description } } },
-});
-
-const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-});
-
-/** The daemon's API as OpenAPI 3, built from the same zod schemas that validate requests. */
-export function openApiDocument(version: string): Record<string, unknown> {
+/**
+ * The daemon's API as OpenAPI 3.1, built from the same zod schemas that validate requests. Every route the app
+ * registers has its entry here (`undocumentedRoutes` checks it); the earlier service's routes are in it when
+ * they are served (`legacyPrefix`).
+ */
+export function openApiDocument(version: string, options: { legacyPrefix?: string } = {}): Record<string, unknown> {
   return {
-    openapi: "3.0.3",
+    openapi: "3.1.0",
     info: { title: "producer daemon", version, description: "Generate music with ProducerAI through a warm browser." },
     components: {
       schemas: {
         Error: errorSchema,
         CreateGeneration: json(createGenerationBodySchema),
         CreateOperation: json(createOperationBodySchema),
+        Retry: json(retryBodySchema),
       },
-      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer" },
+        cookie: { type: "apiKey", in: "cookie", name: "producer_token" },
+      },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { cookie: [] }],
     paths: {
       "/v1/generations": {
         post: {
@@ -122,6 +91,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary:
             "Run an ended job again: a recoverable one from its submission (nothing paid again); { resubmit: true } submits anew",
           parameters: [idParameter],
+          requestBody: {
+            required: false,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Retry" } } },
+          },
           responses: {
             "200": { description: "The job, queued again." },
             "404": errorResponse("No such job."),
@@ -137,7 +110,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
       },
       ...libraryAndServicePaths(),
+      ...accountAndPagePaths(),
       ...openAIPaths(),
+      ...(options.legacyPrefix === undefined ? {} : legacyPaths(options.legacyPrefix)),
     },
   };
 }
@@ -163,6 +138,18 @@ function libraryAndServicePaths(): Record<string, unknown> {
         responses: {
           "200": { description: "{ kind, account, result }" },
           "400": errorResponse("An unknown kind, or settings the kind does not take: the failing fields."),
+        },
+      },
+    },
+    "/v1/describe": {
+      post: {
+        summary: "What a song holds: the site's caption of it and the lyrics it sings, kept on its tracks",
+        description:
+          'JSON { trackId | clipId, prompt?, account? }: one caption and one transcribe call on the site (little or no cost). Answers { kind: "song.describe", account, result: { clipId, caption, lyrics, trackIds } }; GET /v1/tracks?search= then finds the song by them.',
+        responses: {
+          "200": { description: "{ kind, account, result: { clipId, caption, lyrics, trackIds } }" },
+          "400": errorResponse("Neither or both of trackId and clipId, or a track with no site clip."),
+          "404": errorResponse("The account's library has no such song with finished audio."),
         },
       },
     },
@@ -196,7 +183,11 @@ function libraryAndServicePaths(): Record<string, unknown> {
         responses: { "200": { description: "{ jobs: Job[] }" } },
       },
     },
-    "/mcp": answers("post", "The MCP server (Streamable HTTP): the same tools as `producer mcp`", "JSON-RPC over HTTP"),
+    "/mcp": {
+      ...answers("post", "The MCP server (Streamable HTTP): the same tools as `producer mcp`", "JSON-RPC over HTTP"),
+      ...answers("get", "The MCP server's event stream (Streamable HTTP)", "text/event-stream"),
+      delete: { summary: "End an MCP session", responses: { "200": { description: "Ended." } } },
+    },
     "/": answers("get", "The status page: queue, jobs, tracks with players, accounts", "text/html"),
     "/v1/session": answers(
       "get",

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../app-deps.js";
 import { renderMetrics } from "../metrics.js";
-import { openApiDocument } from "../openapi.js";
 
 type HealthDeps = Pick<AppDeps, "service" | "checkSession" | "browserStats" | "accounts" | "storage" | "version">;
 
@@ -52,7 +51,7 @@ async function readinessChecks(deps: HealthDeps): Promise<Record<string, Check>>
   return checks;
 }
 
-/** `/healthz` (the process answers), `/readyz` (it can do its work), `/metrics` and `/openapi.json`. */
+/** `/healthz` (the process answers), `/readyz` (it can do its work) and `/metrics`. */
 export function healthRoutes(deps: HealthDeps, responses: ReadonlyMap<string, number>): Hono<AppEnv> {
   const { service } = deps;
   const routes = new Hono<AppEnv>();
@@ -81,6 +80,5 @@ export function healthRoutes(deps: HealthDeps, responses: ReadonlyMap<string, nu
     ),
   );
 
-  routes.get("/openapi.json", (c) => c.json(openApiDocument(deps.version ?? "0.1.0")));
   return routes;
 }

@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+/** A zod schema as the JSON Schema (2020-12, the dialect of OpenAPI 3.1) of what a request may send. */
+export function json(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io: "input",
+    unrepresentable: "any",
+    target: "draft-2020-12",
+  }) as Record<string, unknown>;
+  return rest;
+}
+
+export const errorSchema = {
+  type: "object",
+  properties: {
+    error: {
+      type: "object",
+      properties: {
+        code: { type: "string" },
+        message: { type: "string" },
+        retryable: { type: "boolean" },
+        details: { type: "object" },
+      },
+      required: ["code", "message", "retryable"],
+    },
+    requestId: { type: "string" },
+  },
+};
+
+/** Each field of a query schema as an optional query parameter with its own JSON Schema. */
+export function queryParameters(schema: z.ZodObject) {
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: "query",
+    required: false,
+    schema: json(field as z.ZodType),
+  }));
+}
+
+/** A path with one operation whose only documented answer is a 200. */
+export const answers = (method: "get" | "post", summary: string, description: string) => ({
+  [method]: { summary, responses: { "200": { description } } },
+});
+
+/** A `{name}` segment of the path, described by the schema the route checks it with (any string by default). */
+export const pathParameter = (name: string, schema: z.ZodType = z.string()) => ({
+  name,
+  in: "path",
+  required: true,
+  schema: json(schema),
+});
+
+export const idParameter = pathParameter("id");
+
+export const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+});
+
+/** A JSON request body that refers to a schema of `components.schemas`. */
+export const jsonBody = (component: string, required = true) => ({
+  required,
+  content: { "application/json": { schema: { $ref: `#/components/schemas/${component}` } } },
+});
+
+/** Anyone may call it: no token, no cookie. */
+export const open = { security: [] };
