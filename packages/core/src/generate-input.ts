@@ -72,6 +72,9 @@ export const generateMusicInputSchema = z.strictObject({
   projectId: optional(idText).describe("Your project; part of the storage key."),
   userId: optional(idText).describe("Your user; part of the storage key."),
   lyrics: optional(text(LIMITS.lyricsChars)).describe("Lyrics to sing."),
+  lyricsPrompt: optional(text(LIMITS.promptChars)).describe(
+    "Instead of lyrics: what the lyrics should be about; the site writes them first (its lyrics tool), and the song sings them. Kept on the job and its tracks.",
+  ),
   instrumental: optional(z.boolean({ error: typeError("true or false") })).describe("No vocals."),
   format: optional(
     z
@@ -138,6 +141,8 @@ export interface JobInput extends GenerationRequest {
   operation?: SongOperation;
   /** The song an operation acts on: its site clip, and our track when it was given as one. */
   source?: OperationSource;
+  /** Lyrics to write before the song (`lyricsPrompt`); once written they are `lyrics`, kept on the job. */
+  lyricsPrompt?: string;
   /** Describe each song once stored (`describe: true`): caption and transcript on its track. */
   describe?: true;
   /** A cover image to make after the songs (`image: true` or `imagePrompt`), with what it shows. */
@@ -210,6 +215,12 @@ export function parseGenerateInput(
   const result = generateMusicInputSchema.safeParse(raw);
   const fields = result.success ? [] : issuesToFields(result.error.issues);
   checkWebhookPolicy(raw, fields, defaults.webhooks);
+  const asked = raw as { lyrics?: unknown; lyricsPrompt?: unknown; instrumental?: unknown };
+  if (asked.lyricsPrompt != null && (asked.lyrics != null || asked.instrumental === true))
+    fields.push({
+      path: "lyricsPrompt",
+      message: "cannot be given with lyrics or instrumental (give lyrics to sing, or a prompt to write them)",
+    });
   if (!result.success || fields.length > 0) {
     const problems = fields.map((field) => `${field.path} ${field.message}`).join("; ");
     throw new InvalidInputError(`Invalid generation request: ${problems}.`, fields);
@@ -223,6 +234,7 @@ export function parseGenerateInput(
   };
   if (input.title) job.title = input.title;
   if (input.lyrics) job.lyrics = input.lyrics;
+  if (input.lyricsPrompt) job.lyricsPrompt = input.lyricsPrompt;
   if (input.projectId) job.projectId = input.projectId;
   if (input.userId) job.userId = input.userId;
   if (input.mode) job.mode = input.mode;
@@ -238,7 +250,7 @@ export function parseGenerateInput(
     job.account = input.account;
   }
   if (defaults.site) {
-    const unsupported = unsupportedControls(defaults.site, job);
+    const unsupported = unsupportedControls(defaults.site, { ...job, lyrics: job.lyrics ?? job.lyricsPrompt });
     if (unsupported.length > 0) {
       const problems = unsupported.map((field) => `${field.path} ${field.message}`).join("; ");
       throw new InvalidInputError(

@@ -36,6 +36,14 @@ export type {
 export { LIBRARY_MAX_LIMIT } from "./song-library.js";
 export { SITE_TASKS } from "./site-tasks/index.js";
 export { SiteTasks } from "./site-tasks/site-tasks.js";
+export type {
+  EditLyricsInput,
+  EditLyricsResult,
+  TaskAnswer,
+  WriteLyricsInput,
+  WriteLyricsResult,
+} from "./site-tasks/lyrics.js";
+export { MODELS_TTL_MS, type ListModelsResult, type SiteModel } from "./site-tasks/models.js";
 export type { SiteTaskInput, SiteTaskResult } from "./site-tasks/run-site-task.js";
 export type { SiteTaskSpec, TaskDeps } from "./site-tasks/site-task-spec.js";
 export type { CleanupInput, CleanupResult } from "./site-tasks/library-cleanup.js";

@@ -48,6 +48,9 @@ export interface Track extends Omit<AudioFacts, "format"> {
   /** The song it was made from: our track when the operation named one, and its site clip. */
   sourceTrackId: string | null;
   sourceClipId: string | null;
+  /** The lyrics the song was made with (given, or written for `lyricsPrompt`) and their id as the app computes it; null for an instrumental or a song made from none. */
+  lyrics: string | null;
+  lyricsId: string | null;
   /** The cover image made with the song's generation (`image: true`), stored beside its audio: key and URL. */
   imageKey: string | null;
   imageUrl: string | null;

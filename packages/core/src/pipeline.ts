@@ -20,6 +20,7 @@ import { type CoverColumns, coverImage } from "./cover-step.js";
 import { describeTracks } from "./describe-step.js";
 import type { JobInput } from "./generate-input.js";
 import type { JobStatus } from "./job.js";
+import { trackLyrics, writeJobLyrics } from "./lyrics-step.js";
 import { applySongPrivacy } from "./privacy-step.js";
 import { uploadSong } from "./song-upload.js";
 import type { DownloadedSong } from "./store/job-row.js";
@@ -35,6 +36,8 @@ export interface PipelineContext {
   submission: SubmissionRecord | null;
   /** Persists the submission record; throws when the job is no longer ours. */
   saveSubmission(record: SubmissionRecord): Promise<void>;
+  /** Persists the job's input once a step completed it (lyrics written for `lyricsPrompt`). */
+  saveInput?(input: JobInput): Promise<void>;
   signal: AbortSignal;
   /** Persists a step; throws when the job is no longer ours. */
   setStatus(
@@ -63,6 +66,7 @@ const stillThere = (songs: DownloadedSong[] | null): songs is DownloadedSong[] =
  * and recorded.
  */
 export async function runPipeline(context: PipelineContext, deps: PipelineDeps): Promise<void> {
+  await writeJobLyrics(context, deps);
   const { songs, account } = await obtainSongs(context, deps);
   const checked = await verifySongs(songs);
   // The songs upload side by side: each is its own object, and a job's wait is its slowest song, not their sum.
@@ -170,6 +174,7 @@ async function recordTracks(
       operation: input.operation?.kind ?? null,
       sourceTrackId: input.source?.trackId ?? null,
       sourceClipId: input.source?.clipId ?? null,
+      ...trackLyrics(input),
       ...job.cover,
     });
   }
@@ -211,6 +216,7 @@ function generationRequest(input: JobInput): GenerationRequest {
     account: _account,
     operation: _operation,
     source: _source,
+    lyricsPrompt: _lyricsPrompt,
     image: _image,
     describe: _describe,
     ...request

@@ -11,6 +11,7 @@ import type { ProducerConfig } from "@producer/config";
 import { parseGenerateInput, type GenerateMusicInput } from "./generate-input.js";
 import { parseOperateInput, type OperateInput } from "./operation-input.js";
 import { runSiteTask, type SiteTaskInput, type SiteTaskResult } from "./site-tasks/run-site-task.js";
+import { siteWithListedModels } from "./site-tasks/models.js";
 import { SiteTasks } from "./site-tasks/site-tasks.js";
 import { enqueueJob, type CheckedJob } from "./job-intake.js";
 import { resolveOperationJob } from "./operation-source.js";
@@ -154,7 +155,7 @@ export class ProducerService extends SiteTasks implements ProducerBackend, Async
     this.assertOpen();
     const parsed = parseGenerateInput(input, {
       format: this.config.site.downloadFormat,
-      site: this.config.site,
+      site: siteWithListedModels(this.config),
       accounts: await this.knownAccounts(input.account),
       webhooks: this.config.webhooks,
     });

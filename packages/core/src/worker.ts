@@ -8,6 +8,7 @@ import {
   type Storage,
   type SubmissionRecord,
 } from "@producer/utils";
+import type { JobInput } from "./generate-input.js";
 import type { JobStatus } from "./job.js";
 import { LeaseLost, settleFailure } from "./job-failure.js";
 import { runPipeline } from "./pipeline.js";
@@ -266,6 +267,15 @@ export class Worker {
       writes = write.catch(() => undefined);
       return write;
     };
+    // The submission, or the input a step completed, written in turn with the steps.
+    const save = async (patch: { submission: SubmissionRecord } | { input: JobInput }) => {
+      const write = writes.then(async () => {
+        if (!(await jobs.update(jobId, this.id, patch))) throw new LeaseLost("lease lost");
+        this.deps.onChange(jobId);
+      });
+      writes = write.catch(() => undefined);
+      await write;
+    };
     try {
       log.info("job started");
       await runPipeline(
@@ -274,14 +284,8 @@ export class Worker {
           input: JSON.parse(row.input),
           downloaded: row.downloaded ? (JSON.parse(row.downloaded) as DownloadedSong[]) : null,
           submission: row.submission ? (JSON.parse(row.submission) as SubmissionRecord) : null,
-          saveSubmission: async (record) => {
-            const write = writes.then(async () => {
-              if (!(await jobs.update(jobId, this.id, { submission: record }))) throw new LeaseLost("lease lost");
-              this.deps.onChange(jobId);
-            });
-            writes = write.catch(() => undefined);
-            await write;
-          },
+          saveSubmission: (record) => save({ submission: record }),
+          saveInput: (input) => save({ input }),
           signal: controller.signal,
           setStatus,
           onProgress: (progress) => {

@@ -122,6 +122,21 @@ function progress(clips, statuses) {
   $("progress").textContent = statuses.map((status) => status.status).join(", ");
 }
 
+/** The app's lyrics id: uuid v5 (SHA-1) of the UTF-8 text in its namespace; "" for no text or a bare [Instrumental]. */
+async function lyricsIdOf(text) {
+  if (text === "" || text === "[Instrumental]") return "";
+  const namespace = "b8f9e3a1-7c2d-4f5e-9a8b-1c3d5e7f9a2b".replace(/-/g, "");
+  const name = new TextEncoder().encode(text);
+  const bytes = new Uint8Array(16 + name.length);
+  for (let i = 0; i < 16; i += 1) bytes[i] = Number.parseInt(namespace.slice(i * 2, i * 2 + 2), 16);
+  bytes.set(name, 16);
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-1", bytes)).slice(0, 16);
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = [...hash].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 $("generate").addEventListener("click", async () => {
   if (!valid()) return;
   const advanced = isOn("advanced");
@@ -131,7 +146,7 @@ $("generate").addEventListener("click", async () => {
   const prompt = fields.sound.value.trim();
   let lyrics = isOn("instrumental") ? "[Instrumental]" : fields.lyrics.value.trim();
   if (length) lyrics = `${lyrics ? `${lyrics}\n` : ""}[End - ${length}]`;
-  const lyricsId = lyrics ? crypto.randomUUID() : null;
+  const lyricsId = await lyricsIdOf(lyrics);
   $("progress").textContent = "Starting…";
   const jobId = await submitGeneration("/__api/producer/tool-call", {
     conversation_id: await conversationId(),

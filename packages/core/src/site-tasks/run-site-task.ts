@@ -46,6 +46,8 @@ export async function runSiteTask(
   if (account !== undefined && (typeof account !== "string" || !deps.accounts.includes(account)))
     fields.push({ path: "account", message: `must be one of ${deps.accounts.join(", ")}` });
   if (!parsed.success || fields.length > 0) throw invalid(kind, fields);
+  const kept = spec.kept?.(parsed.data, deps);
+  if (kept) return { kind, account: typeof account === "string" ? account : null, result: kept };
   // A kind that names its song by one of ours (a track) finds its site id, and the account holding it, first.
   const asked = typeof account === "string" ? account : undefined;
   const prepared = spec.prepare

@@ -20,6 +20,11 @@ export interface TaskDeps {
  */
 export interface SiteTaskSpec {
   schema: z.ZodType<Record<string, unknown>>;
+  /** An answer kept from an earlier run (a listing still fresh, say): when it gives one, nothing is sent. */
+  kept?: (
+    settings: Record<string, unknown>,
+    deps: Omit<TaskDeps, "downloadDir">,
+  ) => Record<string, unknown> | undefined;
   /**
    * Before anything is sent: the settings as the driver takes them (a track named by its site clip) and the
    * account to run on (the one asked, else the one holding the song).

@@ -8,6 +8,8 @@ import type {
   RenameSongInput,
   SongPrivacyInput,
 } from "./library-tidy.js";
+import type { EditLyricsInput, EditLyricsResult, TaskAnswer, WriteLyricsInput, WriteLyricsResult } from "./lyrics.js";
+import type { ListModelsResult } from "./models.js";
 import type { SiteTaskInput, SiteTaskResult } from "./run-site-task.js";
 import type { DescribeSongAnswer, DescribeSongInput } from "./song-describe.js";
 
@@ -31,7 +33,6 @@ export abstract class SiteTasks extends SongOperations {
   describeSong(input: DescribeSongInput): Promise<DescribeSongAnswer> {
     return this.runTask({ kind: "song.describe", ...input }) as Promise<DescribeSongAnswer>;
   }
-
 
   /** Renames a song on the site (`PATCH /clips/<id>`; free): `result` is `{ clip: { id, title, privacy } }`. */
   renameSong(input: RenameSongInput): Promise<SiteTaskResult> {
@@ -64,5 +65,20 @@ export abstract class SiteTasks extends SongOperations {
    */
   cleanupLibrary(input: CleanupInput = {}): Promise<SiteTaskResult & { result: CleanupResult }> {
     return this.runTask({ kind: "library.cleanup", ...input }) as Promise<SiteTaskResult & { result: CleanupResult }>;
+  }
+
+  /** Writes lyrics for a prompt (`lyrics__create`): `result` is `{ title, lyrics, lyricsId }`. */
+  writeLyrics(input: WriteLyricsInput): Promise<TaskAnswer<WriteLyricsResult>> {
+    return this.runTask({ kind: "lyrics.write", ...input }) as Promise<TaskAnswer<WriteLyricsResult>>;
+  }
+
+  /** Rewrites lyrics as a prompt asks (`lyrics__register`, then `lyrics__edit`): `result` is `{ lyrics, lyricsId }`. */
+  editLyrics(input: EditLyricsInput): Promise<TaskAnswer<EditLyricsResult>> {
+    return this.runTask({ kind: "lyrics.edit", ...input }) as Promise<TaskAnswer<EditLyricsResult>>;
+  }
+
+  /** The site's models, kept for ten minutes (`refresh: true` asks again): `result` is `{ models, fetchedAt, ageSecs, cached }`. */
+  listModels(input: { refresh?: boolean; account?: string } = {}): Promise<TaskAnswer<ListModelsResult>> {
+    return this.runTask({ kind: "models.list", ...input }) as Promise<TaskAnswer<ListModelsResult>>;
   }
 }

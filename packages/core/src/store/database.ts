@@ -72,6 +72,8 @@ export interface TracksTable {
   operation: string | null;
   source_track_id: string | null;
   source_clip_id: string | null;
+  lyrics: string | null;
+  lyrics_id: string | null;
   image_key: string | null;
   image_url: string | null;
   image_error: string | null;

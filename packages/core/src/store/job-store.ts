@@ -204,6 +204,8 @@ export class JobStore extends JobQueries {
       progress?: GenerationProgress | null;
       downloaded?: DownloadedSong[] | null;
       submission?: SubmissionRecord | null;
+      /** The input once a step completed it (lyrics written for `lyricsPrompt`). */
+      input?: JobInput;
     },
   ): Promise<boolean> {
     const values: UpdateObject<Database, "jobs"> = { updated_at: this.clock() };
@@ -211,6 +213,7 @@ export class JobStore extends JobQueries {
       values.submission = patch.submission === null ? null : JSON.stringify(patch.submission);
     if (patch.submission?.account) values.account = patch.submission.account;
     if (patch.status) values.status = patch.status;
+    if (patch.input) values.input = JSON.stringify(patch.input);
     if (patch.progress !== undefined) values.progress = patch.progress === null ? null : JSON.stringify(patch.progress);
     if (patch.downloaded !== undefined)
       values.downloaded = patch.downloaded === null ? null : JSON.stringify(patch.downloaded);

@@ -6,6 +6,7 @@ import { type Database, type Dialect, openDatabase, type ProducerDatabase } from
 import { addTrackImages } from "./migration-track-images.js";
 import { addTrackDescriptions } from "./migration-track-descriptions.js";
 import { createSiteConversations } from "./migration-site-conversations.js";
+import { addTrackLyrics } from "./migration-track-lyrics.js";
 import { createWebhookOutbox } from "./migration-webhook-outbox.js";
 
 /** Column types that differ between the two dialects. */
@@ -35,6 +36,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       // The library and `import` ask which of the site's songs are already stored.
       up: (db) => db.schema.createIndex("tracks_clip").on("tracks").columns(["clip_id"]).execute(),
     },
+    "0009_track_lyrics": { up: (db) => addTrackLyrics(db) },
     "0010_track_images": { up: (db) => addTrackImages(db) },
     "0011_track_descriptions": { up: (db) => addTrackDescriptions(db) },
     "0012_site_conversations": { up: (db) => createSiteConversations(db, dialect) },

@@ -52,6 +52,8 @@ function toTrack(row: TrackRow): Track {
     operation: row.operation ?? null,
     sourceTrackId: row.source_track_id ?? null,
     sourceClipId: row.source_clip_id ?? null,
+    lyrics: row.lyrics ?? null,
+    lyricsId: row.lyrics_id ?? null,
     imageKey: row.image_key ?? null,
     imageUrl: row.image_url ?? null,
     imageError: row.image_error ?? null,
@@ -72,6 +74,8 @@ type SiteFact =
   | "bpm"
   | "creditsCharged"
   | "siteDurationSecs"
+  | "lyrics"
+  | "lyricsId"
   | "account"
   | "operation"
   | "sourceTrackId"
@@ -128,6 +132,8 @@ export class TrackStore {
       operation: track.operation ?? null,
       source_track_id: track.sourceTrackId ?? null,
       source_clip_id: track.sourceClipId ?? null,
+      lyrics: track.lyrics ?? null,
+      lyrics_id: track.lyricsId ?? null,
       image_key: track.imageKey ?? null,
       image_url: track.imageUrl ?? null,
       image_error: track.imageError ?? null,
