@@ -97,13 +97,14 @@ async function roundTrip(client: Client, prompt: string) {
 }
 
 describe("the MCP server at /mcp (Streamable HTTP)", () => {
-  it("lists the nine tools, each with an input schema, saying what it costs", async () => {
+  it("lists the ten tools, each with an input schema, saying what it costs", async () => {
     const client = await connect(httpTransport());
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(
       [
         "account_status",
         "cancel_generation",
+        "create_image",
         "generate_music",
         "get_generation",
         "get_track",
@@ -125,7 +126,8 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
     );
     expect(operate?.description).toMatch(/convert is free/);
     expect(operate?.inputSchema.required).toEqual(["operation", "source"]);
-    for (const tool of tools.filter((one) => !["generate_music", "operate_song"].includes(one.name)))
+    expect(tools.find((tool) => tool.name === "create_image")?.description).toMatch(/the site may charge for it/);
+    for (const tool of tools.filter((one) => !["generate_music", "operate_song", "create_image"].includes(one.name)))
       expect(tool.description).toMatch(/^Free\b|Cancels/);
     expect(client.getInstructions()).toMatch(/wait_for_generation/);
     await client.close();
@@ -240,7 +242,7 @@ describe("producer mcp (stdio)", () => {
       stderr: "pipe",
     });
     const client = await connect(transport);
-    expect((await client.listTools()).tools).toHaveLength(9);
+    expect((await client.listTools()).tools).toHaveLength(10);
     const answer = await client.callTool({ name: "account_status", arguments: {} });
     expect(answer.isError).toBe(true);
     expect(structured(answer)).toMatchObject({ error: { code: "UNAVAILABLE", retryable: true } });
@@ -250,7 +252,7 @@ describe("producer mcp (stdio)", () => {
   it("serves the same tools through the daemon's client, and does the round trip", async () => {
     const client = await connect(stdioTransport());
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(9);
+    expect(tools).toHaveLength(10);
     await roundTrip(client, "agent over stdio");
     await client.close();
   }, 120_000);

@@ -5,6 +5,7 @@ import { configCommand } from "./config.js";
 import { daemonCommand } from "./daemon.js";
 import { doctorCommand } from "./doctor.js";
 import { generateCommand } from "./generate.js";
+import { imageCommand } from "./image.js";
 import { jobCommand } from "./job.js";
 import { jobsCommand } from "./jobs.js";
 import { importCommand, libraryCommand } from "./library.js";
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   tracksCommand,
   libraryCommand,
   importCommand,
+  imageCommand,
   sessionCommand,
   accountsCommand,
   siteCommand,

@@ -3,7 +3,13 @@ import type { Job, Track } from "@producer/core/client";
 export function describeTrack(track: Track): string {
   // Tracks from a daemon older than the lineage columns carry no `operation`.
   const lineage = track.operation ? `${track.operation} of ${track.sourceTrackId ?? track.sourceClipId}` : undefined;
-  const facts = [lineage, track.stem ? `stem ${track.stem}` : undefined, track.model ?? undefined]
+  // A generation with a cover links it from each track, or says why it could not be made.
+  const cover = track.imageKey
+    ? `cover ${track.imageKey}`
+    : track.imageError
+      ? `no cover: ${track.imageError}`
+      : undefined;
+  const facts = [lineage, track.stem ? `stem ${track.stem}` : undefined, track.model ?? undefined, cover]
     .filter(Boolean)
     .join(", ");
   return `${track.storage.key}  ${track.durationSecs.toFixed(2)} s  sha256 ${track.sha256}${facts ? `  (${facts})` : ""}`;

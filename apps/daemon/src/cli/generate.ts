@@ -31,7 +31,8 @@ export const GENERATE_OPTIONS = {
     "priority",
   ),
   ...valueOptions("idempotency-key", "account", "pause-timeout"),
-  ...flagOptions("instrumental", "stems", "direct", "wait", "json"),
+  ...valueOptions("image-prompt"),
+  ...flagOptions("instrumental", "stems", "image", "direct", "wait", "json"),
 };
 
 /** A number flag as given; a word stays a word, so the daemon's validation names the field. */
@@ -53,6 +54,7 @@ export function generateInput(
     ["model", "model"],
     ["idempotency-key", "idempotencyKey"],
     ["account", "account"],
+    ["image-prompt", "imagePrompt"],
   ];
   for (const [flag, field] of strings) if (text(flag) !== undefined) input[field] = text(flag);
   const numbers: Array<[string, string]> = [
@@ -64,6 +66,7 @@ export function generateInput(
   for (const [flag, field] of numbers) if (text(flag) !== undefined) input[field] = numberOrText(text(flag) as string);
   if (values.instrumental) input.instrumental = true;
   if (values.stems) input.stems = true;
+  if (values.image) input.image = true;
   return input as GenerateMusicInput;
 }
 
@@ -197,6 +200,8 @@ Options (each a control of the site; a control the site profile lacks is refused
   --model ID           e.g. lyria-3.5, lyria-3-pro       --bpm N              tempo
   --duration-secs N    song length (Auto when absent)    --seed N             seed
   --stems              also store vocals, drums, bass and other as tracks
+  --image              also make one cover image, stored beside the songs and linked from each track (a
+                       failed cover keeps the songs and says why)    --image-prompt P   what the cover shows
   --format wav|mp3|m4a --project P  --user U  --priority N  --idempotency-key K
   --account NAME       run on this account (of several); walled, the job waits for it
   --direct             run now instead of queueing

@@ -15,6 +15,7 @@ Usage:
   producer tracks [--project P] [--user U] [--job J] [--account A] [--limit N] [--json]
   producer library [--limit N] [--offset N] [--account A] [--json]   the account's songs on the site
   producer import <clip>… [--format F] [--wait]   store songs of the library as tracks (free)
+  producer image "<prompt>" [--aspect 1:1|16:9|9:16] [--json]   make an image with the site's tool and store it
   producer session init|import|check           the login state (producer session --help)
   producer accounts [list|pause|resume|unwall|add|remove]   several accounts (producer accounts --help)
   producer mcp                                 the MCP server over stdio, for agents (talks to the daemon)

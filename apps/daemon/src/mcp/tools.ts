@@ -10,6 +10,7 @@ import {
   type QueuedResult,
 } from "@producer/core";
 import type { AccountReport } from "@producer/utils";
+import { addImageTool } from "./image-tool.js";
 import { addOperationTool } from "./operation-tool.js";
 import { answer, waitForJob, type Extra } from "./tool-answers.js";
 import { accountText, jobText, summarizeJob, summarizeTrack, trackLine, type JobSummary } from "./summaries.js";
@@ -80,7 +81,7 @@ function jobAnswer(job: Job, audioBase: string | undefined): { text: string; str
 }
 
 /**
- * The MCP server of the producer queue: nine tools over a `ProducerBackend`. The same server is served over
+ * The MCP server of the producer queue: ten tools over a `ProducerBackend`. The same server is served over
  * stdio by `producer mcp` (talking to the daemon through its client) and over Streamable HTTP at the daemon's
  * `/mcp` (talking to its service).
  */
@@ -102,6 +103,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
   };
   addGenerationTools(server, context, options.site);
   addOperationTool(server, context, options.site);
+  addImageTool(server, context);
   addLibraryTools(server, context, options.accounts);
   return server;
 }
