@@ -36,6 +36,12 @@ export type {
 export { LIBRARY_MAX_LIMIT } from "./song-library.js";
 export { SITE_TASKS } from "./site-tasks/index.js";
 export { SiteTasks } from "./site-tasks/site-tasks.js";
+export {
+  UPLOAD_MAX_BYTES,
+  type UploadAudioAnswer,
+  type UploadAudioInput,
+  type UploadAudioResult,
+} from "./site-tasks/upload.js";
 export type {
   EditLyricsInput,
   EditLyricsResult,

@@ -15,6 +15,8 @@ export interface TransportRequest {
   method: "GET" | "POST" | "DELETE";
   path: string;
   body?: unknown;
+  /** A body sent as it is (a multipart upload), in place of `body` as JSON. */
+  raw?: { bytes: Buffer; contentType: string };
   signal?: AbortSignal;
   timeoutMs?: number;
 }
@@ -25,10 +27,10 @@ function describe(endpoint: Endpoint): string {
 
 /** Opens a request to the daemon and resolves with the response once its headers arrive. */
 function open(endpoint: Endpoint, request: TransportRequest): Promise<http.IncomingMessage> {
-  const body = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
+  const body = request.raw?.bytes ?? (request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body)));
   const headers: Record<string, string> = { accept: "application/json" };
   if (body) {
-    headers["content-type"] = "application/json";
+    headers["content-type"] = request.raw?.contentType ?? "application/json";
     headers["content-length"] = String(body.length);
   }
   if (endpoint.token) headers.authorization = `Bearer ${endpoint.token}`;

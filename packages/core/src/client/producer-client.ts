@@ -1,5 +1,7 @@
 import type { SiteTaskInput, SiteTaskResult } from "../site-tasks/run-site-task.js";
 import { SiteTasks } from "../site-tasks/site-tasks.js";
+import type { UploadAudioAnswer, UploadAudioInput } from "../site-tasks/upload.js";
+import { uploadForm } from "./upload-form.js";
 import type { LibraryInput, LibraryListing } from "../song-library.js";
 import { abortReason, readSecretFile, TimeoutError } from "@producer/utils/errors";
 import type { AccountReport } from "@producer/utils";
@@ -114,6 +116,21 @@ export class ProducerClient extends SiteTasks implements ProducerBackend {
   /** One page of an account's library on the site (`GET /v1/library`), each song with its track here, if any. */
   async library(input: LibraryInput = {}): Promise<LibraryListing> {
     return (await this.call<LibraryListing>("GET", `/v1/library${query({ ...input })}`)).body;
+  }
+
+  /**
+   * Uploads one's own audio to the daemon as multipart (`POST /v1/uploads`: `file`, `filename`, `removeVocals`,
+   * `account`), which sends it to the site and waits for its check; see `SiteTasks.uploadAudio`.
+   */
+  override async uploadAudio(input: UploadAudioInput): Promise<UploadAudioAnswer> {
+    const { bytes, contentType } = await uploadForm(input);
+    const answer = await requestJson<UploadAudioAnswer>(await this.resolveEndpoint(), {
+      method: "POST",
+      path: "/v1/uploads",
+      raw: { bytes, contentType },
+      timeoutMs: (this.options.timeoutMs ?? 30_000) + TASK_WAIT_MS,
+    });
+    return answer.body;
   }
 
   /** Runs one task that is not a song on the site now (`POST /v1/tasks`); see `SiteTasks`. */

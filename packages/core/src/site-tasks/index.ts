@@ -5,6 +5,7 @@ import { LYRICS_TASK_SPECS } from "./lyrics.js";
 import { MODEL_TASK_SPECS } from "./models.js";
 import type { SiteTaskSpec } from "./site-task-spec.js";
 import { DESCRIBE_TASK_SPECS } from "./song-describe.js";
+import { UPLOAD_TASK_SPECS } from "./upload.js";
 
 /**
  * Every task the service takes, by kind (`lyrics.write`, `image.create`, …): each kind is one file of this folder
@@ -17,4 +18,5 @@ export const SITE_TASKS: Readonly<Record<string, SiteTaskSpec>> = {
   ...DESCRIBE_TASK_SPECS,
   ...LIBRARY_TIDY_SPECS,
   ...LIBRARY_CLEANUP_SPECS,
+  ...UPLOAD_TASK_SPECS,
 };

@@ -12,6 +12,7 @@ import type { EditLyricsInput, EditLyricsResult, TaskAnswer, WriteLyricsInput, W
 import type { ListModelsResult } from "./models.js";
 import type { SiteTaskInput, SiteTaskResult } from "./run-site-task.js";
 import type { DescribeSongAnswer, DescribeSongInput } from "./song-describe.js";
+import { type UploadAudioAnswer, type UploadAudioInput, uploadAudioThrough } from "./upload.js";
 
 /**
  * The typed helpers of `runTask`, shared by the in-process service and the daemon's client (as `SongOperations`
@@ -80,5 +81,13 @@ export abstract class SiteTasks extends SongOperations {
   /** The site's models, kept for ten minutes (`refresh: true` asks again): `result` is `{ models, fetchedAt, ageSecs, cached }`. */
   listModels(input: { refresh?: boolean; account?: string } = {}): Promise<TaskAnswer<ListModelsResult>> {
     return this.runTask({ kind: "models.list", ...input }) as Promise<TaskAnswer<ListModelsResult>>;
+  }
+
+  /**
+   * Uploads one's own audio (a path, bytes or a stream) and waits for the site's check: `result.clipId` is a clip
+   * of the library, a source for cover, extend and stems. A refusal is UPLOAD_REFUSED with `details.reason`.
+   */
+  uploadAudio(input: UploadAudioInput): Promise<UploadAudioAnswer> {
+    return uploadAudioThrough((task) => this.runTask(task), input);
   }
 }
