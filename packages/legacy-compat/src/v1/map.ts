@@ -57,7 +57,14 @@ export function songFactsOf(track: Track) {
 
 /** What the site says of a track, under the earlier names. */
 export function siteFactsOf(track: Track) {
-  return { model: track.model, seed: track.seed, stem: track.stem, credits_charged: track.creditsCharged };
+  return {
+    model: track.model,
+    seed: track.seed,
+    stem: track.stem,
+    credits_charged: track.creditsCharged,
+    // The metadata dicts have room for a cover; a track without one keeps the earlier shape exactly.
+    ...(track.imageUrl && track.imageKey ? { image_url: track.imageUrl, image_key: track.imageKey } : {}),
+  };
 }
 
 export function toUploadedFile(track: Track): LegacyUploadedFile {

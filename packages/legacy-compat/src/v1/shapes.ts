@@ -64,6 +64,9 @@ interface SiteFacts {
   seed: number | null;
   stem: string | null;
   credits_charged: number | null;
+  /** The generation's cover image (`image: true`), stored beside the audio: only when it has one. */
+  image_url?: string;
+  image_key?: string;
 }
 
 /** The track row the earlier service recorded for an uploaded song, in snake_case. */
