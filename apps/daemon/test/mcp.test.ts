@@ -97,7 +97,7 @@ async function roundTrip(client: Client, prompt: string) {
 }
 
 describe("the MCP server at /mcp (Streamable HTTP)", () => {
-  it("lists the ten tools, each with an input schema, saying what it costs", async () => {
+  it("lists the eleven tools, each with an input schema, saying what it costs", async () => {
     const client = await connect(httpTransport());
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(
@@ -112,6 +112,7 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
         "operate_song",
         "retry_generation",
         "wait_for_generation",
+        "upload_audio",
       ].sort(),
     );
     const generate = tools.find((tool) => tool.name === "generate_music");
@@ -242,7 +243,7 @@ describe("producer mcp (stdio)", () => {
       stderr: "pipe",
     });
     const client = await connect(transport);
-    expect((await client.listTools()).tools).toHaveLength(10);
+    expect((await client.listTools()).tools).toHaveLength(11);
     const answer = await client.callTool({ name: "account_status", arguments: {} });
     expect(answer.isError).toBe(true);
     expect(structured(answer)).toMatchObject({ error: { code: "UNAVAILABLE", retryable: true } });
@@ -252,7 +253,7 @@ describe("producer mcp (stdio)", () => {
   it("serves the same tools through the daemon's client, and does the round trip", async () => {
     const client = await connect(stdioTransport());
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(10);
+    expect(tools).toHaveLength(11);
     await roundTrip(client, "agent over stdio");
     await client.close();
   }, 120_000);

@@ -16,6 +16,7 @@ import { serviceCommand } from "./service.js";
 import { sessionCommand } from "./session.js";
 import { siteCommand } from "./site.js";
 import { tracksCommand } from "./tracks.js";
+import { uploadCommand } from "./upload.js";
 
 /** Every `producer` command, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   libraryCommand,
   importCommand,
   imageCommand,
+  uploadCommand,
   sessionCommand,
   accountsCommand,
   siteCommand,

@@ -16,6 +16,7 @@ Usage:
   producer library [--limit N] [--offset N] [--account A] [--json]   the account's songs on the site
   producer import <clip>… [--format F] [--wait]   store songs of the library as tracks (free)
   producer image "<prompt>" [--aspect 1:1|16:9|9:16] [--json]   make an image with the site's tool and store it
+  producer upload <file> [--remove-vocals] [--json]   upload your own audio: a clip to cover, extend or split
   producer session init|import|check           the login state (producer session --help)
   producer accounts [list|pause|resume|unwall|add|remove]   several accounts (producer accounts --help)
   producer mcp                                 the MCP server over stdio, for agents (talks to the daemon)
@@ -27,7 +28,7 @@ Usage:
   producer doctor                              check this machine: Chromium, data dir, database, storage, session, socket
 
 Every command takes --help.
-Exit codes: 0 ok, 1 failed, 2 bad usage or input, 3 daemon unreachable, 4 session problem (expired, challenge,
+Exit codes: 0 ok, 1 failed, 2 bad usage or input (or an upload the site refused), 3 daemon unreachable, 4 session problem (expired, challenge,
 out of credits), 5 timed out, 6 the site no longer matches the profile, 7 conflict (e.g. retrying a job that
 succeeded, or one that needs --resubmit).`;
 

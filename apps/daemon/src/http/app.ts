@@ -16,6 +16,7 @@ import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { operationRoutes } from "./routes/operations.js";
 import { taskRoutes } from "./routes/tasks.js";
+import { UPLOADS_PATH, uploadRoutes } from "./routes/uploads.js";
 import { legacyRoutes } from "./routes/legacy.js";
 import { mcpRoutes } from "./routes/mcp.js";
 import { signInLinkRoutes } from "./routes/sign-in-links.js";
@@ -54,7 +55,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     app.use(requireToken({ tcp: tcpToken, socket: config.daemon.token }));
     addSignIn(app, { token: tcpToken, attemptsPerMinute: config.daemon.signInAttemptsPerMinute, codes: signInCodes });
   }
-  app.use(bodyLimit({ maxSize: config.daemon.bodyLimitBytes }));
+  const generalLimit = bodyLimit({ maxSize: config.daemon.bodyLimitBytes });
+  // An upload has a limit of its own (its route's); every other body the configured one.
+  app.use((c, next) => (c.req.path === UPLOADS_PATH ? next() : generalLimit(c, next)));
   const redact = pathRedactor(config.paths);
   app.use(redactLocalPaths(redact));
 
@@ -68,6 +71,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", jobRoutes(deps, redact));
   app.route("/", operationRoutes(deps));
   app.route("/", taskRoutes(deps));
+  app.route("/", uploadRoutes(deps));
   app.route("/", trackRoutes(deps));
   app.route("/", accountRoutes(deps));
   app.route("/", openAIRoutes(deps, redact));

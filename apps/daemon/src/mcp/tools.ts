@@ -12,6 +12,7 @@ import {
 import type { AccountReport } from "@producer/utils";
 import { addImageTool } from "./image-tool.js";
 import { addOperationTool } from "./operation-tool.js";
+import { addUploadTool } from "./upload-tool.js";
 import { answer, waitForJob, type Extra } from "./tool-answers.js";
 import { accountText, jobText, summarizeJob, summarizeTrack, trackLine, type JobSummary } from "./summaries.js";
 
@@ -104,6 +105,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
   addGenerationTools(server, context, options.site);
   addOperationTool(server, context, options.site);
   addImageTool(server, context);
+  addUploadTool(server, context);
   addLibraryTools(server, context, options.accounts);
   return server;
 }
