@@ -3,7 +3,9 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import type { Storage } from "@producer/utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { coverImage } from "../src/cover-step.js";
 import type { Job } from "../src/index.js";
+import type { PipelineDeps } from "../src/pipeline.js";
 import { createStack, type CoreStack } from "./stack.js";
 
 let harness: CoreStack;
@@ -74,5 +76,26 @@ describe("cover images, on real parts", () => {
       expect(track).toMatchObject({ imageKey: null, imageUrl: null });
       expect(track.imageError).toMatch(/^GENERATION_FAILED: .*moderation/);
     }
+  });
+
+  it("a retry finds the cover stored before, on the tracks or in storage, and never asks the site again", async () => {
+    const job = await ended(await harness.service.generateMusic({ prompt: "a lullaby", image: true }));
+    expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
+    const [first] = job.tracks;
+    // The service's own parts, as its pipeline gets them.
+    const deps = harness.service as unknown as PipelineDeps;
+    const calls = imageCalls();
+    const signal = new AbortController().signal;
+    const again = await coverImage({ jobId: job.id, input: job.input as never, account: undefined, signal }, deps);
+    expect(again).toEqual({ imageKey: first?.imageKey, imageUrl: first?.imageUrl, imageError: null });
+    // Stored but not recorded (a retry after a crash between the two): found in storage by its key.
+    const storage = harness.service.storage as Storage;
+    const otherJob = "0a0b0c0d-1111-4222-8333-444455556666";
+    const key = String(first?.imageKey).replaceAll(job.id, otherJob);
+    await storage.put(key, (await storage.open(String(first?.imageKey))) as Readable, { contentType: "image/jpeg" });
+    const input = { ...(job.input as object), image: { prompt: "a lullaby" } } as never;
+    const found = await coverImage({ jobId: otherJob, input, account: undefined, signal }, deps);
+    expect(found).toMatchObject({ imageKey: key, imageError: null });
+    expect(imageCalls()).toBe(calls);
   });
 });
