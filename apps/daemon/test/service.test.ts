@@ -59,6 +59,7 @@ describe("producer service", () => {
     expect(out).toContain(`Environment=${unitWord(`PRODUCER_CONFIG=${configFile}`)}\n`);
     expect(out).toContain(`EnvironmentFile=-${path.join(home, ".config", "producer", "producer.env")}\n`);
     expect(out).toContain(`WorkingDirectory=${home}/data 100%%\n`);
+    expect(out).toContain(`Environment="PRODUCER_PATHS_DATA_DIR=${home}/data 100%%"\n`);
     expect(out).toMatch(/^ReadWritePaths="[^\n]*data 100%%"$/m);
     for (const line of ["NoNewPrivileges=yes", "PrivateTmp=yes", "ProtectSystem=strict", "ProtectHome=read-only"])
       expect(out).toContain(`\n${line}\n`);

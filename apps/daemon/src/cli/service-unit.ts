@@ -51,6 +51,8 @@ export function renderUnit(options: UnitOptions): string {
     "# The daemon finishes the step it is in and closes the browser on SIGTERM.",
     "TimeoutStopSec=60s",
     ...(options.configFile ? [`Environment=${unitWord(`PRODUCER_CONFIG=${options.configFile}`)}`] : []),
+    "# The data dir this unit was made for, whatever the environment it was made in said.",
+    `Environment=${unitWord(`PRODUCER_PATHS_DATA_DIR=${options.dataDir}`)}`,
     "# Secrets (PRODUCER_DAEMON_TOKEN, PRODUCER_SESSION_PASSWORD, S3 keys, …) as NAME=value lines in this file,",
     "# mode 0600; never in the unit, which anyone may read. The leading '-' lets the unit start without it.",
     `EnvironmentFile=-${unitPathValue(options.envFile)}`,

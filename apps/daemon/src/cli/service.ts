@@ -8,7 +8,8 @@ producer.service, that runs \`producer daemon\` with this Node.js: restarted on 
 PRODUCER_CONFIG (the one this command finds: $PRODUCER_CONFIG or ./producer.config.json), secrets from an
 EnvironmentFile (default ~/.config/producer/producer.env with --user, /etc/producer/producer.env otherwise; NAME=value
 lines, mode 0600; never in the unit), the data dir as its working directory and the one place it may write, and
-hardening that keeps Chromium working. --user writes ~/.config/systemd/user/producer.service; without it
+hardening that keeps Chromium working. The data dir is pinned (PRODUCER_PATHS_DATA_DIR); other PRODUCER_*
+settings of your shell are not carried over: put them in the config file or the EnvironmentFile. --user writes ~/.config/systemd/user/producer.service; without it
 /etc/systemd/system/producer.service (needs root; --run-as sets User=, default $SUDO_USER). --print only prints it.`;
 
 export const serviceCommand: Command = {
