@@ -97,7 +97,7 @@ async function roundTrip(client: Client, prompt: string) {
 }
 
 describe("the MCP server at /mcp (Streamable HTTP)", () => {
-  it("lists the eleven tools, each with an input schema, saying what it costs", async () => {
+  it("lists the twelve tools, each with an input schema, saying what it costs", async () => {
     const client = await connect(httpTransport());
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(
@@ -105,6 +105,7 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
         "account_status",
         "cancel_generation",
         "create_image",
+        "describe_song",
         "generate_music",
         "get_generation",
         "get_track",
@@ -128,7 +129,10 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
     expect(operate?.description).toMatch(/convert is free/);
     expect(operate?.inputSchema.required).toEqual(["operation", "source"]);
     expect(tools.find((tool) => tool.name === "create_image")?.description).toMatch(/the site may charge for it/);
-    for (const tool of tools.filter((one) => !["generate_music", "operate_song", "create_image"].includes(one.name)))
+    expect(tools.find((tool) => tool.name === "describe_song")?.description).toMatch(/little or nothing/);
+    for (const tool of tools.filter(
+      (one) => !["generate_music", "operate_song", "create_image", "describe_song"].includes(one.name),
+    ))
       expect(tool.description).toMatch(/^Free\b|Cancels/);
     expect(client.getInstructions()).toMatch(/wait_for_generation/);
     await client.close();
@@ -243,7 +247,7 @@ describe("producer mcp (stdio)", () => {
       stderr: "pipe",
     });
     const client = await connect(transport);
-    expect((await client.listTools()).tools).toHaveLength(11);
+    expect((await client.listTools()).tools).toHaveLength(12);
     const answer = await client.callTool({ name: "account_status", arguments: {} });
     expect(answer.isError).toBe(true);
     expect(structured(answer)).toMatchObject({ error: { code: "UNAVAILABLE", retryable: true } });
@@ -253,7 +257,7 @@ describe("producer mcp (stdio)", () => {
   it("serves the same tools through the daemon's client, and does the round trip", async () => {
     const client = await connect(stdioTransport());
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(11);
+    expect(tools).toHaveLength(12);
     await roundTrip(client, "agent over stdio");
     await client.close();
   }, 120_000);

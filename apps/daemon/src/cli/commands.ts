@@ -3,6 +3,7 @@ import { cancelCommand } from "./cancel.js";
 import type { Command } from "./command.js";
 import { configCommand } from "./config.js";
 import { daemonCommand } from "./daemon.js";
+import { describeSongCommand } from "./describe-song.js";
 import { doctorCommand } from "./doctor.js";
 import { generateCommand } from "./generate.js";
 import { imageCommand } from "./image.js";
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   tracksCommand,
   libraryCommand,
   importCommand,
+  describeSongCommand,
   imageCommand,
   uploadCommand,
   sessionCommand,

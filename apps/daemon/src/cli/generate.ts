@@ -32,7 +32,7 @@ export const GENERATE_OPTIONS = {
   ),
   ...valueOptions("idempotency-key", "account", "pause-timeout"),
   ...valueOptions("image-prompt"),
-  ...flagOptions("instrumental", "stems", "image", "direct", "wait", "json"),
+  ...flagOptions("instrumental", "stems", "image", "describe", "direct", "wait", "json"),
 };
 
 /** A number flag as given; a word stays a word, so the daemon's validation names the field. */
@@ -67,6 +67,7 @@ export function generateInput(
   if (values.instrumental) input.instrumental = true;
   if (values.stems) input.stems = true;
   if (values.image) input.image = true;
+  if (values.describe) input.describe = true;
   return input as GenerateMusicInput;
 }
 
@@ -200,6 +201,8 @@ Options (each a control of the site; a control the site profile lacks is refused
   --model ID           e.g. lyria-3.5, lyria-3-pro       --bpm N              tempo
   --duration-secs N    song length (Auto when absent)    --seed N             seed
   --stems              also store vocals, drums, bass and other as tracks
+  --describe           also keep each song's caption and sung lyrics on its track (producer describe; little or
+                       no cost), so producer tracks --search finds it
   --image              also make one cover image, stored beside the songs and linked from each track (a
                        failed cover keeps the songs and says why)    --image-prompt P   what the cover shows
   --format wav|mp3|m4a --project P  --user U  --priority N  --idempotency-key K

@@ -12,9 +12,10 @@ Usage:
   producer job <id> [--json]                   one job: its steps, its error with details, its submission
   producer job retry <id> [--resubmit]         run an ended job again: from its submission (nothing paid again)
   producer cancel <id>
-  producer tracks [--project P] [--user U] [--job J] [--account A] [--limit N] [--json]
+  producer tracks [--search "words"] [--project P] [--user U] [--job J] [--account A] [--limit N] [--json]
   producer library [--limit N] [--offset N] [--account A] [--json]   the account's songs on the site
   producer import <clip>… [--format F] [--wait]   store songs of the library as tracks (free)
+  producer describe <track|clip> [--prompt P] [--json]   a song's caption and sung lyrics, kept on its track
   producer image "<prompt>" [--aspect 1:1|16:9|9:16] [--json]   make an image with the site's tool and store it
   producer upload <file> [--remove-vocals] [--json]   upload your own audio: a clip to cover, extend or split
   producer session init|import|check           the login state (producer session --help)

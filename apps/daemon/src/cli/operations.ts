@@ -28,7 +28,7 @@ const TRACK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
  * A track of ours, or a clip of the site. A site clip id may look like one of our track ids, so a UUID is a
  * track only when the daemon has a track by that id.
  */
-async function sourceOf(client: ProducerClient, id: string): Promise<OperateInput["source"]> {
+export async function sourceOf(client: ProducerClient, id: string): Promise<OperateInput["source"]> {
   if (!TRACK_ID.test(id)) return { clipId: id };
   try {
     await client.getTrack(id);

@@ -12,6 +12,7 @@ import { requestLog } from "./request-log.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { apiReferenceRoutes } from "./routes/api-reference.js";
 import { artifactRoutes } from "./routes/artifacts.js";
+import { describeRoutes } from "./routes/describe.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { operationRoutes } from "./routes/operations.js";
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", jobRoutes(deps, redact));
   app.route("/", operationRoutes(deps));
   app.route("/", taskRoutes(deps));
+  app.route("/", describeRoutes(deps));
   app.route("/", uploadRoutes(deps));
   app.route("/", trackRoutes(deps));
   app.route("/", accountRoutes(deps));

@@ -10,6 +10,7 @@ import {
   type QueuedResult,
 } from "@producer/core";
 import type { AccountReport } from "@producer/utils";
+import { addDescribeTool } from "./describe-tool.js";
 import { addImageTool } from "./image-tool.js";
 import { addOperationTool } from "./operation-tool.js";
 import { addUploadTool } from "./upload-tool.js";
@@ -105,6 +106,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
   addGenerationTools(server, context, options.site);
   addOperationTool(server, context, options.site);
   addImageTool(server, context);
+  addDescribeTool(server, context);
   addUploadTool(server, context);
   addLibraryTools(server, context, options.accounts);
   return server;
