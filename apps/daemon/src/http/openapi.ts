@@ -165,62 +165,6 @@ function libraryAndServicePaths(): Record<string, unknown> {
         },
       },
     },
-    "/v1/library": {
-      get: {
-        summary:
-          "The account's songs on the site, newest first, each with the track that stores it here (spends nothing)",
-        parameters: queryParameters(libraryQuerySchema),
-        responses: {
-          "200": { description: "{ account, limit, offset, songs: [{ clipId, title, durationSecs, trackId, … }] }" },
-          "400": errorResponse("An invalid limit, offset or account."),
-          "503": errorResponse("The site could not be listed (no browser, or the account is not run here)."),
-        },
-      },
-    },
-    "/v1/tracks/{id}/audio": {
-      get: {
-        summary: "The track's audio, streamed from storage",
-        parameters: [idParameter],
-        responses: {
-          "200": { description: "The audio bytes (audio/wav, audio/mpeg, audio/mp4)." },
-          "404": { description: "No such track, or its object is gone." },
-        },
-      },
-    },
-    "/v1/queue": answers("get", "The queue: jobs by status, depth, pause", "The queue."),
-    "/v1/queue/jobs": {
-      get: {
-        summary: "The queued jobs in the order they will run, each with its position",
-        parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } }],
-        responses: { "200": { description: "{ jobs: Job[] }" } },
-      },
-    },
-    "/mcp": {
-      ...answers("post", "The MCP server (Streamable HTTP): the same tools as `producer mcp`", "JSON-RPC over HTTP"),
-      ...answers("get", "The MCP server's event stream (Streamable HTTP)", "text/event-stream"),
-      delete: { summary: "End an MCP session", responses: { "200": { description: "Ended." } } },
-    },
-    "/": answers("get", "The status page: queue, jobs, tracks with players, accounts", "text/html"),
-    "/v1/session": answers(
-      "get",
-      "Whether the ProducerAI session is usable (the last check; never opens the site)",
-      "The session.",
-    ),
-    "/v1/session/check": answers("post", "Check the ProducerAI session now (opens the site once)", "The session."),
-    "/healthz": answers("get", "Alive", "ok"),
-    "/readyz": {
-      get: {
-        summary: "Ready: browser, session, database, storage",
-        responses: { "200": { description: "ready" }, "503": { description: "not ready, with reasons" } },
-      },
-    },
-    "/metrics": answers("get", "Prometheus metrics", "text/plain"),
-  };
-}
-
-/** One's own audio, uploaded to the site as multipart. */
-function uploadPaths(): Record<string, unknown> {
-  return {
     "/v1/uploads": {
       post: {
         summary: "Upload one's own audio to the site and wait for its check: the new clip's id",
