@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { answers, errorResponse, jsonBody, open, pathParameter } from "./openapi-parts.js";
-import { jobIdParamSchema } from "./schemas.js";
+import { answers, errorResponse, jobIdParameter, jsonBody, open, pathParameter } from "./openapi-parts.js";
 
 const accountName = pathParameter("name", z.string().min(1));
 
@@ -23,7 +22,7 @@ export function accountAndPagePaths(): Record<string, unknown> {
     "/v1/generations/{id}/retry": {
       post: {
         summary: "Run an ended job again (the same as POST /v1/jobs/{id}/retry)",
-        parameters: [pathParameter("id", jobIdParamSchema)],
+        parameters: [jobIdParameter],
         requestBody: jsonBody("Retry", false),
         responses: {
           "200": { description: "The job, queued again." },

@@ -1,4 +1,6 @@
+import { trackIdSchema } from "@producer/core";
 import { z } from "zod";
+import { jobIdParamSchema } from "./schemas.js";
 
 /** A zod schema as the JSON Schema (2020-12, the dialect of OpenAPI 3.1) of what a request may send. */
 export function json(schema: z.ZodType): Record<string, unknown> {
@@ -51,6 +53,10 @@ export const pathParameter = (name: string, schema: z.ZodType = z.string()) => (
 });
 
 export const idParameter = pathParameter("id");
+/** `{id}` of a job: a UUID, as the job routes check it. */
+export const jobIdParameter = pathParameter("id", jobIdParamSchema);
+/** `{id}` of a track: a UUID, as the track routes check it. */
+export const trackIdParameter = pathParameter("id", trackIdSchema);
 
 export const errorResponse = (description: string) => ({
   description,
