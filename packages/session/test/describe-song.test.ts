@@ -46,6 +46,11 @@ describe("song.describe from inside the warm page", () => {
       `A ${Math.round(song.siteDurationSecs ?? 0)}-second song with vocals titled "${song.title}": a soft piano intro, then strings.`,
     );
     expect(result.lyrics).toBe("A piano in the hallway\nplays the morning in");
+    // The answers, shaped as the facts give them, show no drift against the profile's shapes.
+    expect(Object.keys(harness.session.shapeDrift.checked())).toEqual(
+      expect.arrayContaining(["toolReturn.audio__caption", "toolReturn.audio__transcribe"]),
+    );
+    expect(harness.session.shapeDrift.entries()).toEqual([]);
     expect(records.filter((record) => record.state === "accepted").map((record) => record.prompt)).toEqual([
       `caption ${song.clipId}`,
       `transcribe ${song.clipId}`,
