@@ -5,7 +5,6 @@ import { audioCaption, audioTranscribe, songMetadata } from "./flow-analysis.js"
 import { applyEffect, convertFormat } from "./flow-effects.js";
 import { renderEdit } from "./flow-edit.js";
 import { createImage } from "./flow-image.js";
-import { createImage } from "./flow-image.js";
 import { addLibraryRoutes } from "./flow-library.js";
 import { createLyrics, editLyrics, registerLyrics } from "./flow-lyrics.js";
 import { bump, createSong, drifted, newToolCallId, refuseIfBusy, splitStems } from "./flow-generation.js";
@@ -106,7 +105,6 @@ const OPERATION_TOOLS = {
   audio__render_edit: renderEdit,
   audio__apply_effect: applyEffect,
   audio__convert_format: convertFormat,
-  image__create_image: createImage,
   image__create_image: createImage,
   audio__caption: audioCaption,
   audio__transcribe: audioTranscribe,

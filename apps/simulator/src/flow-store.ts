@@ -110,8 +110,6 @@ export interface FlowStats {
   toolFailures: Record<string, number>;
   /** Faults fired on the song operations (recipes, edits, effects, conversions), by fault name. */
   operationFaults: Record<string, number>;
-  /** Images served from public storage (made by `image__create_image`), in order: what a stored image must equal. */
-  imagesServed: Array<{ imageId: string; sha256: string }>;
   /** The library's upkeep: `PATCH /clips/<id>` renames and privacy changes, clips deleted, conversations deleted. */
   library: { renames: number; privacyChanges: number; deletes: number; conversationsDeleted: number };
   /** Images served from public storage (made by `image__create_image`), in order: what a stored image must equal. */
@@ -145,7 +143,6 @@ export const emptyFlowStats = (): FlowStats => ({
   recipesRefused: 0,
   toolFailures: {},
   operationFaults: {},
-  imagesServed: [],
   library: { renames: 0, privacyChanges: 0, deletes: 0, conversationsDeleted: 0 },
   imagesServed: [],
   uploads: 0,

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { start, type RunningSimulator } from "../src/index.js";
 import * as F from "./fixtures/facts-shapes.js";
 import * as O from "./fixtures/facts-shapes-operations.js";
-import * as I from "./fixtures/facts-shapes-image.js";
 import * as LB from "./fixtures/facts-shapes-library.js";
 import * as I from "./fixtures/facts-shapes-image.js";
 import * as L from "./fixtures/facts-shapes-lyrics.js";
@@ -2380,58 +2379,6 @@ describe("flow-2026 simulator against §A Library", () => {
     );
     f.ok("library counters", now.deletes - before.deletes === 1, `deletes ${now.deletes - before.deletes}`);
     f.ok("library counters", now.conversationsDeleted - before.conversationsDeleted === 1, "conversations deleted");
-    f.done();
-  });
-});
-
-// ---------------------------------------------------------------------------------------------------------------
-// Image (§A "Operations beyond a new song" → Image / video)
-// ---------------------------------------------------------------------------------------------------------------
-
-describe("flow-2026 simulator against §A Image", () => {
-  it("image__create_image → { image_url }: a jpg on public storage, fetched without cookies", {
-    timeout: TEST_MS,
-  }, async () => {
-    const f = new Findings();
-    const made: string[] = [];
-    for (const aspect of I.IMAGE_ASPECTS) {
-      const answer = await runOperationTool(f, "tool image__create_image", "image__create_image", {
-        prompt: `a cover for a song, ${aspect}`,
-        aspect_ratio: aspect,
-        image_urls: null,
-      });
-      f.shape("tool image__create_image", "tool-return content", answer.content, I.IMAGE_RETURN);
-      const url = String(answer.content?.image_url ?? "");
-      const response = await fetch(url);
-      const bytes = Buffer.from(await response.arrayBuffer());
-      f.ok(
-        "image storage",
-        response.status === 200,
-        `${url} answered HTTP ${response.status} — fact: ${I.IMAGE_FILE.fact}`,
-      );
-      f.ok(
-        "image storage",
-        I.IMAGE_FILE.magic.every((byte, index) => bytes[index] === byte),
-        `${url} is not a jpg (first bytes ${bytes.subarray(0, 4).toString("hex")}) — fact: ${I.IMAGE_FILE.fact}`,
-      );
-      made.push(bytes.toString("hex"));
-    }
-    f.ok("image storage", new Set(made).size === made.length, "two images were the same bytes");
-    const refused = await runOperationTool(f, "tool image__create_image", "image__create_image", {
-      prompt: "x",
-      aspect_ratio: "4:3",
-      image_urls: null,
-    });
-    f.ok(
-      "tool image__create_image",
-      refused.error?.type === "tool_call_failure",
-      `an aspect_ratio outside the facts answered ${preview(refused)}`,
-    );
-    f.ok(
-      "tool image__create_image",
-      (site.stats.flow.toolRuns.image__create_image ?? 0) >= 3,
-      `toolRuns.image__create_image = ${site.stats.flow.toolRuns.image__create_image}`,
-    );
     f.done();
   });
 });
