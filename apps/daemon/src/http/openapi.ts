@@ -1,6 +1,14 @@
 import { openAIPaths } from "./openai/openapi-paths.js";
 import { accountAndPagePaths, legacyPaths } from "./openapi-more-paths.js";
-import { answers, errorResponse, errorSchema, idParameter, json, queryParameters } from "./openapi-parts.js";
+import {
+  answers,
+  errorResponse,
+  errorSchema,
+  jobIdParameter as idParameter,
+  json,
+  queryParameters,
+  trackIdParameter,
+} from "./openapi-parts.js";
 import {
   createGenerationBodySchema,
   createOperationBodySchema,
@@ -128,7 +136,11 @@ function libraryAndServicePaths(): Record<string, unknown> {
       },
     },
     "/v1/tracks/{id}": {
-      get: { summary: "One track", parameters: [idParameter], responses: { "200": { description: "The track." } } },
+      get: {
+        summary: "One track",
+        parameters: [trackIdParameter],
+        responses: { "200": { description: "The track." } },
+      },
     },
     "/v1/tasks": {
       post: {
@@ -211,7 +223,7 @@ function libraryAndServicePaths(): Record<string, unknown> {
     "/v1/tracks/{id}/audio": {
       get: {
         summary: "The track's audio, streamed from storage",
-        parameters: [idParameter],
+        parameters: [trackIdParameter],
         responses: {
           "200": { description: "The audio bytes (audio/wav, audio/mpeg, audio/mp4)." },
           "404": { description: "No such track, or its object is gone." },
