@@ -69,26 +69,7 @@ function installPageHelpers(bindingName: string): void {
         .catch(() => null);
       return { status: response.status, json, retryAfter: response.headers.get("retry-after") };
     },
-    async multipart(url: string, init: { fields: Record<string, string>; file: InPageFile; token: string }) {
-      const binary = page.atob(init.file.base64) as string;
-      const bytes = new Uint8Array(binary.length);
-      for (let at = 0; at < binary.length; at += 1) bytes[at] = binary.charCodeAt(at);
-      const form = new FormData();
-      form.append(init.file.field, new Blob([bytes], { type: init.file.type }), init.file.name);
-      for (const [name, value] of Object.entries(init.fields)) form.append(name, value);
-      // No content-type of our own: the browser writes the multipart boundary.
-      const response = await fetch(url, {
-        method: "POST",
-        credentials: "include",
-        headers: headers(init.token),
-        body: form,
-      });
-      const json: unknown = await response
-        .text()
-        .then(JSON.parse)
-        .catch(() => null);
-      return { status: response.status, json, retryAfter: response.headers.get("retry-after") };
-    },
+    authHeaders: (token: string) => headers(token), // the Bearer as the page keeps it, for inPageMultipart
     stream(url: string, key: string, token: string) {
       streams.get(key)?.abort();
       const controller = new AbortController();
@@ -251,8 +232,28 @@ export async function inPageMultipart(
   url: string,
   init: { fields: Record<string, string>; file: InPageFile; token?: string },
 ): Promise<InPageAnswer> {
-  return page.evaluate(({ url, init }) => (globalThis as any).__producer.multipart(url, init), {
-    url,
-    init: { ...init, token: init.token ?? "" },
-  });
+  return page.evaluate(
+    async ({ url, init }) => {
+      const helpers = (globalThis as any).__producer;
+      const binary = (globalThis as any).atob(init.file.base64) as string;
+      const bytes = new Uint8Array(binary.length);
+      for (let at = 0; at < binary.length; at += 1) bytes[at] = binary.charCodeAt(at);
+      const form = new FormData();
+      form.append(init.file.field, new Blob([bytes], { type: init.file.type }), init.file.name);
+      for (const [name, value] of Object.entries(init.fields)) form.append(name, value);
+      // No content-type of our own: the browser writes the multipart boundary.
+      const response = await fetch(url, {
+        method: "POST",
+        credentials: "include",
+        headers: helpers.authHeaders(init.token),
+        body: form,
+      });
+      const json: unknown = await response
+        .text()
+        .then(JSON.parse)
+        .catch(() => null);
+      return { status: response.status, json, retryAfter: response.headers.get("retry-after") };
+    },
+    { url, init: { ...init, token: init.token ?? "" } },
+  );
 }

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 /** The simulator's clip of that id. */
-const clipOf = (id: unknown) => harness.site.flowClips().find((clip) => clip.id === id);
+const clipOf = (id: unknown) => harness.site.flowClips().find((clip: { id: string }) => clip.id === id);
 
 /** The simulator's upload counters and tool calls, copied. */
 const counters = () => {
