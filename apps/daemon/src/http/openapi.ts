@@ -118,6 +118,7 @@ export function openApiDocument(version: string, options: { legacyPrefix?: strin
         },
       },
       ...libraryAndServicePaths(),
+      ...uploadPaths(),
       ...accountAndPagePaths(),
       ...openAIPaths(),
       ...(options.legacyPrefix === undefined ? {} : legacyPaths(options.legacyPrefix)),
@@ -177,37 +178,6 @@ function libraryAndServicePaths(): Record<string, unknown> {
         },
       },
     },
-    "/v1/uploads": {
-      post: {
-        summary: "Upload one's own audio to the site and wait for its check: the new clip's id",
-        description:
-          'multipart/form-data: file (WAV, MP3, M4A, FLAC or OGG, told by its first bytes; at most 100 MB), filename?, removeVocals? (true|false: remove vocals the site finds instead of refusing), account?. Answers { kind: "upload", account, result: { clipId, operationId, hasVocals, hasCidMatch, … } }; the clip is a source for cover, extend and stems.',
-        requestBody: {
-          required: true,
-          content: {
-            "multipart/form-data": {
-              schema: {
-                type: "object",
-                required: ["file"],
-                properties: {
-                  file: { type: "string", format: "binary" },
-                  filename: { type: "string" },
-                  removeVocals: { type: "string", enum: ["true", "false"] },
-                  account: { type: "string" },
-                },
-              },
-            },
-          },
-        },
-        responses: {
-          "200": { description: "{ kind, account, result: { clipId, operationId, hasVocals, vocalsRemoved, … } }" },
-          "400": errorResponse("No file, a file that is no audio, a body over 100 MB, or a bad removeVocals."),
-          "422": errorResponse(
-            "UPLOAD_REFUSED: the site refused the file (details.reason: protected content, vocals not allowed, lyrics moderation).",
-          ),
-        },
-      },
-    },
     "/v1/library": {
       get: {
         summary:
@@ -258,5 +228,42 @@ function libraryAndServicePaths(): Record<string, unknown> {
       },
     },
     "/metrics": answers("get", "Prometheus metrics", "text/plain"),
+  };
+}
+
+/** One's own audio, uploaded to the site as multipart. */
+function uploadPaths(): Record<string, unknown> {
+  return {
+    "/v1/uploads": {
+      post: {
+        summary: "Upload one's own audio to the site and wait for its check: the new clip's id",
+        description:
+          'multipart/form-data: file (WAV, MP3, M4A, FLAC or OGG, told by its first bytes; at most 100 MB), filename?, removeVocals? (true|false: remove vocals the site finds instead of refusing), account?. Answers { kind: "upload", account, result: { clipId, operationId, hasVocals, hasCidMatch, … } }; the clip is a source for cover, extend and stems.',
+        requestBody: {
+          required: true,
+          content: {
+            "multipart/form-data": {
+              schema: {
+                type: "object",
+                required: ["file"],
+                properties: {
+                  file: { type: "string", format: "binary" },
+                  filename: { type: "string" },
+                  removeVocals: { type: "string", enum: ["true", "false"] },
+                  account: { type: "string" },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "200": { description: "{ kind, account, result: { clipId, operationId, hasVocals, vocalsRemoved, … } }" },
+          "400": errorResponse("No file, a file that is no audio, a body over 100 MB, or a bad removeVocals."),
+          "422": errorResponse(
+            "UPLOAD_REFUSED: the site refused the file (details.reason: protected content, vocals not allowed, lyrics moderation).",
+          ),
+        },
+      },
+    },
   };
 }
