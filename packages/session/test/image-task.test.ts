@@ -47,6 +47,18 @@ describe("an image from inside the warm page", () => {
     // Another image is other bytes.
     const second = await harness.session.runTask({ kind: "image.create", prompt: "a quiet forest" });
     expect(sha256(fs.readFileSync(String(second.result.filePath)))).not.toBe(sha256(bytes));
+    // The facts-shaped answer was checked against the profile's shape and showed no drift.
+    expect(Object.keys(harness.session.shapeDrift.checked())).toContain("toolReturn.image__create_image");
+    expect(harness.session.shapeDrift.entries()).toEqual([]);
+  });
+
+  it("a drifted answer is counted as drift by field, and the image is still made", async () => {
+    harness.site.faults.set("answer-drift", { times: 1, paths: ["/__api/messages/"] });
+    const { result } = await harness.session.runTask({ kind: "image.create", prompt: "a drifting boat" });
+    expect(result.format).toBe("jpg");
+    expect(harness.session.shapeDrift.entries()).toEqual([
+      expect.objectContaining({ endpoint: "toolReturn.image__create_image", field: "drift_field", kind: "unknown" }),
+    ]);
   });
 
   it("tells JPEG and PNG by their first bytes, and nothing else", () => {
