@@ -97,7 +97,7 @@ async function roundTrip(client: Client, prompt: string) {
 }
 
 describe("the MCP server at /mcp (Streamable HTTP)", () => {
-  it("lists the twelve tools, each with an input schema, saying what it costs", async () => {
+  it("lists the fourteen tools, each with an input schema, saying what it costs", async () => {
     const client = await connect(httpTransport());
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(
@@ -114,6 +114,8 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
         "retry_generation",
         "wait_for_generation",
         "upload_audio",
+        "tidy_song",
+        "delete_from_library",
       ].sort(),
     );
     const generate = tools.find((tool) => tool.name === "generate_music");
@@ -247,7 +249,7 @@ describe("producer mcp (stdio)", () => {
       stderr: "pipe",
     });
     const client = await connect(transport);
-    expect((await client.listTools()).tools).toHaveLength(12);
+    expect((await client.listTools()).tools).toHaveLength(14);
     const answer = await client.callTool({ name: "account_status", arguments: {} });
     expect(answer.isError).toBe(true);
     expect(structured(answer)).toMatchObject({ error: { code: "UNAVAILABLE", retryable: true } });
@@ -257,7 +259,7 @@ describe("producer mcp (stdio)", () => {
   it("serves the same tools through the daemon's client, and does the round trip", async () => {
     const client = await connect(stdioTransport());
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(12);
+    expect(tools).toHaveLength(14);
     await roundTrip(client, "agent over stdio");
     await client.close();
   }, 120_000);

@@ -3,6 +3,7 @@ import type { GenerateMusicResult, Job, LibraryEntry } from "@producer/core/clie
 import type { Command } from "./command.js";
 import { daemonClient } from "./daemon-client.js";
 import { numberOrText, pauseTimeoutOf, reportSubmission } from "./generate.js";
+import { LIBRARY_TIDY_HELP, runLibraryTidy } from "./library-tidy.js";
 import { flagOptions, valueOptions } from "./options.js";
 import { json, print, printPage } from "./output.js";
 import { UsageError } from "./usage-error.js";
@@ -27,6 +28,7 @@ function formatSecs(total: number): string {
 export const libraryCommand: Command = {
   name: "library",
   help: `producer library [--limit N] [--offset N] [--account A] [--json] — the account's songs on the site, newest first
+       producer library rename|privacy|delete|cleanup|conversations … — keep it tidy (producer library cleanup --help)
 
 Lists one page of the account's library from the site's own listing (nothing is spent), each song with its clip
 id, length, and the track that stores it here when one does. A song shown "not stored" can be stored with
@@ -34,7 +36,10 @@ id, length, and the track that stores it here when one does. A song shown "not s
   --limit N            songs to list, 1–100 (20)       --offset N   songs to skip, newest first
   --account A          the account whose library to list (the daemon's first it runs when absent)
   --json               the whole answer as JSON`,
+  subcommandHelp: LIBRARY_TIDY_HELP,
   async run(args) {
+    const tidy = runLibraryTidy(args);
+    if (tidy) return tidy;
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,

@@ -22,3 +22,4 @@ export type {
 } from "../operation-helpers.js";
 export type { LibraryEntry, LibraryInput, LibraryListing } from "../song-library.js";
 export type { SiteTaskInput, SiteTaskResult } from "../site-tasks/run-site-task.js";
+export type { CleanupInput, CleanupResult } from "../site-tasks/library-cleanup.js";
