@@ -97,7 +97,7 @@ async function roundTrip(client: Client, prompt: string) {
 }
 
 describe("the MCP server at /mcp (Streamable HTTP)", () => {
-  it("lists the fourteen tools, each with an input schema, saying what it costs", async () => {
+  it("lists the fifteen tools, each with an input schema, saying what it costs", async () => {
     const client = await connect(httpTransport());
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(
@@ -113,6 +113,7 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
         "operate_song",
         "retry_generation",
         "wait_for_generation",
+        "write_lyrics",
         "upload_audio",
         "tidy_song",
         "delete_from_library",
@@ -132,8 +133,11 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
     expect(operate?.inputSchema.required).toEqual(["operation", "source"]);
     expect(tools.find((tool) => tool.name === "create_image")?.description).toMatch(/the site may charge for it/);
     expect(tools.find((tool) => tool.name === "describe_song")?.description).toMatch(/little or nothing/);
+    expect(tools.find((tool) => tool.name === "write_lyrics")?.description).toMatch(
+      /no source prices the lyrics tools/,
+    );
     for (const tool of tools.filter(
-      (one) => !["generate_music", "operate_song", "create_image", "describe_song"].includes(one.name),
+      (one) => !["generate_music", "operate_song", "create_image", "describe_song", "write_lyrics"].includes(one.name),
     ))
       expect(tool.description).toMatch(/^Free\b|Cancels/);
     expect(client.getInstructions()).toMatch(/wait_for_generation/);
@@ -249,7 +253,7 @@ describe("producer mcp (stdio)", () => {
       stderr: "pipe",
     });
     const client = await connect(transport);
-    expect((await client.listTools()).tools).toHaveLength(14);
+    expect((await client.listTools()).tools).toHaveLength(15);
     const answer = await client.callTool({ name: "account_status", arguments: {} });
     expect(answer.isError).toBe(true);
     expect(structured(answer)).toMatchObject({ error: { code: "UNAVAILABLE", retryable: true } });
@@ -259,7 +263,7 @@ describe("producer mcp (stdio)", () => {
   it("serves the same tools through the daemon's client, and does the round trip", async () => {
     const client = await connect(stdioTransport());
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(14);
+    expect(tools).toHaveLength(15);
     await roundTrip(client, "agent over stdio");
     await client.close();
   }, 120_000);

@@ -10,7 +10,9 @@ import { imageCommand } from "./image.js";
 import { jobCommand } from "./job.js";
 import { jobsCommand } from "./jobs.js";
 import { importCommand, libraryCommand } from "./library.js";
+import { lyricsCommand } from "./lyrics.js";
 import { mcpCommand } from "./mcp.js";
+import { modelsCommand } from "./models.js";
 import { operationCommands } from "./operations.js";
 import { openCommand } from "./open.js";
 import { serviceCommand } from "./service.js";
@@ -23,6 +25,8 @@ import { uploadCommand } from "./upload.js";
 export const COMMANDS: readonly Command[] = [
   daemonCommand,
   generateCommand,
+  lyricsCommand,
+  modelsCommand,
   ...operationCommands,
   jobsCommand,
   jobCommand,

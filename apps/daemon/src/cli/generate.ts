@@ -31,6 +31,7 @@ export const GENERATE_OPTIONS = {
     "priority",
   ),
   ...valueOptions("idempotency-key", "account", "pause-timeout"),
+  ...valueOptions("lyrics-prompt", "batch", "idempotency-prefix"),
   ...valueOptions("image-prompt"),
   ...flagOptions("instrumental", "stems", "image", "describe", "direct", "wait", "json"),
 };
@@ -50,6 +51,7 @@ export function generateInput(
     ["user", "userId"],
     ["format", "format"],
     ["lyrics", "lyrics"],
+    ["lyrics-prompt", "lyricsPrompt"],
     ["mode", "mode"],
     ["model", "model"],
     ["idempotency-key", "idempotencyKey"],
@@ -139,11 +141,26 @@ export async function follow(
 
 async function generate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: GENERATE_OPTIONS });
+  if (values.batch !== undefined) return generateBatch(values, positionals);
   const prompt = positionals.join(" ").trim();
   if (!prompt) throw new UsageError('producer generate needs a prompt: producer generate "a happy pop song"');
   const pauseTimeoutSecs = pauseTimeoutOf(values);
   const client = await daemonClient();
   return reportSubmission(client, await client.generateMusic(generateInput(values, prompt)), values, pauseTimeoutSecs);
+}
+
+/** `--batch file.jsonl`: one job per line, the command line's other flags the defaults of every line. */
+async function generateBatch(values: Record<string, string | boolean | undefined>, positionals: string[]) {
+  if (positionals.length > 0 || values.direct)
+    throw new UsageError("producer generate --batch FILE takes no prompt and no --direct: each line is a generation.");
+  const { prompt: _prompt, useQueue: _useQueue, ...defaults } = generateInput(values, "") as Record<string, unknown>;
+  const { runBatch } = await import("./generate-batch.js");
+  return runBatch(await daemonClient(), values.batch as string, {
+    defaults,
+    ...(typeof values["idempotency-prefix"] === "string" ? { prefix: values["idempotency-prefix"] } : {}),
+    wait: Boolean(values.wait),
+    json: Boolean(values.json),
+  });
 }
 
 /** `--pause-timeout` in seconds (0 when absent). */
@@ -197,6 +214,7 @@ export const generateCommand: Command = {
 
 Options (each a control of the site; a control the site profile lacks is refused before anything is sent):
   --title T            the songs' title                  --lyrics TEXT        lyrics to sing
+  --lyrics-prompt P    instead of --lyrics: the site writes lyrics about P first (kept on the job and tracks)
   --instrumental       no vocals                         --mode compose|chat  compose panel (default) or chat
   --model ID           e.g. lyria-3.5, lyria-3-pro       --bpm N              tempo
   --duration-secs N    song length (Auto when absent)    --seed N             seed
@@ -211,6 +229,9 @@ Options (each a control of the site; a control the site profile lacks is refused
   --wait               follow the job to the end
   --pause-timeout S    with --wait: how long to wait while the queue is paused by a session problem before
                        exiting with code 4 (the job stays queued); default 0, i.e. say so and exit at once
-  --json               machine-readable output`,
+  --json               machine-readable output
+  --batch FILE.jsonl   one job per line (a prompt, or a JSON object of generation fields over these flags; "-"
+                       reads stdin); each line's job id or error by line number; --wait follows the whole batch
+  --idempotency-prefix K   with --batch: each line keyed by K, its number and its text, so a rerun queues nothing twice`,
   run: generate,
 };

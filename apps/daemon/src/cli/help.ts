@@ -6,6 +6,9 @@ export const HELP = `producer — generate music with ProducerAI through a warm,
 Usage:
   producer daemon                              run the daemon in the foreground
   producer generate "<prompt>" [options]       submit a generation to the daemon (producer generate --help)
+  producer generate --batch file.jsonl [--wait]   one job per line (a prompt or a JSON object of fields)
+  producer lyrics "<prompt>" | lyrics edit <text|@file> --prompt P [--json]   write or rewrite lyrics on the site
+  producer models [--refresh] [--json]         the site's models, live (kept ten minutes, with their age)
   producer extend|replace|cover|stems|trim|speed|convert <track|clip> [options]
                                                do something to a song that exists (producer extend --help)
   producer jobs [--status S] [--limit N] [--json]

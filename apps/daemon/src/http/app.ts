@@ -16,6 +16,7 @@ import { describeRoutes } from "./routes/describe.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { operationRoutes } from "./routes/operations.js";
+import { lyricsRoutes } from "./routes/lyrics.js";
 import { taskRoutes } from "./routes/tasks.js";
 import { UPLOADS_PATH, uploadRoutes } from "./routes/uploads.js";
 import { legacyRoutes } from "./routes/legacy.js";
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", jobRoutes(deps, redact));
   app.route("/", operationRoutes(deps));
   app.route("/", taskRoutes(deps));
+  app.route("/", lyricsRoutes(deps));
   app.route("/", describeRoutes(deps));
   app.route("/", uploadRoutes(deps));
   app.route("/", trackRoutes(deps));

@@ -143,6 +143,28 @@ function libraryAndServicePaths(): Record<string, unknown> {
         responses: { "200": { description: "The track." } },
       },
     },
+    "/v1/lyrics": {
+      post: {
+        summary: "Write lyrics with the site's lyrics tool, or rewrite given lyrics as a prompt asks",
+        description:
+          'JSON { prompt, lyrics?, account? }: without lyrics, one lyrics__create call (answers { kind: "lyrics.write", account, result: { title, lyrics, lyricsId } }); with lyrics, lyrics__register then lyrics__edit (result { lyrics, lyricsId }). lyricsId is uuid v5 of the text, as the app computes it.',
+        responses: {
+          "200": { description: "{ kind, account, result: { title?, lyrics, lyricsId } }" },
+          "400": errorResponse("A missing prompt, or a field the task does not take."),
+        },
+      },
+    },
+    "/v1/models": {
+      get: {
+        summary: "The site's models, live: kept ten minutes, ?refresh=true asks the site again",
+        responses: {
+          "200": {
+            description:
+              '{ kind: "models.list", account, result: { models: [{ name, isDefault }], fetchedAt, ageSecs, cached } }',
+          },
+        },
+      },
+    },
     "/v1/tasks": {
       post: {
         summary: "Run a task that is not a song on the site now: lyrics, an image, a caption, an upload, a rename",

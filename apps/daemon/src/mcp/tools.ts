@@ -12,6 +12,7 @@ import {
 import type { AccountReport } from "@producer/utils";
 import { addDescribeTool } from "./describe-tool.js";
 import { addImageTool } from "./image-tool.js";
+import { addLyricsTool } from "./lyrics-tool.js";
 import { addLibraryTidyTools } from "./library-tidy-tools.js";
 import { addOperationTool } from "./operation-tool.js";
 import { addUploadTool } from "./upload-tool.js";
@@ -107,6 +108,7 @@ export function createMcpServer(options: McpToolsOptions): McpServer {
   addGenerationTools(server, context, options.site);
   addOperationTool(server, context, options.site);
   addImageTool(server, context);
+  addLyricsTool(server, context);
   addDescribeTool(server, context);
   addLibraryTidyTools(server, context);
   addUploadTool(server, context);
