@@ -109,7 +109,7 @@ describe("producer service", () => {
     expect(removed.code).toBe(0);
     expect(fs.existsSync(file)).toBe(false);
     expect((await service("uninstall", "--user")).out).toContain("nothing to remove");
-  });
+  }, 30_000);
 
   it("refuses bad usage", async () => {
     await expect(serviceCommand.run(["start"])).rejects.toThrow(/install\|status\|uninstall/);
