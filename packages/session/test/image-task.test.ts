@@ -94,4 +94,15 @@ describe("an image from inside the warm page", () => {
     expect(since(before.calls, counters().calls)).toEqual({ image__create_image: 2 });
     expect(since(before.runs, counters().runs)).toEqual({ image__create_image: 1 });
   });
+
+  it("an answer lost after the site took the call is not sent again: said so, one run", async () => {
+    harness.site.faults.set("reply-lost", { times: 1 });
+    const before = counters();
+    const failed = await harness.session
+      .runTask({ kind: "image.create", prompt: "a lost reply" })
+      .catch((error: unknown) => error);
+    expect(failed).toMatchObject({ code: "UNAVAILABLE", details: expect.objectContaining({ answerLost: true }) });
+    expect(since(before.calls, counters().calls)).toEqual({ image__create_image: 1 });
+    expect(since(before.runs, counters().runs)).toEqual({ image__create_image: 1 });
+  });
 });
