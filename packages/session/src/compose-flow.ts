@@ -107,8 +107,17 @@ export class ComposeFlow {
       await this.engine.send(site.tools.createSong, args, record, clientContext);
     };
     await send();
+    await this.noteConversation(record);
     this.context.progress({ stage: "submitted" });
     return this.follow(record, request, send);
+  }
+
+  /** The conversation the page made for this press (Generate opens one per page): kept on the record as producer's own. */
+  private async noteConversation(record: SubmissionRecord): Promise<void> {
+    const made = this.context.traffic.conversationsMade.at(-1);
+    if (!made || record.conversationMade) return;
+    record.conversationMade = made;
+    await this.context.record(record);
   }
 
   /** Finds the songs of an earlier attempt's submission and downloads them; never submits. */

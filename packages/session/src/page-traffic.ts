@@ -67,6 +67,8 @@ export class PageTraffic {
   readonly operations = new Map<string, OperationState>();
   readonly clips = new Map<string, ClipState>();
   readonly streams = new Map<string, StreamState>();
+  /** Conversations made on this page (by the page itself, or from inside it), oldest first. */
+  readonly conversationsMade: string[] = [];
   /** The Bearer token of the page's latest API call. */
   private bearer = "";
   private readonly listeners = new Set<() => void>();
@@ -273,8 +275,8 @@ export class PageTraffic {
       if (Number.isFinite(retryAfter)) call.retryAfterSecs = retryAfter;
       return;
     }
-    const key = (["credits", "status", "clips", "recentClips", "library"] as const).find((candidate) =>
-      matchesApiPath(this.site, candidate, url),
+    const key = (["credits", "status", "clips", "recentClips", "library", "conversationCreate"] as const).find((c) =>
+      matchesApiPath(this.site, c, url),
     );
     if (!key || request.method() === "OPTIONS") return;
     const json = (await response.json().catch(() => undefined)) as unknown;
@@ -295,6 +297,8 @@ export class PageTraffic {
       if (state) this.operations.set(opId, state);
     } else if (key === "clips" || key === "recentClips" || key === "library") {
       for (const clip of clipsOf(json)) this.clips.set(clip.id, clip);
+    } else if (key === "conversationCreate" && text(body.conversation_id)) {
+      this.conversationsMade.push(text(body.conversation_id) as string);
     }
   }
 
