@@ -60,8 +60,7 @@ export const FLOW_2026_ANSWERS = {
     chat: { "job_id!": true },
     conversationCreate: { "conversation_id!": true },
     recipes: { "recipe_id!": true },
-    // "`PATCH /clips/<id>` … → `{ clip }`"; "`GET /conversations?limit&offset` → bare array of `{ id, title }`".
-    clipUpdate: { "clip!": CLIP },
+    // "`GET /conversations?limit&offset` → bare array of `{ id, title }`".
     conversations: [{ "id!": true, title: true }],
     conversationClipCount: { "clip_count!": true },
     status: {
@@ -78,6 +77,10 @@ export const FLOW_2026_ANSWERS = {
     clips: { "clips!": { "*": CLIP } },
     recentClips: { "clips!": [CLIP] },
     library: { "clips!": [CLIP] },
+    // `/clips/<id>` also matches the listings above and `/clips/delete` (whose answer the facts do not give):
+    // those come first. "`PATCH /clips/<id>` … → `{ clip }`".
+    clipsDelete: true,
+    clipUpdate: { "clip!": CLIP },
     // An upload names its clip as `clip_id` or `id`; its check reads `null`/`pending` until `complete`.
     uploadAudio: { "clip_id?": true, "id?": true, "operation_id!": true },
     uploadCheck: {
