@@ -77,6 +77,9 @@ describe("producer describe, on a daemon driving the site", () => {
     }
     const found = JSON.parse(await producer("tracks", "--search", "Piano Intro", "--json")) as { tracks: Track[] };
     expect(ids(found.tracks)).toEqual(ids(piano.tracks));
+    const listed = await producer("tracks", "--search", "piano intro");
+    for (const track of piano.tracks) expect(listed).toContain(`${track.storage.key}  `);
+    expect(listed).toContain(`\n    ${piano.tracks[0]?.caption}\n`);
     expect(ids((await client.listTracks({ search: "hallway" })).tracks)).toEqual(ids(piano.tracks));
     expect((await client.listTracks({ search: "hallway cello" })).tracks).toEqual([]);
 

@@ -9,10 +9,13 @@ export function describeTrack(track: Track): string {
     : track.imageError
       ? `no cover: ${track.imageError}`
       : undefined;
-  const facts = [lineage, track.stem ? `stem ${track.stem}` : undefined, track.model ?? undefined, cover]
+  // A described song says what it holds on a line of its own; one that could not be described says why.
+  const undescribed = track.describeError ? `not described: ${track.describeError}` : undefined;
+  const facts = [lineage, track.stem ? `stem ${track.stem}` : undefined, track.model ?? undefined, cover, undescribed]
     .filter(Boolean)
     .join(", ");
-  return `${track.storage.key}  ${track.durationSecs.toFixed(2)} s  sha256 ${track.sha256}${facts ? `  (${facts})` : ""}`;
+  const caption = track.caption ? `\n    ${track.caption}` : "";
+  return `${track.storage.key}  ${track.durationSecs.toFixed(2)} s  sha256 ${track.sha256}${facts ? `  (${facts})` : ""}${caption}`;
 }
 
 export function describeJob(job: Job): string {
