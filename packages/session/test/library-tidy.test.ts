@@ -73,4 +73,11 @@ describe("a tidy library from inside the warm page", () => {
     expect(harness.site.flowConversations()).toEqual([]);
     expect(library()).toEqual({ ...before, deletes: before.deletes + 1, conversationsDeleted: 1 });
   });
+
+  it("finds no drift in the library's answers (the facts' shapes)", () => {
+    expect(Object.keys(harness.session.shapeDrift.checked())).toEqual(
+      expect.arrayContaining(["api.clipUpdate", "api.conversations", "api.conversationClipCount"]),
+    );
+    expect(harness.session.shapeDrift.entries()).toEqual([]);
+  });
 });
