@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { UnavailableError } from "@producer/utils";
@@ -30,8 +31,13 @@ const policy = (nonce: string) =>
     "frame-ancestors 'none'",
   ].join("; ");
 
-/** The standalone browser bundle of the installed `@scalar/api-reference` (not in its exports map: found beside it). */
+/**
+ * Scalar's standalone browser bundle: the copy the build puts in `dist/scalar/` (beside this module once bundled),
+ * else the one in the installed `@scalar/api-reference` (a development dependency; not in its exports map).
+ */
 function scalarBundlePath(): string | undefined {
+  const shipped = path.join(path.dirname(fileURLToPath(import.meta.url)), "scalar", "standalone.js");
+  if (fs.existsSync(shipped)) return shipped;
   try {
     const entry = createRequire(import.meta.url).resolve("@scalar/api-reference");
     const bundle = path.join(path.dirname(entry), "browser", "standalone.js");
@@ -56,9 +62,12 @@ export function apiReferenceRoutes(deps: Pick<AppDeps, "config" | "version">): H
   routes.get(SCRIPT_ROUTE, (c) => {
     const file = scalarBundlePath();
     if (!file)
-      throw new UnavailableError("The API reference's script (@scalar/api-reference) is not installed.", {
-        retryable: false,
-      });
+      throw new UnavailableError(
+        "The API reference's script (dist/scalar/standalone.js) is missing from the installed package; reinstall @producer/daemon.",
+        {
+          retryable: false,
+        },
+      );
     bundle ??= fs.readFileSync(file);
     return c.body(new Uint8Array(bundle), 200, {
       "content-type": "text/javascript; charset=utf-8",
