@@ -119,6 +119,7 @@ export function openApiDocument(version: string, options: { legacyPrefix?: strin
       },
       ...libraryAndServicePaths(),
       ...uploadPaths(),
+      ...lyricsPaths(),
       ...accountAndPagePaths(),
       ...openAIPaths(),
       ...(options.legacyPrefix === undefined ? {} : legacyPaths(options.legacyPrefix)),
@@ -141,28 +142,6 @@ function libraryAndServicePaths(): Record<string, unknown> {
         summary: "One track",
         parameters: [trackIdParameter],
         responses: { "200": { description: "The track." } },
-      },
-    },
-    "/v1/lyrics": {
-      post: {
-        summary: "Write lyrics with the site's lyrics tool, or rewrite given lyrics as a prompt asks",
-        description:
-          'JSON { prompt, lyrics?, account? }: without lyrics, one lyrics__create call (answers { kind: "lyrics.write", account, result: { title, lyrics, lyricsId } }); with lyrics, lyrics__register then lyrics__edit (result { lyrics, lyricsId }). lyricsId is uuid v5 of the text, as the app computes it.',
-        responses: {
-          "200": { description: "{ kind, account, result: { title?, lyrics, lyricsId } }" },
-          "400": errorResponse("A missing prompt, or a field the task does not take."),
-        },
-      },
-    },
-    "/v1/models": {
-      get: {
-        summary: "The site's models, live: kept ten minutes, ?refresh=true asks the site again",
-        responses: {
-          "200": {
-            description:
-              '{ kind: "models.list", account, result: { models: [{ name, isDefault }], fetchedAt, ageSecs, cached } }',
-          },
-        },
       },
     },
     "/v1/tasks": {
@@ -284,6 +263,34 @@ function uploadPaths(): Record<string, unknown> {
           "422": errorResponse(
             "UPLOAD_REFUSED: the site refused the file (details.reason: protected content, vocals not allowed, lyrics moderation).",
           ),
+        },
+      },
+    },
+  };
+}
+
+/** Lyrics and the site's models. */
+function lyricsPaths(): Record<string, unknown> {
+  return {
+    "/v1/lyrics": {
+      post: {
+        summary: "Write lyrics with the site's lyrics tool, or rewrite given lyrics as a prompt asks",
+        description:
+          'JSON { prompt, lyrics?, account? }: without lyrics, one lyrics__create call (answers { kind: "lyrics.write", account, result: { title, lyrics, lyricsId } }); with lyrics, lyrics__register then lyrics__edit (result { lyrics, lyricsId }). lyricsId is uuid v5 of the text, as the app computes it.',
+        responses: {
+          "200": { description: "{ kind, account, result: { title?, lyrics, lyricsId } }" },
+          "400": errorResponse("A missing prompt, or a field the task does not take."),
+        },
+      },
+    },
+    "/v1/models": {
+      get: {
+        summary: "The site's models, live: kept ten minutes, ?refresh=true asks the site again",
+        responses: {
+          "200": {
+            description:
+              '{ kind: "models.list", account, result: { models: [{ name, isDefault }], fetchedAt, ageSecs, cached } }',
+          },
         },
       },
     },
