@@ -98,7 +98,7 @@ function clipsOfConversation(context: FlowContext, conversationId: string, accou
   for (const job of context.jobs.values()) {
     if (job.account !== account) continue;
     const opened = job.events.find((event) => event.event === "conversation_id");
-    if (!opened || !opened.data.includes(conversationId)) continue;
+    if (!opened?.data.includes(conversationId)) continue;
     for (const event of job.events) {
       for (const id of event.data.match(UUID) ?? []) {
         const clip = context.store.clips.get(id);
