@@ -224,6 +224,17 @@ function renderTracks(tracks) {
       return el(
         "li",
         { "data-track": track.id, id: `track-${track.id}` },
+        // The cover made with the song's generation (image: true), when it has one.
+        track.imageKey
+          ? el("img", {
+              class: "cover",
+              src: `/v1/tracks/${encodeURIComponent(track.id)}/image`,
+              alt: `Cover of ${track.title}`,
+              width: 64,
+              height: 64,
+              loading: "lazy",
+            })
+          : undefined,
         el("div", { class: "song-title", text: track.title }),
         el("div", { class: "lineage", "data-cell": "lineage", hidden: true }),
         el("div", {

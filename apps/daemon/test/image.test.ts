@@ -1,25 +1,21 @@
+import { createHash } from "node:crypto";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Job } from "@producer/core/client";
-import { createTeardown } from "@producer/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bin, processEnvironment, startDaemonProcess } from "./process-harness.js";
-import { createSiteStack, type SiteStack } from "./stack.js";
-import { stopProcess } from "./stop-process.js";
+import { bin, startTestDaemon, type TestDaemon } from "./process-harness.js";
 
 const run = promisify(execFile);
-const teardown = createTeardown();
-let stack: SiteStack;
+const TOKEN = "image-test-token-0123456789";
+const auth = { headers: { authorization: `Bearer ${TOKEN}` } };
+let stack: TestDaemon;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  stack = await createSiteStack({ name: "image-daemon", simulator: { songDurationSecs: [2, 3] } });
-  teardown.add(stack.close);
-  env = processEnvironment(stack, { PRODUCER_DAEMON_SHUTDOWN_GRACE_MS: "2000" });
-  const { child } = await startDaemonProcess(env);
-  teardown.add(() => stopProcess(child));
+  stack = await startTestDaemon({ name: "image-daemon", token: TOKEN, simulator: { songDurationSecs: [2, 3] } });
+  env = stack.env;
 }, 120_000);
-afterAll(() => teardown.run());
+afterAll(() => stack?.close());
 
 const producer = async (...args: string[]) => (await run(process.execPath, [bin, ...args], { env })).stdout;
 const imageCalls = () => stack.site.stats.flow.toolCalls.image__create_image ?? 0;
@@ -59,5 +55,19 @@ describe("producer image, on a daemon driving the site", () => {
     const keys = new Set(job.tracks.map((track) => track.imageKey));
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(new RegExp(`${job.id}-cover\\.jpg$`));
+    // The daemon serves it, for the status page's thumbnail: the bytes the site served.
+    const response = await fetch(`${stack.baseUrl}/v1/tracks/${job.tracks[0]?.id}/image`, auth);
+    expect(response.headers.get("content-type")).toBe("image/jpeg");
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(lastServed());
+  }, 120_000);
+
+  it("a track without a cover answers 404 for its image, saying so", async () => {
+    const job = JSON.parse(await producer("generate", "no cover here", "--wait", "--json")) as Job;
+    const response = await fetch(`${stack.baseUrl}/v1/tracks/${job.tracks[0]?.id}/image`, auth);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({
+      error: { code: "NOT_FOUND", message: expect.stringContaining("none was asked for") },
+    });
   }, 120_000);
 });

@@ -23,6 +23,7 @@ import { legacyRoutes } from "./routes/legacy.js";
 import { mcpRoutes } from "./routes/mcp.js";
 import { signInLinkRoutes } from "./routes/sign-in-links.js";
 import { statusPageRoutes } from "./routes/status-page.js";
+import { trackImageRoutes } from "./routes/track-images.js";
 import { trackRoutes } from "./routes/tracks.js";
 
 export type { AccountsControl, AppDeps, AppEnv } from "./app-deps.js";
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", describeRoutes(deps));
   app.route("/", uploadRoutes(deps));
   app.route("/", trackRoutes(deps));
+  app.route("/", trackImageRoutes(deps));
   app.route("/", accountRoutes(deps));
   app.route("/", openAIRoutes(deps, redact));
   app.route(

@@ -201,6 +201,18 @@ function libraryAndServicePaths(): Record<string, unknown> {
         },
       },
     },
+    "/v1/tracks/{id}/image": {
+      get: {
+        summary: "The cover image made with the track's generation (image: true), streamed from storage",
+        parameters: [trackIdParameter],
+        responses: {
+          "200": { description: "The image bytes (image/jpeg or image/png)." },
+          "404": errorResponse(
+            "No such track, no cover made for it (the reason, when it failed), or its object is gone.",
+          ),
+        },
+      },
+    },
     "/v1/queue": answers("get", "The queue: jobs by status, depth, pause", "The queue."),
     "/v1/queue/jobs": {
       get: {
