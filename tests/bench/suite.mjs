@@ -289,7 +289,7 @@ if (only.has("startup")) {
       s.median <= 300,
       name === "help"
         ? `Node alone starts in ${fmt(r.nodeStartMs.median)} ms on this machine, beside the running daemon; \`--help\` loads no configuration and adds ${fmt(s.median - r.nodeStartMs.median)} ms to that.`
-        : `Node alone starts in ${fmt(r.nodeStartMs.median)} ms on this machine, beside the running daemon, and with the configuration loaded (its zod schema: a command that talks to the daemon needs its socket and token) ${fmt(r.configLoadMs.median)} ms: the command adds ${fmt(s.median - r.configLoadMs.median)} ms of its own (the client, the daemon's answer, the output).`,
+        : `Node alone starts in ${fmt(r.nodeStartMs.median)} ms on this machine, beside the running daemon; the command finds the daemon by the endpoint file it wrote and loads no configuration (which would cost ${fmt(r.configLoadMs.median - r.nodeStartMs.median)} ms more: its zod schema), so it adds ${fmt(s.median - r.nodeStartMs.median)} ms to Node's start (the client, the daemon's answer, the output).`,
     );
   row(
     "exit after SIGTERM, once the last job ended",

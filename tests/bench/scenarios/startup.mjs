@@ -56,7 +56,7 @@ export async function startup({ rounds }) {
   const bare = [];
   const exit = [];
   const bareExit = [];
-  const cli = { help: [], jobs: [], tracks: [], generate: [] };
+  const cli = { help: [], jobs: [], tracks: [], job: [], generate: [] };
   // What any Node command costs here: Node's own start, and loading the configuration (its zod schema).
   const node = [];
   const configLoad = [];
@@ -81,9 +81,10 @@ export async function startup({ rounds }) {
       cli.jobs.push(await timeCommand(["jobs"], env));
       cli.tracks.push(await timeCommand(["tracks"], env));
       cli.generate.push(await timeCommand(["generate", `startup ${round}`], env));
-      // Exit is measured from the last job's end: wait for every job the CLI queued.
       const client = new ProducerClient({ socketPath: config.daemon.socketPath });
       const { jobs } = await client.listJobs({ limit: 10 });
+      cli.job.push(await timeCommand(["job", jobs[0].id], env));
+      // Exit is measured from the last job's end: wait for every job the CLI queued.
       await Promise.all(jobs.map((job) => client.waitForJob(job.id, { timeoutMs: 120_000 })));
       exit.push(await stopProcess(child));
     }
