@@ -83,9 +83,10 @@ export async function startup({ rounds }) {
       cli.generate.push(await timeCommand(["generate", `startup ${round}`], env));
       const client = new ProducerClient({ socketPath: config.daemon.socketPath });
       const { jobs } = await client.listJobs({ limit: 10 });
-      cli.job.push(await timeCommand(["job", jobs[0].id], env));
       // Exit is measured from the last job's end: wait for every job the CLI queued.
       await Promise.all(jobs.map((job) => client.waitForJob(job.id, { timeoutMs: 120_000 })));
+      // One job read back once it ended, as a user looks at it (a running job's daemon is busy with its page).
+      cli.job.push(await timeCommand(["job", jobs[0].id], env));
       exit.push(await stopProcess(child));
     }
   } finally {
