@@ -50,7 +50,7 @@ describe("producer upload on a daemon driving the site", () => {
     ) as Job;
     expect(job).toMatchObject({ status: "succeeded", tracks: [{ operation: "cover", sourceClipId: answer.clipId }] });
     expect(stack.site.stats.flow.toolRuns.audio__render_edit).toBe(renders + 1);
-    for (const track of job.tracks) expect(track.sha256).toBe(stack.site.servedSha256(track.clipId, "wav"));
+    for (const track of job.tracks) expect(track.sha256).toBe(stack.site.servedSha256(String(track.clipId), "wav"));
   }, 180_000);
 
   it("the client sends bytes as multipart; a refusal is UPLOAD_REFUSED with its reason, in the CLI exit 2", async () => {

@@ -31,7 +31,7 @@ describe("uploadAudio on the service, on real parts", () => {
     const job = await harness.service.waitForJob((queued as { jobId: string }).jobId, { timeoutMs: 90_000 });
     expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
     expect(job.tracks[0]).toMatchObject({ operation: "cover", sourceClipId: result.clipId });
-    for (const track of job.tracks) expect(track.sha256).toBe(harness.site.servedSha256(track.clipId, "wav"));
+    for (const track of job.tracks) expect(track.sha256).toBe(harness.site.servedSha256(String(track.clipId), "wav"));
   }, 120_000);
 
   it("a Buffer the site refuses is UPLOAD_REFUSED, and its temp file is gone all the same", async () => {
