@@ -38,6 +38,23 @@ describe("producer image, on a daemon driving the site", () => {
     expect(imageCalls() - calls).toBe(2);
   }, 60_000);
 
+  it("POST /v1/images makes one and answers where it is stored; a bad aspect is 400, nothing sent", async () => {
+    const calls = imageCalls();
+    const post = (body: unknown) =>
+      fetch(`${stack.baseUrl}/v1/images`, {
+        method: "POST",
+        headers: { ...auth.headers, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const made = await post({ prompt: "a red kite", aspect: "16:9" });
+    expect(made.status).toBe(200);
+    const answer = (await made.json()) as { kind: string; result: { sha256: string; format: string } };
+    expect(answer).toMatchObject({ kind: "image.create", result: { format: "jpg", sha256: lastServed() } });
+    const bad = await post({ prompt: "a red kite", aspect: "4:3" });
+    expect(bad.status).toBe(400);
+    expect(imageCalls() - calls).toBe(1);
+  }, 60_000);
+
   it("refuses an aspect the site lacks with exit 2, nothing sent", async () => {
     const calls = imageCalls();
     const failed = await run(process.execPath, [bin, "image", "a cover", "--aspect", "4:3"], { env }).catch(

@@ -120,6 +120,7 @@ export function openApiDocument(version: string, options: { legacyPrefix?: strin
       ...libraryAndServicePaths(),
       ...uploadPaths(),
       ...lyricsPaths(),
+      ...imagePaths(),
       ...accountAndPagePaths(),
       ...openAIPaths(),
       ...(options.legacyPrefix === undefined ? {} : legacyPaths(options.legacyPrefix)),
@@ -303,6 +304,23 @@ function lyricsPaths(): Record<string, unknown> {
             description:
               '{ kind: "models.list", account, result: { models: [{ name, isDefault }], fetchedAt, ageSecs, cached } }',
           },
+        },
+      },
+    },
+  };
+}
+
+/** Images: one made with the site's image tool and stored beside the songs. */
+function imagePaths(): Record<string, unknown> {
+  return {
+    "/v1/images": {
+      post: {
+        summary: "Make an image with the site's image tool and store it beside the songs",
+        description:
+          'JSON { prompt, aspect?: "1:1" | "16:9" | "9:16", account? }: one image__create_image call (the site may charge for it); the image is fetched, checked to be a JPEG or PNG by its first bytes, and stored. Answers { kind: "image.create", account, result: { key, url, format, sizeBytes, sha256 } }.',
+        responses: {
+          "200": { description: "{ kind, account, result: { key, url, format, sizeBytes, sha256 } }" },
+          "400": errorResponse("A missing prompt, an aspect the site lacks, or a field the task does not take."),
         },
       },
     },
