@@ -7,6 +7,7 @@ import {
   type ResolvedSite,
 } from "@producer/config";
 import { InvalidInputError, type GenerationRequest, type SongOperation } from "@producer/utils";
+import { withListedModels } from "./site-tasks/model-listing.js";
 import { webhookUrlProblem, type WebhookPolicy } from "./webhook-policy.js";
 
 export const LIMITS = {
@@ -250,7 +251,10 @@ export function parseGenerateInput(
     job.account = input.account;
   }
   if (defaults.site) {
-    const unsupported = unsupportedControls(defaults.site, { ...job, lyrics: job.lyrics ?? job.lyricsPrompt });
+    const unsupported = unsupportedControls(withListedModels(defaults.site), {
+      ...job,
+      lyrics: job.lyrics ?? job.lyricsPrompt,
+    });
     if (unsupported.length > 0) {
       const problems = unsupported.map((field) => `${field.path} ${field.message}`).join("; ");
       throw new InvalidInputError(

@@ -11,7 +11,7 @@ import type { ProducerConfig } from "@producer/config";
 import { parseGenerateInput, type GenerateMusicInput } from "./generate-input.js";
 import { parseOperateInput, type OperateInput } from "./operation-input.js";
 import { runSiteTask, type SiteTaskInput, type SiteTaskResult } from "./site-tasks/run-site-task.js";
-import { SiteTasks, siteWithListedModels } from "./site-tasks/site-tasks.js";
+import { SiteTasks } from "./site-tasks/site-tasks.js";
 import { enqueueJob, type CheckedJob } from "./job-intake.js";
 import { resolveOperationJob } from "./operation-source.js";
 import { listLibrary, storedImport, type LibraryInput, type LibraryListing } from "./song-library.js";
@@ -154,7 +154,7 @@ export class ProducerService extends SiteTasks implements ProducerBackend, Async
     this.assertOpen();
     const parsed = parseGenerateInput(input, {
       format: this.config.site.downloadFormat,
-      site: siteWithListedModels(this.config),
+      site: this.config.site,
       accounts: await this.knownAccounts(input.account),
       webhooks: this.config.webhooks,
     });

@@ -11,9 +11,6 @@ import type {
 import type { EditLyricsInput, EditLyricsResult, TaskAnswer, WriteLyricsInput, WriteLyricsResult } from "./lyrics.js";
 import type { ListModelsResult } from "./models.js";
 import type { SiteTaskInput, SiteTaskResult } from "./run-site-task.js";
-
-/** The site's models as a generation's `model` is checked against (the listed ones once read). */
-export { siteWithListedModels } from "./models.js";
 import type { DescribeSongAnswer, DescribeSongInput } from "./song-describe.js";
 import { type UploadAudioAnswer, type UploadAudioInput, uploadAudioThrough } from "./upload.js";
 
