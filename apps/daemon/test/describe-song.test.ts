@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
 import http from "node:http";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { promisify } from "node:util";
 import { loadConfig } from "@producer/config";
 import { ProducerClient, type Job, type Track } from "@producer/core/client";
@@ -113,4 +116,42 @@ describe("producer describe, on a daemon driving the site", () => {
     expect(both).toMatchObject({ status: 400, json: { error: { code: "INVALID_INPUT" } } });
     expect(since(before, "audio__caption") + since(before, "audio__transcribe")).toBe(0);
   }, 60_000);
+
+  it("describe_song over MCP (producer mcp on the daemon): one call per tool; list_tracks finds it by its lyrics", async () => {
+    const job = JSON.parse(
+      await producer(
+        "generate",
+        "a brass fanfare",
+        "--lyrics",
+        "Trumpets at the gate",
+        "--format",
+        "mp3",
+        "--wait",
+        "--json",
+      ),
+    ) as Job;
+    const track = job.tracks[0] as Track;
+    const agent = new Client({ name: "producer-describe-agent", version: "1.0.0" });
+    await agent.connect(
+      new StdioClientTransport({ command: process.execPath, args: [bin, "mcp"], env: env as Record<string, string> }),
+    );
+    try {
+      const before = calls();
+      const described = (await agent.callTool({
+        name: "describe_song",
+        arguments: { trackId: track.id },
+      })) as CallToolResult;
+      expect(described.isError).toBeFalsy();
+      expect(since(before, "audio__caption")).toBe(1);
+      expect(since(before, "audio__transcribe")).toBe(1);
+      expect(described.structuredContent).toMatchObject({ lyrics: "Trumpets at the gate", trackIds: [track.id] });
+      const found = (await agent.callTool({
+        name: "list_tracks",
+        arguments: { search: "trumpets gate" },
+      })) as CallToolResult;
+      expect((found.structuredContent as { tracks: Array<{ trackId?: string; id?: string }> }).tracks).toHaveLength(1);
+    } finally {
+      await agent.close();
+    }
+  }, 180_000);
 });
