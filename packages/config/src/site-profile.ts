@@ -193,10 +193,6 @@ export const siteProfileSchema = z
         caption: z.string().min(1).optional(),
         /** Transcribes the sung lyrics of a song's audio (`{ audio_url }` → `{ lyrics }`). */
         transcribe: z.string().min(1).optional(),
-        /** Describes a song's audio (`{ prompt, audio_url }` → `{ caption }`); absent where the site has none. */
-        caption: z.string().min(1).optional(),
-        /** Transcribes the sung lyrics of a song's audio (`{ audio_url }` → `{ lyrics }`). */
-        transcribe: z.string().min(1).optional(),
       })
       .prefault({}),
     /**

@@ -111,9 +111,6 @@ export const FLOW_2026_ANSWERS = {
     // "`audio__caption { prompt, audio_url }` → `{ caption }`; `audio__transcribe { audio_url }` → `{ lyrics }`".
     audio__caption: { "caption!": true },
     audio__transcribe: { "lyrics!": true },
-    // "`audio__caption { prompt, audio_url }` → `{ caption }`; `audio__transcribe { audio_url }` → `{ lyrics }`".
-    audio__caption: { "caption!": true },
-    audio__transcribe: { "lyrics!": true },
     lyrics__create: { title: true, "lyrics!": true },
     lyrics__register: { "lyrics_id!": true },
     lyrics__edit: { "lyrics!": true },

@@ -106,8 +106,6 @@ export const FLOW_2026_PROFILE = {
     createImage: "image__create_image",
     caption: "audio__caption",
     transcribe: "audio__transcribe",
-    caption: "audio__caption",
-    transcribe: "audio__transcribe",
     lyricsCreate: "lyrics__create",
     lyricsRegister: "lyrics__register",
     lyricsEdit: "lyrics__edit",
