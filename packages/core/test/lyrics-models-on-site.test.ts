@@ -57,7 +57,9 @@ describe("lyrics through the service, on real parts", () => {
   it("a generation with lyricsPrompt writes them once, sings them, keeps them on the job and its tracks — a retry writes none", async () => {
     const writes = runs("lyrics__create");
     harness.site.faults.set("song-failed", { times: 1 });
-    const failed = await ended(await harness.service.generateMusic({ prompt: "slow folk", lyricsPrompt: "an old boat" }));
+    const failed = await ended(
+      await harness.service.generateMusic({ prompt: "slow folk", lyricsPrompt: "an old boat" }),
+    );
     expect(failed.status).toBe("failed");
     expect(runs("lyrics__create")).toBe(writes + 1);
     const lyrics = failed.input.lyrics as string;
@@ -70,7 +72,8 @@ describe("lyrics through the service, on real parts", () => {
     expect(runs("lyrics__create")).toBe(writes + 1);
     const sent = harness.site.stats.flow.composeRequests.slice(-2);
     expect(sent.map((request) => request.lyrics)).toEqual([lyrics, lyrics]);
-    expect((sent[1]?.body as { part: { args: { lyrics_id: string } } }).part.args.lyrics_id).toBe(lyricsIdOf(lyrics));
+    const body = sent[1]?.body as { part: { args: { lyrics_id: string } } } | undefined;
+    expect(body?.part.args.lyrics_id).toBe(lyricsIdOf(lyrics));
     expect(job.tracks.length).toBeGreaterThan(0);
     for (const track of job.tracks) expect(track).toMatchObject({ lyrics, lyricsId: uuidV5(lyrics) });
   }, 180_000);
@@ -95,7 +98,9 @@ describe("the site's models through the service", () => {
     expect(refreshed.result.cached).toBe(false);
 
     const before = calls();
-    await expect(harness.service.generateMusic({ prompt: "gone from the site", model: "lyria-2" })).rejects.toMatchObject({
+    await expect(
+      harness.service.generateMusic({ prompt: "gone from the site", model: "lyria-2" }),
+    ).rejects.toMatchObject({
       code: "INVALID_INPUT",
       fields: [{ path: "model", message: "must be one of lyria-3.5, lyria-3-pro" }],
     });
