@@ -168,18 +168,6 @@ function libraryAndServicePaths(): Record<string, unknown> {
         },
       },
     },
-    "/v1/describe": {
-      post: {
-        summary: "What a song holds: the site's caption of it and the lyrics it sings, kept on its tracks",
-        description:
-          'JSON { trackId | clipId, prompt?, account? }: one caption and one transcribe call on the site (little or no cost). Answers { kind: "song.describe", account, result: { clipId, caption, lyrics, trackIds } }; GET /v1/tracks?search= then finds the song by them.',
-        responses: {
-          "200": { description: "{ kind, account, result: { clipId, caption, lyrics, trackIds } }" },
-          "400": errorResponse("Neither or both of trackId and clipId, or a track with no site clip."),
-          "404": errorResponse("The account's library has no such song with finished audio."),
-        },
-      },
-    },
     "/v1/library": {
       get: {
         summary:
