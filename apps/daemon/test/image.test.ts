@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Job } from "@producer/core/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { summarizeTrack } from "../src/mcp/summaries.js";
 import { bin, startTestDaemon, type TestDaemon } from "./process-harness.js";
 
 const run = promisify(execFile);
@@ -72,6 +73,11 @@ describe("producer image, on a daemon driving the site", () => {
     const keys = new Set(job.tracks.map((track) => track.imageKey));
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(new RegExp(`${job.id}-cover\\.jpg$`));
+    // An agent is told where the daemon serves it.
+    const [track] = job.tracks;
+    expect(summarizeTrack(track as Job["tracks"][number])).toMatchObject({
+      imagePath: `/v1/tracks/${track?.id}/image`,
+    });
     // The daemon serves it, for the status page's thumbnail: the bytes the site served.
     const response = await fetch(`${stack.baseUrl}/v1/tracks/${job.tracks[0]?.id}/image`, auth);
     expect(response.headers.get("content-type")).toBe("image/jpeg");

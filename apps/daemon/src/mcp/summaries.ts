@@ -34,6 +34,9 @@ export interface TrackSummary extends TrackFacts {
   url: string;
   audioPath: string;
   audioUrl?: string;
+  /** The cover made with its generation (`image: true`): the daemon's route that serves it, or why there is none. */
+  imagePath?: string;
+  imageError?: string;
 }
 
 /** What an agent needs of a job: where it stands, what went wrong, and its songs once done. */
@@ -86,6 +89,8 @@ export function summarizeTrack(track: Track, audioBase?: string): TrackSummary {
     operation: track.operation,
     sourceTrackId: track.sourceTrackId,
     sourceClipId: track.sourceClipId,
+    ...(track.imageKey ? { imagePath: `/v1/tracks/${track.id}/image` } : {}),
+    ...(track.imageError ? { imageError: track.imageError } : {}),
     createdAt: track.createdAt,
   };
 }
