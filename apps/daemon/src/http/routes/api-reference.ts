@@ -56,7 +56,9 @@ export function apiReferenceRoutes(deps: Pick<AppDeps, "config" | "version">): H
   const routes = new Hono<AppEnv>();
   const { daemon } = deps.config;
   const legacyPrefix = daemon.legacyRoutes ? daemon.legacyPrefix : undefined;
-  routes.get("/openapi.json", (c) => c.json(openApiDocument(deps.version ?? "0.1.0", { legacyPrefix })));
+  // The document is the same for the daemon's life: made once, on first ask.
+  let document: Record<string, unknown> | undefined;
+  routes.get("/openapi.json", (c) => c.json((document ??= openApiDocument(deps.version ?? "0.1.0", { legacyPrefix }))));
 
   let bundle: Buffer | undefined;
   routes.get(SCRIPT_ROUTE, (c) => {
@@ -69,7 +71,7 @@ export function apiReferenceRoutes(deps: Pick<AppDeps, "config" | "version">): H
         },
       );
     bundle ??= fs.readFileSync(file);
-    return c.body(new Uint8Array(bundle), 200, {
+    return c.body(new Uint8Array(bundle.buffer, bundle.byteOffset, bundle.byteLength), 200, {
       "content-type": "text/javascript; charset=utf-8",
       "cache-control": "max-age=3600",
     });
