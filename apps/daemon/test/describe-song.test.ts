@@ -149,7 +149,10 @@ describe("producer describe, on a daemon driving the site", () => {
         name: "list_tracks",
         arguments: { search: "trumpets gate" },
       })) as CallToolResult;
-      expect((found.structuredContent as { tracks: Array<{ trackId?: string; id?: string }> }).tracks).toHaveLength(1);
+      const tracks = (found.structuredContent as { tracks: Array<Record<string, unknown>> }).tracks;
+      expect(tracks).toEqual([
+        expect.objectContaining({ trackId: track.id, transcript: "Trumpets at the gate", caption: expect.any(String) }),
+      ]);
     } finally {
       await agent.close();
     }

@@ -34,6 +34,10 @@ export interface TrackSummary extends TrackFacts {
   url: string;
   audioPath: string;
   audioUrl?: string;
+  /** What the site heard in the song (`describe_song`): its caption and sung lyrics, or why it could not say. */
+  caption?: string;
+  transcript?: string;
+  describeError?: string;
   /** The cover made with its generation (`image: true`): the daemon's route that serves it, or why there is none. */
   imagePath?: string;
   imageError?: string;
@@ -89,6 +93,9 @@ export function summarizeTrack(track: Track, audioBase?: string): TrackSummary {
     operation: track.operation,
     sourceTrackId: track.sourceTrackId,
     sourceClipId: track.sourceClipId,
+    ...(track.caption ? { caption: track.caption } : {}),
+    ...(track.transcript ? { transcript: track.transcript } : {}),
+    ...(track.describeError ? { describeError: track.describeError } : {}),
     ...(track.imageKey ? { imagePath: `/v1/tracks/${track.id}/image` } : {}),
     ...(track.imageError ? { imageError: track.imageError } : {}),
     createdAt: track.createdAt,
