@@ -7,6 +7,8 @@ export const downBackend: ProducerBackend = (() => {
   return {
     generateMusic: down,
     operate: down,
+    library: down,
+    runTask: down,
     getJob: down,
     waitForJob: down,
     cancel: down,
