@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -66,6 +67,32 @@ describe("producer upload on a daemon driving the site", () => {
     expect((cli as { stderr: string }).stderr).toMatch(/vocals not allowed/);
     expect(stack.site.stats.flow.vocalRemovals).toBe(0);
   }, 120_000);
+
+  it("a body over 100 MB is refused by its length, before it is read: 413 INVALID_INPUT", async () => {
+    const socketPath = loadConfig({ env, configFile: false }).config.daemon.socketPath;
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request(
+        {
+          socketPath,
+          path: "/v1/uploads",
+          method: "POST",
+          headers: { "content-type": "multipart/form-data; boundary=x", "content-length": String(101 * 1024 * 1024) },
+        },
+        (response) => {
+          let body = "";
+          response.on("data", (chunk: Buffer) => {
+            body += chunk.toString("utf8");
+          });
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
+      request.on("error", reject);
+      request.write("--x\r\n");
+      // The rest is never sent: the answer comes from the declared length alone.
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "INVALID_INPUT" } });
+  }, 60_000);
 
   it("a file that is no audio is refused before anything is sent", async () => {
     const before = uploads();
