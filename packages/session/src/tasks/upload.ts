@@ -8,7 +8,6 @@ import {
   UploadRefusedError,
   type SiteTask,
 } from "@producer/utils";
-import type { FlowContext } from "../flow-context.js";
 import { type InPageAnswer, inPageMultipart } from "../page-helpers.js";
 import { text } from "../site-answers.js";
 import type { SiteTaskHandler, TaskContext } from "./site-task-handler.js";
