@@ -81,9 +81,12 @@ export function createFlowApi(context: FlowContext): Hono {
   });
   api.get("/clips/auth-user", (c) => listing(context, c, store.clipsOf(accountOf(c))));
   api.get("/clips/user/:userId", (c) => {
-    const own = context.auth.userOf(accountOf(c)).id === c.req.param("userId") && c.req.query("public_only") !== "true";
-    // Every clip is private, so another user's listing (or a public-only one) is empty.
-    return listing(context, c, own ? store.clipsOf(accountOf(c)) : []);
+    const userId = c.req.param("userId");
+    const own = context.auth.userOf(accountOf(c)).id === userId && c.req.query("public_only") !== "true";
+    if (own) return listing(context, c, store.clipsOf(accountOf(c)));
+    // Another user's listing, or a public-only one, shows only the songs made public (`PATCH /clips/<id>`).
+    const owner = [...store.clips.values()].find((clip) => context.auth.userOf(clip.account).id === userId)?.account;
+    return listing(context, c, owner ? store.clipsOf(owner).filter((clip) => clip.privacy === "public") : []);
   });
 
   api.get("/download/audio/:id", (c) => downloadEndpoint(context, c, accountOf(c)));

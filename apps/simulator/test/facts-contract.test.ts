@@ -2326,6 +2326,12 @@ describe("flow-2026 simulator against §A Library", () => {
         changed.json?.clip?.privacy === privacy,
         `privacy ${privacy} answered ${preview(changed.json?.clip?.privacy)}`,
       );
+      const shown = await api(
+        "GET",
+        `/__api/clips/user/${encodeURIComponent(userId)}?limit=100&offset=0&public_only=true`,
+      );
+      const listed = (shown.json?.clips ?? []).some((clip: Json) => clip?.id === clipId);
+      f.ok(EP.listUser, listed === (privacy === "public"), `a ${privacy} song listed with public_only=true: ${listed}`);
     }
     const listed = await api("GET", "/__api/conversations?limit=100&offset=0");
     f.ok(
