@@ -5,12 +5,15 @@ import type { Job } from "@producer/core/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { summarizeTrack } from "../src/mcp/summaries.js";
 import { bin, startTestDaemon, type TestDaemon } from "./process-harness.js";
+import { launchPageBrowser } from "./status-browser.js";
 
 const run = promisify(execFile);
 const TOKEN = "image-test-token-0123456789";
 const auth = { headers: { authorization: `Bearer ${TOKEN}` } };
 let stack: TestDaemon;
 let env: NodeJS.ProcessEnv;
+/** The generation made with a cover, for the status page. */
+let covered: Job | undefined;
 
 beforeAll(async () => {
   stack = await startTestDaemon({ name: "image-daemon", token: TOKEN, simulator: { songDurationSecs: [2, 3] } });
@@ -68,6 +71,7 @@ describe("producer image, on a daemon driving the site", () => {
   it("generate --image links one stored cover from each track", async () => {
     const calls = imageCalls();
     const job = JSON.parse(await producer("generate", "a slow waltz", "--image", "--wait", "--json")) as Job;
+    covered = job;
     expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
     expect(imageCalls() - calls).toBe(1);
     const keys = new Set(job.tracks.map((track) => track.imageKey));
@@ -93,4 +97,25 @@ describe("producer image, on a daemon driving the site", () => {
       error: { code: "NOT_FOUND", message: expect.stringContaining("none was asked for") },
     });
   }, 120_000);
+
+  it("the status page shows the cover beside its track", async () => {
+    const track = covered?.tracks[0];
+    if (!track) throw new Error("no generation with a cover ran");
+    const browser = await launchPageBrowser(stack.env);
+    try {
+      const page = await browser.newPage();
+      await page.goto(stack.baseUrl);
+      await page.getByLabel("The daemon's token").fill(TOKEN);
+      await page.keyboard.press("Enter");
+      const cover = page.locator(`img.cover[src="/v1/tracks/${track.id}/image"]`);
+      await expect.poll(() => cover.count(), { timeout: 15_000 }).toBe(1);
+      expect(await cover.getAttribute("alt")).toBe(`Cover of ${track.title}`);
+      // The image loaded and decoded: the daemon served real JPEG bytes.
+      await expect
+        .poll(() => cover.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth))
+        .toBe(16);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
