@@ -7,6 +7,9 @@ import { loadConfig } from "@producer/config";
 import type { Job } from "@producer/core/client";
 import { createTeardown } from "@producer/test-utils";
 import { uuidV5 } from "@producer/utils";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, processEnvironment, startDaemonProcess } from "./process-harness.js";
 import { createSiteStack, type SiteStack } from "./stack.js";
@@ -84,6 +87,32 @@ describe("producer lyrics and producer models, on a daemon driving the site", ()
     expect(refused.status).toBe(400);
     expect(runs("lyrics__create")).toBe(2);
   }, 90_000);
+
+  it("write_lyrics over MCP writes, and rewrites given lyrics: one call per tool", async () => {
+    const agent = new Client({ name: "lyrics-test-agent", version: "1.0.0" });
+    await agent.connect(
+      new StdioClientTransport({ command: process.execPath, args: [bin, "mcp"], env: env as Record<string, string> }),
+    );
+    try {
+      const before = [runs("lyrics__create"), runs("lyrics__register"), runs("lyrics__edit")];
+      const written = (await agent.callTool({
+        name: "write_lyrics",
+        arguments: { prompt: "paper boats" },
+      })) as CallToolResult;
+      const result = written.structuredContent as { lyrics: string; lyricsId: string };
+      expect(result.lyricsId).toBe(uuidV5(result.lyrics));
+      const edited = (await agent.callTool({
+        name: "write_lyrics",
+        arguments: { prompt: "slower", lyrics: result.lyrics },
+      })) as CallToolResult;
+      expect((edited.content[0] as { text: string }).text).toContain("(rewritten: slower)");
+      expect([runs("lyrics__create"), runs("lyrics__register"), runs("lyrics__edit")]).toEqual(
+        before.map((count) => count + 1),
+      );
+    } finally {
+      await agent.close();
+    }
+  }, 60_000);
 
   it("lists the models with their age; --model outside the list is refused with the choices", async () => {
     const first = await producer("models", "--json");
