@@ -1,6 +1,6 @@
 import type { SiteTaskInput, SiteTaskResult } from "../site-tasks/run-site-task.js";
 import { SiteTasks } from "../site-tasks/site-tasks.js";
-import type { UploadAudioAnswer, UploadAudioInput } from "../site-tasks/upload.js";
+import type { UploadAudioAnswer, UploadAudioInput } from "../site-tasks/upload-input.js";
 import { uploadForm } from "./upload-form.js";
 import type { LibraryInput, LibraryListing } from "../song-library.js";
 import { abortReason, readSecretFile, TimeoutError } from "@producer/utils/errors";

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import type { UploadAudioInput } from "../site-tasks/upload.js";
+import type { UploadAudioInput } from "../site-tasks/upload-input.js";
 
 async function bytesOf(file: UploadAudioInput["file"]): Promise<Uint8Array> {
   if (typeof file === "string") return fs.readFile(file);

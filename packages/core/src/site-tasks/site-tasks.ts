@@ -12,7 +12,7 @@ import type { EditLyricsInput, EditLyricsResult, TaskAnswer, WriteLyricsInput, W
 import type { ListModelsResult } from "./models.js";
 import type { SiteTaskInput, SiteTaskResult } from "./run-site-task.js";
 import type { DescribeSongAnswer, DescribeSongInput } from "./song-describe.js";
-import { type UploadAudioAnswer, type UploadAudioInput, uploadAudioThrough } from "./upload.js";
+import { type UploadAudioAnswer, type UploadAudioInput, uploadAudioThrough } from "./upload-input.js";
 
 /**
  * The typed helpers of `runTask`, shared by the in-process service and the daemon's client (as `SongOperations`
