@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { Job } from "@producer/core/client";
+import { type Job, ProducerClient } from "@producer/core/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { summarizeTrack } from "../src/mcp/summaries.js";
 import { bin, startTestDaemon, type TestDaemon } from "./process-harness.js";
@@ -56,7 +56,11 @@ describe("producer image, on a daemon driving the site", () => {
     expect(answer).toMatchObject({ kind: "image.create", result: { format: "jpg", sha256: lastServed() } });
     const bad = await post({ prompt: "a red kite", aspect: "4:3" });
     expect(bad.status).toBe(400);
-    expect(imageCalls() - calls).toBe(1);
+    // The daemon's client has the core's helper too.
+    const client = new ProducerClient({ baseUrl: stack.baseUrl, token: TOKEN });
+    const { result } = await client.createImage({ prompt: "a blue kite", aspect: "1:1" });
+    expect(result).toMatchObject({ format: "jpg", sha256: lastServed() });
+    expect(imageCalls() - calls).toBe(2);
   }, 60_000);
 
   it("refuses an aspect the site lacks with exit 2, nothing sent", async () => {
