@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { lyricsUuid } from "../src/flow-lyrics.js";
 import { start, type RunningSimulator } from "../src/index.js";
 
 // The 2026 app's pages in real Chromium, driven by role and name as a driver would.
@@ -97,6 +98,9 @@ describe("the 2026 studio page", () => {
     expect(body.client_context.lyrics_id_map[body.part.args.lyrics_id as string]).toBe(
       "rain on the window\n[End - 1:05]",
     );
+    // The app names lyrics by uuid v5 of their text (the facts' namespace).
+    expect(body.part.args.lyrics_id).toBe(lyricsUuid("rain on the window\n[End - 1:05]"));
+    expect(lyricsUuid("[Instrumental]")).toBe("55161754-f78d-5b7f-9fa2-6a3cc8d6ba93");
     expect(site.stats.flow.streamReaders).toBe(1);
     expect(site.stats.flow.clipsLookups).toBeGreaterThan(0);
 
