@@ -22,4 +22,12 @@ export type {
 } from "../operation-helpers.js";
 export type { LibraryEntry, LibraryInput, LibraryListing } from "../song-library.js";
 export type { SiteTaskInput, SiteTaskResult } from "../site-tasks/run-site-task.js";
+export type {
+  EditLyricsInput,
+  EditLyricsResult,
+  TaskAnswer,
+  WriteLyricsInput,
+  WriteLyricsResult,
+} from "../site-tasks/lyrics.js";
+export type { ListModelsResult, SiteModel } from "../site-tasks/models.js";
 export type { CleanupInput, CleanupResult } from "../site-tasks/library-cleanup.js";
