@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { JobInput } from "../generate-input.js";
 import type { ProducerDatabase } from "./database.js";
 import { DIALECTS, freshDatabase } from "./dialects.test-helper.js";
 import { JobStore } from "./job-store.js";
@@ -20,7 +21,7 @@ describe.each(DIALECTS)("OwnSiteItems on $dialect", ({ dialect, skip }) => {
       const jobs = new JobStore(handle.db, handle.dialect);
       const tracks = new TrackStore(handle.db);
       const job = async (status: string, submission: object | null, source?: string) => {
-        const input = { prompt: "p", instrumental: false, format: "wav", priority: 0 };
+        const input: JobInput = { prompt: "p", instrumental: false, format: "wav", priority: 0 };
         const { row } = await jobs.insert({
           input: source ? { ...input, source: { clipId: source } } : input,
           maxAttempts: 3,
