@@ -84,7 +84,7 @@ export function redactSecrets<T>(value: T, seen = new WeakMap<object, unknown>()
 export function redactingLogger(root: Logger, bindings: Record<string, unknown> = {}): Logger {
   const inner = Object.keys(bindings).length === 0 ? root : root.child(bindings);
   const wrap =
-    (method: keyof Omit<Logger, "child">): LogFn =>
+    (method: keyof Omit<Logger, "child" | "isLevelEnabled">): LogFn =>
     (first: string | object, message?: string) => {
       // A line below the level is never written: nothing to redact, and its objects are not walked.
       if (inner.isLevelEnabled && !inner.isLevelEnabled(method)) return;
