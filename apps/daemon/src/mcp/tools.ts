@@ -12,8 +12,8 @@ import {
 import type { AccountReport } from "@producer/utils";
 import { addDescribeTool } from "./describe-tool.js";
 import { addImageTool } from "./image-tool.js";
-import { addLyricsTool } from "./lyrics-tool.js";
 import { addLibraryTidyTools } from "./library-tidy-tools.js";
+import { addLyricsTool } from "./lyrics-tool.js";
 import { addOperationTool } from "./operation-tool.js";
 import { addUploadTool } from "./upload-tool.js";
 import { answer, waitForJob, type Extra } from "./tool-answers.js";

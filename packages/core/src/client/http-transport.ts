@@ -27,7 +27,8 @@ function describe(endpoint: Endpoint): string {
 
 /** Opens a request to the daemon and resolves with the response once its headers arrive. */
 function open(endpoint: Endpoint, request: TransportRequest): Promise<http.IncomingMessage> {
-  const body = request.raw?.bytes ?? (request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body)));
+  const body =
+    request.raw?.bytes ?? (request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body)));
   const headers: Record<string, string> = { accept: "application/json" };
   if (body) {
     headers["content-type"] = request.raw?.contentType ?? "application/json";

@@ -60,7 +60,7 @@ export function apiReferenceRoutes(deps: Pick<AppDeps, "config" | "version">): H
   let document: Record<string, unknown> | undefined;
   routes.get("/openapi.json", (c) => c.json((document ??= openApiDocument(deps.version ?? "0.1.0", { legacyPrefix }))));
 
-  let bundle: Buffer | undefined;
+  let bundle: Uint8Array<ArrayBuffer> | undefined;
   routes.get(SCRIPT_ROUTE, (c) => {
     const file = scalarBundlePath();
     if (!file)
@@ -70,8 +70,8 @@ export function apiReferenceRoutes(deps: Pick<AppDeps, "config" | "version">): H
           retryable: false,
         },
       );
-    bundle ??= fs.readFileSync(file);
-    return c.body(new Uint8Array(bundle.buffer, bundle.byteOffset, bundle.byteLength), 200, {
+    bundle ??= new Uint8Array(fs.readFileSync(file));
+    return c.body(bundle, 200, {
       "content-type": "text/javascript; charset=utf-8",
       "cache-control": "max-age=3600",
     });
