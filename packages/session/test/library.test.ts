@@ -43,7 +43,11 @@ describe("the account's library, from the page's own listing", () => {
 
   it("names what a song was made from: a stem lists its song", async () => {
     const [song] = await harness.session.generate({ prompt: "a song", title: "Parent", format: "wav" });
-    await harness.session.operate({ source: { clipId: song?.clipId as string }, operation: { kind: "stems" }, format: "wav" });
+    await harness.session.operate({
+      source: { clipId: song?.clipId as string },
+      operation: { kind: "stems" },
+      format: "wav",
+    });
     const { songs } = await harness.session.library({ limit: 20, offset: 0 });
     const stems = songs.filter((listed) => listed.sourceClipId === song?.clipId);
     expect(stems).toHaveLength(4);

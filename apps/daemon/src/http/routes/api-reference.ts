@@ -58,7 +58,10 @@ export function apiReferenceRoutes(deps: Pick<AppDeps, "config" | "version">): H
   const legacyPrefix = daemon.legacyRoutes ? daemon.legacyPrefix : undefined;
   // The document is the same for the daemon's life: made once, on first ask.
   let document: Record<string, unknown> | undefined;
-  routes.get("/openapi.json", (c) => c.json((document ??= openApiDocument(deps.version ?? "0.1.0", { legacyPrefix }))));
+  routes.get("/openapi.json", (c) => {
+    document ??= openApiDocument(deps.version ?? "0.1.0", { legacyPrefix });
+    return c.json(document);
+  });
 
   let bundle: Uint8Array<ArrayBuffer> | undefined;
   routes.get(SCRIPT_ROUTE, (c) => {
