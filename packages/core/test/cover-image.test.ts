@@ -48,6 +48,15 @@ describe("cover images, on real parts", () => {
     expect(imageCalls()).toBe(calls);
   });
 
+  it("an image whose answer was lost is not sent again: GENERATION_MAY_EXIST, not to be retried blindly", async () => {
+    const runs = imageRuns();
+    harness.site.faults.set("reply-lost", { times: 1 });
+    const lost = await harness.service.createImage({ prompt: "a lost answer" }).catch((error: unknown) => error);
+    harness.site.faults.clear();
+    expect(lost).toMatchObject({ code: "GENERATION_MAY_EXIST", retryable: false, details: { kind: "image.create" } });
+    expect(imageRuns() - runs).toBe(1);
+  });
+
   it("a generation with image: true links one stored cover from each track, beside the audio", async () => {
     const calls = imageCalls();
     const job = await ended(await harness.service.generateMusic({ prompt: "a slow waltz", image: true }));

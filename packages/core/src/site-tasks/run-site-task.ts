@@ -1,5 +1,12 @@
 import path from "node:path";
-import { createTempDir, InvalidInputError, type MusicGenerator, UnavailableError } from "@producer/utils";
+import {
+  createTempDir,
+  GenerationMayExistError,
+  InvalidInputError,
+  type MusicGenerator,
+  ProducerError,
+  UnavailableError,
+} from "@producer/utils";
 import { issuesToFields } from "../generate-input.js";
 import { SITE_TASKS } from "./index.js";
 import type { TaskDeps } from "./site-task-spec.js";
@@ -62,14 +69,18 @@ export async function runSiteTask(
   }
   const folder = await createTempDir(`task-`, path.join(deps.config.paths.downloadsDir));
   try {
-    const answer = await deps.generator.runTask(
-      { kind, ...prepared.settings },
-      {
-        downloadDir: folder.path,
-        onSubmission: (record) => deps.tracks.own.noteSubmission(record, null),
-        ...(prepared.account ? { account: prepared.account } : {}),
-      },
-    );
+    const answer = await deps.generator
+      .runTask(
+        { kind, ...prepared.settings },
+        {
+          downloadDir: folder.path,
+          onSubmission: (record) => deps.tracks.own.noteSubmission(record, null),
+          ...(prepared.account ? { account: prepared.account } : {}),
+        },
+      )
+      .catch((error: unknown) => {
+        throw answerLostOnce(kind, error);
+      });
     const result = spec.finish
       ? await spec.finish(answer.result, prepared.settings, { ...deps, downloadDir: folder.path })
       : answer.result;
@@ -77,4 +88,16 @@ export async function runSiteTask(
   } finally {
     await folder.cleanup();
   }
+}
+
+/**
+ * A task has no job to resume: when the site took its call but the answer was lost, the work may be done (and
+ * paid), so the error says so and is not one to try again blindly.
+ */
+function answerLostOnce(kind: string, error: unknown): unknown {
+  if (!ProducerError.isInstance(error) || error.details.answerLost !== true) return error;
+  return new GenerationMayExistError(
+    `The site took the ${kind} call but its answer was lost; it may have been done (and paid for), so it was not sent again: ${error.message}`,
+    { cause: error, details: { ...error.details, kind } },
+  );
 }
