@@ -10,11 +10,12 @@ const manifest = (name: string) =>
   };
 
 describe("installing @producer/core", () => {
-  it("never brings a browser or a native build: only config, utils, kysely and zod; drivers are optional peers", () => {
+  it("never brings a browser or a native build: only config, utils, kysely, zod and an event-stream parser; drivers are optional peers", () => {
     const core = manifest("core");
     expect(Object.keys(core.dependencies ?? {}).sort()).toEqual([
       "@producer/config",
       "@producer/utils",
+      "eventsource-parser",
       "kysely",
       "zod",
     ]);
