@@ -96,7 +96,8 @@ describe("the 2026 Flow app, driven with its own controls and traffic", () => {
     const second = harness.site.stats.flow.composeRequests[1];
     // A bare `[Instrumental]` travels as `lyrics_id: ""` with no map entry, as the app's clients send it.
     expect(second).toMatchObject({ soundPrompt: "second", lyrics: "", selectedModel: "Lyria 3.5" });
-    expect((second?.body as { part: { args: { lyrics_id: string } } }).part.args.lyrics_id).toBe("");
+    const sent = second?.body as { part: { args: { lyrics_id: string } } } | undefined;
+    expect(sent?.part.args.lyrics_id).toBe("");
     // Without a title the driver sets a marker title, by which the library can find this submission's songs.
     expect(second?.title).toMatch(/^second · [0-9a-f]{6}$/);
     expect(harness.site.stats.served.slice(0, 2).map((entry) => entry.via)).toEqual(["storage", "storage"]);
