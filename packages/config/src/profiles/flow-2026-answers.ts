@@ -91,6 +91,8 @@ export const FLOW_2026_ANSWERS = {
       "lyrics_moderation_failed?": true,
     },
     uploadRemoveVocals: { "clip_id?": true },
+    // The facts give no answer for a confirmed upload: any is taken.
+    uploadConfirm: true,
     // "`GET /__api/models` → `{ models: [ { public_name, is_default, … } ] }`".
     models: { "models!": [{ "public_name!": true, is_default: true }] },
   },

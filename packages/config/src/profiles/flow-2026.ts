@@ -84,10 +84,11 @@ export const FLOW_2026_PROFILE = {
     // Song operations: a conversation holds their tool calls, and edits render a recipe made first.
     conversationCreate: "/__api/conversation/create",
     recipes: "/__api/recipes/create",
-    // One's own audio: a multipart upload, its check polled, then vocals removed (a new clip) if asked.
+    // One's own audio: a multipart upload, its check polled, then vocals removed (a new clip) or kept if asked.
     uploadAudio: "/__api/producer/upload-audio",
     uploadCheck: "/__api/producer/upload-audio/{clipId}/upload-check-status?operation_id={operationId}",
     uploadRemoveVocals: "/__api/producer/upload-audio/{clipId}/remove-vocals",
+    uploadConfirm: "/__api/producer/upload-audio/{clipId}/confirm",
     // The library's upkeep: rename a song or set its privacy (PATCH), delete songs, the account's conversations.
     clipUpdate: "/__api/clips/{clipId}",
     clipsDelete: "/__api/clips/delete",
@@ -106,6 +107,7 @@ export const FLOW_2026_PROFILE = {
     createImage: "image__create_image",
     caption: "audio__caption",
     transcribe: "audio__transcribe",
+    songMetadata: "songs__get_metadata",
     lyricsCreate: "lyrics__create",
     lyricsRegister: "lyrics__register",
     lyricsEdit: "lyrics__edit",
@@ -130,6 +132,16 @@ export const FLOW_2026_PROFILE = {
       cover: "CoverSong",
       trim: "Trim",
       speed: "TempoShift",
+    },
+    // A song seeded with an uploaded clip: the chat message as a public client words it, pointing the agent at the
+    // clip the way a chat about a song does (`current_song_id`, `song_queue`).
+    reference: {
+      message: "Make a song with my uploaded audio as the reference track. Sound: {prompt}",
+      lyrics: "Lyrics:\n{lyrics}",
+      instrumental: "Instrumental, no vocals.",
+      length: "Length {length}.",
+      clientContext: { current_song_id: "{clipId}", song_queue: [{ id: "{clipId}" }] },
+      chat: { model_name: null, mode: "standard" },
     },
   },
   answers: FLOW_2026_ANSWERS,
