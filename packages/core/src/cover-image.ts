@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import type { ProducerConfig } from "@producer/config";
-import { DownloadFailedError, renderStorageKey, type Storage, type StoredObject } from "@producer/utils";
+import { DownloadFailedError, type Storage, type StoredObject } from "@producer/utils";
+import { storageKeyFor } from "./storage-key-for.js";
 
 /** The image formats kept, told by the file's first bytes. */
 export type ImageFormat = "jpg" | "png";
@@ -38,20 +39,7 @@ export interface ImagePlace {
 export function imageKey(place: ImagePlace, format: ImageFormat, config: ProducerConfig): string {
   const id = place.jobId ?? (place.imageId as string);
   const filename = place.jobId ? `${place.jobId}-cover.${format}` : `${id}.${format}`;
-  const withUser = place.userId !== undefined && place.projectId !== undefined;
-  return renderStorageKey(
-    withUser ? config.storage.keyTemplates.audio : config.storage.keyTemplates.generic,
-    {
-      user_id: place.userId,
-      project_id: place.projectId,
-      generation_id: id,
-      job_id: id,
-      format,
-      date: new Date().toISOString().slice(0, 10),
-      filename,
-    },
-    config.storage.driver === "s3" ? config.storage.s3.prefix : "",
-  );
+  return storageKeyFor(config, place, { generation_id: id, job_id: id, format, filename });
 }
 
 /**

@@ -1,32 +1,18 @@
 import type { ProducerConfig } from "@producer/config";
-import {
-  AUDIO_CONTENT_TYPES,
-  renderStorageKey,
-  retry,
-  type Logger,
-  type Storage,
-  type StoredObject,
-} from "@producer/utils";
+import { AUDIO_CONTENT_TYPES, retry, type Logger, type Storage, type StoredObject } from "@producer/utils";
 import type { JobInput } from "./generate-input.js";
+import { storageKeyFor } from "./storage-key-for.js";
 import type { CheckedSong } from "./verify-songs.js";
 
-/** Where a song is stored: the audio template when the user and project are known, the generic one otherwise. */
+/** Where a song is stored: named for its job, its place in the job and its stem. */
 function storageKey(jobId: string, input: JobInput, { song, facts }: CheckedSong, config: ProducerConfig): string {
-  const withUser = input.userId !== undefined && input.projectId !== undefined;
-  return renderStorageKey(
-    withUser ? config.storage.keyTemplates.audio : config.storage.keyTemplates.generic,
-    {
-      user_id: input.userId,
-      project_id: input.projectId,
-      generation_id: jobId,
-      job_id: jobId,
-      song_index: song.index,
-      format: facts.format,
-      date: new Date().toISOString().slice(0, 10),
-      filename: `${jobId}-${song.index + 1}${song.stem ? `-${song.stem}` : ""}.${facts.format}`,
-    },
-    config.storage.driver === "s3" ? config.storage.s3.prefix : "",
-  );
+  return storageKeyFor(config, input, {
+    generation_id: jobId,
+    job_id: jobId,
+    song_index: song.index,
+    format: facts.format,
+    filename: `${jobId}-${song.index + 1}${song.stem ? `-${song.stem}` : ""}.${facts.format}`,
+  });
 }
 
 /** What is kept with the stored object, so it can be told apart without the track row. */
