@@ -12,6 +12,7 @@ import { createRecipe } from "./flow-recipe.js";
 import { batchDownload, downloadEndpoint } from "./flow-storage.js";
 import { FLOW_MODELS, type FlowClip } from "./flow-store.js";
 import { streamJob } from "./flow-stream.js";
+import { failToolCall, takeableSource, takeToolCall } from "./flow-tool-job.js";
 import { createUploadApi } from "./flow-upload.js";
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -171,7 +172,12 @@ async function toolCall(context: FlowContext, c: Context): Promise<Response> {
   });
 }
 
-/** A chat message (`POST /__api/conversation`): a song made from the user's words, its stream left open. */
+/**
+ * A chat message (`POST /__api/conversation`): a song made from the user's words, its stream left open. A message
+ * about a song of the library (`client_context.current_song_id`, with `song_queue: [{ id }]`, as a public client
+ * points the agent at a song) is counted with that song; a song the account does not have, or whose audio is not
+ * there yet, ends the agent's tool call in the stream's `tool_call_failure`, nothing charged.
+ */
 async function chatMessage(context: FlowContext, c: Context): Promise<Response> {
   const body = await readJson(c);
   const conversationId = conversationOf(context, c, body);
@@ -188,6 +194,20 @@ async function chatMessage(context: FlowContext, c: Context): Promise<Response> 
   context.stats().chatMessages.push(content);
   // The assistant answers a request for music with a song-making tool call of its own.
   const args = { sound_prompt: content, lyrics_id: null, title: null, seed: null, image_id: null };
+  const clientContext = isRecord(body.client_context) ? body.client_context : {};
+  const about = clientContext.current_song_id;
+  if (typeof about === "string" && about) {
+    const queue = Array.isArray(clientContext.song_queue) ? clientContext.song_queue.filter(isRecord) : [];
+    const songQueue = queue.map((item) => item.id).filter((id): id is string => typeof id === "string");
+    context.stats().chatsAboutSongs.push({ content, clipId: about, songQueue });
+    const source = takeableSource(context, accountOf(c), about);
+    if (typeof source === "string") {
+      const toolCall = { account: accountOf(c), toolName: "audio__create_song", args, conversationId };
+      const { job, call } = takeToolCall(context, { ...toolCall, toolCallId: newToolCallId() });
+      failToolCall(context, job, call, source);
+      return c.json({ job_id: job.id });
+    }
+  }
   return createSong(context, c, accountOf(c), {
     soundPrompt: content,
     lyricsId: null,

@@ -93,6 +93,8 @@ export interface FlowStats {
   streamReaders: number;
   composeRequests: ComposeRequest[];
   chatMessages: string[];
+  /** Chat messages about a song of the library (`client_context.current_song_id`), with that song's id. */
+  chatsAboutSongs: Array<{ content: string; clipId: string; songQueue: string[] }>;
   /** Library listing calls (`clips/auth-user`, `clips/user/<id>`). */
   libraryListings: number;
   /** `POST /__api/clips` calls. */
@@ -134,6 +136,7 @@ export const emptyFlowStats = (): FlowStats => ({
   streamReaders: 0,
   composeRequests: [],
   chatMessages: [],
+  chatsAboutSongs: [],
   libraryListings: 0,
   clipsLookups: 0,
   creditsReads: 0,

@@ -426,6 +426,43 @@ describe("the 2026 app's generation API", () => {
     expect(site.stats.flow.generationCalls).toEqual({ "producer@example.test": 1 });
   });
 
+  it("counts a chat about a song of the library, and fails the agent's call on a song the account lacks", async () => {
+    const { content: made } = await generate();
+    const ask = (clipId: string) =>
+      json<{ job_id: string }>(
+        api("/__api/conversation", {
+          body: {
+            conversation_id: conversationId,
+            parts: [
+              {
+                content: "Make a song with my uploaded audio as the reference track. Sound: dub",
+                part_kind: "user-prompt",
+              },
+            ],
+            client_context: { current_song_id: clipId, song_queue: [{ id: clipId }], selected_model: "Lyria 3.5" },
+            model_name: null,
+            mode: "standard",
+          },
+        }),
+      );
+    const credits = site.credits();
+    const { job_id: jobId } = await ask(made.clip_id as string);
+    const { events } = await readEvents(jobId, { ms: 1500 });
+    const returned = contentOf((toolReturns(events)[0] as { part: Record<string, unknown> }).part);
+    expect(returned.clip_id).toEqual(expect.any(String));
+    expect(returned.clip_id).not.toBe(made.clip_id);
+    expect(site.credits()).toBeLessThan(credits);
+    const missing = await ask("no-such-clip");
+    const failed = await readEvents(missing.job_id, { ms: 1500 });
+    const error = failed.events.find((event) => event.event === "error")?.data as { type?: string } | undefined;
+    expect(error?.type).toBe("tool_call_failure");
+    expect(toolReturns(failed.events)).toEqual([]);
+    expect(site.stats.flow.chatsAboutSongs.map((chat) => [chat.clipId, chat.songQueue])).toEqual([
+      [made.clip_id, [made.clip_id]],
+      ["no-such-clip", ["no-such-clip"]],
+    ]);
+  });
+
   it("answers 429 busy (not taken) and 402 out of credits (taken, not charged)", async () => {
     site.faults.set("busy", { times: 1 });
     const busy = await createSong({ sound_prompt: "x" });
