@@ -64,6 +64,8 @@ export const FAULTS = [
   "upload-vocals",
   /** 2026 app: an uploaded file's check fails lyrics moderation (`lyrics_moderation_failed: true`): refused. */
   "upload-lyrics-moderation",
+  /** 2026 app: keeping an upload's vocals is refused: its confirm answers 422 (facts: vocals "refused there *(may)* confirmable"). */
+  "upload-confirm-refused",
 ] as const;
 
 export type Fault = (typeof FAULTS)[number];

@@ -91,7 +91,8 @@ function uploadOf(context: FlowContext, c: Context, operationId: unknown): Uploa
  * lyrics_moderation_failed }` (`null`, then `pending`, while checking; `complete` also when refused, the flag saying
  * why); `POST …/<clip_id>/remove-vocals { operation_id }` → `{ clip_id }` (a new clip); `POST …/<clip_id>/confirm
  * { operation_id, has_vocals: true, has_cid_match, has_minor_vocals }` keeps a song with vocals. Faults
- * `upload-protected`, `upload-vocals`, `upload-lyrics-moderation` make the check find that.
+ * `upload-protected`, `upload-vocals`, `upload-lyrics-moderation` make the check find that;
+ * `upload-confirm-refused` makes the confirm a 422.
  */
 export function createUploadApi(context: FlowContext): Hono {
   const api = new Hono();
@@ -166,6 +167,8 @@ export function createUploadApi(context: FlowContext): Hono {
       return c.json({ detail: "has_vocals: true, has_cid_match and has_minor_vocals are required" }, 422);
     if (Date.now() < upload.readyAt || upload.hasCidMatch || upload.lyricsModerationFailed)
       return c.json({ detail: "This upload cannot be used" }, 422);
+    if (context.faults.fire("upload-confirm-refused"))
+      return c.json({ detail: "Uploads with vocals are not allowed" }, 422);
     context.stats().uploadConfirms += 1;
     if (!upload.kept) keep(context, upload);
     return c.json({});

@@ -86,9 +86,61 @@ describe("uploading one's own audio from inside the warm page", () => {
     expect(clipOf(result.clipId)?.parentId).toBe(result.uploadedClipId);
   }, 60_000);
 
+  it("vocals with keepVocals: the upload is confirmed once with the check's flags, and kept with its vocals", async () => {
+    harness.site.faults.set("upload-vocals", { times: 1 });
+    const before = counters();
+    const { result } = await harness.session.runTask({ kind: "upload", filePath: wavPath, keepVocals: true });
+    const after = counters();
+    expect(after.uploadConfirms - before.uploadConfirms).toBe(1);
+    expect(after.vocalRemovals).toBe(before.vocalRemovals);
+    expect(after.toolCalls).toEqual(before.toolCalls);
+    expect(result).toMatchObject({ hasVocals: true, vocalsKept: true, vocalsRemoved: false });
+    expect(result.uploadedClipId).toBeUndefined();
+    // The simulator keeps an upload with vocals only once it is confirmed: the clip exists because of the call.
+    expect(clipOf(result.clipId)?.title).toBe("my demo");
+    const served = await fetch(`${harness.site.storageUrl}/clips/${String(result.clipId)}.wav`);
+    expect(Buffer.from(await served.arrayBuffer()).equals(wav)).toBe(true);
+  }, 60_000);
+
+  it("keepVocals on an upload without vocals sends no confirm: the clean upload is answered as it is", async () => {
+    const before = counters();
+    const { result } = await harness.session.runTask({ kind: "upload", filePath: wavPath, keepVocals: true });
+    expect(counters().uploadConfirms).toBe(before.uploadConfirms);
+    expect(result).toMatchObject({ hasVocals: false, vocalsKept: false, vocalsRemoved: false });
+    expect(clipOf(result.clipId)).toBeDefined();
+  }, 60_000);
+
+  it('a confirm the site refuses is UPLOAD_REFUSED "vocals not allowed" with the site\'s reason', async () => {
+    harness.site.faults.set("upload-vocals", { times: 1 });
+    harness.site.faults.set("upload-confirm-refused", { times: 1 });
+    const before = counters();
+    const refusal = await harness.session.runTask({ kind: "upload", filePath: wavPath, keepVocals: true }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refusal).toMatchObject({
+      code: "UPLOAD_REFUSED",
+      details: { reason: "vocals not allowed", httpStatus: 422, siteReason: "Uploads with vocals are not allowed" },
+    });
+    const after = counters();
+    expect(after.uploads - before.uploads).toBe(1);
+    expect(after.uploadConfirms).toBe(before.uploadConfirms);
+    expect(after.vocalRemovals).toBe(before.vocalRemovals);
+    const { clipId } = (refusal as { details: { clipId: string } }).details;
+    expect(clipOf(clipId)).toBeUndefined();
+  }, 60_000);
+
+  it("keepVocals with removeVocals is INVALID_INPUT, and nothing is sent", async () => {
+    const before = counters();
+    await expect(
+      harness.session.runTask({ kind: "upload", filePath: wavPath, keepVocals: true, removeVocals: true }),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT", details: { fields: [{ path: "keepVocals" }] } });
+    expect(counters()).toEqual(before);
+  });
+
   it("the upload's answers, facts-shaped, show no drift against the profile's shapes", () => {
     expect(Object.keys(harness.session.shapeDrift.checked())).toEqual(
-      expect.arrayContaining(["api.uploadAudio", "api.uploadCheck", "api.uploadRemoveVocals"]),
+      expect.arrayContaining(["api.uploadAudio", "api.uploadCheck", "api.uploadRemoveVocals", "api.uploadConfirm"]),
     );
     expect(harness.session.shapeDrift.entries().filter((entry) => entry.endpoint.includes("upload"))).toEqual([]);
   });

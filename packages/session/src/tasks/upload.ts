@@ -51,11 +51,16 @@ const refused = (reason: string, details: Record<string, unknown>) =>
     details: { step: "upload", reason, ...details },
   });
 
-/** The site's answer to a call the upload needs: its JSON, a 429 waited out, a 402 or a refusal as an error. */
+/**
+ * The site's answer to a call the upload needs: its JSON, a 429 waited out, a 402 or a refusal as an error
+ * (`confirm`'s own: any success answers, a refusal is UPLOAD_REFUSED; else a success needs JSON, a refusal is
+ * SITE_CHANGED).
+ */
 async function answerOf(
   on: TaskContext,
   apiKey: string,
   send: () => Promise<InPageAnswer | undefined>,
+  confirm?: { refused: (answer: InPageAnswer) => Error },
 ): Promise<Record<string, unknown>> {
   for (let attempt = 1; ; attempt += 1) {
     const answer = await send();
@@ -75,8 +80,9 @@ async function answerOf(
       });
     }
     const json = answer.json as Record<string, unknown> | null;
-    if (answer.status >= 200 && answer.status < 300 && json) return json;
-    throw on.engine.refusal(apiKey, answer, []);
+    const ok = answer.status >= 200 && answer.status < 300;
+    if (ok && (json || confirm)) return json ?? {};
+    throw confirm?.refused(answer) ?? on.engine.refusal(apiKey, answer, []);
   }
 }
 
@@ -145,20 +151,52 @@ async function readAudio(filePath: string): Promise<{ bytes: Buffer; format: Upl
   return { bytes, format };
 }
 
+/** A song kept with its vocals: the confirm call, the check's flags sent back; the site refusing it is UPLOAD_REFUSED. */
+async function confirm(on: TaskContext, check: UploadCheck & { clipId: string; operationId: string }) {
+  const { clipId } = check;
+  const body = {
+    operation_id: check.operationId,
+    has_vocals: true,
+    has_cid_match: check.hasCidMatch,
+    has_minor_vocals: check.hasMinorVocals,
+  };
+  await answerOf(
+    on,
+    "uploadConfirm",
+    () => on.context.traffic.fetchJson("uploadConfirm", { method: "POST", vars: { clipId }, body }),
+    {
+      refused: (answer) => {
+        const { httpStatus, siteReason } = on.engine.refusal("uploadConfirm", answer, []).details;
+        return refused("vocals not allowed", { ...check, httpStatus, siteReason });
+      },
+    },
+  );
+}
+
 /**
- * `upload { filePath, filename?, removeVocals? }` → `{ clipId, operationId, hasVocals, … }`: the file checked by
- * its first bytes, sent from inside the page, its check awaited; then protected content, lyrics moderation and
- * vocals (unless `removeVocals`: then the vocals are removed and the new clip answered) are UPLOAD_REFUSED, with no
- * further call.
+ * `upload { filePath, filename?, removeVocals?, keepVocals? }` → `{ clipId, operationId, hasVocals, … }`: the
+ * file checked by its first bytes, sent from inside the page, its check awaited; then protected content, lyrics
+ * moderation and vocals are UPLOAD_REFUSED, with no further call — unless `removeVocals` (the vocals are removed
+ * and the new clip answered) or `keepVocals` (the upload is confirmed with its vocals, as the site allows).
  */
 const upload: SiteTaskHandler = async (task: SiteTask, on) => {
   const { context } = on;
+  if (task.removeVocals === true && task.keepVocals === true) {
+    throw new InvalidInputError("removeVocals and keepVocals cannot both be asked; nothing was sent.", [
+      { path: "keepVocals", message: "cannot be given with removeVocals" },
+    ]);
+  }
   const filePath = String(task.filePath);
   const { bytes, format } = await readAudio(filePath);
   const filename = typeof task.filename === "string" && task.filename ? task.filename : path.basename(filePath);
   if (!context.site.api.uploadAudio || !context.site.api.uploadCheck) {
     throw new InvalidInputError(`The ${context.site.profile} profile names no upload paths; nothing was sent.`, [
       { path: "kind", message: "needs api.uploadAudio and api.uploadCheck in the site profile" },
+    ]);
+  }
+  if (task.keepVocals === true && !context.site.api.uploadConfirm) {
+    throw new InvalidInputError(`The ${context.site.profile} profile names no upload confirm; nothing was sent.`, [
+      { path: "keepVocals", message: "needs api.uploadConfirm in the site profile" },
     ]);
   }
   context.step.name = "upload";
@@ -168,8 +206,22 @@ const upload: SiteTaskHandler = async (task: SiteTask, on) => {
   const facts = { clipId, operationId, ...check };
   if (check.hasCidMatch) throw refused("protected content", facts);
   if (check.lyricsModerationFailed) throw refused("lyrics moderation", facts);
-  const answer = { clipId, operationId, filename, format, sizeBytes: bytes.length, ...check, vocalsRemoved: false };
+  const sizeBytes = bytes.length;
+  const answer = {
+    clipId,
+    operationId,
+    filename,
+    format,
+    sizeBytes,
+    ...check,
+    vocalsRemoved: false,
+    vocalsKept: false,
+  };
   if (!check.hasVocals) return answer;
+  if (task.keepVocals === true) {
+    await confirm(on, facts);
+    return { ...answer, vocalsKept: true };
+  }
   if (task.removeVocals !== true) throw refused("vocals not allowed", facts);
   const removed = await answerOf(on, "uploadRemoveVocals", () =>
     context.traffic.fetchJson("uploadRemoveVocals", {
