@@ -11,6 +11,7 @@ export interface ControlRequest {
   title?: string | undefined;
   stems?: boolean | undefined;
   mode?: string | undefined;
+  referenceClipId?: string | undefined;
   format: string;
 }
 
@@ -24,7 +25,7 @@ export function unsupportedControls(
 ): Array<{ path: string; message: string }> {
   const fields: Array<{ path: string; message: string }> = [];
   const has = (control: string) => (site.controls as readonly string[]).includes(control);
-  const asked: Array<[string, boolean]> = [
+  const asked: Array<[string, boolean, string?]> = [
     ["lyrics", request.lyrics !== undefined],
     ["instrumental", request.instrumental === true],
     ["model", request.model !== undefined],
@@ -33,9 +34,18 @@ export function unsupportedControls(
     ["seed", request.seed !== undefined],
     ["title", request.title !== undefined],
     ["stems", request.stems === true],
+    ["reference", request.referenceClipId !== undefined, "referenceClipId"],
   ];
-  for (const [control, present] of asked) {
-    if (present && !has(control)) fields.push({ path: control, message: "is not a control of this site profile" });
+  for (const [control, present, path] of asked) {
+    if (present && !has(control))
+      fields.push({ path: path ?? control, message: "is not a control of this site profile" });
+  }
+  if (request.referenceClipId !== undefined && has("reference")) {
+    // A reference song is asked by chat: the chat has no seed and is no compose panel.
+    if (request.seed !== undefined)
+      fields.push({ path: "seed", message: "cannot be given with referenceClipId (a chat has no seed)" });
+    if (request.mode === "compose")
+      fields.push({ path: "mode", message: "must be chat (or left out) with referenceClipId: it is asked by chat" });
   }
   if (request.mode !== undefined && !(site.modes as readonly string[]).includes(request.mode)) {
     fields.push({ path: "mode", message: `must be one of ${site.modes.join(", ")} on this site profile` });

@@ -50,6 +50,8 @@ export const SITE_CONTROLS = [
   "title",
   "mode",
   "stems",
+  // A new song seeded with a clip of the library (`referenceClipId`), asked by chat.
+  "reference",
 ] as const;
 export type SiteControl = (typeof SITE_CONTROLS)[number];
 
@@ -137,6 +139,21 @@ const toolCallsSchema = z.strictObject({
       speed: z.string().min(1).default("TempoShift"),
     })
     .prefault({}),
+  /**
+   * A new song with a clip of the library as its reference track: a chat message worded from these templates
+   * (`{prompt}`, `{lyrics}`, `{length}` as m:ss), sent with `clientContext` (`{clipId}` is the reference) laid over
+   * the calls' own, and `chat` beside the message's parts.
+   */
+  reference: z
+    .strictObject({
+      message: z.string().min(1),
+      lyrics: z.string().min(1),
+      instrumental: z.string().min(1),
+      length: z.string().min(1),
+      clientContext: z.record(z.string(), z.unknown()),
+      chat: z.record(z.string(), z.unknown()).default({}),
+    })
+    .optional(),
 });
 
 /** One site profile: everything the driver knows of one generation of the site, as one JSON document. */

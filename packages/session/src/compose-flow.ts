@@ -10,7 +10,7 @@ import { ComposeControls } from "./compose-controls.js";
 import { freshCredits, loadedCredits } from "./credits-reader.js";
 import type { FlowContext } from "./flow-context.js";
 import { songOf } from "./generated-song.js";
-import { songsFromStream } from "./generation-stream.js";
+import { type MadeBy, songsFromStream } from "./generation-stream.js";
 import { LibraryReader } from "./library.js";
 import { locate } from "./locators.js";
 import type { ClipState } from "./site-answers.js";
@@ -18,6 +18,7 @@ import { SongFiles } from "./song-files.js";
 import { SongsWaiter } from "./songs-waiter.js";
 import { StemSplitter } from "./stem-splitter.js";
 import { createSongCall } from "./operations/create-song-call.js";
+import { referenceChat } from "./operations/reference-chat.js";
 import { ConversationHolder, ToolCallEngine } from "./operations/tool-call-engine.js";
 import { Submitter } from "./submitter.js";
 
@@ -35,6 +36,10 @@ function submissionTitle(request: GenerationRequest): string {
     .replace(/\s\S*$/, "");
   return `${words || "Song"} · ${randomBytes(3).toString("hex")}`;
 }
+
+/** Which tool-returns name the songs: the create-song tool's, or a reference chat's, less the reference itself. */
+const madeBy = (request: GenerationRequest, createSong: string): MadeBy =>
+  request.referenceClipId ? { except: [request.referenceClipId] } : createSong;
 
 /**
  * The 2026 Flow app: every compose control set, one press of Generate (again only after a 429, or once more
@@ -63,7 +68,11 @@ export class ComposeFlow {
 
   async run(request: GenerationRequest): Promise<GeneratedSong[]> {
     const { site } = this.context;
-    const mode = request.mode ?? (site.modes[0] as "compose" | "chat");
+    // A reference song is a chat about the clip, sent from inside the page: no panel, no chat box.
+    const reference = request.referenceClipId
+      ? referenceChat(site, { ...request, referenceClipId: request.referenceClipId })
+      : undefined;
+    const mode = reference ? "chat" : (request.mode ?? (site.modes[0] as "compose" | "chat"));
     this.context.step.name = "open";
     await this.context.openStudio();
     await this.context.traffic.prepare();
@@ -80,7 +89,7 @@ export class ComposeFlow {
     const title = mode === "compose" ? submissionTitle(request) : undefined;
     // `api`: the panel's own tool call, sent from inside the page; the panel is left as it is.
     const byApi = mode === "compose" && site.submit === "api";
-    if (byApi) {
+    if (byApi || reference) {
       // Nothing to set: the call carries every control.
     } else if (mode === "compose") await new ComposeControls(this.context).set(request, title as string);
     else
@@ -102,6 +111,10 @@ export class ComposeFlow {
     };
     const submitKey = mode === "compose" ? "generateButton" : "chatSend";
     const send = async () => {
+      if (reference) {
+        await this.engine.chat(reference.message, record, reference.clientContext, reference.extra);
+        return;
+      }
       if (!byApi) return this.submitter.submit(record, submitKey);
       const { args, clientContext } = createSongCall(site, request, title as string);
       await this.engine.send(site.tools.createSong, args, record, clientContext);
@@ -134,6 +147,7 @@ export class ComposeFlow {
         this.context,
         record.siteJobId,
         Math.min(this.context.site.timeouts.songStartMs, 10_000),
+        madeBy(request, this.context.site.tools.createSong),
       );
       clipIds = named?.clipIds ?? [];
       if (named?.operationId) record.opIds = [named.operationId];
@@ -189,11 +203,13 @@ export class ComposeFlow {
   ): Promise<GeneratedSong[]> {
     const { site } = this.context;
     this.context.step.name = "generation";
-    let named = await songsFromStream(this.context, record.siteJobId as string, site.timeouts.songStartMs);
+    const made = madeBy(request, site.tools.createSong);
+    let named = await songsFromStream(this.context, record.siteJobId as string, site.timeouts.songStartMs, made);
     let clipIds = named?.clipIds ?? [];
     if (clipIds.length === 0) {
       clipIds = await this.library.songsOf(record);
-      if (clipIds.length === 0 && !record.pressedAgain) {
+      // A chat about a reference is never sent twice: its agent may still be at work.
+      if (clipIds.length === 0 && !record.pressedAgain && !request.referenceClipId) {
         this.context.logger.warn(
           { afterMs: site.timeouts.songStartMs },
           "no song started; pressing Generate once more",

@@ -4,6 +4,12 @@ import type { StreamState } from "./page-traffic.js";
 import type { ToolReturn } from "./site-answers.js";
 
 /**
+ * Which tool-returns name a job's songs: those of one tool, or (a chat, whose agent picks its tools) those of any
+ * tool but the page's hints (`synthetic…`, `player…`), less the clips `except` names (the song the chat was about).
+ */
+export type MadeBy = string | { except: string[] };
+
+/**
  * The tool-return of a job's message stream that names its songs (the create-song tool's by default), read
  * inside the page as it arrives; undefined by the deadline. An error the stream reports ends the wait with the
  * site's reason.
@@ -12,14 +18,14 @@ export async function songsFromStream(
   context: FlowContext,
   jobId: string,
   timeoutMs: number,
-  toolName = context.site.tools.createSong,
+  madeBy: MadeBy = context.site.tools.createSong,
 ): Promise<ToolReturn | undefined> {
   const { traffic, signal } = context;
   const stream = await traffic.openStream(jobId);
   let halfPairSince: number | undefined;
   const waited = await traffic.waitFor(
     () => {
-      const found = songsNamed(stream, toolName);
+      const found = songsNamed(stream, madeBy);
       if (!found) return stream.error || stream.ended ? null : undefined;
       // Half of an A/B pair: its other song comes in a tool-return of its own, paid for all the same.
       if (!isHalfPair(found) || stream.error || stream.ended) return found;
@@ -32,7 +38,7 @@ export async function songsFromStream(
     },
   );
   // A half pair whose wait outlasted the deadline still names a paid song.
-  const named = waited ?? songsNamed(stream, toolName);
+  const named = waited ?? songsNamed(stream, madeBy);
   if (stream.error) {
     const { type, message } = stream.error;
     throw new GenerationFailedError(
@@ -80,19 +86,26 @@ export async function toolContentFromStream(
   return found?.content;
 }
 
+/** The tool-return as far as it names songs `madeBy` counts; undefined when it names none of them. */
+function madeOf(toolReturn: ToolReturn, madeBy: MadeBy): ToolReturn | undefined {
+  if (typeof madeBy === "string") return (toolReturn.toolName ?? madeBy) === madeBy ? toolReturn : undefined;
+  if (/^(synthetic|player)/.test(toolReturn.toolName ?? "")) return undefined;
+  return { ...toolReturn, clipIds: toolReturn.clipIds.filter((id) => !madeBy.except.includes(id)) };
+}
+
 /** How long a tool-return naming one song of an A/B pair waits for the tool-return of the other. */
 const A_B_PAIR_WAIT_MS = 10_000;
 
 const isHalfPair = (toolReturn: ToolReturn) => toolReturn.abTestId !== undefined && toolReturn.clipIds.length === 1;
 
 /**
- * The songs the stream's tool-returns of `toolName` name: the first one's, joined by those of the tool-returns
+ * The songs the stream's tool-returns `madeBy` counts name: the first one's, joined by those of the tool-returns
  * that share its A/B test id.
  */
-function songsNamed(stream: StreamState, toolName: string): ToolReturn | undefined {
-  const made = stream.toolReturns.filter(
-    (toolReturn) => (toolReturn.toolName ?? toolName) === toolName && toolReturn.clipIds.length > 0,
-  );
+function songsNamed(stream: StreamState, madeBy: MadeBy): ToolReturn | undefined {
+  const made = stream.toolReturns
+    .map((toolReturn) => madeOf(toolReturn, madeBy))
+    .filter((toolReturn): toolReturn is ToolReturn => toolReturn !== undefined && toolReturn.clipIds.length > 0);
   const [first] = made;
   if (!first?.abTestId) return first;
   const pair = made.filter((toolReturn) => toolReturn.abTestId === first.abTestId);

@@ -24,6 +24,11 @@ export interface GenerationRequest {
   seed?: number;
   /** Also split every song into stems and download them. */
   stems?: boolean;
+  /**
+   * A clip of the account's library (an upload, a song) the new song takes as its reference track: asked as a chat
+   * message that points at the clip, the way the app's clients do.
+   */
+  referenceClipId?: string;
 }
 
 export const STEM_PARTS = ["vocals", "drums", "bass", "other"] as const;

@@ -133,10 +133,20 @@ export const FLOW_2026_PROFILE = {
       trim: "Trim",
       speed: "TempoShift",
     },
+    // A song seeded with an uploaded clip: the chat message as a public client words it, pointing the agent at the
+    // clip the way a chat about a song does (`current_song_id`, `song_queue`).
+    reference: {
+      message: "Make a song with my uploaded audio as the reference track. Sound: {prompt}",
+      lyrics: "Lyrics:\n{lyrics}",
+      instrumental: "Instrumental, no vocals.",
+      length: "Length {length}.",
+      clientContext: { current_song_id: "{clipId}", song_queue: [{ id: "{clipId}" }] },
+      chat: { model_name: null, mode: "standard" },
+    },
   },
   answers: FLOW_2026_ANSWERS,
   timeouts: { generationMs: 180_000, songStartMs: 90_000 },
-  controls: ["lyrics", "instrumental", "model", "bpm", "durationSecs", "seed", "title", "mode", "stems"],
+  controls: ["lyrics", "instrumental", "model", "bpm", "durationSecs", "seed", "title", "mode", "stems", "reference"],
   modes: ["compose", "chat"],
   models: [
     { id: "lyria-3.5", label: "Lyria 3.5" },

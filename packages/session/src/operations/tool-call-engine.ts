@@ -46,7 +46,35 @@ export class ToolCallEngine {
     record: SubmissionRecord,
     clientContext: Record<string, unknown> = {},
   ): Promise<string> {
-    await this.submitter.submit(record, "compose", () => this.post(toolName, args, record, clientContext));
+    const body = (conversationId: string) => ({
+      conversation_id: conversationId,
+      part: { tool_name: toolName, args, part_kind: "tool-call", tool_call_id: randomUUID() },
+      client_context: this.clientContext(clientContext),
+    });
+    await this.submitter.submit(record, "compose", () => this.post("compose", body, record));
+    return record.siteJobId as string;
+  }
+
+  /**
+   * A chat message to the app's agent (`api.chat`: `{ conversation_id, parts: [{ content, part_kind:
+   * "user-prompt" }], client_context, …extra }`), sent once as `send` sends a tool call, in a conversation of its
+   * own (the agent reads a conversation's earlier messages too); answers the site's job id.
+   */
+  async chat(
+    content: string,
+    record: SubmissionRecord,
+    clientContext: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ): Promise<string> {
+    const conversationId = await this.newConversation();
+    record.conversationMade = conversationId;
+    const body = () => ({
+      conversation_id: conversationId,
+      parts: [{ content, part_kind: "user-prompt" }],
+      client_context: this.clientContext(clientContext),
+      ...extra,
+    });
+    await this.submitter.submit(record, "chat", () => this.post("chat", body, record, false));
     return record.siteJobId as string;
   }
 
@@ -124,20 +152,24 @@ export class ToolCallEngine {
     );
   }
 
-  /** One send of the tool call, as the page's network saw it (a call the site no longer knows the conversation of is sent once more in a new one). */
+  /**
+   * One send of a call to `apiKey`, as the page's network saw it; a call the site no longer knows the kept
+   * conversation of is sent once more in a new one.
+   */
   private async post(
-    toolName: string,
-    args: Record<string, unknown>,
+    apiKey: "compose" | "chat",
+    body: (conversationId: string) => Record<string, unknown>,
     record: SubmissionRecord,
-    clientContext: Record<string, unknown>,
+    inKeptConversation = true,
   ): Promise<GenerationCall> {
-    const kept = this.conversation.id !== undefined;
-    let call = await this.postOnce(toolName, args, clientContext);
+    const kept = inKeptConversation && this.conversation.id !== undefined;
+    const conversationId = () => (inKeptConversation ? this.conversationId() : Promise.resolve(""));
+    let call = await this.postOnce(apiKey, body(await conversationId()));
     if (kept && (call.status === 404 || call.status === 403)) {
       // The kept conversation is gone (or not this login's): nothing was made; a new one takes the call.
       this.conversation.id = undefined;
       this.context.logger.info({ httpStatus: call.status }, "the kept conversation is gone; sending in a new one");
-      call = await this.postOnce(toolName, args, clientContext);
+      call = await this.postOnce(apiKey, body(await conversationId()));
     }
     if (this.made) {
       record.conversationMade = this.made;
@@ -146,27 +178,22 @@ export class ToolCallEngine {
     if (call.status === 422) {
       const refusal = `HTTP 422: ${detailOf(call.body) ?? "the site refused the call's body"}`;
       await this.context.record({ ...record, state: "refused", refusal });
-      throw this.refusal("compose", { status: 422, json: call.body, retryAfter: null }, [
-        `tools`,
-        "toolCalls.clientContext",
-        "toolCalls.nodes",
-      ]);
+      const keys =
+        apiKey === "chat"
+          ? ["toolCalls.reference", "toolCalls.clientContext"]
+          : [`tools`, "toolCalls.clientContext", "toolCalls.nodes"];
+      throw this.refusal(apiKey, { status: 422, json: call.body, retryAfter: null }, keys);
     }
     return call;
   }
 
-  private async postOnce(
-    toolName: string,
-    args: Record<string, unknown>,
-    clientContext: Record<string, unknown>,
-  ): Promise<GenerationCall> {
-    const body = {
-      conversation_id: await this.conversationId(),
-      part: { tool_name: toolName, args, part_kind: "tool-call", tool_call_id: randomUUID() },
-      client_context: { ...structuredClone(this.context.site.toolCalls?.clientContext ?? {}), ...clientContext },
-    };
+  private clientContext(over: Record<string, unknown>): Record<string, unknown> {
+    return { ...structuredClone(this.context.site.toolCalls?.clientContext ?? {}), ...over };
+  }
+
+  private async postOnce(apiKey: "compose" | "chat", body: Record<string, unknown>): Promise<GenerationCall> {
     const call: GenerationCall = {
-      kind: "tool",
+      kind: apiKey === "chat" ? "chat" : "tool",
       body,
       status: undefined,
       jobId: undefined,
@@ -174,8 +201,8 @@ export class ToolCallEngine {
       failed: undefined,
     };
     try {
-      const answer = await this.context.traffic.fetchJson("compose", { method: "POST", body });
-      if (!answer) throw this.missingPath("compose");
+      const answer = await this.context.traffic.fetchJson(apiKey, { method: "POST", body });
+      if (!answer) throw this.missingPath(apiKey);
       call.status = answer.status;
       call.jobId = text((answer.json as Record<string, unknown> | null)?.job_id);
       const retryAfter = Number(answer.retryAfter);
@@ -190,9 +217,17 @@ export class ToolCallEngine {
     return call;
   }
 
-  /** The account's conversation: the one kept, or one made now (`{ project_id }` → `{ conversation_id }`). */
+  /** The account's conversation: the one kept, or one made now. */
   private async conversationId(): Promise<string> {
     if (this.conversation.id) return this.conversation.id;
+    const id = await this.newConversation();
+    this.conversation.id = id;
+    this.made = id;
+    return id;
+  }
+
+  /** A new conversation (`{ project_id }` → `{ conversation_id }`). */
+  private async newConversation(): Promise<string> {
     const json = await this.prepare("conversationCreate", { project_id: null }, []);
     const id = text(json.conversation_id);
     if (!id) {
@@ -200,8 +235,6 @@ export class ToolCallEngine {
         details: { step: "submit", profileKeys: ["api.conversationCreate"], answerKeys: Object.keys(json) },
       });
     }
-    this.conversation.id = id;
-    this.made = id;
     return id;
   }
 
