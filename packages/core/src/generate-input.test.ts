@@ -96,6 +96,28 @@ describe("parseGenerateInput", () => {
     }
   });
 
+  it("keeps a reference clip on the job; a profile without the control, a seed or compose with it are refused", () => {
+    expect(parse({ prompt: "x", referenceClipId: "clip-1" }).job.referenceClipId).toBe("clip-1");
+    const site = (controls: string[]) =>
+      ({ profile: "p", controls, modes: ["compose", "chat"], models: [], formats: ["wav"] }) as never;
+    const fieldsOf = (input: object, controls: string[]) => {
+      try {
+        parseGenerateInput(
+          { prompt: "x", referenceClipId: "clip-1", ...input },
+          { format: "wav", site: site(controls) },
+        );
+        return [];
+      } catch (error) {
+        return (error as InvalidInputError).fields.map((field) => field.path);
+      }
+    };
+    expect(fieldsOf({}, ["seed", "mode"])).toEqual(["referenceClipId"]);
+    expect(fieldsOf({}, ["reference"])).toEqual([]);
+    expect(fieldsOf({ seed: 3, mode: "compose" }, ["reference", "seed", "mode"])).toEqual(["seed", "mode"]);
+    expect(fieldsOf({ mode: "chat" }, ["reference", "mode"])).toEqual([]);
+    expect(fieldsOf({ referenceClipId: "../x" }, ["reference"])).toEqual(["referenceClipId"]);
+  });
+
   it("accepts odd but valid Unicode", () => {
     expect(parse({ prompt: "曲を作って 🎵 — café", title: "Ünïcödé" }).job.title).toBe("Ünïcödé");
   });

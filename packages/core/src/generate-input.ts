@@ -98,6 +98,9 @@ export const generateMusicInputSchema = z.strictObject({
   stems: optional(z.boolean({ error: typeError("true or false") })).describe(
     "Also split every song into vocals, drums, bass and other, stored as tracks of their own.",
   ),
+  referenceClipId: optional(idText).describe(
+    "A clip of the account's library (an upload's clipId, or a song's) the new song takes as its reference track: asked by chat, the prompt as the sound. Runs on the account that holds it (the named account, else the one a stored track of that clip was made on).",
+  ),
   image: optional(z.boolean({ error: typeError("true or false") })).describe(
     "Also make one cover image after the songs (the site's image tool), stored beside the audio and linked from each track.",
   ),
@@ -244,6 +247,7 @@ export function parseGenerateInput(
   if (input.durationSecs !== undefined) job.durationSecs = input.durationSecs;
   if (input.seed !== undefined) job.seed = input.seed;
   if (input.stems) job.stems = true;
+  if (input.referenceClipId) job.referenceClipId = input.referenceClipId;
   if (input.describe) job.describe = true;
   if (input.image || input.imagePrompt) job.image = { prompt: input.imagePrompt ?? input.prompt };
   if (input.account) {

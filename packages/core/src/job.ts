@@ -43,7 +43,10 @@ export interface Track extends Omit<AudioFacts, "format"> {
   siteDurationSecs: number | null;
   /** The account the song was made on (`default` in a one-account setup); null for songs made before it was kept. */
   account: string | null;
-  /** The operation that made the song (extend, cover, …; see `SongOperationKind`), null for a new song. */
+  /**
+   * The operation that made the song (extend, cover, …; see `SongOperationKind`), `reference` for a new song seeded
+   * with a reference clip (`sourceClipId`), null for a new song.
+   */
   operation: string | null;
   /** The song it was made from: our track when the operation named one, and its site clip. */
   sourceTrackId: string | null;

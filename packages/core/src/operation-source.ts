@@ -56,3 +56,18 @@ export async function resolveOperationJob(
     ...(account ? { account } : {}),
   };
 }
+
+/**
+ * A generation seeded with a reference clip runs on the account whose library holds the clip: the named one, else
+ * the account a stored track of that clip was made or imported on, else the daemon's first.
+ */
+export async function withReferenceAccount<T extends { job: JobInput }>(
+  parsed: T,
+  deps: { tracks: TrackStore; defaultAccount: string | undefined },
+): Promise<T> {
+  const { job } = parsed;
+  if (!job.referenceClipId || job.account) return parsed;
+  const known = (await deps.tracks.ofClips([job.referenceClipId])).findLast((track) => track.account !== null);
+  const account = known?.account ?? deps.defaultAccount;
+  return account ? { ...parsed, job: { ...job, account } } : parsed;
+}

@@ -171,9 +171,9 @@ async function recordTracks(
       creditsCharged: song.creditsCharged ?? null,
       siteDurationSecs: song.siteDurationSecs ?? null,
       account: job.account ?? null,
-      operation: input.operation?.kind ?? null,
+      operation: input.operation?.kind ?? (input.referenceClipId ? "reference" : null),
       sourceTrackId: input.source?.trackId ?? null,
-      sourceClipId: input.source?.clipId ?? null,
+      sourceClipId: input.source?.clipId ?? input.referenceClipId ?? null,
       ...trackLyrics(input),
       ...job.cover,
     });

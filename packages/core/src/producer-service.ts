@@ -13,7 +13,7 @@ import { parseOperateInput, type OperateInput } from "./operation-input.js";
 import { runSiteTask, type SiteTaskInput, type SiteTaskResult } from "./site-tasks/run-site-task.js";
 import { SiteTasks } from "./site-tasks/site-tasks.js";
 import { enqueueJob, type CheckedJob } from "./job-intake.js";
-import { resolveOperationJob } from "./operation-source.js";
+import { resolveOperationJob, withReferenceAccount } from "./operation-source.js";
 import { listLibrary, storedImport, type LibraryInput, type LibraryListing } from "./song-library.js";
 import { isTerminal, type GenerateMusicResult, type Job, type JobStatus, type Track } from "./job.js";
 import { JobEvents } from "./job-events.js";
@@ -158,7 +158,7 @@ export class ProducerService extends SiteTasks implements ProducerBackend, Async
       accounts: await this.knownAccounts(input.account),
       webhooks: this.config.webhooks,
     });
-    return this.enqueue(parsed);
+    return this.enqueue(await withReferenceAccount(parsed, this.clipAccounts));
   }
 
   /**
@@ -174,10 +174,7 @@ export class ProducerService extends SiteTasks implements ProducerBackend, Async
       accounts: await this.knownAccounts(input?.account),
       webhooks: this.config.webhooks,
     });
-    const job = await resolveOperationJob(parsed, {
-      tracks: this.tracks,
-      defaultAccount: this.config.accounts[0]?.name,
-    });
+    const job = await resolveOperationJob(parsed, this.clipAccounts);
     const importDeps = { tracks: this.tracks, getJob: (id: string) => this.getJob(id), direct: !parsed.useQueue };
     return (await storedImport(job, importDeps)) ?? this.enqueue({ ...parsed, job });
   }
@@ -332,10 +329,14 @@ export class ProducerService extends SiteTasks implements ProducerBackend, Async
 
   [Symbol.asyncDispose] = (): Promise<void> => this.close();
 
+  /** What finds the account whose library holds a clip: the stored tracks of it, else the daemon's first. */
+  private get clipAccounts() {
+    return { tracks: this.tracks, defaultAccount: this.config.accounts[0]?.name };
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new DisabledError("The producer service is closed.");
   }
-
   private async publish(jobId: string): Promise<void> {
     if (this.closed) return;
     try {

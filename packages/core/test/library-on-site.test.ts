@@ -115,6 +115,16 @@ describe("a clip of one account's library, with two accounts", () => {
       expect(extended.account).toBe("y");
       expect(extended.tracks[0]).toMatchObject({ operation: "extend", sourceClipId: clip?.id, account: "y" });
       expect(stack.site.stats.flow.toolRuns.audio__render_edit).toBe((runs.audio__render_edit ?? 0) + 1);
+
+      // A new song with that clip as its reference runs on Y too: the chat names a clip of Y's library.
+      const seeded = await stack.service.waitForJob(
+        ((await stack.service.generateMusic({ prompt: "in its style", referenceClipId: clip?.id })) as QueuedResult)
+          .jobId,
+        { timeoutMs: 90_000 },
+      );
+      expect(seeded.status, JSON.stringify(seeded.error)).toBe("succeeded");
+      expect(seeded.tracks[0]).toMatchObject({ operation: "reference", sourceClipId: clip?.id, account: "y" });
+      expect(stack.site.stats.flow.chatsAboutSongs.map((chat) => chat.clipId)).toEqual([clip?.id]);
     } finally {
       await stack.close();
     }

@@ -34,6 +34,34 @@ describe("uploadAudio on the service, on real parts", () => {
     for (const track of job.tracks) expect(track.sha256).toBe(harness.site.servedSha256(String(track.clipId), "wav"));
   }, 120_000);
 
+  it("an uploaded clip seeds a new song as its reference: one chat about it, the songs stored with their lineage", async () => {
+    const { result } = await harness.service.uploadAudio({ file: wav, filename: "hum.wav" });
+    const chats = harness.site.stats.flow.chatsAboutSongs.length;
+    const queued = await harness.service.generateMusic({
+      prompt: "a string quartet",
+      referenceClipId: result.clipId,
+      instrumental: true,
+      userId: "u1",
+      projectId: "p1",
+    });
+    const job = await harness.service.waitForJob((queued as { jobId: string }).jobId, { timeoutMs: 90_000 });
+    expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
+    expect(harness.site.stats.flow.chatsAboutSongs.slice(chats)).toEqual([
+      {
+        content:
+          "Make a song with my uploaded audio as the reference track. Sound: a string quartet\nInstrumental, no vocals.",
+        clipId: result.clipId,
+        songQueue: [result.clipId],
+      },
+    ]);
+    expect(job.tracks.length).toBeGreaterThan(0);
+    for (const track of job.tracks) {
+      expect(track).toMatchObject({ operation: "reference", sourceClipId: result.clipId });
+      expect(track.clipId).not.toBe(result.clipId);
+      expect(track.sha256).toBe(harness.site.servedSha256(String(track.clipId), "wav"));
+    }
+  }, 120_000);
+
   it("a Buffer the site refuses is UPLOAD_REFUSED, and its temp file is gone all the same", async () => {
     harness.site.faults.set("upload-lyrics-moderation", { times: 1 });
     const before = await uploadFolders();
