@@ -218,6 +218,7 @@ function lineageParts(track, byId) {
   const derived = [...byId.values()].filter((other) => other.sourceTrackId === track.id).length;
   const parts = [];
   if (track.operation === "import") parts.push(`imported from the site's library (clip ${track.sourceClipId})`);
+  else if (track.operation === "reference") parts.push(`a new song with clip ${track.sourceClipId} as its reference`);
   else if (track.operation) {
     const source = track.sourceTrackId ? byId.get(track.sourceTrackId) : undefined;
     parts.push(`${track.operation} of `);

@@ -2,7 +2,12 @@ import type { Job, Track } from "@producer/core/client";
 
 export function describeTrack(track: Track): string {
   // Tracks from a daemon older than the lineage columns carry no `operation`.
-  const lineage = track.operation ? `${track.operation} of ${track.sourceTrackId ?? track.sourceClipId}` : undefined;
+  const lineage =
+    track.operation === "reference"
+      ? `with reference ${track.sourceClipId}`
+      : track.operation
+        ? `${track.operation} of ${track.sourceTrackId ?? track.sourceClipId}`
+        : undefined;
   // A generation with a cover links it from each track, or says why it could not be made.
   const cover = track.imageKey
     ? `cover ${track.imageKey}`

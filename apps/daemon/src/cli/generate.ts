@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import {
   isTerminal,
@@ -32,7 +33,7 @@ export const GENERATE_OPTIONS = {
   ),
   ...valueOptions("idempotency-key", "account", "pause-timeout"),
   ...valueOptions("lyrics-prompt", "batch", "idempotency-prefix"),
-  ...valueOptions("image-prompt"),
+  ...valueOptions("image-prompt", "reference"),
   ...flagOptions("instrumental", "stems", "image", "describe", "direct", "wait", "json"),
 };
 
@@ -57,6 +58,7 @@ export function generateInput(
     ["idempotency-key", "idempotencyKey"],
     ["account", "account"],
     ["image-prompt", "imagePrompt"],
+    ["reference", "referenceClipId"],
   ];
   for (const [flag, field] of strings) if (text(flag) !== undefined) input[field] = text(flag);
   const numbers: Array<[string, string]> = [
@@ -141,13 +143,38 @@ export async function follow(
 
 async function generate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: GENERATE_OPTIONS });
-  if (values.batch !== undefined) return generateBatch(values, positionals);
   const prompt = positionals.join(" ").trim();
-  if (!prompt) throw new UsageError('producer generate needs a prompt: producer generate "a happy pop song"');
+  if (!prompt && values.batch === undefined)
+    throw new UsageError('producer generate needs a prompt: producer generate "a happy pop song"');
   const pauseTimeoutSecs = pauseTimeoutOf(values);
   const client = await daemonClient();
+  await uploadReference(client, values);
+  if (values.batch !== undefined) return generateBatch(values, positionals);
   return reportSubmission(client, await client.generateMusic(generateInput(values, prompt)), values, pauseTimeoutSecs);
 }
+
+/**
+ * `--reference` names a clip, or a file on this machine: the file is uploaded first (its vocals kept, as a reference
+ * track has them) and the new clip, on the account it went to, is the reference.
+ */
+async function uploadReference(client: ProducerClient, values: Record<string, string | boolean | undefined>) {
+  const reference = values.reference;
+  if (typeof reference !== "string" || !(await isFile(reference))) return;
+  const { result, account } = await client.uploadAudio({
+    file: reference,
+    keepVocals: true,
+    ...(typeof values.account === "string" ? { account: values.account } : {}),
+  });
+  process.stderr.write(`uploaded ${reference} as clip ${result.clipId}${account ? ` (account ${account})` : ""}\n`);
+  values.reference = result.clipId;
+  if (account && values.account === undefined) values.account = account;
+}
+
+const isFile = (candidate: string) =>
+  stat(candidate).then(
+    (found) => found.isFile(),
+    () => false,
+  );
 
 /** `--batch file.jsonl`: one job per line, the command line's other flags the defaults of every line. */
 async function generateBatch(values: Record<string, string | boolean | undefined>, positionals: string[]) {
@@ -219,6 +246,8 @@ Options (each a control of the site; a control the site profile lacks is refused
   --model ID           e.g. lyria-3.5, lyria-3-pro       --bpm N              tempo
   --duration-secs N    song length (Auto when absent)    --seed N             seed
   --stems              also store vocals, drums, bass and other as tracks
+  --reference CLIP|FILE  a new song with this clip of the library (or this audio file, uploaded first with its
+                       vocals kept) as its reference track, asked by chat; runs on the account holding the clip
   --describe           also keep each song's caption and sung lyrics on its track (producer describe; little or
                        no cost), so producer tracks --search finds it
   --image              also make one cover image, stored beside the songs and linked from each track (a
