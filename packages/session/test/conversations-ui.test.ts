@@ -1,14 +1,9 @@
 import type { SubmissionRecord } from "@producer/utils";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStack, type SessionStack } from "./stack.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { stackForFile } from "./stack.js";
 
-let harness: SessionStack;
-beforeAll(async () => {
-  harness = await createStack({ simulator: { songDurationSecs: [2, 3], generationMs: 0 } });
-  await harness.session.start();
-  harness.site.setCredits(500);
-}, 120_000);
-afterAll(() => harness?.close());
+const harness = stackForFile({ simulator: { songDurationSecs: [2, 3], generationMs: 0 } });
+beforeAll(() => harness.site.setCredits(500));
 
 describe('site.submit "ui": the conversations the page opens are named on the records', () => {
   it("each press of Generate on a fresh page opens one; every one of them is on its job's record", async () => {

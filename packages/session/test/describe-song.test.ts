@@ -1,45 +1,31 @@
 import type { GeneratedSong, SubmissionRecord } from "@producer/utils";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStack, type SessionStack } from "./stack.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { stackForFile } from "./stack.js";
+import { countsSince, toolCounts } from "./tool-calls.js";
 
-let harness: SessionStack;
+const harness = stackForFile({ simulator: { songDurationSecs: [2, 3], generationMs: 0 } });
 let song: GeneratedSong;
 const LYRICS = "[Verse]\nA piano in the hallway\nplays the morning in\n[End - 0:03]";
 
 beforeAll(async () => {
-  harness = await createStack({ simulator: { songDurationSecs: [2, 3], generationMs: 0 } });
-  await harness.session.start();
   [song] = (await harness.session.generate({
     prompt: "a soft piano intro, then strings",
     lyrics: LYRICS,
     format: "m4a",
   })) as [GeneratedSong];
 }, 180_000);
-afterAll(() => harness?.close());
-
-/** Tool calls the site received and ran since `before`, by tool. */
-const counters = () => {
-  const { toolCalls, toolRuns } = harness.site.stats.flow;
-  return { calls: { ...toolCalls }, runs: { ...toolRuns } };
-};
-const since = (before: Record<string, number>, after: Record<string, number>) =>
-  Object.fromEntries(
-    Object.keys(after)
-      .map((tool) => [tool, (after[tool] ?? 0) - (before[tool] ?? 0)] as const)
-      .filter(([, count]) => count !== 0),
-  );
 
 describe("song.describe from inside the warm page", () => {
   it("asks audio__caption and audio__transcribe once each on the clip's audio_url and answers their texts", async () => {
-    const before = counters();
+    const before = toolCounts(harness);
     const records: SubmissionRecord[] = [];
     const { result } = await harness.session.runTask(
       { kind: "song.describe", clipId: song.clipId },
       { onSubmission: async (record) => void records.push({ ...record }) },
     );
-    const after = counters();
-    expect(since(before.calls, after.calls)).toEqual({ audio__caption: 1, audio__transcribe: 1 });
-    expect(since(before.runs, after.runs)).toEqual({ audio__caption: 1, audio__transcribe: 1 });
+    const after = toolCounts(harness);
+    expect(countsSince(before.calls, after.calls)).toEqual({ audio__caption: 1, audio__transcribe: 1 });
+    expect(countsSince(before.runs, after.runs)).toEqual({ audio__caption: 1, audio__transcribe: 1 });
     // The simulator's caption is made from the clip's prompt, title and length; its transcript is the sung lines.
     expect(result.clipId).toBe(song.clipId);
     expect(result.caption).toBe(
@@ -60,17 +46,17 @@ describe("song.describe from inside the warm page", () => {
   it("waits out a 429 and still runs each tool once; a clip the account lacks is NOT_FOUND with no tool call", async () => {
     harness.site.settings.busyRetryAfterSecs = 1;
     harness.site.faults.set("busy", { times: 1 });
-    const before = counters();
+    const before = toolCounts(harness);
     const { result } = await harness.session.runTask({ kind: "song.describe", clipId: song.clipId, prompt: "mood?" });
-    const after = counters();
-    expect(since(before.calls, after.calls)).toEqual({ audio__caption: 2, audio__transcribe: 1 });
-    expect(since(before.runs, after.runs)).toEqual({ audio__caption: 1, audio__transcribe: 1 });
+    const after = toolCounts(harness);
+    expect(countsSince(before.calls, after.calls)).toEqual({ audio__caption: 2, audio__transcribe: 1 });
+    expect(countsSince(before.runs, after.runs)).toEqual({ audio__caption: 1, audio__transcribe: 1 });
     expect(result.lyrics).toBe("A piano in the hallway\nplays the morning in");
 
-    const none = counters();
+    const none = toolCounts(harness);
     await expect(
       harness.session.runTask({ kind: "song.describe", clipId: "00000000-0000-4000-8000-000000000000" }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect(since(none.calls, counters().calls)).toEqual({});
+    expect(countsSince(none.calls, toolCounts(harness).calls)).toEqual({});
   });
 });

@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import { ProducerError, readAudioFacts } from "@producer/utils";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { siteSettingsFor, type Fault } from "@producer/simulator";
 import { timed, withSettings } from "@producer/test-utils";
 import { expectExactSongs } from "./exact-songs.js";
-import { createStack, type SessionStack } from "./stack.js";
+import { stackForFile } from "./stack.js";
 
 /**
  * The simulator's test timeouts, with a longer wait for elements: a blocker seen on sight ends well inside it even
@@ -12,16 +12,10 @@ import { createStack, type SessionStack } from "./stack.js";
  */
 const TIMEOUTS = { ...siteSettingsFor({ url: "" }).timeouts, elementMs: 8_000 };
 
-let harness: SessionStack;
-beforeAll(async () => {
-  harness = await createStack({
-    simulator: { slowExportMs: 1500, variant: "producerai-2025" },
-    config: { site: { timeouts: TIMEOUTS } },
-  });
-  await harness.session.start();
-});
-afterAll(() => harness?.close());
-beforeEach(() => harness.resetSite());
+const harness = stackForFile(
+  { simulator: { slowExportMs: 1500, variant: "producerai-2025" }, config: { site: { timeouts: TIMEOUTS } } },
+  (stack) => stack.resetSite(),
+);
 
 /**
  * Each fault must end in its own error, and blockers must be seen on sight: `within` is the longest the

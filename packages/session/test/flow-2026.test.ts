@@ -1,23 +1,13 @@
 import fs from "node:fs";
 import { effectiveProfile } from "@producer/config";
 import { type ProducerError, readAudioFacts, type SubmissionRecord } from "@producer/utils";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { timed, withSettings } from "@producer/test-utils";
 import { expectExactSongs } from "./exact-songs.js";
 import { BrowserSession } from "../src/index.js";
-import { createStack, type SessionStack } from "./stack.js";
+import { createStack, freshSite, type SessionStack, stackForFile } from "./stack.js";
 
-let harness: SessionStack;
-beforeAll(async () => {
-  harness = await createStack({ simulator: { slowExportMs: 8000 } });
-  await harness.session.start();
-});
-afterAll(() => harness?.close());
-beforeEach(() => {
-  harness.resetSite();
-  harness.site.setCredits(500);
-  harness.site.settings.generationMs = 0;
-});
+const harness = stackForFile({ simulator: { slowExportMs: 8000 } }, freshSite);
 
 const calls = () => harness.site.stats.flow.generationCalls["producer@example.test"] ?? 0;
 /** A WAV generation of `prompt`, with every submission record it saved on the way. */

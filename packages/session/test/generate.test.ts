@@ -1,17 +1,11 @@
 import fs from "node:fs";
 import { readAudioFacts, type GenerationProgress } from "@producer/utils";
 import { withSettings } from "@producer/test-utils";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectExactSongs } from "./exact-songs.js";
-import { createStack, type SessionStack } from "./stack.js";
+import { stackForFile } from "./stack.js";
 
-let harness: SessionStack;
-beforeAll(async () => {
-  harness = await createStack({ simulator: { variant: "producerai-2025" } });
-  await harness.session.start();
-});
-afterAll(() => harness?.close());
-beforeEach(() => harness.resetSite());
+const harness = stackForFile({ simulator: { variant: "producerai-2025" } }, (stack) => stack.resetSite());
 
 describe("generating against the simulator with real Chromium", () => {
   it("downloads both songs of a generation as WAV, with their titles, clip ids and audio facts", async () => {

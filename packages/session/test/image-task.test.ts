@@ -1,43 +1,26 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import type { SubmissionRecord } from "@producer/utils";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { imageFormatOf } from "../src/tasks/image.js";
-import { createStack, type SessionStack } from "./stack.js";
+import { stackForFile } from "./stack.js";
+import { countsSince, toolCounts } from "./tool-calls.js";
 
-let harness: SessionStack;
-
-beforeAll(async () => {
-  harness = await createStack({ simulator: { songDurationSecs: [2, 3], generationMs: 0 } });
-  await harness.session.start();
-}, 180_000);
-afterAll(() => harness?.close());
-
-/** Tool calls the site received and ran since `before`, by tool. */
-const counters = () => {
-  const { toolCalls, toolRuns } = harness.site.stats.flow;
-  return { calls: { ...toolCalls }, runs: { ...toolRuns } };
-};
-const since = (before: Record<string, number>, after: Record<string, number>) =>
-  Object.fromEntries(
-    Object.keys(after)
-      .map((tool) => [tool, (after[tool] ?? 0) - (before[tool] ?? 0)] as const)
-      .filter(([, count]) => count !== 0),
-  );
+const harness = stackForFile({ simulator: { songDurationSecs: [2, 3], generationMs: 0 } });
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 describe("an image from inside the warm page", () => {
   it("image.create sends image__create_image once and fetches its jpg: the bytes the site served", async () => {
-    const before = counters();
+    const before = toolCounts(harness);
     const served = harness.site.stats.flow.imagesServed.length;
     const records: SubmissionRecord[] = [];
     const { result } = await harness.session.runTask(
       { kind: "image.create", prompt: "a neon city at night", aspect: "16:9" },
       { onSubmission: async (record) => void records.push({ ...record }) },
     );
-    const after = counters();
-    expect(since(before.calls, after.calls)).toEqual({ image__create_image: 1 });
-    expect(since(before.runs, after.runs)).toEqual({ image__create_image: 1 });
+    const after = toolCounts(harness);
+    expect(countsSince(before.calls, after.calls)).toEqual({ image__create_image: 1 });
+    expect(countsSince(before.runs, after.runs)).toEqual({ image__create_image: 1 });
     expect(records.filter((record) => record.state === "accepted")).toHaveLength(1);
     expect(result).toMatchObject({ format: "jpg", imageUrl: expect.stringMatching(/\/images\/made\/.+\.jpg$/) });
     const bytes = fs.readFileSync(String(result.filePath));
@@ -69,7 +52,7 @@ describe("an image from inside the warm page", () => {
   });
 
   it("a moderation refusal is GENERATION_FAILED and a 402 QUOTA_EXHAUSTED: 0 paid runs, no image fetched", async () => {
-    const before = counters();
+    const before = toolCounts(harness);
     const served = harness.site.stats.flow.imagesServed.length;
     harness.site.faults.set("stream-error", { times: 1 });
     await expect(harness.session.runTask({ kind: "image.create", prompt: "something flagged" })).rejects.toMatchObject({
@@ -80,29 +63,29 @@ describe("an image from inside the warm page", () => {
     await expect(harness.session.runTask({ kind: "image.create", prompt: "a paid image" })).rejects.toMatchObject({
       code: "QUOTA_EXHAUSTED",
     });
-    expect(since(before.calls, counters().calls)).toEqual({ image__create_image: 2 });
-    expect(since(before.runs, counters().runs)).toEqual({});
+    expect(countsSince(before.calls, toolCounts(harness).calls)).toEqual({ image__create_image: 2 });
+    expect(countsSince(before.runs, toolCounts(harness).runs)).toEqual({});
     expect(harness.site.stats.flow.imagesServed.length).toBe(served);
   });
 
   it("a 429 is waited out: two calls, one image made", async () => {
     harness.site.settings.busyRetryAfterSecs = 1;
     harness.site.faults.set("busy", { times: 1 });
-    const before = counters();
+    const before = toolCounts(harness);
     const { result } = await harness.session.runTask({ kind: "image.create", prompt: "a calm sea", aspect: "9:16" });
     expect(result.format).toBe("jpg");
-    expect(since(before.calls, counters().calls)).toEqual({ image__create_image: 2 });
-    expect(since(before.runs, counters().runs)).toEqual({ image__create_image: 1 });
+    expect(countsSince(before.calls, toolCounts(harness).calls)).toEqual({ image__create_image: 2 });
+    expect(countsSince(before.runs, toolCounts(harness).runs)).toEqual({ image__create_image: 1 });
   });
 
   it("an answer lost after the site took the call is not sent again: said so, one run", async () => {
     harness.site.faults.set("reply-lost", { times: 1 });
-    const before = counters();
+    const before = toolCounts(harness);
     const failed = await harness.session
       .runTask({ kind: "image.create", prompt: "a lost reply" })
       .catch((error: unknown) => error);
     expect(failed).toMatchObject({ code: "UNAVAILABLE", details: expect.objectContaining({ answerLost: true }) });
-    expect(since(before.calls, counters().calls)).toEqual({ image__create_image: 1 });
-    expect(since(before.runs, counters().runs)).toEqual({ image__create_image: 1 });
+    expect(countsSince(before.calls, toolCounts(harness).calls)).toEqual({ image__create_image: 1 });
+    expect(countsSince(before.runs, toolCounts(harness).runs)).toEqual({ image__create_image: 1 });
   });
 });

@@ -1,17 +1,15 @@
 import type { GeneratedSong, SubmissionRecord } from "@producer/utils";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStack, type SessionStack } from "./stack.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { stackForFile } from "./stack.js";
 
-let harness: SessionStack;
+const harness = stackForFile({
+  config: { site: { submit: "api" } },
+  simulator: { songDurationSecs: [2, 3], generationMs: 0 },
+});
 const songs: GeneratedSong[] = [];
 const records: SubmissionRecord[] = [];
 
 beforeAll(async () => {
-  harness = await createStack({
-    config: { site: { submit: "api" } },
-    simulator: { songDurationSecs: [2, 3], generationMs: 0 },
-  });
-  await harness.session.start();
   harness.site.setCredits(500);
   // Three jobs by the app's own tool call: one conversation for all, made once and named on the first record.
   for (const prompt of ["tidy one", "tidy two", "tidy three"]) {
@@ -23,7 +21,6 @@ beforeAll(async () => {
     );
   }
 }, 240_000);
-afterAll(() => harness?.close());
 
 const library = () => ({ ...harness.site.stats.flow.library });
 const clip = (id: string | undefined) => harness.site.flowClips().find((candidate) => candidate.id === id);

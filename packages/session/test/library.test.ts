@@ -1,17 +1,11 @@
 import { readAudioFacts } from "@producer/utils";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectExactSongs } from "./exact-songs.js";
-import { createStack, type SessionStack } from "./stack.js";
+import { stackForFile } from "./stack.js";
 
-let harness: SessionStack;
-beforeAll(async () => {
-  harness = await createStack();
-  await harness.session.start();
-});
-afterAll(() => harness?.close());
-beforeEach(() => {
-  harness.resetSite();
-  harness.site.settings.generationMs = 0;
+const harness = stackForFile({}, (stack) => {
+  stack.resetSite();
+  stack.site.settings.generationMs = 0;
 });
 
 const toolCalls = () => Object.values(harness.site.stats.flow.toolCalls).reduce((sum, count) => sum + count, 0);

@@ -1,30 +1,14 @@
 import { readAudioFacts, type GeneratedSong, type SongOperation, type SubmissionRecord } from "@producer/utils";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectExactSongs } from "./exact-songs.js";
-import { createStack, type SessionStack } from "./stack.js";
+import { freshSite, stackForFile } from "./stack.js";
+import { countsSince } from "./tool-calls.js";
 
-let harness: SessionStack;
-beforeAll(async () => {
-  harness = await createStack();
-  await harness.session.start();
-});
-afterAll(() => harness?.close());
-beforeEach(() => {
-  harness.resetSite();
-  harness.site.setCredits(500);
-  harness.site.settings.generationMs = 0;
-});
+const harness = stackForFile({}, freshSite);
 
 /** Tool calls the site received, by tool name (every answer counted, refused ones too). */
 const toolCalls = () => ({ ...harness.site.stats.flow.toolCalls });
-const newCalls = (before: Record<string, number>) => {
-  const after = toolCalls();
-  return Object.fromEntries(
-    Object.keys(after)
-      .map((tool) => [tool, (after[tool] ?? 0) - (before[tool] ?? 0)] as const)
-      .filter(([, count]) => count !== 0),
-  );
-};
+const newCalls = (before: Record<string, number>) => countsSince(before, toolCalls());
 
 /** The site's length of the source song; its audio is synthesized at most `maxAudioSecs` long. */
 const SOURCE_SECS = 60;

@@ -1,17 +1,11 @@
 import { timed, withSettings } from "@producer/test-utils";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectExactSongs } from "./exact-songs.js";
-import { createStack, type SessionStack } from "./stack.js";
+import { stackForFile } from "./stack.js";
 
-let harness: SessionStack;
-beforeAll(async () => {
-  harness = await createStack({ config: { browser: { studioReuseMs: 600_000 } } });
-  await harness.session.start();
-});
-afterAll(() => harness?.close());
-beforeEach(() => {
-  harness.resetSite();
-  harness.site.setCredits(500);
+const harness = stackForFile({ config: { browser: { studioReuseMs: 600_000 } } }, (stack) => {
+  stack.resetSite();
+  stack.site.setCredits(500);
 });
 
 const studioLoads = () => harness.site.stats.pageLoads[String(harness.config.site.paths.studio)] ?? 0;

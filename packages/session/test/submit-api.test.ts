@@ -1,20 +1,10 @@
 import type { SubmissionRecord } from "@producer/utils";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { uuidV5 } from "../src/operations/create-song-call.js";
 import { expectExactSongs } from "./exact-songs.js";
-import { createStack, type SessionStack } from "./stack.js";
+import { freshSite, stackForFile } from "./stack.js";
 
-let harness: SessionStack;
-beforeAll(async () => {
-  harness = await createStack({ config: { site: { submit: "api" } } });
-  await harness.session.start();
-});
-afterAll(() => harness?.close());
-beforeEach(() => {
-  harness.resetSite();
-  harness.site.setCredits(500);
-  harness.site.settings.generationMs = 0;
-});
+const harness = stackForFile({ config: { site: { submit: "api" } } }, freshSite);
 
 const calls = () => harness.site.stats.flow.generationCalls["producer@example.test"] ?? 0;
 
