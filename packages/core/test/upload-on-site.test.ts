@@ -34,6 +34,29 @@ describe("uploadAudio on the service, on real parts", () => {
     for (const track of job.tracks) expect(track.sha256).toBe(harness.site.servedSha256(String(track.clipId), "wav"));
   }, 120_000);
 
+  it("keepVocals: a song with vocals is confirmed once, nothing removed, and the kept clip is a source for stems", async () => {
+    harness.site.faults.set("upload-vocals", { times: 1 });
+    const flow = harness.site.stats.flow;
+    const before = { confirms: flow.uploadConfirms, removals: flow.vocalRemovals };
+    const { result } = await harness.service.uploadAudio({ file: wav, filename: "sung.wav", keepVocals: true });
+    expect(result).toMatchObject({ hasVocals: true, vocalsKept: true, vocalsRemoved: false, filename: "sung.wav" });
+    expect(flow.uploadConfirms - before.confirms).toBe(1);
+    expect(flow.vocalRemovals).toBe(before.removals);
+
+    const queued = await harness.service.operate({ source: { clipId: result.clipId }, operation: { kind: "stems" } });
+    const job = await harness.service.waitForJob((queued as { jobId: string }).jobId, { timeoutMs: 90_000 });
+    expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
+    expect(job.tracks[0]).toMatchObject({ sourceClipId: result.clipId });
+  }, 120_000);
+
+  it("keepVocals with removeVocals is INVALID_INPUT, and nothing is sent", async () => {
+    const uploads = harness.site.stats.flow.uploads;
+    await expect(
+      harness.service.uploadAudio({ file: wav, keepVocals: true, removeVocals: true }),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    expect(harness.site.stats.flow.uploads).toBe(uploads);
+  }, 60_000);
+
   it("an uploaded clip seeds a new song as its reference: one chat about it, the songs stored with their lineage", async () => {
     const { result } = await harness.service.uploadAudio({ file: wav, filename: "hum.wav" });
     const chats = harness.site.stats.flow.chatsAboutSongs.length;

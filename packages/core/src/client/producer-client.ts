@@ -120,7 +120,7 @@ export class ProducerClient extends SiteTasks implements ProducerBackend {
 
   /**
    * Uploads one's own audio to the daemon as multipart (`POST /v1/uploads`: `file`, `filename`, `removeVocals`,
-   * `account`), which sends it to the site and waits for its check; see `SiteTasks.uploadAudio`.
+   * `keepVocals`, `account`), which sends it to the site and waits for its check; see `SiteTasks.uploadAudio`.
    */
   override async uploadAudio(input: UploadAudioInput): Promise<UploadAudioAnswer> {
     const { bytes, contentType } = await uploadForm(input);

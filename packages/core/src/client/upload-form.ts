@@ -11,13 +11,17 @@ async function bytesOf(file: UploadAudioInput["file"]): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-/** An upload as the daemon's `POST /v1/uploads` takes it: multipart `file`, `filename`, `removeVocals`, `account`. */
+/**
+ * An upload as the daemon's `POST /v1/uploads` takes it: multipart `file`, `filename`, `removeVocals`,
+ * `keepVocals`, `account`.
+ */
 export async function uploadForm(input: UploadAudioInput): Promise<{ bytes: Buffer; contentType: string }> {
   const form = new FormData();
   const filename = input.filename ?? (typeof input.file === "string" ? path.basename(input.file) : "upload");
   form.append("file", new Blob([await bytesOf(input.file)]), filename);
   form.append("filename", filename);
   if (input.removeVocals !== undefined) form.append("removeVocals", String(input.removeVocals));
+  if (input.keepVocals !== undefined) form.append("keepVocals", String(input.keepVocals));
   if (input.account !== undefined) form.append("account", input.account);
   // The platform writes the multipart body and its boundary.
   const encoded = new Response(form);

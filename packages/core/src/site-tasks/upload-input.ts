@@ -17,6 +17,8 @@ export interface UploadAudioInput {
   filename?: string;
   /** When the site finds vocals: remove them and answer the new clip (else UPLOAD_REFUSED "vocals not allowed"). */
   removeVocals?: boolean;
+  /** When the site finds vocals: keep the song with them, as the site confirms it (not with `removeVocals`). */
+  keepVocals?: boolean;
   account?: string;
 }
 
@@ -33,6 +35,8 @@ export interface UploadAudioResult {
   lyricsModerationFailed: boolean;
   /** The vocals were removed: `clipId` is the new clip, `uploadedClipId` the one uploaded. */
   vocalsRemoved: boolean;
+  /** The vocals were kept: the site confirmed the uploaded clip with them. */
+  vocalsKept: boolean;
   uploadedClipId?: string;
 }
 

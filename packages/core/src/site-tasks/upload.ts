@@ -16,6 +16,12 @@ const upload: SiteTaskSpec = {
       .boolean()
       .optional()
       .describe("When the site finds vocals, remove them (a new clip) instead of refusing the upload."),
+    keepVocals: z
+      .boolean()
+      .optional()
+      .describe(
+        "When the site finds vocals, keep the song with them (the site is asked to confirm it); not with removeVocals.",
+      ),
   }),
 };
 
