@@ -1,10 +1,13 @@
 import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
-import { withSettings } from "@producer/test-utils";
+import { synthesizeWav, withSettings } from "@producer/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, startTestDaemon, type TestDaemon } from "./process-harness.js";
 
@@ -143,6 +146,26 @@ describe("the MCP server at /mcp (Streamable HTTP)", () => {
     expect(client.getInstructions()).toMatch(/wait_for_generation/);
     await client.close();
   });
+
+  it("upload_audio with keepVocals: the site confirms the song with its vocals, nothing removed", async () => {
+    const folder = await fs.mkdtemp(path.join(os.tmpdir(), "mcp-upload-"));
+    const client = await connect(httpTransport());
+    try {
+      const file = path.join(folder, "sung.wav");
+      await fs.writeFile(file, synthesizeWav({ seed: "an agent's own song", durationSecs: 1 }));
+      daemon.site.faults.set("upload-vocals", { times: 1 });
+      const { uploadConfirms, vocalRemovals } = daemon.site.stats.flow;
+      const kept = await client.callTool({ name: "upload_audio", arguments: { path: file, keepVocals: true } });
+      expect(kept.isError).toBeFalsy();
+      expect(structured(kept)).toMatchObject({ hasVocals: true, vocalsKept: true, vocalsRemoved: false });
+      expect(text(kept)).toMatch(/\(vocals kept\)/);
+      expect(daemon.site.stats.flow.uploadConfirms).toBe(uploadConfirms + 1);
+      expect(daemon.site.stats.flow.vocalRemovals).toBe(vocalRemovals);
+    } finally {
+      await client.close();
+      await fs.rm(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("does an agent's round trip: generate, wait with progress, list the tracks, read one", async () => {
     const client = await connect(httpTransport());

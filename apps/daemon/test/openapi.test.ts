@@ -105,6 +105,19 @@ describe("the OpenAPI document", () => {
     expect(JSON.stringify(document)).not.toContain('"nullable"');
   });
 
+  it("documents every multipart field an upload takes (the route coverage checks only methods and paths)", async () => {
+    const document = (await servedDocument(appWithEverything())) as {
+      paths: Record<
+        string,
+        { post?: { requestBody?: { content?: Record<string, { schema?: { properties?: object } }> } } }
+      >;
+    };
+    const form = document.paths["/v1/uploads"]?.post?.requestBody?.content?.["multipart/form-data"];
+    expect(Object.keys(form?.schema?.properties ?? {}).sort()).toEqual(
+      ["account", "file", "filename", "keepVocals", "removeVocals"].sort(),
+    );
+  });
+
   it("is caught by the validator when it is not valid", async () => {
     const document = await servedDocument(appWithEverything());
     const broken = { ...document, paths: { "/v1/broken": { get: { responses: { "200": {} } } } } };

@@ -68,6 +68,30 @@ describe("producer upload on a daemon driving the site", () => {
     expect(stack.site.stats.flow.vocalRemovals).toBe(0);
   }, 120_000);
 
+  it("producer upload --keep-vocals: the site confirms the song with its vocals once, nothing removed", async () => {
+    stack.site.faults.set("upload-vocals", { times: 1 });
+    const { uploadConfirms, vocalRemovals } = stack.site.stats.flow;
+    const file = path.join(folder, "sung take.wav");
+    await fs.writeFile(file, wav);
+    const answer = JSON.parse(await producer("upload", file, "--keep-vocals", "--json")) as { clipId: string };
+    expect(answer).toMatchObject({ hasVocals: true, vocalsKept: true, vocalsRemoved: false });
+    expect(stack.site.stats.flow.uploadConfirms).toBe(uploadConfirms + 1);
+    expect(stack.site.stats.flow.vocalRemovals).toBe(vocalRemovals);
+    const served = await fetch(`${stack.site.storageUrl}/clips/${answer.clipId}.wav`);
+    expect(Buffer.from(await served.arrayBuffer()).equals(wav)).toBe(true);
+
+    // Over multipart from the client: both flags are INVALID_INPUT (400), and nothing reaches the site.
+    const before = uploads();
+    const both = await client.uploadAudio({ file: wav, keepVocals: true, removeVocals: true }).catch((e: unknown) => e);
+    expect(both).toMatchObject({ code: "INVALID_INPUT" });
+    const cli = await run(process.execPath, [bin, "upload", file, "--keep-vocals", "--remove-vocals"], { env }).catch(
+      (error: unknown) => error,
+    );
+    expect(cli).toMatchObject({ code: 2 });
+    expect((cli as { stderr: string }).stderr).toMatch(/--remove-vocals or --keep-vocals, not both/);
+    expect(uploads()).toBe(before);
+  }, 120_000);
+
   it("a body over 100 MB is refused by its length, before it is read: 413 INVALID_INPUT", async () => {
     const socketPath = loadConfig({ env, configFile: false }).config.daemon.socketPath;
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {

@@ -21,7 +21,7 @@ Usage:
   producer import <clip>… [--format F] [--wait]   store songs of the library as tracks (free)
   producer describe <track|clip> [--prompt P] [--json]   a song's caption and sung lyrics, kept on its track
   producer image "<prompt>" [--aspect 1:1|16:9|9:16] [--json]   make an image with the site's tool and store it
-  producer upload <file> [--remove-vocals] [--json]   upload your own audio: a clip to cover, extend or split
+  producer upload <file> [--remove-vocals|--keep-vocals] [--json]   upload your own audio: a clip to cover, extend or split
   producer session init|import|check           the login state (producer session --help)
   producer accounts [list|pause|resume|unwall|add|remove]   several accounts (producer accounts --help)
   producer mcp                                 the MCP server over stdio, for agents (talks to the daemon)

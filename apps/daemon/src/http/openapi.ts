@@ -240,7 +240,7 @@ function uploadPaths(): Record<string, unknown> {
       post: {
         summary: "Upload one's own audio to the site and wait for its check: the new clip's id",
         description:
-          'multipart/form-data: file (WAV, MP3, M4A, FLAC or OGG, told by its first bytes; at most 100 MB), filename?, removeVocals? (true|false: remove vocals the site finds instead of refusing), account?. Answers { kind: "upload", account, result: { clipId, operationId, hasVocals, hasCidMatch, … } }; the clip is a source for cover, extend and stems.',
+          'multipart/form-data: file (WAV, MP3, M4A, FLAC or OGG, told by its first bytes; at most 100 MB), filename?, removeVocals? (true|false: remove vocals the site finds instead of refusing), keepVocals? (true|false: keep them, the site asked to confirm the song; not with removeVocals), account?. Answers { kind: "upload", account, result: { clipId, operationId, hasVocals, hasCidMatch, … } }; the clip is a source for cover, extend and stems.',
         requestBody: {
           required: true,
           content: {
@@ -252,6 +252,7 @@ function uploadPaths(): Record<string, unknown> {
                   file: { type: "string", format: "binary" },
                   filename: { type: "string" },
                   removeVocals: { type: "string", enum: ["true", "false"] },
+                  keepVocals: { type: "string", enum: ["true", "false"] },
                   account: { type: "string" },
                 },
               },
@@ -259,10 +260,14 @@ function uploadPaths(): Record<string, unknown> {
           },
         },
         responses: {
-          "200": { description: "{ kind, account, result: { clipId, operationId, hasVocals, vocalsRemoved, … } }" },
-          "400": errorResponse("No file, a file that is no audio, a body over 100 MB, or a bad removeVocals."),
+          "200": {
+            description: "{ kind, account, result: { clipId, operationId, hasVocals, vocalsRemoved, vocalsKept, … } }",
+          },
+          "400": errorResponse(
+            "No file, a file that is no audio, a body over 100 MB, a bad removeVocals or keepVocals, or both true.",
+          ),
           "422": errorResponse(
-            "UPLOAD_REFUSED: the site refused the file (details.reason: protected content, vocals not allowed, lyrics moderation).",
+            "UPLOAD_REFUSED: the site refused the file or to keep its vocals (details.reason: protected content, vocals not allowed, lyrics moderation).",
           ),
         },
       },

@@ -13,17 +13,18 @@ export const UPLOADS_PATH = "/v1/uploads";
 const invalid = (path: string, message: string) =>
   new InvalidInputError(`Invalid upload: ${path} ${message}.`, [{ path, message }]);
 
-/** `removeVocals` as a form sends it: `true` or `false` (absent: false). */
-function flag(value: unknown): boolean | undefined {
+/** `removeVocals` or `keepVocals` as a form sends it: `true` or `false` (absent: false). */
+function flag(form: Record<string, unknown>, name: "removeVocals" | "keepVocals"): boolean | undefined {
+  const value = form[name];
   if (value === undefined) return undefined;
   if (value === "true" || value === "false") return value === "true";
-  throw invalid("removeVocals", "must be true or false");
+  throw invalid(name, "must be true or false");
 }
 
 /**
- * `POST /v1/uploads` (multipart `file`, `filename?`, `removeVocals?`, `account?`): one's own audio, sent to the
- * site and its check awaited, answered as `runTask` answers (`result.clipId`). The file waits in a folder only
- * this user may read, removed however the upload ends; a body over 100 MB is refused before it is read.
+ * `POST /v1/uploads` (multipart `file`, `filename?`, `removeVocals?`, `keepVocals?`, `account?`): one's own audio,
+ * sent to the site and its check awaited, answered as `runTask` answers (`result.clipId`). The file waits in a
+ * folder only this user may read, removed however the upload ends; a body over 100 MB is refused before it is read.
  */
 export function uploadRoutes({ service }: Pick<AppDeps, "service">): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
@@ -36,7 +37,8 @@ export function uploadRoutes({ service }: Pick<AppDeps, "service">): Hono<AppEnv
     const file = form.file;
     if (!(file instanceof File)) throw invalid("file", "is required (a multipart file)");
     const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
-    const removeVocals = flag(form.removeVocals);
+    const removeVocals = flag(form, "removeVocals");
+    const keepVocals = flag(form, "keepVocals");
     const account = text(form.account);
     const folder = await fs.mkdtemp(path.join(os.tmpdir(), "producer-upload-"));
     try {
@@ -47,6 +49,7 @@ export function uploadRoutes({ service }: Pick<AppDeps, "service">): Hono<AppEnv
         file: filePath,
         filename: text(form.filename) ?? (file.name || "upload"),
         ...(removeVocals === undefined ? {} : { removeVocals }),
+        ...(keepVocals === undefined ? {} : { keepVocals }),
         ...(account === undefined ? {} : { account }),
       });
       return c.json(answer);
