@@ -12,7 +12,11 @@ let folder: string;
 let reference: string;
 
 beforeAll(async () => {
-  harness = await createStack({ simulator: { songDurationSecs: [2, 3], generationMs: 0, uploadCheckMs: 300 } });
+  harness = await createStack({
+    simulator: { songDurationSecs: [2, 3], generationMs: 0, uploadCheckMs: 300 },
+    // A lost answer is looked for this long before the retry gives up on finding its songs.
+    config: { site: { timeouts: { songStartMs: 5000 } } },
+  });
   await harness.session.start();
   folder = await fs.mkdtemp(path.join(os.tmpdir(), "reference-test-"));
   const wavPath = path.join(folder, "hum.wav");
@@ -91,6 +95,23 @@ describe("a new song seeded with an uploaded clip as its reference track", () =>
     ).rejects.toMatchObject({ code: "GENERATION_FAILED", details: { errorType: "tool_call_failure" } });
     expect(counts().chats - before.chats).toBe(1);
     expect(harness.site.credits()).toBe(credits);
+  }, 120_000);
+
+  it("a chat whose answer was lost is never sent again: the retry says its songs may exist", async () => {
+    harness.site.faults.set("reply-lost", { times: 1 });
+    const records: SubmissionRecord[] = [];
+    const request = { prompt: "lost at sea", format: "wav" as const, referenceClipId: reference };
+    const failure = await harness.session
+      .generate(request, { onSubmission: async (record) => void records.push(record) })
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: "UNAVAILABLE", details: { answerLost: true } });
+    expect(records.at(-1)).toMatchObject({ state: "sending" });
+    const before = counts();
+    const retried = await harness.session
+      .generate(request, { resume: records.at(-1) as SubmissionRecord })
+      .catch((error: unknown) => error);
+    expect(retried).toMatchObject({ code: "GENERATION_MAY_EXIST" });
+    expect(counts()).toEqual(before);
   }, 120_000);
 
   it("a seed, or the compose mode, with a reference is refused before anything is sent", async () => {
