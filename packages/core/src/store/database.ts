@@ -202,6 +202,10 @@ export function openDatabase(config: {
   database.pragma("busy_timeout = 5000");
   database.pragma(`synchronous = ${config.database.sqliteSynchronous === "full" ? "FULL" : "NORMAL"}`);
   database.pragma("foreign_keys = ON");
+  // SQLite's own lower() folds ASCII only; searches fold every letter, as PostgreSQL's lower() does.
+  database.function("lower", { deterministic: true }, (value: unknown) =>
+    typeof value === "string" ? value.toLowerCase() : value,
+  );
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
