@@ -58,9 +58,10 @@ export const jobIdParameter = pathParameter("id", jobIdParamSchema);
 /** `{id}` of a track: a UUID, as the track routes check it. */
 export const trackIdParameter = pathParameter("id", trackIdSchema);
 
-export const errorResponse = (description: string) => ({
+/** An error answer: the daemon's `Error` body, or the body `schema` gives (the OpenAI-compatible endpoint's own). */
+export const errorResponse = (description: string, schema: object = { $ref: "#/components/schemas/Error" }) => ({
   description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  content: { "application/json": { schema } },
 });
 
 /** A JSON request body that refers to a schema of `components.schemas`. */

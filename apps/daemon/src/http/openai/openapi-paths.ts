@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { errorResponse } from "../openapi-parts.js";
 import { chatCompletionRequestSchema, OPENAI_PREFIX } from "./shapes.js";
 
 const openAIErrorSchema = {
@@ -18,10 +19,7 @@ const openAIErrorSchema = {
   },
 };
 
-const failure = (description: string) => ({
-  description,
-  content: { "application/json": { schema: openAIErrorSchema } },
-});
+const failure = (description: string) => errorResponse(description, openAIErrorSchema);
 
 /** The OpenAI-compatible endpoint's paths, for the daemon's OpenAPI document. */
 export function openAIPaths(): Record<string, unknown> {
