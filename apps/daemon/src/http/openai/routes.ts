@@ -42,7 +42,12 @@ export function openAIRoutes(
     c.header("location", `/v1/generations/${queued.jobId}`);
     if (request.stream) {
       const includeUsage = request.stream_options?.include_usage === true;
-      return streamCompletion(c, service, { id, model, jobId: queued.jobId, origin, includeUsage, redact: redactFor });
+      const fresh = queued.status === "queued" && "reused" in queued && !queued.reused;
+      const queuedPosition = fresh ? queued.position : undefined;
+      return streamCompletion(c, service, {
+        ...{ id, model, jobId: queued.jobId, origin, includeUsage, redact: redactFor },
+        ...(queuedPosition !== undefined ? { queuedPosition } : {}),
+      });
     }
 
     const waitMs = (request.max_wait ?? DEFAULT_MAX_WAIT_SECS) * 1000;

@@ -14,6 +14,8 @@ export interface CompletionJob {
   jobId: string;
   origin: string;
   includeUsage: boolean;
+  /** Where a job this request queued stood in the queue: said first, so it is said even when a worker took it at once. */
+  queuedPosition?: number;
   /** Makes an answer sent over TCP name no local path. */
   redact: (value: unknown) => unknown;
 }
@@ -37,6 +39,10 @@ async function follow(
   await send(chatCompletionChunk({ id: options.id, model: options.model, delta: { role: "assistant", content: "" } }));
   await say(`Job \`${options.jobId}\`: ${options.origin}/v1/generations/${options.jobId}\n`);
   let said: string | undefined;
+  if (options.queuedPosition !== undefined) {
+    said = options.queuedPosition ? `Queued (position ${options.queuedPosition}).` : "Queued.";
+    await say(`${said}\n`);
+  }
   for await (const job of service.watchJob(options.jobId, { signal })) {
     const line = progressLine(job);
     if (line && line !== said) await say(`${line}\n`);
