@@ -16,7 +16,7 @@ beforeAll(async () => {
 }, 180_000);
 
 describe("song.describe from inside the warm page", () => {
-  it("asks audio__caption and audio__transcribe once each on the clip's audio_url and answers their texts", async () => {
+  it("asks audio__caption, audio__transcribe and songs__get_metadata once each and answers their texts and model", async () => {
     const before = toolCounts(harness);
     const records: SubmissionRecord[] = [];
     const { result } = await harness.session.runTask(
@@ -24,8 +24,11 @@ describe("song.describe from inside the warm page", () => {
       { onSubmission: async (record) => void records.push({ ...record }) },
     );
     const after = toolCounts(harness);
-    expect(countsSince(before.calls, after.calls)).toEqual({ audio__caption: 1, audio__transcribe: 1 });
-    expect(countsSince(before.runs, after.runs)).toEqual({ audio__caption: 1, audio__transcribe: 1 });
+    const once = { audio__caption: 1, audio__transcribe: 1, songs__get_metadata: 1 };
+    expect(countsSince(before.calls, after.calls)).toEqual(once);
+    expect(countsSince(before.runs, after.runs)).toEqual(once);
+    // The song was made on the profile's default model; the metadata names it as the site shows it.
+    expect(result.model).toBe("Lyria 3.5");
     // The simulator's caption is made from the clip's prompt, title and length; its transcript is the sung lines.
     expect(result.clipId).toBe(song.clipId);
     expect(result.caption).toBe(
@@ -40,6 +43,7 @@ describe("song.describe from inside the warm page", () => {
     expect(records.filter((record) => record.state === "accepted").map((record) => record.prompt)).toEqual([
       `caption ${song.clipId}`,
       `transcribe ${song.clipId}`,
+      `metadata ${song.clipId}`,
     ]);
   });
 
@@ -49,8 +53,16 @@ describe("song.describe from inside the warm page", () => {
     const before = toolCounts(harness);
     const { result } = await harness.session.runTask({ kind: "song.describe", clipId: song.clipId, prompt: "mood?" });
     const after = toolCounts(harness);
-    expect(countsSince(before.calls, after.calls)).toEqual({ audio__caption: 2, audio__transcribe: 1 });
-    expect(countsSince(before.runs, after.runs)).toEqual({ audio__caption: 1, audio__transcribe: 1 });
+    expect(countsSince(before.calls, after.calls)).toEqual({
+      audio__caption: 2,
+      audio__transcribe: 1,
+      songs__get_metadata: 1,
+    });
+    expect(countsSince(before.runs, after.runs)).toEqual({
+      audio__caption: 1,
+      audio__transcribe: 1,
+      songs__get_metadata: 1,
+    });
     expect(result.lyrics).toBe("A piano in the hallway\nplays the morning in");
 
     const none = toolCounts(harness);

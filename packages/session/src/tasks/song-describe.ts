@@ -32,12 +32,14 @@ function textOf(content: Record<string, unknown>, key: string, tool: string): st
 }
 
 /**
- * `song.describe { clipId, prompt? }` → `{ clipId, caption, lyrics }`: the clip's `audio_url` from `/__api/clips`,
- * then one `audio__caption { prompt, audio_url }` and one `audio__transcribe { audio_url }` call, each read from
- * its tool-return. The facts price caption and transcribe at "little or nothing".
+ * `song.describe { clipId, prompt? }` → `{ clipId, caption, lyrics, model }`: the clip's `audio_url` from
+ * `/__api/clips`, then one `audio__caption { prompt, audio_url }`, one `audio__transcribe { audio_url }` and (where
+ * the profile names `tools.songMetadata`) one `songs__get_metadata { clip_id }` call, each read from its
+ * tool-return. The facts price caption and transcribe at "little or nothing". `model` is the metadata's
+ * `model_display_name`, null where the profile names no metadata tool or the answer has no such text.
  */
 export const describeSong: SiteTaskHandler = async (task, { context, engine }) => {
-  const { caption: captionTool, transcribe: transcribeTool } = context.site.tools;
+  const { caption: captionTool, transcribe: transcribeTool, songMetadata: metadataTool } = context.site.tools;
   if (!captionTool || !transcribeTool) {
     throw new InvalidInputError(
       `The ${context.site.profile} profile names no caption or transcribe tool (tools.caption, tools.transcribe); nothing was sent.`,
@@ -54,10 +56,12 @@ export const describeSong: SiteTaskHandler = async (task, { context, engine }) =
   });
   const captioned = await engine.ask(captionTool, { prompt, audio_url: audioUrl }, record("caption"));
   const transcribed = await engine.ask(transcribeTool, { audio_url: audioUrl }, record("transcribe"));
+  const metadata = metadataTool ? await engine.ask(metadataTool, { clip_id: clipId }, record("metadata")) : {};
   return {
     clipId,
     caption: textOf(captioned, "caption", captionTool),
     lyrics: textOf(transcribed, "lyrics", transcribeTool),
+    model: typeof metadata.model_display_name === "string" ? metadata.model_display_name : null,
   };
 };
 
