@@ -1,6 +1,7 @@
 import { ProducerError } from "@producer/utils";
 import type { JobInput } from "./generate-input.js";
 import type { PipelineDeps } from "./pipeline.js";
+import { modelIdOf } from "./site-tasks/song-describe.js";
 
 /**
  * `describe: true`: each song of the job, once stored and recorded, described by the site (a caption of its sound
@@ -24,11 +25,12 @@ export async function describeTracks(
         { kind: "song.describe", clipId: track.clipId },
         { signal, ...(account ? { account } : {}) },
       );
-      const { caption, lyrics } = answer.result as { caption?: unknown; lyrics?: unknown };
+      const { caption, lyrics, model } = answer.result as { caption?: unknown; lyrics?: unknown; model?: unknown };
       await deps.tracks.describe(track.id, {
         caption: typeof caption === "string" ? caption : null,
         transcript: typeof lyrics === "string" ? lyrics : null,
         describeError: null,
+        ...(typeof model === "string" && model ? { model: modelIdOf(model, deps.config.site.models) } : {}),
       });
     } catch (error) {
       if (signal.aborted) throw error;

@@ -31,6 +31,7 @@ describe("what a song holds, on real parts", () => {
     // One caption and one transcribe call per song described (two songs a generation), none for the third job.
     expect(since(before, "audio__caption")).toBe(4);
     expect(since(before, "audio__transcribe")).toBe(4);
+    expect(since(before, "songs__get_metadata")).toBe(4);
     for (const track of piano.tracks) {
       expect(track.caption).toBe(
         `A ${Math.round(track.siteDurationSecs ?? 0)}-second song with vocals titled "${track.title}": a soft piano intro, then strings.`,
@@ -59,6 +60,7 @@ describe("what a song holds, on real parts", () => {
     const { result } = await harness.service.describeSong({ trackId: track.id });
     expect(since(before, "audio__caption")).toBe(1);
     expect(since(before, "audio__transcribe")).toBe(1);
+    expect(since(before, "songs__get_metadata")).toBe(1);
     expect(result).toMatchObject({ clipId: track.clipId, lyrics: "[Instrumental]", trackIds: [track.id] });
     expect(result.caption).toContain("a lone cello");
     expect(await harness.service.getTrack(track.id)).toMatchObject({
@@ -69,6 +71,26 @@ describe("what a song holds, on real parts", () => {
       code: "INVALID_INPUT",
     });
     expect(since(before, "audio__caption")).toBe(1);
+  });
+
+  it("the site's model of a song is answered, and kept on a track that had none by the profile's id", async () => {
+    // A chat generation that names no model leaves the tracks' model null: the agent picks it.
+    const chat = await generate({ prompt: "a music box waltz", mode: "chat" });
+    const [track, other] = chat.tracks as [Track, Track];
+    expect(track.model).toBeNull();
+    const before = calls();
+    const { result } = await harness.service.describeSong({ trackId: track.id });
+    expect(since(before, "songs__get_metadata")).toBe(1);
+    expect(result.model).toBe("Lyria 3.5");
+    expect((await harness.service.getTrack(track.id)).model).toBe("lyria-3.5");
+    expect((await harness.service.getTrack(other.id)).model).toBeNull();
+
+    // A track that names its model keeps it; the answer still says what the site shows.
+    const pro = (await generate({ prompt: "a brass fanfare", model: "lyria-3-pro" })).tracks[0] as Track;
+    expect(pro.model).toBe("lyria-3-pro");
+    const described = await harness.service.describeSong({ clipId: String(pro.clipId) });
+    expect(described.result.model).toBe("Lyria 3 Pro");
+    expect((await harness.service.getTrack(pro.id)).model).toBe("lyria-3-pro");
   });
 
   it("a describe the site refuses leaves the paid songs stored, the reason on each track", async () => {

@@ -12,12 +12,20 @@ export type DescribeSongInput = ({ trackId: string; clipId?: never } | { clipId:
   account?: string;
 };
 
-/** What `song.describe` answers: the site's caption of the song and the lyrics it heard sung, and the tracks that keep them. */
+/**
+ * What `song.describe` answers: the site's caption of the song, the lyrics it heard sung, the model it says made
+ * the song, and the tracks that keep them.
+ */
 export type DescribeSongResult = {
   clipId: string;
   caption: string;
   lyrics: string;
-  /** The stored tracks of this song, each now carrying the caption and the lyrics as `transcript`. */
+  /** The model as the site shows it (`Lyria 3.5`); null where the site did not say. */
+  model: string | null;
+  /**
+   * The stored tracks of this song, each now carrying the caption and the lyrics as `transcript`, and the model
+   * where it had none (by the profile's id when the profile knows the name).
+   */
   trackIds: string[];
 };
 
@@ -31,6 +39,10 @@ export const describeSongFields = z.strictObject({
     "What the caption should tell; its style, instruments, vocals and mood when absent.",
   ),
 });
+
+/** A model the site names by its public name, as tracks keep it: the profile's id for that name, else the name. */
+export const modelIdOf = (name: string, models: ReadonlyArray<{ id: string; label: string }>): string =>
+  models.find((known) => known.label === name)?.id ?? name;
 
 const oneSong = (settings: { trackId?: string | undefined; clipId?: string | undefined }) =>
   (settings.trackId === undefined) !== (settings.clipId === undefined);
@@ -67,15 +79,17 @@ const describeSong: SiteTaskSpec = {
       : (await deps.tracks.ofClips([String(settings.clipId)])).findLast((track) => track.account !== null);
     return { settings, account: deps.account ?? holder?.account ?? undefined };
   },
-  /** The caption and lyrics kept on every stored track of the song. */
+  /** The caption and lyrics kept on every stored track of the song, and its model on those that name none. */
   async finish(result, settings, deps) {
     const clipId = String(settings.clipId);
     const caption = typeof result.caption === "string" ? result.caption : "";
     const lyrics = typeof result.lyrics === "string" ? result.lyrics : "";
+    const model = typeof result.model === "string" && result.model ? result.model : null;
     const tracks = await deps.tracks.ofClips([clipId]);
+    const trackModel = model ? modelIdOf(model, deps.config.site.models) : undefined;
     for (const track of tracks)
-      await deps.tracks.describe(track.id, { caption, transcript: lyrics, describeError: null });
-    return { clipId, caption, lyrics, trackIds: tracks.map((track) => track.id) } satisfies DescribeSongResult;
+      await deps.tracks.describe(track.id, { caption, transcript: lyrics, describeError: null, model: trackModel });
+    return { clipId, caption, lyrics, model, trackIds: tracks.map((track) => track.id) } satisfies DescribeSongResult;
   },
 };
 

@@ -45,6 +45,19 @@ for (const { dialect, skip } of DIALECTS) {
     let handle: ProducerDatabase;
     afterEach(() => handle?.close());
 
+    it("a describe keeps the site's model only on a track that names none", async () => {
+      handle = await freshDatabase(dialect, "track-model");
+      const tracks = new TrackStore(handle.db);
+      const id = await addTrack(tracks, { title: "Music box", prompt: "a waltz" });
+      expect((await tracks.get(id)).model).toBeNull();
+      const described = { caption: "A waltz.", transcript: "[Instrumental]", describeError: null };
+      await tracks.describe(id, { ...described, model: "lyria-3.5" });
+      expect(await tracks.get(id)).toMatchObject({ model: "lyria-3.5", caption: "A waltz." });
+      await tracks.describe(id, { ...described, model: "Lyria 9" });
+      await tracks.describe(id, { ...described, caption: "Again." });
+      expect(await tracks.get(id)).toMatchObject({ model: "lyria-3.5", caption: "Again." });
+    });
+
     it("finds every word in any case across title, prompt, caption and transcript; % and _ are only characters", async () => {
       handle = await freshDatabase(dialect, "track-search");
       const tracks = new TrackStore(handle.db);

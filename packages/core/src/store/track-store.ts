@@ -173,18 +173,23 @@ export class TrackStore {
     return rows.map(toTrack);
   }
 
-  /** Keeps what the site heard in a song (`describe`) on its track: caption and transcript, or why there are none. */
+  /**
+   * Keeps what the site heard in a song (`describe`) on its track: caption and transcript, or why there are none;
+   * and the model the site says made it, only where the track names none (what the generation asked stays).
+   */
   async describe(
     id: string,
-    description: { caption: string | null; transcript: string | null; describeError: string | null },
+    description: { caption: string | null; transcript: string | null; describeError: string | null; model?: string },
   ): Promise<void> {
+    const { model } = description;
     await this.db
       .updateTable("tracks")
-      .set({
+      .set((eb) => ({
         caption: description.caption,
         transcript: description.transcript,
         describe_error: description.describeError,
-      })
+        ...(model ? { model: eb.fn.coalesce("model", eb.val(model)) } : {}),
+      }))
       .where("id", "=", id)
       .execute();
   }
