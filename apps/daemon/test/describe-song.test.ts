@@ -74,6 +74,7 @@ describe("producer describe, on a daemon driving the site", () => {
     expect([piano.status, plain.status]).toEqual(["succeeded", "succeeded"]);
     expect(since(before, "audio__caption")).toBe(2);
     expect(since(before, "audio__transcribe")).toBe(2);
+    expect(since(before, "songs__get_metadata")).toBe(2);
     for (const track of piano.tracks) {
       expect(track.caption).toMatch(/^A \d+-second song with vocals titled ".+": a soft piano intro, then strings\.$/);
       expect(track.transcript).toBe("A piano in the hallway");
@@ -92,7 +93,13 @@ describe("producer describe, on a daemon driving the site", () => {
     const described = JSON.parse(await producer("describe", cello.id, "--json")) as Record<string, unknown>;
     expect(since(asked, "audio__caption")).toBe(1);
     expect(since(asked, "audio__transcribe")).toBe(1);
-    expect(described).toMatchObject({ clipId: cello.clipId, lyrics: "[Instrumental]", trackIds: [cello.id] });
+    expect(since(asked, "songs__get_metadata")).toBe(1);
+    expect(described).toMatchObject({
+      clipId: cello.clipId,
+      lyrics: "[Instrumental]",
+      model: "Lyria 3.5",
+      trackIds: [cello.id],
+    });
     expect(described.caption).toMatch(/a lone cello\.$/);
     expect(await client.getTrack(cello.id)).toMatchObject({ caption: described.caption, transcript: "[Instrumental]" });
     expect(ids((await client.listTracks({ search: "instrumental cello" })).tracks)).toEqual([cello.id]);
@@ -100,9 +107,13 @@ describe("producer describe, on a daemon driving the site", () => {
     // A clip id, as lines; and the friendly HTTP route.
     const lines = await producer("describe", piano.tracks[0]?.clipId as string);
     expect(lines).toMatch(/^caption: A \d+-second song with vocals/m);
+    expect(lines).toMatch(/^model: Lyria 3\.5$/m);
     expect(lines).toContain("lyrics:\n  A piano in the hallway\n");
     const http = await postDescribe({ clipId: cello.clipId });
-    expect(http).toMatchObject({ status: 200, json: { kind: "song.describe", result: { lyrics: "[Instrumental]" } } });
+    expect(http).toMatchObject({
+      status: 200,
+      json: { kind: "song.describe", result: { lyrics: "[Instrumental]", model: "Lyria 3.5" } },
+    });
   }, 240_000);
 
   it("refuses what it cannot describe with the reason and no tool call", async () => {
@@ -115,6 +126,7 @@ describe("producer describe, on a daemon driving the site", () => {
     const both = await postDescribe({ clipId: "a", trackId: "00000000-0000-4000-8000-000000000000" });
     expect(both).toMatchObject({ status: 400, json: { error: { code: "INVALID_INPUT" } } });
     expect(since(before, "audio__caption") + since(before, "audio__transcribe")).toBe(0);
+    expect(since(before, "songs__get_metadata")).toBe(0);
   }, 60_000);
 
   it("describe_song over MCP (producer mcp on the daemon): one call per tool; list_tracks finds it by its lyrics", async () => {
@@ -144,7 +156,12 @@ describe("producer describe, on a daemon driving the site", () => {
       expect(described.isError).toBeFalsy();
       expect(since(before, "audio__caption")).toBe(1);
       expect(since(before, "audio__transcribe")).toBe(1);
-      expect(described.structuredContent).toMatchObject({ lyrics: "Trumpets at the gate", trackIds: [track.id] });
+      expect(since(before, "songs__get_metadata")).toBe(1);
+      expect(described.structuredContent).toMatchObject({
+        lyrics: "Trumpets at the gate",
+        model: "Lyria 3.5",
+        trackIds: [track.id],
+      });
       const found = (await agent.callTool({
         name: "list_tracks",
         arguments: { search: "trumpets gate" },

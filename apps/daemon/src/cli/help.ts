@@ -19,7 +19,7 @@ Usage:
   producer library [--limit N] [--offset N] [--account A] [--json]   the account's songs on the site
   producer library rename|privacy|delete|cleanup|conversations …   keep it tidy (dry run unless --yes)
   producer import <clip>… [--format F] [--wait]   store songs of the library as tracks (free)
-  producer describe <track|clip> [--prompt P] [--json]   a song's caption and sung lyrics, kept on its track
+  producer describe <track|clip> [--prompt P] [--json]   a song's caption, sung lyrics and model, kept on its track
   producer image "<prompt>" [--aspect 1:1|16:9|9:16] [--json]   make an image with the site's tool and store it
   producer upload <file> [--remove-vocals|--keep-vocals] [--json]   upload your own audio: a clip to cover, extend or split
   producer session init|import|check           the login state (producer session --help)

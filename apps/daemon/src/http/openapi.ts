@@ -158,11 +158,11 @@ function libraryAndServicePaths(): Record<string, unknown> {
     },
     "/v1/describe": {
       post: {
-        summary: "What a song holds: the site's caption of it and the lyrics it sings, kept on its tracks",
+        summary: "What a song holds: the site's caption of it, the lyrics it sings and its model, kept on its tracks",
         description:
-          'JSON { trackId | clipId, prompt?, account? }: one caption and one transcribe call on the site (little or no cost). Answers { kind: "song.describe", account, result: { clipId, caption, lyrics, trackIds } }; GET /v1/tracks?search= then finds the song by them.',
+          'JSON { trackId | clipId, prompt?, account? }: one caption, one transcribe (little or no cost) and one metadata call on the site. Answers { kind: "song.describe", account, result: { clipId, caption, lyrics, model, trackIds } } (model: the site\'s display name, or null); tracks without a model keep it; GET /v1/tracks?search= then finds the song by caption and lyrics.',
         responses: {
-          "200": { description: "{ kind, account, result: { clipId, caption, lyrics, trackIds } }" },
+          "200": { description: "{ kind, account, result: { clipId, caption, lyrics, model, trackIds } }" },
           "400": errorResponse("Neither or both of trackId and clipId, or a track with no site clip."),
           "404": errorResponse("The account's library has no such song with finished audio."),
         },

@@ -11,7 +11,7 @@ export function addDescribeTool(server: McpServer, context: ToolContext): void {
     {
       title: "Describe a song",
       description:
-        "Asks the site what a song holds: a caption of its sound (audio__caption) and the lyrics it sings (audio__transcribe), one call each; the site charges little or nothing for them. Give a trackId (from list_tracks) or a site clipId. Answers { clipId, caption, lyrics, trackIds }; the stored tracks of the song keep them, so list_tracks with search finds the song by its caption or lyrics. generate_music with describe: true describes its songs itself.",
+        "Asks the site what a song holds: a caption of its sound (audio__caption), the lyrics it sings (audio__transcribe) and the model that made it (songs__get_metadata), one call each; the site charges little or nothing for caption and transcribe. Give a trackId (from list_tracks) or a site clipId. Answers { clipId, caption, lyrics, model, trackIds }; the stored tracks of the song keep them (the model where a track names none), so list_tracks with search finds the song by its caption or lyrics. generate_music with describe: true describes its songs itself.",
       inputSchema: describeSongFields.extend({
         account: z.string().optional().describe("The account whose library holds a clip (a track runs on its own)."),
       }),
@@ -21,8 +21,9 @@ export function addDescribeTool(server: McpServer, context: ToolContext): void {
       answer(async () => {
         const { result } = await context.producer.runTask({ kind: "song.describe", ...args });
         const lyrics = String(result.lyrics);
+        const model = typeof result.model === "string" ? `\nModel: ${result.model}` : "";
         return {
-          text: `Caption: ${String(result.caption)}\nLyrics:\n${lyrics}`,
+          text: `Caption: ${String(result.caption)}${model}\nLyrics:\n${lyrics}`,
           structured: result,
         };
       }),
