@@ -66,6 +66,11 @@ export const FAULTS = [
   "upload-lyrics-moderation",
   /** 2026 app: keeping an upload's vocals is refused: its confirm answers 422 (facts: vocals "refused there *(may)* confirmable"). */
   "upload-confirm-refused",
+  /**
+   * 2026 app: a chat's agent answers in words and makes no song (facts: "the agent may use other tools or make
+   * none"): its stream ends with no tool-return; nothing charged.
+   */
+  "chat-no-song",
 ] as const;
 
 export type Fault = (typeof FAULTS)[number];

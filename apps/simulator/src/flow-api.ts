@@ -7,11 +7,11 @@ import { renderEdit } from "./flow-edit.js";
 import { createImage } from "./flow-image.js";
 import { addLibraryRoutes } from "./flow-library.js";
 import { createLyrics, editLyrics, registerLyrics } from "./flow-lyrics.js";
-import { bump, createSong, drifted, newToolCallId, refuseIfBusy, splitStems } from "./flow-generation.js";
+import { bump, createSong, drifted, newToolCallId, openStream, refuseIfBusy, splitStems } from "./flow-generation.js";
 import { createRecipe } from "./flow-recipe.js";
 import { batchDownload, downloadEndpoint } from "./flow-storage.js";
-import { FLOW_MODELS, type FlowClip } from "./flow-store.js";
-import { streamJob } from "./flow-stream.js";
+import { FLOW_MODELS, siteModels, type FlowClip } from "./flow-store.js";
+import { FlowJob, streamJob } from "./flow-stream.js";
 import { failToolCall, takeableSource, takeToolCall } from "./flow-tool-job.js";
 import { createUploadApi } from "./flow-upload.js";
 
@@ -50,7 +50,12 @@ export function createFlowApi(context: FlowContext): Hono {
     });
   });
   api.get("/models", (c) =>
-    c.json({ models: FLOW_MODELS.map((model) => ({ public_name: model.public_name, is_default: model.is_default })) }),
+    c.json({
+      models: siteModels(context.settings.newModels).map((model) => ({
+        public_name: model.public_name,
+        is_default: model.is_default,
+      })),
+    }),
   );
   api.post("/conversation/create", async (c) => {
     await readJson(c);
@@ -140,9 +145,8 @@ async function toolCall(context: FlowContext, c: Context): Promise<Response> {
     return busy ?? splitStems(context, c, accountOf(c), String(args.clip_id ?? ""), toolCallId, conversationId);
   }
   if (part.tool_name !== "audio__create_song") return c.json({ detail: `Unknown tool ${String(part.tool_name)}` }, 422);
-  const selectedModel = clientContext.selected_model ?? FLOW_MODELS[0].public_name;
-  if (!FLOW_MODELS.some((model) => model.public_name === selectedModel))
-    return c.json({ detail: `Unknown model ${String(selectedModel)}` }, 422);
+  const selectedModel = modelOf(context, clientContext);
+  if (selectedModel === undefined) return unknownModel(c, clientContext);
   const lyricsMap = isRecord(clientContext.lyrics_id_map) ? clientContext.lyrics_id_map : {};
   const lyricsId = typeof args.lyrics_id === "string" && args.lyrics_id ? args.lyrics_id : null;
   if (lyricsId !== null && typeof lyricsMap[lyricsId] !== "string")
@@ -172,6 +176,17 @@ async function toolCall(context: FlowContext, c: Context): Promise<Response> {
   });
 }
 
+/** The model a call asked for (`client_context.selected_model`, the default when null), if the site lists it. */
+function modelOf(context: FlowContext, clientContext: Record<string, unknown>): string | undefined {
+  const asked = clientContext.selected_model ?? FLOW_MODELS[0].public_name;
+  return siteModels(context.settings.newModels).some((model) => model.public_name === asked)
+    ? String(asked)
+    : undefined;
+}
+
+const unknownModel = (c: Context, clientContext: Record<string, unknown>) =>
+  c.json({ detail: `Unknown model ${String(clientContext.selected_model)}` }, 422);
+
 /**
  * A chat message (`POST /__api/conversation`): a song made from the user's words, its stream left open. A message
  * about a song of the library (`client_context.current_song_id`, with `song_queue: [{ id }]`, as a public client
@@ -191,10 +206,14 @@ async function chatMessage(context: FlowContext, c: Context): Promise<Response> 
   if (!content) return c.json({ detail: "The message is empty" }, 422);
   const busy = refuseIfBusy(context, c);
   if (busy) return busy;
+  // "The chosen model travels as `client_context.selected_model`", in a chat as in a tool call.
+  const clientContext = isRecord(body.client_context) ? body.client_context : {};
+  const selectedModel = modelOf(context, clientContext);
+  if (selectedModel === undefined) return unknownModel(c, clientContext);
   context.stats().chatMessages.push(content);
+  if (context.faults.fire("chat-no-song")) return answerInWords(context, c, conversationId, content);
   // The assistant answers a request for music with a song-making tool call of its own.
   const args = { sound_prompt: content, lyrics_id: null, title: null, seed: null, image_id: null };
-  const clientContext = isRecord(body.client_context) ? body.client_context : {};
   const about = clientContext.current_song_id;
   if (typeof about === "string" && about) {
     const queue = Array.isArray(clientContext.song_queue) ? clientContext.song_queue.filter(isRecord) : [];
@@ -218,7 +237,23 @@ async function chatMessage(context: FlowContext, c: Context): Promise<Response> 
     args,
     conversationId,
     chatMessage: content,
+    model: selectedModel,
   });
+}
+
+/** The agent's answer in words only: a text part, then the stream's end; no tool call, nothing charged. */
+function answerInWords(context: FlowContext, c: Context, conversationId: string, content: string): Response {
+  const job = new FlowJob(accountOf(c));
+  context.jobs.set(job.id, job);
+  openStream(job, conversationId, undefined);
+  const words = `I can't make a song of "${content.slice(0, 40)}" right now.`;
+  job.later(context.settings.toolReturnDelayMs, () => {
+    job.push("part", { status: "final", part: { part_kind: "text", content: words } });
+    job.push("complete", {});
+    job.push("final", {});
+    job.end();
+  });
+  return c.json({ job_id: job.id });
 }
 
 /** An operation's status: pending, running, then complete or failed (with the failure's fields). */

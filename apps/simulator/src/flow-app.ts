@@ -17,7 +17,7 @@ import {
   type PageOptions,
 } from "./flow-pages.js";
 import { createStorageApp } from "./flow-storage.js";
-import { FlowStore, type FlowClip, type FlowStats, type ServedAudio } from "./flow-store.js";
+import { FlowStore, siteModels, type FlowClip, type FlowStats, type ServedAudio } from "./flow-store.js";
 import type { FlowJob } from "./flow-stream.js";
 
 export { FLOW_MODELS, STEM_PARTS, emptyFlowStats } from "./flow-store.js";
@@ -179,6 +179,7 @@ function addPages(app: Hono, context: FlowContext): void {
     promoLaterMs: faults.fire("promo-later") ? settings.promoDelayMs : undefined,
     libraryRows: settings.libraryRows,
     menuShape: settings.menuShape,
+    models: siteModels(settings.newModels),
   });
   const signedInPage = async (c: Context, path: string, render: (account: string) => string) => {
     context.pageLoad(path);

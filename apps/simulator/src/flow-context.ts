@@ -35,6 +35,7 @@ export interface FlowSettings {
   creditsPerEffect: number;
   uploadCheckMs: number;
   uploadReturn: "clip_id" | "id" | "both";
+  newModels: readonly string[];
 }
 
 /** What the parts of the 2026 app share. */

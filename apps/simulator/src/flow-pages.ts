@@ -1,5 +1,5 @@
 import { COOKIE_CHUNK_CHARS, COOKIE_MAX_AGE_SECS, FLOW_COOKIE_BASE } from "./flow-accounts.js";
-import { FLOW_MODELS, type FlowClipJson } from "./flow-store.js";
+import type { FlowClipJson } from "./flow-store.js";
 import { pageScript, scriptJson } from "./page-scripts.js";
 import type { FlowScriptConfig } from "./script-config.js";
 
@@ -12,6 +12,8 @@ export interface PageOptions {
   promoLaterMs: number | undefined;
   libraryRows: "div" | "li";
   menuShape: "portal" | "inline";
+  /** The models the picker offers. */
+  models: ReadonlyArray<{ public_name: string; blurb: string }>;
 }
 
 const STYLE = `
@@ -70,7 +72,7 @@ function appPage(title: string, options: PageOptions, main: string, pageScripts:
     promoLaterMs: options.promoLaterMs ?? null,
     libraryRows: options.libraryRows,
     menuShape: options.menuShape,
-    models: FLOW_MODELS.map((model) => ({ publicName: model.public_name, blurb: model.blurb })),
+    models: options.models.map((model) => ({ publicName: model.public_name, blurb: model.blurb })),
   };
   const header = `<header><strong>Flow Music</strong><nav><a href="/session">Studio</a><a href="/library/my-songs">Library</a><a href="/settings">Settings</a></nav><span id="credits"></span></header><div id="alerts"></div>`;
   return layout(

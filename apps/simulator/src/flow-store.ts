@@ -6,6 +6,14 @@ export const FLOW_MODELS = [
   { public_name: "Lyria 3.5", is_default: true, blurb: "Fast, full songs" },
   { public_name: "Lyria 3 Pro", is_default: false, blurb: "Best vocals, slower" },
 ] as const;
+/** The models the site lists: its own two, then the newer ones a test adds (`newModels`). */
+export function siteModels(newModels: readonly string[]): ReadonlyArray<{
+  public_name: string;
+  is_default: boolean;
+  blurb: string;
+}> {
+  return [...FLOW_MODELS, ...newModels.map((name) => ({ public_name: name, is_default: false, blurb: "New" }))];
+}
 export const STEM_PARTS = ["vocals", "drums", "bass", "other"] as const;
 
 export type FlowOpType = "audio__create_song" | "audio__split_stems" | "audio__render_edit";

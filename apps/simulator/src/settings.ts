@@ -80,6 +80,8 @@ export interface SimulatorOptions {
   uploadCheckMs?: number;
   /** 2026 app: what the upload's answer names the new clip by — `clip_id`, `id` (facts: "`clip_id | id`"), or both. */
   uploadReturn?: "clip_id" | "id" | "both";
+  /** 2026 app: models the site lists beyond its own two (a newer site's), offered by `/models` and the picker. */
+  newModels?: readonly string[];
   /** 2026 app: the public storage listener's port (another origin); 0 picks one. */
   storagePort?: number;
   /** How long an export takes while the `slow-export` fault is on. */
@@ -131,6 +133,7 @@ export function settingsFrom(options: SimulatorOptions): SimulatorSettings {
     creditsPerEffect: options.creditsPerEffect ?? 0,
     uploadCheckMs: options.uploadCheckMs ?? 1000,
     uploadReturn: options.uploadReturn ?? "clip_id",
+    newModels: options.newModels ?? [],
   };
 }
 
@@ -164,4 +167,5 @@ export const LIVE_SETTINGS = [
   "creditsPerEffect",
   "uploadCheckMs",
   "uploadReturn",
+  "newModels",
 ] as const satisfies ReadonlyArray<keyof SimulatorSettings>;

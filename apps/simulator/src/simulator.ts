@@ -74,6 +74,8 @@ export interface RunningSimulator {
     /** Who may see it ("unlisted" until changed), and whether it was deleted. */
     privacy: string;
     deleted: boolean;
+    /** The model it was made with, when its call named one. */
+    model?: string;
   }>;
   /** 2026 app: the ids of an account's conversations that exist now (not deleted), oldest first. */
   flowConversations(email?: string): string[];
@@ -213,6 +215,7 @@ function simulatorMethods(state: SimulatorState, flow: FlowApp): SimulatorMethod
         privacy: clip.privacy ?? "unlisted",
         deleted: clip.deletedAt !== undefined,
         ...(clip.parentId ? { parentId: clip.parentId } : {}),
+        ...(clip.model ? { model: clip.model } : {}),
       }));
     },
     flowConversations(email = settings.credentials.email) {

@@ -288,6 +288,36 @@ describe("the 2026 app's generation API", () => {
     });
   });
 
+  it("lists a newer site's models too, takes one by its public name, and refuses a model it does not list", async () => {
+    site.settings.newModels = ["Lyria 4"];
+    try {
+      const { models } = await json<{ models: Array<{ public_name: string }> }>(api("/__api/models"));
+      expect(models.map((model) => model.public_name)).toEqual(["Lyria 3.5", "Lyria 3 Pro", "Lyria 4"]);
+      const { content } = await generate();
+      expect(content.clip_id).toEqual(expect.any(String));
+      const taken = await createSong({ sound_prompt: "new model" }, "Lyria 4");
+      expect(taken.status).toBe(200);
+      const chat = (model: string) =>
+        api("/__api/conversation", {
+          body: {
+            conversation_id: conversationId,
+            parts: [{ content: "a waltz", part_kind: "user-prompt" }],
+            client_context: { selected_model: model },
+          },
+        });
+      expect((await chat("Lyria 9")).status).toBe(422);
+      const { job_id: jobId } = await json<{ job_id: string }>(chat("Lyria 3 Pro"));
+      const { events } = await readEvents(jobId, { ms: 1500 });
+      const made = contentOf((toolReturns(events)[0] as { part: Record<string, unknown> }).part);
+      // The chat's song is made with the model the chat asked for.
+      expect(site.flowClips().find((clip) => clip.id === made.clip_id)?.model).toBe("Lyria 3 Pro");
+      expect(site.stats.flow.chatMessages).toEqual(["a waltz"]);
+    } finally {
+      site.settings.newModels = [];
+    }
+    expect((await createSong({ sound_prompt: "gone" }, "Lyria 4")).status).toBe(422);
+  });
+
   it("takes the tool call, gives the ids only on its stream, and settles the clips", async () => {
     const { job_id: jobId, ...rest } = await json<{ job_id: string }>(
       createSong(
