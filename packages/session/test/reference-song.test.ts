@@ -114,6 +114,18 @@ describe("a new song seeded with an uploaded clip as its reference track", () =>
     expect(counts()).toEqual(before);
   }, 120_000);
 
+  it("an agent that answers in words and makes no song: GENERATION_FAILED at the stream's end, nothing charged", async () => {
+    harness.site.faults.set("chat-no-song", { times: 1 });
+    const credits = harness.site.credits();
+    const started = Date.now();
+    await expect(
+      harness.session.generate({ prompt: "silence", format: "wav", referenceClipId: reference }),
+    ).rejects.toMatchObject({ code: "GENERATION_FAILED", retryable: false });
+    // Told by the stream's end, not by waiting out songStartMs.
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(harness.site.credits()).toBe(credits);
+  }, 120_000);
+
   it("a seed, or the compose mode, with a reference is refused before anything is sent", async () => {
     const before = counts();
     await expect(
