@@ -24,6 +24,7 @@ import { unsupportedControls } from "@producer/config";
 import { PageGuard } from "./blockers.js";
 import type { BrowserPool } from "./browser-pool.js";
 import { ChatFlow } from "./chat-flow.js";
+import { noteListedModels, withListedModels } from "./listed-models.js";
 import { ComposeFlow } from "./compose-flow.js";
 import { loadedCredits } from "./credits-reader.js";
 import { explainFailure } from "./failure-explainer.js";
@@ -81,7 +82,8 @@ export class SiteDriver {
   }
 
   async generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GeneratedSong[]> {
-    const unsupported = unsupportedControls(this.site, request);
+    // A model the site listed (`producer models`) may be asked for though the profile does not know it.
+    const unsupported = unsupportedControls(withListedModels(this.site), request);
     if (unsupported.length > 0) {
       throw new InvalidInputError(
         `The ${this.site.profile} profile's site has no ${unsupported.map((field) => field.path).join(", ")} control; nothing was submitted.`,
@@ -126,7 +128,9 @@ export class SiteDriver {
       await context.openStudio();
       await context.traffic.prepare();
       context.step.name = "task";
-      return handler(task, { context, engine: new ToolCallEngine(context, this.conversation) });
+      const result = await handler(task, { context, engine: new ToolCallEngine(context, this.conversation) });
+      if (task.kind === "models.list") noteListedModels(this.site, result);
+      return result;
     });
   }
 
@@ -283,7 +287,7 @@ export class SiteDriver {
     const { pacing } = this.site;
     const guard = new PageGuard(this.site, page, this.logger);
     return {
-      site: this.site,
+      site: withListedModels(this.site),
       page,
       guard,
       actions: new SongActions(this.site, page, guard, signal, this.logger),

@@ -70,6 +70,24 @@ describe("lyrics and models from inside the warm page", () => {
     expect(countsSince(before.calls, toolCounts(harness).calls)).toEqual({});
   });
 
+  it("a model the site lists but the profile does not know is refused until listed, then picked by its name", async () => {
+    harness.site.settings.newModels = ["Lyria 4"];
+    try {
+      const calls = harness.site.stats.flow.composeRequests.length;
+      await expect(harness.session.generate({ prompt: "x", format: "wav", model: "Lyria 4" })).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+      });
+      expect(harness.site.stats.flow.composeRequests).toHaveLength(calls);
+      await harness.session.runTask({ kind: "models.list" });
+      const songs = await harness.session.generate({ prompt: "a newer model", format: "wav", model: "Lyria 4" });
+      expect(songs.length).toBeGreaterThan(0);
+      // The panel's picker chose it, so the page's own call named it.
+      expect(harness.site.stats.flow.composeRequests.at(-1)?.selectedModel).toBe("Lyria 4");
+    } finally {
+      harness.site.settings.newModels = [];
+    }
+  }, 120_000);
+
   it("finds no drift in the facts-shaped answers of the lyrics tools and the models listing", () => {
     expect(Object.keys(harness.session.shapeDrift.checked())).toEqual(
       expect.arrayContaining([
