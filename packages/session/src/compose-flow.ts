@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import {
-  GenerationFailedError,
   GenerationMayExistError,
   QuotaExhaustedError,
   type GeneratedSong,
@@ -202,18 +201,11 @@ export class ComposeFlow {
     request: GenerationRequest,
     send: () => Promise<void>,
   ): Promise<GeneratedSong[]> {
-    const { site, traffic } = this.context;
+    const { site } = this.context;
     this.context.step.name = "generation";
     const made = madeBy(request, site.tools.createSong);
     let named = await songsFromStream(this.context, record.siteJobId as string, site.timeouts.songStartMs, made);
     let clipIds = named?.clipIds ?? [];
-    if (clipIds.length === 0 && request.referenceClipId && traffic.endedCleanly(record.siteJobId as string)) {
-      // "The agent may use other tools or make none": its answer ended, and it made no song.
-      throw new GenerationFailedError("The site's agent answered the chat without making a song; nothing was made.", {
-        retryable: false,
-        details: { step: "generation", siteJobId: record.siteJobId ?? null },
-      });
-    }
     if (clipIds.length === 0) {
       clipIds = await this.library.songsOf(record);
       // A chat about a reference is never sent twice: its agent may still be at work.

@@ -5,7 +5,8 @@ import type { ToolReturn } from "./site-answers.js";
 
 /**
  * Which tool-returns name a job's songs: those of one tool, or (a chat, whose agent picks its tools) those of any
- * tool but the page's hints (`synthetic…`, `player…`), less the clips `except` names (the song the chat was about).
+ * tool but the page's hints (`synthetic…`, `player…`), less the clips `except` names (the song the chat was about);
+ * a chat's stream that ends with none made no song.
  */
 export type MadeBy = string | { except: string[] };
 
@@ -48,6 +49,13 @@ export async function songsFromStream(
         details: { step: "generation", errorType: type ?? null, errorMessage: message ?? null, siteJobId: jobId },
       },
     );
+  }
+  if (!named && typeof madeBy !== "string" && stream.ended && !stream.failure) {
+    // "The agent may use other tools or make none": the chat's answer came to its end without a song.
+    throw new GenerationFailedError("The site's agent answered the chat without making a song; nothing was made.", {
+      retryable: false,
+      details: { step: "generation", siteJobId: jobId },
+    });
   }
   if (named) await traffic.closeStream(jobId);
   else if (stream.failure)

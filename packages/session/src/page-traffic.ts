@@ -164,12 +164,6 @@ export class PageTraffic {
     return state;
   }
 
-  /** Whether the job's stream, as read so far, came to its end as the site ends one: no error, no failure to read it. */
-  endedCleanly(jobId: string): boolean {
-    const state = this.streams.get(jobId);
-    return state?.ended === true && state.error === undefined && state.failure === undefined;
-  }
-
   async closeStream(jobId: string): Promise<void> {
     await closeInPageStream(this.page, jobId);
   }
