@@ -158,7 +158,7 @@ export class ProducerService extends SiteTasks implements ProducerBackend, Async
       accounts: await this.knownAccounts(input.account),
       webhooks: this.config.webhooks,
     });
-    return this.enqueue(await withReferenceAccount(parsed, this.clipAccounts));
+    return this.enqueue(await withReferenceAccount(parsed, this.clipAccounts()));
   }
 
   /**
@@ -174,7 +174,7 @@ export class ProducerService extends SiteTasks implements ProducerBackend, Async
       accounts: await this.knownAccounts(input?.account),
       webhooks: this.config.webhooks,
     });
-    const job = await resolveOperationJob(parsed, this.clipAccounts);
+    const job = await resolveOperationJob(parsed, this.clipAccounts());
     const importDeps = { tracks: this.tracks, getJob: (id: string) => this.getJob(id), direct: !parsed.useQueue };
     return (await storedImport(job, importDeps)) ?? this.enqueue({ ...parsed, job });
   }
@@ -330,13 +330,12 @@ export class ProducerService extends SiteTasks implements ProducerBackend, Async
   [Symbol.asyncDispose] = (): Promise<void> => this.close();
 
   /** What finds the account whose library holds a clip: the stored tracks of it, else the daemon's first. */
-  private get clipAccounts() {
-    return { tracks: this.tracks, defaultAccount: this.config.accounts[0]?.name };
-  }
+  private readonly clipAccounts = () => ({ tracks: this.tracks, defaultAccount: this.config.accounts[0]?.name });
 
   private assertOpen(): void {
     if (this.closed) throw new DisabledError("The producer service is closed.");
   }
+
   private async publish(jobId: string): Promise<void> {
     if (this.closed) return;
     try {
