@@ -71,6 +71,8 @@ export const FAULTS = [
    * none"): its stream ends with no tool-return; nothing charged.
    */
   "chat-no-song",
+  /** 2026 app: an uploaded file's check ends in a failing status (`status: "failed"`; facts: "until `complete` or fail/error"). */
+  "upload-check-failed",
 ] as const;
 
 export type Fault = (typeof FAULTS)[number];

@@ -36,6 +36,7 @@ export interface FlowSettings {
   uploadCheckMs: number;
   uploadReturn: "clip_id" | "id" | "both";
   newModels: readonly string[];
+  removeVocalsReturn: "new-clip" | "none";
 }
 
 /** What the parts of the 2026 app share. */

@@ -26,6 +26,8 @@ interface Upload {
   hasVocals: boolean;
   hasCidMatch: boolean;
   lyricsModerationFailed: boolean;
+  /** The check itself ends in a failing status. */
+  checkFails: boolean;
   /** Whether the upload became a clip of the library (clean, confirmed, or its vocals removed). */
   kept: boolean;
 }
@@ -119,6 +121,7 @@ export function createUploadApi(context: FlowContext): Hono {
       hasVocals: context.faults.fire("upload-vocals"),
       hasCidMatch: context.faults.fire("upload-protected"),
       lyricsModerationFailed: context.faults.fire("upload-lyrics-moderation"),
+      checkFails: context.faults.fire("upload-check-failed"),
       kept: false,
     };
     uploadsOf(context).set(upload.clipId, upload);
@@ -135,11 +138,12 @@ export function createUploadApi(context: FlowContext): Hono {
     context.stats().uploadChecks += 1;
     upload.statusReads += 1;
     const done = Date.now() >= upload.readyAt;
-    const refused = upload.hasCidMatch || upload.hasVocals || upload.lyricsModerationFailed;
+    const refused = upload.hasCidMatch || upload.hasVocals || upload.lyricsModerationFailed || upload.checkFails;
     if (done && !refused && !upload.kept) keep(context, upload);
+    const ended = upload.checkFails ? "failed" : "complete";
     return c.json({
       // "`null`/`pending` meanwhile": the first read answers null, later ones pending.
-      status: done ? "complete" : upload.statusReads === 1 ? null : "pending",
+      status: done ? ended : upload.statusReads === 1 ? null : "pending",
       has_vocals: done ? upload.hasVocals : null,
       has_cid_match: done ? upload.hasCidMatch : null,
       has_minor_vocals: done ? false : null,
@@ -149,9 +153,14 @@ export function createUploadApi(context: FlowContext): Hono {
   api.post("/:clipId/remove-vocals", async (c) => {
     const upload = uploadOf(context, c, (await readJson(c)).operation_id);
     if (!upload) return c.json({ detail: "Upload not found" }, 404);
-    if (Date.now() < upload.readyAt || upload.hasCidMatch || upload.lyricsModerationFailed)
+    if (Date.now() < upload.readyAt || upload.hasCidMatch || upload.lyricsModerationFailed || upload.checkFails)
       return c.json({ detail: "This upload cannot be used" }, 422);
     context.stats().vocalRemovals += 1;
+    // "(a new id, if any)": a new clip, or the upload kept under its own id and no id answered.
+    if (context.settings.removeVocalsReturn === "none") {
+      keep(context, upload);
+      return c.json({});
+    }
     const clip = keep(context, upload, randomUUID(), `${upload.title} (no vocals)`);
     return c.json({ clip_id: clip.id });
   });
@@ -165,7 +174,7 @@ export function createUploadApi(context: FlowContext): Hono {
       typeof body.has_minor_vocals !== "boolean"
     )
       return c.json({ detail: "has_vocals: true, has_cid_match and has_minor_vocals are required" }, 422);
-    if (Date.now() < upload.readyAt || upload.hasCidMatch || upload.lyricsModerationFailed)
+    if (Date.now() < upload.readyAt || upload.hasCidMatch || upload.lyricsModerationFailed || upload.checkFails)
       return c.json({ detail: "This upload cannot be used" }, 422);
     if (context.faults.fire("upload-confirm-refused"))
       return c.json({ detail: "Uploads with vocals are not allowed" }, 422);

@@ -80,6 +80,11 @@ export interface SimulatorOptions {
   uploadCheckMs?: number;
   /** 2026 app: what the upload's answer names the new clip by — `clip_id`, `id` (facts: "`clip_id | id`"), or both. */
   uploadReturn?: "clip_id" | "id" | "both";
+  /**
+   * 2026 app: what removing an upload's vocals answers — `{ clip_id }` of a new clip ("new-clip"), or no id, the
+   * upload kept as it is under its own (facts: "`{ clip_id }` (a new id, if any)").
+   */
+  removeVocalsReturn?: "new-clip" | "none";
   /** 2026 app: models the site lists beyond its own two (a newer site's), offered by `/models` and the picker. */
   newModels?: readonly string[];
   /** 2026 app: the public storage listener's port (another origin); 0 picks one. */
@@ -134,6 +139,7 @@ export function settingsFrom(options: SimulatorOptions): SimulatorSettings {
     uploadCheckMs: options.uploadCheckMs ?? 1000,
     uploadReturn: options.uploadReturn ?? "clip_id",
     newModels: options.newModels ?? [],
+    removeVocalsReturn: options.removeVocalsReturn ?? "new-clip",
   };
 }
 
@@ -168,4 +174,5 @@ export const LIVE_SETTINGS = [
   "uploadCheckMs",
   "uploadReturn",
   "newModels",
+  "removeVocalsReturn",
 ] as const satisfies ReadonlyArray<keyof SimulatorSettings>;

@@ -86,6 +86,33 @@ describe("uploading one's own audio from inside the warm page", () => {
     expect(clipOf(result.clipId)?.parentId).toBe(result.uploadedClipId);
   }, 60_000);
 
+  it("vocals removed without a new id answered: the upload's own clip is the answer", async () => {
+    harness.site.faults.set("upload-vocals", { times: 1 });
+    harness.site.settings.removeVocalsReturn = "none";
+    try {
+      const before = counters();
+      const { result } = await harness.session.runTask({ kind: "upload", filePath: wavPath, removeVocals: true });
+      expect(counters().vocalRemovals - before.vocalRemovals).toBe(1);
+      expect(result).toMatchObject({ hasVocals: true, vocalsRemoved: true });
+      expect(result.clipId).toBe(result.uploadedClipId);
+      expect(clipOf(result.clipId)?.title).toBe("my demo");
+    } finally {
+      harness.site.settings.removeVocalsReturn = "new-clip";
+    }
+  }, 60_000);
+
+  it('a check that ends "failed" is UPLOAD_REFUSED with that status, and nothing follows it', async () => {
+    harness.site.faults.set("upload-check-failed", { times: 1 });
+    const before = counters();
+    await expect(
+      harness.session.runTask({ kind: "upload", filePath: wavPath, removeVocals: true }),
+    ).rejects.toMatchObject({ code: "UPLOAD_REFUSED", details: { reason: 'the check ended "failed"' } });
+    const after = counters();
+    expect(after.uploads - before.uploads).toBe(1);
+    expect(after.vocalRemovals).toBe(before.vocalRemovals);
+    expect(after.uploadConfirms).toBe(before.uploadConfirms);
+  }, 60_000);
+
   it("vocals with keepVocals: the upload is confirmed once with the check's flags, and kept with its vocals", async () => {
     harness.site.faults.set("upload-vocals", { times: 1 });
     const before = counters();
