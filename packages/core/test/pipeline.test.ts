@@ -48,9 +48,9 @@ describe("the generation pipeline on real parts", () => {
         prompt: "Create a happy pop song",
       });
     }
-    expect(seen).toEqual(
-      expect.arrayContaining(["queued", "generating", "downloading", "uploading", "recording", "succeeded"]),
-    );
+    // An idle worker may take the job before its queued state is read back for watchers: "queued" shows only then.
+    expect(seen).toEqual(expect.arrayContaining(["generating", "downloading", "uploading", "recording", "succeeded"]));
+    expect(["queued", "generating"]).toContain(seen[0]);
     expect(seen.indexOf("uploading")).toBeLessThan(seen.indexOf("recording"));
     expect(listFiles(harness.config.paths.downloadsDir)).toEqual([]);
     const page = await harness.service.listTracks({ projectId: "project_123" });
